@@ -1,0 +1,151 @@
+// tpw/model/formulas.hpp: every cost and efficiency formula of tpw, written once.
+//
+// The deterministic evaluation, the CPU Monte Carlo and the CUDA Monte Carlo call these same
+// inline functions: no allocation, no exceptions, no virtual calls, callable on the device.
+// Everything is per accelerator. H = 8760 hours = units::year.
+#pragma once
+
+#include "tpw/config.hpp"
+#include "tpw/model/operating_point.hpp"
+#include "tpw/units/checked.hpp"
+#include "tpw/units/system.hpp"
+
+namespace tpw {
+
+namespace detail {
+
+TPW_HD inline double log1p(double x) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::log1p(x);
+#else
+  return std::log1p(x);
+#endif
+}
+
+TPW_HD inline double expm1(double x) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::expm1(x);
+#else
+  return std::expm1(x);
+#endif
+}
+
+}  // namespace detail
+
+// --- Finance ------------------------------------------------------------------------------------
+
+// Discount factor over a life: (1 + r)^-L, with L in years.
+TPW_HD inline double discount_factor(annual_rate r, duration life) noexcept {
+  const double years = in(life, units::year);
+  return detail::power_of(1.0 + r.value(), -years);
+}
+
+// Capital recovery factor: CRF(r, L) = r / (1 - (1 + r)^-L), CRF(0, L) = 1 / L. The annual payment
+// that repays one unit of capital over L years at rate r. Written with expm1/log1p so it stays
+// accurate as r approaches 0, where it tends to the straight-line 1 / L.
+TPW_HD inline double capital_recovery_factor(annual_rate r, duration life) noexcept {
+  const double years = in(life, units::year);
+  if (r.value() == 0.0) return 1.0 / years;
+  return r.value() / -detail::expm1(-years * detail::log1p(r.value()));
+}
+
+// --- Cost components, per accelerator -----------------------------------------------------------
+
+// Owned hardware: (price - residual / (1 + r)^L) * CRF(r, L) / H. The residual is the value left
+// at the end of life; at r = 0 this is straight-line depreciation to the residual.
+template <class C>
+TPW_HD inline cost_rate<C> owned_hardware_cost_rate(money<C> price, fraction residual,
+                                                    annual_rate r, duration life) noexcept {
+  const money<C> recovered = price - residual.value() * price * discount_factor(r, life);
+  return recovered * capital_recovery_factor(r, life) / units::year;
+}
+
+// Facility, built: build cost per W of IT * provisioned IT power * CRF(r, L_facility) / H.
+template <class C>
+TPW_HD inline cost_rate<C> built_facility_cost_rate(money_per_power<C> build_cost,
+                                                    power provisioned, annual_rate r,
+                                                    duration life) noexcept {
+  return build_cost * provisioned * capital_recovery_factor(r, life) / units::year;
+}
+
+// Facility, colocated: rate per kW-month * provisioned IT kW * 12 / H (the rate is money per
+// power per time, so this is the rate times the power).
+template <class C>
+TPW_HD constexpr cost_rate<C> colocation_cost_rate(money_per_power_time<C> rate,
+                                                   power provisioned) noexcept {
+  return rate * provisioned;
+}
+
+// Average IT power: u * P_active + (1 - u) * P_idle.
+TPW_HD constexpr power average_it_power(const operating_point& op) noexcept {
+  return op.utilization.value() * op.active_power + op.utilization.complement() * op.idle_power;
+}
+
+// Facility power drawn on average: average IT power * PUE.
+TPW_HD constexpr power average_facility_power(const operating_point& op) noexcept {
+  return average_it_power(op) * op.facility_pue.value();
+}
+
+// Energy: (u * P_active + (1 - u) * P_idle) * PUE * price per kWh.
+template <class C>
+TPW_HD constexpr cost_rate<C> energy_cost_rate(const operating_point& op,
+                                               energy_price<C> price) noexcept {
+  return average_facility_power(op) * price;
+}
+
+// Opex: (maintenance share per year * price + software per year + other per year) / H. The two
+// per-year amounts are passed as rates (money per year).
+template <class C>
+TPW_HD constexpr cost_rate<C> opex_cost_rate(fraction maintenance_per_year, money<C> price,
+                                             cost_rate<C> software, cost_rate<C> other) noexcept {
+  return maintenance_per_year.value() * price / units::year + software + other;
+}
+
+// --- Tokens and efficiency ----------------------------------------------------------------------
+
+// Tokens made per unit time on average: T * u (tokens per hour = T * 3600 * u).
+TPW_HD constexpr token_rate average_token_rate(const operating_point& op) noexcept {
+  return op.throughput * op.utilization.value();
+}
+
+// Cost per token = cost rate / average token rate (cost per Mtok = hourly cost / tokens per hour
+// * 1e6).
+template <class C>
+TPW_HD constexpr token_price<C> cost_per_token(cost_rate<C> cost,
+                                               const operating_point& op) noexcept {
+  return cost / average_token_rate(op);
+}
+
+// Tokens per joule at the facility: u * T / ((u * P_active + (1 - u) * P_idle) * PUE).
+TPW_HD constexpr tokens_per_energy tokens_per_joule(const operating_point& op) noexcept {
+  return average_token_rate(op) / average_facility_power(op);
+}
+
+// Tokens per second per unit of provisioned facility power: T / (P_provisioned * PUE); shown as
+// tok/s per MW (T * 1e6 / (P * PUE) with P in W).
+TPW_HD constexpr throughput_density tokens_per_s_per_power(const operating_point& op) noexcept {
+  return op.throughput / (op.provisioned_power * op.facility_pue.value());
+}
+
+// Revenue per unit of provisioned facility power per unit time: price * T * u / (P_prov * PUE);
+// shown per MW-year.
+template <class C>
+TPW_HD constexpr money_per_power_time<C> revenue_per_power_time(const operating_point& op,
+                                                                token_price<C> price) noexcept {
+  return price * average_token_rate(op) / (op.provisioned_power * op.facility_pue.value());
+}
+
+// Gross margin at a token price: 1 - cost / revenue = 1 - cost per token / price.
+template <class C>
+TPW_HD constexpr double gross_margin(token_price<C> cost, token_price<C> price) noexcept {
+  return 1.0 - cost.value() / price.value();
+}
+
+// A part over a whole, 0 when the whole is 0 (a deployment with no such costs at all), so that
+// no NaN can reach a report.
+template <class Q>
+TPW_HD constexpr double share_of(Q part, Q whole) noexcept {
+  return whole.value() == 0.0 ? 0.0 : part.value() / whole.value();
+}
+
+}  // namespace tpw

@@ -1,0 +1,43 @@
+// tpw/model/validate.hpp: the checks shared by tpw's validating constructors. Each throws
+// tpw::invalid_input naming the field, the value (in the unit the field is written in) and the rule.
+#pragma once
+
+#include <string_view>
+
+#include "tpw/config.hpp"
+#include "tpw/error.hpp"
+#include "tpw/units/system.hpp"
+
+namespace tpw::detail {
+
+// A quantity that must be finite and >= 0; `display_unit` is the unit the field is written in, so
+// the message shows the number the user typed (e.g. kW, not W).
+template <class Q, class U>
+constexpr void require_non_negative(std::string_view field, const Q& q, const U& display_unit,
+                                    std::string_view unit_name) {
+  const double shown = in(q, display_unit);
+  if (!is_finite(shown)) throw invalid_input(field, shown, "must be a finite number");
+  if (shown < 0.0) {
+    throw invalid_input(field, shown, std::string("must be >= 0 ").append(unit_name));
+  }
+}
+
+// A quantity that must be finite and > 0.
+template <class Q, class U>
+constexpr void require_positive(std::string_view field, const Q& q, const U& display_unit,
+                                std::string_view unit_name) {
+  const double shown = in(q, display_unit);
+  if (!is_finite(shown)) throw invalid_input(field, shown, "must be a finite number");
+  if (shown <= 0.0) {
+    throw invalid_input(field, shown, std::string("must be > 0 ").append(unit_name));
+  }
+}
+
+// A count (accelerators, systems): a whole number >= 1.
+inline void require_count(std::string_view field, double value) {
+  if (!is_finite(value) || value < 1.0 || value != static_cast<double>(static_cast<long>(value))) {
+    throw invalid_input(field, value, "must be a whole number >= 1");
+  }
+}
+
+}  // namespace tpw::detail
