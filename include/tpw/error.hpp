@@ -1,7 +1,7 @@
 // tpw/error.hpp: the one exception type tpw throws for bad input.
 #pragma once
 
-#include <charconv>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,13 +24,13 @@ class invalid_input : public std::invalid_argument {
 
  private:
   static std::string compose(std::string_view field, double value, std::string_view rule) {
-    // The shortest text that reads back as the same double: the message shows exactly the
-    // value that was refused, without noise digits ("1.2", not "1.1999999999999999").
+    // 15 significant digits: the number as the user wrote it, without the noise a unit
+    // conversion adds ("-0.08 per kWh", not "-0.08000000000000002"); value() keeps it exactly.
     char number[32];
-    const auto end = std::to_chars(number, number + sizeof number, value).ptr;
+    std::snprintf(number, sizeof number, "%.15g", value);
     std::string message;
     message.reserve(field.size() + rule.size() + 40);
-    message.append(field).append(" = ").append(number, end).append(": ").append(rule);
+    message.append(field).append(" = ").append(number).append(": ").append(rule);
     return message;
   }
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# tpw's two commands, and the checks CI adds:
+#   ./build.sh demo          build and run the what-if program on its built-in default study
+#   ./build.sh test [PRESET] build and run every test (PRESET: dev (default), release, asan, clang)
+# Installs the Debian packages tpw needs when they are missing (as root), or prints the command.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; }
+
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "build.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "build.sh: missing packages. Run:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+}
+
+action=${1:-}
+preset=${2:-dev}
+packages=(libboost-dev libeigen3-dev doctest-dev)
+[ "$preset" = clang ] && packages+=(clang)
+ensure_packages "${packages[@]}"
+
+# Ninja when it is there, Make otherwise; a build folder keeps the generator it was made with.
+if [ -z "${CMAKE_GENERATOR:-}" ] && command -v ninja >/dev/null; then export CMAKE_GENERATOR=Ninja; fi
+jobs=$(nproc 2>/dev/null || echo 2)
+
+case "$action" in
+  demo)
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target tpw-whatif --parallel "$jobs" >/dev/null
+    ./build/release/examples/tpw-whatif
+    ;;
+  test)
+    cmake --preset "$preset"
+    cmake --build --preset "$preset" --parallel "$jobs"
+    ctest --preset "$preset" --parallel "$jobs"
+    ;;
+  *)
+    usage
+    exit 2
+    ;;
+esac

@@ -1,0 +1,17 @@
+# Install rules and the CMake package: find_package(tpw CONFIG REQUIRED) gives tpw::tpw and finds
+# the Boost headers it needs.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS tpw EXPORT tpwTargets)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tpw TYPE INCLUDE)
+
+set(tpw_cmake_dir ${CMAKE_INSTALL_DATADIR}/cmake/tpw)
+install(EXPORT tpwTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tpwConfig.cmake.in
+                              ${PROJECT_BINARY_DIR}/tpwConfig.cmake
+                              INSTALL_DESTINATION ${tpw_cmake_dir})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/tpwConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
+install(FILES ${PROJECT_BINARY_DIR}/tpwConfig.cmake ${PROJECT_BINARY_DIR}/tpwConfigVersion.cmake
+        DESTINATION ${tpw_cmake_dir})

@@ -1,0 +1,10 @@
+# Runs PROGRAM and fails unless it exits 0 and prints exactly the contents of EXPECTED.
+execute_process(COMMAND ${PROGRAM} OUTPUT_VARIABLE actual ERROR_VARIABLE errors
+                RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "${PROGRAM} exited with ${status}\n${errors}")
+endif()
+file(READ ${EXPECTED} expected)
+if(NOT actual STREQUAL expected)
+  message(FATAL_ERROR "${PROGRAM} printed:\n${actual}\nbut ${EXPECTED} says:\n${expected}")
+endif()
