@@ -52,9 +52,10 @@ double checksum(const E& e) {
 void unit_safe(benchmark::State& state) {
   const tpw::annual_rate r{0.08};
   // Non-const and escaped: the optimizer must read the parameters, as it must for the baseline.
-  tpw::owned_hardware<USD> hardware(
-      {.price_per_system = 3.9e6_USD, .life = 4.0_yr, .residual_fraction = tpw::fraction{0.1},
-       .cost_of_capital = r});
+  tpw::owned_hardware<USD> hardware({.price_per_system = 3.9e6_USD,
+                                     .life = 4.0_yr,
+                                     .residual_fraction = tpw::fraction{0.1},
+                                     .cost_of_capital = r});
   tpw::built_facility<USD> facility(
       {.build_cost = 11.7e6_USD / units::MW, .life = 15.0_yr, .cost_of_capital = r});
   tpw::energy_cost<USD> energy({.price = 0.08_USD / units::kWh});
@@ -149,8 +150,10 @@ int main(int argc, char** argv) {
   if (reporter.best.count("raw_doubles") && reporter.best.count("tpw_unit_safe")) {
     const double raw = reporter.best["raw_doubles"] / deployments * 1e9;
     const double safe = reporter.best["tpw_unit_safe"] / deployments * 1e9;
-    std::printf("\nper evaluation: raw doubles %.2f ns, tpw unit-safe %.2f ns, ratio %.3f "
-                "(target <= 1.05)\n", raw, safe, safe / raw);
+    std::printf(
+        "\nper evaluation: raw doubles %.2f ns, tpw unit-safe %.2f ns, ratio %.3f "
+        "(target <= 1.05)\n",
+        raw, safe, safe / raw);
   }
   benchmark::Shutdown();
   return 0;

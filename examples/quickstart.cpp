@@ -28,15 +28,21 @@ int main() {
   const auto e = tpw::evaluate(rack, 2.0_USD / Mtok, hardware, facility, power_bill, opex);
 
   namespace show = tpw::display;
-  std::printf("cost per Mtok      %s\n", tpw::format(e.cost_per_token.total, show::per_mtok<tpw::USD>()).c_str());
-  std::printf("  hardware         %s\n", tpw::format(e.cost_per_token.hardware, show::per_mtok<tpw::USD>()).c_str());
-  std::printf("  facility         %s\n", tpw::format(e.cost_per_token.facility, show::per_mtok<tpw::USD>()).c_str());
-  std::printf("  energy           %s\n", tpw::format(e.cost_per_token.energy, show::per_mtok<tpw::USD>()).c_str());
-  std::printf("  opex             %s\n", tpw::format(e.cost_per_token.opex, show::per_mtok<tpw::USD>()).c_str());
+  const auto per_mtok = [](tpw::token_price<tpw::USD> p) {
+    return tpw::format(p, show::per_mtok<tpw::USD>());
+  };
+  const auto& c = e.cost_per_token;
+  std::printf("cost per Mtok      %s\n", per_mtok(c.total).c_str());
+  std::printf("  hardware %s, facility %s, energy %s, opex %s\n", per_mtok(c.hardware).c_str(),
+              per_mtok(c.facility).c_str(), per_mtok(c.energy).c_str(), per_mtok(c.opex).c_str());
   std::printf("per GPU-hour       %s\n", tpw::format_money(e.cost_per_accelerator_hour).c_str());
-  std::printf("tokens per joule   %s\n", tpw::format(e.tokens_per_joule, show::tokens_per_joule()).c_str());
-  std::printf("throughput density %s\n", tpw::format(e.tokens_per_s_per_power, show::tokens_per_s_per_mw()).c_str());
-  std::printf("revenue            %s\n", tpw::format(e.revenue->revenue_per_power_time, show::per_mw_year<tpw::USD>()).c_str());
+  std::printf("tokens per joule   %s\n",
+              tpw::format(e.tokens_per_joule, show::tokens_per_joule()).c_str());
+  std::printf("throughput density %s\n",
+              tpw::format(e.tokens_per_s_per_power, show::tokens_per_s_per_mw()).c_str());
+  std::printf(
+      "revenue            %s\n",
+      tpw::format(e.revenue->revenue_per_power_time, show::per_mw_year<tpw::USD>()).c_str());
   std::printf("gross margin       %s\n", tpw::format_percent(e.revenue->gross_margin).c_str());
   std::printf("energy share       %s of opex, %s of cost\n",
               tpw::format_percent(e.energy_share_of_opex).c_str(),

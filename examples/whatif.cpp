@@ -30,20 +30,20 @@ void print_row(const char* name, const tpw::economics<USD>& e) {
   const auto per_mtok = [](tpw::token_price<USD> p) {
     return tpw::format_number(tpw::in(p, units::usd / units::Mtok));
   };
-  std::printf("%-34s %10s %9s %9s %9s %9s %9s %8s %13s %10s %7s\n", name,
-              per_mtok(e.cost_per_token.total).c_str(), per_mtok(e.cost_per_token.hardware).c_str(),
-              per_mtok(e.cost_per_token.facility).c_str(),
-              per_mtok(e.cost_per_token.energy).c_str(), per_mtok(e.cost_per_token.opex).c_str(),
-              tpw::format_number(tpw::in(e.cost_per_accelerator_hour, units::usd)).c_str(),
-              tpw::format_number(tpw::in(e.tokens_per_joule, units::tok / units::J)).c_str(),
-              tpw::format_number(
-                  tpw::in(e.tokens_per_s_per_power, units::tok / units::second / units::MW))
-                  .c_str(),
-              e.revenue ? tpw::format_number(tpw::in(e.revenue->revenue_per_power_time,
-                                                     units::usd / (units::MW * units::year)))
-                              .c_str()
-                        : "-",
-              e.revenue ? tpw::format_percent(e.revenue->gross_margin).c_str() : "-");
+  std::printf(
+      "%-34s %10s %9s %9s %9s %9s %9s %8s %13s %10s %7s\n", name,
+      per_mtok(e.cost_per_token.total).c_str(), per_mtok(e.cost_per_token.hardware).c_str(),
+      per_mtok(e.cost_per_token.facility).c_str(), per_mtok(e.cost_per_token.energy).c_str(),
+      per_mtok(e.cost_per_token.opex).c_str(),
+      tpw::format_number(tpw::in(e.cost_per_accelerator_hour, units::usd)).c_str(),
+      tpw::format_number(tpw::in(e.tokens_per_joule, units::tok / units::J)).c_str(),
+      tpw::format_number(tpw::in(e.tokens_per_s_per_power, units::tok / units::second / units::MW))
+          .c_str(),
+      e.revenue ? tpw::format_number(tpw::in(e.revenue->revenue_per_power_time,
+                                             units::usd / (units::MW * units::year)))
+                      .c_str()
+                : "-",
+      e.revenue ? tpw::format_percent(e.revenue->gross_margin).c_str() : "-");
 }
 
 // The InferenceX view of one GPU: an all-in hourly cost and an all-in provisioned power.
@@ -54,14 +54,16 @@ tpw::economics<USD> inferencex(tpw::cost_rate<USD> all_in_hourly, tpw::power all
                              .pue = tpw::pue{1.0},
                              .utilization = tpw::fraction{1.0},
                              .throughput = throughput});
-  return tpw::evaluate(gpu, price, tpw::rented_hardware<USD>({.rental_per_accelerator = all_in_hourly}));
+  return tpw::evaluate(gpu, price,
+                       tpw::rented_hardware<USD>({.rental_per_accelerator = all_in_hourly}));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
-    std::printf("usage: tpw-whatif\n  Evaluates the built-in default study and prints its table.\n");
+    std::printf(
+        "usage: tpw-whatif\n  Evaluates the built-in default study and prints its table.\n");
     return 0;
   }
   if (argc > 1) {
@@ -109,11 +111,12 @@ int main(int argc, char** argv) {
   print_row("H200, InferenceX all-in", h200);
   print_row("GB300 NVL72, InferenceX all-in", gb300);
 
-  std::printf("\nGB300 NVL72 vs H200: %sx lower cost per Mtok, %sx more tok/s per MW\n",
-              tpw::format_number(h200.cost_per_token.total / gb300.cost_per_token.total).c_str(),
-              tpw::format_number(gb300.tokens_per_s_per_power / h200.tokens_per_s_per_power)
-                  .c_str());
-  std::printf("Sources: SemiAnalysis InferenceX constants (model); NVIDIA 2026-04 (claim inputs);\n"
-              "Cushman & Wakefield 2025 (build cost, est); EIA (power price); see the README.\n");
+  std::printf(
+      "\nGB300 NVL72 vs H200: %sx lower cost per Mtok, %sx more tok/s per MW\n",
+      tpw::format_number(h200.cost_per_token.total / gb300.cost_per_token.total).c_str(),
+      tpw::format_number(gb300.tokens_per_s_per_power / h200.tokens_per_s_per_power).c_str());
+  std::printf(
+      "Sources: SemiAnalysis InferenceX constants (model); NVIDIA 2026-04 (claim inputs);\n"
+      "Cushman & Wakefield 2025 (build cost, est); EIA (power price); see the README.\n");
   return 0;
 }

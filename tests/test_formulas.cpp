@@ -7,16 +7,19 @@
 
 using namespace tpw::literals;
 namespace units = tpw::units;
-using tpw::USD;
 using doctest::Approx;
+using tpw::USD;
 
 namespace {
 constexpr double rel = 1e-12;
 
 tpw::operating_point rack_gpu() {
-  return {5789.6_tok_per_s,    tpw::fraction{0.7},
-          132.0_kW / 72.0,     40.0_kW / 72.0,
-          132.0_kW / 72.0,     tpw::pue{1.2},
+  return {5789.6_tok_per_s,
+          tpw::fraction{0.7},
+          132.0_kW / 72.0,
+          40.0_kW / 72.0,
+          132.0_kW / 72.0,
+          tpw::pue{1.2},
           72.0};
 }
 }  // namespace
@@ -38,8 +41,8 @@ TEST_CASE("capital recovery factor") {
 TEST_CASE("owned hardware") {
   // Straight line: 40,000 USD per GPU over 4 years, no residual, r = 0:
   // 40000 / 4 = 10,000 USD a year; / 8760 h = 1.1415525114 USD/h.
-  const auto straight = tpw::owned_hardware_cost_rate<USD>(
-      40'000.0_USD, tpw::fraction{0.0}, tpw::annual_rate{0.0}, 4.0_yr);
+  const auto straight = tpw::owned_hardware_cost_rate<USD>(40'000.0_USD, tpw::fraction{0.0},
+                                                           tpw::annual_rate{0.0}, 4.0_yr);
   CHECK(tpw::in(straight, units::usd / units::hour) == Approx(10'000.0 / 8760.0).epsilon(rel));
   // With capital and residual: price 3.9e6 / 72 = 54,166.67 USD, residual 10%, r = 8%, L = 4:
   // (54166.67 - 5416.67 * 1.08^-4) * CRF(0.08, 4) / 8760
@@ -56,8 +59,8 @@ TEST_CASE("facility, built and colocated") {
                                                         tpw::annual_rate{0.08}, 15.0_yr);
   CHECK(tpw::in(built, units::usd / units::hour) == Approx(0.28607234462073383).epsilon(rel));
   // Colocation: 184 USD per kW-month * 1.8333 kW * 12 / 8760 = 0.4621004566 USD/h.
-  const auto colo = tpw::colocation_cost_rate<USD>(184.0_USD / (units::kW * units::month),
-                                                   132.0_kW / 72.0);
+  const auto colo =
+      tpw::colocation_cost_rate<USD>(184.0_USD / (units::kW * units::month), 132.0_kW / 72.0);
   CHECK(tpw::in(colo, units::usd / units::hour) == Approx(0.4621004566210046).epsilon(rel));
 }
 
@@ -107,8 +110,11 @@ TEST_CASE("InferenceX identity: $/Mtok = $/hr / (T * 3600 / 1e6), tok/s/MW = T *
   struct platform {
     double usd_per_hour, kw, tok_s;
   };
-  const platform rows[] = {{1.41, 1.73, 90.0},   {2.65, 2.10, 6000.0}, {1.95, 2.17, 27'000.0},
-                           {1.30, 1.73, 1234.5}, {1.48, 2.65, 3210.0}};
+  const platform rows[] = {{1.41, 1.73, 90.0},
+                           {2.65, 2.10, 6000.0},
+                           {1.95, 2.17, 27'000.0},
+                           {1.30, 1.73, 1234.5},
+                           {1.48, 2.65, 3210.0}};
   for (const auto& row : rows) {
     const tpw::operating_point op{tpw::of(row.tok_s, units::tok / units::second),
                                   tpw::fraction{1.0},

@@ -8,8 +8,8 @@
 
 using namespace tpw::literals;
 namespace units = tpw::units;
-using tpw::USD;
 using doctest::Approx;
+using tpw::USD;
 
 namespace {
 
@@ -45,9 +45,10 @@ generated draw(std::mt19937_64& rng) {
           tpw::built_facility<USD>({.build_cost = tpw::of(u(8e6, 15e6), units::usd / units::MW),
                                     .life = tpw::of(u(10.0, 25.0), units::year),
                                     .cost_of_capital = r}),
-          tpw::opex<USD>({.maintenance_fraction_per_year = tpw::fraction{u(0.0, 0.05)},
-                          .hardware_price_per_system = price,
-                          .software_per_accelerator = tpw::of(u(0.0, 8000.0), units::usd / units::year)}),
+          tpw::opex<USD>(
+              {.maintenance_fraction_per_year = tpw::fraction{u(0.0, 0.05)},
+               .hardware_price_per_system = price,
+               .software_per_accelerator = tpw::of(u(0.0, 8000.0), units::usd / units::year)}),
           u(0.02, 0.30)};
 }
 
@@ -55,7 +56,9 @@ tpw::energy_cost<USD> tariff(double usd_per_kwh) {
   return tpw::energy_cost<USD>({.price = tpw::of(usd_per_kwh, units::usd / units::kWh)});
 }
 
-double usd_per_mtok(tpw::token_price<USD> p) { return tpw::in(p, units::usd / units::Mtok); }
+double usd_per_mtok(tpw::token_price<USD> p) {
+  return tpw::in(p, units::usd / units::Mtok);
+}
 
 }  // namespace
 
@@ -74,7 +77,8 @@ TEST_CASE("invariants over 2000 generated deployments") {
 
     // Cost is affine in the energy price, and its energy part linear: doubling the tariff adds
     // exactly the energy cost once more.
-    const auto doubled = tpw::evaluate(d, g.hardware, g.facility, tariff(2 * g.usd_per_kwh), g.opex);
+    const auto doubled =
+        tpw::evaluate(d, g.hardware, g.facility, tariff(2 * g.usd_per_kwh), g.opex);
     CHECK(usd_per_mtok(doubled.cost_per_token.energy) ==
           Approx(2 * usd_per_mtok(c.energy)).epsilon(rel));
     CHECK(usd_per_mtok(doubled.cost_per_token.total) ==
@@ -83,8 +87,8 @@ TEST_CASE("invariants over 2000 generated deployments") {
     // Doubling throughput halves the cost per Mtok.
     auto faster_spec = g.spec;
     faster_spec.throughput = 2.0 * g.spec.throughput;
-    const auto faster =
-        tpw::evaluate(tpw::deployment(faster_spec), g.hardware, g.facility, tariff(g.usd_per_kwh), g.opex);
+    const auto faster = tpw::evaluate(tpw::deployment(faster_spec), g.hardware, g.facility,
+                                      tariff(g.usd_per_kwh), g.opex);
     CHECK(usd_per_mtok(faster.cost_per_token.total) ==
           Approx(usd_per_mtok(c.total) / 2).epsilon(rel));
 
@@ -102,7 +106,8 @@ TEST_CASE("invariants over 2000 generated deployments") {
       const auto flat = tpw::evaluate(tpw::deployment(spec), tariff(g.usd_per_kwh));
       return tpw::in(flat.tokens_per_joule, units::tok / units::J);
     };
-    CHECK(tokens_per_joule(g.spec.utilization, g.spec.it_power) == Approx(u * t_over_p).epsilon(rel));
+    CHECK(tokens_per_joule(g.spec.utilization, g.spec.it_power) ==
+          Approx(u * t_over_p).epsilon(rel));
     CHECK(tokens_per_joule(tpw::fraction{1.0}, g.spec.it_power) == Approx(t_over_p).epsilon(rel));
     CHECK(tokens_per_joule(g.spec.utilization, 0.0_W) == Approx(t_over_p).epsilon(rel));
 

@@ -10,9 +10,9 @@
 
 using namespace tpw::literals;
 namespace units = tpw::units;
+using doctest::Approx;
 using tpw::EUR;
 using tpw::USD;
-using doctest::Approx;
 
 using tpw_test::infinity;
 using tpw_test::message_of;
@@ -35,16 +35,20 @@ const tpw::owned_hardware<USD> hardware({.price_per_system = 3.9e6_USD,
                                          .life = 4.0_yr,
                                          .residual_fraction = tpw::fraction{0.1},
                                          .cost_of_capital = wacc});
-const tpw::built_facility<USD> facility(
-    {.build_cost = 11.7e6_USD / units::MW, .life = 15.0_yr, .cost_of_capital = wacc});
+const tpw::built_facility<USD> facility({.build_cost = 11.7e6_USD / units::MW,
+                                         .life = 15.0_yr,
+                                         .cost_of_capital = wacc});
 const tpw::energy_cost<USD> energy({.price = 0.08_USD / units::kWh});
 const tpw::opex<USD> opex({.maintenance_fraction_per_year = tpw::fraction{0.03},
                            .hardware_price_per_system = 3.9e6_USD,
                            .software_per_accelerator = 4500.0_USD / units::year});
 
-
-double usd_per_mtok(tpw::token_price<USD> p) { return tpw::in(p, units::usd / units::Mtok); }
-double usd_per_hour(tpw::cost_rate<USD> c) { return tpw::in(c, units::usd / units::hour); }
+double usd_per_mtok(tpw::token_price<USD> p) {
+  return tpw::in(p, units::usd / units::Mtok);
+}
+double usd_per_hour(tpw::cost_rate<USD> c) {
+  return tpw::in(c, units::usd / units::hour);
+}
 }  // namespace
 
 TEST_CASE("the reference rack, evaluated in full") {
@@ -66,7 +70,8 @@ TEST_CASE("the reference rack, evaluated in full") {
   CHECK(usd_per_mtok(e.cost_per_token.energy) == Approx(0.009540917375655527).epsilon(rel));
   CHECK(usd_per_mtok(e.cost_per_token.opex) == Approx(0.04792398090678806).epsilon(rel));
   // 2.3291494 tok/J; J/tok is its inverse, 0.4293438.
-  CHECK(tpw::in(e.tokens_per_joule, units::tok / units::J) == Approx(2.329149425287356).epsilon(rel));
+  CHECK(tpw::in(e.tokens_per_joule, units::tok / units::J) ==
+        Approx(2.329149425287356).epsilon(rel));
   CHECK(tpw::in(e.joules_per_token, units::J / units::tok) ==
         Approx(1.0 / 2.329149425287356).epsilon(rel));
   CHECK(tpw::in(e.tokens_per_s_per_power, units::tok / units::second / units::MW) ==
@@ -94,8 +99,8 @@ TEST_CASE("components may be given in any order and any subset") {
   CHECK(rented.energy_share_of_opex == 0.0);
   CHECK(rented.energy_share_of_cost == 0.0);
   // Colocation: 184 USD/kW-month for 1.8333 kW is 0.4621005 USD/h of facility cost.
-  const auto colo = tpw::evaluate(
-      rack, tpw::colocation<USD>({.rate = 184.0_USD / (units::kW * units::month)}));
+  const auto colo =
+      tpw::evaluate(rack, tpw::colocation<USD>({.rate = 184.0_USD / (units::kW * units::month)}));
   CHECK(usd_per_hour(colo.hourly_cost.facility) == Approx(0.4621004566210046).epsilon(rel));
   // Two components of one category add up.
   const auto both = tpw::evaluate(rack, energy, energy);
@@ -136,7 +141,9 @@ TEST_CASE("a user's component type joins the evaluation") {
 
 // Components in two currencies cannot be evaluated together.
 template <class... Cs>
-concept evaluable = requires(const tpw::deployment& d, const Cs&... cs) { tpw::evaluate(d, cs...); };
+concept evaluable = requires(const tpw::deployment& d, const Cs&... cs) {
+  tpw::evaluate(d, cs...);
+};
 static_assert(evaluable<tpw::energy_cost<USD>, tpw::opex<USD>>);
 static_assert(!evaluable<tpw::energy_cost<USD>, tpw::opex<EUR>>);
 static_assert(!evaluable<>);
@@ -154,8 +161,7 @@ TEST_CASE("deployment validation names every field") {
         "deployment.accelerators_per_system = 0: must be a whole number >= 1");
   CHECK(with([](auto& s) { s.systems = -2; }) ==
         "deployment.systems = -2: must be a whole number >= 1");
-  CHECK(with([](auto& s) { s.it_power = 0.0_kW; }) ==
-        "deployment.it_power_kw = 0: must be > 0 kW");
+  CHECK(with([](auto& s) { s.it_power = 0.0_kW; }) == "deployment.it_power_kw = 0: must be > 0 kW");
   CHECK(with([](auto& s) { s.it_power = -5.0_kW; }) ==
         "deployment.it_power_kw = -5: must be > 0 kW");
   CHECK(with([](auto& s) { s.it_power = tpw::of(not_a_number, units::kW); }) ==
@@ -187,10 +193,10 @@ TEST_CASE("component validation names every field") {
           (void)tpw::owned_hardware<USD>({.price_per_system = 1.0_USD, .life = 0.0_yr});
         }) == "costs.hardware.life_years = 0: must be > 0 years");
   CHECK(message_of([] {
-          (void)tpw::owned_hardware<USD>({.price_per_system = 1.0_USD,
-                                          .life = 4.0_yr,
-                                          .residual_fraction = tpw::fraction(
-                                              1.5, "costs.hardware.residual_fraction")});
+          (void)tpw::owned_hardware<USD>(
+              {.price_per_system = 1.0_USD,
+               .life = 4.0_yr,
+               .residual_fraction = tpw::fraction(1.5, "costs.hardware.residual_fraction")});
         }) == "costs.hardware.residual_fraction = 1.5: must be a fraction in [0, 1]");
   CHECK(message_of([] {
           (void)tpw::rented_hardware<USD>({.rental_per_accelerator = -2.0_USD / units::hour});
@@ -213,7 +219,8 @@ TEST_CASE("component validation names every field") {
         "costs.hardware.price = -3: must be >= 0 USD");
   CHECK(message_of([] {
           (void)tpw::opex<USD>({.software_per_accelerator = -4500.0_USD / units::year});
-        }) == "costs.opex.software_per_accelerator_year = -4500: must be >= 0 per accelerator-year");
+        }) ==
+        "costs.opex.software_per_accelerator_year = -4500: must be >= 0 per accelerator-year");
   CHECK(message_of([] {
           (void)tpw::opex<USD>({.other_per_accelerator = -1.0_USD / units::year});
         }) == "costs.opex.other_per_accelerator_year = -1: must be >= 0 per accelerator-year");

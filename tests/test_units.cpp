@@ -18,14 +18,14 @@ static_assert(std::is_same_v<decltype(tpw::energy{} / tpw::duration{}), tpw::pow
 static_assert(std::is_same_v<decltype(tpw::token_rate{} / tpw::power{}), tpw::tokens_per_energy>);
 static_assert(std::is_same_v<decltype(tpw::energy_price<tpw::USD>{} * tpw::power{}),
                              tpw::cost_rate<tpw::USD>>);
-static_assert(std::is_same_v<decltype(tpw::cost_rate<tpw::USD>{} * tpw::duration{}),
-                             tpw::money<tpw::USD>>);
-static_assert(std::is_same_v<decltype(tpw::token_price<tpw::EUR>{} * tpw::tokens{}),
-                             tpw::money<tpw::EUR>>);
-static_assert(std::is_same_v<decltype(tpw::money_per_power<GBP>{} * tpw::power{}),
-                             tpw::money<GBP>>);
-static_assert(std::is_same_v<decltype(tpw::cost_rate<GBP>{} / tpw::token_rate{}),
-                             tpw::token_price<GBP>>);
+static_assert(
+    std::is_same_v<decltype(tpw::cost_rate<tpw::USD>{} * tpw::duration{}), tpw::money<tpw::USD>>);
+static_assert(
+    std::is_same_v<decltype(tpw::token_price<tpw::EUR>{} * tpw::tokens{}), tpw::money<tpw::EUR>>);
+static_assert(
+    std::is_same_v<decltype(tpw::money_per_power<GBP>{} * tpw::power{}), tpw::money<GBP>>);
+static_assert(
+    std::is_same_v<decltype(tpw::cost_rate<GBP>{} / tpw::token_rate{}), tpw::token_price<GBP>>);
 static_assert(std::is_same_v<tpw::currency_of<tpw::token_price<tpw::EUR>>, tpw::EUR>);
 static_assert(std::is_same_v<tpw::currency_of<tpw::money<GBP>>, GBP>);
 static_assert(std::is_same_v<tpw::currency_of<tpw::power>, void>);

@@ -64,9 +64,8 @@ std::string format_money(const M& amount) {
   std::string digits(text);
   const std::size_t point = digits.find('.');
   const std::size_t whole = point == std::string::npos ? digits.size() : point;
-  std::string out = amount.value() < 0 && digits.find_first_not_of("0.") != std::string::npos
-                        ? "-"
-                        : "";
+  std::string out =
+      amount.value() < 0 && digits.find_first_not_of("0.") != std::string::npos ? "-" : "";
   for (std::size_t i = 0; i < whole; ++i) {
     if (i != 0 && (whole - i) % 3 == 0) out.push_back(',');
     out.push_back(digits[i]);
@@ -83,12 +82,24 @@ std::string format(const Q& quantity, const display_unit<Q>& unit, int significa
 // Display units for the figures tpw reports.
 namespace display {
 
-inline display_unit<power> kilowatts() { return {units::kW, "kW"}; }
-inline display_unit<power> megawatts() { return {units::MW, "MW"}; }
-inline display_unit<energy> kilowatt_hours() { return {units::kWh, "kWh"}; }
-inline display_unit<token_rate> tokens_per_second() { return {units::tok / units::second, "tok/s"}; }
-inline display_unit<tokens_per_energy> tokens_per_joule() { return {units::tok / units::J, "tok/J"}; }
-inline display_unit<energy_per_token> joules_per_token() { return {units::J / units::tok, "J/tok"}; }
+inline display_unit<power> kilowatts() {
+  return {units::kW, "kW"};
+}
+inline display_unit<power> megawatts() {
+  return {units::MW, "MW"};
+}
+inline display_unit<energy> kilowatt_hours() {
+  return {units::kWh, "kWh"};
+}
+inline display_unit<token_rate> tokens_per_second() {
+  return {units::tok / units::second, "tok/s"};
+}
+inline display_unit<tokens_per_energy> tokens_per_joule() {
+  return {units::tok / units::J, "tok/J"};
+}
+inline display_unit<energy_per_token> joules_per_token() {
+  return {units::J / units::tok, "J/tok"};
+}
 inline display_unit<throughput_density> tokens_per_s_per_mw() {
   return {units::tok / units::second / units::MW, "tok/s per MW"};
 }
@@ -111,8 +122,7 @@ display_unit<money_per_power_time<C>> per_mw_year() {
 }
 template <currency_type C>
 display_unit<money_per_power_time<C>> per_kw_month() {
-  return {units::unit_of<C> / (units::kW * units::month),
-          std::string(C::code).append("/kW-month")};
+  return {units::unit_of<C> / (units::kW * units::month), std::string(C::code).append("/kW-month")};
 }
 template <currency_type C>
 display_unit<money_per_power<C>> per_mw() {

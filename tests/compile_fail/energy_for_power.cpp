@@ -8,12 +8,16 @@ namespace units = tpw::units;
 
 int main() {
 #ifdef TPW_MUST_NOT_COMPILE
-  const tpw::deployment::spec spec{.accelerators_per_system = 8, .it_power = 10.2_kWh,
-                                  .pue = tpw::pue{1.2}, .utilization = tpw::fraction{0.7}};
+  const tpw::deployment::spec spec{.accelerators_per_system = 8,
+                                   .it_power = 10.2_kWh,
+                                   .pue = tpw::pue{1.2},
+                                   .utilization = tpw::fraction{0.7}};
   (void)spec;
 #else
-  const tpw::deployment::spec spec{.accelerators_per_system = 8, .it_power = 10.2_kW,
-                                  .pue = tpw::pue{1.2}, .utilization = tpw::fraction{0.7}};
+  const tpw::deployment::spec spec{.accelerators_per_system = 8,
+                                   .it_power = 10.2_kW,
+                                   .pue = tpw::pue{1.2},
+                                   .utilization = tpw::fraction{0.7}};
   (void)spec;
 #endif
 }

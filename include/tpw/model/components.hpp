@@ -26,7 +26,8 @@ template <class T>
 concept cost_component = requires(const T& component, const operating_point& op) {
   requires currency_type<typename T::currency>;
   { T::category } -> std::convertible_to<cost_category>;
-  { component.hourly_cost(op) } noexcept -> std::same_as<cost_rate<typename T::currency>>;
+  { component.hourly_cost(op) }
+  noexcept->std::same_as<cost_rate<typename T::currency>>;
 };
 
 // Owned hardware, recovered over its life at the cost of capital, less its discounted residual
@@ -51,8 +52,7 @@ class owned_hardware {
 
   [[nodiscard]] TPW_HD cost_rate<C> hourly_cost(const operating_point& op) const noexcept {
     return owned_hardware_cost_rate<C>(spec_.price_per_system / op.accelerators_per_system,
-                                       spec_.residual_fraction, spec_.cost_of_capital,
-                                       spec_.life);
+                                       spec_.residual_fraction, spec_.cost_of_capital, spec_.life);
   }
   [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 

@@ -18,12 +18,12 @@ class deployment {
   struct spec {
     long accelerators_per_system = 0;  // required: >= 1
     long systems = 1;
-    power it_power{};                       // per system, while serving; required: > 0
-    std::optional<power> idle_power{};      // per system; defaults to it_power
+    power it_power{};                          // per system, while serving; required: > 0
+    std::optional<power> idle_power{};         // per system; defaults to it_power
     std::optional<power> provisioned_power{};  // per system; defaults to it_power
-    tpw::pue pue;                           // required
-    fraction utilization;                   // required: in (0, 1]
-    token_rate throughput{};                // per accelerator while serving; required: > 0
+    tpw::pue pue;                              // required
+    fraction utilization;                      // required: in (0, 1]
+    token_rate throughput{};                   // per accelerator while serving; required: > 0
   };
 
   explicit deployment(const spec& s)

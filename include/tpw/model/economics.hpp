@@ -28,23 +28,23 @@ struct cost_breakdown {
 // Figures at a token price.
 template <currency_type C>
 struct revenue_figures {
-  token_price<C> price{};                          // shown per Mtok
+  token_price<C> price{};                            // shown per Mtok
   money_per_power_time<C> revenue_per_power_time{};  // shown per MW-year
-  double gross_margin = 0.0;                       // 1 - cost / revenue
+  double gross_margin = 0.0;                         // 1 - cost / revenue
 };
 
 template <currency_type C>
 struct economics {
   using currency = C;
-  cost_breakdown<cost_rate<C>> hourly_cost;      // per accelerator, shown per hour
+  cost_breakdown<cost_rate<C>> hourly_cost;       // per accelerator, shown per hour
   cost_breakdown<token_price<C>> cost_per_token;  // shown per Mtok
   money<C> cost_per_accelerator_hour{};
-  tokens_per_energy tokens_per_joule{};           // facility, utilization-weighted
+  tokens_per_energy tokens_per_joule{};  // facility, utilization-weighted
   energy_per_token joules_per_token{};
-  throughput_density tokens_per_s_per_power{};    // at provisioned facility power; shown per MW
-  double energy_share_of_opex = 0.0;              // energy / (energy + facility + opex)
-  double energy_share_of_cost = 0.0;              // energy / total
-  std::optional<revenue_figures<C>> revenue;      // present when evaluated at a token price
+  throughput_density tokens_per_s_per_power{};  // at provisioned facility power; shown per MW
+  double energy_share_of_opex = 0.0;            // energy / (energy + facility + opex)
+  double energy_share_of_cost = 0.0;            // energy / total
+  std::optional<revenue_figures<C>> revenue;    // present when evaluated at a token price
 };
 
 namespace detail {
@@ -71,10 +71,8 @@ concept same_currency = (std::same_as<typename First::currency, typename Rest::c
 // The evaluation every engine calls: allocation-free, exception-free, device-callable. `op` must
 // come from validated inputs (a tpw::deployment, or an engine's checked samples).
 template <cost_component First, cost_component... Rest>
-  requires detail::same_currency<First, Rest...>
-TPW_HD constexpr economics<typename First::currency> evaluate(const operating_point& op,
-                                                              const First& first,
-                                                              const Rest&... rest) noexcept {
+requires detail::same_currency<First, Rest...> TPW_HD constexpr economics<typename First::currency>
+evaluate(const operating_point& op, const First& first, const Rest&... rest) noexcept {
   using C = typename First::currency;
   economics<C> result{};
   cost_breakdown<cost_rate<C>>& hourly = result.hourly_cost;
@@ -84,8 +82,7 @@ TPW_HD constexpr economics<typename First::currency> evaluate(const operating_po
 
   result.cost_per_token = {cost_per_token<C>(hourly.hardware, op),
                            cost_per_token<C>(hourly.facility, op),
-                           cost_per_token<C>(hourly.energy, op),
-                           cost_per_token<C>(hourly.opex, op),
+                           cost_per_token<C>(hourly.energy, op), cost_per_token<C>(hourly.opex, op),
                            cost_per_token<C>(hourly.total, op)};
   result.cost_per_accelerator_hour = hourly.total * units::hour;
   result.tokens_per_joule = tokens_per_joule(op);
@@ -99,10 +96,9 @@ TPW_HD constexpr economics<typename First::currency> evaluate(const operating_po
 
 // The same at a token price (which must be > 0: engines check it up front).
 template <cost_component First, cost_component... Rest>
-  requires detail::same_currency<First, Rest...>
-TPW_HD constexpr economics<typename First::currency> evaluate(
-    const operating_point& op, token_price<typename First::currency> price, const First& first,
-    const Rest&... rest) noexcept {
+requires detail::same_currency<First, Rest...> TPW_HD constexpr economics<typename First::currency>
+evaluate(const operating_point& op, token_price<typename First::currency> price, const First& first,
+         const Rest&... rest) noexcept {
   using C = typename First::currency;
   economics<C> result = evaluate(op, first, rest...);
   result.revenue = revenue_figures<C>{price, revenue_per_power_time<C>(op, price),
@@ -112,18 +108,17 @@ TPW_HD constexpr economics<typename First::currency> evaluate(
 
 // Host entry points on a validated deployment.
 template <cost_component First, cost_component... Rest>
-  requires detail::same_currency<First, Rest...>
-economics<typename First::currency> evaluate(const deployment& d, const First& first,
-                                             const Rest&... rest) noexcept {
+requires detail::same_currency<First, Rest...> economics<typename First::currency> evaluate(
+    const deployment& d, const First& first, const Rest&... rest)
+noexcept {
   return evaluate(d.point(), first, rest...);
 }
 
 // Throws tpw::invalid_input when the price is not finite and > 0.
 template <cost_component First, cost_component... Rest>
-  requires detail::same_currency<First, Rest...>
-economics<typename First::currency> evaluate(const deployment& d,
-                                             token_price<typename First::currency> price,
-                                             const First& first, const Rest&... rest) {
+requires detail::same_currency<First, Rest...> economics<typename First::currency> evaluate(
+    const deployment& d, token_price<typename First::currency> price, const First& first,
+    const Rest&... rest) {
   using C = typename First::currency;
   detail::require_positive("revenue.price_per_mtok", price, units::unit_of<C> / units::Mtok,
                            "per Mtok");

@@ -1,5 +1,6 @@
 // tpw/model/validate.hpp: the checks shared by tpw's validating constructors. Each throws
-// tpw::invalid_input naming the field, the value (in the unit the field is written in) and the rule.
+// tpw::invalid_input naming the field, the value (in the unit the field is written in) and the
+// rule.
 #pragma once
 
 #include <string_view>

@@ -7,12 +7,12 @@
 
 namespace tpw::literals {
 
-#define TPW_DEFINE_LITERAL(suffix, quantity_type, unit_value)                              \
-  constexpr quantity_type operator""_##suffix(long double v) noexcept {                    \
-    return quantity_type::from_value(static_cast<double>(v) * (unit_value));               \
-  }                                                                                        \
-  constexpr quantity_type operator""_##suffix(unsigned long long v) noexcept {             \
-    return quantity_type::from_value(static_cast<double>(v) * (unit_value));               \
+#define TPW_DEFINE_LITERAL(suffix, quantity_type, unit_value)                  \
+  constexpr quantity_type operator""_##suffix(long double v) noexcept {        \
+    return quantity_type::from_value(static_cast<double>(v) * (unit_value));   \
+  }                                                                            \
+  constexpr quantity_type operator""_##suffix(unsigned long long v) noexcept { \
+    return quantity_type::from_value(static_cast<double>(v) * (unit_value));   \
   }
 
 TPW_DEFINE_LITERAL(W, power, 1.0)

@@ -108,21 +108,21 @@ using power = physical_quantity<bu::power_dimension>;
 using energy = physical_quantity<bu::energy_dimension>;
 using duration = physical_quantity<bu::time_dimension>;
 using tokens = physical_quantity<token_dimension>;
-using token_rate = decltype(tokens{} / duration{});               // tok/s
-using tokens_per_energy = decltype(tokens{} / energy{});          // tok/J, = (tok/s) per W
-using energy_per_token = decltype(energy{} / tokens{});           // J/tok
-using throughput_density = tokens_per_energy;                     // tok/s per W (shown per MW)
+using token_rate = decltype(tokens{} / duration{});       // tok/s
+using tokens_per_energy = decltype(tokens{} / energy{});  // tok/J, = (tok/s) per W
+using energy_per_token = decltype(energy{} / tokens{});   // J/tok
+using throughput_density = tokens_per_energy;             // tok/s per W (shown per MW)
 
 template <currency_type C>
 using money = bu::quantity<typename currency_base_unit<C>::unit_type, double>;
 template <currency_type C>
-using cost_rate = decltype(money<C>{} / duration{});              // C/s (shown per hour)
+using cost_rate = decltype(money<C>{} / duration{});  // C/s (shown per hour)
 template <currency_type C>
-using energy_price = decltype(money<C>{} / energy{});             // C/J (shown per kWh)
+using energy_price = decltype(money<C>{} / energy{});  // C/J (shown per kWh)
 template <currency_type C>
-using token_price = decltype(money<C>{} / tokens{});              // C/tok (shown per Mtok)
+using token_price = decltype(money<C>{} / tokens{});  // C/tok (shown per Mtok)
 template <currency_type C>
-using money_per_power = decltype(money<C>{} / power{});           // C/W (build cost per MW)
+using money_per_power = decltype(money<C>{} / power{});  // C/W (build cost per MW)
 // Money per unit of power per unit of time: a colocation rate (per kW-month) or revenue per
 // MW-year. Dimensionally this is money per energy, the same type as energy_price.
 template <currency_type C>
