@@ -20,9 +20,13 @@ using tpw::USD;
 
 constexpr std::size_t deployments = 4096;
 
-// Inputs as plain numbers, drawn once; both engines read the same ones.
+// Every input varies per deployment, as in a Monte Carlo run, so that neither engine can hoist
+// work out of its loop. Plain numbers in W, s, USD; both engines read the same ones.
 struct inputs {
   double throughput, utilization, active_w, idle_w, pue;
+  double accelerators_per_system, price, life_years, residual, cost_of_capital;
+  double build_usd_per_w, facility_life_years, usd_per_kwh;
+  double maintenance, opex_price, software_per_year, other_per_year;
 };
 
 const std::vector<inputs>& cases() {
@@ -31,12 +35,57 @@ const std::vector<inputs>& cases() {
     std::uniform_real_distribution<double> u(0.0, 1.0);
     std::vector<inputs> v(deployments);
     for (auto& c : v) {
-      c = {100.0 + 10'000.0 * u(rng), 0.2 + 0.8 * u(rng), 1000.0 + 1000.0 * u(rng),
-           200.0 + 300.0 * u(rng), 1.05 + 0.5 * u(rng)};
+      const double price = 2e6 + 2e6 * u(rng);
+      c = {100.0 + 10'000.0 * u(rng),
+           0.2 + 0.8 * u(rng),
+           1000.0 + 1000.0 * u(rng),
+           200.0 + 300.0 * u(rng),
+           1.05 + 0.5 * u(rng),
+           72.0,
+           price,
+           3.0 + 3.0 * u(rng),
+           0.2 * u(rng),
+           0.15 * u(rng),
+           9.0 + 6.0 * u(rng),
+           10.0 + 10.0 * u(rng),
+           0.04 + 0.1 * u(rng),
+           0.05 * u(rng),
+           price,
+           2000.0 + 4000.0 * u(rng),
+           1000.0 * u(rng)};
     }
     return v;
   }();
   return all;
+}
+
+// One deployment as tpw's validated types, built before timing starts.
+struct tpw_case {
+  tpw::operating_point op;
+  tpw::owned_hardware<USD> hardware;
+  tpw::built_facility<USD> facility;
+  tpw::energy_cost<USD> energy;
+  tpw::opex<USD> opex;
+};
+
+tpw_case to_tpw(const inputs& c) {
+  const tpw::annual_rate r{c.cost_of_capital};
+  return {{tpw::of(c.throughput, units::tok / units::second), tpw::fraction{c.utilization},
+           tpw::of(c.active_w, units::W), tpw::of(c.idle_w, units::W),
+           tpw::of(c.active_w, units::W), tpw::pue{c.pue}, c.accelerators_per_system},
+          tpw::owned_hardware<USD>({.price_per_system = tpw::of(c.price, units::usd),
+                                    .life = tpw::of(c.life_years, units::year),
+                                    .residual_fraction = tpw::fraction{c.residual},
+                                    .cost_of_capital = r}),
+          tpw::built_facility<USD>({.build_cost = tpw::of(c.build_usd_per_w, units::usd / units::W),
+                                    .life = tpw::of(c.facility_life_years, units::year),
+                                    .cost_of_capital = r}),
+          tpw::energy_cost<USD>({.price = tpw::of(c.usd_per_kwh, units::usd / units::kWh)}),
+          tpw::opex<USD>(
+              {.maintenance_fraction_per_year = tpw::fraction{c.maintenance},
+               .hardware_price_per_system = tpw::of(c.opex_price, units::usd),
+               .software_per_accelerator = tpw::of(c.software_per_year, units::usd / units::year),
+               .other_per_accelerator = tpw::of(c.other_per_year, units::usd / units::year)})};
 }
 
 // The sum of every figure the evaluation reports, so the optimizer cannot drop any of them.
@@ -50,34 +99,12 @@ double checksum(const E& e) {
 }
 
 void unit_safe(benchmark::State& state) {
-  const tpw::annual_rate r{0.08};
-  // Non-const and escaped: the optimizer must read the parameters, as it must for the baseline.
-  tpw::owned_hardware<USD> hardware({.price_per_system = 3.9e6_USD,
-                                     .life = 4.0_yr,
-                                     .residual_fraction = tpw::fraction{0.1},
-                                     .cost_of_capital = r});
-  tpw::built_facility<USD> facility(
-      {.build_cost = 11.7e6_USD / units::MW, .life = 15.0_yr, .cost_of_capital = r});
-  tpw::energy_cost<USD> energy({.price = 0.08_USD / units::kWh});
-  tpw::opex<USD> opex({.maintenance_fraction_per_year = tpw::fraction{0.03},
-                       .hardware_price_per_system = 3.9e6_USD,
-                       .software_per_accelerator = 4500.0_USD / units::year});
-  benchmark::DoNotOptimize(hardware);
-  benchmark::DoNotOptimize(facility);
-  benchmark::DoNotOptimize(energy);
-  benchmark::DoNotOptimize(opex);
-  const auto& all = cases();
+  std::vector<tpw_case> all;
+  for (const inputs& c : cases()) all.push_back(to_tpw(c));
   for (auto _ : state) {
     double sum = 0.0;
-    for (const inputs& c : all) {
-      const tpw::operating_point op{tpw::token_rate::from_value(c.throughput),
-                                    tpw::fraction::unchecked(c.utilization),
-                                    tpw::power::from_value(c.active_w),
-                                    tpw::power::from_value(c.idle_w),
-                                    tpw::power::from_value(c.active_w),
-                                    tpw::pue::unchecked(c.pue),
-                                    72.0};
-      sum += checksum(tpw::evaluate(op, hardware, facility, energy, opex));
+    for (const tpw_case& c : all) {
+      sum += checksum(tpw::evaluate(c.op, c.hardware, c.facility, c.energy, c.opex));
     }
     benchmark::DoNotOptimize(sum);
   }
@@ -89,34 +116,46 @@ double crf(double r, double years) {
   return r == 0.0 ? 1.0 / years : r / -std::expm1(-years * std::log1p(r));
 }
 
+// The raw engine's inputs, stored canonically as tpw stores them (s, USD/J, USD/s, USD/W), so
+// that the two engines differ only in their types.
+struct raw_case {
+  double throughput, utilization, active_w, idle_w, pue, accelerators_per_system;
+  double price, life_s, residual, cost_of_capital, build_usd_per_w, facility_life_s, usd_per_j;
+  double maintenance, opex_price, software_per_s, other_per_s;
+};
+
 void raw_doubles(benchmark::State& state) {
   const double year_s = 8760.0 * 3600.0;
-  double r = 0.08, price = 3.9e6, life = 4.0 * year_s, residual = 0.1;
-  double build_per_w = 11.7, facility_life = 15.0 * year_s, usd_per_j = 0.08 / 3.6e6;
-  double maintenance = 0.03, software = 4500.0 / year_s;
-  for (double* parameter : {&r, &price, &life, &residual, &build_per_w, &facility_life, &usd_per_j,
-                            &maintenance, &software}) {
-    benchmark::DoNotOptimize(*parameter);
+  std::vector<raw_case> all;
+  for (const inputs& c : cases()) {
+    all.push_back({c.throughput, c.utilization, c.active_w, c.idle_w, c.pue,
+                   c.accelerators_per_system, c.price, c.life_years * year_s, c.residual,
+                   c.cost_of_capital, c.build_usd_per_w, c.facility_life_years * year_s,
+                   c.usd_per_kwh / 3.6e6, c.maintenance, c.opex_price, c.software_per_year / year_s,
+                   c.other_per_year / year_s});
   }
-  const auto& all = cases();
   for (auto _ : state) {
     double sum = 0.0;
-    for (const inputs& c : all) {
-      const double gpu_price = price / 72.0;
-      const double years = life / year_s;
+    for (const raw_case& c : all) {
+      const double gpu_price = c.price / c.accelerators_per_system;
+      const double years = c.life_s / year_s;
       const double hw =
-          (gpu_price - residual * gpu_price * std::pow(1.0 + r, -years)) * crf(r, years) / year_s;
-      const double fac = build_per_w * c.active_w * crf(r, facility_life / year_s) / year_s;
+          (gpu_price - c.residual * gpu_price * std::pow(1.0 + c.cost_of_capital, -years)) *
+          crf(c.cost_of_capital, years) / year_s;
+      const double fac = c.build_usd_per_w * c.active_w *
+                         crf(c.cost_of_capital, c.facility_life_s / year_s) / year_s;
       const double avg_w = c.utilization * c.active_w + (1.0 - c.utilization) * c.idle_w;
-      const double en = avg_w * c.pue * usd_per_j;
-      const double op = maintenance * gpu_price / year_s + software;
+      const double en = avg_w * c.pue * c.usd_per_j;
+      const double op = c.maintenance * (c.opex_price / c.accelerators_per_system) / year_s +
+                        c.software_per_s + c.other_per_s;
       const double total = hw + fac + en + op;
       const double tok_s = c.throughput * c.utilization;
       const double tokens_per_joule = tok_s / (avg_w * c.pue);
       // The same eleven figures as checksum() adds for tpw.
       sum += total / tok_s + hw / tok_s + fac / tok_s + en / tok_s + op / tok_s + total * 3600.0 +
              tokens_per_joule + 1.0 / tokens_per_joule + c.throughput / (c.active_w * c.pue) +
-             en / (en + fac + op) + en / total;
+             (en + fac + op == 0.0 ? 0.0 : en / (en + fac + op)) +
+             (total == 0.0 ? 0.0 : en / total);
     }
     benchmark::DoNotOptimize(sum);
   }

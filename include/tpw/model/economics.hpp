@@ -49,17 +49,26 @@ struct economics {
 
 namespace detail {
 
-template <class C, cost_component T>
-TPW_HD constexpr void add_cost(cost_breakdown<cost_rate<C>>& hourly, const T& component,
-                               const operating_point& op) noexcept {
-  if constexpr (T::category == cost_category::hardware) {
-    hourly.hardware += component.hourly_cost(op);
-  } else if constexpr (T::category == cost_category::facility) {
-    hourly.facility += component.hourly_cost(op);
-  } else if constexpr (T::category == cost_category::energy) {
-    hourly.energy += component.hourly_cost(op);
+// The cost of one component if it reports under category K, else -0.0: the exact neutral element
+// of IEEE addition (x + -0.0 == x for every x), so the compiler drops it and a line with one
+// component costs no addition at all.
+template <cost_category K, class C, class T>
+TPW_HD constexpr cost_rate<C> cost_if(const T& component, const operating_point& op) noexcept {
+  if constexpr (T::category == K) {
+    return component.hourly_cost(op);
   } else {
-    hourly.opex += component.hourly_cost(op);
+    return cost_rate<C>::from_value(-0.0);
+  }
+}
+
+// One line of the breakdown: the sum of the components in category K, +0 when there are none.
+template <cost_category K, class C, class... Ts>
+TPW_HD constexpr cost_rate<C> category_cost(const operating_point& op,
+                                            const Ts&... components) noexcept {
+  if constexpr (((Ts::category == K) || ...)) {
+    return (cost_if<K, C>(components, op) + ...);
+  } else {
+    return cost_rate<C>{};
   }
 }
 
@@ -76,8 +85,10 @@ evaluate(const operating_point& op, const First& first, const Rest&... rest) noe
   using C = typename First::currency;
   economics<C> result{};
   cost_breakdown<cost_rate<C>>& hourly = result.hourly_cost;
-  detail::add_cost<C>(hourly, first, op);
-  (detail::add_cost<C>(hourly, rest, op), ...);
+  hourly.hardware = detail::category_cost<cost_category::hardware, C>(op, first, rest...);
+  hourly.facility = detail::category_cost<cost_category::facility, C>(op, first, rest...);
+  hourly.energy = detail::category_cost<cost_category::energy, C>(op, first, rest...);
+  hourly.opex = detail::category_cost<cost_category::opex, C>(op, first, rest...);
   hourly.total = hourly.hardware + hourly.facility + hourly.energy + hourly.opex;
 
   result.cost_per_token = {cost_per_token<C>(hourly.hardware, op),

@@ -34,19 +34,26 @@ TPW_HD inline double expm1(double x) noexcept {
 
 // --- Finance ------------------------------------------------------------------------------------
 
+namespace detail {
+
+// CRF for a life already in years (the shared part of the two quantity-typed functions below).
+TPW_HD inline double capital_recovery_factor_years(double r, double years) noexcept {
+  if (r == 0.0) return 1.0 / years;
+  return r / -expm1(-years * log1p(r));
+}
+
+}  // namespace detail
+
 // Discount factor over a life: (1 + r)^-L, with L in years.
 TPW_HD inline double discount_factor(annual_rate r, duration life) noexcept {
-  const double years = in(life, units::year);
-  return detail::power_of(1.0 + r.value(), -years);
+  return detail::power_of(1.0 + r.value(), -in(life, units::year));
 }
 
 // Capital recovery factor: CRF(r, L) = r / (1 - (1 + r)^-L), CRF(0, L) = 1 / L. The annual payment
 // that repays one unit of capital over L years at rate r. Written with expm1/log1p so it stays
 // accurate as r approaches 0, where it tends to the straight-line 1 / L.
 TPW_HD inline double capital_recovery_factor(annual_rate r, duration life) noexcept {
-  const double years = in(life, units::year);
-  if (r.value() == 0.0) return 1.0 / years;
-  return r.value() / -detail::expm1(-years * detail::log1p(r.value()));
+  return detail::capital_recovery_factor_years(r.value(), in(life, units::year));
 }
 
 // --- Cost components, per accelerator -----------------------------------------------------------
@@ -56,8 +63,10 @@ TPW_HD inline double capital_recovery_factor(annual_rate r, duration life) noexc
 template <class C>
 TPW_HD inline cost_rate<C> owned_hardware_cost_rate(money<C> price, fraction residual,
                                                     annual_rate r, duration life) noexcept {
-  const money<C> recovered = price - residual.value() * price * discount_factor(r, life);
-  return recovered * capital_recovery_factor(r, life) / units::year;
+  const double years = in(life, units::year);
+  const double discount = detail::power_of(1.0 + r.value(), -years);
+  const money<C> recovered = price - residual.value() * price * discount;
+  return recovered * detail::capital_recovery_factor_years(r.value(), years) / units::year;
 }
 
 // Facility, built: build cost per W of IT * provisioned IT power * CRF(r, L_facility) / H.
