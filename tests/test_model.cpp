@@ -148,6 +148,23 @@ static_assert(evaluable<tpw::energy_cost<USD>, tpw::opex<USD>>);
 static_assert(!evaluable<tpw::energy_cost<USD>, tpw::opex<EUR>>);
 static_assert(!evaluable<>);
 
+TEST_CASE("unchecked components, for engines, cost the same as validated ones") {
+  const tpw::deployment rack(rack_spec());
+  const auto& op = rack.point();
+  const auto same = [&](const auto& validated, const auto& unchecked) {
+    CHECK(usd_per_hour(unchecked.hourly_cost(op)) == usd_per_hour(validated.hourly_cost(op)));
+  };
+  using owned = tpw::owned_hardware<USD>;
+  same(hardware, owned::unchecked(hardware.parameters()));
+  same(facility, tpw::built_facility<USD>::unchecked(facility.parameters()));
+  same(energy, tpw::energy_cost<USD>::unchecked(energy.parameters()));
+  same(opex, tpw::opex<USD>::unchecked(opex.parameters()));
+  const tpw::colocation<USD> colo({.rate = 184.0_USD / (units::kW * units::month)});
+  same(colo, tpw::colocation<USD>::unchecked(colo.parameters()));
+  const tpw::rented_hardware<USD> rent({.rental_per_accelerator = 2.0_USD / units::hour});
+  same(rent, tpw::rented_hardware<USD>::unchecked(rent.parameters()));
+}
+
 TEST_CASE("deployment validation names every field") {
   const auto with = [](auto edit) {
     return message_of([&] {

@@ -44,6 +44,11 @@ class owned_hardware {
     annual_rate cost_of_capital = annual_rate::unchecked(0.0);
   };
 
+  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
+  TPW_HD static constexpr owned_hardware unchecked(const spec& s) noexcept {
+    return owned_hardware(s, unchecked_tag{});
+  }
+
   explicit owned_hardware(const spec& s) : spec_(s) {
     detail::require_non_negative("costs.hardware.price", s.price_per_system, units::unit_of<C>,
                                  C::code);
@@ -57,6 +62,8 @@ class owned_hardware {
   [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
+  struct unchecked_tag {};
+  TPW_HD constexpr owned_hardware(const spec& s, unchecked_tag) noexcept : spec_(s) {}
   spec spec_;
 };
 
@@ -70,6 +77,11 @@ class rented_hardware {
     cost_rate<C> rental_per_accelerator{};  // e.g. 2.10 * usd / units::hour
   };
 
+  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
+  TPW_HD static constexpr rented_hardware unchecked(const spec& s) noexcept {
+    return rented_hardware(s, unchecked_tag{});
+  }
+
   explicit rented_hardware(const spec& s) : spec_(s) {
     detail::require_non_negative("costs.hardware.rental_per_accelerator_hour",
                                  s.rental_per_accelerator, units::unit_of<C> / units::hour,
@@ -82,6 +94,8 @@ class rented_hardware {
   [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
+  struct unchecked_tag {};
+  TPW_HD constexpr rented_hardware(const spec& s, unchecked_tag) noexcept : spec_(s) {}
   spec spec_;
 };
 
@@ -98,6 +112,11 @@ class built_facility {
     annual_rate cost_of_capital = annual_rate::unchecked(0.0);
   };
 
+  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
+  TPW_HD static constexpr built_facility unchecked(const spec& s) noexcept {
+    return built_facility(s, unchecked_tag{});
+  }
+
   explicit built_facility(const spec& s) : spec_(s) {
     detail::require_non_negative("costs.facility.build_per_mw", s.build_cost,
                                  units::unit_of<C> / units::MW, "per MW");
@@ -111,6 +130,8 @@ class built_facility {
   [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
+  struct unchecked_tag {};
+  TPW_HD constexpr built_facility(const spec& s, unchecked_tag) noexcept : spec_(s) {}
   spec spec_;
 };
 
@@ -124,6 +145,11 @@ class colocation {
     money_per_power_time<C> rate{};  // e.g. 184 * usd / (units::kW * units::month)
   };
 
+  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
+  TPW_HD static constexpr colocation unchecked(const spec& s) noexcept {
+    return colocation(s, unchecked_tag{});
+  }
+
   explicit colocation(const spec& s) : spec_(s) {
     detail::require_non_negative("costs.facility.colocation_per_kw_month", s.rate,
                                  units::unit_of<C> / (units::kW * units::month), "per kW-month");
@@ -136,6 +162,8 @@ class colocation {
   [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
+  struct unchecked_tag {};
+  TPW_HD constexpr colocation(const spec& s, unchecked_tag) noexcept : spec_(s) {}
   spec spec_;
 };
 
@@ -149,6 +177,11 @@ class energy_cost {
     energy_price<C> price{};  // e.g. 0.08 * usd / units::kWh
   };
 
+  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
+  TPW_HD static constexpr energy_cost unchecked(const spec& s) noexcept {
+    return energy_cost(s, unchecked_tag{});
+  }
+
   explicit energy_cost(const spec& s) : spec_(s) {
     detail::require_non_negative("costs.energy.price_per_kwh", s.price,
                                  units::unit_of<C> / units::kWh, "per kWh");
@@ -161,6 +194,8 @@ class energy_cost {
   [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
+  struct unchecked_tag {};
+  TPW_HD constexpr energy_cost(const spec& s, unchecked_tag) noexcept : spec_(s) {}
   spec spec_;
 };
 
@@ -177,6 +212,11 @@ class opex {
     cost_rate<C> software_per_accelerator{};
     cost_rate<C> other_per_accelerator{};
   };
+
+  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
+  TPW_HD static constexpr opex unchecked(const spec& s) noexcept {
+    return opex(s, unchecked_tag{});
+  }
 
   explicit opex(const spec& s) : spec_(s) {
     detail::require_non_negative("costs.hardware.price", s.hardware_price_per_system,
@@ -197,6 +237,8 @@ class opex {
   [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
+  struct unchecked_tag {};
+  TPW_HD constexpr opex(const spec& s, unchecked_tag) noexcept : spec_(s) {}
   spec spec_;
 };
 

@@ -95,7 +95,7 @@ evaluate(const operating_point& op, const First& first, const Rest&... rest) noe
                            cost_per_token<C>(hourly.facility, op),
                            cost_per_token<C>(hourly.energy, op), cost_per_token<C>(hourly.opex, op),
                            cost_per_token<C>(hourly.total, op)};
-  result.cost_per_accelerator_hour = hourly.total * units::hour;
+  result.cost_per_accelerator_hour = hourly.total * detail::one_hour();
   result.tokens_per_joule = tokens_per_joule(op);
   result.joules_per_token = 1.0 / result.tokens_per_joule;
   result.tokens_per_s_per_power = tokens_per_s_per_power(op);

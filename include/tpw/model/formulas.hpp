@@ -30,6 +30,15 @@ TPW_HD inline double expm1(double x) noexcept {
 #endif
 }
 
+// One hour and one year as quantities made in place: device code cannot refer to the host's
+// constants units::hour and units::year.
+TPW_HD constexpr duration one_hour() noexcept {
+  return duration::from_value(units::seconds_per_hour);
+}
+TPW_HD constexpr duration one_year() noexcept {
+  return duration::from_value(units::seconds_per_year);
+}
+
 }  // namespace detail
 
 // --- Finance ------------------------------------------------------------------------------------
@@ -46,14 +55,14 @@ TPW_HD inline double capital_recovery_factor_years(double r, double years) noexc
 
 // Discount factor over a life: (1 + r)^-L, with L in years.
 TPW_HD inline double discount_factor(annual_rate r, duration life) noexcept {
-  return detail::power_of(1.0 + r.value(), -in(life, units::year));
+  return detail::power_of(1.0 + r.value(), -in(life, detail::one_year()));
 }
 
 // Capital recovery factor: CRF(r, L) = r / (1 - (1 + r)^-L), CRF(0, L) = 1 / L. The annual payment
 // that repays one unit of capital over L years at rate r. Written with expm1/log1p so it stays
 // accurate as r approaches 0, where it tends to the straight-line 1 / L.
 TPW_HD inline double capital_recovery_factor(annual_rate r, duration life) noexcept {
-  return detail::capital_recovery_factor_years(r.value(), in(life, units::year));
+  return detail::capital_recovery_factor_years(r.value(), in(life, detail::one_year()));
 }
 
 // --- Cost components, per accelerator -----------------------------------------------------------
@@ -63,10 +72,10 @@ TPW_HD inline double capital_recovery_factor(annual_rate r, duration life) noexc
 template <class C>
 TPW_HD inline cost_rate<C> owned_hardware_cost_rate(money<C> price, fraction residual,
                                                     annual_rate r, duration life) noexcept {
-  const double years = in(life, units::year);
+  const double years = in(life, detail::one_year());
   const double discount = detail::power_of(1.0 + r.value(), -years);
   const money<C> recovered = price - residual.value() * price * discount;
-  return recovered * detail::capital_recovery_factor_years(r.value(), years) / units::year;
+  return recovered * detail::capital_recovery_factor_years(r.value(), years) / detail::one_year();
 }
 
 // Facility, built: build cost per W of IT * provisioned IT power * CRF(r, L_facility) / H.
@@ -74,7 +83,7 @@ template <class C>
 TPW_HD inline cost_rate<C> built_facility_cost_rate(money_per_power<C> build_cost,
                                                     power provisioned, annual_rate r,
                                                     duration life) noexcept {
-  return build_cost * provisioned * capital_recovery_factor(r, life) / units::year;
+  return build_cost * provisioned * capital_recovery_factor(r, life) / detail::one_year();
 }
 
 // Facility, colocated: rate per kW-month * provisioned IT kW * 12 / H (the rate is money per
@@ -107,7 +116,7 @@ TPW_HD constexpr cost_rate<C> energy_cost_rate(const operating_point& op,
 template <class C>
 TPW_HD constexpr cost_rate<C> opex_cost_rate(fraction maintenance_per_year, money<C> price,
                                              cost_rate<C> software, cost_rate<C> other) noexcept {
-  return maintenance_per_year.value() * price / units::year + software + other;
+  return maintenance_per_year.value() * price / detail::one_year() + software + other;
 }
 
 // --- Tokens and efficiency ----------------------------------------------------------------------

@@ -157,6 +157,11 @@ static_assert(std::is_same_v<money_per_power_time<USD>, energy_price<USD>>);
 
 namespace units {
 
+// Sizes of the time and token display units in canonical units. Plain doubles, read by value, so
+// device code can use them (it cannot take the address of the host's quantity constants below).
+inline constexpr double seconds_per_hour = 3600.0;
+inline constexpr double seconds_per_year = 8760.0 * 3600.0;
+
 inline constexpr power watt = power::from_value(1.0);
 inline constexpr power kilowatt = power::from_value(1e3);
 inline constexpr power megawatt = power::from_value(1e6);
@@ -164,10 +169,10 @@ inline constexpr energy joule = energy::from_value(1.0);
 inline constexpr energy kilowatt_hour = energy::from_value(3.6e6);
 inline constexpr energy megawatt_hour = energy::from_value(3.6e9);
 inline constexpr duration second = duration::from_value(1.0);
-inline constexpr duration hour = duration::from_value(3600.0);
+inline constexpr duration hour = duration::from_value(seconds_per_hour);
 // The accounting year of tpw's definitions: 8760 hours (365 days).
-inline constexpr duration year = duration::from_value(8760.0 * 3600.0);
-inline constexpr duration month = duration::from_value(8760.0 * 3600.0 / 12.0);
+inline constexpr duration year = duration::from_value(seconds_per_year);
+inline constexpr duration month = duration::from_value(seconds_per_year / 12.0);
 inline constexpr tokens token = tokens::from_value(1.0);
 inline constexpr tokens megatoken = tokens::from_value(1e6);
 
