@@ -8,11 +8,20 @@ cd "$(dirname "$0")"
 
 usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; }
 
+# A package is present when dpkg says so, or when what tpw needs from it is already there (a
+# non-Debian system, or a copy installed by hand): PACKAGE:FILE-OR-COMMAND pairs.
 ensure_packages() {
   local missing=()
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
-      missing+=("$pkg")
+  for entry in "$@"; do
+    local pkg=${entry%%:*} provides=${entry#*:}
+    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      continue
+    fi
+    if [ -e "/usr/include/$provides" ] || [ -e "/usr/local/include/$provides" ] ||
+      command -v "$provides" >/dev/null 2>&1; then
+      continue
+    fi
+    missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
@@ -28,8 +37,10 @@ ensure_packages() {
 
 action=${1:-}
 preset=${2:-dev}
-packages=(libboost-dev libeigen3-dev doctest-dev)
-[ "$preset" = clang ] && packages+=(clang)
+packages=(libboost-dev:boost/units/quantity.hpp libeigen3-dev:eigen3/Eigen/Core
+  doctest-dev:doctest/doctest.h)
+[ "$preset" = clang ] && packages+=(clang:clang++)
+command -v ninja >/dev/null || packages+=(make:make)
 ensure_packages "${packages[@]}"
 
 # Ninja when it is there, Make otherwise; a build folder keeps the generator it was made with.
