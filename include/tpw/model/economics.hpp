@@ -80,8 +80,9 @@ concept same_currency = (std::same_as<typename First::currency, typename Rest::c
 // The evaluation every engine calls: allocation-free, exception-free, device-callable. `op` must
 // come from validated inputs (a tpw::deployment, or an engine's checked samples).
 template <cost_component First, cost_component... Rest>
-requires detail::same_currency<First, Rest...> TPW_HD constexpr economics<typename First::currency>
-evaluate(const operating_point& op, const First& first, const Rest&... rest) noexcept {
+TPW_HD constexpr economics<typename First::currency> evaluate(
+    const operating_point& op, const First& first,
+    const Rest&... rest) noexcept requires detail::same_currency<First, Rest...> {
   using C = typename First::currency;
   economics<C> result{};
   cost_breakdown<cost_rate<C>>& hourly = result.hourly_cost;
@@ -107,9 +108,9 @@ evaluate(const operating_point& op, const First& first, const Rest&... rest) noe
 
 // The same at a token price (which must be > 0: engines check it up front).
 template <cost_component First, cost_component... Rest>
-requires detail::same_currency<First, Rest...> TPW_HD constexpr economics<typename First::currency>
-evaluate(const operating_point& op, token_price<typename First::currency> price, const First& first,
-         const Rest&... rest) noexcept {
+TPW_HD constexpr economics<typename First::currency> evaluate(
+    const operating_point& op, token_price<typename First::currency> price, const First& first,
+    const Rest&... rest) noexcept requires detail::same_currency<First, Rest...> {
   using C = typename First::currency;
   economics<C> result = evaluate(op, first, rest...);
   result.revenue = revenue_figures<C>{price, revenue_per_power_time<C>(op, price),
@@ -119,17 +120,17 @@ evaluate(const operating_point& op, token_price<typename First::currency> price,
 
 // Host entry points on a validated deployment.
 template <cost_component First, cost_component... Rest>
-requires detail::same_currency<First, Rest...> economics<typename First::currency> evaluate(
-    const deployment& d, const First& first, const Rest&... rest)
-noexcept {
+economics<typename First::currency> evaluate(
+    const deployment& d, const First& first,
+    const Rest&... rest) noexcept requires detail::same_currency<First, Rest...> {
   return evaluate(d.point(), first, rest...);
 }
 
 // Throws tpw::invalid_input when the price is not finite and > 0.
 template <cost_component First, cost_component... Rest>
-requires detail::same_currency<First, Rest...> economics<typename First::currency> evaluate(
+economics<typename First::currency> evaluate(
     const deployment& d, token_price<typename First::currency> price, const First& first,
-    const Rest&... rest) {
+    const Rest&... rest) requires detail::same_currency<First, Rest...> {
   using C = typename First::currency;
   detail::require_positive("revenue.price_per_mtok", price, units::unit_of<C> / units::Mtok,
                            "per Mtok");
