@@ -38,6 +38,13 @@ TEST_CASE("capital recovery factor") {
         Approx(0.2 * (1.0 + 1e-12 * 3.0)).epsilon(1e-14));
 }
 
+TEST_CASE("discount factor") {
+  // (1 + 0.08)^-4 = 1 / 1.36048896 = 0.7350298528; at r = 0 nothing is discounted.
+  CHECK(tpw::discount_factor(tpw::annual_rate{0.08}, 4.0_yr) ==
+        Approx(0.7350298527964533).epsilon(rel));
+  CHECK(tpw::discount_factor(tpw::annual_rate{0.0}, 4.0_yr) == 1.0);
+}
+
 TEST_CASE("owned hardware") {
   // Straight line: 40,000 USD per GPU over 4 years, no residual, r = 0:
   // 40000 / 4 = 10,000 USD a year; / 8760 h = 1.1415525114 USD/h.

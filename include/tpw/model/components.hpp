@@ -22,13 +22,15 @@ namespace tpw {
 // The four lines of a cost breakdown. A user's component reports under one of them.
 enum class cost_category { hardware, facility, energy, opex };
 
+// clang-format 14 cannot lay out requires-expressions.
+// clang-format off
 template <class T>
 concept cost_component = requires(const T& component, const operating_point& op) {
   requires currency_type<typename T::currency>;
   { T::category } -> std::convertible_to<cost_category>;
-  { component.hourly_cost(op) }
-  noexcept->std::same_as<cost_rate<typename T::currency>>;
+  { component.hourly_cost(op) } noexcept -> std::same_as<cost_rate<typename T::currency>>;
 };
+// clang-format on
 
 // Owned hardware, recovered over its life at the cost of capital, less its discounted residual
 // value. Straight-line depreciation is the cost_of_capital = 0 case.

@@ -39,13 +39,11 @@ TPW_HD constexpr duration one_year() noexcept {
   return duration::from_value(units::seconds_per_year);
 }
 
-}  // namespace detail
-
-// --- Finance ------------------------------------------------------------------------------------
-
-namespace detail {
-
-// CRF for a life already in years (the shared part of the two quantity-typed functions below).
+// The finance formulas for a life already in years: the public functions below and the owned
+// hardware cost share them, so the life is converted once per evaluation.
+TPW_HD inline double discount_factor_years(double r, double years) noexcept {
+  return power_of(1.0 + r, -years);
+}
 TPW_HD inline double capital_recovery_factor_years(double r, double years) noexcept {
   if (r == 0.0) return 1.0 / years;
   return r / -expm1(-years * log1p(r));
@@ -53,9 +51,11 @@ TPW_HD inline double capital_recovery_factor_years(double r, double years) noexc
 
 }  // namespace detail
 
+// --- Finance ------------------------------------------------------------------------------------
+
 // Discount factor over a life: (1 + r)^-L, with L in years.
 TPW_HD inline double discount_factor(annual_rate r, duration life) noexcept {
-  return detail::power_of(1.0 + r.value(), -in(life, detail::one_year()));
+  return detail::discount_factor_years(r.value(), in(life, detail::one_year()));
 }
 
 // Capital recovery factor: CRF(r, L) = r / (1 - (1 + r)^-L), CRF(0, L) = 1 / L. The annual payment
@@ -73,7 +73,7 @@ template <class C>
 TPW_HD inline cost_rate<C> owned_hardware_cost_rate(money<C> price, fraction residual,
                                                     annual_rate r, duration life) noexcept {
   const double years = in(life, detail::one_year());
-  const double discount = detail::power_of(1.0 + r.value(), -years);
+  const double discount = detail::discount_factor_years(r.value(), years);
   const money<C> recovered = price - residual.value() * price * discount;
   return recovered * detail::capital_recovery_factor_years(r.value(), years) / detail::one_year();
 }
