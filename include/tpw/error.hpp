@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -9,28 +10,42 @@
 namespace tpw {
 
 // Thrown by every validating constructor and entry point. The message reads
-// "<field> = <value>: <rule>", e.g. "deployment.utilization = 1.2: must be in [0, 1]".
+// "<field> = <value>: <rule>", e.g. "deployment.utilization = 1.2: must be in [0, 1]". A value
+// that is not a number (a CSV cell, a platform name) is quoted as text; value() is then NaN.
 class invalid_input : public std::invalid_argument {
  public:
   invalid_input(std::string_view field, double value, std::string_view rule)
-      : std::invalid_argument(compose(field, value, rule)),
+      : std::invalid_argument(compose(field, number(value), rule)),
         field_(field),
         rule_(rule),
         value_(value) {}
+
+  invalid_input(std::string_view field, std::string_view text, std::string_view rule)
+      : std::invalid_argument(compose(field, quoted(text), rule)),
+        field_(field),
+        rule_(rule),
+        value_(std::numeric_limits<double>::quiet_NaN()) {}
 
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
   [[nodiscard]] const std::string& rule() const noexcept { return rule_; }
   [[nodiscard]] double value() const noexcept { return value_; }
 
  private:
-  static std::string compose(std::string_view field, double value, std::string_view rule) {
-    // 15 significant digits: the number as the user wrote it, without the noise a unit
-    // conversion adds ("-0.08 per kWh", not "-0.08000000000000002"); value() keeps it exactly.
-    char number[32];
-    std::snprintf(number, sizeof number, "%.15g", value);
+  // 15 significant digits: the number as the user wrote it, without the noise a unit conversion
+  // adds ("-0.08 per kWh", not "-0.08000000000000002"); value() keeps it exactly.
+  static std::string number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.15g", value);
+    return text;
+  }
+  static std::string quoted(std::string_view text) {
+    return std::string("\"").append(text).append("\"");
+  }
+  static std::string compose(std::string_view field, const std::string& value,
+                             std::string_view rule) {
     std::string message;
-    message.reserve(field.size() + rule.size() + 40);
-    message.append(field).append(" = ").append(number).append(": ").append(rule);
+    message.reserve(field.size() + value.size() + rule.size() + 8);
+    message.append(field).append(" = ").append(value).append(": ").append(rule);
     return message;
   }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "tpw/units/rounding.hpp"
 #include "tpw/units/system.hpp"
 
 namespace tpw {
@@ -55,17 +56,19 @@ inline std::string format_number(double value, int significant = 3) {
   return out.append(mark);
 }
 
-// Money to the currency's minor unit with thousands separators: "3,900,000.00 USD".
+// Money rounded to the currency's minor unit, half to even, with thousands separators:
+// "3,900,000.00 USD".
 template <money_type M>
 std::string format_money(const M& amount) {
   using C = currency_of<M>;
+  const double rounded = round_to_minor_unit(amount).value();
   char text[64];
-  std::snprintf(text, sizeof text, "%.*f", C::minor_digits, std::fabs(amount.value()));
+  std::snprintf(text, sizeof text, "%.*f", C::minor_digits, std::fabs(rounded));
   std::string digits(text);
   const std::size_t point = digits.find('.');
   const std::size_t whole = point == std::string::npos ? digits.size() : point;
   std::string out =
-      amount.value() < 0 && digits.find_first_not_of("0.") != std::string::npos ? "-" : "";
+      rounded < 0 && digits.find_first_not_of("0.") != std::string::npos ? "-" : "";
   for (std::size_t i = 0; i < whole; ++i) {
     if (i != 0 && (whole - i) % 3 == 0) out.push_back(',');
     out.push_back(digits[i]);

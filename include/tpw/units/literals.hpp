@@ -27,6 +27,8 @@ TPW_DEFINE_LITERAL(yr, duration, 8760.0 * 3600.0)
 TPW_DEFINE_LITERAL(tok, tokens, 1.0)
 TPW_DEFINE_LITERAL(Mtok, tokens, 1e6)
 TPW_DEFINE_LITERAL(tok_per_s, token_rate, 1.0)
+TPW_DEFINE_LITERAL(g, mass, 1e-3)
+TPW_DEFINE_LITERAL(kg, mass, 1.0)
 TPW_DEFINE_LITERAL(USD, money<USD>, 1.0)
 TPW_DEFINE_LITERAL(EUR, money<EUR>, 1.0)
 

@@ -15,6 +15,7 @@
 #include <boost/units/dimensionless_type.hpp>
 #include <boost/units/make_system.hpp>
 #include <boost/units/physical_dimensions/energy.hpp>
+#include <boost/units/physical_dimensions/mass.hpp>
 #include <boost/units/physical_dimensions/power.hpp>
 #include <boost/units/physical_dimensions/time.hpp>
 #include <boost/units/quantity.hpp>
@@ -112,6 +113,10 @@ using token_rate = decltype(tokens{} / duration{});       // tok/s
 using tokens_per_energy = decltype(tokens{} / energy{});  // tok/J, = (tok/s) per W
 using energy_per_token = decltype(energy{} / tokens{});   // J/tok
 using throughput_density = tokens_per_energy;             // tok/s per W (shown per MW)
+// Greenhouse-gas emissions as a mass of CO2-equivalent (kg, shown in g or t).
+using mass = physical_quantity<bu::mass_dimension>;
+using carbon_intensity = decltype(mass{} / energy{});      // kg/J (shown as gCO2e/kWh)
+using emissions_per_token = decltype(mass{} / tokens{});  // kg/tok (shown as gCO2e/Mtok)
 
 template <currency_type C>
 using money = bu::quantity<typename currency_base_unit<C>::unit_type, double>;
@@ -173,6 +178,9 @@ inline constexpr duration hour = duration::from_value(seconds_per_hour);
 // The accounting year of tpw's definitions: 8760 hours (365 days).
 inline constexpr duration year = duration::from_value(seconds_per_year);
 inline constexpr duration month = duration::from_value(seconds_per_year / 12.0);
+inline constexpr mass gram = mass::from_value(1e-3);
+inline constexpr mass kilogram = mass::from_value(1.0);
+inline constexpr mass tonne = mass::from_value(1e3);
 inline constexpr tokens token = tokens::from_value(1.0);
 inline constexpr tokens megatoken = tokens::from_value(1e6);
 
@@ -184,6 +192,8 @@ inline constexpr energy J = joule;
 inline constexpr energy kWh = kilowatt_hour;
 inline constexpr energy MWh = megawatt_hour;
 inline constexpr duration h = hour;
+inline constexpr mass g = gram;
+inline constexpr mass kg = kilogram;
 inline constexpr tokens tok = token;
 inline constexpr tokens Mtok = megatoken;
 

@@ -1,0 +1,235 @@
+// tpw/finance/cash_flows.hpp: a deployment's multi-year cash flows, and the accounting view.
+//
+// The cash view uses the same deployment and cost components as the levelized model, read as a
+// finance team reads them: owned hardware and a built facility are capital paid up front (or over
+// a build period) and sold or written down at the end; everything else (rented hardware,
+// colocation, energy, opex, a user's own component) is a running cost paid each year at that
+// year's utilization. Revenue follows a utilization ramp and a yearly token-price decline.
+#pragma once
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "tpw/error.hpp"
+#include "tpw/model/components.hpp"
+#include "tpw/model/deployment.hpp"
+#include "tpw/model/economics.hpp"
+#include "tpw/model/validate.hpp"
+#include "tpw/units/checked.hpp"
+#include "tpw/units/system.hpp"
+
+namespace tpw {
+
+// The timeline. Capex is paid in equal parts at the start of each build year (all at t = 0 when
+// build_years is 0); operating year k (1, 2, ...) ends at t = build_years + k; the residual value
+// comes at the end of the last operating year.
+template <currency_type C>
+struct cash_flow_plan {
+  int operating_years = 0;  // the horizon, usually the economic life: 1..100
+  int build_years = 0;      // 0..20
+  // Utilization in operating years 1, 2, ... (a ramp); later years run at the deployment's.
+  std::vector<fraction> utilization_ramp{};
+  token_price<C> price{};  // in operating year 1; zero means no revenue is counted
+  fraction price_decline_per_year = fraction::unchecked(0.0);  // price falls by this share yearly
+};
+
+// Every line is an amount in year t = 0 .. build_years + operating_years; costs are positive.
+template <currency_type C>
+struct cash_flows {
+  int build_years = 0;
+  int operating_years = 0;
+  money<C> hardware_capex{};  // owned hardware, in total
+  money<C> facility_capex{};  // a built facility, in total
+  std::vector<double> utilization;  // 0 outside operation
+  std::vector<tokens> tokens_made;
+  std::vector<money<C>> capex;
+  std::vector<money<C>> revenue;
+  std::vector<money<C>> energy;
+  std::vector<money<C>> operating;  // every running cost but energy
+  std::vector<money<C>> residual;   // sale or remaining book value at the end
+  std::vector<money<C>> net;        // revenue + residual - capex - energy - operating
+
+  [[nodiscard]] money<C> investment() const noexcept { return hardware_capex + facility_capex; }
+  [[nodiscard]] money<C> total_revenue() const noexcept { return sum(revenue); }
+  // The trade press's "15x": total token revenue over the investment. Empty without capex.
+  [[nodiscard]] std::optional<double> roi_multiple() const noexcept {
+    if (investment().value() <= 0.0) return std::nullopt;
+    return total_revenue() / investment();
+  }
+  // The year index of operating year k (k = 1 .. operating_years).
+  [[nodiscard]] int year_of_operation(int k) const noexcept { return build_years + k; }
+
+ private:
+  static money<C> sum(const std::vector<money<C>>& line) noexcept {
+    money<C> total{};
+    for (const auto& amount : line) total += amount;
+    return total;
+  }
+};
+
+namespace detail {
+
+template <class T>
+struct is_owned_hardware : std::false_type {};
+template <class C>
+struct is_owned_hardware<owned_hardware<C>> : std::true_type {};
+template <class T>
+struct is_built_facility : std::false_type {};
+template <class C>
+struct is_built_facility<built_facility<C>> : std::true_type {};
+
+// Straight-line value of an asset `used` years into a life that ends at `residual` of its cost;
+// past its life it keeps the residual.
+inline double value_left(double residual, double life_years, double used_years) noexcept {
+  const double worn = used_years >= life_years ? 1.0 : used_years / life_years;
+  return 1.0 - (1.0 - residual) * worn;
+}
+
+template <currency_type C>
+void validate_plan(const cash_flow_plan<C>& plan) {
+  if (plan.operating_years < 1 || plan.operating_years > 100) {
+    throw invalid_input("finance.operating_years", plan.operating_years,
+                        "must be a whole number of years in 1..100");
+  }
+  if (plan.build_years < 0 || plan.build_years > 20) {
+    throw invalid_input("finance.build_years", plan.build_years,
+                        "must be a whole number of years in 0..20");
+  }
+  if (plan.utilization_ramp.size() > static_cast<std::size_t>(plan.operating_years)) {
+    throw invalid_input("finance.utilization_ramp.size",
+                        static_cast<double>(plan.utilization_ramp.size()),
+                        "must not be longer than operating_years");
+  }
+  require_non_negative("finance.price_per_mtok", plan.price, units::unit_of<C> / units::Mtok,
+                       "per Mtok");
+}
+
+// One component's contribution to the cash view of year t.
+template <currency_type C, class T>
+void add_component(cash_flows<C>& flows, const T& component, const deployment& d,
+                   const cash_flow_plan<C>& plan) {
+  const double accelerators = static_cast<double>(d.accelerators());
+  const int last = plan.build_years + plan.operating_years;
+  const double first_capex_year_share = 1.0 / std::max(plan.build_years, 1);
+  const auto pay_capex = [&](money<C> total) {
+    for (int t = 0; t < std::max(plan.build_years, 1); ++t) {
+      flows.capex[static_cast<std::size_t>(t)] += total * first_capex_year_share;
+    }
+  };
+  if constexpr (is_owned_hardware<T>::value) {
+    const auto& p = component.parameters();
+    const money<C> total = p.price_per_system * static_cast<double>(d.systems());
+    flows.hardware_capex += total;
+    pay_capex(total);
+    flows.residual[static_cast<std::size_t>(last)] +=
+        total * value_left(p.residual_fraction.value(), in(p.life, units::year),
+                           static_cast<double>(plan.operating_years));
+  } else if constexpr (is_built_facility<T>::value) {
+    const auto& p = component.parameters();
+    const money<C> total = p.build_cost * d.point().provisioned_power * accelerators;
+    flows.facility_capex += total;
+    pay_capex(total);
+    flows.residual[static_cast<std::size_t>(last)] +=
+        total * value_left(0.0, in(p.life, units::year), static_cast<double>(plan.operating_years));
+  } else {
+    for (int k = 1; k <= plan.operating_years; ++k) {
+      const auto t = static_cast<std::size_t>(plan.build_years + k);
+      operating_point op = d.point();
+      op.utilization = fraction::unchecked(flows.utilization[t]);
+      const money<C> yearly = component.hourly_cost(op) * units::year * accelerators;
+      if constexpr (T::category == cost_category::energy) {
+        flows.energy[t] += yearly;
+      } else {
+        flows.operating[t] += yearly;
+      }
+    }
+  }
+}
+
+}  // namespace detail
+
+// The yearly cash flows of a deployment under a plan, with the given cost components.
+template <cost_component First, cost_component... Rest>
+cash_flows<typename First::currency> project_cash_flows(
+    const deployment& d, const cash_flow_plan<typename First::currency>& plan, const First& first,
+    const Rest&... rest) requires detail::same_currency<First, Rest...> {
+  using C = typename First::currency;
+  detail::validate_plan(plan);
+  const auto years = static_cast<std::size_t>(plan.build_years + plan.operating_years + 1);
+  cash_flows<C> flows;
+  flows.build_years = plan.build_years;
+  flows.operating_years = plan.operating_years;
+  flows.utilization.assign(years, 0.0);
+  flows.tokens_made.assign(years, tokens{});
+  for (auto* line : {&flows.capex, &flows.revenue, &flows.energy, &flows.operating,
+                     &flows.residual, &flows.net}) {
+    line->assign(years, money<C>{});
+  }
+
+  const double accelerators = static_cast<double>(d.accelerators());
+  for (int k = 1; k <= plan.operating_years; ++k) {
+    const auto t = static_cast<std::size_t>(plan.build_years + k);
+    const double u = static_cast<std::size_t>(k) <= plan.utilization_ramp.size()
+                         ? plan.utilization_ramp[static_cast<std::size_t>(k - 1)].value()
+                         : d.point().utilization.value();
+    flows.utilization[t] = u;
+    flows.tokens_made[t] = d.point().throughput * u * units::year * accelerators;
+    const double price_factor = std::pow(plan.price_decline_per_year.complement(), k - 1);
+    flows.revenue[t] = plan.price * price_factor * flows.tokens_made[t];
+  }
+  detail::add_component(flows, first, d, plan);
+  (detail::add_component(flows, rest, d, plan), ...);
+  for (std::size_t t = 0; t < years; ++t) {
+    flows.net[t] =
+        flows.revenue[t] + flows.residual[t] - flows.capex[t] - flows.energy[t] - flows.operating[t];
+  }
+  return flows;
+}
+
+// --- The accounting view ------------------------------------------------------------------------
+
+template <currency_type C>
+struct income_year {
+  int year = 0;  // the cash-flow year index t
+  money<C> revenue{};
+  money<C> ebitda{};  // revenue - energy - running costs
+  money<C> depreciation{};
+  money<C> ebit{};  // ebitda - depreciation
+};
+
+// EBITDA, depreciation and EBIT for each operating year. `depreciation` holds the charge for
+// operating years 1, 2, ... (the sum of the schedules of the depreciated assets, which start
+// depreciating when placed in service); charges past the horizon are not shown.
+template <currency_type C>
+std::vector<income_year<C>> income_statement(const cash_flows<C>& flows,
+                                             const std::vector<money<C>>& depreciation) {
+  std::vector<income_year<C>> statement;
+  statement.reserve(static_cast<std::size_t>(flows.operating_years));
+  for (int k = 1; k <= flows.operating_years; ++k) {
+    const auto t = static_cast<std::size_t>(flows.year_of_operation(k));
+    income_year<C> year;
+    year.year = static_cast<int>(t);
+    year.revenue = flows.revenue[t];
+    year.ebitda = flows.revenue[t] - flows.energy[t] - flows.operating[t];
+    if (static_cast<std::size_t>(k) <= depreciation.size()) {
+      year.depreciation = depreciation[static_cast<std::size_t>(k - 1)];
+    }
+    year.ebit = year.ebitda - year.depreciation;
+    statement.push_back(year);
+  }
+  return statement;
+}
+
+// Adds depreciation schedules year by year (hardware over 6 years plus a facility over 20, say).
+template <money_type M>
+std::vector<M> combined_schedule(const std::vector<M>& a, const std::vector<M>& b) {
+  std::vector<M> sum(std::max(a.size(), b.size()), M{});
+  for (std::size_t i = 0; i < a.size(); ++i) sum[i] += a[i];
+  for (std::size_t i = 0; i < b.size(); ++i) sum[i] += b[i];
+  return sum;
+}
+
+}  // namespace tpw

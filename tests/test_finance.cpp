@@ -1,0 +1,285 @@
+// Finance: NPV, IRR, payback, cash flows of a deployment, depreciation and rounding of money,
+// each against a hand computation.
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+#include <vector>
+
+#include <tpw/finance.hpp>
+#include <tpw/format.hpp>
+#include <tpw/model.hpp>
+
+using namespace tpw::literals;
+namespace units = tpw::units;
+using doctest::Approx;
+using tpw::USD;
+using tpw_test::infinity;
+using tpw_test::message_of;
+using tpw_test::not_a_number;
+
+namespace {
+using flows_t = std::vector<tpw::money<USD>>;
+
+flows_t usd(std::initializer_list<double> amounts) {
+  flows_t flows;
+  for (double a : amounts) flows.push_back(a * units::usd);
+  return flows;
+}
+double dollars(tpw::money<USD> m) {
+  return tpw::in(m, units::usd);
+}
+}  // namespace
+
+TEST_CASE("NPV discounts the flow of year t by (1 + r)^t") {
+  // -100 + 30 / 1.1 + 40 / 1.21 + 50 / 1.331 = -100 + 27.272727 + 33.057851 + 37.565740
+  //   = -2.1036814
+  CHECK(dollars(tpw::net_present_value(tpw::annual_rate{0.1}, usd({-100, 30, 40, 50}))) ==
+        Approx(-2.10368144252444).epsilon(1e-12));
+  // At r = 0 it is the plain sum.
+  CHECK(dollars(tpw::net_present_value(tpw::annual_rate{0.0}, usd({-100, 30, 40, 50}))) == 20.0);
+  CHECK(message_of([] { (void)tpw::net_present_value(tpw::annual_rate{0.1}, flows_t{}); }) ==
+        "cash_flows.size = 0: needs at least 1 year");
+  CHECK(message_of([] {
+          (void)tpw::net_present_value(tpw::annual_rate{0.1}, usd({-100, not_a_number}));
+        }) == "cash_flows[1] = nan: must be a finite amount");
+}
+
+TEST_CASE("IRR: the rate where the NPV is zero") {
+  // -100 then +110 a year later: 10%. -100, 0, +121: (1.1)^2 = 1.21, 10% again.
+  CHECK(tpw::internal_rate_of_return(usd({-100, 110})).rate() == Approx(0.1).epsilon(1e-14));
+  CHECK(tpw::internal_rate_of_return(usd({-100, 0, 121})).rate() == Approx(0.1).epsilon(1e-14));
+  // -100, 30, 40, 50: NPV(8.8963395%) = 0 (bisection to 1e-15 by hand in Python).
+  const auto r = tpw::internal_rate_of_return(usd({-100, 30, 40, 50}));
+  REQUIRE(r.unique());
+  CHECK(r.rate() == Approx(0.08896339469335).epsilon(1e-12));
+  CHECK(dollars(tpw::net_present_value(tpw::annual_rate{r.rate()}, usd({-100, 30, 40, 50}))) ==
+        Approx(0.0).epsilon(1e-9).scale(100));
+  // A loss: -100, 50, 40 has a negative IRR: 100 x^2 - 50 x - 40 = 0 with x = 1 + r.
+  // x = (50 + sqrt(2500 + 16000)) / 200 = 0.9300735, r = -6.99265%.
+  CHECK(tpw::internal_rate_of_return(usd({-100, 50, 40})).rate() ==
+        Approx((50 + std::sqrt(18500.0)) / 200 - 1).epsilon(1e-12));
+}
+
+TEST_CASE("IRR: no IRR where the flows never change sign, never a NaN") {
+  for (const auto& flows : {usd({100, 50, 20}), usd({-100, -50, 0}), usd({0, 0})}) {
+    const auto r = tpw::internal_rate_of_return(flows);
+    CHECK_FALSE(r.exists());
+    CHECK(r.reason.find("never change sign") != std::string::npos);
+    CHECK(message_of([&] { (void)r.rate(); }).find("irr.rates = 0: no IRR exists") == 0);
+  }
+  CHECK(message_of([] { (void)tpw::internal_rate_of_return(usd({-100})); }) ==
+        "cash_flows.size = 1: needs at least 2 years");
+}
+
+TEST_CASE("IRR: several sign changes, several IRRs, all reported") {
+  // -100, +230, -132: -100 x^2 + 230 x - 132 = 0 with x = 1 + r gives x = (230 -+ 10) / 200,
+  // so r = 10% and r = 20%; neither alone describes the project.
+  const auto r = tpw::internal_rate_of_return(usd({-100, 230, -132}));
+  REQUIRE(r.rates.size() == 2);
+  CHECK(r.rates[0] == Approx(0.1).epsilon(1e-12));
+  CHECK(r.rates[1] == Approx(0.2).epsilon(1e-12));
+  CHECK_FALSE(r.unique());
+  CHECK(message_of([&] { (void)r.rate(); }) ==
+        "irr.rates = 2: the flows change sign 2 times and have 2 IRRs: no single IRR describes "
+        "them; use the NPV");
+  // Two sign changes and no IRR at all: -100 x^2 + 150 x - 60 has no real root (150^2 < 4 * 6000).
+  const auto none = tpw::internal_rate_of_return(usd({-100, 150, -60}));
+  CHECK_FALSE(none.exists());
+  CHECK(none.reason == "no IRR exists between -99% and +10,000% per year");
+}
+
+TEST_CASE("payback in fractional years") {
+  // Cumulative -100, -70, -30, +20: paid back 30 / 50 of the way through year 3: 2.6 years.
+  CHECK(*tpw::payback_period(usd({-100, 30, 40, 50})) == Approx(2.6).epsilon(1e-15));
+  CHECK(*tpw::payback_period(usd({-100, 100})) == 1.0);
+  CHECK(*tpw::payback_period(usd({0, 10})) == 0.0);
+  CHECK_FALSE(tpw::payback_period(usd({-100, 10, 10})).has_value());
+  // Discounted at 10%: -100, 54.545, 49.587: cumulative -45.455 after year 1, so
+  // 1 + 45.4545 / 49.5868 = 1.916667 years.
+  CHECK(*tpw::discounted_payback_period(tpw::annual_rate{0.1}, usd({-100, 60, 60})) ==
+        Approx(1.0 + (100 - 60 / 1.1) / (60 / 1.21)).epsilon(1e-14));
+  CHECK_FALSE(tpw::discounted_payback_period(tpw::annual_rate{0.1}, usd({-100, 30, 40, 50}))
+                  .has_value());
+}
+
+namespace {
+// One accelerator: 1 kW serving, 0.5 kW idle, PUE 1.25, 50% utilization, 1,000 tok/s.
+tpw::deployment small() {
+  return tpw::deployment({.accelerators_per_system = 1,
+                          .it_power = 1.0_kW,
+                          .idle_power = 0.5_kW,
+                          .pue = tpw::pue{1.25},
+                          .utilization = tpw::fraction{0.5},
+                          .throughput = 1000.0_tok_per_s});
+}
+const tpw::owned_hardware<USD> gpu({.price_per_system = 10000.0_USD,
+                                    .life = 4.0_yr,
+                                    .residual_fraction = tpw::fraction{0.1}});
+const tpw::energy_cost<USD> power_bill({.price = 0.10_USD / units::kWh});
+const tpw::opex<USD> software({.hardware_price_per_system = 10000.0_USD,
+                               .software_per_accelerator = 876.0_USD / units::year});
+
+tpw::cash_flow_plan<USD> plan() {
+  return {.operating_years = 4,
+          .utilization_ramp = {tpw::fraction{0.25}},
+          .price = 1.0_USD / units::Mtok,
+          .price_decline_per_year = tpw::fraction{0.1}};
+}
+}  // namespace
+
+TEST_CASE("cash flows of a deployment: capex, ramp, price decline, residual") {
+  const auto f = tpw::project_cash_flows(small(), plan(), gpu, power_bill, software);
+  REQUIRE(f.net.size() == 5);
+  // Year 1 at u = 0.25: 1000 * 0.25 * 31,536,000 s = 7.884e9 tok = 7,884 USD at 1 USD/Mtok.
+  // Energy (0.25 * 1 + 0.75 * 0.5) * 1.25 = 0.78125 kW * 8760 h * 0.10 = 684.375 USD.
+  CHECK(f.utilization[1] == 0.25);
+  CHECK(dollars(f.revenue[1]) == Approx(7884.0).epsilon(1e-12));
+  CHECK(dollars(f.energy[1]) == Approx(684.375).epsilon(1e-12));
+  CHECK(dollars(f.operating[1]) == Approx(876.0).epsilon(1e-12));
+  // Year 2 at the deployment's 0.5: 15,768 USD of tokens at 0.9 USD/Mtok = 14,191.2; energy
+  // 0.9375 kW * 876 = 821.25. Years 3 and 4: 15,768 * 0.81 and * 0.729.
+  CHECK(dollars(f.revenue[2]) == Approx(14191.2).epsilon(1e-12));
+  CHECK(dollars(f.energy[2]) == Approx(821.25).epsilon(1e-12));
+  CHECK(dollars(f.revenue[3]) == Approx(12772.08).epsilon(1e-12));
+  CHECK(dollars(f.revenue[4]) == Approx(11494.872).epsilon(1e-12));
+  // Capex 10,000 at t = 0; at the end of its 4-year life the GPU is worth 10% = 1,000.
+  CHECK(dollars(f.capex[0]) == 10000.0);
+  CHECK(dollars(f.residual[4]) == Approx(1000.0).epsilon(1e-12));
+  // Net: -10,000; 6,323.625; 12,493.95; 11,074.83; 10,797.622.
+  const double net[] = {-10000.0, 6323.625, 12493.95, 11074.83, 10797.622};
+  for (std::size_t t = 0; t < 5; ++t) CHECK(dollars(f.net[t]) == Approx(net[t]).epsilon(1e-12));
+  // ROI multiple: 46,342.152 of revenue over 10,000 invested.
+  CHECK(*f.roi_multiple() == Approx(4.6342152).epsilon(1e-12));
+  // Payback: 1 + 3,676.375 / 12,493.95 years.
+  CHECK(*tpw::payback_period(f.net) == Approx(1.0 + 3676.375 / 12493.95).epsilon(1e-12));
+}
+
+TEST_CASE("cash flows: a build period spreads capex and delays revenue; rent is running cost") {
+  const tpw::built_facility<USD> hall({.build_cost = 12.0e6_USD / units::MW, .life = 15.0_yr});
+  auto p = plan();
+  p.build_years = 2;
+  const auto f = tpw::project_cash_flows(small(), p, gpu, hall, power_bill);
+  REQUIRE(f.net.size() == 7);
+  // Facility: 12 USD per W * 1,000 W = 12,000; with the GPU, 22,000 paid 11,000 at t = 0 and 1.
+  CHECK(dollars(f.facility_capex) == Approx(12000.0).epsilon(1e-12));
+  CHECK(dollars(f.capex[0]) == Approx(11000.0).epsilon(1e-12));
+  CHECK(dollars(f.capex[1]) == Approx(11000.0).epsilon(1e-12));
+  CHECK(dollars(f.capex[2]) == 0.0);
+  CHECK(dollars(f.revenue[2]) == 0.0);
+  CHECK(dollars(f.revenue[3]) == Approx(7884.0).epsilon(1e-12));  // operating year 1 is t = 3
+  // After 4 of 15 years the hall keeps 11/15 of its cost: 8,800; the GPU its 1,000.
+  CHECK(dollars(f.residual[6]) == Approx(8800.0 + 1000.0).epsilon(1e-12));
+
+  const tpw::rented_hardware<USD> rented({.rental_per_accelerator = 2.0_USD / units::hour});
+  const auto r = tpw::project_cash_flows(small(), plan(), rented);
+  CHECK(dollars(r.operating[1]) == Approx(17520.0).epsilon(1e-12));  // 2 USD * 8760 h
+  CHECK_FALSE(r.roi_multiple().has_value());
+}
+
+TEST_CASE("cash flows: bad plans are refused by field") {
+  auto p = plan();
+  p.operating_years = 0;
+  CHECK(message_of([&] { (void)tpw::project_cash_flows(small(), p, gpu); }) ==
+        "finance.operating_years = 0: must be a whole number of years in 1..100");
+  p = plan();
+  p.build_years = -1;
+  CHECK(message_of([&] { (void)tpw::project_cash_flows(small(), p, gpu); }) ==
+        "finance.build_years = -1: must be a whole number of years in 0..20");
+  p = plan();
+  p.price = -1.0_USD / units::Mtok;
+  CHECK(message_of([&] { (void)tpw::project_cash_flows(small(), p, gpu); }) ==
+        "finance.price_per_mtok = -1: must be >= 0 per Mtok");
+  p = plan();
+  p.utilization_ramp.assign(5, tpw::fraction{0.5});
+  CHECK(message_of([&] { (void)tpw::project_cash_flows(small(), p, gpu); }) ==
+        "finance.utilization_ramp.size = 5: must not be longer than operating_years");
+}
+
+TEST_CASE("depreciation schedules: straight line, declining balance, sum of years' digits") {
+  const auto schedule = [](tpw::depreciation_method m) {
+    std::vector<double> out;
+    for (auto d : tpw::depreciation_schedule<USD>(
+             {.cost = 10000.0_USD, .salvage = 1000.0_USD, .life_years = 5, .method = m})) {
+      out.push_back(dollars(d));
+    }
+    return out;
+  };
+  // (10,000 - 1,000) / 5 = 1,800 a year.
+  CHECK(schedule(tpw::depreciation_method::straight_line) ==
+        std::vector<double>{1800, 1800, 1800, 1800, 1800});
+  // 9,000 * 5/15, 4/15, 3/15, 2/15, 1/15.
+  const auto syd = schedule(tpw::depreciation_method::sum_of_years_digits);
+  const double expected_syd[] = {3000, 2400, 1800, 1200, 600};
+  for (std::size_t i = 0; i < 5; ++i) CHECK(syd[i] == Approx(expected_syd[i]).epsilon(1e-14));
+  // Double-declining: 40% of book: 4,000 (book 6,000), 2,400 (3,600), 1,440 (2,160), then 40% of
+  // 2,160 = 864 beats straight line (2,160 - 1,000) / 2 = 580; year 5 takes the last 296 down to
+  // salvage (40% of 1,296 would go below it).
+  const auto ddb = schedule(tpw::depreciation_method::declining_balance);
+  const double expected_ddb[] = {4000, 2400, 1440, 864, 296};
+  for (std::size_t i = 0; i < 5; ++i) CHECK(ddb[i] == Approx(expected_ddb[i]).epsilon(1e-14));
+  // 150% declining balance on a 4-year asset with no salvage: 37.5% of book, switching to straight
+  // line when that is more: 3,750 (6,250), 2,343.75 (3,906.25), then straight line 1,953.125 twice.
+  const auto db150 = tpw::depreciation_schedule<USD>(
+      {.cost = 10000.0_USD,
+       .life_years = 4,
+       .method = tpw::depreciation_method::declining_balance,
+       .declining_factor = 1.5});
+  const double expected_150[] = {3750, 2343.75, 1953.125, 1953.125};
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(dollars(db150[i]) == Approx(expected_150[i]).epsilon(1e-14));
+  }
+
+  CHECK(message_of([] {
+          (void)tpw::depreciation_schedule<USD>(
+              {.cost = 100.0_USD, .salvage = 200.0_USD, .life_years = 5});
+        }).find("depreciation.salvage = 200: must not exceed the cost") == 0);
+  CHECK(message_of([] {
+          (void)tpw::depreciation_schedule<USD>({.cost = 100.0_USD, .life_years = 0});
+        }) == "depreciation.life_years = 0: must be a whole number in 1..100");
+}
+
+TEST_CASE("income statement: EBITDA and EBIT beside the cash view") {
+  const auto f = tpw::project_cash_flows(small(), plan(), gpu, power_bill, software);
+  // The GPU over a 6-year accounting life, straight line to 1,000: 1,500 a year.
+  const auto statement = tpw::income_statement(
+      f, tpw::depreciation_schedule<USD>(
+             {.cost = f.hardware_capex, .salvage = 1000.0_USD, .life_years = 6}));
+  REQUIRE(statement.size() == 4);
+  // Year 1: 7,884 - 684.375 - 876 = 6,323.625 EBITDA; EBIT 4,823.625.
+  CHECK(dollars(statement[0].ebitda) == Approx(6323.625).epsilon(1e-12));
+  CHECK(dollars(statement[0].depreciation) == Approx(1500.0).epsilon(1e-12));
+  CHECK(dollars(statement[0].ebit) == Approx(4823.625).epsilon(1e-12));
+  CHECK(statement[3].year == 4);
+  const auto both = tpw::combined_schedule(
+      tpw::depreciation_schedule<USD>({.cost = 600.0_USD, .life_years = 2}),
+      tpw::depreciation_schedule<USD>({.cost = 300.0_USD, .life_years = 3}));
+  CHECK(both.size() == 3);
+  CHECK(dollars(both[0]) == 400.0);
+  CHECK(dollars(both[2]) == 100.0);
+}
+
+TEST_CASE("money in reports: rounded to the minor unit, half to even") {
+  const auto cents = [](double amount) {
+    return dollars(tpw::round_to_minor_unit(amount * units::usd));
+  };
+  CHECK(cents(0.125) == 0.12);   // tie: to the even cent
+  CHECK(cents(0.375) == 0.38);   // tie: to the even cent
+  CHECK(cents(-0.125) == -0.12);
+  CHECK(cents(2.675) == 2.68);   // the decimal 2.675 is a tie, though its double is just below
+  CHECK(cents(1.005) == 1.00);   // a tie, to the even 100 cents
+  CHECK(cents(1234.565) == 1234.56);
+  CHECK(cents(0.1 + 0.2) == 0.3);
+  CHECK(cents(0.126) == 0.13);
+  CHECK(cents(-0.004) == 0.0);
+  using JPY = tpw::currency<"JPY", 0>;
+  const auto yen = [](double amount) {
+    return tpw::round_to_minor_unit(amount * tpw::units::unit_of<JPY>).value();
+  };
+  CHECK(yen(2.5) == 2.0);
+  CHECK(yen(3.5) == 4.0);
+  CHECK(tpw::format_money(0.125 * units::usd) == "0.12 USD");
+  CHECK(tpw::format_money(-0.004 * units::usd) == "0.00 USD");
+  CHECK(tpw::format_money(1234567.885 * units::usd) == "1,234,567.88 USD");
+  CHECK(std::isinf(tpw::round_to_minor_unit(infinity * units::usd).value()));
+}
