@@ -9,6 +9,16 @@
 
 namespace tpw {
 
+namespace detail {
+// A number as messages show it: 15 significant digits, the number as the user wrote it, without
+// the noise a unit conversion adds ("-0.08 per kWh", not "-0.08000000000000002").
+inline std::string number_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", value);
+  return text;
+}
+}  // namespace detail
+
 // Thrown by every validating constructor and entry point. The message reads
 // "<field> = <value>: <rule>", e.g. "deployment.utilization = 1.2: must be in [0, 1]". A value
 // that is not a number (a CSV cell, a platform name) is quoted as text; value() is then NaN.
@@ -31,13 +41,8 @@ class invalid_input : public std::invalid_argument {
   [[nodiscard]] double value() const noexcept { return value_; }
 
  private:
-  // 15 significant digits: the number as the user wrote it, without the noise a unit conversion
-  // adds ("-0.08 per kWh", not "-0.08000000000000002"); value() keeps it exactly.
-  static std::string number(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.15g", value);
-    return text;
-  }
+  // value() keeps the number exactly; the message shows it at 15 significant digits.
+  static std::string number(double value) { return detail::number_text(value); }
   static std::string quoted(std::string_view text) {
     return std::string("\"").append(text).append("\"");
   }

@@ -1,0 +1,122 @@
+// tpw/curves/csv.hpp: the small numeric CSV tables tpw's curves are measured in.
+//
+// The format: a header row naming the columns, then one row of numbers per point, separated by
+// commas. Blank lines and lines starting with '#' (sources, units, notes) are skipped; spaces
+// around cells are ignored. Every cell must be a finite decimal number: anything else is refused
+// with the file's name, its line and the column's name.
+#pragma once
+
+#include <charconv>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tpw/config.hpp"
+#include "tpw/error.hpp"
+
+namespace tpw {
+
+struct csv_table {
+  std::string source;                     // the file's name, for messages
+  std::vector<std::string> columns;       // from the header row
+  std::vector<std::vector<double>> rows;  // one per data row, as many cells as columns
+  std::vector<std::size_t> lines;         // the line number of each row, for messages
+
+  // The index of a column, or empty when the table has none by that name.
+  [[nodiscard]] std::optional<std::size_t> column(std::string_view name) const {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i] == name) return i;
+    }
+    return std::nullopt;
+  }
+  // The name a message uses for one cell: "h200.csv:4 throughput_tok_s_gpu".
+  [[nodiscard]] std::string cell_name(std::size_t row, std::size_t column_index) const {
+    return source + ":" + std::to_string(lines[row]) + " " + columns[column_index];
+  }
+  // A field named by row index, "f.csv.points[3].throughput_tok_s_gpu", renamed by the row's
+  // line in the file, "f.csv:7 throughput_tok_s_gpu"; other fields are returned as they are.
+  [[nodiscard]] std::string field_with_line(const std::string& field) const {
+    const auto open = field.find(".points[");
+    if (open == std::string::npos) return field;
+    const auto close = field.find(']', open);
+    const std::size_t row = std::stoul(field.substr(open + 8, close - open - 8));
+    if (row >= lines.size()) return field;
+    const std::string column = close + 2 <= field.size() ? field.substr(close + 2) : "";
+    return source + ":" + std::to_string(lines[row]) + " " + column;
+  }
+};
+
+namespace detail {
+inline std::string_view trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+inline std::vector<std::string_view> split_cells(std::string_view line) {
+  std::vector<std::string_view> cells;
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = line.find(',', start);
+    cells.push_back(trimmed(line.substr(start, comma - start)));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return cells;
+}
+}  // namespace detail
+
+// Parses CSV text. `source` names the file in messages.
+inline csv_table parse_csv(std::string_view text, std::string_view source) {
+  csv_table table;
+  table.source = source;
+  std::size_t line_number = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = text.find('\n', start);
+    const std::string_view line =
+        detail::trimmed(text.substr(start, end == std::string_view::npos ? end : end - start));
+    ++line_number;
+    start = end == std::string_view::npos ? text.size() + 1 : end + 1;
+    if (line.empty() || line.front() == '#') continue;
+    const auto cells = detail::split_cells(line);
+    const std::string where = std::string(source) + ":" + std::to_string(line_number);
+    if (table.columns.empty()) {
+      for (const auto cell : cells) {
+        if (cell.empty()) throw invalid_input(where + " header", line, "a column has no name");
+        table.columns.emplace_back(cell);
+      }
+      continue;
+    }
+    if (cells.size() != table.columns.size()) {
+      throw invalid_input(where, static_cast<double>(cells.size()),
+                          "cells in this row; the header has " +
+                              std::to_string(table.columns.size()) + " columns");
+    }
+    std::vector<double> row;
+    row.reserve(cells.size());
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      double value = 0.0;
+      const char* first = cells[i].data();
+      const char* last = first + cells[i].size();
+      const auto [end_of_number, error] = std::from_chars(first, last, value);
+      if (cells[i].empty() || error != std::errc{} || end_of_number != last ||
+          !detail::is_finite(value)) {
+        throw invalid_input(where + " " + table.columns[i], cells[i],
+                            "must be a finite decimal number");
+      }
+      row.push_back(value);
+    }
+    table.rows.push_back(std::move(row));
+    table.lines.push_back(line_number);
+  }
+  if (table.columns.empty()) {
+    throw invalid_input(std::string(source), std::string_view{}, "has no header row");
+  }
+  return table;
+}
+
+}  // namespace tpw

@@ -1,0 +1,195 @@
+// tpw/curves/frontier.hpp: the throughput frontier of a platform serving a model, and the
+// operating point a service-level objective picks on it.
+//
+// Benchmarks such as InferenceX measure, for each batch size or concurrency, the interactivity a
+// user sees (output tok/s per user) and the throughput of an accelerator (tok/s per accelerator),
+// sometimes with the power it drew. More interactivity costs throughput, so the useful points form
+// a Pareto frontier, decreasing in interactivity, and tpw interpolates it monotonically (Steffen).
+//
+// Outside the measured range: below the lowest measured interactivity the frontier is clamped to
+// its first point (serving users faster than they asked for is allowed; tpw does not guess the
+// extra throughput a slower service might give); above the highest it is unreachable, an error.
+//
+// CSV columns (see tpw/curves/csv.hpp for the format):
+//   interactivity_tok_s_user, throughput_tok_s_gpu [, power_w_gpu]
+// Rows are sorted by strictly increasing interactivity; the optional power column, when present,
+// is given on every row.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tpw/curves/csv.hpp"
+#include "tpw/curves/interpolation.hpp"
+#include "tpw/error.hpp"
+#include "tpw/model/deployment.hpp"
+#include "tpw/model/economics.hpp"
+#include "tpw/units/system.hpp"
+
+namespace tpw {
+
+struct frontier_point {
+  token_rate interactivity{};  // output tok/s seen by one user
+  token_rate throughput{};     // tok/s per accelerator
+  std::optional<power> power_draw;  // measured power per accelerator, when known
+};
+
+class throughput_frontier {
+ public:
+  // Points sorted by strictly increasing interactivity, at least two; `source` names them in
+  // messages ("h200-dsr1.csv"). Points dominated by one with more interactivity and at least as
+  // much throughput are dropped (see dropped()).
+  explicit throughput_frontier(std::vector<frontier_point> points,
+                               std::string_view source = "frontier")
+      : source_(source) {
+    validate(points);
+    double best_to_the_right = -1.0;
+    std::vector<frontier_point> kept;
+    for (std::size_t i = points.size(); i-- > 0;) {
+      if (points[i].throughput.value() > best_to_the_right) {
+        best_to_the_right = points[i].throughput.value();
+        kept.push_back(points[i]);
+      } else {
+        dropped_.insert(dropped_.begin(), points[i]);
+      }
+    }
+    points_.assign(kept.rbegin(), kept.rend());
+    if (points_.size() < 2) {
+      throw invalid_input(source_ + ".points", static_cast<double>(points_.size()),
+                          "Pareto-optimal point(s) left; a frontier needs at least 2");
+    }
+    std::vector<double> x;
+    std::vector<double> y;
+    std::vector<double> p;
+    for (const auto& point : points_) {
+      x.push_back(point.interactivity.value());
+      y.push_back(point.throughput.value());
+      if (point.power_draw) p.push_back(point.power_draw->value());
+    }
+    throughput_.emplace(x, std::move(y));
+    if (!p.empty()) power_.emplace(std::move(x), std::move(p));
+  }
+
+  // From CSV text with the documented columns; `source` is the file's name.
+  static throughput_frontier from_csv(std::string_view text, std::string_view source) {
+    const csv_table table = parse_csv(text, source);
+    const auto x = table.column("interactivity_tok_s_user");
+    const auto y = table.column("throughput_tok_s_gpu");
+    const auto p = table.column("power_w_gpu");
+    if (!x || !y) {
+      throw invalid_input(std::string(source) + " header", table.columns.front(),
+                          "needs columns interactivity_tok_s_user and throughput_tok_s_gpu "
+                          "(and optionally power_w_gpu)");
+    }
+    std::vector<frontier_point> points;
+    for (const auto& row : table.rows) {
+      frontier_point point{of(row[*x], units::tok / units::second),
+                           of(row[*y], units::tok / units::second), std::nullopt};
+      if (p) point.power_draw = of(row[*p], units::W);
+      points.push_back(point);
+    }
+    try {
+      return throughput_frontier(std::move(points), source);
+    } catch (const invalid_input& e) {
+      // Name the row by its line in the file rather than its index.
+      throw invalid_input(table.field_with_line(e.field()), e.value(), e.rule());
+    }
+  }
+
+  // The Pareto-optimal points, by increasing interactivity (and decreasing throughput).
+  [[nodiscard]] const std::vector<frontier_point>& points() const noexcept { return points_; }
+  [[nodiscard]] const std::vector<frontier_point>& dropped() const noexcept { return dropped_; }
+  [[nodiscard]] bool has_power() const noexcept { return power_.has_value(); }
+  [[nodiscard]] token_rate max_interactivity() const noexcept {
+    return points_.back().interactivity;
+  }
+
+  // The throughput per accelerator when every user gets at least `interactivity`.
+  [[nodiscard]] token_rate throughput_at(token_rate interactivity) const {
+    return token_rate::from_value((*throughput_)(checked(interactivity)));
+  }
+  // The measured power per accelerator there, when the frontier has it.
+  [[nodiscard]] std::optional<power> power_at(token_rate interactivity) const {
+    if (!power_) return std::nullopt;
+    return power::from_value((*power_)(checked(interactivity)));
+  }
+  // The operating point a minimum interactivity (an SLO) picks.
+  [[nodiscard]] frontier_point at_slo(token_rate min_interactivity) const {
+    return {min_interactivity, throughput_at(min_interactivity), power_at(min_interactivity)};
+  }
+
+ private:
+  void validate(const std::vector<frontier_point>& points) const {
+    if (points.size() < 2) {
+      throw invalid_input(source_ + ".points", static_cast<double>(points.size()),
+                          "a frontier needs at least 2 points");
+    }
+    const bool with_power = points.front().power_draw.has_value();
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const std::string row = source_ + ".points[" + std::to_string(i) + "]";
+      const auto& point = points[i];
+      detail::require_positive(row + ".interactivity_tok_s_user", point.interactivity,
+                               units::tok / units::second, "tok/s");
+      detail::require_positive(row + ".throughput_tok_s_gpu", point.throughput,
+                               units::tok / units::second, "tok/s");
+      if (point.power_draw.has_value() != with_power) {
+        throw invalid_input(row + ".power_w_gpu", point.power_draw ? point.power_draw->value() : 0.0,
+                            "power must be given on every point or on none");
+      }
+      if (point.power_draw) {
+        detail::require_positive(row + ".power_w_gpu", *point.power_draw, units::W, "W");
+      }
+      if (i > 0 && point.interactivity <= points[i - 1].interactivity) {
+        throw invalid_input(row + ".interactivity_tok_s_user", point.interactivity.value(),
+                            point.interactivity == points[i - 1].interactivity
+                                ? "duplicates the previous point's interactivity"
+                                : "is below the previous point's: sort the points by increasing "
+                                  "interactivity");
+      }
+    }
+  }
+
+  [[nodiscard]] double checked(token_rate interactivity) const {
+    const double x = interactivity.value();
+    if (!detail::is_finite(x) || x <= 0.0) {
+      throw invalid_input("slo.min_interactivity_tok_s_user", x, "must be a finite number > 0");
+    }
+    if (x > throughput_->high()) {
+      throw invalid_input("slo.min_interactivity_tok_s_user", x,
+                          "is unreachable: the fastest measured point of " + source_ + " is " +
+                              detail::number_text(throughput_->high()) + " tok/s per user");
+    }
+    return x;  // below the range the interpolant clamps to the first point
+  }
+
+  std::string source_;
+  std::vector<frontier_point> points_;
+  std::vector<frontier_point> dropped_;
+  std::optional<monotone_interpolant> throughput_;
+  std::optional<monotone_interpolant> power_;
+};
+
+// The figures at the operating point an SLO picks: the deployment serves at the frontier's
+// throughput for that interactivity (its power figures are left as given: measured GPU power and
+// provisioned all-in power are different boundaries).
+template <currency_type C>
+struct slo_economics {
+  frontier_point point;
+  economics<C> figures;
+};
+
+template <cost_component First, cost_component... Rest>
+slo_economics<typename First::currency> evaluate_at_slo(
+    deployment::spec spec, const throughput_frontier& frontier, token_rate min_interactivity,
+    token_price<typename First::currency> price, const First& first, const Rest&... rest)
+  requires detail::same_currency<First, Rest...>
+{
+  const frontier_point point = frontier.at_slo(min_interactivity);
+  spec.throughput = point.throughput;
+  return {point, evaluate(deployment(spec), price, first, rest...)};
+}
+
+}  // namespace tpw

@@ -1,0 +1,4 @@
+// tpw/site.hpp: power-capped site planning.
+#pragma once
+
+#include "tpw/site/site.hpp"
