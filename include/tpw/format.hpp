@@ -106,6 +106,15 @@ inline display_unit<energy_per_token> joules_per_token() {
 inline display_unit<throughput_density> tokens_per_s_per_mw() {
   return {units::tok / units::second / units::MW, "tok/s per MW"};
 }
+inline display_unit<carbon_intensity> grams_per_kwh() {
+  return {units::g / units::kWh, "gCO2e/kWh"};
+}
+inline display_unit<emissions_per_token> grams_per_mtok() {
+  return {units::g / units::Mtok, "gCO2e/Mtok"};
+}
+inline display_unit<mass> grams() {
+  return {units::g, "gCO2e"};
+}
 
 template <currency_type C>
 display_unit<token_price<C>> per_mtok() {

@@ -8,4 +8,5 @@
 #include "tpw/model/economics.hpp"
 #include "tpw/model/formulas.hpp"
 #include "tpw/model/operating_point.hpp"
+#include "tpw/model/workload.hpp"
 #include "tpw/units.hpp"

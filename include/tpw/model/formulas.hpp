@@ -153,6 +153,12 @@ TPW_HD constexpr money_per_power_time<C> revenue_per_power_time(const operating_
   return price * average_token_rate(op) / (op.provisioned_power * op.facility_pue.value());
 }
 
+// Emissions per token: grid carbon intensity * facility energy per token (gCO2e/kWh * J/tok).
+TPW_HD constexpr emissions_per_token emissions_per_token_at(const operating_point& op,
+                                                            carbon_intensity grid) noexcept {
+  return grid / tokens_per_joule(op);
+}
+
 // Gross margin at a token price: 1 - cost / revenue = 1 - cost per token / price.
 template <class C>
 TPW_HD constexpr double gross_margin(token_price<C> cost, token_price<C> price) noexcept {
