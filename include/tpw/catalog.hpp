@@ -1,0 +1,5 @@
+// tpw/catalog.hpp: the built-in platform catalog and its deployment views.
+#pragma once
+
+#include "tpw/catalog/platforms.hpp"
+#include "tpw/catalog/views.hpp"

@@ -1,0 +1,198 @@
+// tpw/catalog/platforms.hpp: built-in accelerator platforms, every figure with its provenance.
+//
+// Two views of each platform, kept apart because they have different boundaries:
+//  - bottom-up: accelerators per system, rated power per accelerator, IT power per system and
+//    price per system, for a deployment built from its parts (tpw::deployment, owned_hardware);
+//  - InferenceX: SemiAnalysis' all-in provisioned power per accelerator (its share of server,
+//    network and facility) and hourly cost tiers, the constants behind the published
+//    cost-per-Mtok and tok/s-per-MW charts.
+// Every figure carries its value, unit, source, date and label; estimates carry a range (a prior
+// for Monte Carlo). Sources are listed in ../shared/reference/public-figures.md of the project.
+// Money is in USD. Users override any figure with figure::overridden.
+#pragma once
+
+#include <array>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "tpw/error.hpp"
+
+namespace tpw {
+
+enum class figure_label {
+  spec,      // vendor datasheet
+  measured,  // a benchmark measurement
+  model,     // an analyst's modelled assumption
+  estimate,  // press, street or tpw estimate: low confidence, use with its range
+  user,      // overridden by the user
+};
+
+constexpr std::string_view label_name(figure_label label) noexcept {
+  switch (label) {
+    case figure_label::spec: return "spec";
+    case figure_label::measured: return "measured";
+    case figure_label::model: return "model";
+    case figure_label::estimate: return "estimate";
+    case figure_label::user: return "user";
+  }
+  return "unknown";
+}
+
+struct figure {
+  double value = 0.0;
+  std::string_view unit;
+  std::string_view source;
+  std::string_view date;  // when the figure was published (YYYY or YYYY-MM)
+  figure_label label = figure_label::spec;
+  double low = 0.0;   // the range an estimate may take; equal to value when the figure is exact
+  double high = 0.0;
+
+  // The same figure with the user's value: labelled `user`, with their source, and no range.
+  [[nodiscard]] constexpr figure overridden(double new_value, std::string_view new_source,
+                                            std::string_view new_date = "") const {
+    return {new_value, unit, new_source, new_date, figure_label::user, new_value, new_value};
+  }
+  [[nodiscard]] constexpr bool has_range() const noexcept { return low < high; }
+};
+
+struct platform {
+  std::string_view id;    // as scenario files name it: "gb200-nvl72"
+  std::string_view name;  // as people write it
+  long accelerators_per_system = 0;
+  // Bottom-up view.
+  figure accelerator_power;  // W per accelerator, rated
+  figure system_it_power;    // kW per system
+  figure system_price;       // USD per system
+  // InferenceX view.
+  figure all_in_power;        // kW per accelerator, provisioned utility power
+  figure hourly_hyperscaler;  // USD per accelerator-hour, owned as a hyperscaler, 4-year life
+  figure hourly_neocloud;     // USD per accelerator-hour, owned as a neocloud, 4-year life
+  figure hourly_rental;       // USD per accelerator-hour, 3-year rental, 25% upfront
+};
+
+namespace detail {
+constexpr figure exact(double v, std::string_view unit, std::string_view source,
+                       std::string_view date, figure_label label) {
+  return {v, unit, source, date, label, v, v};
+}
+constexpr figure ranged(double v, double low, double high, std::string_view unit,
+                        std::string_view source, std::string_view date) {
+  return {v, unit, source, date, figure_label::estimate, low, high};
+}
+
+inline constexpr std::string_view inferencex = "SemiAnalysis InferenceX dashboard constants";
+inline constexpr std::string_view inferencex_date = "2026";
+constexpr figure ix_kw(double v) {
+  return exact(v, "kW", inferencex, inferencex_date, figure_label::model);
+}
+constexpr figure ix_hourly(double v, std::string_view note = "") {
+  return exact(v, "USD/h", note.empty() ? inferencex : note, inferencex_date, figure_label::model);
+}
+}  // namespace detail
+
+// The catalog, in the order of the issue that asked for it.
+inline constexpr std::array<platform, 9> platform_catalog{{
+    {"h100", "NVIDIA H100 SXM (DGX H100)", 8,
+     detail::exact(700, "W", "NVIDIA H100 datasheet", "2022", figure_label::spec),
+     detail::exact(10.2, "kW", "NVIDIA DGX H100 user guide (max)", "2023", figure_label::spec),
+     detail::ranged(270e3, 200e3, 300e3, "USD",
+                    "press estimates: DGX H100 about $270k; $25-30k per GPU", "2023"),
+     detail::ix_kw(1.73), detail::ix_hourly(1.30), detail::ix_hourly(1.69),
+     detail::ix_hourly(1.30)},
+    {"h200", "NVIDIA H200 SXM (DGX H200)", 8,
+     detail::exact(700, "W", "NVIDIA H200 datasheet", "2024", figure_label::spec),
+     detail::exact(10.2, "kW", "NVIDIA DGX H200 specifications", "2024", figure_label::spec),
+     detail::ranged(292e3, 272e3, 312e3, "USD",
+                    "street estimates: $34-39k per GPU in 8-GPU boards, times 8", "2025"),
+     detail::ix_kw(1.73), detail::ix_hourly(1.41), detail::ix_hourly(1.74),
+     detail::ix_hourly(1.60)},
+    {"b200", "NVIDIA B200 (DGX B200)", 8,
+     detail::exact(1000, "W", "NVIDIA B200 datasheet", "2024", figure_label::spec),
+     detail::exact(14.3, "kW", "NVIDIA DGX B200 user guide", "2024", figure_label::spec),
+     detail::ranged(379.2e3, 240e3, 379.2e3, "USD",
+                    "press estimates: DGX B200 list about $47.4k per GPU; $30-40k per GPU",
+                    "2024-12"),
+     detail::ix_kw(2.17), detail::ix_hourly(1.95), detail::ix_hourly(2.34),
+     detail::ix_hourly(2.90)},
+    {"b300", "NVIDIA B300 (8-GPU HGX)", 8,
+     detail::ranged(1200, 1000, 1400, "W",
+                    "tpw estimate: not in the public figures; between B200 (1,000 W) and GB300 "
+                    "(about 1,400 W)",
+                    "2026"),
+     detail::ranged(17.0, 14.3, 19.0, "kW",
+                    "tpw estimate: DGX B200's 14.3 kW scaled by the GPU power, with a wide range",
+                    "2026"),
+     detail::ranged(455e3, 379.2e3, 520e3, "USD",
+                    "tpw estimate: 1.2 x the DGX B200 list price, as InferenceX prices B300 at "
+                    "1.2 x B200",
+                    "2026"),
+     detail::ix_kw(2.17),
+     detail::ix_hourly(2.34, "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
+                             "B200)"),
+     detail::ix_hourly(2.808), detail::ix_hourly(3.48)},
+    {"gb200-nvl72", "NVIDIA GB200 NVL72", 72,
+     detail::exact(1200, "W", "NVIDIA Domain Power Service device specs (max per GPU)", "2025",
+                   figure_label::spec),
+     detail::ranged(132, 120, 132, "kW", "press estimates: about 120-132 kW per rack", "2025"),
+     detail::ranged(3.2e6, 3.1e6, 3.3e6, "USD", "press estimates: about $3.1-3.3M per rack",
+                    "2026"),
+     detail::ix_kw(2.10), detail::ix_hourly(2.21), detail::ix_hourly(2.75),
+     detail::ix_hourly(3.30)},
+    {"gb300-nvl72", "NVIDIA GB300 NVL72", 72,
+     detail::ranged(1400, 1300, 1500, "W", "press estimates: about 1,400 W per GPU", "2025"),
+     detail::ranged(135, 120, 140, "kW", "press estimates: about 120-140 kW per rack", "2025"),
+     detail::ranged(3.5e6, 3.0e6, 4.0e6, "USD",
+                    "press estimates: about $3-4M per rack (low confidence)", "2026"),
+     detail::ix_kw(2.10),
+     detail::ix_hourly(2.652, "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
+                              "GB200)"),
+     detail::ix_hourly(3.30), detail::ix_hourly(3.96)},
+    {"mi300x", "AMD Instinct MI300X (8-GPU OAM platform)", 8,
+     detail::exact(750, "W", "AMD Instinct MI300X datasheet", "2023-12", figure_label::spec),
+     detail::ranged(10.6, 9.0, 12.0, "kW",
+                    "tpw estimate: 8 x 750 W GPUs in an H100-class server (DGX H100 10.2 kW)",
+                    "2026"),
+     detail::ranged(205.6e3, 180e3, 240e3, "USD",
+                    "street estimate: about $25.7k per GPU from an 8-GPU listing, times 8", "2025"),
+     detail::ix_kw(1.79), detail::ix_hourly(1.12), detail::ix_hourly(1.40),
+     detail::ix_hourly(1.55)},
+    {"mi325x", "AMD Instinct MI325X (8-GPU OAM platform)", 8,
+     detail::exact(1000, "W", "AMD Instinct MI325X datasheet", "2024-10", figure_label::spec),
+     detail::ranged(12.5, 11.0, 14.0, "kW",
+                    "tpw estimate: 8 x 1,000 W GPUs plus an MI300X-class host", "2026"),
+     detail::ranged(235e3, 200e3, 280e3, "USD",
+                    "tpw estimate: not public; the MI300X estimate scaled by InferenceX's "
+                    "hyperscaler hourly cost ratio (1.28 / 1.12)",
+                    "2026"),
+     detail::ix_kw(2.18), detail::ix_hourly(1.28), detail::ix_hourly(1.59),
+     detail::ix_hourly(1.80)},
+    {"mi355x", "AMD Instinct MI355X (8-GPU, liquid cooled)", 8,
+     detail::exact(1400, "W", "AMD Instinct MI355X announcement", "2025-06", figure_label::spec),
+     detail::ranged(15.4, 14.0, 18.0, "kW",
+                    "tpw estimate: 8 x 1,400 W GPUs plus an MI300X-class host", "2026"),
+     detail::ranged(271.7e3, 230e3, 330e3, "USD",
+                    "tpw estimate: not public; the MI300X estimate scaled by InferenceX's "
+                    "hyperscaler hourly cost ratio (1.48 / 1.12)",
+                    "2026"),
+     detail::ix_kw(2.65), detail::ix_hourly(1.48), detail::ix_hourly(1.90),
+     detail::ix_hourly(2.10)},
+}};
+
+inline std::span<const platform> platforms() noexcept {
+  return platform_catalog;
+}
+
+// A platform by id; an unknown id is refused with the list of known ones.
+inline const platform& find_platform(std::string_view id, std::string_view field = "platform") {
+  for (const platform& p : platform_catalog) {
+    if (p.id == id) return p;
+  }
+  std::string known;
+  for (const platform& p : platform_catalog) {
+    known.append(known.empty() ? "" : ", ").append(p.id);
+  }
+  throw invalid_input(field, id, "is not in the catalog; known platforms: " + known);
+}
+
+}  // namespace tpw
