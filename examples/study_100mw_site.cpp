@@ -2,9 +2,9 @@
 // tokens per joule under the same utility ceiling.
 #include <cmath>
 #include <cstdio>
-#include <stdexcept>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -61,12 +61,12 @@ int main(int argc, char** argv) try {
   for (const auto& c : candidates) {
     const auto& p = tpw::find_platform(c.id);
     const tpw::deployment gpu(tpw::inferencex_deployment(p, c.throughput));
-    plans.push_back({std::string(p.id),
-                     tpw::plan_site(gpu, site, price,
-                                    tpw::inferencex_hourly_cost(p, tpw::inferencex_tier::hyperscaler))});
+    plans.push_back({std::string(p.id), tpw::plan_site(gpu, site, price,
+                                                       tpw::inferencex_hourly_cost(
+                                                           p, tpw::inferencex_tier::hyperscaler))});
   }
-  std::printf("  %-12s %8s %10s %12s %16s %16s %8s\n", "platform", "GPUs", "USD/Mtok",
-              "tok/J", "revenue/yr", "cost/yr", "margin");
+  std::printf("  %-12s %8s %10s %12s %16s %16s %8s\n", "platform", "GPUs", "USD/Mtok", "tok/J",
+              "revenue/yr", "cost/yr", "margin");
   for (const auto& [name, plan] : plans) {
     std::printf("  %-12s %8ld %10s %12s %12s USD %12s USD %8s\n", name.c_str(), plan.accelerators,
                 num(usd_per_mtok(plan.per_accelerator.cost_per_token.total)).c_str(),
@@ -75,9 +75,10 @@ int main(int argc, char** argv) try {
                 num(tpw::in(plan.cost_per_year, units::usd)).c_str(),
                 tpw::format_percent(plan.per_accelerator.revenue->gross_margin).c_str());
   }
-  std::printf("  Revenue assumes every token sells at 2.19 USD/Mtok; a site this size makes %s\n"
-              "  tokens a year on GB300, more than a price taker can sell at that price.\n",
-              num(tpw::in(plans.back().plan.tokens_per_year, units::tok)).c_str());
+  std::printf(
+      "  Revenue assumes every token sells at 2.19 USD/Mtok; a site this size makes %s\n"
+      "  tokens a year on GB300, more than a price taker can sell at that price.\n",
+      num(tpw::in(plans.back().plan.tokens_per_year, units::tok)).c_str());
   const auto ranking = tpw::rank_sites<USD>(plans);
   std::printf("  Most revenue: %s; most tokens per joule: %s; lowest cost per Mtok: %s.\n",
               plans[ranking.most_revenue].platform.c_str(),
@@ -85,17 +86,15 @@ int main(int argc, char** argv) try {
               plans[ranking.lowest_cost_per_mtok].platform.c_str());
 
   section("The SLO moves the answer: GB300 at a minimum interactivity (illustrative frontier)");
-  const auto frontier = tpw::throughput_frontier::from_csv(
-      read_file(data + "/gb300_dsr1_frontier_illustrative.csv"),
-      "gb300_dsr1_frontier_illustrative.csv");
+  const auto frontier =
+      tpw::throughput_frontier::from_csv(read_file(data + "/gb300_dsr1_frontier_illustrative.csv"),
+                                         "gb300_dsr1_frontier_illustrative.csv");
   const auto& gb300 = tpw::find_platform("gb300-nvl72");
   const auto gb300_cost = tpw::inferencex_hourly_cost(gb300, tpw::inferencex_tier::hyperscaler);
-  std::printf("  %-18s %12s %10s %16s\n", "tok/s per user", "tok/s/GPU", "USD/Mtok",
-              "revenue/yr");
+  std::printf("  %-18s %12s %10s %16s\n", "tok/s per user", "tok/s/GPU", "USD/Mtok", "revenue/yr");
   for (const double slo : {10.0, 20.0, 50.0, 100.0}) {
-    const auto at = tpw::evaluate_at_slo(
-        tpw::inferencex_deployment(gb300, 1.0_tok_per_s), frontier,
-        slo * units::tok / units::second, price, gb300_cost);
+    const auto at = tpw::evaluate_at_slo(tpw::inferencex_deployment(gb300, 1.0_tok_per_s), frontier,
+                                         slo * units::tok / units::second, price, gb300_cost);
     const tpw::deployment gpu(tpw::inferencex_deployment(gb300, at.point.throughput));
     const auto plan = tpw::plan_site(gpu, site, price, gb300_cost);
     std::printf("  %-18s %12s %10s %12s USD\n", num(slo).c_str(),
@@ -111,9 +110,9 @@ int main(int argc, char** argv) try {
   // 1,400 W rating leaves 700 W for CPUs, network, cooling and the building.
   const auto overhead = tpw::of(gb300.all_in_power.value, units::kW) - 1400.0_W;
   const auto best_q = tpw::max_q_cap(curve);
-  const auto best_site = tpw::best_cap_for_site(
-      curve, {.ceiling = site.ceiling, .accelerators_per_system = 72,
-              .overhead_per_accelerator = overhead});
+  const auto best_site = tpw::best_cap_for_site(curve, {.ceiling = site.ceiling,
+                                                        .accelerators_per_system = 72,
+                                                        .overhead_per_accelerator = overhead});
   std::printf("  Max-Q (most tokens per joule at the GPU): cap %s, %s tok/s/GPU, %s tok/J\n",
               tpw::format(best_q.cap, tpw::display_unit<tpw::power>{units::W, "W"}, 4).c_str(),
               num(tpw::in(best_q.throughput, units::tok / units::second), 4).c_str(),
@@ -123,22 +122,21 @@ int main(int argc, char** argv) try {
   }
   const auto at_rating = curve.at(1400.0_W);
   // Racks at the rating: floor(100 MW / ((1,400 W + 700 W) * 72)).
-  const long racks_at_rating = static_cast<long>(
-      std::floor(site.ceiling / ((1400.0_W + overhead) * 72.0)));
-  const double site_at_rating =
-      static_cast<double>(racks_at_rating * 72) * tpw::in(at_rating.throughput, units::tok / units::second);
+  const long racks_at_rating =
+      static_cast<long>(std::floor(site.ceiling / ((1400.0_W + overhead) * 72.0)));
+  const double site_at_rating = static_cast<double>(racks_at_rating * 72) *
+                                tpw::in(at_rating.throughput, units::tok / units::second);
   std::printf("  At the 1,400 W rating: %ld racks, %s tok/s for the site\n", racks_at_rating,
               num(site_at_rating, 4).c_str());
-  std::printf("  Best cap for the site: %s, %ld racks, %s tok/s for the site (%s more tokens and\n"
-              "  revenue from the same 100 MW)\n",
-              tpw::format(best_site.point.cap, tpw::display_unit<tpw::power>{units::W, "W"}, 4)
-                  .c_str(),
-              best_site.systems,
-              num(tpw::in(best_site.site_throughput, units::tok / units::second), 4).c_str(),
-              tpw::format_percent(tpw::in(best_site.site_throughput, units::tok / units::second) /
-                                      site_at_rating -
-                                  1.0)
-                  .c_str());
+  std::printf(
+      "  Best cap for the site: %s, %ld racks, %s tok/s for the site (%s more tokens and\n"
+      "  revenue from the same 100 MW)\n",
+      tpw::format(best_site.point.cap, tpw::display_unit<tpw::power>{units::W, "W"}, 4).c_str(),
+      best_site.systems,
+      num(tpw::in(best_site.site_throughput, units::tok / units::second), 4).c_str(),
+      tpw::format_percent(
+          tpw::in(best_site.site_throughput, units::tok / units::second) / site_at_rating - 1.0)
+          .c_str());
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "study: %s\n", e.what());

@@ -57,16 +57,17 @@ int main() {
   const auto at_target = b200_at(hourly / target, 1.0);
   const auto energy_per_mtok = at_target.joules_per_token * units::Mtok;
   const auto electricity = 0.08_USD / units::kWh;
-  std::printf("  all-in energy: %s per Mtok, %s USD of electricity at 0.08 USD/kWh (%s of 2 cents)\n",
-              tpw::format(energy_per_mtok, tpw::display::kilowatt_hours()).c_str(),
-              num(tpw::in(energy_per_mtok * electricity, units::usd)).c_str(),
-              tpw::format_percent((energy_per_mtok * electricity) / (target * units::Mtok))
-                  .c_str());
+  std::printf(
+      "  all-in energy: %s per Mtok, %s USD of electricity at 0.08 USD/kWh (%s of 2 cents)\n",
+      tpw::format(energy_per_mtok, tpw::display::kilowatt_hours()).c_str(),
+      num(tpw::in(energy_per_mtok * electricity, units::usd)).c_str(),
+      tpw::format_percent((energy_per_mtok * electricity) / (target * units::Mtok)).c_str());
   const auto gpu_only = 0.040 * units::J / units::tok * units::Mtok;
   std::printf("  GPU only (measured best): %s per Mtok, %s USD\n",
               tpw::format(gpu_only, tpw::display::kilowatt_hours()).c_str(),
               num(tpw::in(gpu_only * electricity, units::usd)).c_str());
-  std::printf("  The claim is a statement about throughput at full utilization: the hourly cost of\n"
-              "  the GPU is nearly all of it, so at 60%% busy the same GPU costs 3.33 cents.\n");
+  std::printf(
+      "  The claim is a statement about throughput at full utilization: the hourly cost of\n"
+      "  the GPU is nearly all of it, so at 60%% busy the same GPU costs 3.33 cents.\n");
   return 0;
 }

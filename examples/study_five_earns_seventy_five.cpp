@@ -44,9 +44,10 @@ int main() {
     const double needed = revenue_claimed / (p * units::usd / units::Mtok * tokens_at_full);
     std::printf("   %s\n", needed <= 1.0 ? tpw::format_percent(needed).c_str() : "impossible");
   }
-  std::printf("  Prices: DeepSeek API R1 output 2.19, input 0.55; GPU cloud R1-0528 output 5.40\n"
-              "  (OpenRouter, 2026-02, est). At 70%% utilization the claim needs %s.\n",
-              per_mtok(revenue_claimed / (tokens_at_full * 0.7)).c_str());
+  std::printf(
+      "  Prices: DeepSeek API R1 output 2.19, input 0.55; GPU cloud R1-0528 output 5.40\n"
+      "  (OpenRouter, 2026-02, est). At 70%% utilization the claim needs %s.\n",
+      per_mtok(revenue_claimed / (tokens_at_full * 0.7)).c_str());
 
   section("Cash flows at that price and 70% utilization, and with prices falling 30% a year");
   const tpw::deployment d(
@@ -59,18 +60,18 @@ int main() {
   const auto price = revenue_claimed / (tokens_at_full * 0.7);
   for (const double decline : {0.0, 0.3}) {
     const auto flows = tpw::project_cash_flows(
-        d,
-        {.operating_years = 4, .price = price, .price_decline_per_year = tpw::fraction{decline}},
+        d, {.operating_years = 4, .price = price, .price_decline_per_year = tpw::fraction{decline}},
         hardware, energy, opex);
     const auto npv = tpw::net_present_value(cost_of_capital, flows.net);
     const auto irr = tpw::internal_rate_of_return(flows.net);
     const auto payback = tpw::payback_period(flows.net);
-    std::printf("  price decline %2.0f%%/yr: revenue %s, ROI %s, NPV at 10%% %s, IRR %s, payback "
-                "%s years\n",
-                decline * 100.0, tpw::format_money(flows.total_revenue()).c_str(),
-                ratio(*flows.roi_multiple()).c_str(), tpw::format_money(npv).c_str(),
-                irr.unique() ? tpw::format_percent(irr.rate()).c_str() : "none",
-                payback ? num(*payback).c_str() : "never");
+    std::printf(
+        "  price decline %2.0f%%/yr: revenue %s, ROI %s, NPV at 10%% %s, IRR %s, payback "
+        "%s years\n",
+        decline * 100.0, tpw::format_money(flows.total_revenue()).c_str(),
+        ratio(*flows.roi_multiple()).c_str(), tpw::format_money(npv).c_str(),
+        irr.unique() ? tpw::format_percent(irr.rate()).c_str() : "none",
+        payback ? num(*payback).c_str() : "never");
     if (decline == 0.0) {
       std::printf("    year:      ");
       for (std::size_t t = 0; t < flows.net.size(); ++t) std::printf(" %12zu", t);
@@ -81,8 +82,9 @@ int main() {
       std::printf("\n");
     }
   }
-  std::printf("  The 15x is revenue over investment, not profit: it needs %s held for\n"
-              "  four years at 70%% utilization, and says nothing of the cost of serving.\n",
-              per_mtok(price).c_str());
+  std::printf(
+      "  The 15x is revenue over investment, not profit: it needs %s held for\n"
+      "  four years at 70%% utilization, and says nothing of the cost of serving.\n",
+      per_mtok(price).c_str());
   return 0;
 }

@@ -32,7 +32,8 @@ claim compare(const side& h200, const side& gb300, tpw::inferencex_tier tier) {
 }  // namespace
 
 int main() {
-  title("Study 1: GB300 NVL72 vs H200 on DeepSeek-R1 (NVIDIA, 2026-04: 35x cost, up to 50x per MW)");
+  title(
+      "Study 1: GB300 NVL72 vs H200 on DeepSeek-R1 (NVIDIA, 2026-04: 35x cost, up to 50x per MW)");
   const auto& h200 = tpw::find_platform("h200");
   const auto& gb300 = tpw::find_platform("gb300-nvl72");
   const side old_gpu{h200, 90.0_tok_per_s};
@@ -40,12 +41,14 @@ int main() {
 
   section("Assumptions");
   assume("H200 throughput", "90 tok/s/GPU", "NVIDIA claim inputs, 2026-04 [measured]");
-  assume("GB300 throughput", "6,000 tok/s/GPU", "NVIDIA claim inputs (FP4 + MTP), 2026-04 [measured]");
+  assume("GB300 throughput", "6,000 tok/s/GPU",
+         "NVIDIA claim inputs (FP4 + MTP), 2026-04 [measured]");
   assume("H200 hourly cost (hyperscaler)", h200.hourly_hyperscaler);
   assume("GB300 hourly cost (hyperscaler)", gb300.hourly_hyperscaler);
   assume("H200 all-in power", h200.all_in_power);
   assume("GB300 all-in power", gb300.all_in_power);
-  std::printf("  Utilization 100%% and PUE 1 (the all-in kW carries the facility), as InferenceX.\n");
+  std::printf(
+      "  Utilization 100%% and PUE 1 (the all-in kW carries the facility), as InferenceX.\n");
 
   section("Results");
   const auto a = evaluate(old_gpu, tpw::inferencex_tier::hyperscaler);
@@ -58,8 +61,9 @@ int main() {
                 num(tpw::in(e->joules_per_token, units::J / units::tok)).c_str());
   }
   const claim base = compare(old_gpu, new_gpu, tpw::inferencex_tier::hyperscaler);
-  std::printf("  Lower cost per Mtok: %s (claimed 35x). More tok/s per MW: %s (claimed up to 50x).\n",
-              ratio(base.cost_ratio).c_str(), ratio(base.density_ratio).c_str());
+  std::printf(
+      "  Lower cost per Mtok: %s (claimed 35x). More tok/s per MW: %s (claimed up to 50x).\n",
+      ratio(base.cost_ratio).c_str(), ratio(base.density_ratio).c_str());
 
   section("What each claim depends on");
   const double throughput_ratio = 6000.0 / 90.0;
@@ -87,16 +91,18 @@ int main() {
   auto dear = gb300;
   cheap.hourly_hyperscaler = gb300.hourly_hyperscaler.overridden(2.652 * 0.8, "-20%");
   dear.hourly_hyperscaler = gb300.hourly_hyperscaler.overridden(2.652 * 1.2, "+20%");
-  row("GB300 hourly cost", old_gpu, {cheap, new_gpu.throughput}, old_gpu, {dear, new_gpu.throughput});
+  row("GB300 hourly cost", old_gpu, {cheap, new_gpu.throughput}, old_gpu,
+      {dear, new_gpu.throughput});
   auto lean = gb300;
   auto hungry = gb300;
   lean.all_in_power = gb300.all_in_power.overridden(2.10 * 0.8, "-20%");
   hungry.all_in_power = gb300.all_in_power.overridden(2.10 * 1.2, "+20%");
   row("GB300 all-in power", old_gpu, {lean, new_gpu.throughput}, old_gpu,
       {hungry, new_gpu.throughput});
-  std::printf("  The cost claim does not depend on power, the per-MW claim not on cost; both scale\n"
-              "  one for one with the throughput ratio, the input least pinned down (different\n"
-              "  precision and speculative decoding on the two sides).\n");
+  std::printf(
+      "  The cost claim does not depend on power, the per-MW claim not on cost; both scale\n"
+      "  one for one with the throughput ratio, the input least pinned down (different\n"
+      "  precision and speculative decoding on the two sides).\n");
 
   section("Other cost tiers for GB300 (H200 stays hyperscaler)");
   for (const auto tier : {tpw::inferencex_tier::neocloud, tpw::inferencex_tier::rental}) {

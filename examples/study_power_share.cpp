@@ -42,8 +42,9 @@ int main() {
   assume("hardware", "4 years, 8%, 10% residual", "SemiAnalysis 4-yr life [model]");
   assume("facility build", "9.3 M USD per MW, 15 years", "Cushman & Wakefield 2025, low end [est]");
   assume("electricity", "0.10 USD/kWh", "between EIA industrial 0.08 and California 0.186");
-  std::printf("  Opex here is energy plus the facility (DESIGN.md: energy / (energy + facility +\n"
-              "  opex)); maintenance and software are left out, as the claims leave them out.\n");
+  std::printf(
+      "  Opex here is energy plus the facility (DESIGN.md: energy / (energy + facility +\n"
+      "  opex)); maintenance and software are left out, as the claims leave them out.\n");
 
   section("Results");
   const shares base = evaluate_at(rack, 0.10);
@@ -53,9 +54,10 @@ int main() {
               tpw::format_percent(base.facility_and_energy_of_cost).c_str());
   std::printf("  energy share of total cost:            %s\n",
               tpw::format_percent(base.energy_of_cost).c_str());
-  std::printf("  Both hold at once because the hardware is %s of the cost: a share of opex and a\n"
-              "  share of TCO have different denominators.\n",
-              tpw::format_percent(1.0 - base.facility_and_energy_of_cost).c_str());
+  std::printf(
+      "  Both hold at once because the hardware is %s of the cost: a share of opex and a\n"
+      "  share of TCO have different denominators.\n",
+      tpw::format_percent(1.0 - base.facility_and_energy_of_cost).c_str());
 
   section("How the electricity price moves both figures");
   std::printf("  %-28s %14s %20s\n", "USD/kWh", "energy/opex", "(facility+energy)/TCO");

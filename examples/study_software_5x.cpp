@@ -15,10 +15,9 @@ tpw::economics<USD> dgx_h200(tpw::token_rate throughput, tpw::power it_power) {
   spec.provisioned_power = tpw::of(h200.system_it_power.value, units::kW);
   const tpw::deployment d(spec);
   const tpw::annual_rate wacc{0.08};
-  return tpw::evaluate(
-      d, tpw::bottom_up_hardware(h200, 4.0_yr, tpw::fraction{0.1}, wacc),
-      tpw::colocation<USD>({.rate = 184.0_USD / (units::kW * units::month)}),
-      tpw::energy_cost<USD>({.price = 0.08_USD / units::kWh}));
+  return tpw::evaluate(d, tpw::bottom_up_hardware(h200, 4.0_yr, tpw::fraction{0.1}, wacc),
+                       tpw::colocation<USD>({.rate = 184.0_USD / (units::kW * units::month)}),
+                       tpw::energy_cost<USD>({.price = 0.08_USD / units::kWh}));
 }
 
 void print(const char* label, const tpw::economics<USD>& e) {
@@ -55,12 +54,13 @@ int main() {
   print("before (90 tok/s/GPU)", before);
   print("after (450 tok/s/GPU)", after);
   print("after, drawing 20% more power", hotter);
-  std::printf("  Cost per Mtok falls %s: every line is an hourly cost over the tokens made in the\n"
-              "  hour, so every line falls 5x. Tokens per joule rise %s at the same power, %s if\n"
-              "  the GPUs draw 20%% more; the facility is sized for rated power either way.\n",
-              ratio(before.cost_per_token.total / after.cost_per_token.total).c_str(),
-              ratio(after.tokens_per_joule / before.tokens_per_joule).c_str(),
-              ratio(hotter.tokens_per_joule / before.tokens_per_joule).c_str());
+  std::printf(
+      "  Cost per Mtok falls %s: every line is an hourly cost over the tokens made in the\n"
+      "  hour, so every line falls 5x. Tokens per joule rise %s at the same power, %s if\n"
+      "  the GPUs draw 20%% more; the facility is sized for rated power either way.\n",
+      ratio(before.cost_per_token.total / after.cost_per_token.total).c_str(),
+      ratio(after.tokens_per_joule / before.tokens_per_joule).c_str(),
+      ratio(hotter.tokens_per_joule / before.tokens_per_joule).c_str());
   std::printf("  Tokens per second per MW provisioned: %s before, %s after.\n",
               num(tok_s_per_mw(before.tokens_per_s_per_power)).c_str(),
               num(tok_s_per_mw(after.tokens_per_s_per_power)).c_str());

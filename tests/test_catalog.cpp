@@ -17,8 +17,8 @@ using tpw_test::message_of;
 TEST_CASE("the catalog holds the nine platforms asked for, each figure with its provenance") {
   std::set<std::string> ids;
   for (const auto& p : tpw::platforms()) ids.emplace(p.id);
-  CHECK(ids == std::set<std::string>{"h100", "h200", "b200", "b300", "gb200-nvl72",
-                                     "gb300-nvl72", "mi300x", "mi325x", "mi355x"});
+  CHECK(ids == std::set<std::string>{"h100", "h200", "b200", "b300", "gb200-nvl72", "gb300-nvl72",
+                                     "mi300x", "mi325x", "mi355x"});
   for (const auto& p : tpw::platforms()) {
     CAPTURE(p.id);
     CHECK(p.accelerators_per_system >= 1);
@@ -45,7 +45,8 @@ TEST_CASE("the InferenceX view reproduces its metric pair exactly") {
   // 90 * 1000 / 1.73 = 52,023 tok/s per MW; J/tok = 1.73 * 1000 / 90 = 19.22.
   const auto& h200 = tpw::find_platform("h200");
   const tpw::deployment d(tpw::inferencex_deployment(h200, 90.0_tok_per_s));
-  const auto e = tpw::evaluate(d, tpw::inferencex_hourly_cost(h200, tpw::inferencex_tier::hyperscaler));
+  const auto e =
+      tpw::evaluate(d, tpw::inferencex_hourly_cost(h200, tpw::inferencex_tier::hyperscaler));
   CHECK(tpw::in(e.cost_per_token.total, units::usd / units::Mtok) ==
         Approx(1.41 / (90 * 3600 / 1e6)).epsilon(1e-12));
   CHECK(tpw::in(e.tokens_per_s_per_power, units::tok / units::second / units::MW) ==

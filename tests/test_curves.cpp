@@ -100,9 +100,10 @@ TEST_CASE("frontier input errors name the file, the line and the column") {
   CHECK(load("10,5000\n20,-4000\n") == "f.csv:3 throughput_tok_s_gpu = -4000: must be > 0 tok/s");
   CHECK(load("10,5000,1\n") == "f.csv:2 = 3: cells in this row; the header has 2 columns");
   CHECK(load("10,5000\n") == "f.csv.points = 1: a frontier needs at least 2 points");
-  CHECK(message_of([] { (void)tpw::throughput_frontier::from_csv("a,b\n1,2\n", "g.csv"); }) ==
-        "g.csv header = \"a\": needs columns interactivity_tok_s_user and throughput_tok_s_gpu (and "
-        "optionally power_w_gpu)");
+  CHECK(
+      message_of([] { (void)tpw::throughput_frontier::from_csv("a,b\n1,2\n", "g.csv"); }) ==
+      "g.csv header = \"a\": needs columns interactivity_tok_s_user and throughput_tok_s_gpu (and "
+      "optionally power_w_gpu)");
   CHECK(message_of([] { (void)tpw::throughput_frontier::from_csv("# nothing\n", "e.csv"); }) ==
         "e.csv = \"\": has no header row");
 }
@@ -129,10 +130,10 @@ TEST_CASE("operating point by SLO: throughput, cost per Mtok, tokens per joule t
                                       f, 20.0 * tok_s, 1.0_USD / units::Mtok, rent);
   CHECK(tpw::in(e.figures.cost_per_token.total, units::usd / units::Mtok) ==
         Approx(0.2).epsilon(1e-12));
-  CHECK(tpw::in(e.figures.tokens_per_joule, units::tok / units::J) ==
-        Approx(2.125).epsilon(1e-12));
-  CHECK(tpw::in(e.figures.revenue->revenue_per_power_time, units::usd / (units::MW * units::year)) ==
-        Approx(4250.0 * 31536000.0 / 1e6 / 0.002).epsilon(1e-12));
+  CHECK(tpw::in(e.figures.tokens_per_joule, units::tok / units::J) == Approx(2.125).epsilon(1e-12));
+  CHECK(
+      tpw::in(e.figures.revenue->revenue_per_power_time, units::usd / (units::MW * units::year)) ==
+      Approx(4250.0 * 31536000.0 / 1e6 / 0.002).epsilon(1e-12));
 }
 
 namespace {
@@ -151,8 +152,7 @@ tpw::power_cap_curve known_maximum() {
 TEST_CASE("Max-Q: the cap that maximizes tokens per joule, on a curve with a known maximum") {
   const auto best = tpw::max_q_cap(known_maximum());
   CHECK(tpw::in(best.cap, units::W) == Approx(300.0).epsilon(0.01));
-  CHECK(per_s(best.throughput) / tpw::in(best.power_draw, units::W) ==
-        Approx(10.0).epsilon(1e-4));
+  CHECK(per_s(best.throughput) / tpw::in(best.power_draw, units::W) == Approx(10.0).epsilon(1e-4));
   CHECK(message_of([] { (void)known_maximum().at(50.0 * units::W); }) ==
         "power_cap_w = 50: is outside the measured caps of known.csv [100, 700] W");
   CHECK(message_of([] { (void)known_maximum().at(701.0 * units::W); }) ==
@@ -175,8 +175,8 @@ TEST_CASE("the cap that maximizes a site's throughput under a ceiling") {
   CHECK(per_s(choice.site_throughput) == Approx(1050.0).epsilon(1e-12));
   // With 150 W of overhead per GPU the cap matters less than the count: 1000 / (c + 150):
   // 500 W fits 1 (300); 350 W fits 2 (600); 183.3 W fits 3 at 183.3 (550). Best: 350 W, 2 systems.
-  const auto with_overhead = tpw::best_cap_for_site(
-      curve, {.ceiling = 1000.0_W, .overhead_per_accelerator = 150.0_W});
+  const auto with_overhead =
+      tpw::best_cap_for_site(curve, {.ceiling = 1000.0_W, .overhead_per_accelerator = 150.0_W});
   CHECK(tpw::in(with_overhead.point.cap, units::W) == Approx(350.0).epsilon(1e-12));
   CHECK(with_overhead.systems == 2);
   CHECK(message_of([&] { (void)tpw::best_cap_for_site(curve, {.ceiling = 50.0_W}); }) ==

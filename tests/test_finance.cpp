@@ -99,8 +99,8 @@ TEST_CASE("payback in fractional years") {
   // 1 + 45.4545 / 49.5868 = 1.916667 years.
   CHECK(*tpw::discounted_payback_period(tpw::annual_rate{0.1}, usd({-100, 60, 60})) ==
         Approx(1.0 + (100 - 60 / 1.1) / (60 / 1.21)).epsilon(1e-14));
-  CHECK_FALSE(tpw::discounted_payback_period(tpw::annual_rate{0.1}, usd({-100, 30, 40, 50}))
-                  .has_value());
+  CHECK_FALSE(
+      tpw::discounted_payback_period(tpw::annual_rate{0.1}, usd({-100, 30, 40, 50})).has_value());
 }
 
 namespace {
@@ -220,11 +220,11 @@ TEST_CASE("depreciation schedules: straight line, declining balance, sum of year
   for (std::size_t i = 0; i < 5; ++i) CHECK(ddb[i] == Approx(expected_ddb[i]).epsilon(1e-14));
   // 150% declining balance on a 4-year asset with no salvage: 37.5% of book, switching to straight
   // line when that is more: 3,750 (6,250), 2,343.75 (3,906.25), then straight line 1,953.125 twice.
-  const auto db150 = tpw::depreciation_schedule<USD>(
-      {.cost = 10000.0_USD,
-       .life_years = 4,
-       .method = tpw::depreciation_method::declining_balance,
-       .declining_factor = 1.5});
+  const auto db150 =
+      tpw::depreciation_schedule<USD>({.cost = 10000.0_USD,
+                                       .life_years = 4,
+                                       .method = tpw::depreciation_method::declining_balance,
+                                       .declining_factor = 1.5});
   const double expected_150[] = {3750, 2343.75, 1953.125, 1953.125};
   for (std::size_t i = 0; i < 4; ++i) {
     CHECK(dollars(db150[i]) == Approx(expected_150[i]).epsilon(1e-14));
@@ -251,9 +251,9 @@ TEST_CASE("income statement: EBITDA and EBIT beside the cash view") {
   CHECK(dollars(statement[0].depreciation) == Approx(1500.0).epsilon(1e-12));
   CHECK(dollars(statement[0].ebit) == Approx(4823.625).epsilon(1e-12));
   CHECK(statement[3].year == 4);
-  const auto both = tpw::combined_schedule(
-      tpw::depreciation_schedule<USD>({.cost = 600.0_USD, .life_years = 2}),
-      tpw::depreciation_schedule<USD>({.cost = 300.0_USD, .life_years = 3}));
+  const auto both =
+      tpw::combined_schedule(tpw::depreciation_schedule<USD>({.cost = 600.0_USD, .life_years = 2}),
+                             tpw::depreciation_schedule<USD>({.cost = 300.0_USD, .life_years = 3}));
   CHECK(both.size() == 3);
   CHECK(dollars(both[0]) == 400.0);
   CHECK(dollars(both[2]) == 100.0);
@@ -263,11 +263,11 @@ TEST_CASE("money in reports: rounded to the minor unit, half to even") {
   const auto cents = [](double amount) {
     return dollars(tpw::round_to_minor_unit(amount * units::usd));
   };
-  CHECK(cents(0.125) == 0.12);   // tie: to the even cent
-  CHECK(cents(0.375) == 0.38);   // tie: to the even cent
+  CHECK(cents(0.125) == 0.12);  // tie: to the even cent
+  CHECK(cents(0.375) == 0.38);  // tie: to the even cent
   CHECK(cents(-0.125) == -0.12);
-  CHECK(cents(2.675) == 2.68);   // the decimal 2.675 is a tie, though its double is just below
-  CHECK(cents(1.005) == 1.00);   // a tie, to the even 100 cents
+  CHECK(cents(2.675) == 2.68);  // the decimal 2.675 is a tie, though its double is just below
+  CHECK(cents(1.005) == 1.00);  // a tie, to the even 100 cents
   CHECK(cents(1234.565) == 1234.56);
   CHECK(cents(0.1 + 0.2) == 0.3);
   CHECK(cents(0.126) == 0.13);

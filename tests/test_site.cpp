@@ -29,8 +29,8 @@ const tpw::rented_hardware<USD> rent({.rental_per_accelerator = 2.0_USD / units:
 TEST_CASE("systems under a ceiling: the floor, and the power stranded") {
   const tpw::deployment d(rack());
   // 100,000 kW / 158.4 kW = 631.3: 631 racks, 45,432 GPUs, 99,950.4 kW used, 49.6 kW stranded.
-  const auto plan = tpw::plan_site(d, tpw::site_spec{.ceiling = 100.0_MW}, 1.0_USD / units::Mtok,
-                                   rent);
+  const auto plan =
+      tpw::plan_site(d, tpw::site_spec{.ceiling = 100.0_MW}, 1.0_USD / units::Mtok, rent);
   CHECK(plan.systems == 631);
   CHECK(plan.accelerators == 45432);
   CHECK(tpw::in(plan.facility_power, units::kW) == Approx(99950.4).epsilon(1e-12));

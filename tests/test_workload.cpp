@@ -24,8 +24,8 @@ tpw::deployment gpu() {
 const auto hourly = 3.6_USD / units::hour;
 const tpw::phase_throughput phases{.prefill = 10000.0_tok_per_s, .decode = 1000.0_tok_per_s};
 // 1,000 tokens in, 500 shown out, a reasoning model writing 2 tokens per token shown.
-const tpw::request_shape shape{.input = 1000.0_tok, .output = 500.0_tok,
-                               .reasoning_multiplier = 2.0};
+const tpw::request_shape shape{
+    .input = 1000.0_tok, .output = 500.0_tok, .reasoning_multiplier = 2.0};
 const auto g_per_kwh = units::g / units::kWh;
 }  // namespace
 

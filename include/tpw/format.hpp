@@ -67,8 +67,7 @@ std::string format_money(const M& amount) {
   std::string digits(text);
   const std::size_t point = digits.find('.');
   const std::size_t whole = point == std::string::npos ? digits.size() : point;
-  std::string out =
-      rounded < 0 && digits.find_first_not_of("0.") != std::string::npos ? "-" : "";
+  std::string out = rounded < 0 && digits.find_first_not_of("0.") != std::string::npos ? "-" : "";
   for (std::size_t i = 0; i < whole; ++i) {
     if (i != 0 && (whole - i) % 3 == 0) out.push_back(',');
     out.push_back(digits[i]);

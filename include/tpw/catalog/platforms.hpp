@@ -30,11 +30,16 @@ enum class figure_label {
 
 constexpr std::string_view label_name(figure_label label) noexcept {
   switch (label) {
-    case figure_label::spec: return "spec";
-    case figure_label::measured: return "measured";
-    case figure_label::model: return "model";
-    case figure_label::estimate: return "estimate";
-    case figure_label::user: return "user";
+    case figure_label::spec:
+      return "spec";
+    case figure_label::measured:
+      return "measured";
+    case figure_label::model:
+      return "model";
+    case figure_label::estimate:
+      return "estimate";
+    case figure_label::user:
+      return "user";
   }
   return "unknown";
 }
@@ -45,7 +50,7 @@ struct figure {
   std::string_view source;
   std::string_view date;  // when the figure was published (YYYY or YYYY-MM)
   figure_label label = figure_label::spec;
-  double low = 0.0;   // the range an estimate may take; equal to value when the figure is exact
+  double low = 0.0;  // the range an estimate may take; equal to value when the figure is exact
   double high = 0.0;
 
   // The same figure with the user's value: labelled `user`, with their source, and no range.
@@ -128,8 +133,9 @@ inline constexpr std::array<platform, 9> platform_catalog{{
                     "1.2 x B200",
                     "2026"),
      detail::ix_kw(2.17),
-     detail::ix_hourly(2.34, "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
-                             "B200)"),
+     detail::ix_hourly(2.34,
+                       "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
+                       "B200)"),
      detail::ix_hourly(2.808), detail::ix_hourly(3.48)},
     {"gb200-nvl72", "NVIDIA GB200 NVL72", 72,
      detail::exact(1200, "W", "NVIDIA Domain Power Service device specs (max per GPU)", "2025",
@@ -145,8 +151,9 @@ inline constexpr std::array<platform, 9> platform_catalog{{
      detail::ranged(3.5e6, 3.0e6, 4.0e6, "USD",
                     "press estimates: about $3-4M per rack (low confidence)", "2026"),
      detail::ix_kw(2.10),
-     detail::ix_hourly(2.652, "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
-                              "GB200)"),
+     detail::ix_hourly(2.652,
+                       "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
+                       "GB200)"),
      detail::ix_hourly(3.30), detail::ix_hourly(3.96)},
     {"mi300x", "AMD Instinct MI300X (8-GPU OAM platform)", 8,
      detail::exact(750, "W", "AMD Instinct MI300X datasheet", "2023-12", figure_label::spec),

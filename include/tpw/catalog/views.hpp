@@ -15,9 +15,12 @@ enum class inferencex_tier { hyperscaler, neocloud, rental };
 
 inline const figure& hourly_cost_figure(const platform& p, inferencex_tier tier) noexcept {
   switch (tier) {
-    case inferencex_tier::hyperscaler: return p.hourly_hyperscaler;
-    case inferencex_tier::neocloud: return p.hourly_neocloud;
-    case inferencex_tier::rental: return p.hourly_rental;
+    case inferencex_tier::hyperscaler:
+      return p.hourly_hyperscaler;
+    case inferencex_tier::neocloud:
+      return p.hourly_neocloud;
+    case inferencex_tier::rental:
+      return p.hourly_rental;
   }
   return p.hourly_hyperscaler;
 }

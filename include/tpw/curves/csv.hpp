@@ -92,9 +92,9 @@ inline csv_table parse_csv(std::string_view text, std::string_view source) {
       continue;
     }
     if (cells.size() != table.columns.size()) {
-      throw invalid_input(where, static_cast<double>(cells.size()),
-                          "cells in this row; the header has " +
-                              std::to_string(table.columns.size()) + " columns");
+      throw invalid_input(
+          where, static_cast<double>(cells.size()),
+          "cells in this row; the header has " + std::to_string(table.columns.size()) + " columns");
     }
     std::vector<double> row;
     row.reserve(cells.size());

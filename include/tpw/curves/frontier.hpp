@@ -32,8 +32,8 @@
 namespace tpw {
 
 struct frontier_point {
-  token_rate interactivity{};  // output tok/s seen by one user
-  token_rate throughput{};     // tok/s per accelerator
+  token_rate interactivity{};       // output tok/s seen by one user
+  token_rate throughput{};          // tok/s per accelerator
   std::optional<power> power_draw;  // measured power per accelerator, when known
 };
 
@@ -136,7 +136,8 @@ class throughput_frontier {
       detail::require_positive(row + ".throughput_tok_s_gpu", point.throughput,
                                units::tok / units::second, "tok/s");
       if (point.power_draw.has_value() != with_power) {
-        throw invalid_input(row + ".power_w_gpu", point.power_draw ? point.power_draw->value() : 0.0,
+        throw invalid_input(row + ".power_w_gpu",
+                            point.power_draw ? point.power_draw->value() : 0.0,
                             "power must be given on every point or on none");
       }
       if (point.power_draw) {
@@ -184,9 +185,8 @@ struct slo_economics {
 template <cost_component First, cost_component... Rest>
 slo_economics<typename First::currency> evaluate_at_slo(
     deployment::spec spec, const throughput_frontier& frontier, token_rate min_interactivity,
-    token_price<typename First::currency> price, const First& first, const Rest&... rest)
-  requires detail::same_currency<First, Rest...>
-{
+    token_price<typename First::currency> price, const First& first,
+    const Rest&... rest) requires detail::same_currency<First, Rest...> {
   const frontier_point point = frontier.at_slo(min_interactivity);
   spec.throughput = point.throughput;
   return {point, evaluate(deployment(spec), price, first, rest...)};

@@ -80,8 +80,8 @@ class power_cap_curve {
     }
     std::vector<power_cap_point> points;
     for (const auto& row : table.rows) {
-      points.push_back({of(row[*c], units::W), of(row[*t], units::tok / units::second),
-                        of(row[*p], units::W)});
+      points.push_back(
+          {of(row[*c], units::W), of(row[*t], units::tok / units::second), of(row[*p], units::W)});
     }
     try {
       return power_cap_curve(std::move(points), source);
@@ -142,8 +142,9 @@ inline power_cap_point max_q_cap(const power_cap_curve& curve) {
   }
   const double left = low + (high - low) * std::max(best - 1, 0) / steps;
   const double right = low + (high - low) * std::min(best + 1, steps) / steps;
-  const auto [cap, negated] = boost::math::tools::brent_find_minima(
-      [&](double c) { return -efficiency(c); }, left, right, std::numeric_limits<double>::digits / 2);
+  const auto [cap, negated] =
+      boost::math::tools::brent_find_minima([&](double c) { return -efficiency(c); }, left, right,
+                                            std::numeric_limits<double>::digits / 2);
   const double chosen = -negated >= best_value ? cap : low + (high - low) * best / steps;
   return curve.at(power::from_value(chosen));
 }

@@ -41,8 +41,8 @@ template <currency_type C>
 struct cash_flows {
   int build_years = 0;
   int operating_years = 0;
-  money<C> hardware_capex{};  // owned hardware, in total
-  money<C> facility_capex{};  // a built facility, in total
+  money<C> hardware_capex{};        // owned hardware, in total
+  money<C> facility_capex{};        // a built facility, in total
   std::vector<double> utilization;  // 0 outside operation
   std::vector<tokens> tokens_made;
   std::vector<money<C>> capex;
@@ -164,8 +164,8 @@ cash_flows<typename First::currency> project_cash_flows(
   flows.operating_years = plan.operating_years;
   flows.utilization.assign(years, 0.0);
   flows.tokens_made.assign(years, tokens{});
-  for (auto* line : {&flows.capex, &flows.revenue, &flows.energy, &flows.operating,
-                     &flows.residual, &flows.net}) {
+  for (auto* line : {&flows.capex, &flows.revenue, &flows.energy, &flows.operating, &flows.residual,
+                     &flows.net}) {
     line->assign(years, money<C>{});
   }
 
@@ -183,8 +183,8 @@ cash_flows<typename First::currency> project_cash_flows(
   detail::add_component(flows, first, d, plan);
   (detail::add_component(flows, rest, d, plan), ...);
   for (std::size_t t = 0; t < years; ++t) {
-    flows.net[t] =
-        flows.revenue[t] + flows.residual[t] - flows.capex[t] - flows.energy[t] - flows.operating[t];
+    flows.net[t] = flows.revenue[t] + flows.residual[t] - flows.capex[t] - flows.energy[t] -
+                   flows.operating[t];
   }
   return flows;
 }

@@ -17,16 +17,16 @@
 namespace tpw {
 
 enum class depreciation_method {
-  straight_line,         // (cost - salvage) / N each year
-  declining_balance,     // book value * factor / N, switching to straight line when that is more
+  straight_line,        // (cost - salvage) / N each year
+  declining_balance,    // book value * factor / N, switching to straight line when that is more
   sum_of_years_digits,  // (cost - salvage) * (N - t + 1) / (N (N + 1) / 2) in year t
 };
 
 template <currency_type C>
 struct depreciation_spec {
   money<C> cost{};
-  money<C> salvage{};        // book value left at the end of the life, <= cost
-  int life_years = 0;        // accounting life, >= 1
+  money<C> salvage{};  // book value left at the end of the life, <= cost
+  int life_years = 0;  // accounting life, >= 1
   depreciation_method method = depreciation_method::straight_line;
   double declining_factor = 2.0;  // declining balance only: 2 is double-declining, 1.5 is 150%
 };
@@ -46,7 +46,8 @@ std::vector<money<C>> depreciation_schedule(const depreciation_spec<C>& s) {
                         "must not exceed the cost (" + std::to_string(s.cost.value()) + ")");
   }
   if (s.life_years < 1 || s.life_years > 100) {
-    throw invalid_input("depreciation.life_years", s.life_years, "must be a whole number in 1..100");
+    throw invalid_input("depreciation.life_years", s.life_years,
+                        "must be a whole number in 1..100");
   }
   if (s.method == depreciation_method::declining_balance &&
       (!detail::is_finite(s.declining_factor) || s.declining_factor <= 0.0)) {

@@ -34,7 +34,8 @@ void require_cash_flows(const R& flows, std::size_t minimum) {
   const auto count = static_cast<std::size_t>(std::ranges::size(flows));
   if (count < minimum) {
     throw invalid_input("cash_flows.size", static_cast<double>(count),
-                        std::string("needs at least ").append(std::to_string(minimum))
+                        std::string("needs at least ")
+                            .append(std::to_string(minimum))
                             .append(minimum == 1 ? " year" : " years"));
   }
   for (std::size_t t = 0; t < count; ++t) {
@@ -107,11 +108,9 @@ irr_result internal_rate_of_return(const R& flows) {
   // Scan r = e^z - 1 on a fine grid in z (dense near r = 0, sparse for large rates), then refine
   // every sign change of the NPV.
   constexpr int steps = 4000;
-  const double z_low = std::log(0.01);   // r = -99%
+  const double z_low = std::log(0.01);    // r = -99%
   const double z_high = std::log(101.0);  // r = +10,000%
-  const auto rate_at = [&](int i) {
-    return std::expm1(z_low + (z_high - z_low) * i / steps);
-  };
+  const auto rate_at = [&](int i) { return std::expm1(z_low + (z_high - z_low) * i / steps); };
   const auto npv = [&](double r) { return detail::npv_value(flows, r); };
   double r_previous = rate_at(0);
   double npv_previous = npv(r_previous);
@@ -124,8 +123,8 @@ irr_result internal_rate_of_return(const R& flows) {
     } else if (npv_previous != 0.0 && (value > 0.0) != (npv_previous > 0.0)) {
       std::uintmax_t iterations = 200;
       const auto [low, high] = boost::math::tools::toms748_solve(
-          npv, r_previous, r, npv_previous, value,
-          boost::math::tools::eps_tolerance<double>(52), iterations);
+          npv, r_previous, r, npv_previous, value, boost::math::tools::eps_tolerance<double>(52),
+          iterations);
       result.rates.push_back(low + (high - low) / 2.0);
     }
     r_previous = r;

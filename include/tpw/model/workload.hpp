@@ -40,16 +40,16 @@ struct token_pricing {
 
 template <currency_type C>
 struct request_economics {
-  tokens tokens_per_request{};        // input + output * reasoning
-  duration accelerator_time{};        // per request
-  money<C> prefill_cost{};            // the input's share
-  money<C> decode_cost{};             // the output's share
-  money<C> cost{};                    // prefill + decode
+  tokens tokens_per_request{};             // input + output * reasoning
+  duration accelerator_time{};             // per request
+  money<C> prefill_cost{};                 // the input's share
+  money<C> decode_cost{};                  // the output's share
+  money<C> cost{};                         // prefill + decode
   token_price<C> cost_per_input_token{};   // cost rate / (u * T_prefill)
   token_price<C> cost_per_output_token{};  // cost rate / (u * T_decode)
-  energy facility_energy{};           // per request
-  std::optional<money<C>> revenue;    // at a token pricing
-  std::optional<mass> emissions;      // at a grid carbon intensity
+  energy facility_energy{};                // per request
+  std::optional<money<C>> revenue;         // at a token pricing
+  std::optional<mass> emissions;           // at a grid carbon intensity
 };
 
 // Blended throughput of a request mix, for a deployment's single throughput figure: tokens per
@@ -78,8 +78,7 @@ inline void validate_workload(const phase_throughput& phases, const request_shap
 
 // A grid carbon intensity, validated: finite and >= 0 (quoted in gCO2e/kWh).
 inline carbon_intensity checked_carbon_intensity(carbon_intensity grid) {
-  detail::require_non_negative("carbon.grid_g_per_kwh", grid, units::g / units::kWh,
-                               "gCO2e/kWh");
+  detail::require_non_negative("carbon.grid_g_per_kwh", grid, units::g / units::kWh, "gCO2e/kWh");
   return grid;
 }
 

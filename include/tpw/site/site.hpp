@@ -92,21 +92,18 @@ site_plan<C> site_figures(const deployment& d, long systems, power usable,
 
 // The deployment packed under a power ceiling (its own `systems` count is ignored).
 template <cost_component First, cost_component... Rest>
-site_plan<typename First::currency> plan_site(const deployment& d, const site_spec& site,
-                                              const First& first, const Rest&... rest)
-  requires detail::same_currency<First, Rest...>
-{
+site_plan<typename First::currency> plan_site(
+    const deployment& d, const site_spec& site, const First& first,
+    const Rest&... rest) requires detail::same_currency<First, Rest...> {
   const long systems = systems_under_ceiling(d, site);
   return detail::site_figures(d, systems, site.ceiling * site.headroom.complement(),
                               evaluate(d, first, rest...));
 }
 
 template <cost_component First, cost_component... Rest>
-site_plan<typename First::currency> plan_site(const deployment& d, const site_spec& site,
-                                              token_price<typename First::currency> price,
-                                              const First& first, const Rest&... rest)
-  requires detail::same_currency<First, Rest...>
-{
+site_plan<typename First::currency> plan_site(
+    const deployment& d, const site_spec& site, token_price<typename First::currency> price,
+    const First& first, const Rest&... rest) requires detail::same_currency<First, Rest...> {
   const long systems = systems_under_ceiling(d, site);
   return detail::site_figures(d, systems, site.ceiling * site.headroom.complement(),
                               evaluate(d, price, first, rest...));
@@ -114,11 +111,9 @@ site_plan<typename First::currency> plan_site(const deployment& d, const site_sp
 
 // Without a ceiling: the deployment's own `systems`, nothing stranded.
 template <cost_component First, cost_component... Rest>
-site_plan<typename First::currency> plan_site(const deployment& d,
-                                              token_price<typename First::currency> price,
-                                              const First& first, const Rest&... rest)
-  requires detail::same_currency<First, Rest...>
-{
+site_plan<typename First::currency> plan_site(
+    const deployment& d, token_price<typename First::currency> price, const First& first,
+    const Rest&... rest) requires detail::same_currency<First, Rest...> {
   const power drawn = facility_power_per_system(d) * static_cast<double>(d.systems());
   return detail::site_figures(d, d.systems(), drawn, evaluate(d, price, first, rest...));
 }
@@ -153,7 +148,8 @@ site_ranking rank_sites(std::span<const named_site_plan<C>> plans) {
   for (std::size_t i = 1; i < plans.size(); ++i) {
     const auto& a = plans[i].plan.per_accelerator;
     if (revenue(i) > revenue(best.most_revenue)) best.most_revenue = i;
-    if (a.tokens_per_joule > plans[best.most_tokens_per_joule].plan.per_accelerator.tokens_per_joule) {
+    if (a.tokens_per_joule >
+        plans[best.most_tokens_per_joule].plan.per_accelerator.tokens_per_joule) {
       best.most_tokens_per_joule = i;
     }
     if (a.cost_per_token.total <

@@ -115,7 +115,7 @@ using energy_per_token = decltype(energy{} / tokens{});   // J/tok
 using throughput_density = tokens_per_energy;             // tok/s per W (shown per MW)
 // Greenhouse-gas emissions as a mass of CO2-equivalent (kg, shown in g or t).
 using mass = physical_quantity<bu::mass_dimension>;
-using carbon_intensity = decltype(mass{} / energy{});      // kg/J (shown as gCO2e/kWh)
+using carbon_intensity = decltype(mass{} / energy{});     // kg/J (shown as gCO2e/kWh)
 using emissions_per_token = decltype(mass{} / tokens{});  // kg/tok (shown as gCO2e/Mtok)
 
 template <currency_type C>
