@@ -46,16 +46,13 @@ void print_row(const char* name, const tpw::economics<USD>& e) {
       e.revenue ? tpw::format_percent(e.revenue->gross_margin).c_str() : "-");
 }
 
-// The InferenceX view of one GPU: an all-in hourly cost and an all-in provisioned power.
-tpw::economics<USD> inferencex(tpw::cost_rate<USD> all_in_hourly, tpw::power all_in_power,
-                               tpw::token_rate throughput, tpw::token_price<USD> price) {
-  const tpw::deployment gpu({.accelerators_per_system = 1,
-                             .it_power = all_in_power,
-                             .pue = tpw::pue{1.0},
-                             .utilization = tpw::fraction{1.0},
-                             .throughput = throughput});
+// The InferenceX view of a catalog platform: its hyperscaler hourly cost and all-in power per GPU.
+tpw::economics<USD> inferencex(const char* platform_id, tpw::token_rate throughput,
+                               tpw::token_price<USD> price) {
+  const auto& p = tpw::find_platform(platform_id);
+  const tpw::deployment gpu(tpw::inferencex_deployment(p, throughput));
   return tpw::evaluate(gpu, price,
-                       tpw::rented_hardware<USD>({.rental_per_accelerator = all_in_hourly}));
+                       tpw::inferencex_hourly_cost(p, tpw::inferencex_tier::hyperscaler));
 }
 
 }  // namespace
@@ -104,10 +101,10 @@ int main(int argc, char** argv) {
                       .software_per_accelerator = 4500.0_USD / units::year}));
   print_row("GB200 NVL72 bottom-up, u=0.7", bottom_up);
 
-  // 2. InferenceX constants (SemiAnalysis, model): hyperscaler $/GPU-hr and all-in kW per GPU;
-  // throughputs from NVIDIA's 2026-04 GB300 vs H200 comparison.
-  const auto h200 = inferencex(1.41_USD / units::hour, 1.73_kW, 90.0_tok_per_s, price);
-  const auto gb300 = inferencex(2.65_USD / units::hour, 2.10_kW, 6000.0_tok_per_s, price);
+  // 2. InferenceX constants from the catalog (SemiAnalysis, model): hyperscaler $/GPU-hr and
+  // all-in kW per GPU; throughputs from NVIDIA's 2026-04 GB300 vs H200 comparison.
+  const auto h200 = inferencex("h200", 90.0_tok_per_s, price);
+  const auto gb300 = inferencex("gb300-nvl72", 6000.0_tok_per_s, price);
   print_row("H200, InferenceX all-in", h200);
   print_row("GB300 NVL72, InferenceX all-in", gb300);
 
