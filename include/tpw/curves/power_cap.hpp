@@ -25,6 +25,7 @@
 #include "tpw/curves/interpolation.hpp"
 #include "tpw/error.hpp"
 #include "tpw/model/validate.hpp"
+#include "tpw/site/site.hpp"
 #include "tpw/units/checked.hpp"
 #include "tpw/units/system.hpp"
 
@@ -174,25 +175,17 @@ struct capped_site_choice {
 // an exact search, no sampling.
 inline capped_site_choice best_cap_for_site(const power_cap_curve& curve,
                                             const capped_site_spec& site) {
-  detail::require_positive("site.power_mw", site.ceiling, units::MW, "MW");
+  const power usable = detail::usable_power({site.ceiling, site.headroom});
   detail::require_non_negative("site.overhead_per_accelerator_w", site.overhead_per_accelerator,
                                units::W, "W");
   detail::require_count("site.accelerators_per_system",
                         static_cast<double>(site.accelerators_per_system));
-  if (site.headroom.value() >= 1.0) {
-    throw invalid_input("site.headroom", site.headroom.value(), "must be below 1");
-  }
-  const double usable = site.ceiling.value() * site.headroom.complement();
-  const double per_cap_watt = static_cast<double>(site.accelerators_per_system) * site.pue.value();
-  const double overhead = site.overhead_per_accelerator.value();
-  const auto systems_at = [&](double cap) {
-    const double ratio = usable / ((cap + overhead) * per_cap_watt);
-    double whole = std::floor(ratio);
-    if ((whole + 1.0) * (cap + overhead) * per_cap_watt <= usable * (1.0 + 1e-12)) whole += 1.0;
-    return static_cast<long>(whole);
+  const double per_cap = static_cast<double>(site.accelerators_per_system) * site.pue.value();
+  const auto systems_at = [&](power cap) {
+    return detail::whole_systems(usable, (cap + site.overhead_per_accelerator) * per_cap);
   };
-  const double low = curve.min_cap().value();
-  const double high = curve.max_cap().value();
+  const power low = curve.min_cap();
+  const power high = curve.max_cap();
   const long fewest = systems_at(high);
   const long most = systems_at(low);
   if (most < 1) {
@@ -200,10 +193,10 @@ inline capped_site_choice best_cap_for_site(const power_cap_curve& curve,
                         "is below one system even at the lowest measured cap");
   }
   capped_site_choice best;
-  const auto consider = [&](double cap) {
+  const auto consider = [&](power cap) {
     const long systems = systems_at(cap);
     if (systems < 1) return;
-    const power_cap_point point = curve.at(power::from_value(cap));
+    const power_cap_point point = curve.at(cap);
     const long accelerators = systems * site.accelerators_per_system;
     const token_rate total = point.throughput * static_cast<double>(accelerators);
     if (best.systems == 0 || total > best.site_throughput) {
@@ -212,7 +205,7 @@ inline capped_site_choice best_cap_for_site(const power_cap_curve& curve,
   };
   consider(high);
   for (long n = std::max(fewest, 1L); n <= most; ++n) {
-    const double cap = usable / (static_cast<double>(n) * per_cap_watt) - overhead;
+    const power cap = usable / (static_cast<double>(n) * per_cap) - site.overhead_per_accelerator;
     if (cap >= low && cap <= high) consider(cap);
   }
   return best;

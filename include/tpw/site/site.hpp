@@ -46,27 +46,38 @@ inline power facility_power_per_system(const deployment& d) noexcept {
   return op.provisioned_power * op.accelerators_per_system * op.facility_pue.value();
 }
 
-// How many of the deployment's systems fit under the site's ceiling. Throws when not even one
-// does. A ceiling within 1e-12 (relative) of a whole number of systems counts as fitting them, so
-// that 0.1 + 0.2 style rounding does not strand a system.
-inline long systems_under_ceiling(const deployment& d, const site_spec& site) {
-  detail::require_positive("site.power_mw", site.ceiling, units::MW, "MW");
+namespace detail {
+// The usable power of a site: its ceiling less the headroom, both checked.
+inline power usable_power(const site_spec& site) {
+  require_positive("site.power_mw", site.ceiling, units::MW, "MW");
   if (site.headroom.value() >= 1.0) {
     throw invalid_input("site.headroom", site.headroom.value(),
                         "must be below 1: a site that reserves all its power fits nothing");
   }
-  const power usable = site.ceiling * site.headroom.complement();
-  const power per_system = facility_power_per_system(d);
-  const double ratio = usable / per_system;
-  double whole = std::floor(ratio);
+  return site.ceiling * site.headroom.complement();
+}
+
+// floor(usable / per_system). A usable power within 1e-12 (relative) of a whole number of systems
+// counts as fitting them, so that 0.1 + 0.2 style rounding does not strand a system.
+inline long whole_systems(power usable, power per_system) noexcept {
+  double whole = std::floor(usable / per_system);
   if ((whole + 1.0) * per_system.value() <= usable.value() * (1.0 + 1e-12)) whole += 1.0;
-  if (whole < 1.0) {
+  return static_cast<long>(whole);
+}
+}  // namespace detail
+
+// How many of the deployment's systems fit under the site's ceiling. Throws when not even one
+// does.
+inline long systems_under_ceiling(const deployment& d, const site_spec& site) {
+  const power per_system = facility_power_per_system(d);
+  const long whole = detail::whole_systems(detail::usable_power(site), per_system);
+  if (whole < 1) {
     throw invalid_input("site.power_mw", in(site.ceiling, units::MW),
                         "is below one system, which needs " +
                             detail::number_text(in(per_system, units::MW)) +
                             " MW (provisioned IT power * PUE) beside the headroom");
   }
-  return static_cast<long>(whole);
+  return whole;
 }
 
 namespace detail {
