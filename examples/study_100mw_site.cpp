@@ -1,6 +1,5 @@
 // Study 5: a 100 MW site: which platform, and which power cap, give the most revenue and the most
 // tokens per joule under the same utility ceiling.
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -122,8 +121,7 @@ int main(int argc, char** argv) try {
   }
   const auto at_rating = curve.at(1400.0_W);
   // Racks at the rating: floor(100 MW / ((1,400 W + 700 W) * 72)).
-  const long racks_at_rating =
-      static_cast<long>(std::floor(site.ceiling / ((1400.0_W + overhead) * 72.0)));
+  const long racks_at_rating = tpw::systems_that_fit(site.ceiling, (1400.0_W + overhead) * 72.0);
   const double site_at_rating = static_cast<double>(racks_at_rating * 72) *
                                 tpw::in(at_rating.throughput, units::tok / units::second);
   std::printf("  At the 1,400 W rating: %ld racks, %s tok/s for the site\n", racks_at_rating,

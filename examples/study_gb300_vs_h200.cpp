@@ -87,16 +87,17 @@ int main() {
   row("GB300 throughput", old_gpu, {gb300, 4800.0_tok_per_s}, old_gpu, {gb300, 7200.0_tok_per_s});
   // The hourly cost and the all-in power enter one ratio each; overriding them in a copy of the
   // catalog entry shows it.
-  auto cheap = gb300;
-  auto dear = gb300;
-  cheap.hourly_hyperscaler = gb300.hourly_hyperscaler.overridden(2.652 * 0.8, "-20%");
-  dear.hourly_hyperscaler = gb300.hourly_hyperscaler.overridden(2.652 * 1.2, "+20%");
+  const auto with = [&](tpw::figure tpw::platform::*field, double factor) {
+    tpw::platform copy = gb300;
+    copy.*field = (gb300.*field).overridden((gb300.*field).value * factor, "scaled");
+    return copy;
+  };
+  const auto cheap = with(&tpw::platform::hourly_hyperscaler, 0.8);
+  const auto dear = with(&tpw::platform::hourly_hyperscaler, 1.2);
   row("GB300 hourly cost", old_gpu, {cheap, new_gpu.throughput}, old_gpu,
       {dear, new_gpu.throughput});
-  auto lean = gb300;
-  auto hungry = gb300;
-  lean.all_in_power = gb300.all_in_power.overridden(2.10 * 0.8, "-20%");
-  hungry.all_in_power = gb300.all_in_power.overridden(2.10 * 1.2, "+20%");
+  const auto lean = with(&tpw::platform::all_in_power, 0.8);
+  const auto hungry = with(&tpw::platform::all_in_power, 1.2);
   row("GB300 all-in power", old_gpu, {lean, new_gpu.throughput}, old_gpu,
       {hungry, new_gpu.throughput});
   std::printf(

@@ -35,6 +35,16 @@ struct csv_table {
   [[nodiscard]] std::string cell_name(std::size_t row, std::size_t column_index) const {
     return source + ":" + std::to_string(lines[row]) + " " + columns[column_index];
   }
+  // Builds a curve from this table's rows; an error about row i of the points is renamed by the
+  // row's line in the file.
+  template <class Build>
+  auto build(Build&& make) const -> decltype(make()) {
+    try {
+      return make();
+    } catch (const invalid_input& e) {
+      throw invalid_input(field_with_line(e.field()), e.value(), e.rule());
+    }
+  }
   // A field named by row index, "f.csv.points[3].throughput_tok_s_gpu", renamed by the row's
   // line in the file, "f.csv:7 throughput_tok_s_gpu"; other fields are returned as they are.
   [[nodiscard]] std::string field_with_line(const std::string& field) const {

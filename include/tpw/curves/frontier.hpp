@@ -91,12 +91,7 @@ class throughput_frontier {
       if (p) point.power_draw = of(row[*p], units::W);
       points.push_back(point);
     }
-    try {
-      return throughput_frontier(std::move(points), source);
-    } catch (const invalid_input& e) {
-      // Name the row by its line in the file rather than its index.
-      throw invalid_input(table.field_with_line(e.field()), e.value(), e.rule());
-    }
+    return table.build([&] { return throughput_frontier(std::move(points), source); });
   }
 
   // The Pareto-optimal points, by increasing interactivity (and decreasing throughput).
@@ -143,12 +138,10 @@ class throughput_frontier {
       if (point.power_draw) {
         detail::require_positive(row + ".power_w_gpu", *point.power_draw, units::W, "W");
       }
-      if (i > 0 && point.interactivity <= points[i - 1].interactivity) {
-        throw invalid_input(row + ".interactivity_tok_s_user", point.interactivity.value(),
-                            point.interactivity == points[i - 1].interactivity
-                                ? "duplicates the previous point's interactivity"
-                                : "is below the previous point's: sort the points by increasing "
-                                  "interactivity");
+      if (i > 0) {
+        detail::require_above_previous(
+            row + ".interactivity_tok_s_user", point.interactivity.value(),
+            points[i - 1].interactivity.value(), "interactivity", "increasing interactivity");
       }
     }
   }

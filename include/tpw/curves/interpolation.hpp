@@ -12,9 +12,27 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "tpw/error.hpp"
+
 namespace tpw {
+
+namespace detail {
+// The abscissas of measured points rise strictly: a duplicate or an unsorted point is refused,
+// naming the field, with `what` the abscissa ("cap") and `order` how to sort ("cap").
+inline void require_above_previous(const std::string& field, double value, double previous,
+                                   std::string_view what, std::string_view order) {
+  if (value > previous) return;
+  throw invalid_input(
+      field, value,
+      value == previous
+          ? std::string("duplicates the previous point's ").append(what)
+          : std::string("is below the previous point's: sort the points by ").append(order));
+}
+}  // namespace detail
 
 class monotone_interpolant {
  public:

@@ -56,11 +56,9 @@ class power_cap_curve {
       detail::require_positive(row + ".throughput_tok_s_gpu", point.throughput,
                                units::tok / units::second, "tok/s");
       detail::require_positive(row + ".power_w_gpu", point.power_draw, units::W, "W");
-      if (i > 0 && point.cap <= points_[i - 1].cap) {
-        throw invalid_input(row + ".power_cap_w", point.cap.value(),
-                            point.cap == points_[i - 1].cap
-                                ? "duplicates the previous point's cap"
-                                : "is below the previous point's: sort the points by cap");
+      if (i > 0) {
+        detail::require_above_previous(row + ".power_cap_w", point.cap.value(),
+                                       points_[i - 1].cap.value(), "cap", "cap");
       }
       x.push_back(point.cap.value());
       t.push_back(point.throughput.value());
@@ -84,11 +82,7 @@ class power_cap_curve {
       points.push_back(
           {of(row[*c], units::W), of(row[*t], units::tok / units::second), of(row[*p], units::W)});
     }
-    try {
-      return power_cap_curve(std::move(points), source);
-    } catch (const invalid_input& e) {
-      throw invalid_input(table.field_with_line(e.field()), e.value(), e.rule());
-    }
+    return table.build([&] { return power_cap_curve(std::move(points), source); });
   }
 
   [[nodiscard]] const std::vector<power_cap_point>& points() const noexcept { return points_; }
@@ -182,7 +176,7 @@ inline capped_site_choice best_cap_for_site(const power_cap_curve& curve,
                         static_cast<double>(site.accelerators_per_system));
   const double per_cap = static_cast<double>(site.accelerators_per_system) * site.pue.value();
   const auto systems_at = [&](power cap) {
-    return detail::whole_systems(usable, (cap + site.overhead_per_accelerator) * per_cap);
+    return systems_that_fit(usable, (cap + site.overhead_per_accelerator) * per_cap);
   };
   const power low = curve.min_cap();
   const power high = curve.max_cap();

@@ -81,6 +81,13 @@ struct is_built_facility : std::false_type {};
 template <class C>
 struct is_built_facility<built_facility<C>> : std::true_type {};
 
+// The deployment's operating point in a year run at utilization u.
+inline operating_point point_in_year(const deployment& d, double u) noexcept {
+  operating_point op = d.point();
+  op.utilization = fraction::unchecked(u);
+  return op;
+}
+
 // Straight-line value of an asset `used` years into a life that ends at `residual` of its cost;
 // past its life it keeps the residual.
 inline double value_left(double residual, double life_years, double used_years) noexcept {
@@ -113,10 +120,10 @@ void add_component(cash_flows<C>& flows, const T& component, const deployment& d
                    const cash_flow_plan<C>& plan) {
   const double accelerators = static_cast<double>(d.accelerators());
   const int last = plan.build_years + plan.operating_years;
-  const double first_capex_year_share = 1.0 / std::max(plan.build_years, 1);
+  const int installments = std::max(plan.build_years, 1);
   const auto pay_capex = [&](money<C> total) {
-    for (int t = 0; t < std::max(plan.build_years, 1); ++t) {
-      flows.capex[static_cast<std::size_t>(t)] += total * first_capex_year_share;
+    for (int t = 0; t < installments; ++t) {
+      flows.capex[static_cast<std::size_t>(t)] += total / static_cast<double>(installments);
     }
   };
   if constexpr (is_owned_hardware<T>::value) {
@@ -137,9 +144,8 @@ void add_component(cash_flows<C>& flows, const T& component, const deployment& d
   } else {
     for (int k = 1; k <= plan.operating_years; ++k) {
       const auto t = static_cast<std::size_t>(plan.build_years + k);
-      operating_point op = d.point();
-      op.utilization = fraction::unchecked(flows.utilization[t]);
-      const money<C> yearly = component.hourly_cost(op) * units::year * accelerators;
+      const money<C> yearly = component.hourly_cost(point_in_year(d, flows.utilization[t])) *
+                              units::year * accelerators;
       if constexpr (T::category == cost_category::energy) {
         flows.energy[t] += yearly;
       } else {
@@ -176,7 +182,8 @@ cash_flows<typename First::currency> project_cash_flows(
                          ? plan.utilization_ramp[static_cast<std::size_t>(k - 1)].value()
                          : d.point().utilization.value();
     flows.utilization[t] = u;
-    flows.tokens_made[t] = d.point().throughput * u * units::year * accelerators;
+    flows.tokens_made[t] =
+        average_token_rate(detail::point_in_year(d, u)) * units::year * accelerators;
     const double price_factor = std::pow(plan.price_decline_per_year.complement(), k - 1);
     flows.revenue[t] = plan.price * price_factor * flows.tokens_made[t];
   }

@@ -110,8 +110,11 @@ request_economics<C> evaluate_request(const deployment& d, cost_rate<C> hourly,
   r.prefill_cost = serving_cost * prefill_time;
   r.decode_cost = serving_cost * decode_time;
   r.cost = r.prefill_cost + r.decode_cost;
-  r.cost_per_input_token = serving_cost / phases.prefill;
-  r.cost_per_output_token = serving_cost / phases.decode;
+  operating_point phase = op;  // cost per token = cost rate / (T * u), at each phase's T
+  phase.throughput = phases.prefill;
+  r.cost_per_input_token = cost_per_token<C>(hourly, phase);
+  phase.throughput = phases.decode;
+  r.cost_per_output_token = cost_per_token<C>(hourly, phase);
   r.facility_energy = average_facility_power(op) / u * r.accelerator_time;
   if (pricing) {
     detail::require_non_negative("revenue.input_price_per_mtok", pricing->input,

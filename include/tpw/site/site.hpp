@@ -57,20 +57,22 @@ inline power usable_power(const site_spec& site) {
   return site.ceiling * site.headroom.complement();
 }
 
-// floor(usable / per_system). A usable power within 1e-12 (relative) of a whole number of systems
-// counts as fitting them, so that 0.1 + 0.2 style rounding does not strand a system.
-inline long whole_systems(power usable, power per_system) noexcept {
+}  // namespace detail
+
+// How many systems of `per_system` facility power fit in `usable` power: floor(usable /
+// per_system). A usable power within 1e-12 (relative) of a whole number of systems counts as
+// fitting them, so that 0.1 + 0.2 style rounding does not strand a system.
+inline long systems_that_fit(power usable, power per_system) noexcept {
   double whole = std::floor(usable / per_system);
   if ((whole + 1.0) * per_system.value() <= usable.value() * (1.0 + 1e-12)) whole += 1.0;
   return static_cast<long>(whole);
 }
-}  // namespace detail
 
 // How many of the deployment's systems fit under the site's ceiling. Throws when not even one
 // does.
 inline long systems_under_ceiling(const deployment& d, const site_spec& site) {
   const power per_system = facility_power_per_system(d);
-  const long whole = detail::whole_systems(detail::usable_power(site), per_system);
+  const long whole = systems_that_fit(detail::usable_power(site), per_system);
   if (whole < 1) {
     throw invalid_input("site.power_mw", in(site.ceiling, units::MW),
                         "is below one system, which needs " +
@@ -147,28 +149,27 @@ struct site_ranking {
 template <currency_type C>
 site_ranking rank_sites(std::span<const named_site_plan<C>> plans) {
   if (plans.empty()) throw invalid_input("site.platforms.size", 0.0, "needs at least one plan");
-  site_ranking best;
-  const auto revenue = [&](std::size_t i) -> double {
-    const auto& r = plans[i].plan.revenue_per_year;
-    if (!r) {
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    if (!plans[i].plan.revenue_per_year) {
       throw invalid_input("site.platforms[" + std::to_string(i) + "].revenue", 0.0,
                           "ranking by revenue needs every plan evaluated at a token price");
     }
-    return r->value();
-  };
+  }
+  site_ranking best;
+  const auto figures = [&](std::size_t i) -> const site_plan<C>& { return plans[i].plan; };
   for (std::size_t i = 1; i < plans.size(); ++i) {
-    const auto& a = plans[i].plan.per_accelerator;
-    if (revenue(i) > revenue(best.most_revenue)) best.most_revenue = i;
-    if (a.tokens_per_joule >
-        plans[best.most_tokens_per_joule].plan.per_accelerator.tokens_per_joule) {
+    const auto& a = figures(i).per_accelerator;
+    if (*figures(i).revenue_per_year > *figures(best.most_revenue).revenue_per_year) {
+      best.most_revenue = i;
+    }
+    if (a.tokens_per_joule > figures(best.most_tokens_per_joule).per_accelerator.tokens_per_joule) {
       best.most_tokens_per_joule = i;
     }
     if (a.cost_per_token.total <
-        plans[best.lowest_cost_per_mtok].plan.per_accelerator.cost_per_token.total) {
+        figures(best.lowest_cost_per_mtok).per_accelerator.cost_per_token.total) {
       best.lowest_cost_per_mtok = i;
     }
   }
-  (void)revenue(0);
   return best;
 }
 
