@@ -1,0 +1,168 @@
+// tpw/mc/design.hpp: sampling designs, the uniforms that feed every inverse CDF.
+//
+// A design gives u(i, j), the uniform of sample i of coordinate j, as a pure function of
+// (seed, i, j): plain Monte Carlo draws it from Philox; a Latin hypercube puts sample i of
+// coordinate j in stratum pi_j(i) of N, with pi_j a random permutation computed on the fly (a
+// Feistel network over the sample index, so no table of N entries is ever stored); a Sobol' design
+// takes point i of the Sobol' sequence (Joe-Kuo direction numbers, from Boost.Random) under a
+// random digital shift drawn from the seed, so that different seeds give independent randomized
+// quasi-Monte Carlo replicates. Any sample can be computed alone, by any thread.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/random/sobol.hpp>
+
+#include "tpw/config.hpp"
+#include "tpw/error.hpp"
+#include "tpw/mc/philox.hpp"
+
+namespace tpw::mc {
+
+enum class design_kind { monte_carlo, latin_hypercube, sobol };
+
+inline const char* to_string(design_kind kind) noexcept {
+  switch (kind) {
+    case design_kind::monte_carlo:
+      return "monte_carlo";
+    case design_kind::latin_hypercube:
+      return "latin_hypercube";
+    case design_kind::sobol:
+      return "sobol";
+  }
+  return "?";
+}
+
+namespace detail {
+
+// The smallest even bit count whose power of two holds n values (at least 2): the domain of the
+// balanced Feistel network that permutes [0, n).
+constexpr unsigned feistel_bits(std::uint64_t n) noexcept {
+  unsigned bits = 2;
+  while (bits < 64 && (std::uint64_t{1} << bits) < n) bits += 2;
+  return bits;
+}
+
+// A pseudo-random permutation of [0, n), keyed by (seed, coordinate): four Feistel rounds with
+// Philox as the round function over a 2^bits domain, cycle-walking until the value falls inside
+// [0, n). A bijection by construction; the expected number of walks is below 4.
+TPW_HD constexpr std::uint64_t permute_index(std::uint64_t i, std::uint64_t n, std::uint64_t seed,
+                                             std::uint32_t coordinate) noexcept {
+  const unsigned half = feistel_bits(n) / 2;
+  const std::uint64_t mask = (std::uint64_t{1} << half) - 1;
+  std::uint64_t value = i;
+  do {
+    std::uint64_t left = value >> half;
+    std::uint64_t right = value & mask;
+    for (std::uint32_t round = 0; round < 4; ++round) {
+      const philox_counter out = philox4x32_10(
+          {static_cast<std::uint32_t>(right), static_cast<std::uint32_t>(right >> 32),
+           coordinate, static_cast<std::uint32_t>(stream::permutation) | (round << 8)},
+          seed_key(seed));
+      const std::uint64_t mixed = ((static_cast<std::uint64_t>(out[0]) << 32) | out[1]) & mask;
+      const std::uint64_t next = left ^ mixed;
+      left = right;
+      right = next;
+    }
+    value = (left << half) | right;
+  } while (value >= n);
+  return value;
+}
+
+inline constexpr double smallest_uniform = 1.0 / 9007199254740992.0;  // 2^-53
+inline constexpr double largest_uniform = 1.0 - smallest_uniform;
+
+}  // namespace detail
+
+// The Sobol' direction numbers of Boost.Random's tables (Joe and Kuo), 32 bits per dimension,
+// read off Boost's own generator: the point at sequence index 2^(k+1) - 1 has Gray code 2^k, so it
+// is direction number k itself.
+inline std::vector<std::uint32_t> sobol_direction_numbers(std::uint32_t dimensions) {
+  std::vector<std::uint32_t> directions(static_cast<std::size_t>(dimensions) * 32);
+  boost::random::sobol_engine<std::uint32_t, 32> engine(dimensions);
+  for (unsigned k = 0; k < 32; ++k) {
+    // seed(m) positions Boost's engine so that its next point is sequence index m + 1.
+    engine.seed((std::uint64_t{1} << (k + 1)) - 2);
+    for (std::uint32_t j = 0; j < dimensions; ++j) {
+      directions[static_cast<std::size_t>(j) * 32 + k] = engine();
+    }
+  }
+  return directions;
+}
+
+// Point i, coordinate j of the Sobol' sequence from its direction numbers: the XOR of the
+// direction numbers selected by the bits of i's Gray code.
+TPW_HD constexpr std::uint32_t sobol_point(const std::uint32_t* directions_of_coordinate,
+                                           std::uint64_t i) noexcept {
+  std::uint64_t gray = i ^ (i >> 1);
+  std::uint32_t x = 0;
+  for (unsigned k = 0; gray != 0; ++k, gray >>= 1) {
+    if (gray & 1u) x ^= directions_of_coordinate[k];
+  }
+  return x;
+}
+
+// A design over `dimensions` coordinates and `samples` points. For Sobol' indices, the
+// coordinates are 2d: A's row i is coordinates [0, d) of point i and B's row i is [d, 2d), the
+// two halves of one point, never two consecutive points.
+class sample_design {
+ public:
+  sample_design(design_kind kind, std::uint64_t samples, std::uint32_t dimensions,
+                std::uint64_t seed)
+      : kind_(kind), samples_(samples), dimensions_(dimensions), seed_(seed) {
+    if (samples == 0) throw invalid_input("uncertainty.samples", 0.0, "must be at least 1");
+    if (kind == design_kind::sobol) {
+      if (samples > (std::uint64_t{1} << 32)) {
+        throw invalid_input("uncertainty.samples", static_cast<double>(samples),
+                            "a Sobol' design holds at most 2^32 points");
+      }
+      constexpr std::uint32_t most = boost::random::default_sobol_table::max_dimension;
+      if (dimensions > most) {
+        throw invalid_input("uncertainty.dimensions", static_cast<double>(dimensions),
+                            "Boost's Sobol' tables hold at most " + std::to_string(most) +
+                                " dimensions");
+      }
+      directions_ = sobol_direction_numbers(dimensions);
+      shifts_.resize(dimensions);
+      for (std::uint32_t j = 0; j < dimensions; ++j) {
+        shifts_[j] = static_cast<std::uint32_t>(random_bits(seed, 0, j, stream::shift) >> 32);
+      }
+    }
+  }
+
+  [[nodiscard]] design_kind kind() const noexcept { return kind_; }
+  [[nodiscard]] std::uint64_t samples() const noexcept { return samples_; }
+  [[nodiscard]] std::uint32_t dimensions() const noexcept { return dimensions_; }
+  [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
+
+  // The uniform of sample i, coordinate j, in the open interval (0, 1).
+  [[nodiscard]] double uniform(std::uint64_t i, std::uint32_t j) const noexcept {
+    switch (kind_) {
+      case design_kind::monte_carlo:
+        return mc::uniform(seed_, i, j);
+      case design_kind::latin_hypercube: {
+        const auto stratum = static_cast<double>(detail::permute_index(i, samples_, seed_, j));
+        const double u = (stratum + mc::uniform(seed_, i, j)) / static_cast<double>(samples_);
+        return std::clamp(u, detail::smallest_uniform, detail::largest_uniform);
+      }
+      case design_kind::sobol: {
+        const std::uint32_t x = sobol_point(&directions_[static_cast<std::size_t>(j) * 32], i);
+        return (static_cast<double>(x ^ shifts_[j]) + 0.5) * (1.0 / 4294967296.0);
+      }
+    }
+    return 0.5;
+  }
+
+ private:
+  design_kind kind_;
+  std::uint64_t samples_;
+  std::uint32_t dimensions_;
+  std::uint64_t seed_;
+  std::vector<std::uint32_t> directions_;  // Sobol': 32 per coordinate
+  std::vector<std::uint32_t> shifts_;      // Sobol': the random digital shift per coordinate
+};
+
+}  // namespace tpw::mc

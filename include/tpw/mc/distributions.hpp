@@ -1,0 +1,459 @@
+// tpw/mc/distributions.hpp: the distributions an uncertain input may follow, each sampled by its
+// inverse CDF from a uniform in (0, 1).
+//
+// Sampling by the inverse CDF is what lets every design work the same way: plain Monte Carlo,
+// Latin hypercube, Sobol' points and the Gaussian copula all hand a uniform to quantile(). The
+// quantile functions are Boost.Math's, with a policy that neither promotes doubles to long double
+// nor checks arguments in the hot loop (the constructors validate up front).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/triangular.hpp>
+#include <boost/math/distributions/uniform.hpp>
+#include <boost/math/policies/policy.hpp>
+
+#include "tpw/config.hpp"
+#include "tpw/error.hpp"
+
+namespace tpw::mc {
+
+namespace detail {
+
+namespace bm = boost::math;
+// Double precision throughout and no error handling inside the sampling loop: arguments are
+// validated when a distribution is made, and every uniform is in the open interval (0, 1).
+using fast_policy = bm::policies::policy<
+    bm::policies::promote_double<false>, bm::policies::domain_error<bm::policies::ignore_error>,
+    bm::policies::overflow_error<bm::policies::ignore_error>,
+    bm::policies::evaluation_error<bm::policies::ignore_error>>;
+using normal_dist = bm::normal_distribution<double, fast_policy>;
+using lognormal_dist = bm::lognormal_distribution<double, fast_policy>;
+using beta_dist = bm::beta_distribution<double, fast_policy>;
+using triangular_dist = bm::triangular_distribution<double, fast_policy>;
+using uniform_dist = bm::uniform_distribution<double, fast_policy>;
+
+inline constexpr double infinity = std::numeric_limits<double>::infinity();
+
+// The standard normal's quantile and CDF, shared with the Gaussian copula.
+inline double standard_normal_quantile(double p) noexcept {
+  return bm::quantile(normal_dist(0.0, 1.0), p);
+}
+inline double standard_normal_cdf(double z) noexcept { return bm::cdf(normal_dist(0.0, 1.0), z); }
+inline double standard_normal_survival(double z) noexcept {
+  return bm::cdf(bm::complement(normal_dist(0.0, 1.0), z));
+}
+
+inline std::string parameter_field(std::string_view field, std::string_view parameter) {
+  return std::string(field).append(".").append(parameter);
+}
+
+inline void require_finite(std::string_view field, std::string_view parameter, double value) {
+  if (!tpw::detail::is_finite(value)) {
+    throw invalid_input(parameter_field(field, parameter), value, "must be a finite number");
+  }
+}
+
+inline void require_above(std::string_view field, std::string_view parameter, double value,
+                          double bound, std::string_view rule) {
+  require_finite(field, parameter, value);
+  if (!(value > bound)) throw invalid_input(parameter_field(field, parameter), value, rule);
+}
+
+// low < high, with mode (when there is one) inside [low, high].
+inline void require_ordered(std::string_view field, double low, double high) {
+  require_finite(field, "low", low);
+  require_finite(field, "high", high);
+  if (!(low < high)) {
+    throw invalid_input(parameter_field(field, "high"), high,
+                        "must be above low (" + tpw::detail::number_text(low) + ")");
+  }
+}
+inline void require_mode_inside(std::string_view field, double low, double mode, double high) {
+  require_finite(field, "mode", mode);
+  if (mode < low || mode > high) {
+    throw invalid_input(parameter_field(field, "mode"), mode,
+                        "must lie in [low, high] = [" + tpw::detail::number_text(low) + ", " +
+                            tpw::detail::number_text(high) + "]");
+  }
+}
+
+}  // namespace detail
+
+// The families tpw samples from.
+enum class distribution_kind {
+  fixed,             // one value, no uncertainty
+  uniform,           // low, high
+  triangular,        // low, mode, high
+  pert,              // low, mode, high: a beta with shape 1 + 4 (mode - low) / (high - low), ...
+  normal,            // mean, sd
+  truncated_normal,  // mean, sd of the parent normal, cut to [low, high]
+  lognormal,         // median, sigma of ln x
+  beta,              // alpha, beta, scaled to [low, high]
+  empirical,         // a user's own samples, each drawn with equal weight
+};
+
+// One input's distribution: a small value type, validated when made. `field` names the input in
+// error messages (its scenario path, e.g. "costs.energy.price_per_kwh"), and each parameter is
+// named under it ("costs.energy.price_per_kwh.sd = -1: must be > 0").
+class distribution {
+ public:
+  static distribution fixed(double value, std::string_view field = "distribution") {
+    detail::require_finite(field, "value", value);
+    return distribution(distribution_kind::fixed, value, value, value, 0.0);
+  }
+
+  static distribution uniform(double low, double high, std::string_view field = "distribution") {
+    detail::require_ordered(field, low, high);
+    return distribution(distribution_kind::uniform, low, high, 0.0, 0.0);
+  }
+
+  static distribution triangular(double low, double mode, double high,
+                                 std::string_view field = "distribution") {
+    detail::require_ordered(field, low, high);
+    detail::require_mode_inside(field, low, mode, high);
+    return distribution(distribution_kind::triangular, low, high, mode, 0.0);
+  }
+
+  // PERT: a beta on [low, high] with mean (low + 4 mode + high) / 6 (Vose's lambda = 4).
+  static distribution pert(double low, double mode, double high,
+                           std::string_view field = "distribution") {
+    detail::require_ordered(field, low, high);
+    detail::require_mode_inside(field, low, mode, high);
+    const double alpha = 1.0 + 4.0 * (mode - low) / (high - low);
+    const double beta = 1.0 + 4.0 * (high - mode) / (high - low);
+    return distribution(distribution_kind::pert, low, high, alpha, beta);
+  }
+
+  static distribution normal(double mean, double sd, std::string_view field = "distribution") {
+    detail::require_finite(field, "mean", mean);
+    detail::require_above(field, "sd", sd, 0.0, "a standard deviation must be > 0");
+    return distribution(distribution_kind::normal, mean, sd, 0.0, 0.0);
+  }
+
+  // A normal(mean, sd) cut to [low, high]; either bound may be infinite, not both.
+  static distribution truncated_normal(double mean, double sd, double low, double high,
+                                       std::string_view field = "distribution") {
+    detail::require_finite(field, "mean", mean);
+    detail::require_above(field, "sd", sd, 0.0, "a standard deviation must be > 0");
+    if (std::isnan(low) || std::isnan(high) || !(low < high)) {
+      throw invalid_input(detail::parameter_field(field, "high"), high,
+                          "must be above low (" + tpw::detail::number_text(low) + ")");
+    }
+    if (std::isinf(low) && std::isinf(high)) {
+      throw invalid_input(detail::parameter_field(field, "low"), low,
+                          "at least one bound must be finite (else use a normal)");
+    }
+    distribution d(distribution_kind::truncated_normal, low, high, mean, sd);
+    const double za = (low - mean) / sd;
+    const double zb = (high - mean) / sd;
+    // Work in the tail the interval lies in, so that an interval far out in the upper tail is
+    // not lost to 1 - 1e-17 == 1.
+    d.upper_tail_ = za > 0.0;
+    d.cut_low_ = d.upper_tail_ ? detail::standard_normal_survival(za) : detail::standard_normal_cdf(za);
+    d.cut_high_ =
+        d.upper_tail_ ? detail::standard_normal_survival(zb) : detail::standard_normal_cdf(zb);
+    if (!(std::abs(d.cut_high_ - d.cut_low_) > 0.0)) {
+      throw invalid_input(detail::parameter_field(field, "low"), low,
+                          "the interval [low, high] holds no probability of the parent normal "
+                          "at double precision");
+    }
+    return d;
+  }
+
+  // Lognormal from the median and sigma, the standard deviation of ln x.
+  static distribution lognormal(double median, double sigma,
+                                std::string_view field = "distribution") {
+    detail::require_above(field, "median", median, 0.0, "a lognormal's median must be > 0");
+    detail::require_above(field, "sigma", sigma, 0.0, "sigma (of ln x) must be > 0");
+    return distribution(distribution_kind::lognormal, std::log(median), sigma, 0.0, 0.0);
+  }
+
+  // Lognormal from a P10 / P90 pair, as experts often state a range: median = sqrt(p10 * p90),
+  // sigma = ln(p90 / p10) / (2 z90) with z90 = 1.2815515655446004 the normal's 90th percentile.
+  static distribution lognormal_from_p10_p90(double p10, double p90,
+                                             std::string_view field = "distribution") {
+    detail::require_above(field, "p10", p10, 0.0, "a lognormal's P10 must be > 0");
+    detail::require_finite(field, "p90", p90);
+    if (!(p90 > p10)) {
+      throw invalid_input(detail::parameter_field(field, "p90"), p90,
+                          "must be above p10 (" + tpw::detail::number_text(p10) + ")");
+    }
+    const double z90 = detail::standard_normal_quantile(0.9);
+    return lognormal(std::sqrt(p10) * std::sqrt(p90), std::log(p90 / p10) / (2.0 * z90), field);
+  }
+
+  // Beta(alpha, beta) scaled to [low, high] (the standard beta when low = 0, high = 1).
+  static distribution beta(double alpha, double beta, double low = 0.0, double high = 1.0,
+                           std::string_view field = "distribution") {
+    detail::require_above(field, "alpha", alpha, 0.0, "a beta shape must be > 0");
+    detail::require_above(field, "beta", beta, 0.0, "a beta shape must be > 0");
+    detail::require_ordered(field, low, high);
+    return distribution(distribution_kind::beta, low, high, alpha, beta);
+  }
+
+  // A user's own samples (measurements, another model's output), each drawn with weight 1/n: the
+  // inverse of the empirical CDF.
+  static distribution empirical(std::span<const double> samples,
+                                std::string_view field = "distribution") {
+    if (samples.empty()) {
+      throw invalid_input(detail::parameter_field(field, "samples"), 0.0,
+                          "an empirical distribution needs at least one sample");
+    }
+    auto sorted = std::make_shared<std::vector<double>>(samples.begin(), samples.end());
+    for (std::size_t k = 0; k < sorted->size(); ++k) {
+      if (!tpw::detail::is_finite((*sorted)[k])) {
+        throw invalid_input(
+            detail::parameter_field(field, "samples[" + std::to_string(k) + "]"), (*sorted)[k],
+            "must be a finite number");
+      }
+    }
+    std::sort(sorted->begin(), sorted->end());
+    distribution d(distribution_kind::empirical, sorted->front(), sorted->back(), 0.0, 0.0);
+    d.samples_ = std::move(sorted);
+    return d;
+  }
+
+  [[nodiscard]] distribution_kind kind() const noexcept { return kind_; }
+
+  // The value at cumulative probability u, for u in (0, 1).
+  [[nodiscard]] double quantile(double u) const noexcept {
+    namespace bm = boost::math;
+    switch (kind_) {
+      case distribution_kind::fixed:
+        return a_;
+      case distribution_kind::uniform:
+        return a_ + (b_ - a_) * u;
+      case distribution_kind::triangular:
+        return bm::quantile(detail::triangular_dist(a_, c_, b_), u);
+      case distribution_kind::pert:
+      case distribution_kind::beta:
+        return a_ + (b_ - a_) * bm::quantile(detail::beta_dist(c_, d_), u);
+      case distribution_kind::normal:
+        return a_ + b_ * detail::standard_normal_quantile(u);
+      case distribution_kind::truncated_normal:
+        return truncated_normal_quantile(u);
+      case distribution_kind::lognormal:
+        return std::exp(a_ + b_ * detail::standard_normal_quantile(u));
+      case distribution_kind::empirical: {
+        const std::size_t n = samples_->size();
+        const auto k = static_cast<std::size_t>(u * static_cast<double>(n));
+        return (*samples_)[k < n ? k : n - 1];
+      }
+    }
+    return a_;  // unreachable
+  }
+
+  // P(X <= x).
+  [[nodiscard]] double cdf(double x) const {
+    namespace bm = boost::math;
+    switch (kind_) {
+      case distribution_kind::fixed:
+        return x < a_ ? 0.0 : 1.0;
+      case distribution_kind::uniform:
+        return bm::cdf(detail::uniform_dist(a_, b_), std::clamp(x, a_, b_));
+      case distribution_kind::triangular:
+        return bm::cdf(detail::triangular_dist(a_, c_, b_), std::clamp(x, a_, b_));
+      case distribution_kind::pert:
+      case distribution_kind::beta:
+        return bm::cdf(detail::beta_dist(c_, d_), std::clamp((x - a_) / (b_ - a_), 0.0, 1.0));
+      case distribution_kind::normal:
+        return detail::standard_normal_cdf((x - a_) / b_);
+      case distribution_kind::truncated_normal: {
+        if (x <= a_) return 0.0;
+        if (x >= b_) return 1.0;
+        const double z = (x - c_) / d_;
+        const double at = upper_tail_ ? detail::standard_normal_survival(z)
+                                      : detail::standard_normal_cdf(z);
+        return (at - cut_low_) / (cut_high_ - cut_low_);
+      }
+      case distribution_kind::lognormal:
+        return x <= 0.0 ? 0.0 : detail::standard_normal_cdf((std::log(x) - a_) / b_);
+      case distribution_kind::empirical:
+        return static_cast<double>(std::upper_bound(samples_->begin(), samples_->end(), x) -
+                                   samples_->begin()) /
+               static_cast<double>(samples_->size());
+    }
+    return 0.0;
+  }
+
+  [[nodiscard]] double mean() const {
+    namespace bm = boost::math;
+    switch (kind_) {
+      case distribution_kind::fixed:
+        return a_;
+      case distribution_kind::uniform:
+        return 0.5 * (a_ + b_);
+      case distribution_kind::triangular:
+        return (a_ + b_ + c_) / 3.0;
+      case distribution_kind::pert:
+      case distribution_kind::beta:
+        return a_ + (b_ - a_) * bm::mean(detail::beta_dist(c_, d_));
+      case distribution_kind::normal:
+        return a_;
+      case distribution_kind::truncated_normal:
+        return c_ + d_ * truncated_moments().first;
+      case distribution_kind::lognormal:
+        return std::exp(a_ + 0.5 * b_ * b_);
+      case distribution_kind::empirical:
+        return empirical_moments().first;
+    }
+    return a_;
+  }
+
+  [[nodiscard]] double variance() const {
+    namespace bm = boost::math;
+    switch (kind_) {
+      case distribution_kind::fixed:
+        return 0.0;
+      case distribution_kind::uniform:
+        return (b_ - a_) * (b_ - a_) / 12.0;
+      case distribution_kind::triangular:
+        return bm::variance(detail::triangular_dist(a_, c_, b_));
+      case distribution_kind::pert:
+      case distribution_kind::beta:
+        return (b_ - a_) * (b_ - a_) * bm::variance(detail::beta_dist(c_, d_));
+      case distribution_kind::normal:
+        return b_ * b_;
+      case distribution_kind::truncated_normal:
+        return d_ * d_ * truncated_moments().second;
+      case distribution_kind::lognormal:
+        return std::expm1(b_ * b_) * std::exp(2.0 * a_ + b_ * b_);
+      case distribution_kind::empirical:
+        return empirical_moments().second;
+    }
+    return 0.0;
+  }
+
+  [[nodiscard]] double median() const noexcept { return quantile(0.5); }
+
+  // The smallest and largest values a sample can take (infinite for an unbounded family).
+  [[nodiscard]] double lowest() const noexcept {
+    switch (kind_) {
+      case distribution_kind::normal:
+        return -detail::infinity;
+      case distribution_kind::lognormal:
+        return 0.0;
+      case distribution_kind::fixed:
+      case distribution_kind::uniform:
+      case distribution_kind::triangular:
+      case distribution_kind::pert:
+      case distribution_kind::truncated_normal:
+      case distribution_kind::beta:
+      case distribution_kind::empirical:
+        return a_;
+    }
+    return a_;
+  }
+  [[nodiscard]] double highest() const noexcept {
+    switch (kind_) {
+      case distribution_kind::normal:
+      case distribution_kind::lognormal:
+        return detail::infinity;
+      case distribution_kind::fixed:
+        return a_;
+      case distribution_kind::uniform:
+      case distribution_kind::triangular:
+      case distribution_kind::pert:
+      case distribution_kind::truncated_normal:
+      case distribution_kind::beta:
+      case distribution_kind::empirical:
+        return b_;
+    }
+    return b_;
+  }
+  // Whether the lowest value itself can be drawn (a lognormal never gives exactly 0).
+  [[nodiscard]] bool reaches_lowest() const noexcept {
+    return kind_ != distribution_kind::lognormal && kind_ != distribution_kind::normal;
+  }
+
+  // For messages: "normal(mean 100, sd 10)".
+  [[nodiscard]] std::string describe() const {
+    using tpw::detail::number_text;
+    switch (kind_) {
+      case distribution_kind::fixed:
+        return number_text(a_);
+      case distribution_kind::uniform:
+        return "uniform(low " + number_text(a_) + ", high " + number_text(b_) + ")";
+      case distribution_kind::triangular:
+        return "triangular(low " + number_text(a_) + ", mode " + number_text(c_) + ", high " +
+               number_text(b_) + ")";
+      case distribution_kind::pert:
+        return "pert(low " + number_text(a_) + ", mode " +
+               number_text(a_ + (c_ - 1.0) * (b_ - a_) / 4.0) + ", high " + number_text(b_) + ")";
+      case distribution_kind::normal:
+        return "normal(mean " + number_text(a_) + ", sd " + number_text(b_) + ")";
+      case distribution_kind::truncated_normal:
+        return "truncated_normal(mean " + number_text(c_) + ", sd " + number_text(d_) + ", low " +
+               number_text(a_) + ", high " + number_text(b_) + ")";
+      case distribution_kind::lognormal:
+        return "lognormal(median " + number_text(std::exp(a_)) + ", sigma " + number_text(b_) +
+               ")";
+      case distribution_kind::beta:
+        return "beta(alpha " + number_text(c_) + ", beta " + number_text(d_) + ", low " +
+               number_text(a_) + ", high " + number_text(b_) + ")";
+      case distribution_kind::empirical:
+        return "empirical(" + std::to_string(samples_->size()) + " samples)";
+    }
+    return {};
+  }
+
+ private:
+  distribution(distribution_kind kind, double a, double b, double c, double d) noexcept
+      : kind_(kind), a_(a), b_(b), c_(c), d_(d) {}
+
+  [[nodiscard]] double truncated_normal_quantile(double u) const noexcept {
+    const double p = cut_low_ + u * (cut_high_ - cut_low_);
+    const double z = upper_tail_ ? -detail::standard_normal_quantile(p)
+                                 : detail::standard_normal_quantile(p);
+    return std::clamp(c_ + d_ * z, a_, b_);
+  }
+
+  // Mean and variance of the standardized truncated normal (alpha, beta the standardized bounds):
+  // m = (phi(alpha) - phi(beta)) / Z, v = 1 + (alpha phi(alpha) - beta phi(beta)) / Z - m^2.
+  [[nodiscard]] std::pair<double, double> truncated_moments() const {
+    const double alpha = (a_ - c_) / d_;
+    const double beta = (b_ - c_) / d_;
+    const auto phi = [](double z) {
+      return std::isinf(z) ? 0.0 : std::exp(-0.5 * z * z) / std::sqrt(2.0 * 3.14159265358979323846);
+    };
+    const auto z_phi = [&](double z) { return std::isinf(z) ? 0.0 : z * phi(z); };
+    const double mass = std::abs(cut_high_ - cut_low_);
+    const double m = (phi(alpha) - phi(beta)) / mass;
+    return {m, 1.0 + (z_phi(alpha) - z_phi(beta)) / mass - m * m};
+  }
+
+  [[nodiscard]] std::pair<double, double> empirical_moments() const {
+    double sum = 0.0;
+    for (const double x : *samples_) sum += x;
+    const double m = sum / static_cast<double>(samples_->size());
+    double squares = 0.0;
+    for (const double x : *samples_) squares += (x - m) * (x - m);
+    return {m, squares / static_cast<double>(samples_->size())};
+  }
+
+  distribution_kind kind_;
+  // fixed: a = value; uniform, triangular, pert, beta, truncated normal, empirical: a = low,
+  // b = high; triangular: c = mode; pert, beta: c = alpha, d = beta; normal: a = mean, b = sd;
+  // truncated normal: c = mean, d = sd; lognormal: a = ln median, b = sigma.
+  double a_;
+  double b_;
+  double c_;
+  double d_;
+  bool upper_tail_ = false;
+  double cut_low_ = 0.0;   // truncated normal: the parent's CDF (or survival) at low and high
+  double cut_high_ = 0.0;
+  std::shared_ptr<const std::vector<double>> samples_;  // empirical, sorted
+};
+
+}  // namespace tpw::mc

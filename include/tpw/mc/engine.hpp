@@ -1,0 +1,480 @@
+// tpw/mc/engine.hpp: the Monte Carlo engine: any model over N samples, on every core, with
+// results that depend only on (inputs, model, N, seed, design).
+//
+// The seams are QuantLib's: a sampler (design + input space) feeds a model, whose outputs feed
+// streaming accumulators. No virtual call in the loop; the model is a template parameter.
+//   - Moments, exceedance counts, min and max: one pass, per-chunk accumulators merged in chunk
+//     order (tpw/mc/parallel.hpp), so 1, 2 or 8 threads give bitwise the same numbers.
+//   - Quantiles and expected shortfall: exact. Up to in_memory_limit samples (or with
+//     keep_samples) the outputs are kept and selected; beyond that a histogram is refined over
+//     further passes (tpw/mc/quantile_tree.hpp), in memory independent of N.
+#pragma once
+
+#include <algorithm>
+#include <concepts>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tpw/error.hpp"
+#include "tpw/mc/design.hpp"
+#include "tpw/mc/inputs.hpp"
+#include "tpw/mc/parallel.hpp"
+#include "tpw/mc/quantile_tree.hpp"
+#include "tpw/mc/statistics.hpp"
+
+namespace tpw::mc {
+
+// A model: one output from a parameter vector, or several written into y.
+template <class F>
+concept scalar_model = requires(const F& f, std::span<const double> x) {
+  { f(x) } -> std::convertible_to<double>;
+};
+template <class F>
+concept vector_model = requires(const F& f, std::span<const double> x, std::span<double> y) {
+  f(x, y);
+};
+
+// The probabilities reported by default: P1, P5, P10, P25, P50, P75, P90, P95, P99. Any others
+// may be asked for (percentiles() gives P1 to P99).
+inline std::vector<double> standard_probabilities() {
+  return {0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99};
+}
+
+struct run_options {
+  std::uint64_t samples = 100'000;
+  std::uint64_t seed = 0;
+  design_kind design = design_kind::monte_carlo;
+  unsigned threads = 0;  // 0: every hardware thread
+  std::vector<double> probabilities = standard_probabilities();
+  double tail_level = 0.95;  // expected shortfall averages the worst 5%
+  // P(output > threshold) for each entry; the probability is filled in the result.
+  std::vector<exceedance> exceedances;
+  bool keep_samples = false;                     // keep every input and output sample
+  std::uint64_t in_memory_limit = 1u << 16;      // up to here, quantiles by selection in one pass
+  std::uint64_t quantile_budget = 1u << 18;      // samples collected per output per pass, at most
+  std::function<void(const progress&)> on_progress;  // called between rounds, on this thread
+  std::stop_token stop;                              // a stop request throws mc::cancelled
+};
+
+namespace detail {
+
+inline constexpr std::uint64_t chunk_size = 4096;
+inline constexpr std::uint64_t chunks_per_round = 64;
+
+inline void validate(const run_options& o, const std::vector<std::string>& output_names) {
+  if (o.samples == 0) throw invalid_input("uncertainty.samples", 0.0, "must be at least 1");
+  for (const double p : o.probabilities) {
+    if (!tpw::detail::is_finite(p) || p < 0.0 || p > 1.0) {
+      throw invalid_input("uncertainty.probabilities", p, "a probability must be in [0, 1]");
+    }
+  }
+  if (!tpw::detail::is_finite(o.tail_level) || o.tail_level <= 0.0 || o.tail_level >= 1.0) {
+    throw invalid_input("uncertainty.tail_level", o.tail_level, "must be in (0, 1)");
+  }
+  for (const auto& e : o.exceedances) {
+    if (std::find(output_names.begin(), output_names.end(), e.output) == output_names.end()) {
+      throw invalid_input("uncertainty.exceedances.output", e.output,
+                          "no output of this model has that name");
+    }
+    if (!tpw::detail::is_finite(e.threshold)) {
+      throw invalid_input("uncertainty.exceedances.threshold", e.threshold,
+                          "must be a finite number");
+    }
+  }
+  if (output_names.empty()) throw invalid_input("outputs", 0.0, "a model needs an output");
+}
+
+// Draws sample i and evaluates the model on it; checks that every output is finite.
+template <class F>
+class evaluator {
+ public:
+  evaluator(const input_space& inputs, const sample_design& design, const F& model,
+            const std::vector<std::string>& names)
+      : inputs_(inputs), design_(design), model_(model), names_(names) {}
+
+  [[nodiscard]] std::size_t inputs() const noexcept { return inputs_.size(); }
+  [[nodiscard]] std::size_t outputs() const noexcept { return names_.size(); }
+
+  // u and x hold one value per input, y one per output.
+  void operator()(std::uint64_t i, std::span<double> u, std::span<double> x,
+                  std::span<double> y) const {
+    for (std::size_t j = 0; j < u.size(); ++j) {
+      u[j] = design_.uniform(i, static_cast<std::uint32_t>(j));
+    }
+    inputs_.transform(u, x);
+    if constexpr (vector_model<F>) {
+      model_(std::span<const double>(x), y);
+    } else {
+      y[0] = static_cast<double>(model_(std::span<const double>(x)));
+    }
+    for (std::size_t k = 0; k < y.size(); ++k) {
+      if (!tpw::detail::is_finite(y[k])) refuse(i, k, y[k], x);
+    }
+  }
+
+ private:
+  [[noreturn]] void refuse(std::uint64_t i, std::size_t k, double value,
+                           std::span<const double> x) const {
+    std::string rule = "the model gave a non-finite value at sample " + std::to_string(i) + " (";
+    for (std::size_t j = 0; j < x.size(); ++j) {
+      rule += (j ? ", " : "") + inputs_[j].name + " = " + tpw::detail::number_text(x[j]);
+    }
+    throw invalid_input(names_[k], value, rule + ")");
+  }
+
+  const input_space& inputs_;
+  const sample_design& design_;
+  const F& model_;
+  const std::vector<std::string>& names_;
+};
+
+// Per-thread scratch for one sample.
+struct sample_buffers {
+  std::vector<double> u, x, y;
+  sample_buffers(std::size_t inputs, std::size_t outputs) : u(inputs), x(inputs), y(outputs) {}
+};
+
+// The ranks each output must know exactly: those of every asked quantile, and the first rank of
+// each expected-shortfall tail.
+inline std::vector<std::uint64_t> wanted_ranks(const run_options& o, std::uint64_t n) {
+  std::vector<std::uint64_t> ranks;
+  for (const double p : o.probabilities) {
+    const quantile_ranks r = ranks_of(p, n);
+    ranks.push_back(r.low);
+    ranks.push_back(r.high);
+  }
+  const std::uint64_t m = tail_count(o.tail_level, n);
+  ranks.push_back(n - m);  // the upper tail: ranks [n - m, n)
+  ranks.push_back(m - 1);  // the lower tail: ranks [0, m)
+  return ranks;
+}
+
+// Per-chunk results of the first pass: moments of each output, and exceedance counts.
+struct first_pass_chunk {
+  std::vector<moments> outputs;
+  std::vector<std::uint64_t> exceeding;
+};
+
+// Per-chunk sums of the final pass: each output's samples above the upper tail's cell and below
+// the lower tail's cell.
+struct tail_sums {
+  double above = 0.0;
+  std::uint64_t n_above = 0;
+  double below = 0.0;
+  std::uint64_t n_below = 0;
+};
+
+// One worker's view of one output's active cells in a refinement pass.
+struct cell_scratch {
+  std::vector<std::vector<std::uint64_t>> counts;  // per active cell: sub-bin counts
+  std::vector<double> seen_min, seen_max;
+  std::vector<std::vector<double>> values;  // per active cell being collected
+};
+
+template <class F>
+run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned threads,
+                       run_result result) {
+  const std::uint64_t n = o.samples;
+  const std::size_t outputs = eval.outputs();
+  const std::size_t inputs = eval.inputs();
+  const std::uint64_t chunks = (n + chunk_size - 1) / chunk_size;
+  const bool in_memory = o.keep_samples || n <= o.in_memory_limit;
+  unsigned pass = 1;
+  const auto report = [&](std::uint64_t last_chunk) {
+    if (o.on_progress) o.on_progress({pass, std::min(n, last_chunk * chunk_size), n});
+  };
+  const auto chunk_range = [&](std::uint64_t chunk) {
+    return std::pair{chunk * chunk_size, std::min(n, (chunk + 1) * chunk_size)};
+  };
+
+  // Pilot: the first chunk fixes the moments' shift and the root histogram's range.
+  const std::uint64_t pilot = std::min<std::uint64_t>(n, chunk_size);
+  std::vector<double> shift(outputs, 0.0), low(outputs, infinity), high(outputs, -infinity);
+  {
+    sample_buffers b(inputs, outputs);
+    for (std::uint64_t i = 0; i < pilot; ++i) {
+      eval(i, b.u, b.x, b.y);
+      for (std::size_t k = 0; k < outputs; ++k) {
+        shift[k] += b.y[k];
+        low[k] = std::min(low[k], b.y[k]);
+        high[k] = std::max(high[k], b.y[k]);
+      }
+    }
+    for (std::size_t k = 0; k < outputs; ++k) {
+      shift[k] /= static_cast<double>(pilot);
+      const double margin = 0.05 * (high[k] - low[k]);
+      low[k] -= margin;
+      high[k] += margin;
+    }
+  }
+
+  std::vector<std::size_t> query_output(o.exceedances.size());
+  for (std::size_t q = 0; q < o.exceedances.size(); ++q) {
+    for (std::size_t k = 0; k < outputs; ++k) {
+      if (result.outputs[k].name == o.exceedances[q].output) query_output[q] = k;
+    }
+  }
+
+  const std::vector<std::uint64_t> ranks = wanted_ranks(o, n);
+  std::vector<quantile_tree> trees;
+  if (!in_memory) {
+    for (std::size_t k = 0; k < outputs; ++k) trees.emplace_back(low[k], high[k], n, ranks);
+  }
+  if (in_memory) {
+    result.output_samples.resize(n * outputs);
+    if (o.keep_samples) result.input_samples.resize(n * inputs);
+  }
+
+  // Refinement state for the pass about to run: each output's active cells and their slots.
+  std::vector<std::vector<std::int32_t>> active(outputs);
+  std::vector<std::vector<std::int32_t>> slot_of(outputs);
+  std::vector<std::vector<cell_scratch>> scratch;  // [worker][output]
+  const auto prepare_cells = [&] {
+    scratch.assign(threads, std::vector<cell_scratch>(outputs));
+    for (std::size_t k = 0; k < outputs; ++k) {
+      active[k] = trees[k].active();
+      slot_of[k].assign(active[k].empty() ? 0 : static_cast<std::size_t>(active[k].back()) + 1,
+                        -1);
+      for (std::size_t s = 0; s < active[k].size(); ++s) {
+        slot_of[k][static_cast<std::size_t>(active[k][s])] = static_cast<std::int32_t>(s);
+      }
+      for (auto& per_worker : scratch) {
+        cell_scratch& c = per_worker[k];
+        c.counts.resize(active[k].size());
+        c.values.resize(active[k].size());
+        c.seen_min.assign(active[k].size(), infinity);
+        c.seen_max.assign(active[k].size(), -infinity);
+        for (std::size_t s = 0; s < active[k].size(); ++s) {
+          const quantile_cell& cell = trees[k].cell(active[k][s]);
+          if (cell.mode == cell_mode::histogram) c.counts[s].assign(cell.bins, 0);
+        }
+      }
+    }
+  };
+  const auto observe = [&](unsigned worker, std::size_t k, double y) {
+    unsigned bin = 0;
+    const std::int32_t id = trees[k].route(y, bin);
+    if (id < 0) return;
+    const auto s = static_cast<std::size_t>(slot_of[k][static_cast<std::size_t>(id)]);
+    cell_scratch& c = scratch[worker][k];
+    if (trees[k].cell(id).mode == cell_mode::histogram) {
+      ++c.counts[s][bin];
+      c.seen_min[s] = std::min(c.seen_min[s], y);
+      c.seen_max[s] = std::max(c.seen_max[s], y);
+    } else {
+      c.values[s].push_back(y);
+    }
+  };
+  const auto absorb_cells = [&] {
+    for (std::size_t k = 0; k < outputs; ++k) {
+      for (std::size_t s = 0; s < active[k].size(); ++s) {
+        const std::int32_t id = active[k][s];
+        if (trees[k].cell(id).mode == cell_mode::histogram) {
+          std::vector<std::uint64_t> counts(trees[k].cell(id).bins, 0);
+          double seen_min = infinity;
+          double seen_max = -infinity;
+          for (const auto& per_worker : scratch) {
+            const cell_scratch& c = per_worker[k];
+            for (std::size_t b = 0; b < counts.size(); ++b) counts[b] += c.counts[s][b];
+            seen_min = std::min(seen_min, c.seen_min[s]);
+            seen_max = std::max(seen_max, c.seen_max[s]);
+          }
+          trees[k].absorb_histogram(id, counts, seen_min, seen_max, o.quantile_budget);
+        } else {
+          std::vector<double> values;
+          for (auto& per_worker : scratch) {
+            auto& v = per_worker[k].values[s];
+            values.insert(values.end(), v.begin(), v.end());
+            std::vector<double>().swap(v);
+          }
+          trees[k].absorb_collected(id, std::move(values));
+        }
+      }
+    }
+    scratch.clear();
+  };
+
+  // Pass 1: moments, exceedances, min and max; the root histograms (or the kept samples).
+  std::vector<moments> totals(outputs);
+  std::vector<std::uint64_t> exceeding(o.exceedances.size(), 0);
+  {
+    if (!in_memory) prepare_cells();
+    std::vector<first_pass_chunk> slots(chunks_per_round);
+    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, outputs));
+    run_in_rounds(
+        chunks, threads, chunks_per_round, o.stop,
+        [&](std::uint64_t chunk, unsigned worker) {
+          first_pass_chunk& slot = slots[chunk % chunks_per_round];
+          slot.outputs.assign(outputs, moments{});
+          slot.exceeding.assign(o.exceedances.size(), 0);
+          sample_buffers& b = buffers[worker];
+          const auto [first, last] = chunk_range(chunk);
+          for (std::uint64_t i = first; i < last; ++i) {
+            eval(i, b.u, b.x, b.y);
+            for (std::size_t k = 0; k < outputs; ++k) slot.outputs[k].add(b.y[k], shift[k]);
+            for (std::size_t q = 0; q < query_output.size(); ++q) {
+              slot.exceeding[q] += b.y[query_output[q]] > o.exceedances[q].threshold ? 1 : 0;
+            }
+            if (in_memory) {
+              std::copy(b.y.begin(), b.y.end(), result.output_samples.begin() + i * outputs);
+              if (o.keep_samples) {
+                std::copy(b.x.begin(), b.x.end(), result.input_samples.begin() + i * inputs);
+              }
+            } else {
+              for (std::size_t k = 0; k < outputs; ++k) observe(worker, k, b.y[k]);
+            }
+          }
+        },
+        [&](std::uint64_t first, std::uint64_t last) {
+          for (std::uint64_t chunk = first; chunk < last; ++chunk) {
+            const first_pass_chunk& slot = slots[chunk % chunks_per_round];
+            for (std::size_t k = 0; k < outputs; ++k) totals[k].merge(slot.outputs[k]);
+            for (std::size_t q = 0; q < exceeding.size(); ++q) exceeding[q] += slot.exceeding[q];
+          }
+          report(last);
+        });
+  }
+  result.passes = 1;
+  for (std::size_t k = 0; k < outputs; ++k) {
+    finish_moments(result.outputs[k], totals[k], shift[k]);
+  }
+  for (std::size_t q = 0; q < exceeding.size(); ++q) {
+    result.exceedances[q].probability =
+        static_cast<double>(exceeding[q]) / static_cast<double>(n);
+  }
+
+  if (in_memory) {
+    std::vector<double> sorted(n);
+    for (std::size_t k = 0; k < outputs; ++k) {
+      for (std::uint64_t i = 0; i < n; ++i) sorted[i] = result.output_samples[i * outputs + k];
+      std::sort(sorted.begin(), sorted.end());
+      finish_from_sorted(result.outputs[k], sorted);
+    }
+    if (!o.keep_samples) std::vector<double>().swap(result.output_samples);
+    return result;
+  }
+  absorb_cells();
+
+  // Refinement passes, until every wanted rank sits in a collected (or constant) cell. The last
+  // pass also sums each output beyond its two tail cells, for expected shortfall.
+  const std::size_t upper_rank = ranks.size() - 2;
+  const std::size_t lower_rank = ranks.size() - 1;
+  for (;;) {
+    ++pass;
+    const bool final_pass = std::none_of(trees.begin(), trees.end(), [](const quantile_tree& t) {
+      return t.needs_histogram();
+    });
+    prepare_cells();
+    std::vector<quantile_tree::path> upper_path(outputs), lower_path(outputs);
+    if (final_pass) {
+      for (std::size_t k = 0; k < outputs; ++k) {
+        upper_path[k] = trees[k].path_to_rank(upper_rank);
+        lower_path[k] = trees[k].path_to_rank(lower_rank);
+      }
+    }
+    std::vector<std::vector<tail_sums>> slots(chunks_per_round);
+    std::vector<tail_sums> tails(outputs);
+    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, outputs));
+    run_in_rounds(
+        chunks, threads, chunks_per_round, o.stop,
+        [&](std::uint64_t chunk, unsigned worker) {
+          std::vector<tail_sums>& slot = slots[chunk % chunks_per_round];
+          slot.assign(outputs, tail_sums{});
+          sample_buffers& b = buffers[worker];
+          const auto [first, last] = chunk_range(chunk);
+          for (std::uint64_t i = first; i < last; ++i) {
+            eval(i, b.u, b.x, b.y);
+            for (std::size_t k = 0; k < outputs; ++k) {
+              observe(worker, k, b.y[k]);
+              if (!final_pass) continue;
+              if (trees[k].compare(b.y[k], upper_path[k]) > 0) {
+                slot[k].above += b.y[k];
+                ++slot[k].n_above;
+              }
+              if (trees[k].compare(b.y[k], lower_path[k]) < 0) {
+                slot[k].below += b.y[k];
+                ++slot[k].n_below;
+              }
+            }
+          }
+        },
+        [&](std::uint64_t first, std::uint64_t last) {
+          for (std::uint64_t chunk = first; chunk < last; ++chunk) {
+            for (std::size_t k = 0; k < outputs; ++k) {
+              const tail_sums& t = slots[chunk % chunks_per_round][k];
+              tails[k].above += t.above;
+              tails[k].n_above += t.n_above;
+              tails[k].below += t.below;
+              tails[k].n_below += t.n_below;
+            }
+          }
+          report(last);
+        });
+    absorb_cells();
+    result.passes = pass;
+    if (!final_pass) continue;
+
+    const std::uint64_t m = tail_count(o.tail_level, n);
+    for (std::size_t k = 0; k < outputs; ++k) {
+      output_statistics& out = result.outputs[k];
+      const quantile_tree& tree = trees[k];
+      out.quantiles.resize(out.probabilities.size());
+      for (std::size_t p = 0; p < out.probabilities.size(); ++p) {
+        const quantile_ranks r = ranks_of(out.probabilities[p], n);
+        out.quantiles[p] = interpolate(r, tree.value_at(2 * p), tree.value_at(2 * p + 1));
+      }
+      // Upper tail: everything above its cell, and the cell's own samples from rank n - m up.
+      const quantile_cell& up = tree.cell_of_rank(upper_rank);
+      out.expected_shortfall_upper =
+          (tails[k].above + tree.sum_in_cell(upper_rank, n - m, up.before + up.count)) /
+          static_cast<double>(m);
+      const quantile_cell& down = tree.cell_of_rank(lower_rank);
+      out.expected_shortfall_lower =
+          (tails[k].below + tree.sum_in_cell(lower_rank, down.before, m)) /
+          static_cast<double>(m);
+    }
+    return result;
+  }
+}
+
+}  // namespace detail
+
+// Runs a model over a design's samples of the inputs. `output_names` names the outputs: one for a
+// scalar model (double f(std::span<const double>)), as many as it writes for a vector model
+// (void f(std::span<const double> x, std::span<double> y)). Throws invalid_input for bad options
+// or a non-finite model output, mc::cancelled when stopped.
+template <class F>
+  requires scalar_model<F> || vector_model<F>
+run_result run(const input_space& inputs, const F& model, const run_options& options,
+               std::vector<std::string> output_names = {"output"}) {
+  detail::validate(options, output_names);
+  if (scalar_model<F> && !vector_model<F> && output_names.size() != 1) {
+    throw invalid_input("outputs", static_cast<double>(output_names.size()),
+                        "a model returning one number has one output");
+  }
+  const sample_design design(options.design, options.samples,
+                             static_cast<std::uint32_t>(inputs.size()), options.seed);
+  run_result result;
+  result.samples = options.samples;
+  result.seed = options.seed;
+  result.design = options.design;
+  for (const auto& input : inputs.inputs()) result.input_names.push_back(input.name);
+  for (const auto& name : output_names) {
+    output_statistics s;
+    s.name = name;
+    s.probabilities = options.probabilities;
+    s.tail_level = options.tail_level;
+    result.outputs.push_back(std::move(s));
+  }
+  result.exceedances = options.exceedances;
+  const detail::evaluator<F> eval(inputs, design, model, output_names);
+  return detail::run_samples(eval, options, detail::thread_count(options.threads),
+                             std::move(result));
+}
+
+}  // namespace tpw::mc

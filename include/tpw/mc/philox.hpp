@@ -1,0 +1,90 @@
+// tpw/mc/philox.hpp: the Philox4x32-10 counter-based generator (Salmon et al., SC'11), and the
+// uniforms every tpw engine draws from it.
+//
+// A draw is a pure function of (seed, sample i, input j, stream): no state, no sequence, so any
+// sample can be computed alone, by any thread, on the CPU or on a GPU, and always gives the same
+// number. Plain integer arithmetic, usable in host and CUDA device code.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "tpw/config.hpp"
+
+namespace tpw::mc {
+
+using philox_counter = std::array<std::uint32_t, 4>;
+using philox_key = std::array<std::uint32_t, 2>;
+
+namespace detail {
+
+inline constexpr std::uint32_t philox_m0 = 0xD2511F53u;
+inline constexpr std::uint32_t philox_m1 = 0xCD9E8D57u;
+inline constexpr std::uint32_t philox_w0 = 0x9E3779B9u;  // golden ratio
+inline constexpr std::uint32_t philox_w1 = 0xBB67AE85u;  // sqrt(3) - 1
+
+TPW_HD constexpr void philox_round(philox_counter& c, const philox_key& k) noexcept {
+  const std::uint64_t p0 = static_cast<std::uint64_t>(philox_m0) * c[0];
+  const std::uint64_t p1 = static_cast<std::uint64_t>(philox_m1) * c[2];
+  const auto hi0 = static_cast<std::uint32_t>(p0 >> 32);
+  const auto lo0 = static_cast<std::uint32_t>(p0);
+  const auto hi1 = static_cast<std::uint32_t>(p1 >> 32);
+  const auto lo1 = static_cast<std::uint32_t>(p1);
+  c = {hi1 ^ c[1] ^ k[0], lo1, hi0 ^ c[3] ^ k[1], lo0};
+}
+
+}  // namespace detail
+
+// Philox4x32 with 10 rounds: four 32-bit words from a 128-bit counter and a 64-bit key.
+TPW_HD constexpr philox_counter philox4x32_10(philox_counter counter, philox_key key) noexcept {
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      key[0] += detail::philox_w0;
+      key[1] += detail::philox_w1;
+    }
+    detail::philox_round(counter, key);
+  }
+  return counter;
+}
+
+// What a draw is for: the input samples, and the other uses of randomness in tpw, each on its
+// own stream so that none can repeat another's numbers.
+enum class stream : std::uint32_t {
+  inputs = 0,       // sample i of input j
+  permutation = 1,  // Latin hypercube strata
+  shift = 2,        // the random digital shift of a Sobol' design
+  bootstrap = 3,    // resampling for confidence intervals
+};
+
+// The counter of draw (i, j) on a stream: i fills the low 64 bits, j and the stream the rest.
+// The key is the seed.
+TPW_HD constexpr philox_counter draw_counter(std::uint64_t i, std::uint32_t j,
+                                             stream s) noexcept {
+  return {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32), j,
+          static_cast<std::uint32_t>(s)};
+}
+TPW_HD constexpr philox_key seed_key(std::uint64_t seed) noexcept {
+  return {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
+}
+
+// 64 random bits for draw (i, j) on a stream.
+TPW_HD constexpr std::uint64_t random_bits(std::uint64_t seed, std::uint64_t i, std::uint32_t j,
+                                           stream s = stream::inputs) noexcept {
+  const philox_counter out = philox4x32_10(draw_counter(i, j, s), seed_key(seed));
+  return (static_cast<std::uint64_t>(out[0]) << 32) | out[1];
+}
+
+// A uniform in the open interval (0, 1) from 64 random bits: (k + 1/2) / 2^52 with k the top 52
+// bits. Exact in a double, never 0 or 1, so every inverse CDF gets a finite argument.
+TPW_HD constexpr double open_unit_interval(std::uint64_t bits) noexcept {
+  constexpr double two_to_minus_52 = 1.0 / 4503599627370496.0;
+  return (static_cast<double>(bits >> 12) + 0.5) * two_to_minus_52;
+}
+
+// The uniform of sample i of input j: a pure function of (seed, i, j).
+TPW_HD constexpr double uniform(std::uint64_t seed, std::uint64_t i, std::uint32_t j,
+                               stream s = stream::inputs) noexcept {
+  return open_unit_interval(random_bits(seed, i, j, s));
+}
+
+}  // namespace tpw::mc
