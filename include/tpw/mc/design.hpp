@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -137,6 +138,15 @@ class sample_design {
   [[nodiscard]] std::uint64_t samples() const noexcept { return samples_; }
   [[nodiscard]] std::uint32_t dimensions() const noexcept { return dimensions_; }
   [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
+
+  // The uniforms of sample i for coordinates [0, u.size()).
+  void uniforms(std::uint64_t i, std::span<double> u) const noexcept {
+    if (kind_ == design_kind::monte_carlo) {
+      mc::uniforms(seed_, i, u.data(), static_cast<std::uint32_t>(u.size()));
+      return;
+    }
+    for (std::size_t j = 0; j < u.size(); ++j) u[j] = uniform(i, static_cast<std::uint32_t>(j));
+  }
 
   // The uniform of sample i, coordinate j, in the open interval (0, 1).
   [[nodiscard]] double uniform(std::uint64_t i, std::uint32_t j) const noexcept {

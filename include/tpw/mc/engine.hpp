@@ -56,7 +56,7 @@ struct run_options {
   std::vector<exceedance> exceedances;
   bool keep_samples = false;                     // keep every input and output sample
   std::uint64_t in_memory_limit = 1u << 16;      // up to here, quantiles by selection in one pass
-  std::uint64_t quantile_budget = 1u << 18;      // samples collected per output per pass, at most
+  std::uint64_t quantile_budget = 1u << 22;      // samples collected per pass, at most (all outputs)
   std::function<void(const progress&)> on_progress;  // called between rounds, on this thread
   std::stop_token stop;                              // a stop request throws mc::cancelled
 };
@@ -65,6 +65,7 @@ namespace detail {
 
 inline constexpr std::uint64_t chunk_size = 4096;
 inline constexpr std::uint64_t chunks_per_round = 64;
+inline constexpr std::uint64_t pilot_size = 1u << 17;
 
 inline void validate(const run_options& o, const std::vector<std::string>& output_names) {
   if (o.samples == 0) throw invalid_input("uncertainty.samples", 0.0, "must be at least 1");
@@ -103,9 +104,7 @@ class evaluator {
   // u and x hold one value per input, y one per output.
   void operator()(std::uint64_t i, std::span<double> u, std::span<double> x,
                   std::span<double> y) const {
-    for (std::size_t j = 0; j < u.size(); ++j) {
-      u[j] = design_.uniform(i, static_cast<std::uint32_t>(j));
-    }
+    design_.uniforms(i, u);
     inputs_.transform(u, x);
     if constexpr (vector_model<F>) {
       model_(std::span<const double>(x), y);
@@ -154,12 +153,6 @@ inline std::vector<std::uint64_t> wanted_ranks(const run_options& o, std::uint64
   return ranks;
 }
 
-// Per-chunk results of the first pass: moments of each output, and exceedance counts.
-struct first_pass_chunk {
-  std::vector<moments> outputs;
-  std::vector<std::uint64_t> exceeding;
-};
-
 // Per-chunk sums of the final pass: each output's samples above the upper tail's cell and below
 // the lower tail's cell.
 struct tail_sums {
@@ -169,11 +162,19 @@ struct tail_sums {
   std::uint64_t n_below = 0;
 };
 
+// Per-chunk results of the first pass: moments of each output, and exceedance counts.
+struct first_pass_chunk {
+  std::vector<moments> outputs;
+  std::vector<std::uint64_t> exceeding;
+  std::vector<tail_sums> tails;  // beyond the predicted tail bands, when pass 1 collects
+};
+
 // One worker's view of one output's active cells in a refinement pass.
 struct cell_scratch {
   std::vector<std::vector<std::uint64_t>> counts;  // per active cell: sub-bin counts
   std::vector<double> seen_min, seen_max;
   std::vector<std::vector<double>> values;  // per active cell being collected
+  std::vector<std::vector<double>> first;   // pass 1: per root bin collected beside the histogram
 };
 
 template <class F>
@@ -192,24 +193,35 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     return std::pair{chunk * chunk_size, std::min(n, (chunk + 1) * chunk_size)};
   };
 
-  // Pilot: the first chunk fixes the moments' shift and the root histogram's range.
-  const std::uint64_t pilot = std::min<std::uint64_t>(n, chunk_size);
-  std::vector<double> shift(outputs, 0.0), low(outputs, infinity), high(outputs, -infinity);
+  // Pilot: the first samples fix the moments' shift, the root histogram's range and, from their
+  // order statistics, where each wanted rank will fall.
+  const std::uint64_t pilot = std::min<std::uint64_t>(n, pilot_size);
+  std::vector<double> shift(outputs, 0.0), low(outputs), high(outputs);
+  std::vector<std::vector<double>> pilot_values(outputs, std::vector<double>(pilot));
   {
-    sample_buffers b(inputs, outputs);
-    for (std::uint64_t i = 0; i < pilot; ++i) {
-      eval(i, b.u, b.x, b.y);
-      for (std::size_t k = 0; k < outputs; ++k) {
-        shift[k] += b.y[k];
-        low[k] = std::min(low[k], b.y[k]);
-        high[k] = std::max(high[k], b.y[k]);
-      }
-    }
+    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, outputs));
+    run_in_rounds((pilot + chunk_size - 1) / chunk_size, threads, chunks_per_round, o.stop,
+                  [&](std::uint64_t chunk, unsigned worker) {
+                    sample_buffers& b = buffers[worker];
+                    for (std::uint64_t i = chunk * chunk_size;
+                         i < std::min(pilot, (chunk + 1) * chunk_size); ++i) {
+                      eval(i, b.u, b.x, b.y);
+                      for (std::size_t k = 0; k < outputs; ++k) pilot_values[k][i] = b.y[k];
+                    }
+                  },
+                  [](std::uint64_t, std::uint64_t) {});
+    // One output per chunk: the sorts run on every core.
+    run_in_rounds(outputs, threads, chunks_per_round, o.stop,
+                  [&](std::uint64_t k, unsigned) {
+                    std::sort(pilot_values[k].begin(), pilot_values[k].end());
+                  },
+                  [](std::uint64_t, std::uint64_t) {});
     for (std::size_t k = 0; k < outputs; ++k) {
+      for (const double v : pilot_values[k]) shift[k] += v;
       shift[k] /= static_cast<double>(pilot);
-      const double margin = 0.05 * (high[k] - low[k]);
-      low[k] -= margin;
-      high[k] += margin;
+      const double margin = 0.05 * (pilot_values[k].back() - pilot_values[k].front());
+      low[k] = pilot_values[k].front() - margin;
+      high[k] = pilot_values[k].back() + margin;
     }
   }
 
@@ -222,9 +234,14 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
 
   const std::vector<std::uint64_t> ranks = wanted_ranks(o, n);
   std::vector<quantile_tree> trees;
+  const std::uint64_t budget = std::max<std::uint64_t>(o.quantile_budget / outputs, 1024);
   if (!in_memory) {
-    for (std::size_t k = 0; k < outputs; ++k) trees.emplace_back(low[k], high[k], n, ranks);
+    for (std::size_t k = 0; k < outputs; ++k) {
+      trees.emplace_back(low[k], high[k], n, ranks);
+      trees[k].plan_first_pass(pilot_values[k], budget);
+    }
   }
+  std::vector<std::vector<double>>().swap(pilot_values);
   if (in_memory) {
     result.output_samples.resize(n * outputs);
     if (o.keep_samples) result.input_samples.resize(n * inputs);
@@ -249,6 +266,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
         c.values.resize(active[k].size());
         c.seen_min.assign(active[k].size(), infinity);
         c.seen_max.assign(active[k].size(), -infinity);
+        c.first.assign(pass == 1 ? trees[k].first_pass_slots() : 0, {});
         for (std::size_t s = 0; s < active[k].size(); ++s) {
           const quantile_cell& cell = trees[k].cell(active[k][s]);
           if (cell.mode == cell_mode::histogram) c.counts[s].assign(cell.bins, 0);
@@ -266,12 +284,17 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
       ++c.counts[s][bin];
       c.seen_min[s] = std::min(c.seen_min[s], y);
       c.seen_max[s] = std::max(c.seen_max[s], y);
+      if (id == 0 && !c.first.empty()) {
+        const std::int32_t slot = trees[k].first_pass_slot(bin);
+        if (slot >= 0) c.first[static_cast<std::size_t>(slot)].push_back(y);
+      }
     } else {
       c.values[s].push_back(y);
     }
   };
   const auto absorb_cells = [&] {
-    for (std::size_t k = 0; k < outputs; ++k) {
+    // One output per chunk, so that the sorts of collected samples run on every core.
+    run_in_rounds(outputs, threads, chunks_per_round, o.stop, [&](std::uint64_t k, unsigned) {
       for (std::size_t s = 0; s < active[k].size(); ++s) {
         const std::int32_t id = active[k][s];
         if (trees[k].cell(id).mode == cell_mode::histogram) {
@@ -284,7 +307,15 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
             seen_min = std::min(seen_min, c.seen_min[s]);
             seen_max = std::max(seen_max, c.seen_max[s]);
           }
-          trees[k].absorb_histogram(id, counts, seen_min, seen_max, o.quantile_budget);
+          std::vector<std::vector<double>> first(id == 0 ? trees[k].first_pass_slots() : 0);
+          for (std::size_t slot = 0; slot < first.size(); ++slot) {
+            for (auto& per_worker : scratch) {
+              auto& v = per_worker[k].first[slot];
+              first[slot].insert(first[slot].end(), v.begin(), v.end());
+              std::vector<double>().swap(v);
+            }
+          }
+          trees[k].absorb_histogram(id, counts, seen_min, seen_max, budget, std::move(first));
         } else {
           std::vector<double> values;
           for (auto& per_worker : scratch) {
@@ -295,13 +326,16 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
           trees[k].absorb_collected(id, std::move(values));
         }
       }
-    }
+    }, [](std::uint64_t, std::uint64_t) {});
     scratch.clear();
   };
 
   // Pass 1: moments, exceedances, min and max; the root histograms (or the kept samples).
   std::vector<moments> totals(outputs);
   std::vector<std::uint64_t> exceeding(o.exceedances.size(), 0);
+  std::vector<tail_sums> first_tails(outputs);
+  const std::size_t upper_rank = ranks.size() - 2;
+  const std::size_t lower_rank = ranks.size() - 1;
   {
     if (!in_memory) prepare_cells();
     std::vector<first_pass_chunk> slots(chunks_per_round);
@@ -312,6 +346,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
           first_pass_chunk& slot = slots[chunk % chunks_per_round];
           slot.outputs.assign(outputs, moments{});
           slot.exceeding.assign(o.exceedances.size(), 0);
+          slot.tails.assign(in_memory ? 0 : outputs, tail_sums{});
           sample_buffers& b = buffers[worker];
           const auto [first, last] = chunk_range(chunk);
           for (std::uint64_t i = first; i < last; ++i) {
@@ -326,7 +361,19 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
                 std::copy(b.x.begin(), b.x.end(), result.input_samples.begin() + i * inputs);
               }
             } else {
-              for (std::size_t k = 0; k < outputs; ++k) observe(worker, k, b.y[k]);
+              for (std::size_t k = 0; k < outputs; ++k) {
+                observe(worker, k, b.y[k]);
+                if (!trees[k].collects_in_first_pass()) continue;
+                const unsigned bin = bin_of(trees[k].cell(0), b.y[k]);
+                if (bin > trees[k].band(upper_rank).second) {
+                  slot.tails[k].above += b.y[k];
+                  ++slot.tails[k].n_above;
+                }
+                if (bin < trees[k].band(lower_rank).first) {
+                  slot.tails[k].below += b.y[k];
+                  ++slot.tails[k].n_below;
+                }
+              }
             }
           }
         },
@@ -335,6 +382,12 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
             const first_pass_chunk& slot = slots[chunk % chunks_per_round];
             for (std::size_t k = 0; k < outputs; ++k) totals[k].merge(slot.outputs[k]);
             for (std::size_t q = 0; q < exceeding.size(); ++q) exceeding[q] += slot.exceeding[q];
+            for (std::size_t k = 0; k < slot.tails.size(); ++k) {
+              first_tails[k].above += slot.tails[k].above;
+              first_tails[k].n_above += slot.tails[k].n_above;
+              first_tails[k].below += slot.tails[k].below;
+              first_tails[k].n_below += slot.tails[k].n_below;
+            }
           }
           report(last);
         });
@@ -362,8 +415,52 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
 
   // Refinement passes, until every wanted rank sits in a collected (or constant) cell. The last
   // pass also sums each output beyond its two tail cells, for expected shortfall.
-  const std::size_t upper_rank = ranks.size() - 2;
-  const std::size_t lower_rank = ranks.size() - 1;
+  const std::uint64_t m = tail_count(o.tail_level, n);
+  const auto finish_quantiles = [&](std::size_t k) {
+    output_statistics& out = result.outputs[k];
+    out.quantiles.resize(out.probabilities.size());
+    for (std::size_t p = 0; p < out.probabilities.size(); ++p) {
+      const quantile_ranks r = ranks_of(out.probabilities[p], n);
+      out.quantiles[p] = interpolate(r, trees[k].value_at(2 * p), trees[k].value_at(2 * p + 1));
+    }
+  };
+
+  // Often pass 1 pinned everything: each wanted rank fell in a band it collected, and each tail
+  // is the sum beyond its band plus collected values.
+  const bool first_pass_done = std::all_of(trees.begin(), trees.end(), [&](const quantile_tree& t) {
+    if (!t.collects_in_first_pass() || !t.resolved()) return false;
+    const unsigned up = t.root_bin_of_rank(upper_rank);
+    const unsigned down = t.root_bin_of_rank(lower_rank);
+    return up >= t.band(upper_rank).first && up <= t.band(upper_rank).second &&
+           down >= t.band(lower_rank).first && down <= t.band(lower_rank).second;
+  });
+  if (first_pass_done) {
+    for (std::size_t k = 0; k < outputs; ++k) {
+      const quantile_tree& t = trees[k];
+      finish_quantiles(k);
+      const auto sum_bins = [&](unsigned from, unsigned to) {  // root bins [from, to)
+        double sum = 0.0;
+        for (unsigned bin = from; bin < to; ++bin) {
+          for (const double v : t.first_pass_values(bin)) sum += v;
+        }
+        return sum;
+      };
+      const unsigned up = t.root_bin_of_rank(upper_rank);
+      const quantile_cell& up_cell = t.cell_of_rank(upper_rank);
+      result.outputs[k].expected_shortfall_upper =
+          (first_tails[k].above + sum_bins(up + 1, t.band(upper_rank).second + 1) +
+           t.sum_in_cell(upper_rank, n - m, up_cell.before + up_cell.count)) /
+          static_cast<double>(m);
+      const unsigned down = t.root_bin_of_rank(lower_rank);
+      const quantile_cell& down_cell = t.cell_of_rank(lower_rank);
+      result.outputs[k].expected_shortfall_lower =
+          (first_tails[k].below + sum_bins(t.band(lower_rank).first, down) +
+           t.sum_in_cell(lower_rank, down_cell.before, m)) /
+          static_cast<double>(m);
+    }
+    return result;
+  }
+
   for (;;) {
     ++pass;
     const bool final_pass = std::none_of(trees.begin(), trees.end(), [](const quantile_tree& t) {
@@ -419,15 +516,10 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     result.passes = pass;
     if (!final_pass) continue;
 
-    const std::uint64_t m = tail_count(o.tail_level, n);
     for (std::size_t k = 0; k < outputs; ++k) {
       output_statistics& out = result.outputs[k];
       const quantile_tree& tree = trees[k];
-      out.quantiles.resize(out.probabilities.size());
-      for (std::size_t p = 0; p < out.probabilities.size(); ++p) {
-        const quantile_ranks r = ranks_of(out.probabilities[p], n);
-        out.quantiles[p] = interpolate(r, tree.value_at(2 * p), tree.value_at(2 * p + 1));
-      }
+      finish_quantiles(k);
       // Upper tail: everything above its cell, and the cell's own samples from rank n - m up.
       const quantile_cell& up = tree.cell_of_rank(upper_rank);
       out.expected_shortfall_upper =

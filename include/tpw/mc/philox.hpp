@@ -26,11 +26,12 @@ inline constexpr std::uint32_t philox_w1 = 0xBB67AE85u;  // sqrt(3) - 1
 TPW_HD constexpr void philox_round(philox_counter& c, const philox_key& k) noexcept {
   const std::uint64_t p0 = static_cast<std::uint64_t>(philox_m0) * c[0];
   const std::uint64_t p1 = static_cast<std::uint64_t>(philox_m1) * c[2];
-  const auto hi0 = static_cast<std::uint32_t>(p0 >> 32);
-  const auto lo0 = static_cast<std::uint32_t>(p0);
-  const auto hi1 = static_cast<std::uint32_t>(p1 >> 32);
-  const auto lo1 = static_cast<std::uint32_t>(p1);
-  c = {hi1 ^ c[1] ^ k[0], lo1, hi0 ^ c[3] ^ k[1], lo0};
+  const std::uint32_t c1 = c[1];
+  const std::uint32_t c3 = c[3];
+  c[0] = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ k[0];
+  c[1] = static_cast<std::uint32_t>(p1);
+  c[2] = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ k[1];
+  c[3] = static_cast<std::uint32_t>(p0);
 }
 
 }  // namespace detail
@@ -56,22 +57,31 @@ enum class stream : std::uint32_t {
   bootstrap = 3,    // resampling for confidence intervals
 };
 
-// The counter of draw (i, j) on a stream: i fills the low 64 bits, j and the stream the rest.
+// The counter of block (i, m) on a stream: i fills the low 64 bits, m and the stream the rest.
 // The key is the seed.
-TPW_HD constexpr philox_counter draw_counter(std::uint64_t i, std::uint32_t j,
+TPW_HD constexpr philox_counter draw_counter(std::uint64_t i, std::uint32_t m,
                                              stream s) noexcept {
-  return {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32), j,
+  return {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32), m,
           static_cast<std::uint32_t>(s)};
 }
 TPW_HD constexpr philox_key seed_key(std::uint64_t seed) noexcept {
   return {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
 }
 
+// Draw (i, j) on a stream: one Philox block gives 128 bits, two uniforms, so inputs 2m and 2m + 1
+// of sample i share the block of counter (i, m): words 0-1 serve the even input, 2-3 the odd.
+TPW_HD constexpr philox_counter draw_block(std::uint64_t seed, std::uint64_t i, std::uint32_t pair,
+                                           stream s) noexcept {
+  return philox4x32_10(draw_counter(i, pair, s), seed_key(seed));
+}
+TPW_HD constexpr std::uint64_t block_bits(const philox_counter& block, unsigned lane) noexcept {
+  return (static_cast<std::uint64_t>(block[2 * lane]) << 32) | block[2 * lane + 1];
+}
+
 // 64 random bits for draw (i, j) on a stream.
 TPW_HD constexpr std::uint64_t random_bits(std::uint64_t seed, std::uint64_t i, std::uint32_t j,
                                            stream s = stream::inputs) noexcept {
-  const philox_counter out = philox4x32_10(draw_counter(i, j, s), seed_key(seed));
-  return (static_cast<std::uint64_t>(out[0]) << 32) | out[1];
+  return block_bits(draw_block(seed, i, j / 2, s), j % 2);
 }
 
 // A uniform in the open interval (0, 1) from 64 random bits: (k + 1/2) / 2^52 with k the top 52
@@ -85,6 +95,17 @@ TPW_HD constexpr double open_unit_interval(std::uint64_t bits) noexcept {
 TPW_HD constexpr double uniform(std::uint64_t seed, std::uint64_t i, std::uint32_t j,
                                stream s = stream::inputs) noexcept {
   return open_unit_interval(random_bits(seed, i, j, s));
+}
+
+// The uniforms of sample i for inputs [0, count), one Philox block per two inputs; the same
+// numbers as uniform(seed, i, j) for each j.
+TPW_HD constexpr void uniforms(std::uint64_t seed, std::uint64_t i, double* u,
+                               std::uint32_t count) noexcept {
+  for (std::uint32_t pair = 0; 2 * pair < count; ++pair) {
+    const philox_counter block = draw_block(seed, i, pair, stream::inputs);
+    u[2 * pair] = open_unit_interval(block_bits(block, 0));
+    if (2 * pair + 1 < count) u[2 * pair + 1] = open_unit_interval(block_bits(block, 1));
+  }
 }
 
 }  // namespace tpw::mc

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -73,6 +74,71 @@ class quantile_tree {
     leaf_of_rank_.assign(ranks_.size(), 0);
   }
 
+  // Pass 1 can often pin every rank by itself: the pilot's order statistics say, to within a few
+  // standard errors, where each wanted rank will fall, so the root bins of those bands are
+  // collected during pass 1 beside the histogram (when their expected size fits the budget).
+  void plan_first_pass(const std::vector<double>& pilot_sorted, std::uint64_t budget) {
+    const quantile_cell& root = cells_[0];
+    const auto n0 = static_cast<double>(pilot_sorted.size());
+    const double n = static_cast<double>(root.count);
+    std::vector<char> marked(root.bins, 0);
+    band_.assign(ranks_.size(), {0u, 0u});
+    for (std::size_t r = 0; r < ranks_.size(); ++r) {
+      const double p = n > 1.0 ? static_cast<double>(ranks_[r]) / (n - 1.0) : 0.5;
+      const double spread = 6.0 * std::sqrt(p * (1.0 - p) / n0) + 2.0 / n0;
+      const auto at = [&](double q) {
+        const double h = std::clamp(q, 0.0, 1.0) * (n0 - 1.0);
+        return pilot_sorted[static_cast<std::size_t>(h)];
+      };
+      const unsigned first = p - spread <= 0.0 ? 0u : bin_of(root, at(p - spread));
+      const unsigned last = p + spread >= 1.0 ? root.bins - 1 : bin_of(root, at(p + spread));
+      band_[r] = {first, last};
+      for (unsigned k = first; k <= last; ++k) marked[k] = 1;
+    }
+    // The expected number of samples collected: the pilot's share in the marked bins, times n.
+    double share = 0.0;
+    for (const double v : pilot_sorted) share += marked[bin_of(root, v)] ? 1.0 : 0.0;
+    if (share / n0 * n > static_cast<double>(budget)) {
+      band_.clear();
+      return;
+    }
+    first_pass_slot_.assign(root.bins, -1);
+    std::int32_t slots = 0;
+    for (unsigned k = 0; k < root.bins; ++k) {
+      if (marked[k]) first_pass_slot_[k] = slots++;
+    }
+    first_pass_slots_ = static_cast<std::size_t>(slots);
+  }
+  // The pass-1 collection slot of a root bin, or -1.
+  [[nodiscard]] std::int32_t first_pass_slot(unsigned bin) const noexcept {
+    return first_pass_slot_.empty() ? -1 : first_pass_slot_[bin];
+  }
+  [[nodiscard]] std::size_t first_pass_slots() const noexcept { return first_pass_slots_; }
+  // The band of root bins predicted for wanted rank r (when pass 1 collects).
+  [[nodiscard]] bool collects_in_first_pass() const noexcept { return !band_.empty(); }
+  [[nodiscard]] std::pair<unsigned, unsigned> band(std::size_t rank_index) const noexcept {
+    return band_[rank_index];
+  }
+  // After pass 1: the values collected in root bin k, sorted (empty unless collected).
+  [[nodiscard]] const std::vector<double>& first_pass_values(unsigned bin) const noexcept {
+    static const std::vector<double> none;
+    const std::int32_t slot = first_pass_slot(bin);
+    return slot < 0 ? none : first_pass_values_[static_cast<std::size_t>(slot)];
+  }
+  // Whether every wanted rank sits in a resolved or constant cell.
+  [[nodiscard]] bool resolved() const noexcept {
+    return std::all_of(leaf_of_rank_.begin(), leaf_of_rank_.end(), [&](std::int32_t id) {
+      const cell_mode m = cell(id).mode;
+      return m == cell_mode::resolved || m == cell_mode::constant;
+    });
+  }
+  // The root bin a wanted rank fell in (after pass 1).
+  [[nodiscard]] unsigned root_bin_of_rank(std::size_t rank_index) const noexcept {
+    std::int32_t id = leaf_of_rank_[rank_index];
+    while (cell(id).parent > 0) id = cell(id).parent;
+    return cell(id).parent_bin;
+  }
+
   [[nodiscard]] const quantile_cell& cell(std::int32_t id) const noexcept {
     return cells_[static_cast<std::size_t>(id)];
   }
@@ -126,7 +192,10 @@ class quantile_tree {
 
   // A histogram pass over cell `id` gave these counts and this range of values.
   void absorb_histogram(std::int32_t id, const std::vector<std::uint64_t>& counts, double seen_min,
-                        double seen_max, std::uint64_t budget) {
+                        double seen_max, std::uint64_t budget,
+                        std::vector<std::vector<double>> first_pass = {}) {
+    for (auto& values : first_pass) std::sort(values.begin(), values.end());
+    if (id == 0) first_pass_values_ = std::move(first_pass);
     quantile_cell& parent = cells_[static_cast<std::size_t>(id)];
     parent.mode = cell_mode::internal;
     parent.children.assign(parent.bins, -1);
@@ -151,6 +220,9 @@ class quantile_tree {
         if (all_equal) {
           child.mode = cell_mode::constant;
           child.constant = seen_min;
+        } else if (id == 0 && first_pass_slot(k) >= 0) {
+          child.mode = cell_mode::resolved;  // collected during pass 1
+          child.values = first_pass_values_[static_cast<std::size_t>(first_pass_slot(k))];
         }
         p.children[k] = static_cast<std::int32_t>(cells_.size());
         cells_.push_back(std::move(child));
@@ -238,6 +310,10 @@ class quantile_tree {
   }
 
   std::vector<quantile_cell> cells_;
+  std::vector<std::pair<unsigned, unsigned>> band_;  // per wanted rank: predicted root bins
+  std::vector<std::int32_t> first_pass_slot_;         // per root bin
+  std::size_t first_pass_slots_ = 0;
+  std::vector<std::vector<double>> first_pass_values_;
   std::vector<std::uint64_t> ranks_;
   std::vector<std::int32_t> leaf_of_rank_;
 };
