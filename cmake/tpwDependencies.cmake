@@ -3,3 +3,5 @@ find_package(Boost 1.74 CONFIG QUIET)
 if(NOT Boost_FOUND)
   find_package(Boost 1.74 REQUIRED)  # FindBoost, for Boost installs without a CMake package
 endif()
+# The Monte Carlo layer (tpw/mc/...) also needs Eigen 3.4 (the copula's Cholesky, regression).
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)

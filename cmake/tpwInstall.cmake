@@ -1,8 +1,8 @@
-# Install rules and the CMake package: find_package(tpw CONFIG REQUIRED) gives tpw::tpw and finds
-# the Boost headers it needs.
+# Install rules and the CMake package: find_package(tpw CONFIG REQUIRED) gives tpw::tpw (and
+# tpw::mc, the Monte Carlo layer) and finds the Boost and Eigen headers they need.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS tpw EXPORT tpwTargets)
+install(TARGETS tpw tpw_mc EXPORT tpwTargets)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tpw TYPE INCLUDE)
 
 set(tpw_cmake_dir ${CMAKE_INSTALL_DATADIR}/cmake/tpw)

@@ -98,8 +98,11 @@ inline double interpolate(const quantile_ranks& r, double at_low, double at_high
 }
 
 // The size of each tail that expected shortfall averages: ceil((1 - level) n), at least 1.
+// The product is read with a relative tolerance, so that (1 - 0.95) * 300000 = 15000.000000000004
+// counts as the 15000 it means.
 inline std::uint64_t tail_count(double level, std::uint64_t n) noexcept {
-  const auto m = static_cast<std::uint64_t>(std::ceil((1.0 - level) * static_cast<double>(n)));
+  const double exact = (1.0 - level) * static_cast<double>(n);
+  const auto m = static_cast<std::uint64_t>(std::ceil(exact - 1e-9 * std::max(1.0, exact)));
   return std::clamp<std::uint64_t>(m, 1, n);
 }
 

@@ -1,0 +1,523 @@
+// Monte Carlo: the generator against its published vectors, every distribution by its moments and
+// a Kolmogorov-Smirnov test at a fixed seed, the copula's rank correlation, the designs, the
+// engine's exact quantiles and its independence from threads, and the sensitivity measures
+// against analytic answers (Ishigami, Sobol' G-function, a linear model).
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <numbers>
+#include <set>
+#include <stop_token>
+#include <vector>
+
+#include <tpw/mc/cost_model.hpp>
+#include <tpw/mc/sensitivity.hpp>
+#include <tpw/model.hpp>
+
+namespace mc = tpw::mc;
+using doctest::Approx;
+using tpw_test::message_of;
+
+namespace {
+
+// The Kolmogorov-Smirnov statistic of n draws (uniforms from Philox at seed 2026) against the
+// distribution's own CDF.
+double ks_statistic(const mc::distribution& d, std::size_t n) {
+  std::vector<double> x(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = d.quantile(mc::uniform(2026, i, 0));
+  std::sort(x.begin(), x.end());
+  double worst = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double f = d.cdf(x[i]);
+    worst = std::max({worst, std::abs(f - static_cast<double>(i) / n),
+                      std::abs(static_cast<double>(i + 1) / n - f)});
+  }
+  return worst;
+}
+
+double sample_mean(const mc::distribution& d, std::size_t n, double& variance) {
+  double sum = 0.0, squares = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = d.quantile(mc::uniform(7, i, 3));
+    sum += v;
+    squares += v * v;
+  }
+  const double mean = sum / n;
+  variance = squares / n - mean * mean;
+  return mean;
+}
+
+}  // namespace
+
+TEST_CASE("Philox4x32-10 gives the Random123 known-answer vectors") {
+  // Random123's kat_vectors: philox4x32 10 rounds.
+  auto zero = mc::philox4x32_10({0, 0, 0, 0}, {0, 0});
+  CHECK(zero == mc::philox_counter{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8});
+  auto ones = mc::philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
+                                {0xffffffff, 0xffffffff});
+  CHECK(ones == mc::philox_counter{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd});
+  auto pi = mc::philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
+                              {0xa4093822, 0x299f31d0});
+  CHECK(pi == mc::philox_counter{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
+  static_assert(mc::philox4x32_10({0, 0, 0, 0}, {0, 0})[0] == 0x6627e8d5u);
+}
+
+TEST_CASE("uniforms are a pure function of (seed, i, j), in the open interval (0, 1)") {
+  CHECK(mc::open_unit_interval(0) == 0.5 / 4503599627370496.0);
+  CHECK(mc::open_unit_interval(~std::uint64_t{0}) < 1.0);
+  double block[5];
+  mc::uniforms(42, 123, block, 5);
+  for (std::uint32_t j = 0; j < 5; ++j) CHECK(block[j] == mc::uniform(42, 123, j));
+  CHECK(mc::uniform(42, 123, 0) != mc::uniform(43, 123, 0));
+  CHECK(mc::uniform(42, 123, 0) != mc::uniform(42, 124, 0));
+  double sum = 0.0;
+  for (std::uint64_t i = 0; i < 100000; ++i) sum += mc::uniform(1, i, 0);
+  CHECK(sum / 100000 == Approx(0.5).epsilon(0.005));
+}
+
+TEST_CASE("every distribution matches its moments and passes Kolmogorov-Smirnov") {
+  // Critical value at the 1% level for n = 20000: 1.628 / sqrt(n) = 0.0115.
+  const double critical = 1.628 / std::sqrt(20000.0);
+  const double e = std::exp(1.0);
+  struct expected {
+    mc::distribution d;
+    double mean, variance;
+  };
+  const std::vector<expected> cases{
+      // uniform(2, 6): mean 4, variance 16 / 12.
+      {mc::distribution::uniform(2, 6), 4.0, 16.0 / 12.0},
+      // triangular(0, 1, 4): mean 5/3, variance (0 + 1 + 16 - 0 - 0 - 4) / 18 = 13/18.
+      {mc::distribution::triangular(0, 1, 4), 5.0 / 3.0, 13.0 / 18.0},
+      // PERT(0, 1, 4): mean (0 + 4 + 4) / 6 = 4/3; beta(2, 4) on [0, 4]: variance
+      // 16 * 2*4 / (36 * 7) = 128 / 252.
+      {mc::distribution::pert(0, 1, 4), 4.0 / 3.0, 128.0 / 252.0},
+      {mc::distribution::normal(10, 2), 10.0, 4.0},
+      // Truncated standard normal on [0, inf): mean sqrt(2/pi), variance 1 - 2/pi.
+      {mc::distribution::truncated_normal(0, 1, 0, tpw_test::infinity),
+       std::sqrt(2.0 / std::numbers::pi), 1.0 - 2.0 / std::numbers::pi},
+      // lognormal(median e, sigma 0.5): mean e^(1 + 0.125), variance (e^0.25 - 1) e^(2 + 0.25).
+      {mc::distribution::lognormal(e, 0.5), std::exp(1.125), std::expm1(0.25) * std::exp(2.25)},
+      // beta(2, 5): mean 2/7, variance 10 / (49 * 8).
+      {mc::distribution::beta(2, 5), 2.0 / 7.0, 10.0 / 392.0},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.d.describe());
+    CHECK(c.d.mean() == Approx(c.mean).epsilon(1e-12));
+    CHECK(c.d.variance() == Approx(c.variance).epsilon(1e-12));
+    double variance = 0.0;
+    CHECK(sample_mean(c.d, 200000, variance) == Approx(c.mean).epsilon(0.01));
+    CHECK(variance == Approx(c.variance).epsilon(0.02));
+    CHECK(ks_statistic(c.d, 20000) < critical);
+  }
+  // A truncated normal far in the upper tail keeps its precision (the complement is used).
+  const auto far = mc::distribution::truncated_normal(0, 1, 8, 9);
+  CHECK(far.quantile(1e-9) >= 8.0);
+  CHECK(far.quantile(0.5) == Approx(8.0 + std::log(2.0) / 8.0).epsilon(0.01));
+  CHECK(ks_statistic(far, 20000) < critical);
+}
+
+TEST_CASE("lognormal from P10 / P90, fixed and empirical distributions") {
+  const auto d = mc::distribution::lognormal_from_p10_p90(1.0, 4.0);
+  CHECK(d.quantile(0.1) == Approx(1.0).epsilon(1e-12));
+  CHECK(d.quantile(0.9) == Approx(4.0).epsilon(1e-12));
+  CHECK(d.median() == Approx(2.0).epsilon(1e-12));  // sqrt(1 * 4)
+  CHECK(mc::distribution::fixed(3.5).quantile(0.123) == 3.5);
+  const std::vector<double> own{3.0, 1.0, 2.0, 2.0};
+  const auto emp = mc::distribution::empirical(own);
+  // Each sample has weight 1/4: u in (0, 1/4) gives 1, [1/4, 3/4) gives 2, the rest 3.
+  CHECK(emp.quantile(0.2) == 1.0);
+  CHECK(emp.quantile(0.3) == 2.0);
+  CHECK(emp.quantile(0.8) == 3.0);
+  CHECK(emp.mean() == 2.0);
+  CHECK(emp.cdf(2.0) == 0.75);
+}
+
+TEST_CASE("bad distribution parameters are refused, naming the parameter") {
+  CHECK(message_of([] { (void)mc::distribution::uniform(2, 1, "costs.energy.price_per_kwh"); }) ==
+        "costs.energy.price_per_kwh.high = 1: must be above low (2)");
+  CHECK(message_of([] { (void)mc::distribution::normal(1, -1, "x"); }) ==
+        "x.sd = -1: a standard deviation must be > 0");
+  CHECK(message_of([] { (void)mc::distribution::triangular(0, 5, 4, "x"); }) ==
+        "x.mode = 5: must lie in [low, high] = [0, 4]");
+  CHECK(message_of([] { (void)mc::distribution::lognormal(0, 1, "x"); }) ==
+        "x.median = 0: a lognormal's median must be > 0");
+  CHECK(message_of([] { (void)mc::distribution::lognormal_from_p10_p90(4, 1, "x"); }) ==
+        "x.p90 = 1: must be above p10 (4)");
+  CHECK(message_of([] { (void)mc::distribution::beta(0, 1, 0, 1, "x"); }) ==
+        "x.alpha = 0: a beta shape must be > 0");
+  CHECK(message_of([] { (void)mc::distribution::uniform(tpw_test::not_a_number, 1, "x"); }) ==
+        "x.low = nan: must be a finite number");
+  CHECK(message_of([] { (void)mc::distribution::empirical(std::vector<double>{}, "x"); }) ==
+        "x.samples = 0: an empirical distribution needs at least one sample");
+  CHECK(message_of([] {
+          (void)mc::distribution::truncated_normal(0, 1, 50, 60, "x");
+        }).find("holds no probability") != std::string::npos);
+}
+
+TEST_CASE("the Gaussian copula gives the asked rank correlation and keeps the marginals") {
+  Eigen::MatrixXd rho(2, 2);
+  rho << 1.0, 0.6, 0.6, 1.0;
+  const mc::input_space space({{"a", mc::distribution::uniform(0, 1)},
+                               {"b", mc::distribution::lognormal(1, 1)}},
+                              rho);
+  const std::size_t n = 50000;
+  Eigen::VectorXd a(n), b(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    double u[2] = {mc::uniform(5, i, 0), mc::uniform(5, i, 1)};
+    double x[2];
+    space.transform(u, x);
+    a(static_cast<Eigen::Index>(i)) = x[0];
+    b(static_cast<Eigen::Index>(i)) = x[1];
+  }
+  // Spearman = Pearson of the ranks.
+  const Eigen::VectorXd ra = mc::detail::ranks_of_values(a);
+  const Eigen::VectorXd rb = mc::detail::ranks_of_values(b);
+  const double spearman = ((ra.array() - ra.mean()) * (rb.array() - rb.mean())).sum() /
+                          std::sqrt((ra.array() - ra.mean()).square().sum() *
+                                    (rb.array() - rb.mean()).square().sum());
+  CHECK(spearman == Approx(0.6).epsilon(0.02));
+  CHECK(a.mean() == Approx(0.5).epsilon(0.01));  // the uniform marginal is kept
+  // A matrix that is not positive definite is refused.
+  Eigen::MatrixXd bad(3, 3);
+  bad << 1.0, 0.9, -0.9, 0.9, 1.0, 0.9, -0.9, 0.9, 1.0;
+  const auto three = [] {
+    return std::vector<mc::uncertain_input>{{"a", mc::distribution::uniform(0, 1)},
+                                            {"b", mc::distribution::uniform(0, 1)},
+                                            {"c", mc::distribution::uniform(0, 1)}};
+  };
+  CHECK(message_of([&] { mc::input_space s(three(), bad); }) ==
+        "uncertainty.correlation = 3: the rank correlation matrix is not positive definite (on "
+        "the normal scale of the copula): these correlations cannot hold together");
+  Eigen::MatrixXd asymmetric = Eigen::MatrixXd::Identity(3, 3);
+  asymmetric(0, 1) = 0.5;
+  CHECK(message_of([&] { mc::input_space s(three(), asymmetric); }) ==
+        "uncertainty.correlation[0][1] = 0.5: a correlation matrix must be symmetric; [1][0] = 0");
+}
+
+TEST_CASE("Latin hypercube puts one sample in each of the N strata of every coordinate") {
+  const std::uint64_t n = 1000;
+  const mc::sample_design lhs(mc::design_kind::latin_hypercube, n, 3, 9);
+  for (std::uint32_t j = 0; j < 3; ++j) {
+    std::set<std::uint64_t> strata;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      strata.insert(static_cast<std::uint64_t>(lhs.uniform(i, j) * n));
+    }
+    CHECK(strata.size() == n);
+  }
+  // The Feistel permutation is a bijection for sizes that are not powers of two.
+  std::set<std::uint64_t> image;
+  for (std::uint64_t i = 0; i < 777; ++i) image.insert(mc::detail::permute_index(i, 777, 3, 1));
+  CHECK(image.size() == 777);
+  CHECK(*image.rbegin() == 776);
+}
+
+TEST_CASE("Sobol' points follow Boost's Joe-Kuo sequence under a digital shift") {
+  // Unshifted, the sequence starts 0, 1/2, (3/4, 1/4), (1/4, 3/4) in the first two coordinates.
+  const auto v = mc::sobol_direction_numbers(2);
+  CHECK(mc::sobol_point(&v[0], 0) == 0u);
+  CHECK(mc::sobol_point(&v[0], 1) == 0x80000000u);
+  CHECK(mc::sobol_point(&v[0], 2) == 0xc0000000u);
+  CHECK(mc::sobol_point(&v[32], 2) == 0x40000000u);
+  CHECK(mc::sobol_point(&v[32], 3) == 0xc0000000u);
+  // 2^m points of a shifted Sobol' design put exactly one point in each 1/2^m interval.
+  const mc::sample_design sobol(mc::design_kind::sobol, 256, 4, 11);
+  for (std::uint32_t j = 0; j < 4; ++j) {
+    std::set<int> cells;
+    for (std::uint64_t i = 0; i < 256; ++i) cells.insert(static_cast<int>(sobol.uniform(i, j) * 256));
+    CHECK(cells.size() == 256);
+  }
+}
+
+TEST_CASE("the engine: analytic statistics, exact quantiles, and bitwise the same on any threads") {
+  // y = a + b with a ~ normal(10, 2), b ~ uniform(0, 1): mean 10.5, sd sqrt(4 + 1/12).
+  const mc::input_space space({{"a", mc::distribution::normal(10, 2)},
+                               {"b", mc::distribution::uniform(0, 1)}});
+  const auto model = [](std::span<const double> x) { return x[0] + x[1]; };
+  mc::run_options o;
+  o.samples = 300000;
+  o.seed = 42;
+  o.exceedances = {{"output", 12.0, 0.0}};
+  std::vector<mc::run_result> runs;
+  for (unsigned threads : {1u, 2u, 8u}) {
+    o.threads = threads;
+    runs.push_back(mc::run(space, model, o));
+  }
+  const auto& s = runs[0].outputs[0];
+  CHECK(s.mean == Approx(10.5).epsilon(0.002));
+  CHECK(s.sd == Approx(std::sqrt(4.0 + 1.0 / 12.0)).epsilon(0.005));
+  CHECK(s.standard_error == Approx(s.sd / std::sqrt(300000.0)));
+  CHECK(s.quantile(0.5) == Approx(10.5).epsilon(0.002));
+  for (const auto& r : runs) {
+    CHECK(r.outputs[0].mean == s.mean);
+    CHECK(r.outputs[0].sd == s.sd);
+    CHECK(r.outputs[0].quantiles == s.quantiles);
+    CHECK(r.outputs[0].expected_shortfall_upper == s.expected_shortfall_upper);
+    CHECK(r.exceedances[0].probability == runs[0].exceedances[0].probability);
+  }
+  // Keeping the samples and selecting gives the same quantiles bit for bit, and the same tails.
+  o.keep_samples = true;
+  const auto kept = mc::run(space, model, o);
+  CHECK(kept.outputs[0].quantiles == s.quantiles);
+  CHECK(kept.outputs[0].expected_shortfall_upper == Approx(s.expected_shortfall_upper).epsilon(1e-13));
+  CHECK(kept.outputs[0].expected_shortfall_lower == Approx(s.expected_shortfall_lower).epsilon(1e-13));
+  std::vector<double> sorted;
+  for (std::uint64_t i = 0; i < o.samples; ++i) sorted.push_back(kept.output_samples[i]);
+  std::sort(sorted.begin(), sorted.end());
+  // P95 by hand: h = (n - 1) * 0.95 = 284999.05, so x[284999] + 0.05 (x[285000] - x[284999]).
+  CHECK(s.quantile(0.95) == Approx(sorted[284999] + 0.05 * (sorted[285000] - sorted[284999])).epsilon(1e-15));
+  // Expected shortfall at 95%: the mean of the largest 15000 samples.
+  double top = 0.0;
+  for (std::size_t k = 285000; k < 300000; ++k) top += sorted[k];
+  CHECK(s.expected_shortfall_upper == Approx(top / 15000).epsilon(1e-12));
+  std::size_t above = 0;
+  for (const double v : sorted) above += v > 12.0;
+  CHECK(runs[0].exceedances[0].probability == static_cast<double>(above) / 300000);
+}
+
+TEST_CASE("the multi-pass refinement pins the same quantiles when pass 1 cannot") {
+  const mc::input_space space({{"a", mc::distribution::lognormal(1, 1)}});
+  const auto model = [](std::span<const double> x) { return x[0]; };
+  mc::run_options o;
+  o.samples = 200000;
+  o.seed = 1;
+  o.quantile_budget = 1500;  // too small to collect the predicted bands in pass 1
+  o.probabilities = mc::percentiles();
+  const auto streamed = mc::run(space, model, o);
+  CHECK(streamed.passes >= 2);
+  o.keep_samples = true;
+  const auto kept = mc::run(space, model, o);
+  CHECK(streamed.outputs[0].quantiles == kept.outputs[0].quantiles);
+  CHECK(streamed.outputs[0].expected_shortfall_upper ==
+        Approx(kept.outputs[0].expected_shortfall_upper).epsilon(1e-13));
+  // A constant output is pinned without collecting anything.
+  const auto constant = mc::run(space, [](std::span<const double>) { return 2.5; }, o);
+  CHECK(constant.outputs[0].quantile(0.37) == 2.5);
+}
+
+TEST_CASE("progress is reported, a stop request cancels, a non-finite output is refused") {
+  const mc::input_space space({{"a", mc::distribution::uniform(0, 1)}});
+  const auto model = [](std::span<const double> x) { return x[0]; };
+  mc::run_options o;
+  o.samples = 1'000'000;
+  std::vector<std::uint64_t> seen;
+  o.on_progress = [&](const mc::progress& p) { seen.push_back(p.done); };
+  (void)mc::run(space, model, o);
+  REQUIRE(!seen.empty());
+  CHECK(seen.back() == 1'000'000);
+  CHECK(std::is_sorted(seen.begin(), seen.end()));
+
+  std::stop_source source;
+  o.stop = source.get_token();
+  o.on_progress = [&](const mc::progress& p) {
+    if (p.done >= 300'000) source.request_stop();
+  };
+  CHECK_THROWS_AS((void)mc::run(space, model, o), mc::cancelled);
+
+  mc::run_options plain;
+  plain.samples = 1000;
+  CHECK(message_of([&] {
+          (void)mc::run(space, [](std::span<const double> x) { return 1.0 / (x[0] - x[0]); },
+                        plain);
+        }).starts_with("output = inf: the model gave a non-finite value at sample 0 (a = "));
+  plain.tail_level = 1.0;
+  CHECK(message_of([&] { (void)mc::run(space, model, plain); }) ==
+        "uncertainty.tail_level = 1: must be in (0, 1)");
+}
+
+namespace {
+mc::cost_parameters gb200() {
+  using mc::cost_input;
+  mc::cost_parameters p;
+  p[cost_input::accelerators_per_system] = 72;
+  p[cost_input::it_power_kw] = 132;
+  p[cost_input::idle_power_kw] = 40;
+  p.idle_given = true;
+  p[cost_input::utilization] = 0.7;
+  p[cost_input::throughput_tok_s] = 5789.6;
+  p[cost_input::cost_of_capital] = 0.08;
+  p.hardware = mc::hardware_terms::owned;
+  p[cost_input::hardware_price] = 3.9e6;
+  p[cost_input::hardware_life_years] = 4;
+  p[cost_input::hardware_residual_fraction] = 0.1;
+  p.facility = mc::facility_terms::built;
+  p[cost_input::facility_build_per_mw] = 11.7e6;
+  p[cost_input::facility_life_years] = 15;
+  p[cost_input::energy_price_per_kwh] = 0.08;
+  p[cost_input::pue] = 1.2;
+  p[cost_input::maintenance_fraction_per_year] = 0.03;
+  p[cost_input::software_per_accelerator_year] = 4500;
+  p.priced = true;
+  p[cost_input::price_per_mtok] = 2.0;
+  return p;
+}
+}  // namespace
+
+TEST_CASE("the Monte Carlo cost model is the deterministic model, sample by sample") {
+  using namespace tpw;
+  using mc::cost_input;
+  const mc::cost_parameters p = gb200();
+  // The deterministic model of the same scenario.
+  const deployment d({.accelerators_per_system = 72,
+                      .it_power = 132.0 * units::kW,
+                      .idle_power = 40.0 * units::kW,
+                      .pue = tpw::pue(1.2),
+                      .utilization = fraction(0.7),
+                      .throughput = 5789.6 * units::tok / units::second});
+  const annual_rate r(0.08);
+  const auto e = evaluate(
+      d, 2.0 * units::usd / units::Mtok,
+      owned_hardware<USD>({3.9e6 * units::usd, 4.0 * units::year, fraction(0.1), r}),
+      built_facility<USD>({11.7e6 * units::usd / units::MW, 15.0 * units::year, r}),
+      energy_cost<USD>({0.08 * units::usd / units::kWh}),
+      opex<USD>({fraction(0.03), 3.9e6 * units::usd, 4500.0 * units::usd / units::year,
+                 0.0 * units::usd / units::year}));
+  double y[mc::cost_output_count];
+  mc::cost_figures<USD>(p, y);
+  CHECK(y[0] == Approx(in(e.cost_per_token.total, units::usd / units::Mtok)).epsilon(1e-14));
+  CHECK(y[3] == Approx(in(e.cost_per_token.energy, units::usd / units::Mtok)).epsilon(1e-14));
+  CHECK(y[6] == Approx(e.tokens_per_joule.value()).epsilon(1e-14));
+  CHECK(y[9] == Approx(e.revenue->gross_margin).epsilon(1e-14));
+
+  // Uncertain inputs: with a fixed distribution at the base value, every sample is the base.
+  const mc::cost_model<USD> fixed(p, {{cost_input::utilization, mc::distribution::fixed(0.7)}});
+  mc::run_options o;
+  o.samples = 1000;
+  const auto run = mc::run(fixed, o);
+  CHECK(run.output("cost_per_mtok").min == Approx(y[0]).epsilon(1e-14));
+  CHECK(run.output("cost_per_mtok").max == Approx(y[0]).epsilon(1e-14));
+  CHECK(run.input_names == std::vector<std::string>{"deployment.utilization"});
+}
+
+TEST_CASE("the cost model refuses a distribution that can break its input's rule") {
+  using mc::cost_input;
+  const mc::cost_parameters p = gb200();
+  const auto with = [&](cost_input k, mc::distribution d) {
+    return message_of([&] { mc::cost_model<tpw::USD> m(p, {{k, d}}); });
+  };
+  CHECK(with(cost_input::utilization, mc::distribution::normal(0.7, 0.1)) ==
+        "deployment.utilization = \"normal(mean 0.7, sd 0.1)\": its values reach below the "
+        "allowed range (0, 1]; use a bounded distribution (uniform, triangular, PERT, beta, "
+        "truncated normal) or a lognormal for a positive input");
+  CHECK(with(cost_input::pue, mc::distribution::uniform(0.9, 1.3)).starts_with(
+      "costs.energy.pue = \"uniform(low 0.9, high 1.3)\": its values reach below"));
+  CHECK(with(cost_input::utilization, mc::distribution::uniform(0.5, 1.2))
+            .find("reach above the allowed range (0, 1]") != std::string::npos);
+  CHECK(with(cost_input::idle_power_kw, mc::distribution::uniform(30, 140)) ==
+        "deployment.idle_power_kw = 140: its highest value must not exceed the lowest "
+        "it_power_kw (132): idle draws no more than serving");
+  CHECK(with(cost_input::rental_per_accelerator_hour, mc::distribution::uniform(1, 2))
+            .find("takes no part in the scenario") != std::string::npos);
+  // The base is validated by the deterministic model's own constructors.
+  mc::cost_parameters bad = gb200();
+  bad[cost_input::pue] = 0.9;
+  CHECK(message_of([&] { mc::cost_model<tpw::USD> m(bad, {}); }) ==
+        "costs.energy.pue = 0.9: a PUE is facility power over IT power: finite and >= 1");
+  // Accepted: a lognormal throughput, a triangular energy price.
+  CHECK(with(cost_input::throughput_tok_s, mc::distribution::lognormal(5789.6, 0.2)) ==
+        "(no error)");
+}
+
+TEST_CASE("Sobol' indices of the Ishigami function (a = 7, b = 0.1)") {
+  const double pi = std::numbers::pi;
+  const mc::input_space space({{"x1", mc::distribution::uniform(-pi, pi)},
+                               {"x2", mc::distribution::uniform(-pi, pi)},
+                               {"x3", mc::distribution::uniform(-pi, pi)}});
+  const auto ishigami = [](std::span<const double> x) {
+    return std::sin(x[0]) + 7.0 * std::sin(x[1]) * std::sin(x[1]) +
+           0.1 * std::pow(x[2], 4) * std::sin(x[0]);
+  };
+  mc::sobol_options o;
+  o.base_samples = 1u << 14;
+  o.seed = 1;
+  o.bootstrap = 100;
+  const auto result = mc::sobol_analysis(space, ishigami, o);
+  const double first[] = {0.3139, 0.4424, 0.0};
+  const double total[] = {0.5576, 0.4424, 0.2437};
+  for (std::size_t j = 0; j < 3; ++j) {
+    const auto& s = result[0].indices[j];
+    CAPTURE(s.input);
+    CHECK(s.first == Approx(first[j]).epsilon(0).scale(1.0).epsilon(0.02));
+    CHECK(s.total == Approx(total[j]).epsilon(0).scale(1.0).epsilon(0.02));
+    // The bootstrap interval holds the estimate and (at this N) the analytic value.
+    CHECK(s.first_low <= s.first);
+    CHECK(s.first <= s.first_high);
+    CHECK(s.total_low - 0.01 <= total[j]);
+    CHECK(total[j] <= s.total_high + 0.01);
+  }
+  // Variance: a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2 = 13.8446.
+  CHECK(result[0].variance == Approx(13.8446).epsilon(0.02));
+  // The same numbers on any thread count.
+  o.threads = 1;
+  const auto one = mc::sobol_analysis(space, ishigami, o);
+  o.threads = 8;
+  const auto eight = mc::sobol_analysis(space, ishigami, o);
+  CHECK(one[0].indices[0].first == eight[0].indices[0].first);
+  CHECK(one[0].indices[2].total_high == eight[0].indices[2].total_high);
+}
+
+TEST_CASE("Sobol' indices of the Sobol' G-function") {
+  // g(x) = prod (|4 x_i - 2| + a_i) / (1 + a_i), x_i ~ U(0, 1). V_i = 1 / (3 (1 + a_i)^2),
+  // V = prod (1 + V_i) - 1, S_i = V_i / V, ST_i = V_i prod_{j != i} (1 + V_j) / V.
+  const std::vector<double> a{0, 1, 4.5, 9, 99, 99, 99, 99};
+  std::vector<mc::uncertain_input> inputs;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    inputs.push_back({"x" + std::to_string(i + 1), mc::distribution::uniform(0, 1)});
+  }
+  const mc::input_space space(inputs);
+  const auto g = [&a](std::span<const double> x) {
+    double product = 1.0;
+    for (std::size_t i = 0; i < a.size(); ++i) product *= (std::abs(4 * x[i] - 2) + a[i]) / (1 + a[i]);
+    return product;
+  };
+  std::vector<double> v(a.size());
+  double all = 1.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    v[i] = 1.0 / (3.0 * (1 + a[i]) * (1 + a[i]));
+    all *= 1 + v[i];
+  }
+  const double variance = all - 1.0;
+  mc::sobol_options o;
+  o.base_samples = 1u << 14;
+  o.bootstrap = 0;
+  const auto result = mc::sobol_analysis(space, g, o);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CAPTURE(i);
+    CHECK(result[0].indices[i].first == Approx(v[i] / variance).epsilon(0).scale(1.0).epsilon(0.015));
+    CHECK(result[0].indices[i].total ==
+          Approx(v[i] * all / (1 + v[i]) / variance).epsilon(0).scale(1.0).epsilon(0.015));
+  }
+  // S_1 by hand: V_1 = 1/3, V = (4/3)(13/12)(1 + 1/90.75)(1 + 1/300)(1 + 1/30000)^4 - 1
+  // = 1.46543 - 1, so S_1 = 0.33333 / 0.46543 = 0.7162.
+  CHECK(v[0] / variance == Approx(0.7162).epsilon(0.001));
+}
+
+TEST_CASE("tornado and standardized regression coefficients") {
+  const mc::input_space space({{"a", mc::distribution::uniform(0, 10)},
+                               {"b", mc::distribution::normal(0, 1)},
+                               {"c", mc::distribution::uniform(-1, 1)}});
+  const auto linear = [](std::span<const double> x) { return 2.0 * x[0] + 3.0 * x[1] - x[2]; };
+  const auto t = mc::tornado_analysis(space, linear);
+  // a: P10 = 1, P90 = 9, median 5: y = 2 + 0 - 0 and 18. b: +-1.28155 * 3 = +-3.84465.
+  REQUIRE(t[0].bars.size() == 3);
+  CHECK(t[0].base == Approx(10.0));
+  CHECK(t[0].bars[0].input == "a");
+  CHECK(t[0].bars[0].low == Approx(2.0));
+  CHECK(t[0].bars[0].high == Approx(18.0));
+  CHECK(t[0].bars[1].input == "b");
+  CHECK(t[0].bars[1].high - t[0].bars[1].low == Approx(6 * 1.2815515655446004));
+  // SRC_j = b_j sd_j / sd_y: sd = (10/sqrt 12, 1, 2/sqrt 12), sd_y^2 = 4 * 100/12 + 9 + 4/12.
+  mc::run_options o;
+  o.samples = 20000;
+  o.seed = 3;
+  const auto r = mc::regression_analysis(space, linear, o);
+  const double sd_y = std::sqrt(400.0 / 12 + 9 + 4.0 / 12);
+  CHECK(r[0].src[0] == Approx(2 * 10 / std::sqrt(12.0) / sd_y).epsilon(0.02));
+  CHECK(r[0].src[1] == Approx(3 / sd_y).epsilon(0.02));
+  CHECK(r[0].src[2] == Approx(-2 / std::sqrt(12.0) / sd_y).epsilon(0.05));
+  CHECK(r[0].r_squared == Approx(1.0).epsilon(1e-9));
+  CHECK(r[0].srrc[0] > r[0].srrc[1]);
+  CHECK(r[0].srrc[2] < 0.0);
+}
