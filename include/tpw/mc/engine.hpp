@@ -54,6 +54,8 @@ struct run_options {
   double tail_level = 0.95;  // expected shortfall averages the worst 5%
   // P(output > threshold) for each entry; the probability is filled in the result.
   std::vector<exceedance> exceedances;
+  // The outputs to summarize, by name (empty: all). The model still computes every output.
+  std::vector<std::string> outputs;
   bool keep_samples = false;                     // keep every input and output sample
   std::uint64_t in_memory_limit = 1u << 16;      // up to here, quantiles by selection in one pass
   std::uint64_t quantile_budget = 1u << 22;      // samples collected per pass, at most (all outputs)
@@ -179,9 +181,10 @@ struct cell_scratch {
 
 template <class F>
 run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned threads,
-                       run_result result) {
+                       run_result result, const std::vector<std::size_t>& pick) {
   const std::uint64_t n = o.samples;
-  const std::size_t outputs = eval.outputs();
+  const std::size_t outputs = result.outputs.size();  // summarized; pick[k] is the model's index
+  const std::size_t model_outputs = eval.outputs();
   const std::size_t inputs = eval.inputs();
   const std::uint64_t chunks = (n + chunk_size - 1) / chunk_size;
   const bool in_memory = o.keep_samples || n <= o.in_memory_limit;
@@ -199,14 +202,14 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
   std::vector<double> shift(outputs, 0.0), low(outputs), high(outputs);
   std::vector<std::vector<double>> pilot_values(outputs, std::vector<double>(pilot));
   {
-    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, outputs));
+    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, model_outputs));
     run_in_rounds((pilot + chunk_size - 1) / chunk_size, threads, chunks_per_round, o.stop,
                   [&](std::uint64_t chunk, unsigned worker) {
                     sample_buffers& b = buffers[worker];
                     for (std::uint64_t i = chunk * chunk_size;
                          i < std::min(pilot, (chunk + 1) * chunk_size); ++i) {
                       eval(i, b.u, b.x, b.y);
-                      for (std::size_t k = 0; k < outputs; ++k) pilot_values[k][i] = b.y[k];
+                      for (std::size_t k = 0; k < outputs; ++k) pilot_values[k][i] = b.y[pick[k]];
                     }
                   },
                   [](std::uint64_t, std::uint64_t) {});
@@ -228,7 +231,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
   std::vector<std::size_t> query_output(o.exceedances.size());
   for (std::size_t q = 0; q < o.exceedances.size(); ++q) {
     for (std::size_t k = 0; k < outputs; ++k) {
-      if (result.outputs[k].name == o.exceedances[q].output) query_output[q] = k;
+      if (result.outputs[k].name == o.exceedances[q].output) query_output[q] = pick[k];
     }
   }
 
@@ -243,7 +246,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
   }
   std::vector<std::vector<double>>().swap(pilot_values);
   if (in_memory) {
-    result.output_samples.resize(n * outputs);
+    result.output_samples.resize(n * model_outputs);
     if (o.keep_samples) result.input_samples.resize(n * inputs);
   }
 
@@ -339,7 +342,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
   {
     if (!in_memory) prepare_cells();
     std::vector<first_pass_chunk> slots(chunks_per_round);
-    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, outputs));
+    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, model_outputs));
     run_in_rounds(
         chunks, threads, chunks_per_round, o.stop,
         [&](std::uint64_t chunk, unsigned worker) {
@@ -351,26 +354,27 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
           const auto [first, last] = chunk_range(chunk);
           for (std::uint64_t i = first; i < last; ++i) {
             eval(i, b.u, b.x, b.y);
-            for (std::size_t k = 0; k < outputs; ++k) slot.outputs[k].add(b.y[k], shift[k]);
+            for (std::size_t k = 0; k < outputs; ++k) slot.outputs[k].add(b.y[pick[k]], shift[k]);
             for (std::size_t q = 0; q < query_output.size(); ++q) {
               slot.exceeding[q] += b.y[query_output[q]] > o.exceedances[q].threshold ? 1 : 0;
             }
             if (in_memory) {
-              std::copy(b.y.begin(), b.y.end(), result.output_samples.begin() + i * outputs);
+              std::copy(b.y.begin(), b.y.end(), result.output_samples.begin() + i * model_outputs);
               if (o.keep_samples) {
                 std::copy(b.x.begin(), b.x.end(), result.input_samples.begin() + i * inputs);
               }
             } else {
               for (std::size_t k = 0; k < outputs; ++k) {
-                observe(worker, k, b.y[k]);
+                const double y = b.y[pick[k]];
+                observe(worker, k, y);
                 if (!trees[k].collects_in_first_pass()) continue;
-                const unsigned bin = bin_of(trees[k].cell(0), b.y[k]);
+                const unsigned bin = bin_of(trees[k].cell(0), y);
                 if (bin > trees[k].band(upper_rank).second) {
-                  slot.tails[k].above += b.y[k];
+                  slot.tails[k].above += y;
                   ++slot.tails[k].n_above;
                 }
                 if (bin < trees[k].band(lower_rank).first) {
-                  slot.tails[k].below += b.y[k];
+                  slot.tails[k].below += y;
                   ++slot.tails[k].n_below;
                 }
               }
@@ -404,7 +408,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
   if (in_memory) {
     std::vector<double> sorted(n);
     for (std::size_t k = 0; k < outputs; ++k) {
-      for (std::uint64_t i = 0; i < n; ++i) sorted[i] = result.output_samples[i * outputs + k];
+      for (std::uint64_t i = 0; i < n; ++i) sorted[i] = result.output_samples[i * model_outputs + pick[k]];
       std::sort(sorted.begin(), sorted.end());
       finish_from_sorted(result.outputs[k], sorted);
     }
@@ -476,7 +480,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     }
     std::vector<std::vector<tail_sums>> slots(chunks_per_round);
     std::vector<tail_sums> tails(outputs);
-    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, outputs));
+    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, model_outputs));
     run_in_rounds(
         chunks, threads, chunks_per_round, o.stop,
         [&](std::uint64_t chunk, unsigned worker) {
@@ -487,14 +491,15 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
           for (std::uint64_t i = first; i < last; ++i) {
             eval(i, b.u, b.x, b.y);
             for (std::size_t k = 0; k < outputs; ++k) {
-              observe(worker, k, b.y[k]);
+              const double y = b.y[pick[k]];
+              observe(worker, k, y);
               if (!final_pass) continue;
-              if (trees[k].compare(b.y[k], upper_path[k]) > 0) {
-                slot[k].above += b.y[k];
+              if (trees[k].compare(y, upper_path[k]) > 0) {
+                slot[k].above += y;
                 ++slot[k].n_above;
               }
-              if (trees[k].compare(b.y[k], lower_path[k]) < 0) {
-                slot[k].below += b.y[k];
+              if (trees[k].compare(y, lower_path[k]) < 0) {
+                slot[k].below += y;
                 ++slot[k].n_below;
               }
             }
@@ -556,7 +561,28 @@ run_result run(const input_space& inputs, const F& model, const run_options& opt
   result.seed = options.seed;
   result.design = options.design;
   for (const auto& input : inputs.inputs()) result.input_names.push_back(input.name);
-  for (const auto& name : output_names) {
+  std::vector<std::size_t> pick;
+  for (std::size_t k = 0; k < output_names.size(); ++k) {
+    if (options.outputs.empty() || std::find(options.outputs.begin(), options.outputs.end(),
+                                             output_names[k]) != options.outputs.end()) {
+      pick.push_back(k);
+    }
+  }
+  for (const auto& wanted : options.outputs) {
+    if (std::find(output_names.begin(), output_names.end(), wanted) == output_names.end()) {
+      throw invalid_input("uncertainty.outputs", wanted, "no output of this model has that name");
+    }
+  }
+  for (const auto& e : options.exceedances) {
+    if (!options.outputs.empty() &&
+        std::find(options.outputs.begin(), options.outputs.end(), e.output) ==
+            options.outputs.end()) {
+      throw invalid_input("uncertainty.exceedances.output", e.output,
+                          "must be one of the outputs summarized (run_options::outputs)");
+    }
+  }
+  for (const std::size_t k : pick) {
+    const std::string& name = output_names[k];
     output_statistics s;
     s.name = name;
     s.probabilities = options.probabilities;
@@ -566,7 +592,7 @@ run_result run(const input_space& inputs, const F& model, const run_options& opt
   result.exceedances = options.exceedances;
   const detail::evaluator<F> eval(inputs, design, model, output_names);
   return detail::run_samples(eval, options, detail::thread_count(options.threads),
-                             std::move(result));
+                             std::move(result), pick);
 }
 
 }  // namespace tpw::mc

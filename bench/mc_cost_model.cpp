@@ -1,0 +1,176 @@
+// Monte Carlo benchmarks, each against its baseline in the same run:
+//   mc_cost_model [N] [PYTHON]   tpw's engine on the 8-input cost model against the numpy program
+//                                bench/mc_cost_numpy.py (same model, same distributions), N samples
+//                                (default 10 million); prints time, peak memory and the ratio.
+//   mc_cost_model --sobol        Sobol' indices of the Sobol' G-function, 8 inputs, N = 2^16: time
+//                                and the largest error against the analytic indices.
+//   mc_cost_model --stream N     N samples (e.g. 1e9) streamed through the cost model: time and peak
+//                                memory, which must not grow with N.
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <tpw/mc/cost_model.hpp>
+#include <tpw/mc/sensitivity.hpp>
+
+namespace mc = tpw::mc;
+using mc::cost_input;
+
+namespace {
+
+double peak_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+// GB200 NVL72 on DeepSeek-R1 (DESIGN.md's scenario) with the numpy program's eight uncertain
+// inputs and distributions.
+mc::cost_model<tpw::USD> eight_input_model() {
+  mc::cost_parameters p;
+  p[cost_input::accelerators_per_system] = 72;
+  p[cost_input::it_power_kw] = 132;
+  p[cost_input::idle_power_kw] = 40;
+  p.idle_given = true;
+  p[cost_input::utilization] = 0.7;
+  p[cost_input::throughput_tok_s] = 5789.6;
+  p[cost_input::cost_of_capital] = 0.08;
+  p.hardware = mc::hardware_terms::owned;
+  p[cost_input::hardware_price] = 3.9e6;
+  p[cost_input::hardware_life_years] = 4;
+  p[cost_input::hardware_residual_fraction] = 0.1;
+  p.facility = mc::facility_terms::built;
+  p[cost_input::facility_build_per_mw] = 11.7e6;
+  p[cost_input::facility_life_years] = 15;
+  p[cost_input::energy_price_per_kwh] = 0.08;
+  p[cost_input::pue] = 1.2;
+  p[cost_input::maintenance_fraction_per_year] = 0.03;
+  p[cost_input::software_per_accelerator_year] = 4500;
+  p.priced = true;
+  p[cost_input::price_per_mtok] = 2.0;
+  using d = mc::distribution;
+  return mc::cost_model<tpw::USD>(
+      p, {{cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
+          {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
+          {cost_input::energy_price_per_kwh, d::triangular(0.04, 0.08, 0.15)},
+          {cost_input::pue, d::uniform(1.1, 1.4)},
+          // numpy's normal(3.9e6, 0.3e6) is cut at 0 here: a price cannot be negative (13 sd away).
+          {cost_input::hardware_price, d::truncated_normal(3.9e6, 0.3e6, 0.0, 1e300)},
+          {cost_input::cost_of_capital, d::uniform(0.05, 0.12)},
+          {cost_input::facility_build_per_mw, d::triangular(9e6, 11.7e6, 15e6)},
+          {cost_input::price_per_mtok, d::uniform(1.5, 2.5)}});
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+int cost_model_against_numpy(std::uint64_t n, const std::string& python) {
+  const auto model = eight_input_model();
+  mc::run_options o;
+  o.samples = n;
+  o.seed = 42;
+  o.probabilities = {0.05, 0.50, 0.95};
+  o.outputs = {"cost_per_mtok", "gross_margin"};  // what the numpy program summarizes
+  o.exceedances = {{"cost_per_mtok", 2.0, 0.0}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = mc::run(model, o);
+  const double tpw_seconds = seconds_since(start);
+  const auto& c = r.output("cost_per_mtok");
+  std::printf("tpw   seconds=%.3f peak_mb=%.0f passes=%u outputs=%zu mean=%.6f sd=%.6f p5=%.6f "
+              "p50=%.6f p95=%.6f margin_p5=%.6f\n",
+              tpw_seconds, peak_mb(), r.passes, r.outputs.size(), c.mean, c.sd, c.quantile(0.05),
+              c.quantile(0.5), c.quantile(0.95), r.output("gross_margin").quantile(0.05));
+  std::fflush(stdout);
+  // The numpy program, in a child process (its memory is its own), timed the same way.
+  std::string command = python;  // appended piece by piece: GCC 12's -Wrestrict misfires on +
+  command.append(" ").append(TPW_BENCH_DIR).append("/mc_cost_numpy.py ");
+  command.append(std::to_string(n)).append(" 42 > mc_numpy.out");
+  const auto numpy_start = std::chrono::steady_clock::now();
+  const int status = std::system(command.c_str());
+  const double numpy_wall = seconds_since(numpy_start);
+  if (status != 0) {
+    std::printf("numpy: the program failed (%s); install python3-numpy\n", command.c_str());
+    return 1;
+  }
+  std::FILE* f = std::fopen("mc_numpy.out", "r");
+  char line[512] = {};
+  if (f && std::fgets(line, sizeof line, f)) std::printf("%s", line);
+  if (f) std::fclose(f);
+  double numpy_seconds = 0.0;
+  if (std::sscanf(line, "numpy seconds=%lf", &numpy_seconds) != 1) numpy_seconds = numpy_wall;
+  std::printf("numpy wall with interpreter start: %.3f s\n", numpy_wall);
+  std::printf("speed-up (numpy seconds / tpw seconds): %.1fx\n", numpy_seconds / tpw_seconds);
+  return 0;
+}
+
+int sobol_g_function() {
+  const std::vector<double> a{0, 1, 4.5, 9, 99, 99, 99, 99};
+  std::vector<mc::uncertain_input> inputs;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    std::string name = "x";  // appended: GCC 12 -O3 -Wrestrict misfires on "x" + string
+    name.append(std::to_string(i + 1));
+    inputs.push_back({name, mc::distribution::uniform(0, 1)});
+  }
+  const mc::input_space space(inputs);
+  const auto g = [&a](std::span<const double> x) {
+    double product = 1.0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      product *= (std::abs(4 * x[i] - 2) + a[i]) / (1 + a[i]);
+    }
+    return product;
+  };
+  mc::sobol_options o;
+  o.base_samples = 1u << 16;
+  o.seed = 1;
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = mc::sobol_analysis(space, g, o);
+  const double seconds = seconds_since(start);
+  std::vector<double> v(a.size());
+  double all = 1.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    v[i] = 1.0 / (3.0 * (1 + a[i]) * (1 + a[i]));
+    all *= 1 + v[i];
+  }
+  double worst_first = 0.0, worst_total = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    worst_first = std::max(worst_first, std::abs(r[0].indices[i].first - v[i] / (all - 1)));
+    worst_total =
+        std::max(worst_total, std::abs(r[0].indices[i].total - v[i] * all / (1 + v[i]) / (all - 1)));
+  }
+  std::printf("sobol G-function d=8 N=2^16 (%llu model runs, %u bootstrap resamples): %.3f s, "
+              "max |error| first %.4f total %.4f, peak %.0f MB\n",
+              static_cast<unsigned long long>(o.base_samples * 10), o.bootstrap, seconds,
+              worst_first, worst_total, peak_mb());
+  return 0;
+}
+
+int stream(std::uint64_t n) {
+  const auto model = eight_input_model();
+  mc::run_options o;
+  o.samples = n;
+  o.seed = 7;
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = mc::run(model, o);
+  const auto& c = r.output("cost_per_mtok");
+  std::printf("streamed %llu samples, %zu outputs: %.1f s, %u passes, peak %.0f MB; cost_per_mtok "
+              "mean %.6f p5 %.6f p95 %.6f\n",
+              static_cast<unsigned long long>(n), r.outputs.size(), seconds_since(start), r.passes,
+              peak_mb(), c.mean, c.quantile(0.05), c.quantile(0.95));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (first == "--sobol") return sobol_g_function();
+  if (first == "--stream") return stream(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000000ull);
+  const std::uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
+  return cost_model_against_numpy(n, argc > 2 ? argv[2] : "/usr/bin/python3");
+}
