@@ -4,7 +4,8 @@
 //                                (default 10 million); prints time, peak memory and the ratio.
 //   mc_cost_model --sobol        Sobol' indices of the Sobol' G-function, 8 inputs, N = 2^16: time
 //                                and the largest error against the analytic indices.
-//   mc_cost_model --stream N     N samples (e.g. 1e9) streamed through the cost model: time and peak
+//   mc_cost_model --stream N     N samples (e.g. 1e9) streamed through the cost model: time and
+//   peak
 //                                memory, which must not grow with N.
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -82,10 +83,11 @@ int cost_model_against_numpy(std::uint64_t n, const std::string& python) {
   const auto r = mc::run(model, o);
   const double tpw_seconds = seconds_since(start);
   const auto& c = r.output("cost_per_mtok");
-  std::printf("tpw   seconds=%.3f peak_mb=%.0f passes=%u outputs=%zu mean=%.6f sd=%.6f p5=%.6f "
-              "p50=%.6f p95=%.6f margin_p5=%.6f\n",
-              tpw_seconds, peak_mb(), r.passes, r.outputs.size(), c.mean, c.sd, c.quantile(0.05),
-              c.quantile(0.5), c.quantile(0.95), r.output("gross_margin").quantile(0.05));
+  std::printf(
+      "tpw   seconds=%.3f peak_mb=%.0f passes=%u outputs=%zu mean=%.6f sd=%.6f p5=%.6f "
+      "p50=%.6f p95=%.6f margin_p5=%.6f\n",
+      tpw_seconds, peak_mb(), r.passes, r.outputs.size(), c.mean, c.sd, c.quantile(0.05),
+      c.quantile(0.5), c.quantile(0.95), r.output("gross_margin").quantile(0.05));
   std::fflush(stdout);
   // The numpy program, in a child process (its memory is its own), timed the same way.
   std::string command = python;  // appended piece by piece: GCC 12's -Wrestrict misfires on +
@@ -140,13 +142,14 @@ int sobol_g_function() {
   double worst_first = 0.0, worst_total = 0.0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     worst_first = std::max(worst_first, std::abs(r[0].indices[i].first - v[i] / (all - 1)));
-    worst_total =
-        std::max(worst_total, std::abs(r[0].indices[i].total - v[i] * all / (1 + v[i]) / (all - 1)));
+    worst_total = std::max(worst_total,
+                           std::abs(r[0].indices[i].total - v[i] * all / (1 + v[i]) / (all - 1)));
   }
-  std::printf("sobol G-function d=8 N=2^16 (%llu model runs, %u bootstrap resamples): %.3f s, "
-              "max |error| first %.4f total %.4f, peak %.0f MB\n",
-              static_cast<unsigned long long>(o.base_samples * 10), o.bootstrap, seconds,
-              worst_first, worst_total, peak_mb());
+  std::printf(
+      "sobol G-function d=8 N=2^16 (%llu model runs, %u bootstrap resamples): %.3f s, "
+      "max |error| first %.4f total %.4f, peak %.0f MB\n",
+      static_cast<unsigned long long>(o.base_samples * 10), o.bootstrap, seconds, worst_first,
+      worst_total, peak_mb());
   return 0;
 }
 
@@ -158,10 +161,11 @@ int stream(std::uint64_t n) {
   const auto start = std::chrono::steady_clock::now();
   const auto r = mc::run(model, o);
   const auto& c = r.output("cost_per_mtok");
-  std::printf("streamed %llu samples, %zu outputs: %.1f s, %u passes, peak %.0f MB; cost_per_mtok "
-              "mean %.6f p5 %.6f p95 %.6f\n",
-              static_cast<unsigned long long>(n), r.outputs.size(), seconds_since(start), r.passes,
-              peak_mb(), c.mean, c.quantile(0.05), c.quantile(0.95));
+  std::printf(
+      "streamed %llu samples, %zu outputs: %.1f s, %u passes, peak %.0f MB; cost_per_mtok "
+      "mean %.6f p5 %.6f p95 %.6f\n",
+      static_cast<unsigned long long>(n), r.outputs.size(), seconds_since(start), r.passes,
+      peak_mb(), c.mean, c.quantile(0.05), c.quantile(0.95));
   return 0;
 }
 
@@ -170,7 +174,8 @@ int stream(std::uint64_t n) {
 int main(int argc, char** argv) {
   const std::string first = argc > 1 ? argv[1] : "";
   if (first == "--sobol") return sobol_g_function();
-  if (first == "--stream") return stream(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000000ull);
+  if (first == "--stream")
+    return stream(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000000ull);
   const std::uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
   return cost_model_against_numpy(n, argc > 2 ? argv[2] : "/usr/bin/python3");
 }

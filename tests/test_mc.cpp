@@ -56,11 +56,11 @@ TEST_CASE("Philox4x32-10 gives the Random123 known-answer vectors") {
   // Random123's kat_vectors: philox4x32 10 rounds.
   auto zero = mc::philox4x32_10({0, 0, 0, 0}, {0, 0});
   CHECK(zero == mc::philox_counter{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8});
-  auto ones = mc::philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
-                                {0xffffffff, 0xffffffff});
+  auto ones =
+      mc::philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff});
   CHECK(ones == mc::philox_counter{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd});
-  auto pi = mc::philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
-                              {0xa4093822, 0x299f31d0});
+  auto pi =
+      mc::philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0});
   CHECK(pi == mc::philox_counter{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
   static_assert(mc::philox4x32_10({0, 0, 0, 0}, {0, 0})[0] == 0x6627e8d5u);
 }
@@ -160,9 +160,8 @@ TEST_CASE("bad distribution parameters are refused, naming the parameter") {
 TEST_CASE("the Gaussian copula gives the asked rank correlation and keeps the marginals") {
   Eigen::MatrixXd rho(2, 2);
   rho << 1.0, 0.6, 0.6, 1.0;
-  const mc::input_space space({{"a", mc::distribution::uniform(0, 1)},
-                               {"b", mc::distribution::lognormal(1, 1)}},
-                              rho);
+  const mc::input_space space(
+      {{"a", mc::distribution::uniform(0, 1)}, {"b", mc::distribution::lognormal(1, 1)}}, rho);
   const std::size_t n = 50000;
   Eigen::VectorXd a(n), b(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -175,9 +174,9 @@ TEST_CASE("the Gaussian copula gives the asked rank correlation and keeps the ma
   // Spearman = Pearson of the ranks.
   const Eigen::VectorXd ra = mc::detail::ranks_of_values(a);
   const Eigen::VectorXd rb = mc::detail::ranks_of_values(b);
-  const double spearman = ((ra.array() - ra.mean()) * (rb.array() - rb.mean())).sum() /
-                          std::sqrt((ra.array() - ra.mean()).square().sum() *
-                                    (rb.array() - rb.mean()).square().sum());
+  const double spearman =
+      ((ra.array() - ra.mean()) * (rb.array() - rb.mean())).sum() /
+      std::sqrt((ra.array() - ra.mean()).square().sum() * (rb.array() - rb.mean()).square().sum());
   CHECK(spearman == Approx(0.6).epsilon(0.02));
   CHECK(a.mean() == Approx(0.5).epsilon(0.01));  // the uniform marginal is kept
   // A matrix that is not positive definite is refused.
@@ -226,15 +225,16 @@ TEST_CASE("Sobol' points follow Boost's Joe-Kuo sequence under a digital shift")
   const mc::sample_design sobol(mc::design_kind::sobol, 256, 4, 11);
   for (std::uint32_t j = 0; j < 4; ++j) {
     std::set<int> cells;
-    for (std::uint64_t i = 0; i < 256; ++i) cells.insert(static_cast<int>(sobol.uniform(i, j) * 256));
+    for (std::uint64_t i = 0; i < 256; ++i)
+      cells.insert(static_cast<int>(sobol.uniform(i, j) * 256));
     CHECK(cells.size() == 256);
   }
 }
 
 TEST_CASE("the engine: analytic statistics, exact quantiles, and bitwise the same on any threads") {
   // y = a + b with a ~ normal(10, 2), b ~ uniform(0, 1): mean 10.5, sd sqrt(4 + 1/12).
-  const mc::input_space space({{"a", mc::distribution::normal(10, 2)},
-                               {"b", mc::distribution::uniform(0, 1)}});
+  const mc::input_space space(
+      {{"a", mc::distribution::normal(10, 2)}, {"b", mc::distribution::uniform(0, 1)}});
   const auto model = [](std::span<const double> x) { return x[0] + x[1]; };
   mc::run_options o;
   o.samples = 300000;
@@ -261,13 +261,16 @@ TEST_CASE("the engine: analytic statistics, exact quantiles, and bitwise the sam
   o.keep_samples = true;
   const auto kept = mc::run(space, model, o);
   CHECK(kept.outputs[0].quantiles == s.quantiles);
-  CHECK(kept.outputs[0].expected_shortfall_upper == Approx(s.expected_shortfall_upper).epsilon(1e-13));
-  CHECK(kept.outputs[0].expected_shortfall_lower == Approx(s.expected_shortfall_lower).epsilon(1e-13));
+  CHECK(kept.outputs[0].expected_shortfall_upper ==
+        Approx(s.expected_shortfall_upper).epsilon(1e-13));
+  CHECK(kept.outputs[0].expected_shortfall_lower ==
+        Approx(s.expected_shortfall_lower).epsilon(1e-13));
   std::vector<double> sorted;
   for (std::uint64_t i = 0; i < o.samples; ++i) sorted.push_back(kept.output_samples[i]);
   std::sort(sorted.begin(), sorted.end());
   // P95 by hand: h = (n - 1) * 0.95 = 284999.05, so x[284999] + 0.05 (x[285000] - x[284999]).
-  CHECK(s.quantile(0.95) == Approx(sorted[284999] + 0.05 * (sorted[285000] - sorted[284999])).epsilon(1e-15));
+  CHECK(s.quantile(0.95) ==
+        Approx(sorted[284999] + 0.05 * (sorted[285000] - sorted[284999])).epsilon(1e-15));
   // Expected shortfall at 95%: the mean of the largest 15000 samples.
   double top = 0.0;
   for (std::size_t k = 285000; k < 300000; ++k) top += sorted[k];
@@ -293,7 +296,8 @@ TEST_CASE("the multi-pass refinement pins the same quantiles when pass 1 cannot"
   CHECK(streamed.outputs[0].expected_shortfall_upper ==
         Approx(kept.outputs[0].expected_shortfall_upper).epsilon(1e-13));
   // A constant output is pinned without collecting anything.
-  const auto constant = mc::run(space, [](std::span<const double>) { return 2.5; }, o);
+  const auto constant = mc::run(
+      space, [](std::span<const double>) { return 2.5; }, o);
   CHECK(constant.outputs[0].quantile(0.37) == 2.5);
 }
 
@@ -319,8 +323,8 @@ TEST_CASE("progress is reported, a stop request cancels, a non-finite output is 
   mc::run_options plain;
   plain.samples = 1000;
   CHECK(message_of([&] {
-          (void)mc::run(space, [](std::span<const double> x) { return 1.0 / (x[0] - x[0]); },
-                        plain);
+          (void)mc::run(
+              space, [](std::span<const double> x) { return 1.0 / (x[0] - x[0]); }, plain);
         }).starts_with("output = inf: the model gave a non-finite value at sample 0 (a = "));
   plain.tail_level = 1.0;
   CHECK(message_of([&] { (void)mc::run(space, model, plain); }) ==
@@ -367,13 +371,13 @@ TEST_CASE("the Monte Carlo cost model is the deterministic model, sample by samp
                       .utilization = fraction(0.7),
                       .throughput = 5789.6 * units::tok / units::second});
   const annual_rate r(0.08);
-  const auto e = evaluate(
-      d, 2.0 * units::usd / units::Mtok,
-      owned_hardware<USD>({3.9e6 * units::usd, 4.0 * units::year, fraction(0.1), r}),
-      built_facility<USD>({11.7e6 * units::usd / units::MW, 15.0 * units::year, r}),
-      energy_cost<USD>({0.08 * units::usd / units::kWh}),
-      opex<USD>({fraction(0.03), 3.9e6 * units::usd, 4500.0 * units::usd / units::year,
-                 0.0 * units::usd / units::year}));
+  const auto e =
+      evaluate(d, 2.0 * units::usd / units::Mtok,
+               owned_hardware<USD>({3.9e6 * units::usd, 4.0 * units::year, fraction(0.1), r}),
+               built_facility<USD>({11.7e6 * units::usd / units::MW, 15.0 * units::year, r}),
+               energy_cost<USD>({0.08 * units::usd / units::kWh}),
+               opex<USD>({fraction(0.03), 3.9e6 * units::usd, 4500.0 * units::usd / units::year,
+                          0.0 * units::usd / units::year}));
   double y[mc::cost_output_count];
   mc::cost_figures<USD>(p, y);
   CHECK(y[0] == Approx(in(e.cost_per_token.total, units::usd / units::Mtok)).epsilon(1e-14));
@@ -401,8 +405,9 @@ TEST_CASE("the cost model refuses a distribution that can break its input's rule
         "deployment.utilization = \"normal(mean 0.7, sd 0.1)\": its values reach below the "
         "allowed range (0, 1]; use a bounded distribution (uniform, triangular, PERT, beta, "
         "truncated normal) or a lognormal for a positive input");
-  CHECK(with(cost_input::pue, mc::distribution::uniform(0.9, 1.3)).starts_with(
-      "costs.energy.pue = \"uniform(low 0.9, high 1.3)\": its values reach below"));
+  CHECK(with(cost_input::pue, mc::distribution::uniform(0.9, 1.3))
+            .starts_with(
+                "costs.energy.pue = \"uniform(low 0.9, high 1.3)\": its values reach below"));
   CHECK(with(cost_input::utilization, mc::distribution::uniform(0.5, 1.2))
             .find("reach above the allowed range (0, 1]") != std::string::npos);
   CHECK(with(cost_input::idle_power_kw, mc::distribution::uniform(30, 140)) ==
@@ -469,7 +474,8 @@ TEST_CASE("Sobol' indices of the Sobol' G-function") {
   const mc::input_space space(inputs);
   const auto g = [&a](std::span<const double> x) {
     double product = 1.0;
-    for (std::size_t i = 0; i < a.size(); ++i) product *= (std::abs(4 * x[i] - 2) + a[i]) / (1 + a[i]);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      product *= (std::abs(4 * x[i] - 2) + a[i]) / (1 + a[i]);
     return product;
   };
   std::vector<double> v(a.size());
@@ -485,7 +491,8 @@ TEST_CASE("Sobol' indices of the Sobol' G-function") {
   const auto result = mc::sobol_analysis(space, g, o);
   for (std::size_t i = 0; i < a.size(); ++i) {
     CAPTURE(i);
-    CHECK(result[0].indices[i].first == Approx(v[i] / variance).epsilon(0).scale(1.0).epsilon(0.015));
+    CHECK(result[0].indices[i].first ==
+          Approx(v[i] / variance).epsilon(0).scale(1.0).epsilon(0.015));
     CHECK(result[0].indices[i].total ==
           Approx(v[i] * all / (1 + v[i]) / variance).epsilon(0).scale(1.0).epsilon(0.015));
   }

@@ -130,9 +130,9 @@ enum class cost_output : std::uint32_t {
 };
 inline constexpr std::size_t cost_output_count = 10;
 inline constexpr std::array<const char*, cost_output_count> cost_output_names{
-    "cost_per_mtok",        "cost_per_mtok.hardware",    "cost_per_mtok.facility",
-    "cost_per_mtok.energy", "cost_per_mtok.opex",        "cost_per_accelerator_hour",
-    "tokens_per_joule",     "tokens_per_s_per_mw",       "revenue_per_mw_year",
+    "cost_per_mtok",        "cost_per_mtok.hardware", "cost_per_mtok.facility",
+    "cost_per_mtok.energy", "cost_per_mtok.opex",     "cost_per_accelerator_hour",
+    "tokens_per_joule",     "tokens_per_s_per_mw",    "revenue_per_mw_year",
     "gross_margin"};
 
 namespace detail {
@@ -146,8 +146,7 @@ inline constexpr double seconds_per_year = 8760.0 * 3600.0;
 TPW_HD constexpr operating_point operating_point_of(const cost_parameters& p) noexcept {
   const double per_system = p[cost_input::accelerators_per_system];
   const double it = p[cost_input::it_power_kw] * watts_per_kw / per_system;
-  const double idle =
-      p.idle_given ? p[cost_input::idle_power_kw] * watts_per_kw / per_system : it;
+  const double idle = p.idle_given ? p[cost_input::idle_power_kw] * watts_per_kw / per_system : it;
   const double provisioned =
       p.provisioned_given ? p[cost_input::provisioned_power_kw] * watts_per_kw / per_system : it;
   return {token_rate::from_value(p[cost_input::throughput_tok_s]),
@@ -285,16 +284,15 @@ class cost_model {
     const auto optional_kw = [&](bool given, cost_input k) {
       return given ? std::optional<power>(kw(p[k])) : std::nullopt;
     };
-    (void)deployment({.accelerators_per_system =
-                          static_cast<long>(p[cost_input::accelerators_per_system]),
-                      .systems = 1,
-                      .it_power = kw(p[cost_input::it_power_kw]),
-                      .idle_power = optional_kw(p.idle_given, cost_input::idle_power_kw),
-                      .provisioned_power =
-                          optional_kw(p.provisioned_given, cost_input::provisioned_power_kw),
-                      .pue = tpw::pue(p[cost_input::pue], "costs.energy.pue"),
-                      .utilization = fraction(p[cost_input::utilization], "deployment.utilization"),
-                      .throughput = of(p[cost_input::throughput_tok_s], units::tok / units::second)});
+    (void)deployment(
+        {.accelerators_per_system = static_cast<long>(p[cost_input::accelerators_per_system]),
+         .systems = 1,
+         .it_power = kw(p[cost_input::it_power_kw]),
+         .idle_power = optional_kw(p.idle_given, cost_input::idle_power_kw),
+         .provisioned_power = optional_kw(p.provisioned_given, cost_input::provisioned_power_kw),
+         .pue = tpw::pue(p[cost_input::pue], "costs.energy.pue"),
+         .utilization = fraction(p[cost_input::utilization], "deployment.utilization"),
+         .throughput = of(p[cost_input::throughput_tok_s], units::tok / units::second)});
     const annual_rate r(p[cost_input::cost_of_capital], "costs.cost_of_capital");
     if (p.hardware == hardware_terms::owned) {
       (void)owned_hardware<C>(
@@ -307,18 +305,20 @@ class cost_model {
           {of(p[cost_input::rental_per_accelerator_hour], units::unit_of<C> / units::hour)});
     }
     if (p.facility == facility_terms::built) {
-      (void)built_facility<C>({of(p[cost_input::facility_build_per_mw], units::unit_of<C> / units::MW),
-                               of(p[cost_input::facility_life_years], units::year), r});
+      (void)built_facility<C>(
+          {of(p[cost_input::facility_build_per_mw], units::unit_of<C> / units::MW),
+           of(p[cost_input::facility_life_years], units::year), r});
     } else if (p.facility == facility_terms::colocation) {
       (void)colocation<C>({of(p[cost_input::colocation_per_kw_month],
                               units::unit_of<C> / (units::kW * units::month))});
     }
     (void)energy_cost<C>({of(p[cost_input::energy_price_per_kwh], units::unit_of<C> / units::kWh)});
-    (void)opex<C>({fraction(p[cost_input::maintenance_fraction_per_year],
-                            "costs.opex.maintenance_fraction_per_year"),
-                   of(p[cost_input::hardware_price], units::unit_of<C>),
-                   of(p[cost_input::software_per_accelerator_year], units::unit_of<C> / units::year),
-                   of(p[cost_input::other_per_accelerator_year], units::unit_of<C> / units::year)});
+    (void)opex<C>(
+        {fraction(p[cost_input::maintenance_fraction_per_year],
+                  "costs.opex.maintenance_fraction_per_year"),
+         of(p[cost_input::hardware_price], units::unit_of<C>),
+         of(p[cost_input::software_per_accelerator_year], units::unit_of<C> / units::year),
+         of(p[cost_input::other_per_accelerator_year], units::unit_of<C> / units::year)});
     if (p.priced) {
       const double price = p[cost_input::price_per_mtok];
       if (!tpw::detail::is_finite(price) || price <= 0.0) {
@@ -390,9 +390,9 @@ class cost_model {
           rule.path, d.describe(),
           std::string("its values reach ") + (low_ok ? "above " : "below ") + "the allowed range " +
               (rule.low_included ? "[" : "(") + tpw::detail::number_text(rule.low) + ", " +
-              (rule.high == unbounded ? std::string("inf)")
-                                  : tpw::detail::number_text(rule.high) +
-                                        (rule.high_included ? "]" : ")")) +
+              (rule.high == unbounded
+                   ? std::string("inf)")
+                   : tpw::detail::number_text(rule.high) + (rule.high_included ? "]" : ")")) +
               "; use a bounded distribution (uniform, triangular, PERT, beta, truncated normal) "
               "or a lognormal for a positive input");
     }
@@ -400,7 +400,8 @@ class cost_model {
 
   // Idle power may not exceed serving power in any sample: the highest idle value must stay at
   // or below the lowest serving value.
-  static void require_idle_below_it(const cost_parameters& base, const std::vector<uncertain>& list) {
+  static void require_idle_below_it(const cost_parameters& base,
+                                    const std::vector<uncertain>& list) {
     if (!base.idle_given) return;
     double idle_high = base[cost_input::idle_power_kw];
     double it_low = base[cost_input::it_power_kw];
@@ -411,7 +412,8 @@ class cost_model {
     if (idle_high > it_low) {
       throw invalid_input("deployment.idle_power_kw", idle_high,
                           "its highest value must not exceed the lowest it_power_kw (" +
-                              tpw::detail::number_text(it_low) + "): idle draws no more than "
+                              tpw::detail::number_text(it_low) +
+                              "): idle draws no more than "
                               "serving");
     }
   }

@@ -60,8 +60,8 @@ TPW_HD constexpr std::uint64_t permute_index(std::uint64_t i, std::uint64_t n, s
     std::uint64_t right = value & mask;
     for (std::uint32_t round = 0; round < 4; ++round) {
       const philox_counter out = philox4x32_10(
-          {static_cast<std::uint32_t>(right), static_cast<std::uint32_t>(right >> 32),
-           coordinate, static_cast<std::uint32_t>(stream::permutation) | (round << 8)},
+          {static_cast<std::uint32_t>(right), static_cast<std::uint32_t>(right >> 32), coordinate,
+           static_cast<std::uint32_t>(stream::permutation) | (round << 8)},
           seed_key(seed));
       const std::uint64_t mixed = ((static_cast<std::uint64_t>(out[0]) << 32) | out[1]) & mask;
       const std::uint64_t next = left ^ mixed;
@@ -122,9 +122,9 @@ class sample_design {
       }
       constexpr std::uint32_t most = boost::random::default_sobol_table::max_dimension;
       if (dimensions > most) {
-        throw invalid_input("uncertainty.dimensions", static_cast<double>(dimensions),
-                            "Boost's Sobol' tables hold at most " + std::to_string(most) +
-                                " dimensions");
+        throw invalid_input(
+            "uncertainty.dimensions", static_cast<double>(dimensions),
+            "Boost's Sobol' tables hold at most " + std::to_string(most) + " dimensions");
       }
       directions_ = sobol_direction_numbers(dimensions);
       shifts_.resize(dimensions);

@@ -33,10 +33,11 @@ namespace detail {
 namespace bm = boost::math;
 // Double precision throughout and no error handling inside the sampling loop: arguments are
 // validated when a distribution is made, and every uniform is in the open interval (0, 1).
-using fast_policy = bm::policies::policy<
-    bm::policies::promote_double<false>, bm::policies::domain_error<bm::policies::ignore_error>,
-    bm::policies::overflow_error<bm::policies::ignore_error>,
-    bm::policies::evaluation_error<bm::policies::ignore_error>>;
+using fast_policy =
+    bm::policies::policy<bm::policies::promote_double<false>,
+                         bm::policies::domain_error<bm::policies::ignore_error>,
+                         bm::policies::overflow_error<bm::policies::ignore_error>,
+                         bm::policies::evaluation_error<bm::policies::ignore_error>>;
 using normal_dist = bm::normal_distribution<double, fast_policy>;
 using lognormal_dist = bm::lognormal_distribution<double, fast_policy>;
 using beta_dist = bm::beta_distribution<double, fast_policy>;
@@ -49,7 +50,9 @@ inline constexpr double infinity = std::numeric_limits<double>::infinity();
 inline double standard_normal_quantile(double p) noexcept {
   return bm::quantile(normal_dist(0.0, 1.0), p);
 }
-inline double standard_normal_cdf(double z) noexcept { return bm::cdf(normal_dist(0.0, 1.0), z); }
+inline double standard_normal_cdf(double z) noexcept {
+  return bm::cdf(normal_dist(0.0, 1.0), z);
+}
 inline double standard_normal_survival(double z) noexcept {
   return bm::cdf(bm::complement(normal_dist(0.0, 1.0), z));
 }
@@ -160,7 +163,8 @@ class distribution {
     // Work in the tail the interval lies in, so that an interval far out in the upper tail is
     // not lost to 1 - 1e-17 == 1.
     d.upper_tail_ = za > 0.0;
-    d.cut_low_ = d.upper_tail_ ? detail::standard_normal_survival(za) : detail::standard_normal_cdf(za);
+    d.cut_low_ =
+        d.upper_tail_ ? detail::standard_normal_survival(za) : detail::standard_normal_cdf(za);
     d.cut_high_ =
         d.upper_tail_ ? detail::standard_normal_survival(zb) : detail::standard_normal_cdf(zb);
     if (!(std::abs(d.cut_high_ - d.cut_low_) > 0.0)) {
@@ -213,9 +217,8 @@ class distribution {
     auto sorted = std::make_shared<std::vector<double>>(samples.begin(), samples.end());
     for (std::size_t k = 0; k < sorted->size(); ++k) {
       if (!tpw::detail::is_finite((*sorted)[k])) {
-        throw invalid_input(
-            detail::parameter_field(field, "samples[" + std::to_string(k) + "]"), (*sorted)[k],
-            "must be a finite number");
+        throw invalid_input(detail::parameter_field(field, "samples[" + std::to_string(k) + "]"),
+                            (*sorted)[k], "must be a finite number");
       }
     }
     std::sort(sorted->begin(), sorted->end());
@@ -273,8 +276,8 @@ class distribution {
         if (x <= a_) return 0.0;
         if (x >= b_) return 1.0;
         const double z = (x - c_) / d_;
-        const double at = upper_tail_ ? detail::standard_normal_survival(z)
-                                      : detail::standard_normal_cdf(z);
+        const double at =
+            upper_tail_ ? detail::standard_normal_survival(z) : detail::standard_normal_cdf(z);
         return (at - cut_low_) / (cut_high_ - cut_low_);
       }
       case distribution_kind::lognormal:
@@ -397,8 +400,7 @@ class distribution {
         return "truncated_normal(mean " + number_text(c_) + ", sd " + number_text(d_) + ", low " +
                number_text(a_) + ", high " + number_text(b_) + ")";
       case distribution_kind::lognormal:
-        return "lognormal(median " + number_text(std::exp(a_)) + ", sigma " + number_text(b_) +
-               ")";
+        return "lognormal(median " + number_text(std::exp(a_)) + ", sigma " + number_text(b_) + ")";
       case distribution_kind::beta:
         return "beta(alpha " + number_text(c_) + ", beta " + number_text(d_) + ", low " +
                number_text(a_) + ", high " + number_text(b_) + ")";
@@ -414,8 +416,8 @@ class distribution {
 
   [[nodiscard]] double truncated_normal_quantile(double u) const noexcept {
     const double p = cut_low_ + u * (cut_high_ - cut_low_);
-    const double z = upper_tail_ ? -detail::standard_normal_quantile(p)
-                                 : detail::standard_normal_quantile(p);
+    const double z =
+        upper_tail_ ? -detail::standard_normal_quantile(p) : detail::standard_normal_quantile(p);
     return std::clamp(c_ + d_ * z, a_, b_);
   }
 
@@ -451,7 +453,7 @@ class distribution {
   double c_;
   double d_;
   bool upper_tail_ = false;
-  double cut_low_ = 0.0;   // truncated normal: the parent's CDF (or survival) at low and high
+  double cut_low_ = 0.0;  // truncated normal: the parent's CDF (or survival) at low and high
   double cut_high_ = 0.0;
   std::shared_ptr<const std::vector<double>> samples_;  // empirical, sorted
 };

@@ -56,9 +56,9 @@ struct run_options {
   std::vector<exceedance> exceedances;
   // The outputs to summarize, by name (empty: all). The model still computes every output.
   std::vector<std::string> outputs;
-  bool keep_samples = false;                     // keep every input and output sample
-  std::uint64_t in_memory_limit = 1u << 16;      // up to here, quantiles by selection in one pass
-  std::uint64_t quantile_budget = 1u << 22;      // samples collected per pass, at most (all outputs)
+  bool keep_samples = false;                 // keep every input and output sample
+  std::uint64_t in_memory_limit = 1u << 16;  // up to here, quantiles by selection in one pass
+  std::uint64_t quantile_budget = 1u << 22;  // samples collected per pass, at most (all outputs)
   std::function<void(const progress&)> on_progress;  // called between rounds, on this thread
   std::stop_token stop;                              // a stop request throws mc::cancelled
 };
@@ -214,11 +214,12 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
                   },
                   [](std::uint64_t, std::uint64_t) {});
     // One output per chunk: the sorts run on every core.
-    run_in_rounds(outputs, threads, chunks_per_round, o.stop,
-                  [&](std::uint64_t k, unsigned) {
-                    std::sort(pilot_values[k].begin(), pilot_values[k].end());
-                  },
-                  [](std::uint64_t, std::uint64_t) {});
+    run_in_rounds(
+        outputs, threads, chunks_per_round, o.stop,
+        [&](std::uint64_t k, unsigned) {
+          std::sort(pilot_values[k].begin(), pilot_values[k].end());
+        },
+        [](std::uint64_t, std::uint64_t) {});
     for (std::size_t k = 0; k < outputs; ++k) {
       for (const double v : pilot_values[k]) shift[k] += v;
       shift[k] /= static_cast<double>(pilot);
@@ -258,8 +259,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     scratch.assign(threads, std::vector<cell_scratch>(outputs));
     for (std::size_t k = 0; k < outputs; ++k) {
       active[k] = trees[k].active();
-      slot_of[k].assign(active[k].empty() ? 0 : static_cast<std::size_t>(active[k].back()) + 1,
-                        -1);
+      slot_of[k].assign(active[k].empty() ? 0 : static_cast<std::size_t>(active[k].back()) + 1, -1);
       for (std::size_t s = 0; s < active[k].size(); ++s) {
         slot_of[k][static_cast<std::size_t>(active[k][s])] = static_cast<std::int32_t>(s);
       }
@@ -297,39 +297,42 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
   };
   const auto absorb_cells = [&] {
     // One output per chunk, so that the sorts of collected samples run on every core.
-    run_in_rounds(outputs, threads, chunks_per_round, o.stop, [&](std::uint64_t k, unsigned) {
-      for (std::size_t s = 0; s < active[k].size(); ++s) {
-        const std::int32_t id = active[k][s];
-        if (trees[k].cell(id).mode == cell_mode::histogram) {
-          std::vector<std::uint64_t> counts(trees[k].cell(id).bins, 0);
-          double seen_min = infinity;
-          double seen_max = -infinity;
-          for (const auto& per_worker : scratch) {
-            const cell_scratch& c = per_worker[k];
-            for (std::size_t b = 0; b < counts.size(); ++b) counts[b] += c.counts[s][b];
-            seen_min = std::min(seen_min, c.seen_min[s]);
-            seen_max = std::max(seen_max, c.seen_max[s]);
-          }
-          std::vector<std::vector<double>> first(id == 0 ? trees[k].first_pass_slots() : 0);
-          for (std::size_t slot = 0; slot < first.size(); ++slot) {
-            for (auto& per_worker : scratch) {
-              auto& v = per_worker[k].first[slot];
-              first[slot].insert(first[slot].end(), v.begin(), v.end());
-              std::vector<double>().swap(v);
+    run_in_rounds(
+        outputs, threads, chunks_per_round, o.stop,
+        [&](std::uint64_t k, unsigned) {
+          for (std::size_t s = 0; s < active[k].size(); ++s) {
+            const std::int32_t id = active[k][s];
+            if (trees[k].cell(id).mode == cell_mode::histogram) {
+              std::vector<std::uint64_t> counts(trees[k].cell(id).bins, 0);
+              double seen_min = infinity;
+              double seen_max = -infinity;
+              for (const auto& per_worker : scratch) {
+                const cell_scratch& c = per_worker[k];
+                for (std::size_t b = 0; b < counts.size(); ++b) counts[b] += c.counts[s][b];
+                seen_min = std::min(seen_min, c.seen_min[s]);
+                seen_max = std::max(seen_max, c.seen_max[s]);
+              }
+              std::vector<std::vector<double>> first(id == 0 ? trees[k].first_pass_slots() : 0);
+              for (std::size_t slot = 0; slot < first.size(); ++slot) {
+                for (auto& per_worker : scratch) {
+                  auto& v = per_worker[k].first[slot];
+                  first[slot].insert(first[slot].end(), v.begin(), v.end());
+                  std::vector<double>().swap(v);
+                }
+              }
+              trees[k].absorb_histogram(id, counts, seen_min, seen_max, budget, std::move(first));
+            } else {
+              std::vector<double> values;
+              for (auto& per_worker : scratch) {
+                auto& v = per_worker[k].values[s];
+                values.insert(values.end(), v.begin(), v.end());
+                std::vector<double>().swap(v);
+              }
+              trees[k].absorb_collected(id, std::move(values));
             }
           }
-          trees[k].absorb_histogram(id, counts, seen_min, seen_max, budget, std::move(first));
-        } else {
-          std::vector<double> values;
-          for (auto& per_worker : scratch) {
-            auto& v = per_worker[k].values[s];
-            values.insert(values.end(), v.begin(), v.end());
-            std::vector<double>().swap(v);
-          }
-          trees[k].absorb_collected(id, std::move(values));
-        }
-      }
-    }, [](std::uint64_t, std::uint64_t) {});
+        },
+        [](std::uint64_t, std::uint64_t) {});
     scratch.clear();
   };
 
@@ -401,14 +404,14 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     finish_moments(result.outputs[k], totals[k], shift[k]);
   }
   for (std::size_t q = 0; q < exceeding.size(); ++q) {
-    result.exceedances[q].probability =
-        static_cast<double>(exceeding[q]) / static_cast<double>(n);
+    result.exceedances[q].probability = static_cast<double>(exceeding[q]) / static_cast<double>(n);
   }
 
   if (in_memory) {
     std::vector<double> sorted(n);
     for (std::size_t k = 0; k < outputs; ++k) {
-      for (std::uint64_t i = 0; i < n; ++i) sorted[i] = result.output_samples[i * model_outputs + pick[k]];
+      for (std::uint64_t i = 0; i < n; ++i)
+        sorted[i] = result.output_samples[i * model_outputs + pick[k]];
       std::sort(sorted.begin(), sorted.end());
       finish_from_sorted(result.outputs[k], sorted);
     }
@@ -467,9 +470,8 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
 
   for (;;) {
     ++pass;
-    const bool final_pass = std::none_of(trees.begin(), trees.end(), [](const quantile_tree& t) {
-      return t.needs_histogram();
-    });
+    const bool final_pass = std::none_of(
+        trees.begin(), trees.end(), [](const quantile_tree& t) { return t.needs_histogram(); });
     prepare_cells();
     std::vector<quantile_tree::path> upper_path(outputs), lower_path(outputs);
     if (final_pass) {
@@ -532,8 +534,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
           static_cast<double>(m);
       const quantile_cell& down = tree.cell_of_rank(lower_rank);
       out.expected_shortfall_lower =
-          (tails[k].below + tree.sum_in_cell(lower_rank, down.before, m)) /
-          static_cast<double>(m);
+          (tails[k].below + tree.sum_in_cell(lower_rank, down.before, m)) / static_cast<double>(m);
     }
     return result;
   }
@@ -546,9 +547,9 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
 // (void f(std::span<const double> x, std::span<double> y)). Throws invalid_input for bad options
 // or a non-finite model output, mc::cancelled when stopped.
 template <class F>
-  requires scalar_model<F> || vector_model<F>
-run_result run(const input_space& inputs, const F& model, const run_options& options,
-               std::vector<std::string> output_names = {"output"}) {
+requires scalar_model<F> || vector_model<F> run_result
+run(const input_space& inputs, const F& model, const run_options& options,
+    std::vector<std::string> output_names = {"output"}) {
   detail::validate(options, output_names);
   if (scalar_model<F> && !vector_model<F> && output_names.size() != 1) {
     throw invalid_input("outputs", static_cast<double>(output_names.size()),
@@ -574,9 +575,8 @@ run_result run(const input_space& inputs, const F& model, const run_options& opt
     }
   }
   for (const auto& e : options.exceedances) {
-    if (!options.outputs.empty() &&
-        std::find(options.outputs.begin(), options.outputs.end(), e.output) ==
-            options.outputs.end()) {
+    if (!options.outputs.empty() && std::find(options.outputs.begin(), options.outputs.end(),
+                                              e.output) == options.outputs.end()) {
       throw invalid_input("uncertainty.exceedances.output", e.output,
                           "must be one of the outputs summarized (run_options::outputs)");
     }

@@ -57,16 +57,16 @@ class input_space {
       : input_space(std::move(inputs)) {
     const auto d = static_cast<Eigen::Index>(inputs_.size());
     if (rank_correlation.rows() != d || rank_correlation.cols() != d) {
-      throw invalid_input("uncertainty.correlation", static_cast<double>(rank_correlation.rows()),
-                          "must be a square matrix with one row per input (" +
-                              std::to_string(d) + ")");
+      throw invalid_input(
+          "uncertainty.correlation", static_cast<double>(rank_correlation.rows()),
+          "must be a square matrix with one row per input (" + std::to_string(d) + ")");
     }
     Eigen::MatrixXd normal = Eigen::MatrixXd::Identity(d, d);
     for (Eigen::Index r = 0; r < d; ++r) {
       for (Eigen::Index c = 0; c < d; ++c) {
         const double value = rank_correlation(r, c);
-        const std::string field = "uncertainty.correlation[" + std::to_string(r) + "][" +
-                                  std::to_string(c) + "]";
+        const std::string field =
+            "uncertainty.correlation[" + std::to_string(r) + "][" + std::to_string(c) + "]";
         if (!tpw::detail::is_finite(value) || value < -1.0 || value > 1.0) {
           throw invalid_input(field, value, "a correlation must be in [-1, 1]");
         }
@@ -76,8 +76,8 @@ class input_space {
         if (value != rank_correlation(c, r)) {
           throw invalid_input(field, value,
                               "a correlation matrix must be symmetric; [" + std::to_string(c) +
-                                  "][" + std::to_string(r) + "] = " +
-                                  tpw::detail::number_text(rank_correlation(c, r)));
+                                  "][" + std::to_string(r) +
+                                  "] = " + tpw::detail::number_text(rank_correlation(c, r)));
         }
         if (r != c) normal(r, c) = normal_correlation_for_rank(value);
       }

@@ -59,8 +59,7 @@ enum class stream : std::uint32_t {
 
 // The counter of block (i, m) on a stream: i fills the low 64 bits, m and the stream the rest.
 // The key is the seed.
-TPW_HD constexpr philox_counter draw_counter(std::uint64_t i, std::uint32_t m,
-                                             stream s) noexcept {
+TPW_HD constexpr philox_counter draw_counter(std::uint64_t i, std::uint32_t m, stream s) noexcept {
   return {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32), m,
           static_cast<std::uint32_t>(s)};
 }
@@ -93,7 +92,7 @@ TPW_HD constexpr double open_unit_interval(std::uint64_t bits) noexcept {
 
 // The uniform of sample i of input j: a pure function of (seed, i, j).
 TPW_HD constexpr double uniform(std::uint64_t seed, std::uint64_t i, std::uint32_t j,
-                               stream s = stream::inputs) noexcept {
+                                stream s = stream::inputs) noexcept {
   return open_unit_interval(random_bits(seed, i, j, s));
 }
 

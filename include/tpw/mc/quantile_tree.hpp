@@ -44,7 +44,8 @@ inline unsigned bin_of(const quantile_cell& c, double x) noexcept {
     if (x < c.low) return 0;
     if (x >= c.high) return c.bins - 1;
     const double t = (x - c.low) / (c.high - c.low) * static_cast<double>(c.bins - 2);
-    const unsigned inner = t < static_cast<double>(c.bins - 3) ? static_cast<unsigned>(t) : c.bins - 3;
+    const unsigned inner =
+        t < static_cast<double>(c.bins - 3) ? static_cast<unsigned>(t) : c.bins - 3;
     return 1 + inner;
   }
   if (!(c.high > c.low)) return x < c.low ? 0 : c.bins - 1;
@@ -311,7 +312,7 @@ class quantile_tree {
 
   std::vector<quantile_cell> cells_;
   std::vector<std::pair<unsigned, unsigned>> band_;  // per wanted rank: predicted root bins
-  std::vector<std::int32_t> first_pass_slot_;         // per root bin
+  std::vector<std::int32_t> first_pass_slot_;        // per root bin
   std::size_t first_pass_slots_ = 0;
   std::vector<std::vector<double>> first_pass_values_;
   std::vector<std::uint64_t> ranks_;

@@ -64,11 +64,9 @@ struct tornado {
 
 // One tornado per output. Inputs move one at a time (a correlation, if any, is not applied).
 template <class F>
-  requires scalar_model<F> || vector_model<F>
-std::vector<tornado> tornado_analysis(const input_space& inputs, const F& model,
-                                      std::vector<std::string> output_names = {"output"},
-                                      double low_probability = 0.10,
-                                      double high_probability = 0.90) {
+requires scalar_model<F> || vector_model<F> std::vector<tornado> tornado_analysis(
+    const input_space& inputs, const F& model, std::vector<std::string> output_names = {"output"},
+    double low_probability = 0.10, double high_probability = 0.90) {
   if (!(low_probability > 0.0 && low_probability < high_probability && high_probability < 1.0)) {
     throw invalid_input("tornado.low_probability", low_probability,
                         "must satisfy 0 < low < high < 1");
@@ -117,11 +115,14 @@ inline Eigen::VectorXd ranks_of_values(const Eigen::VectorXd& v) {
   const auto n = v.size();
   std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), Eigen::Index{0});
-  std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return v(a) < v(b); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return v(a) < v(b); });
   Eigen::VectorXd r(n);
   for (Eigen::Index start = 0; start < n;) {
     Eigen::Index end = start + 1;
-    while (end < n && v(order[static_cast<std::size_t>(end)]) == v(order[static_cast<std::size_t>(start)])) ++end;
+    while (end < n &&
+           v(order[static_cast<std::size_t>(end)]) == v(order[static_cast<std::size_t>(start)]))
+      ++end;
     const double average = 0.5 * static_cast<double>(start + end - 1) + 1.0;
     for (Eigen::Index k = start; k < end; ++k) r(order[static_cast<std::size_t>(k)]) = average;
     start = end;
@@ -131,7 +132,7 @@ inline Eigen::VectorXd ranks_of_values(const Eigen::VectorXd& v) {
 
 // Standardized coefficients of y on the columns of x, and R^2. A constant column gets 0.
 inline std::pair<std::vector<double>, double> standardized_fit(const Eigen::MatrixXd& x,
-                                                                const Eigen::VectorXd& y) {
+                                                               const Eigen::VectorXd& y) {
   const auto n = static_cast<double>(x.rows());
   const auto sd = [n](const Eigen::VectorXd& c) {
     return std::sqrt((c.array() - c.mean()).square().sum() / (n - 1.0));
@@ -162,11 +163,9 @@ inline std::pair<std::vector<double>, double> standardized_fit(const Eigen::Matr
 
 // SRC and SRRC from options.samples samples of the design (the samples are kept in memory).
 template <class F>
-  requires scalar_model<F> || vector_model<F>
-std::vector<regression_sensitivity> regression_analysis(const input_space& inputs, const F& model,
-                                                        run_options options,
-                                                        std::vector<std::string> output_names = {
-                                                            "output"}) {
+requires scalar_model<F> || vector_model<F> std::vector<regression_sensitivity> regression_analysis(
+    const input_space& inputs, const F& model, run_options options,
+    std::vector<std::string> output_names = {"output"}) {
   if (options.samples < inputs.size() + 2) {
     throw invalid_input("uncertainty.samples", static_cast<double>(options.samples),
                         "a regression needs more samples than inputs + 1");
@@ -176,10 +175,10 @@ std::vector<regression_sensitivity> regression_analysis(const input_space& input
   const auto n = static_cast<Eigen::Index>(options.samples);
   const auto d = static_cast<Eigen::Index>(inputs.size());
   const auto outputs = static_cast<Eigen::Index>(output_names.size());
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
-      x(run_data.input_samples.data(), n, d);
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
-      y(run_data.output_samples.data(), n, outputs);
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> x(
+      run_data.input_samples.data(), n, d);
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> y(
+      run_data.output_samples.data(), n, outputs);
   const Eigen::MatrixXd x_values = x;
   Eigen::MatrixXd x_ranks(n, d);
   for (Eigen::Index c = 0; c < d; ++c) x_ranks.col(c) = detail::ranks_of_values(x_values.col(c));
@@ -188,13 +187,14 @@ std::vector<regression_sensitivity> regression_analysis(const input_space& input
     const Eigen::VectorXd yk = y.col(k);
     const auto [src, r2] = detail::standardized_fit(x_values, yk);
     const auto [srrc, rank_r2] = detail::standardized_fit(x_ranks, detail::ranks_of_values(yk));
-    result.push_back({output_names[static_cast<std::size_t>(k)], run_data.input_names, src, r2,
-                      srrc, rank_r2});
+    result.push_back(
+        {output_names[static_cast<std::size_t>(k)], run_data.input_names, src, r2, srrc, rank_r2});
   }
   return result;
 }
 
-// --- Sobol' indices -------------------------------------------------------------------------------
+// --- Sobol' indices
+// -------------------------------------------------------------------------------
 
 struct sobol_index {
   std::string input;
@@ -244,7 +244,7 @@ void sobol_estimates(std::size_t d, std::uint64_t n, const double* f_a, const do
     for (std::uint64_t k = 0; k < n; ++k) {
       const std::uint64_t i = pick(k);
       const double ab = f_ab[j][i];
-      s += f_b[i] * (ab - f_a[i]);        // Saltelli et al. 2010
+      s += f_b[i] * (ab - f_a[i]);         // Saltelli et al. 2010
       t += (f_a[i] - ab) * (f_a[i] - ab);  // Jansen 1999
     }
     first[j] = variance > 0.0 ? s / static_cast<double>(n) / variance : 0.0;
@@ -261,10 +261,9 @@ inline double percentile_of(std::vector<double> values, double p) {
 }  // namespace detail
 
 template <class F>
-  requires scalar_model<F> || vector_model<F>
-std::vector<sobol_indices> sobol_analysis(const input_space& inputs, const F& model,
-                                          const sobol_options& options,
-                                          std::vector<std::string> output_names = {"output"}) {
+requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_analysis(
+    const input_space& inputs, const F& model, const sobol_options& options,
+    std::vector<std::string> output_names = {"output"}) {
   if (inputs.correlated()) {
     throw invalid_input("uncertainty.sensitivity", "sobol",
                         "Sobol' indices as computed here assume independent inputs; remove the "
@@ -326,8 +325,8 @@ std::vector<sobol_indices> sobol_analysis(const input_space& inputs, const F& mo
     std::vector<const double*> f_ab(d);
     for (std::size_t j = 0; j < d; ++j) f_ab[j] = &f[((2 + j) * outputs + k) * n];
     std::vector<double> first(d), total(d);
-    detail::sobol_estimates(d, n, f_a, f_b, f_ab, [](std::uint64_t i) { return i; },
-                            first.data(), total.data());
+    detail::sobol_estimates(
+        d, n, f_a, f_b, f_ab, [](std::uint64_t i) { return i; }, first.data(), total.data());
     double mean = 0.0;
     for (std::uint64_t i = 0; i < n; ++i) mean += f_a[i] + f_b[i];
     mean /= 2.0 * static_cast<double>(n);
@@ -347,8 +346,8 @@ std::vector<sobol_indices> sobol_analysis(const input_space& inputs, const F& mo
         resamples, threads, detail::chunks_per_round, options.stop,
         [&](std::uint64_t r, unsigned) {
           const auto pick = [&](std::uint64_t row) {
-            const double u = uniform(options.seed, row, static_cast<std::uint32_t>(r),
-                                     stream::bootstrap);
+            const double u =
+                uniform(options.seed, row, static_cast<std::uint32_t>(r), stream::bootstrap);
             return std::min<std::uint64_t>(n - 1,
                                            static_cast<std::uint64_t>(u * static_cast<double>(n)));
           };
@@ -358,8 +357,7 @@ std::vector<sobol_indices> sobol_analysis(const input_space& inputs, const F& mo
         [](std::uint64_t, std::uint64_t) {});
     const double tail = (1.0 - options.confidence) / 2.0;
     for (std::size_t j = 0; j < d; ++j) {
-      sobol_index index{inputs[j].name, first[j], first[j], first[j],
-                        total[j],       total[j], total[j]};
+      sobol_index index{inputs[j].name, first[j], first[j], first[j], total[j], total[j], total[j]};
       if (resamples > 1) {
         std::vector<double> fs(resamples), ts(resamples);
         for (unsigned r = 0; r < resamples; ++r) {

@@ -46,8 +46,9 @@ struct output_statistics {
     for (std::size_t k = 0; k < probabilities.size(); ++k) {
       if (std::abs(probabilities[k] - p) < 1e-12) return quantiles[k];
     }
-    throw invalid_input("quantile", p, "this run did not compute that probability; add it to "
-                                       "run_options::probabilities");
+    throw invalid_input("quantile", p,
+                        "this run did not compute that probability; add it to "
+                        "run_options::probabilities");
   }
 };
 
@@ -136,7 +137,8 @@ inline void finish_moments(output_statistics& out, const moments& m, double shif
   const auto n = static_cast<double>(m.n);
   out.count = m.n;
   out.mean = shift + m.sum / n;
-  const double variance = m.n > 1 ? std::max(0.0, (m.squares - m.sum * m.sum / n) / (n - 1.0)) : 0.0;
+  const double variance =
+      m.n > 1 ? std::max(0.0, (m.squares - m.sum * m.sum / n) / (n - 1.0)) : 0.0;
   out.sd = std::sqrt(variance);
   out.standard_error = out.sd / std::sqrt(n);
   out.min = m.min;
