@@ -137,11 +137,12 @@ inline constexpr std::array<const char*, cost_output_count> cost_output_names{
 
 namespace detail {
 
-// Scenario units to tpw's canonical SI storage.
-inline constexpr double watts_per_kw = 1e3;
-inline constexpr double joules_per_kwh = 3.6e6;
-inline constexpr double seconds_per_hour = 3600.0;
-inline constexpr double seconds_per_year = 8760.0 * 3600.0;
+// Scenario units to tpw's canonical SI storage, read off the unit system as plain numbers (device
+// code cannot refer to the host's unit constants).
+inline constexpr double watts_per_kw = units::kilowatt.value();
+inline constexpr double joules_per_kwh = units::kilowatt_hour.value();
+inline constexpr double seconds_per_hour = units::seconds_per_hour;
+inline constexpr double seconds_per_year = units::seconds_per_year;
 
 TPW_HD constexpr operating_point operating_point_of(const cost_parameters& p) noexcept {
   const double per_system = p[cost_input::accelerators_per_system];
@@ -280,7 +281,8 @@ class cost_model {
   // model's own.
   static cost_parameters validated(const cost_parameters& p) {
     const auto kw = [](double v) { return of(v, units::kW); };
-    detail_require_count(p[cost_input::accelerators_per_system]);
+    tpw::detail::require_count("deployment.accelerators_per_system",
+                               p[cost_input::accelerators_per_system]);
     const auto optional_kw = [&](bool given, cost_input k) {
       return given ? std::optional<power>(kw(p[k])) : std::nullopt;
     };
@@ -327,9 +329,6 @@ class cost_model {
     }
     return p;
   }
-  static void detail_require_count(double v) {
-    tpw::detail::require_count("deployment.accelerators_per_system", v);
-  }
 
   // Whether an input takes part in this scenario's model at all.
   static bool used(const cost_parameters& p, cost_input k) {
@@ -339,7 +338,6 @@ class cost_model {
       case cost_input::provisioned_power_kw:
         return p.provisioned_given;
       case cost_input::hardware_price:
-        return p.hardware == hardware_terms::owned;
       case cost_input::hardware_life_years:
       case cost_input::hardware_residual_fraction:
         return p.hardware == hardware_terms::owned;

@@ -9,7 +9,6 @@
 // quasi-Monte Carlo replicates. Any sample can be computed alone, by any thread.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -72,9 +71,6 @@ TPW_HD constexpr std::uint64_t permute_index(std::uint64_t i, std::uint64_t n, s
   } while (value >= n);
   return value;
 }
-
-inline constexpr double smallest_uniform = 1.0 / 9007199254740992.0;  // 2^-53
-inline constexpr double largest_uniform = 1.0 - smallest_uniform;
 
 }  // namespace detail
 
@@ -156,7 +152,7 @@ class sample_design {
       case design_kind::latin_hypercube: {
         const auto stratum = static_cast<double>(detail::permute_index(i, samples_, seed_, j));
         const double u = (stratum + mc::uniform(seed_, i, j)) / static_cast<double>(samples_);
-        return std::clamp(u, detail::smallest_uniform, detail::largest_uniform);
+        return detail::inside_unit_interval(u);
       }
       case design_kind::sobol: {
         const std::uint32_t x = sobol_point(&directions_[static_cast<std::size_t>(j) * 32], i);

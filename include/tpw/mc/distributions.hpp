@@ -340,40 +340,14 @@ class distribution {
 
   [[nodiscard]] double median() const noexcept { return quantile(0.5); }
 
-  // The smallest and largest values a sample can take (infinite for an unbounded family).
+  // The smallest and largest values a sample can take (infinite for an unbounded family). Every
+  // bounded family keeps its bounds in a_ and b_ (a fixed value in both).
   [[nodiscard]] double lowest() const noexcept {
-    switch (kind_) {
-      case distribution_kind::normal:
-        return -detail::infinity;
-      case distribution_kind::lognormal:
-        return 0.0;
-      case distribution_kind::fixed:
-      case distribution_kind::uniform:
-      case distribution_kind::triangular:
-      case distribution_kind::pert:
-      case distribution_kind::truncated_normal:
-      case distribution_kind::beta:
-      case distribution_kind::empirical:
-        return a_;
-    }
-    return a_;
+    if (kind_ == distribution_kind::normal) return -detail::infinity;
+    return kind_ == distribution_kind::lognormal ? 0.0 : a_;
   }
   [[nodiscard]] double highest() const noexcept {
-    switch (kind_) {
-      case distribution_kind::normal:
-      case distribution_kind::lognormal:
-        return detail::infinity;
-      case distribution_kind::fixed:
-        return a_;
-      case distribution_kind::uniform:
-      case distribution_kind::triangular:
-      case distribution_kind::pert:
-      case distribution_kind::truncated_normal:
-      case distribution_kind::beta:
-      case distribution_kind::empirical:
-        return b_;
-    }
-    return b_;
+    return unbounded_above() ? detail::infinity : b_;
   }
   // Whether the lowest value itself can be drawn (a lognormal never gives exactly 0).
   [[nodiscard]] bool reaches_lowest() const noexcept {
@@ -411,6 +385,10 @@ class distribution {
   }
 
  private:
+  [[nodiscard]] bool unbounded_above() const noexcept {
+    return kind_ == distribution_kind::normal || kind_ == distribution_kind::lognormal;
+  }
+
   distribution(distribution_kind kind, double a, double b, double c, double d) noexcept
       : kind_(kind), a_(a), b_(b), c_(c), d_(d) {}
 
@@ -445,7 +423,7 @@ class distribution {
   }
 
   distribution_kind kind_;
-  // fixed: a = value; uniform, triangular, pert, beta, truncated normal, empirical: a = low,
+  // fixed: a = b = value; uniform, triangular, pert, beta, truncated normal, empirical: a = low,
   // b = high; triangular: c = mode; pert, beta: c = alpha, d = beta; normal: a = mean, b = sd;
   // truncated normal: c = mean, d = sd; lognormal: a = ln median, b = sigma.
   double a_;

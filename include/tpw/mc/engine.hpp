@@ -65,6 +65,16 @@ struct run_options {
 
 namespace detail {
 
+// Evaluates either kind of model at x into y (one value for a scalar model).
+template <class F>
+void invoke_model(const F& model, std::span<const double> x, std::span<double> y) {
+  if constexpr (vector_model<F>) {
+    model(x, y);
+  } else {
+    y[0] = static_cast<double>(model(x));
+  }
+}
+
 inline constexpr std::uint64_t chunk_size = 4096;
 inline constexpr std::uint64_t chunks_per_round = 64;
 inline constexpr std::uint64_t pilot_size = 1u << 17;
@@ -79,10 +89,22 @@ inline void validate(const run_options& o, const std::vector<std::string>& outpu
   if (!tpw::detail::is_finite(o.tail_level) || o.tail_level <= 0.0 || o.tail_level >= 1.0) {
     throw invalid_input("uncertainty.tail_level", o.tail_level, "must be in (0, 1)");
   }
+  const auto has = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const auto& wanted : o.outputs) {
+    if (!has(output_names, wanted)) {
+      throw invalid_input("uncertainty.outputs", wanted, "no output of this model has that name");
+    }
+  }
   for (const auto& e : o.exceedances) {
-    if (std::find(output_names.begin(), output_names.end(), e.output) == output_names.end()) {
+    if (!has(output_names, e.output)) {
       throw invalid_input("uncertainty.exceedances.output", e.output,
                           "no output of this model has that name");
+    }
+    if (!o.outputs.empty() && !has(o.outputs, e.output)) {
+      throw invalid_input("uncertainty.exceedances.output", e.output,
+                          "must be one of the outputs summarized (run_options::outputs)");
     }
     if (!tpw::detail::is_finite(e.threshold)) {
       throw invalid_input("uncertainty.exceedances.threshold", e.threshold,
@@ -108,11 +130,7 @@ class evaluator {
                   std::span<double> y) const {
     design_.uniforms(i, u);
     inputs_.transform(u, x);
-    if constexpr (vector_model<F>) {
-      model_(std::span<const double>(x), y);
-    } else {
-      y[0] = static_cast<double>(model_(std::span<const double>(x)));
-    }
+    invoke_model(model_, std::span<const double>(x), y);
     for (std::size_t k = 0; k < y.size(); ++k) {
       if (!tpw::detail::is_finite(y[k])) refuse(i, k, y[k], x);
     }
@@ -162,6 +180,24 @@ struct tail_sums {
   std::uint64_t n_above = 0;
   double below = 0.0;
   std::uint64_t n_below = 0;
+
+  // y against the two tail cells: +1 above the upper one, -1 below the lower one.
+  void add(double y, int against_upper, int against_lower) noexcept {
+    if (against_upper > 0) {
+      above += y;
+      ++n_above;
+    }
+    if (against_lower < 0) {
+      below += y;
+      ++n_below;
+    }
+  }
+  void merge(const tail_sums& other) noexcept {
+    above += other.above;
+    n_above += other.n_above;
+    below += other.below;
+    n_below += other.n_below;
+  }
 };
 
 // Per-chunk results of the first pass: moments of each output, and exceedance counts.
@@ -198,18 +234,36 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
 
   // Pilot: the first samples fix the moments' shift, the root histogram's range and, from their
   // order statistics, where each wanted rank will fall.
+  // Its outputs are kept (in the result, when the run keeps every sample) and pass 1 reads them
+  // back instead of evaluating those samples again.
   const std::uint64_t pilot = std::min<std::uint64_t>(n, pilot_size);
+  if (in_memory) {
+    result.output_samples.resize(n * model_outputs);
+    if (o.keep_samples) result.input_samples.resize(n * inputs);
+  }
+  std::vector<double> pilot_rows(in_memory ? 0 : pilot * model_outputs);
+  const auto row_of = [&](std::uint64_t i) {
+    return (in_memory ? result.output_samples.data() : pilot_rows.data()) + i * model_outputs;
+  };
+  const auto evaluate_and_keep = [&](std::uint64_t i, sample_buffers& b) {
+    eval(i, b.u, b.x, b.y);
+    if (i < pilot || in_memory) std::copy(b.y.begin(), b.y.end(), row_of(i));
+    if (o.keep_samples) {
+      std::copy(b.x.begin(), b.x.end(), result.input_samples.begin() + i * inputs);
+    }
+  };
   std::vector<double> shift(outputs, 0.0), low(outputs), high(outputs);
   std::vector<std::vector<double>> pilot_values(outputs, std::vector<double>(pilot));
   {
     std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, model_outputs));
     run_in_rounds((pilot + chunk_size - 1) / chunk_size, threads, chunks_per_round, o.stop,
                   [&](std::uint64_t chunk, unsigned worker) {
-                    sample_buffers& b = buffers[worker];
                     for (std::uint64_t i = chunk * chunk_size;
                          i < std::min(pilot, (chunk + 1) * chunk_size); ++i) {
-                      eval(i, b.u, b.x, b.y);
-                      for (std::size_t k = 0; k < outputs; ++k) pilot_values[k][i] = b.y[pick[k]];
+                      evaluate_and_keep(i, buffers[worker]);
+                      for (std::size_t k = 0; k < outputs; ++k) {
+                        pilot_values[k][i] = row_of(i)[pick[k]];
+                      }
                     }
                   },
                   [](std::uint64_t, std::uint64_t) {});
@@ -246,10 +300,6 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     }
   }
   std::vector<std::vector<double>>().swap(pilot_values);
-  if (in_memory) {
-    result.output_samples.resize(n * model_outputs);
-    if (o.keep_samples) result.input_samples.resize(n * inputs);
-  }
 
   // Refinement state for the pass about to run: each output's active cells and their slots.
   std::vector<std::vector<std::int32_t>> active(outputs);
@@ -277,10 +327,11 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
       }
     }
   };
+  // Counts or collects y in its active cell; returns its sub-bin there (in pass 1, the root bin).
   const auto observe = [&](unsigned worker, std::size_t k, double y) {
     unsigned bin = 0;
     const std::int32_t id = trees[k].route(y, bin);
-    if (id < 0) return;
+    if (id < 0) return bin;
     const auto s = static_cast<std::size_t>(slot_of[k][static_cast<std::size_t>(id)]);
     cell_scratch& c = scratch[worker][k];
     if (trees[k].cell(id).mode == cell_mode::histogram) {
@@ -294,6 +345,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     } else {
       c.values[s].push_back(y);
     }
+    return bin;
   };
   const auto absorb_cells = [&] {
     // One output per chunk, so that the sorts of collected samples run on every core.
@@ -356,30 +408,18 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
           sample_buffers& b = buffers[worker];
           const auto [first, last] = chunk_range(chunk);
           for (std::uint64_t i = first; i < last; ++i) {
-            eval(i, b.u, b.x, b.y);
-            for (std::size_t k = 0; k < outputs; ++k) slot.outputs[k].add(b.y[pick[k]], shift[k]);
+            if (i >= pilot) evaluate_and_keep(i, b);
+            const double* y = i < pilot || in_memory ? row_of(i) : b.y.data();
+            for (std::size_t k = 0; k < outputs; ++k) slot.outputs[k].add(y[pick[k]], shift[k]);
             for (std::size_t q = 0; q < query_output.size(); ++q) {
-              slot.exceeding[q] += b.y[query_output[q]] > o.exceedances[q].threshold ? 1 : 0;
+              slot.exceeding[q] += y[query_output[q]] > o.exceedances[q].threshold ? 1 : 0;
             }
-            if (in_memory) {
-              std::copy(b.y.begin(), b.y.end(), result.output_samples.begin() + i * model_outputs);
-              if (o.keep_samples) {
-                std::copy(b.x.begin(), b.x.end(), result.input_samples.begin() + i * inputs);
-              }
-            } else {
+            if (!in_memory) {
               for (std::size_t k = 0; k < outputs; ++k) {
-                const double y = b.y[pick[k]];
-                observe(worker, k, y);
+                const unsigned bin = observe(worker, k, y[pick[k]]);  // the root's bin
                 if (!trees[k].collects_in_first_pass()) continue;
-                const unsigned bin = bin_of(trees[k].cell(0), y);
-                if (bin > trees[k].band(upper_rank).second) {
-                  slot.tails[k].above += y;
-                  ++slot.tails[k].n_above;
-                }
-                if (bin < trees[k].band(lower_rank).first) {
-                  slot.tails[k].below += y;
-                  ++slot.tails[k].n_below;
-                }
+                slot.tails[k].add(y[pick[k]], bin > trees[k].band(upper_rank).second ? 1 : 0,
+                                  bin < trees[k].band(lower_rank).first ? -1 : 0);
               }
             }
           }
@@ -389,16 +429,12 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
             const first_pass_chunk& slot = slots[chunk % chunks_per_round];
             for (std::size_t k = 0; k < outputs; ++k) totals[k].merge(slot.outputs[k]);
             for (std::size_t q = 0; q < exceeding.size(); ++q) exceeding[q] += slot.exceeding[q];
-            for (std::size_t k = 0; k < slot.tails.size(); ++k) {
-              first_tails[k].above += slot.tails[k].above;
-              first_tails[k].n_above += slot.tails[k].n_above;
-              first_tails[k].below += slot.tails[k].below;
-              first_tails[k].n_below += slot.tails[k].n_below;
-            }
+            for (std::size_t k = 0; k < slot.tails.size(); ++k) first_tails[k].merge(slot.tails[k]);
           }
           report(last);
         });
   }
+  std::vector<double>().swap(pilot_rows);
   result.passes = 1;
   for (std::size_t k = 0; k < outputs; ++k) {
     finish_moments(result.outputs[k], totals[k], shift[k]);
@@ -496,25 +532,15 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
               const double y = b.y[pick[k]];
               observe(worker, k, y);
               if (!final_pass) continue;
-              if (trees[k].compare(y, upper_path[k]) > 0) {
-                slot[k].above += y;
-                ++slot[k].n_above;
-              }
-              if (trees[k].compare(y, lower_path[k]) < 0) {
-                slot[k].below += y;
-                ++slot[k].n_below;
-              }
+              slot[k].add(y, trees[k].compare(y, upper_path[k]),
+                          trees[k].compare(y, lower_path[k]));
             }
           }
         },
         [&](std::uint64_t first, std::uint64_t last) {
           for (std::uint64_t chunk = first; chunk < last; ++chunk) {
             for (std::size_t k = 0; k < outputs; ++k) {
-              const tail_sums& t = slots[chunk % chunks_per_round][k];
-              tails[k].above += t.above;
-              tails[k].n_above += t.n_above;
-              tails[k].below += t.below;
-              tails[k].n_below += t.n_below;
+              tails[k].merge(slots[chunk % chunks_per_round][k]);
             }
           }
           report(last);
@@ -567,18 +593,6 @@ run(const input_space& inputs, const F& model, const run_options& options,
     if (options.outputs.empty() || std::find(options.outputs.begin(), options.outputs.end(),
                                              output_names[k]) != options.outputs.end()) {
       pick.push_back(k);
-    }
-  }
-  for (const auto& wanted : options.outputs) {
-    if (std::find(output_names.begin(), output_names.end(), wanted) == output_names.end()) {
-      throw invalid_input("uncertainty.outputs", wanted, "no output of this model has that name");
-    }
-  }
-  for (const auto& e : options.exceedances) {
-    if (!options.outputs.empty() && std::find(options.outputs.begin(), options.outputs.end(),
-                                              e.output) == options.outputs.end()) {
-      throw invalid_input("uncertainty.exceedances.output", e.output,
-                          "must be one of the outputs summarized (run_options::outputs)");
     }
   }
   for (const std::size_t k : pick) {

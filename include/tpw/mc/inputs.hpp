@@ -19,6 +19,7 @@
 
 #include "tpw/error.hpp"
 #include "tpw/mc/distributions.hpp"
+#include "tpw/mc/philox.hpp"
 
 namespace tpw::mc {
 
@@ -138,8 +139,7 @@ class input_space {
       for (Eigen::Index c = 0; c <= r; ++c) mixed += l(r, c) * normals[c];
       // Keep the uniform strictly inside (0, 1) for the inverse CDF that follows.
       u[static_cast<std::size_t>(r)] =
-          std::clamp(detail::standard_normal_cdf(mixed), 1.0 / 9007199254740992.0,
-                     1.0 - 1.0 / 9007199254740992.0);
+          detail::inside_unit_interval(detail::standard_normal_cdf(mixed));
     }
   }
 

@@ -90,6 +90,16 @@ TPW_HD constexpr double open_unit_interval(std::uint64_t bits) noexcept {
   return (static_cast<double>(bits >> 12) + 0.5) * two_to_minus_52;
 }
 
+namespace detail {
+// The open interval (0, 1) at double precision, for uniforms computed rather than drawn (Latin
+// hypercube strata, the copula's normal CDF), which must stay inside it too.
+inline constexpr double smallest_uniform = 1.0 / 9007199254740992.0;  // 2^-53
+inline constexpr double largest_uniform = 1.0 - smallest_uniform;
+TPW_HD constexpr double inside_unit_interval(double u) noexcept {
+  return u < smallest_uniform ? smallest_uniform : (u > largest_uniform ? largest_uniform : u);
+}
+}  // namespace detail
+
 // The uniform of sample i of input j: a pure function of (seed, i, j).
 TPW_HD constexpr double uniform(std::uint64_t seed, std::uint64_t i, std::uint32_t j,
                                 stream s = stream::inputs) noexcept {

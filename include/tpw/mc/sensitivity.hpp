@@ -33,11 +33,7 @@ namespace detail {
 // Evaluates a model at x into y, whichever form it takes.
 template <class F>
 void call_model(const F& model, std::span<const double> x, std::span<double> y) {
-  if constexpr (vector_model<F>) {
-    model(x, y);
-  } else {
-    y[0] = static_cast<double>(model(x));
-  }
+  invoke_model(model, x, y);
   for (std::size_t k = 0; k < y.size(); ++k) {
     if (!tpw::detail::is_finite(y[k])) {
       throw invalid_input("output[" + std::to_string(k) + "]", y[k],
@@ -223,11 +219,12 @@ struct sobol_options {
 
 namespace detail {
 
-// The estimators on the samples picked by `pick` (identity, or a bootstrap resample).
+// The estimators on the samples picked by `pick` (identity, or a bootstrap resample); returns
+// the variance of f over A and B together, which both indices divide by.
 template <class Pick>
-void sobol_estimates(std::size_t d, std::uint64_t n, const double* f_a, const double* f_b,
-                     const std::vector<const double*>& f_ab, Pick pick, double* first,
-                     double* total) {
+double sobol_estimates(std::size_t d, std::uint64_t n, const double* f_a, const double* f_b,
+                       const std::vector<const double*>& f_ab, Pick pick, double* first,
+                       double* total) {
   double sum = 0.0;
   for (std::uint64_t k = 0; k < n; ++k) sum += f_a[pick(k)] + f_b[pick(k)];
   const double mean = sum / (2.0 * static_cast<double>(n));
@@ -250,6 +247,7 @@ void sobol_estimates(std::size_t d, std::uint64_t n, const double* f_a, const do
     first[j] = variance > 0.0 ? s / static_cast<double>(n) / variance : 0.0;
     total[j] = variance > 0.0 ? t / (2.0 * static_cast<double>(n)) / variance : 0.0;
   }
+  return variance;
 }
 
 inline double percentile_of(std::vector<double> values, double p) {
@@ -325,17 +323,9 @@ requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_ana
     std::vector<const double*> f_ab(d);
     for (std::size_t j = 0; j < d; ++j) f_ab[j] = &f[((2 + j) * outputs + k) * n];
     std::vector<double> first(d), total(d);
-    detail::sobol_estimates(
-        d, n, f_a, f_b, f_ab, [](std::uint64_t i) { return i; }, first.data(), total.data());
-    double mean = 0.0;
-    for (std::uint64_t i = 0; i < n; ++i) mean += f_a[i] + f_b[i];
-    mean /= 2.0 * static_cast<double>(n);
-    double squares = 0.0;
-    for (std::uint64_t i = 0; i < n; ++i) {
-      squares += (f_a[i] - mean) * (f_a[i] - mean) + (f_b[i] - mean) * (f_b[i] - mean);
-    }
     result[k].output = output_names[k];
-    result[k].variance = squares / (2.0 * static_cast<double>(n) - 1.0);
+    result[k].variance = detail::sobol_estimates(
+        d, n, f_a, f_b, f_ab, [](std::uint64_t i) { return i; }, first.data(), total.data());
 
     // Percentile bootstrap: resample the rows with replacement, from the seed's bootstrap
     // stream; each resample is one chunk, so any thread count gives the same intervals.
