@@ -335,12 +335,15 @@ requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_ana
     detail::run_in_rounds(
         resamples, threads, detail::chunks_per_round, options.stop,
         [&](std::uint64_t r, unsigned) {
-          const auto pick = [&](std::uint64_t row) {
+          // The resample's rows, drawn once: the estimators read them d + 2 times.
+          std::vector<std::uint64_t> rows(n);
+          for (std::uint64_t row = 0; row < n; ++row) {
             const double u =
                 uniform(options.seed, row, static_cast<std::uint32_t>(r), stream::bootstrap);
-            return std::min<std::uint64_t>(n - 1,
-                                           static_cast<std::uint64_t>(u * static_cast<double>(n)));
-          };
+            rows[row] = std::min<std::uint64_t>(
+                n - 1, static_cast<std::uint64_t>(u * static_cast<double>(n)));
+          }
+          const auto pick = [&rows](std::uint64_t row) { return rows[row]; };
           detail::sobol_estimates(d, n, f_a, f_b, f_ab, pick, &boot_first[r * d],
                                   &boot_total[r * d]);
         },
