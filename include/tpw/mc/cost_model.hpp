@@ -176,13 +176,12 @@ TPW_HD constexpr economics<C> evaluate_with(const cost_parameters& p, const oper
     return p.priced ? evaluate(op, price, components..., energy, running)
                     : evaluate(op, components..., energy, running);
   };
-  if constexpr (Hardware::category == cost_category::hardware &&
-                Facility::category == cost_category::facility) {
-    if (hardware && facility) return run(*hardware, *facility);
-    if (hardware) return run(*hardware);
-    if (facility) return run(*facility);
-    return run();
-  }
+  static_assert(Hardware::category == cost_category::hardware &&
+                Facility::category == cost_category::facility);
+  if (hardware && facility) return run(*hardware, *facility);
+  if (hardware) return run(*hardware);
+  if (facility) return run(*facility);
+  return run();
 }
 
 }  // namespace detail
