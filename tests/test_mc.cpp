@@ -13,6 +13,8 @@
 #include <stop_token>
 #include <vector>
 
+#include <boost/math/distributions/normal.hpp>
+
 #include <tpw/mc/cost_model.hpp>
 #include <tpw/mc/sensitivity.hpp>
 #include <tpw/model.hpp>
@@ -133,6 +135,40 @@ TEST_CASE("lognormal from P10 / P90, fixed and empirical distributions") {
   CHECK(emp.quantile(0.8) == 3.0);
   CHECK(emp.mean() == 2.0);
   CHECK(emp.cdf(2.0) == 0.75);
+}
+
+TEST_CASE("the shared closed-form quantiles agree with Boost.Math's, into the far tails") {
+  namespace bm = boost::math;
+  const bm::normal_distribution<double> standard(0.0, 1.0);
+  // AS 241 against Boost's erfc_inv-based quantile: the centre, both tails and the smallest and
+  // largest uniform tpw can draw ((k + 1/2) / 2^52).
+  double worst = 0.0;
+  std::vector<double> ps{0.5, 0.075, 0.925, 1e-3, 0.999, 1e-10, 1e-100, 1e-300};
+  ps.push_back(mc::detail::smallest_uniform);
+  ps.push_back(mc::detail::largest_uniform);
+  for (std::size_t i = 0; i < 20000; ++i) ps.push_back(mc::uniform(7, i, 0));
+  for (const double p : ps) {
+    const double reference = bm::quantile(standard, p);
+    const double z = mc::detail::standard_normal_quantile(p);
+    worst = std::max(worst, std::abs(z - reference) / std::max(std::abs(reference), 1e-300));
+  }
+  CHECK(worst < 1e-14);
+  CHECK(mc::detail::standard_normal_quantile(0.5) == 0.0);
+  // The CDF through erfc keeps each tail's relative precision: Phi(-30) = 4.906713927148187e-198.
+  CHECK(mc::detail::standard_normal_cdf(-30.0) == Approx(4.906713927148187e-198).epsilon(1e-13));
+  CHECK(mc::detail::standard_normal_survival(30.0) ==
+        Approx(4.906713927148187e-198).epsilon(1e-13));
+  CHECK(mc::detail::standard_normal_cdf(1.0) == Approx(bm::cdf(standard, 1.0)).epsilon(1e-15));
+  // Triangular(1, 2, 4): the CDF at the mode is (2 - 1) / (4 - 1) = 1/3; below it
+  // x = 1 + sqrt(u * 3 * 1), above it x = 4 - sqrt((1 - u) * 3 * 2).
+  const auto t = mc::distribution::triangular(1.0, 2.0, 4.0);
+  CHECK(t.quantile(1.0 / 3.0) == Approx(2.0).epsilon(1e-15));
+  CHECK(t.quantile(0.12) == Approx(1.0 + std::sqrt(0.36)).epsilon(1e-15));
+  CHECK(t.quantile(0.5) == Approx(4.0 - std::sqrt(3.0)).epsilon(1e-15));
+  // A mode at a bound: 1 - (4 - x)^2 / 9 = 1/4 and (x - 1)^2 / 9 = 1/4.
+  CHECK(mc::distribution::triangular(1.0, 1.0, 4.0).quantile(0.25) ==
+        Approx(4.0 - std::sqrt(6.75)).epsilon(1e-15));
+  CHECK(mc::distribution::triangular(1.0, 4.0, 4.0).quantile(0.25) == Approx(2.5).epsilon(1e-15));
 }
 
 TEST_CASE("bad distribution parameters are refused, naming the parameter") {

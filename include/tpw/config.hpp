@@ -22,6 +22,36 @@ TPW_HD inline double power_of(double base, double exponent) noexcept {
 #endif
 }
 
+// The same for the other libm functions the shared code calls.
+TPW_HD inline double log_of(double x) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::log(x);
+#else
+  return std::log(x);
+#endif
+}
+TPW_HD inline double exp_of(double x) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::exp(x);
+#else
+  return std::exp(x);
+#endif
+}
+TPW_HD inline double sqrt_of(double x) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::sqrt(x);
+#else
+  return std::sqrt(x);
+#endif
+}
+TPW_HD inline double erfc_of(double x) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::erfc(x);
+#else
+  return std::erfc(x);
+#endif
+}
+
 TPW_HD constexpr bool is_finite(double x) noexcept {
   // Written out so it is usable in constant expressions and on the device.
   return x == x && x - x == 0.0;

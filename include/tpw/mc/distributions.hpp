@@ -3,8 +3,10 @@
 //
 // Sampling by the inverse CDF is what lets every design work the same way: plain Monte Carlo,
 // Latin hypercube, Sobol' points and the Gaussian copula all hand a uniform to quantile(). The
-// quantile functions are Boost.Math's, with a policy that neither promotes doubles to long double
-// nor checks arguments in the hot loop (the constructors validate up front).
+// families with a closed-form inverse (uniform, triangular, the normals, lognormal) go through
+// quantiles.hpp, shared with the GPU engine; PERT and beta through Boost.Math's, with a policy
+// that neither promotes doubles to long double nor checks arguments in the hot loop (the
+// constructors validate up front). CDFs and moments are Boost.Math's or closed forms.
 #pragma once
 
 #include <algorithm>
@@ -17,14 +19,13 @@
 #include <vector>
 
 #include <boost/math/distributions/beta.hpp>
-#include <boost/math/distributions/lognormal.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
 #include <boost/math/distributions/uniform.hpp>
 #include <boost/math/policies/policy.hpp>
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
+#include "tpw/mc/quantiles.hpp"
 
 namespace tpw::mc {
 
@@ -38,24 +39,11 @@ using fast_policy =
                          bm::policies::domain_error<bm::policies::ignore_error>,
                          bm::policies::overflow_error<bm::policies::ignore_error>,
                          bm::policies::evaluation_error<bm::policies::ignore_error>>;
-using normal_dist = bm::normal_distribution<double, fast_policy>;
-using lognormal_dist = bm::lognormal_distribution<double, fast_policy>;
 using beta_dist = bm::beta_distribution<double, fast_policy>;
 using triangular_dist = bm::triangular_distribution<double, fast_policy>;
 using uniform_dist = bm::uniform_distribution<double, fast_policy>;
 
 inline constexpr double infinity = std::numeric_limits<double>::infinity();
-
-// The standard normal's quantile and CDF, shared with the Gaussian copula.
-inline double standard_normal_quantile(double p) noexcept {
-  return bm::quantile(normal_dist(0.0, 1.0), p);
-}
-inline double standard_normal_cdf(double z) noexcept {
-  return bm::cdf(normal_dist(0.0, 1.0), z);
-}
-inline double standard_normal_survival(double z) noexcept {
-  return bm::cdf(bm::complement(normal_dist(0.0, 1.0), z));
-}
 
 inline std::string parameter_field(std::string_view field, std::string_view parameter) {
   return std::string(field).append(".").append(parameter);
@@ -92,19 +80,6 @@ inline void require_mode_inside(std::string_view field, double low, double mode,
 }
 
 }  // namespace detail
-
-// The families tpw samples from.
-enum class distribution_kind {
-  fixed,             // one value, no uncertainty
-  uniform,           // low, high
-  triangular,        // low, mode, high
-  pert,              // low, mode, high: a beta with shape 1 + 4 (mode - low) / (high - low), ...
-  normal,            // mean, sd
-  truncated_normal,  // mean, sd of the parent normal, cut to [low, high]
-  lognormal,         // median, sigma of ln x
-  beta,              // alpha, beta, scaled to [low, high]
-  empirical,         // a user's own samples, each drawn with equal weight
-};
 
 // One input's distribution: a small value type, validated when made. `field` names the input in
 // error messages (its scenario path, e.g. "costs.energy.price_per_kwh"), and each parameter is
@@ -162,12 +137,12 @@ class distribution {
     const double zb = (high - mean) / sd;
     // Work in the tail the interval lies in, so that an interval far out in the upper tail is
     // not lost to 1 - 1e-17 == 1.
-    d.upper_tail_ = za > 0.0;
-    d.cut_low_ =
-        d.upper_tail_ ? detail::standard_normal_survival(za) : detail::standard_normal_cdf(za);
-    d.cut_high_ =
-        d.upper_tail_ ? detail::standard_normal_survival(zb) : detail::standard_normal_cdf(zb);
-    if (!(std::abs(d.cut_high_ - d.cut_low_) > 0.0)) {
+    d.q_.upper_tail = za > 0.0;
+    d.q_.cut_low =
+        d.q_.upper_tail ? detail::standard_normal_survival(za) : detail::standard_normal_cdf(za);
+    d.q_.cut_high =
+        d.q_.upper_tail ? detail::standard_normal_survival(zb) : detail::standard_normal_cdf(zb);
+    if (!(std::abs(d.q_.cut_high - d.q_.cut_low) > 0.0)) {
       throw invalid_input(detail::parameter_field(field, "low"), low,
                           "the interval [low, high] holds no probability of the parent normal "
                           "at double precision");
@@ -227,61 +202,53 @@ class distribution {
     return d;
   }
 
-  [[nodiscard]] distribution_kind kind() const noexcept { return kind_; }
+  [[nodiscard]] distribution_kind kind() const noexcept { return q_.kind; }
 
   // The value at cumulative probability u, for u in (0, 1).
   [[nodiscard]] double quantile(double u) const noexcept {
-    namespace bm = boost::math;
-    switch (kind_) {
-      case distribution_kind::fixed:
-        return a_;
-      case distribution_kind::uniform:
-        return a_ + (b_ - a_) * u;
-      case distribution_kind::triangular:
-        return bm::quantile(detail::triangular_dist(a_, c_, b_), u);
+    switch (q_.kind) {
       case distribution_kind::pert:
       case distribution_kind::beta:
-        return a_ + (b_ - a_) * bm::quantile(detail::beta_dist(c_, d_), u);
-      case distribution_kind::normal:
-        return a_ + b_ * detail::standard_normal_quantile(u);
-      case distribution_kind::truncated_normal:
-        return truncated_normal_quantile(u);
-      case distribution_kind::lognormal:
-        return std::exp(a_ + b_ * detail::standard_normal_quantile(u));
+        return q_.a + (q_.b - q_.a) * boost::math::quantile(detail::beta_dist(q_.c, q_.d), u);
       case distribution_kind::empirical: {
         const std::size_t n = samples_->size();
         const auto k = static_cast<std::size_t>(u * static_cast<double>(n));
         return (*samples_)[k < n ? k : n - 1];
       }
+      default:
+        return closed_form_quantile(q_, u);
     }
-    return a_;  // unreachable
   }
+
+  // The plain parameters (for the GPU engine; meaningful alone when has_closed_form(kind())).
+  [[nodiscard]] const distribution_params& params() const noexcept { return q_; }
 
   // P(X <= x).
   [[nodiscard]] double cdf(double x) const {
     namespace bm = boost::math;
-    switch (kind_) {
+    switch (q_.kind) {
       case distribution_kind::fixed:
-        return x < a_ ? 0.0 : 1.0;
+        return x < q_.a ? 0.0 : 1.0;
       case distribution_kind::uniform:
-        return bm::cdf(detail::uniform_dist(a_, b_), std::clamp(x, a_, b_));
+        return bm::cdf(detail::uniform_dist(q_.a, q_.b), std::clamp(x, q_.a, q_.b));
       case distribution_kind::triangular:
-        return bm::cdf(detail::triangular_dist(a_, c_, b_), std::clamp(x, a_, b_));
+        return bm::cdf(detail::triangular_dist(q_.a, q_.c, q_.b), std::clamp(x, q_.a, q_.b));
       case distribution_kind::pert:
       case distribution_kind::beta:
-        return bm::cdf(detail::beta_dist(c_, d_), std::clamp((x - a_) / (b_ - a_), 0.0, 1.0));
+        return bm::cdf(detail::beta_dist(q_.c, q_.d),
+                       std::clamp((x - q_.a) / (q_.b - q_.a), 0.0, 1.0));
       case distribution_kind::normal:
-        return detail::standard_normal_cdf((x - a_) / b_);
+        return detail::standard_normal_cdf((x - q_.a) / q_.b);
       case distribution_kind::truncated_normal: {
-        if (x <= a_) return 0.0;
-        if (x >= b_) return 1.0;
-        const double z = (x - c_) / d_;
+        if (x <= q_.a) return 0.0;
+        if (x >= q_.b) return 1.0;
+        const double z = (x - q_.c) / q_.d;
         const double at =
-            upper_tail_ ? detail::standard_normal_survival(z) : detail::standard_normal_cdf(z);
-        return (at - cut_low_) / (cut_high_ - cut_low_);
+            q_.upper_tail ? detail::standard_normal_survival(z) : detail::standard_normal_cdf(z);
+        return (at - q_.cut_low) / (q_.cut_high - q_.cut_low);
       }
       case distribution_kind::lognormal:
-        return x <= 0.0 ? 0.0 : detail::standard_normal_cdf((std::log(x) - a_) / b_);
+        return x <= 0.0 ? 0.0 : detail::standard_normal_cdf((std::log(x) - q_.a) / q_.b);
       case distribution_kind::empirical:
         return static_cast<double>(std::upper_bound(samples_->begin(), samples_->end(), x) -
                                    samples_->begin()) /
@@ -292,46 +259,46 @@ class distribution {
 
   [[nodiscard]] double mean() const {
     namespace bm = boost::math;
-    switch (kind_) {
+    switch (q_.kind) {
       case distribution_kind::fixed:
-        return a_;
+        return q_.a;
       case distribution_kind::uniform:
-        return 0.5 * (a_ + b_);
+        return 0.5 * (q_.a + q_.b);
       case distribution_kind::triangular:
-        return (a_ + b_ + c_) / 3.0;
+        return (q_.a + q_.b + q_.c) / 3.0;
       case distribution_kind::pert:
       case distribution_kind::beta:
-        return a_ + (b_ - a_) * bm::mean(detail::beta_dist(c_, d_));
+        return q_.a + (q_.b - q_.a) * bm::mean(detail::beta_dist(q_.c, q_.d));
       case distribution_kind::normal:
-        return a_;
+        return q_.a;
       case distribution_kind::truncated_normal:
-        return c_ + d_ * truncated_moments().first;
+        return q_.c + q_.d * truncated_moments().first;
       case distribution_kind::lognormal:
-        return std::exp(a_ + 0.5 * b_ * b_);
+        return std::exp(q_.a + 0.5 * q_.b * q_.b);
       case distribution_kind::empirical:
         return empirical_moments().first;
     }
-    return a_;
+    return q_.a;
   }
 
   [[nodiscard]] double variance() const {
     namespace bm = boost::math;
-    switch (kind_) {
+    switch (q_.kind) {
       case distribution_kind::fixed:
         return 0.0;
       case distribution_kind::uniform:
-        return (b_ - a_) * (b_ - a_) / 12.0;
+        return (q_.b - q_.a) * (q_.b - q_.a) / 12.0;
       case distribution_kind::triangular:
-        return bm::variance(detail::triangular_dist(a_, c_, b_));
+        return bm::variance(detail::triangular_dist(q_.a, q_.c, q_.b));
       case distribution_kind::pert:
       case distribution_kind::beta:
-        return (b_ - a_) * (b_ - a_) * bm::variance(detail::beta_dist(c_, d_));
+        return (q_.b - q_.a) * (q_.b - q_.a) * bm::variance(detail::beta_dist(q_.c, q_.d));
       case distribution_kind::normal:
-        return b_ * b_;
+        return q_.b * q_.b;
       case distribution_kind::truncated_normal:
-        return d_ * d_ * truncated_moments().second;
+        return q_.d * q_.d * truncated_moments().second;
       case distribution_kind::lognormal:
-        return std::expm1(b_ * b_) * std::exp(2.0 * a_ + b_ * b_);
+        return std::expm1(q_.b * q_.b) * std::exp(2.0 * q_.a + q_.b * q_.b);
       case distribution_kind::empirical:
         return empirical_moments().second;
     }
@@ -341,43 +308,45 @@ class distribution {
   [[nodiscard]] double median() const noexcept { return quantile(0.5); }
 
   // The smallest and largest values a sample can take (infinite for an unbounded family). Every
-  // bounded family keeps its bounds in a_ and b_ (a fixed value in both).
+  // bounded family keeps its bounds in q_.a and q_.b (a fixed value in both).
   [[nodiscard]] double lowest() const noexcept {
-    if (kind_ == distribution_kind::normal) return -detail::infinity;
-    return kind_ == distribution_kind::lognormal ? 0.0 : a_;
+    if (q_.kind == distribution_kind::normal) return -detail::infinity;
+    return q_.kind == distribution_kind::lognormal ? 0.0 : q_.a;
   }
   [[nodiscard]] double highest() const noexcept {
-    return unbounded_above() ? detail::infinity : b_;
+    return unbounded_above() ? detail::infinity : q_.b;
   }
   // Whether the lowest value itself can be drawn (a lognormal never gives exactly 0).
   [[nodiscard]] bool reaches_lowest() const noexcept {
-    return kind_ != distribution_kind::lognormal && kind_ != distribution_kind::normal;
+    return q_.kind != distribution_kind::lognormal && q_.kind != distribution_kind::normal;
   }
 
   // For messages: "normal(mean 100, sd 10)".
   [[nodiscard]] std::string describe() const {
     using tpw::detail::number_text;
-    switch (kind_) {
+    switch (q_.kind) {
       case distribution_kind::fixed:
-        return number_text(a_);
+        return number_text(q_.a);
       case distribution_kind::uniform:
-        return "uniform(low " + number_text(a_) + ", high " + number_text(b_) + ")";
+        return "uniform(low " + number_text(q_.a) + ", high " + number_text(q_.b) + ")";
       case distribution_kind::triangular:
-        return "triangular(low " + number_text(a_) + ", mode " + number_text(c_) + ", high " +
-               number_text(b_) + ")";
+        return "triangular(low " + number_text(q_.a) + ", mode " + number_text(q_.c) + ", high " +
+               number_text(q_.b) + ")";
       case distribution_kind::pert:
-        return "pert(low " + number_text(a_) + ", mode " +
-               number_text(a_ + (c_ - 1.0) * (b_ - a_) / 4.0) + ", high " + number_text(b_) + ")";
+        return "pert(low " + number_text(q_.a) + ", mode " +
+               number_text(q_.a + (q_.c - 1.0) * (q_.b - q_.a) / 4.0) + ", high " +
+               number_text(q_.b) + ")";
       case distribution_kind::normal:
-        return "normal(mean " + number_text(a_) + ", sd " + number_text(b_) + ")";
+        return "normal(mean " + number_text(q_.a) + ", sd " + number_text(q_.b) + ")";
       case distribution_kind::truncated_normal:
-        return "truncated_normal(mean " + number_text(c_) + ", sd " + number_text(d_) + ", low " +
-               number_text(a_) + ", high " + number_text(b_) + ")";
+        return "truncated_normal(mean " + number_text(q_.c) + ", sd " + number_text(q_.d) +
+               ", low " + number_text(q_.a) + ", high " + number_text(q_.b) + ")";
       case distribution_kind::lognormal:
-        return "lognormal(median " + number_text(std::exp(a_)) + ", sigma " + number_text(b_) + ")";
+        return "lognormal(median " + number_text(std::exp(q_.a)) + ", sigma " + number_text(q_.b) +
+               ")";
       case distribution_kind::beta:
-        return "beta(alpha " + number_text(c_) + ", beta " + number_text(d_) + ", low " +
-               number_text(a_) + ", high " + number_text(b_) + ")";
+        return "beta(alpha " + number_text(q_.c) + ", beta " + number_text(q_.d) + ", low " +
+               number_text(q_.a) + ", high " + number_text(q_.b) + ")";
       case distribution_kind::empirical:
         return "empirical(" + std::to_string(samples_->size()) + " samples)";
     }
@@ -386,29 +355,22 @@ class distribution {
 
  private:
   [[nodiscard]] bool unbounded_above() const noexcept {
-    return kind_ == distribution_kind::normal || kind_ == distribution_kind::lognormal;
+    return q_.kind == distribution_kind::normal || q_.kind == distribution_kind::lognormal;
   }
 
   distribution(distribution_kind kind, double a, double b, double c, double d) noexcept
-      : kind_(kind), a_(a), b_(b), c_(c), d_(d) {}
-
-  [[nodiscard]] double truncated_normal_quantile(double u) const noexcept {
-    const double p = cut_low_ + u * (cut_high_ - cut_low_);
-    const double z =
-        upper_tail_ ? -detail::standard_normal_quantile(p) : detail::standard_normal_quantile(p);
-    return std::clamp(c_ + d_ * z, a_, b_);
-  }
+      : q_{kind, a, b, c, d} {}
 
   // Mean and variance of the standardized truncated normal (alpha, beta the standardized bounds):
   // m = (phi(alpha) - phi(beta)) / Z, v = 1 + (alpha phi(alpha) - beta phi(beta)) / Z - m^2.
   [[nodiscard]] std::pair<double, double> truncated_moments() const {
-    const double alpha = (a_ - c_) / d_;
-    const double beta = (b_ - c_) / d_;
+    const double alpha = (q_.a - q_.c) / q_.d;
+    const double beta = (q_.b - q_.c) / q_.d;
     const auto phi = [](double z) {
       return std::isinf(z) ? 0.0 : std::exp(-0.5 * z * z) / std::sqrt(2.0 * 3.14159265358979323846);
     };
     const auto z_phi = [&](double z) { return std::isinf(z) ? 0.0 : z * phi(z); };
-    const double mass = std::abs(cut_high_ - cut_low_);
+    const double mass = std::abs(q_.cut_high - q_.cut_low);
     const double m = (phi(alpha) - phi(beta)) / mass;
     return {m, 1.0 + (z_phi(alpha) - z_phi(beta)) / mass - m * m};
   }
@@ -422,17 +384,7 @@ class distribution {
     return {m, squares / static_cast<double>(samples_->size())};
   }
 
-  distribution_kind kind_;
-  // fixed: a = b = value; uniform, triangular, pert, beta, truncated normal, empirical: a = low,
-  // b = high; triangular: c = mode; pert, beta: c = alpha, d = beta; normal: a = mean, b = sd;
-  // truncated normal: c = mean, d = sd; lognormal: a = ln median, b = sigma.
-  double a_;
-  double b_;
-  double c_;
-  double d_;
-  bool upper_tail_ = false;
-  double cut_low_ = 0.0;  // truncated normal: the parent's CDF (or survival) at low and high
-  double cut_high_ = 0.0;
+  distribution_params q_;
   std::shared_ptr<const std::vector<double>> samples_;  // empirical, sorted
 };
 
