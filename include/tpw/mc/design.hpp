@@ -102,6 +102,46 @@ TPW_HD constexpr std::uint32_t sobol_point(const std::uint32_t* directions_of_co
   return x;
 }
 
+// A design as plain data, for code that runs on a GPU too: the Sobol' tables are pointers (to
+// host or device memory) of 32 direction numbers per coordinate and one shift per coordinate.
+struct design_view {
+  design_kind kind = design_kind::monte_carlo;
+  std::uint64_t samples = 0;
+  std::uint64_t seed = 0;
+  const std::uint32_t* directions = nullptr;
+  const std::uint32_t* shifts = nullptr;
+};
+
+// The uniform of sample i, coordinate j, in the open interval (0, 1): the one definition of every
+// design, shared by the CPU and GPU engines.
+TPW_HD constexpr double design_uniform(const design_view& d, std::uint64_t i,
+                                       std::uint32_t j) noexcept {
+  switch (d.kind) {
+    case design_kind::latin_hypercube: {
+      const auto stratum = static_cast<double>(detail::permute_index(i, d.samples, d.seed, j));
+      const double u = (stratum + mc::uniform(d.seed, i, j)) / static_cast<double>(d.samples);
+      return detail::inside_unit_interval(u);
+    }
+    case design_kind::sobol: {
+      const std::uint32_t x = sobol_point(d.directions + static_cast<std::size_t>(j) * 32, i);
+      return (static_cast<double>(x ^ d.shifts[j]) + 0.5) * (1.0 / 4294967296.0);
+    }
+    default:
+      return mc::uniform(d.seed, i, j);
+  }
+}
+
+// The uniforms of sample i for coordinates [0, count): plain Monte Carlo draws two per Philox
+// block.
+TPW_HD constexpr void design_uniforms(const design_view& d, std::uint64_t i, double* u,
+                                      std::uint32_t count) noexcept {
+  if (d.kind == design_kind::monte_carlo) {
+    mc::uniforms(d.seed, i, u, count);
+    return;
+  }
+  for (std::uint32_t j = 0; j < count; ++j) u[j] = design_uniform(d, i, j);
+}
+
 // A design over `dimensions` coordinates and `samples` points. For Sobol' indices, the
 // coordinates are 2d: A's row i is coordinates [0, d) of point i and B's row i is [d, 2d), the
 // two halves of one point, never two consecutive points.
@@ -137,30 +177,22 @@ class sample_design {
 
   // The uniforms of sample i for coordinates [0, u.size()).
   void uniforms(std::uint64_t i, std::span<double> u) const noexcept {
-    if (kind_ == design_kind::monte_carlo) {
-      mc::uniforms(seed_, i, u.data(), static_cast<std::uint32_t>(u.size()));
-      return;
-    }
-    for (std::size_t j = 0; j < u.size(); ++j) u[j] = uniform(i, static_cast<std::uint32_t>(j));
+    design_uniforms(view(), i, u.data(), static_cast<std::uint32_t>(u.size()));
   }
 
   // The uniform of sample i, coordinate j, in the open interval (0, 1).
   [[nodiscard]] double uniform(std::uint64_t i, std::uint32_t j) const noexcept {
-    switch (kind_) {
-      case design_kind::monte_carlo:
-        return mc::uniform(seed_, i, j);
-      case design_kind::latin_hypercube: {
-        const auto stratum = static_cast<double>(detail::permute_index(i, samples_, seed_, j));
-        const double u = (stratum + mc::uniform(seed_, i, j)) / static_cast<double>(samples_);
-        return detail::inside_unit_interval(u);
-      }
-      case design_kind::sobol: {
-        const std::uint32_t x = sobol_point(&directions_[static_cast<std::size_t>(j) * 32], i);
-        return (static_cast<double>(x ^ shifts_[j]) + 0.5) * (1.0 / 4294967296.0);
-      }
-    }
-    return 0.5;
+    return design_uniform(view(), i, j);
   }
+
+  // The plain form, valid while this design lives (its Sobol' tables stay here).
+  [[nodiscard]] design_view view() const noexcept {
+    return {kind_, samples_, seed_, directions_.data(), shifts_.data()};
+  }
+  [[nodiscard]] const std::vector<std::uint32_t>& directions() const noexcept {
+    return directions_;
+  }
+  [[nodiscard]] const std::vector<std::uint32_t>& shifts() const noexcept { return shifts_; }
 
  private:
   design_kind kind_;

@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <cstddef>
-#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -96,7 +95,11 @@ class input_space {
                           "the rank correlation matrix is not positive definite (on the normal "
                           "scale of the copula): these correlations cannot hold together");
     }
-    cholesky_ = cholesky.matrixL();
+    const Eigen::MatrixXd l = cholesky.matrixL();
+    cholesky_.resize(static_cast<std::size_t>(d * d));
+    for (Eigen::Index r = 0; r < d; ++r) {
+      for (Eigen::Index c = 0; c < d; ++c) cholesky_[static_cast<std::size_t>(r * d + c)] = l(r, c);
+    }
   }
 
   [[nodiscard]] std::size_t size() const noexcept { return inputs_.size(); }
@@ -104,12 +107,14 @@ class input_space {
     return inputs_[k];
   }
   [[nodiscard]] const std::vector<uncertain_input>& inputs() const noexcept { return inputs_; }
-  [[nodiscard]] bool correlated() const noexcept { return cholesky_.has_value(); }
+  [[nodiscard]] bool correlated() const noexcept { return !cholesky_.empty(); }
+  // The copula's Cholesky factor, row-major (empty when the inputs are independent).
+  [[nodiscard]] const std::vector<double>& cholesky() const noexcept { return cholesky_; }
 
   // Uniforms in, input values out: through the copula when there is one, then each inverse CDF.
   // `u` is overwritten with the copula's uniforms.
   void transform(std::span<double> u, std::span<double> x) const noexcept {
-    if (cholesky_) apply_copula(u);
+    if (!cholesky_.empty()) apply_copula(u);
     for (std::size_t k = 0; k < inputs_.size(); ++k) x[k] = inputs_[k].dist.quantile(u[k]);
   }
 
@@ -122,29 +127,19 @@ class input_space {
 
  private:
   void apply_copula(std::span<double> u) const noexcept {
-    const Eigen::MatrixXd& l = *cholesky_;
-    const auto d = static_cast<Eigen::Index>(u.size());
+    const auto d = static_cast<unsigned>(u.size());
     double z[64];
     std::vector<double> heap;
     double* normals = z;
     if (d > 64) {
-      heap.resize(static_cast<std::size_t>(d));
+      heap.resize(d);
       normals = heap.data();
     }
-    for (Eigen::Index k = 0; k < d; ++k) {
-      normals[k] = detail::standard_normal_quantile(u[static_cast<std::size_t>(k)]);
-    }
-    for (Eigen::Index r = 0; r < d; ++r) {
-      double mixed = 0.0;
-      for (Eigen::Index c = 0; c <= r; ++c) mixed += l(r, c) * normals[c];
-      // Keep the uniform strictly inside (0, 1) for the inverse CDF that follows.
-      u[static_cast<std::size_t>(r)] =
-          detail::inside_unit_interval(detail::standard_normal_cdf(mixed));
-    }
+    gaussian_copula(cholesky_.data(), d, u.data(), normals);
   }
 
   std::vector<uncertain_input> inputs_;
-  std::optional<Eigen::MatrixXd> cholesky_;  // lower triangular, on the normal scale
+  std::vector<double> cholesky_;  // lower triangular, row-major, on the normal scale; or empty
 };
 
 }  // namespace tpw::mc

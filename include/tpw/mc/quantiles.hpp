@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "tpw/config.hpp"
+#include "tpw/mc/philox.hpp"
 
 namespace tpw::mc {
 
@@ -150,6 +151,18 @@ TPW_HD inline double standard_normal_survival(double z) noexcept {
 }
 
 }  // namespace detail
+
+// The Gaussian copula on d uniforms: z = Phi^-1(u), then u_r = Phi(sum_{c <= r} L_rc z_c) with L
+// the lower-triangular Cholesky factor of the normal-scale correlation (row-major, d x d), kept
+// strictly inside (0, 1) for the inverse CDFs that follow. `z` is scratch for d values.
+TPW_HD inline void gaussian_copula(const double* l, unsigned d, double* u, double* z) noexcept {
+  for (unsigned k = 0; k < d; ++k) z[k] = detail::standard_normal_quantile(u[k]);
+  for (unsigned r = 0; r < d; ++r) {
+    double mixed = 0.0;
+    for (unsigned c = 0; c <= r; ++c) mixed += l[r * d + c] * z[c];
+    u[r] = detail::inside_unit_interval(detail::standard_normal_cdf(mixed));
+  }
+}
 
 // Whether closed_form_quantile samples this family (the others need distributions.hpp).
 TPW_HD constexpr bool has_closed_form(distribution_kind kind) noexcept {
