@@ -431,6 +431,57 @@ TEST_CASE("the Monte Carlo cost model is the deterministic model, sample by samp
   CHECK(run.input_names == std::vector<std::string>{"deployment.utilization"});
 }
 
+TEST_CASE("the plain cost plan (the GPU engine's per-sample code) is the CPU engine, bit for bit") {
+  using mc::cost_input;
+  using d = mc::distribution;
+  const std::vector<mc::cost_model<tpw::USD>::uncertain> uncertain{
+      {cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
+      {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
+      {cost_input::energy_price_per_kwh, d::uniform(0.04, 0.15)},
+      {cost_input::hardware_price, d::truncated_normal(3.9e6, 0.3e6, 3e6, 5e6)},
+      {cost_input::cost_of_capital, d::lognormal(0.08, 0.1)}};
+  Eigen::MatrixXd rho = Eigen::MatrixXd::Identity(5, 5);
+  rho(0, 1) = rho(1, 0) = 0.6;
+  rho(2, 4) = rho(4, 2) = -0.3;
+  const mc::cost_model<tpw::USD> independent(gb200(), uncertain);
+  const mc::cost_model<tpw::USD> correlated(gb200(), uncertain, rho);
+  for (const auto* model : {&independent, &correlated}) {
+    for (const auto kind :
+         {mc::design_kind::monte_carlo, mc::design_kind::latin_hypercube, mc::design_kind::sobol}) {
+      CAPTURE(mc::to_string(kind));
+      mc::run_options o;
+      o.samples = 512;
+      o.seed = 11;
+      o.design = kind;
+      o.keep_samples = true;
+      const auto run = mc::run(*model, o);
+      const mc::cost_plan plan = model->plan();
+      CHECK(plan.correlated == (model == &correlated));
+      const mc::sample_design design(kind, o.samples, plan.inputs, o.seed);
+      bool same = true;
+      for (std::uint64_t i = 0; i < o.samples; ++i) {
+        double x[mc::cost_input_count];
+        double y[mc::cost_output_count];
+        mc::plan_figures<tpw::USD>(plan, design.view(), i, x, y);
+        for (std::uint32_t k = 0; k < plan.inputs; ++k) {
+          same = same && x[k] == run.input_samples[i * plan.inputs + k];
+        }
+        for (std::uint32_t k = 0; k < plan.outputs(); ++k) {
+          same = same && y[k] == run.output_samples[i * plan.outputs() + k];
+        }
+      }
+      CHECK(same);
+    }
+  }
+  // PERT, beta and empirical inputs have no closed-form quantile: the CPU engine only.
+  const mc::cost_model<tpw::USD> pert(gb200(),
+                                      {{cost_input::utilization, d::pert(0.5, 0.7, 0.85)}});
+  CHECK(message_of([&] { (void)pert.plan(); }) ==
+        "deployment.utilization = \"pert(low 0.5, mode 0.7, high 0.85)\": the GPU engine samples "
+        "fixed, uniform, triangular, normal, truncated normal and lognormal inputs; run PERT, beta "
+        "and empirical ones on the CPU engine");
+}
+
 TEST_CASE("the cost model refuses a distribution that can break its input's rule") {
   using mc::cost_input;
   const mc::cost_parameters p = gb200();

@@ -1,0 +1,265 @@
+// tpw/mc/cost_parameters.hpp: the cost model's plain data and its one-sample evaluation, for the
+// CPU engine and the GPU engine alike (no Eigen, no Boost.Math: nvcc compiles it cleanly).
+//
+// cost_parameters is a plain struct of numbers in the units a scenario file writes them in (kW,
+// per kWh, per MW, years, ...): it crosses to a GPU as it is. evaluate_cost_parameters turns one
+// into an operating point and cost components and calls tpw::evaluate, the same formulas as the
+// deterministic model: nothing is written twice. A cost_plan adds the uncertain inputs (their
+// slots, distributions and copula) so that plan_figures computes sample i from (seed, i) alone.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+
+#include "tpw/config.hpp"
+#include "tpw/mc/design.hpp"
+#include "tpw/mc/quantiles.hpp"
+#include "tpw/model/components.hpp"
+#include "tpw/model/economics.hpp"
+#include "tpw/units/checked.hpp"
+#include "tpw/units/system.hpp"
+
+namespace tpw::mc {
+
+// Every number of a deployment and its costs, in scenario units.
+enum class cost_input : std::uint32_t {
+  accelerators_per_system,        // deployment.accelerators_per_system (a count: never uncertain)
+  it_power_kw,                    // per system, while serving
+  idle_power_kw,                  // per system; follows it_power_kw unless given
+  provisioned_power_kw,           // per system; follows it_power_kw unless given
+  utilization,                    // (0, 1]
+  throughput_tok_s,               // per accelerator while serving
+  cost_of_capital,                // annual
+  hardware_price,                 // per system (owned)
+  hardware_life_years,            // (owned)
+  hardware_residual_fraction,     // (owned)
+  rental_per_accelerator_hour,    // (rented)
+  facility_build_per_mw,          // (built)
+  facility_life_years,            // (built)
+  colocation_per_kw_month,        // (colocation)
+  energy_price_per_kwh,           //
+  pue,                            // costs.energy.pue
+  maintenance_fraction_per_year,  // of the hardware price
+  software_per_accelerator_year,  //
+  other_per_accelerator_year,     //
+  price_per_mtok,                 // revenue.price_per_mtok (optional)
+};
+inline constexpr std::size_t cost_input_count = 20;
+
+enum class hardware_terms : std::uint8_t { none, owned, rented };
+enum class facility_terms : std::uint8_t { none, built, colocation };
+
+// One input's scenario path and the range its values must stay in.
+struct cost_input_rule {
+  const char* path;
+  double low;
+  double high;
+  bool low_included;
+  bool high_included;
+};
+
+inline constexpr double unbounded = std::numeric_limits<double>::infinity();
+
+inline constexpr std::array<cost_input_rule, cost_input_count> cost_input_rules{{
+    {"deployment.accelerators_per_system", 1.0, unbounded, true, true},
+    {"deployment.it_power_kw", 0.0, unbounded, false, true},
+    {"deployment.idle_power_kw", 0.0, unbounded, true, true},
+    {"deployment.provisioned_power_kw", 0.0, unbounded, false, true},
+    {"deployment.utilization", 0.0, 1.0, false, true},
+    {"deployment.throughput_tok_s", 0.0, unbounded, false, true},
+    {"costs.cost_of_capital", -1.0, unbounded, false, true},
+    {"costs.hardware.price", 0.0, unbounded, true, true},
+    {"costs.hardware.life_years", 0.0, unbounded, false, true},
+    {"costs.hardware.residual_fraction", 0.0, 1.0, true, true},
+    {"costs.hardware.rental_per_accelerator_hour", 0.0, unbounded, true, true},
+    {"costs.facility.build_per_mw", 0.0, unbounded, true, true},
+    {"costs.facility.life_years", 0.0, unbounded, false, true},
+    {"costs.facility.colocation_per_kw_month", 0.0, unbounded, true, true},
+    {"costs.energy.price_per_kwh", 0.0, unbounded, true, true},
+    {"costs.energy.pue", 1.0, unbounded, true, true},
+    {"costs.opex.maintenance_fraction_per_year", 0.0, 1.0, true, true},
+    {"costs.opex.software_per_accelerator_year", 0.0, unbounded, true, true},
+    {"costs.opex.other_per_accelerator_year", 0.0, unbounded, true, true},
+    {"revenue.price_per_mtok", 0.0, unbounded, false, true},
+}};
+
+inline const cost_input_rule& rule_of(cost_input input) noexcept {
+  return cost_input_rules[static_cast<std::size_t>(input)];
+}
+
+// A plain struct: what the cost model reads, one sample at a time, on a CPU or a GPU.
+struct cost_parameters {
+  std::array<double, cost_input_count> values{};
+  hardware_terms hardware = hardware_terms::none;
+  facility_terms facility = facility_terms::none;
+  bool idle_given = false;         // else idle power = it power
+  bool provisioned_given = false;  // else provisioned power = it power
+  bool priced = false;             // a token price is given: revenue and margin are reported
+
+  TPW_HD constexpr double& operator[](cost_input k) noexcept {
+    return values[static_cast<std::size_t>(k)];
+  }
+  TPW_HD constexpr double operator[](cost_input k) const noexcept {
+    return values[static_cast<std::size_t>(k)];
+  }
+};
+
+// The figures the cost model reports per sample, in display units: cost per Mtok (total and per
+// line) and per accelerator-hour in the scenario's currency, tok/J, tok/s per MW, and with a
+// price, revenue per MW-year and gross margin.
+enum class cost_output : std::uint32_t {
+  cost_per_mtok,
+  cost_per_mtok_hardware,
+  cost_per_mtok_facility,
+  cost_per_mtok_energy,
+  cost_per_mtok_opex,
+  cost_per_accelerator_hour,
+  tokens_per_joule,
+  tokens_per_s_per_mw,
+  revenue_per_mw_year,
+  gross_margin,
+};
+inline constexpr std::size_t cost_output_count = 10;
+inline constexpr std::array<const char*, cost_output_count> cost_output_names{
+    "cost_per_mtok",        "cost_per_mtok.hardware", "cost_per_mtok.facility",
+    "cost_per_mtok.energy", "cost_per_mtok.opex",     "cost_per_accelerator_hour",
+    "tokens_per_joule",     "tokens_per_s_per_mw",    "revenue_per_mw_year",
+    "gross_margin"};
+
+namespace detail {
+
+// Scenario units to tpw's canonical SI storage, read off the unit system as plain numbers (device
+// code cannot refer to the host's unit constants).
+inline constexpr double watts_per_kw = units::kilowatt.value();
+inline constexpr double joules_per_kwh = units::kilowatt_hour.value();
+inline constexpr double seconds_per_hour = units::seconds_per_hour;
+inline constexpr double seconds_per_year = units::seconds_per_year;
+
+TPW_HD constexpr operating_point operating_point_of(const cost_parameters& p) noexcept {
+  const double per_system = p[cost_input::accelerators_per_system];
+  const double it = p[cost_input::it_power_kw] * watts_per_kw / per_system;
+  const double idle = p.idle_given ? p[cost_input::idle_power_kw] * watts_per_kw / per_system : it;
+  const double provisioned =
+      p.provisioned_given ? p[cost_input::provisioned_power_kw] * watts_per_kw / per_system : it;
+  return {token_rate::from_value(p[cost_input::throughput_tok_s]),
+          fraction::unchecked(p[cost_input::utilization]),
+          power::from_value(it),
+          power::from_value(idle),
+          power::from_value(provisioned),
+          pue::unchecked(p[cost_input::pue]),
+          per_system};
+}
+
+template <currency_type C, class Hardware, class Facility>
+TPW_HD constexpr economics<C> evaluate_with(const cost_parameters& p, const operating_point& op,
+                                            const Hardware* hardware,
+                                            const Facility* facility) noexcept {
+  const auto energy = energy_cost<C>::unchecked(
+      {energy_price<C>::from_value(p[cost_input::energy_price_per_kwh] / joules_per_kwh)});
+  const auto running = opex<C>::unchecked(
+      {fraction::unchecked(p[cost_input::maintenance_fraction_per_year]),
+       money<C>::from_value(p.hardware == hardware_terms::owned ? p[cost_input::hardware_price]
+                                                                : 0.0),
+       cost_rate<C>::from_value(p[cost_input::software_per_accelerator_year] / seconds_per_year),
+       cost_rate<C>::from_value(p[cost_input::other_per_accelerator_year] / seconds_per_year)});
+  const auto price = token_price<C>::from_value(p[cost_input::price_per_mtok] / 1e6);
+  const auto run = [&](const auto&... components) {
+    return p.priced ? evaluate(op, price, components..., energy, running)
+                    : evaluate(op, components..., energy, running);
+  };
+  static_assert(Hardware::category == cost_category::hardware &&
+                Facility::category == cost_category::facility);
+  if (hardware && facility) return run(*hardware, *facility);
+  if (hardware) return run(*hardware);
+  if (facility) return run(*facility);
+  return run();
+}
+
+}  // namespace detail
+
+// The shared evaluation: one sample's parameters to tpw::economics, through tpw::evaluate.
+// `p` must satisfy the rules above (cost_model checks them up front).
+template <currency_type C>
+TPW_HD constexpr economics<C> evaluate_cost_parameters(const cost_parameters& p) noexcept {
+  const operating_point op = detail::operating_point_of(p);
+  const annual_rate r = annual_rate::unchecked(p[cost_input::cost_of_capital]);
+  const auto owned = owned_hardware<C>::unchecked(
+      {money<C>::from_value(p[cost_input::hardware_price]),
+       duration::from_value(p[cost_input::hardware_life_years] * detail::seconds_per_year),
+       fraction::unchecked(p[cost_input::hardware_residual_fraction]), r});
+  const auto rented = rented_hardware<C>::unchecked({cost_rate<C>::from_value(
+      p[cost_input::rental_per_accelerator_hour] / detail::seconds_per_hour)});
+  const auto built = built_facility<C>::unchecked(
+      {money_per_power<C>::from_value(p[cost_input::facility_build_per_mw] / 1e6),
+       duration::from_value(p[cost_input::facility_life_years] * detail::seconds_per_year), r});
+  const auto colo = colocation<C>::unchecked({money_per_power_time<C>::from_value(
+      p[cost_input::colocation_per_kw_month] / detail::watts_per_kw /
+      (detail::seconds_per_year / 12.0))});
+  const bool has_facility = p.facility != facility_terms::none;
+  if (p.hardware == hardware_terms::rented) {
+    return p.facility == facility_terms::colocation
+               ? detail::evaluate_with<C>(p, op, &rented, &colo)
+               : detail::evaluate_with<C>(p, op, &rented, has_facility ? &built : nullptr);
+  }
+  const owned_hardware<C>* hw = p.hardware == hardware_terms::owned ? &owned : nullptr;
+  return p.facility == facility_terms::colocation
+             ? detail::evaluate_with<C>(p, op, hw, &colo)
+             : detail::evaluate_with<C>(p, op, hw, has_facility ? &built : nullptr);
+}
+
+// One sample's figures in display units, in cost_output order; with no price, the last two are
+// not written.
+template <currency_type C>
+TPW_HD constexpr void cost_figures(const cost_parameters& p, double* y) noexcept {
+  const economics<C> e = evaluate_cost_parameters<C>(p);
+  y[0] = e.cost_per_token.total.value() * 1e6;
+  y[1] = e.cost_per_token.hardware.value() * 1e6;
+  y[2] = e.cost_per_token.facility.value() * 1e6;
+  y[3] = e.cost_per_token.energy.value() * 1e6;
+  y[4] = e.cost_per_token.opex.value() * 1e6;
+  y[5] = e.cost_per_accelerator_hour.value();
+  y[6] = e.tokens_per_joule.value();
+  y[7] = e.tokens_per_s_per_power.value() * 1e6;
+  if (p.priced) {
+    y[8] = e.revenue->revenue_per_power_time.value() * 1e6 * detail::seconds_per_year;
+    y[9] = e.revenue->gross_margin;
+  }
+}
+
+// The cost model with its uncertain inputs as plain data (trivially copyable: it crosses to a GPU
+// as it is). Every uncertain input must have a closed-form quantile (cost_model::plan() checks).
+struct cost_plan {
+  cost_parameters base;
+  std::uint32_t inputs = 0;                          // uncertain inputs
+  std::array<cost_input, cost_input_count> slots{};  // which parameter each one sets
+  std::array<distribution_params, cost_input_count> dists{};
+  bool correlated = false;
+  std::array<double, cost_input_count * cost_input_count> cholesky{};  // inputs x inputs, row-major
+  [[nodiscard]] TPW_HD constexpr std::uint32_t outputs() const noexcept {
+    return base.priced ? static_cast<std::uint32_t>(cost_output_count)
+                       : static_cast<std::uint32_t>(cost_output_count - 2);
+  }
+};
+
+// Sample i of a plan under a design: its uniforms, the copula, each input's inverse CDF, then the
+// cost figures into y (plan.outputs() values); x receives the inputs' values. The CPU tests check
+// it against the CPU engine sample by sample; the GPU engine calls it in its kernels.
+template <currency_type C>
+TPW_HD constexpr void plan_figures(const cost_plan& plan, const design_view& design,
+                                   std::uint64_t i, double* x, double* y) noexcept {
+  double u[cost_input_count];
+  design_uniforms(design, i, u, plan.inputs);
+  if (plan.correlated) {
+    double z[cost_input_count];
+    gaussian_copula(plan.cholesky.data(), plan.inputs, u, z);
+  }
+  cost_parameters p = plan.base;
+  for (std::uint32_t k = 0; k < plan.inputs; ++k) {
+    x[k] = closed_form_quantile(plan.dists[k], u[k]);
+    p[plan.slots[k]] = x[k];
+  }
+  cost_figures<C>(p, y);
+}
+
+}  // namespace tpw::mc
