@@ -23,6 +23,7 @@
 #include "tpw/error.hpp"
 #include "tpw/mc/design.hpp"
 #include "tpw/mc/inputs.hpp"
+#include "tpw/mc/options.hpp"
 #include "tpw/mc/parallel.hpp"
 #include "tpw/mc/quantile_tree.hpp"
 #include "tpw/mc/statistics.hpp"
@@ -37,30 +38,6 @@ concept scalar_model = requires(const F& f, std::span<const double> x) {
 template <class F>
 concept vector_model = requires(const F& f, std::span<const double> x, std::span<double> y) {
   f(x, y);
-};
-
-// The probabilities reported by default: P1, P5, P10, P25, P50, P75, P90, P95, P99. Any others
-// may be asked for (percentiles() gives P1 to P99).
-inline std::vector<double> standard_probabilities() {
-  return {0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99};
-}
-
-struct run_options {
-  std::uint64_t samples = 100'000;
-  std::uint64_t seed = 0;
-  design_kind design = design_kind::monte_carlo;
-  unsigned threads = 0;  // 0: every hardware thread
-  std::vector<double> probabilities = standard_probabilities();
-  double tail_level = 0.95;  // expected shortfall averages the worst 5%
-  // P(output > threshold) for each entry; the probability is filled in the result.
-  std::vector<exceedance> exceedances;
-  // The outputs to summarize, by name (empty: all). The model still computes every output.
-  std::vector<std::string> outputs;
-  bool keep_samples = false;                 // keep every input and output sample
-  std::uint64_t in_memory_limit = 1u << 16;  // up to here, quantiles by selection in one pass
-  std::uint64_t quantile_budget = 1u << 22;  // samples collected per pass, at most (all outputs)
-  std::function<void(const progress&)> on_progress;  // called between rounds, on this thread
-  std::stop_token stop;                              // a stop request throws mc::cancelled
 };
 
 namespace detail {
@@ -78,41 +55,6 @@ void invoke_model(const F& model, std::span<const double> x, std::span<double> y
 inline constexpr std::uint64_t chunk_size = 4096;
 inline constexpr std::uint64_t chunks_per_round = 64;
 inline constexpr std::uint64_t pilot_size = 1u << 17;
-
-inline void validate(const run_options& o, const std::vector<std::string>& output_names) {
-  if (o.samples == 0) throw invalid_input("uncertainty.samples", 0.0, "must be at least 1");
-  for (const double p : o.probabilities) {
-    if (!tpw::detail::is_finite(p) || p < 0.0 || p > 1.0) {
-      throw invalid_input("uncertainty.probabilities", p, "a probability must be in [0, 1]");
-    }
-  }
-  if (!tpw::detail::is_finite(o.tail_level) || o.tail_level <= 0.0 || o.tail_level >= 1.0) {
-    throw invalid_input("uncertainty.tail_level", o.tail_level, "must be in (0, 1)");
-  }
-  const auto has = [](const std::vector<std::string>& names, const std::string& name) {
-    return std::find(names.begin(), names.end(), name) != names.end();
-  };
-  for (const auto& wanted : o.outputs) {
-    if (!has(output_names, wanted)) {
-      throw invalid_input("uncertainty.outputs", wanted, "no output of this model has that name");
-    }
-  }
-  for (const auto& e : o.exceedances) {
-    if (!has(output_names, e.output)) {
-      throw invalid_input("uncertainty.exceedances.output", e.output,
-                          "no output of this model has that name");
-    }
-    if (!o.outputs.empty() && !has(o.outputs, e.output)) {
-      throw invalid_input("uncertainty.exceedances.output", e.output,
-                          "must be one of the outputs summarized (run_options::outputs)");
-    }
-    if (!tpw::detail::is_finite(e.threshold)) {
-      throw invalid_input("uncertainty.exceedances.threshold", e.threshold,
-                          "must be a finite number");
-    }
-  }
-  if (output_names.empty()) throw invalid_input("outputs", 0.0, "a model needs an output");
-}
 
 // Draws sample i and evaluates the model on it; checks that every output is finite.
 template <class F>
@@ -139,11 +81,9 @@ class evaluator {
  private:
   [[noreturn]] void refuse(std::uint64_t i, std::size_t k, double value,
                            std::span<const double> x) const {
-    std::string rule = "the model gave a non-finite value at sample " + std::to_string(i) + " (";
-    for (std::size_t j = 0; j < x.size(); ++j) {
-      rule += (j ? ", " : "") + inputs_[j].name + " = " + tpw::detail::number_text(x[j]);
-    }
-    throw invalid_input(names_[k], value, rule + ")");
+    std::vector<std::string> input_names;
+    for (std::size_t j = 0; j < x.size(); ++j) input_names.push_back(inputs_[j].name);
+    refuse_non_finite(names_[k], value, i, input_names, x);
   }
 
   const input_space& inputs_;
@@ -157,21 +97,6 @@ struct sample_buffers {
   std::vector<double> u, x, y;
   sample_buffers(std::size_t inputs, std::size_t outputs) : u(inputs), x(inputs), y(outputs) {}
 };
-
-// The ranks each output must know exactly: those of every asked quantile, and the first rank of
-// each expected-shortfall tail.
-inline std::vector<std::uint64_t> wanted_ranks(const run_options& o, std::uint64_t n) {
-  std::vector<std::uint64_t> ranks;
-  for (const double p : o.probabilities) {
-    const quantile_ranks r = ranks_of(p, n);
-    ranks.push_back(r.low);
-    ranks.push_back(r.high);
-  }
-  const std::uint64_t m = tail_count(o.tail_level, n);
-  ranks.push_back(n - m);  // the upper tail: ranks [n - m, n)
-  ranks.push_back(m - 1);  // the lower tail: ranks [0, m)
-  return ranks;
-}
 
 // Per-chunk sums of the final pass: each output's samples above the upper tail's cell and below
 // the lower tail's cell.
@@ -583,27 +508,9 @@ run(const input_space& inputs, const F& model, const run_options& options,
   }
   const sample_design design(options.design, options.samples,
                              static_cast<std::uint32_t>(inputs.size()), options.seed);
-  run_result result;
-  result.samples = options.samples;
-  result.seed = options.seed;
-  result.design = options.design;
-  for (const auto& input : inputs.inputs()) result.input_names.push_back(input.name);
-  std::vector<std::size_t> pick;
-  for (std::size_t k = 0; k < output_names.size(); ++k) {
-    if (options.outputs.empty() || std::find(options.outputs.begin(), options.outputs.end(),
-                                             output_names[k]) != options.outputs.end()) {
-      pick.push_back(k);
-    }
-  }
-  for (const std::size_t k : pick) {
-    const std::string& name = output_names[k];
-    output_statistics s;
-    s.name = name;
-    s.probabilities = options.probabilities;
-    s.tail_level = options.tail_level;
-    result.outputs.push_back(std::move(s));
-  }
-  result.exceedances = options.exceedances;
+  std::vector<std::string> input_names;
+  for (const auto& input : inputs.inputs()) input_names.push_back(input.name);
+  auto [result, pick] = detail::prepare_result(options, input_names, output_names);
   const detail::evaluator<F> eval(inputs, design, model, output_names);
   return detail::run_samples(eval, options, detail::thread_count(options.threads),
                              std::move(result), pick);
