@@ -7,6 +7,10 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tpw TYPE INCLUDE)
 
 set(tpw_cmake_dir ${CMAKE_INSTALL_DATADIR}/cmake/tpw)
 install(EXPORT tpwTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})
+if(TARGET tpw_cuda)  # tpw::cuda, for consumers with the CUDA toolkit
+  install(TARGETS tpw_cuda EXPORT tpwCudaTargets)
+  install(EXPORT tpwCudaTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})
+endif()
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tpwConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/tpwConfig.cmake

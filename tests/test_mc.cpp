@@ -16,6 +16,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include <tpw/mc/cost_model.hpp>
+#include <tpw/mc/radix_engine.hpp>
 #include <tpw/mc/sensitivity.hpp>
 #include <tpw/model.hpp>
 
@@ -480,6 +481,84 @@ TEST_CASE("the plain cost plan (the GPU engine's per-sample code) is the CPU eng
         "deployment.utilization = \"pert(low 0.5, mode 0.7, high 0.85)\": the GPU engine samples "
         "fixed, uniform, triangular, normal, truncated normal and lognormal inputs; run PERT, beta "
         "and empirical ones on the CPU engine");
+}
+
+TEST_CASE("the GPU engine's radix passes, run on the host, give the CPU engine's statistics") {
+  using mc::cost_input;
+  using d = mc::distribution;
+  const std::vector<mc::cost_model<tpw::USD>::uncertain> uncertain{
+      {cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
+      {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
+      {cost_input::energy_price_per_kwh, d::triangular(0.04, 0.08, 0.15)},
+      {cost_input::pue, d::uniform(1.1, 1.4)},
+      {cost_input::hardware_price, d::truncated_normal(3.9e6, 0.3e6, 0.0, 1e300)},
+      {cost_input::cost_of_capital, d::uniform(0.05, 0.12)},
+      {cost_input::facility_build_per_mw, d::triangular(9e6, 11.7e6, 15e6)},
+      {cost_input::price_per_mtok, d::uniform(1.5, 2.5)}};
+  Eigen::MatrixXd rho = Eigen::MatrixXd::Identity(8, 8);
+  rho(0, 1) = rho(1, 0) = 0.5;
+  const mc::cost_model<tpw::USD> independent(gb200(), uncertain);
+  const mc::cost_model<tpw::USD> correlated(gb200(), uncertain, rho);
+  const auto relative = [](double a, double b) {
+    return std::abs(a - b) / std::max(std::abs(b), 1e-300);
+  };
+  const std::vector<std::pair<const mc::cost_model<tpw::USD>*, mc::design_kind>> cases{
+      {&independent, mc::design_kind::monte_carlo},
+      {&correlated, mc::design_kind::latin_hypercube},
+      {&independent, mc::design_kind::sobol}};
+  for (const auto& [model, kind] : cases) {
+    {
+      CAPTURE(mc::to_string(kind));
+      mc::run_options o;
+      o.samples = 20'000;
+      o.seed = 5;
+      o.design = kind;
+      o.probabilities = {0.0, 0.01, 0.05, 0.5, 0.95, 0.99, 1.0};
+      o.exceedances = {{"cost_per_mtok", 0.25, 0.0}, {"gross_margin", 0.9, 0.0}};
+      const auto cpu = mc::run(*model, o);
+      mc::radix::host_backend backend;
+      std::vector<unsigned> passes;
+      o.on_progress = [&](const mc::progress& p) { passes.push_back(p.pass); };
+      const auto gpu = mc::radix::run_passes<tpw::USD>(backend, model->plan(), o);
+      CHECK(passes == std::vector<unsigned>{1, 2, 3, 4});
+      CHECK(gpu.passes == 4);
+      REQUIRE(gpu.outputs.size() == cpu.outputs.size());
+      double worst = 0.0;
+      bool exact = true;
+      for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
+        const auto& a = gpu.outputs[k];
+        const auto& b = cpu.outputs[k];
+        worst = std::max({worst, relative(a.mean, b.mean), relative(a.sd, b.sd),
+                          relative(a.expected_shortfall_upper, b.expected_shortfall_upper),
+                          relative(a.expected_shortfall_lower, b.expected_shortfall_lower)});
+        // The same samples, so the same order statistics, bit for bit.
+        exact = exact && a.quantiles == b.quantiles && a.min == b.min && a.max == b.max &&
+                a.count == b.count;
+      }
+      CHECK(worst < 1e-12);
+      CHECK(exact);
+      CHECK(gpu.exceedances[0].probability == cpu.exceedances[0].probability);
+      CHECK(gpu.exceedances[1].probability == cpu.exceedances[1].probability);
+    }
+  }
+  // Kept samples come back bit for bit; a summarized subset works as on the CPU.
+  mc::run_options o;
+  o.samples = 3000;
+  o.keep_samples = true;
+  o.outputs = {"tokens_per_joule"};
+  mc::radix::host_backend backend;
+  const auto gpu = mc::radix::run_passes<tpw::USD>(backend, independent.plan(), o);
+  const auto cpu = mc::run(independent, o);
+  CHECK(gpu.input_samples == cpu.input_samples);
+  CHECK(gpu.output_samples == cpu.output_samples);
+  CHECK(gpu.output("tokens_per_joule").quantiles == cpu.output("tokens_per_joule").quantiles);
+  CHECK(gpu.output("tokens_per_joule").expected_shortfall_upper ==
+        Approx(cpu.output("tokens_per_joule").expected_shortfall_upper).epsilon(1e-13));
+  // Bad options are refused as the CPU engine refuses them.
+  o.outputs = {"no_such_output"};
+  CHECK(message_of([&] {
+          (void)mc::radix::run_passes<tpw::USD>(backend, independent.plan(), o);
+        }) == message_of([&] { (void)mc::run(independent, o); }));
 }
 
 TEST_CASE("the cost model refuses a distribution that can break its input's rule") {

@@ -1,0 +1,221 @@
+// tpw/cuda/engine.cuh: the Monte Carlo cost model on an NVIDIA GPU, giving the CPU engine's
+// numbers for the same plan, sample count, seed and design.
+//
+// Include it from a .cu file compiled by nvcc (-std=c++20 --expt-relaxed-constexpr, sm_90 for
+// H100/H200). It includes no Eigen: build the plan on the host with cost_model::plan()
+// (tpw/mc/cost_model.hpp), in any translation unit, and hand it over.
+//
+// Every kernel thread computes its samples with mc::plan_figures, the very function the CPU tests
+// check against the CPU engine: the same Philox draws, designs, copula, inverse CDFs and
+// tpw::evaluate. Nothing per sample comes back to the host unless keep_samples asks for it.
+//
+// Statistics, in four passes over the samples (each regenerated from its counter):
+//   - pass 1: moments about a shift (the mean of the first samples), min, max, exceedance counts;
+//   - quantiles by radix selection on each output's order-preserving 64-bit key, 16 bits a pass:
+//     pass p counts digit p of the keys that share the wanted ranks' known prefixes, so after
+//     four passes each wanted order statistic is known exactly (the CPU's type-7 quantiles);
+//   - expected shortfall: each pass also sums the values whose key is already known to lie
+//     beyond each tail's rank; the last digit's counts give the rest exactly.
+// Floating-point sums are reduced per block in a fixed tree order and merged on the host in block
+// order, so a run is bitwise reproducible; histogram counts are integers (atomics are exact).
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tpw/mc/cost_parameters.hpp"
+#include "tpw/mc/options.hpp"
+#include "tpw/mc/radix_engine.hpp"
+
+namespace tpw::cuda {
+
+// A CUDA runtime failure (no driver, out of memory, a failed launch).
+class cuda_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct device_info {
+  int count = 0;  // CUDA devices visible; 0 when there is no GPU or no driver
+  std::string name;
+  int major = 0;
+  int minor = 0;
+  int multiprocessors = 0;
+};
+
+// The first device, or count = 0. Never throws: a machine without a GPU is a normal case.
+inline device_info devices() noexcept {
+  device_info info;
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess || count <= 0) {
+    (void)cudaGetLastError();  // clear the sticky "no device" error
+    return info;
+  }
+  cudaDeviceProp prop{};
+  if (cudaGetDeviceProperties(&prop, 0) != cudaSuccess) return info;
+  info.count = count;
+  info.name = prop.name;
+  info.major = prop.major;
+  info.minor = prop.minor;
+  info.multiprocessors = prop.multiProcessorCount;
+  return info;
+}
+inline bool available() noexcept {
+  return devices().count > 0;
+}
+
+namespace detail {
+
+inline void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) {
+    throw cuda_error(std::string("tpw::cuda: ") + what + ": " + cudaGetErrorString(status));
+  }
+}
+
+// Device memory for n values of T, freed on scope exit.
+template <class T>
+class device_buffer {
+ public:
+  explicit device_buffer(std::size_t n) : n_(n) {
+    if (n_ > 0) check(cudaMalloc(reinterpret_cast<void**>(&p_), n_ * sizeof(T)), "cudaMalloc");
+  }
+  explicit device_buffer(const std::vector<T>& host) : device_buffer(host.size()) { upload(host); }
+  device_buffer(const device_buffer&) = delete;
+  device_buffer& operator=(const device_buffer&) = delete;
+  ~device_buffer() {
+    if (p_) cudaFree(p_);
+  }
+  [[nodiscard]] T* get() const noexcept { return p_; }
+  void upload(const std::vector<T>& host) {
+    if (!host.empty()) {
+      check(cudaMemcpy(p_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice),
+            "cudaMemcpy to the device");
+    }
+  }
+  void zero() {
+    if (n_ > 0) check(cudaMemset(p_, 0, n_ * sizeof(T)), "cudaMemset");
+  }
+  [[nodiscard]] std::vector<T> download(std::size_t count) const {
+    std::vector<T> host(count);
+    if (count > 0) {
+      check(cudaMemcpy(host.data(), p_, count * sizeof(T), cudaMemcpyDeviceToHost),
+            "cudaMemcpy to the host");
+    }
+    return host;
+  }
+
+ private:
+  T* p_ = nullptr;
+  std::size_t n_;
+};
+
+using namespace tpw::mc::radix;
+
+__device__ inline double block_reduce(double* shared, double value, int op) {
+  // A fixed tree: the same order on every run. op 0: sum, 1: min, 2: max.
+  const unsigned t = threadIdx.x;
+  shared[t] = value;
+  __syncthreads();
+  for (unsigned stride = block_threads / 2; stride > 0; stride /= 2) {
+    if (t < stride) {
+      const double a = shared[t];
+      const double b = shared[t + stride];
+      shared[t] = op == 0 ? a + b : (op == 1 ? (b < a ? b : a) : (b > a ? b : a));
+    }
+    __syncthreads();
+  }
+  const double result = shared[0];
+  __syncthreads();
+  return result;
+}
+
+// The kernel's arithmetic does not depend on the currency, a compile-time tag only; and nvcc
+// cannot name a kernel template whose argument is a class-type constant (as currency<"USD"> has).
+// So the kernel evaluates under ISO 4217's "no currency" code, and the figures are in the plan's.
+using kernel_currency = currency<"XXX">;
+
+__global__ void __launch_bounds__(block_threads) pass_kernel(const pass_args a) {
+  __shared__ double shared[block_threads];
+  const std::uint64_t begin = a.first + blockIdx.x * samples_per_block;
+  const std::uint64_t end = begin + samples_per_block < a.end ? begin + samples_per_block : a.end;
+  const mc::cost_plan& plan = *a.plan;
+  const unsigned model_outputs = plan.outputs();
+  double acc[max_outputs][fields];
+  reset_accumulators(acc);
+  unsigned long long exceeding[max_exceedances] = {};
+  const unsigned lane = threadIdx.x % 32;
+  // Every lane of a warp runs the same number of iterations, so that the warp-aggregated
+  // histogram updates below see full warps.
+  const std::uint64_t span = end > begin ? end - begin : 0;
+  const std::uint64_t rounds = (span + block_threads - 1) / block_threads;
+  for (std::uint64_t r = 0; r < rounds; ++r) {
+    const std::uint64_t i = begin + r * block_threads + threadIdx.x;
+    const bool active = i < end;
+    double x[mc::cost_input_count];
+    double y[mc::cost_output_count];
+    bool finite = active;
+    if (active) {
+      mc::plan_figures<kernel_currency>(plan, a.design, i, x, y);
+      for (unsigned k = 0; k < model_outputs; ++k) finite = finite && tpw::detail::is_finite(y[k]);
+      if (!finite) atomicMin(a.first_bad, static_cast<unsigned long long>(i));
+    }
+    if (finite && a.kept_y) {
+      for (unsigned k = 0; k < model_outputs; ++k) a.kept_y[i * model_outputs + k] = y[k];
+      for (unsigned k = 0; k < plan.inputs; ++k) a.kept_x[i * plan.inputs + k] = x[k];
+    }
+    unsigned long long slot[max_outputs];
+    observe_sample(a, y, finite, acc, exceeding, slot);
+    // One atomic per distinct bin per warp: neighbouring samples share the leading digits.
+    for (unsigned k = 0; k < a.outputs; ++k) {
+      const unsigned peers = __match_any_sync(0xffffffffu, slot[k]);
+      if (slot[k] != ~0ull && lane == static_cast<unsigned>(__ffs(static_cast<int>(peers)) - 1)) {
+        atomicAdd(&a.histogram[slot[k]], static_cast<unsigned long long>(__popc(peers)));
+      }
+    }
+  }
+  for (unsigned e = 0; e < a.exceedances; ++e) {
+    if (exceeding[e] > 0) atomicAdd(&a.exceeding[e], exceeding[e]);
+  }
+  for (unsigned k = 0; k < a.outputs; ++k) {
+    for (unsigned f = 0; f < fields; ++f) {
+      const double total = block_reduce(shared, acc[k][f], f == 2 ? 1 : (f == 3 ? 2 : 0));
+      if (threadIdx.x == 0) a.block_sums[(blockIdx.x * a.outputs + k) * fields + f] = total;
+    }
+  }
+}
+
+// The CUDA backend of the radix engine: device buffers and the pass kernel.
+struct cuda_backend {
+  template <class T>
+  using buffer = device_buffer<T>;
+  template <currency_type>
+  void pass(const pass_args& args, unsigned blocks) const {
+    pass_kernel<<<blocks, block_threads>>>(args);
+    check(cudaGetLastError(), "launching the pass kernel");
+    check(cudaDeviceSynchronize(), "running the pass kernel");
+  }
+};
+
+}  // namespace detail
+
+// Runs the cost model plan over options.samples samples on the first GPU: the statistics of
+// mc::run(cost_model, options) on the CPU, to 1e-12 (the quantiles exactly, up to the last bits
+// of each sample). Throws invalid_input for bad options or a non-finite output, cuda_error when no
+// GPU can run it, mc::cancelled when stopped.
+template <currency_type C>
+mc::run_result run(const mc::cost_plan& plan, const mc::run_options& o) {
+  detail::check(cudaSetDevice(0), "cudaSetDevice (is there a GPU?)");
+  detail::cuda_backend backend;
+  return mc::radix::run_passes<C>(backend, plan, o);
+}
+
+}  // namespace tpw::cuda

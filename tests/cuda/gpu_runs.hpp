@@ -1,0 +1,26 @@
+// The GPU side of the CUDA tests, compiled by nvcc (gpu_runs.cu); the test cases themselves are
+// host C++ (test_cuda.cpp), which builds the models with Eigen and runs the CPU engine.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <tpw/mc/cost_parameters.hpp>
+#include <tpw/mc/options.hpp>
+
+namespace tpw_test {
+
+// The number of CUDA devices and the first one's name ("" when there is none).
+int gpu_count();
+std::string gpu_name();
+
+// tpw::cuda::run on the GPU.
+tpw::mc::run_result gpu_run(const tpw::mc::cost_plan& plan, const tpw::mc::run_options& options);
+
+// The design's uniforms of samples [0, samples) x coordinates [0, dimensions), computed on the
+// GPU by mc::design_uniform, row-major.
+std::vector<double> gpu_uniforms(tpw::mc::design_kind kind, std::uint64_t samples,
+                                 std::uint32_t dimensions, std::uint64_t seed);
+
+}  // namespace tpw_test
