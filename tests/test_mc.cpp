@@ -506,8 +506,10 @@ TEST_CASE("the GPU engine's radix passes, run on the host, give the CPU engine's
       {&independent, mc::design_kind::monte_carlo},
       {&correlated, mc::design_kind::latin_hypercube},
       {&independent, mc::design_kind::sobol}};
-  for (const auto& [model, kind] : cases) {
+  for (const auto& entry : cases) {
     {
+      const auto* model = entry.first;
+      const auto kind = entry.second;
       CAPTURE(mc::to_string(kind));
       mc::run_options o;
       o.samples = 20'000;
