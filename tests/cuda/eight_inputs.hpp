@@ -1,0 +1,53 @@
+// The 8-input cost model of the benchmarks (GB200 NVL72 on DeepSeek-R1, bench/mc_cost_model.cpp's
+// distributions), shared by the CUDA tests and the GPU benchmark; optionally with a rank
+// correlation of 0.5 between utilization and throughput.
+#pragma once
+
+#include <vector>
+
+#include <tpw/mc/cost_model.hpp>
+
+namespace tpw_test {
+
+namespace mc = tpw::mc;
+
+inline mc::cost_model<tpw::USD> eight_inputs(bool correlated) {
+  using mc::cost_input;
+  using d = mc::distribution;
+  mc::cost_parameters p;
+  p[cost_input::accelerators_per_system] = 72;
+  p[cost_input::it_power_kw] = 132;
+  p[cost_input::idle_power_kw] = 40;
+  p.idle_given = true;
+  p[cost_input::utilization] = 0.7;
+  p[cost_input::throughput_tok_s] = 5789.6;
+  p[cost_input::cost_of_capital] = 0.08;
+  p.hardware = mc::hardware_terms::owned;
+  p[cost_input::hardware_price] = 3.9e6;
+  p[cost_input::hardware_life_years] = 4;
+  p[cost_input::hardware_residual_fraction] = 0.1;
+  p.facility = mc::facility_terms::built;
+  p[cost_input::facility_build_per_mw] = 11.7e6;
+  p[cost_input::facility_life_years] = 15;
+  p[cost_input::energy_price_per_kwh] = 0.08;
+  p[cost_input::pue] = 1.2;
+  p[cost_input::maintenance_fraction_per_year] = 0.03;
+  p[cost_input::software_per_accelerator_year] = 4500;
+  p.priced = true;
+  p[cost_input::price_per_mtok] = 2.0;
+  const std::vector<mc::cost_model<tpw::USD>::uncertain> inputs{
+      {cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
+      {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
+      {cost_input::energy_price_per_kwh, d::triangular(0.04, 0.08, 0.15)},
+      {cost_input::pue, d::uniform(1.1, 1.4)},
+      {cost_input::hardware_price, d::truncated_normal(3.9e6, 0.3e6, 0.0, 1e300)},
+      {cost_input::cost_of_capital, d::uniform(0.05, 0.12)},
+      {cost_input::facility_build_per_mw, d::triangular(9e6, 11.7e6, 15e6)},
+      {cost_input::price_per_mtok, d::uniform(1.5, 2.5)}};
+  if (!correlated) return {p, inputs};
+  Eigen::MatrixXd rho = Eigen::MatrixXd::Identity(8, 8);
+  rho(0, 1) = rho(1, 0) = 0.5;
+  return {p, inputs, rho};
+}
+
+}  // namespace tpw_test
