@@ -11,8 +11,8 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "../tests/cuda/eight_inputs.hpp"
 #include "../tests/cuda/gpu_runs.hpp"
+#include "../tests/mc_models.hpp"
 
 namespace {
 

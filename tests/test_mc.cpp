@@ -4,6 +4,7 @@
 // against analytic answers (Ishigami, Sobol' G-function, a linear model).
 #include <doctest/doctest.h>
 
+#include "mc_models.hpp"
 #include "support.hpp"
 
 #include <atomic>
@@ -368,38 +369,10 @@ TEST_CASE("progress is reported, a stop request cancels, a non-finite output is 
         "uncertainty.tail_level = 1: must be in (0, 1)");
 }
 
-namespace {
-mc::cost_parameters gb200() {
-  using mc::cost_input;
-  mc::cost_parameters p;
-  p[cost_input::accelerators_per_system] = 72;
-  p[cost_input::it_power_kw] = 132;
-  p[cost_input::idle_power_kw] = 40;
-  p.idle_given = true;
-  p[cost_input::utilization] = 0.7;
-  p[cost_input::throughput_tok_s] = 5789.6;
-  p[cost_input::cost_of_capital] = 0.08;
-  p.hardware = mc::hardware_terms::owned;
-  p[cost_input::hardware_price] = 3.9e6;
-  p[cost_input::hardware_life_years] = 4;
-  p[cost_input::hardware_residual_fraction] = 0.1;
-  p.facility = mc::facility_terms::built;
-  p[cost_input::facility_build_per_mw] = 11.7e6;
-  p[cost_input::facility_life_years] = 15;
-  p[cost_input::energy_price_per_kwh] = 0.08;
-  p[cost_input::pue] = 1.2;
-  p[cost_input::maintenance_fraction_per_year] = 0.03;
-  p[cost_input::software_per_accelerator_year] = 4500;
-  p.priced = true;
-  p[cost_input::price_per_mtok] = 2.0;
-  return p;
-}
-}  // namespace
-
 TEST_CASE("the Monte Carlo cost model is the deterministic model, sample by sample") {
   using namespace tpw;
   using mc::cost_input;
-  const mc::cost_parameters p = gb200();
+  const mc::cost_parameters p = tpw_test::gb200();
   // The deterministic model of the same scenario.
   const deployment d({.accelerators_per_system = 72,
                       .it_power = 132.0 * units::kW,
@@ -444,8 +417,8 @@ TEST_CASE("the plain cost plan (the GPU engine's per-sample code) is the CPU eng
   Eigen::MatrixXd rho = Eigen::MatrixXd::Identity(5, 5);
   rho(0, 1) = rho(1, 0) = 0.6;
   rho(2, 4) = rho(4, 2) = -0.3;
-  const mc::cost_model<tpw::USD> independent(gb200(), uncertain);
-  const mc::cost_model<tpw::USD> correlated(gb200(), uncertain, rho);
+  const mc::cost_model<tpw::USD> independent(tpw_test::gb200(), uncertain);
+  const mc::cost_model<tpw::USD> correlated(tpw_test::gb200(), uncertain, rho);
   for (const auto* model : {&independent, &correlated}) {
     for (const auto kind :
          {mc::design_kind::monte_carlo, mc::design_kind::latin_hypercube, mc::design_kind::sobol}) {
@@ -475,7 +448,7 @@ TEST_CASE("the plain cost plan (the GPU engine's per-sample code) is the CPU eng
     }
   }
   // PERT, beta and empirical inputs have no closed-form quantile: the CPU engine only.
-  const mc::cost_model<tpw::USD> pert(gb200(),
+  const mc::cost_model<tpw::USD> pert(tpw_test::gb200(),
                                       {{cost_input::utilization, d::pert(0.5, 0.7, 0.85)}});
   CHECK(message_of([&] { (void)pert.plan(); }) ==
         "deployment.utilization = \"pert(low 0.5, mode 0.7, high 0.85)\": the GPU engine samples "
@@ -484,21 +457,8 @@ TEST_CASE("the plain cost plan (the GPU engine's per-sample code) is the CPU eng
 }
 
 TEST_CASE("the GPU engine's radix passes, run on the host, give the CPU engine's statistics") {
-  using mc::cost_input;
-  using d = mc::distribution;
-  const std::vector<mc::cost_model<tpw::USD>::uncertain> uncertain{
-      {cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
-      {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
-      {cost_input::energy_price_per_kwh, d::triangular(0.04, 0.08, 0.15)},
-      {cost_input::pue, d::uniform(1.1, 1.4)},
-      {cost_input::hardware_price, d::truncated_normal(3.9e6, 0.3e6, 0.0, 1e300)},
-      {cost_input::cost_of_capital, d::uniform(0.05, 0.12)},
-      {cost_input::facility_build_per_mw, d::triangular(9e6, 11.7e6, 15e6)},
-      {cost_input::price_per_mtok, d::uniform(1.5, 2.5)}};
-  Eigen::MatrixXd rho = Eigen::MatrixXd::Identity(8, 8);
-  rho(0, 1) = rho(1, 0) = 0.5;
-  const mc::cost_model<tpw::USD> independent(gb200(), uncertain);
-  const mc::cost_model<tpw::USD> correlated(gb200(), uncertain, rho);
+  const auto independent = tpw_test::eight_inputs(false);
+  const auto correlated = tpw_test::eight_inputs(true);
   const auto relative = [](double a, double b) {
     return std::abs(a - b) / std::max(std::abs(b), 1e-300);
   };
@@ -565,7 +525,7 @@ TEST_CASE("the GPU engine's radix passes, run on the host, give the CPU engine's
 
 TEST_CASE("the cost model refuses a distribution that can break its input's rule") {
   using mc::cost_input;
-  const mc::cost_parameters p = gb200();
+  const mc::cost_parameters p = tpw_test::gb200();
   const auto with = [&](cost_input k, mc::distribution d) {
     return message_of([&] { mc::cost_model<tpw::USD> m(p, {{k, d}}); });
   };
@@ -584,7 +544,7 @@ TEST_CASE("the cost model refuses a distribution that can break its input's rule
   CHECK(with(cost_input::rental_per_accelerator_hour, mc::distribution::uniform(1, 2))
             .find("takes no part in the scenario") != std::string::npos);
   // The base is validated by the deterministic model's own constructors.
-  mc::cost_parameters bad = gb200();
+  mc::cost_parameters bad = tpw_test::gb200();
   bad[cost_input::pue] = 0.9;
   CHECK(message_of([&] { mc::cost_model<tpw::USD> m(bad, {}); }) ==
         "costs.energy.pue = 0.9: a PUE is facility power over IT power: finite and >= 1");

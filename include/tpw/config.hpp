@@ -13,43 +13,33 @@
 
 namespace tpw::detail {
 
-// std::pow is not guaranteed to be callable from device code; ::pow is, under nvcc.
+// The libm functions the shared code calls: std:: on the host, the CUDA math library's global
+// overloads on the device (std::pow and friends are not guaranteed to be device-callable).
+#if defined(__CUDA_ARCH__)
+#define TPW_LIBM(name) ::name
+#else
+#define TPW_LIBM(name) std::name
+#endif
 TPW_HD inline double power_of(double base, double exponent) noexcept {
-#if defined(__CUDA_ARCH__)
-  return ::pow(base, exponent);
-#else
-  return std::pow(base, exponent);
-#endif
+  return TPW_LIBM(pow)(base, exponent);
 }
-
-// The same for the other libm functions the shared code calls.
 TPW_HD inline double log_of(double x) noexcept {
-#if defined(__CUDA_ARCH__)
-  return ::log(x);
-#else
-  return std::log(x);
-#endif
+  return TPW_LIBM(log)(x);
+}
+TPW_HD inline double log1p_of(double x) noexcept {
+  return TPW_LIBM(log1p)(x);
 }
 TPW_HD inline double exp_of(double x) noexcept {
-#if defined(__CUDA_ARCH__)
-  return ::exp(x);
-#else
-  return std::exp(x);
-#endif
+  return TPW_LIBM(exp)(x);
+}
+TPW_HD inline double expm1_of(double x) noexcept {
+  return TPW_LIBM(expm1)(x);
 }
 TPW_HD inline double sqrt_of(double x) noexcept {
-#if defined(__CUDA_ARCH__)
-  return ::sqrt(x);
-#else
-  return std::sqrt(x);
-#endif
+  return TPW_LIBM(sqrt)(x);
 }
 TPW_HD inline double erfc_of(double x) noexcept {
-#if defined(__CUDA_ARCH__)
-  return ::erfc(x);
-#else
-  return std::erfc(x);
-#endif
+  return TPW_LIBM(erfc)(x);
 }
 
 TPW_HD constexpr bool is_finite(double x) noexcept {

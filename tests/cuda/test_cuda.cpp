@@ -9,7 +9,7 @@
 
 #include <tpw/mc/cost_model.hpp>
 
-#include "eight_inputs.hpp"
+#include "../mc_models.hpp"
 #include "gpu_runs.hpp"
 
 namespace mc = tpw::mc;

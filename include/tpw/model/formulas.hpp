@@ -14,22 +14,6 @@ namespace tpw {
 
 namespace detail {
 
-TPW_HD inline double log1p(double x) noexcept {
-#if defined(__CUDA_ARCH__)
-  return ::log1p(x);
-#else
-  return std::log1p(x);
-#endif
-}
-
-TPW_HD inline double expm1(double x) noexcept {
-#if defined(__CUDA_ARCH__)
-  return ::expm1(x);
-#else
-  return std::expm1(x);
-#endif
-}
-
 // One hour and one year as quantities made in place: device code cannot refer to the host's
 // constants units::hour and units::year.
 TPW_HD constexpr duration one_hour() noexcept {
@@ -46,7 +30,7 @@ TPW_HD inline double discount_factor_years(double r, double years) noexcept {
 }
 TPW_HD inline double capital_recovery_factor_years(double r, double years) noexcept {
   if (r == 0.0) return 1.0 / years;
-  return r / -expm1(-years * log1p(r));
+  return r / -expm1_of(-years * log1p_of(r));
 }
 
 }  // namespace detail

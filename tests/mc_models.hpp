@@ -1,6 +1,6 @@
-// The 8-input cost model of the benchmarks (GB200 NVL72 on DeepSeek-R1, bench/mc_cost_model.cpp's
-// distributions), shared by the CUDA tests and the GPU benchmark; optionally with a rank
-// correlation of 0.5 between utilization and throughput.
+// The Monte Carlo tests' scenario and the 8-input cost model of the benchmarks, shared by the CPU
+// tests, the CUDA tests and the GPU benchmark; optionally with a rank correlation of 0.5 between
+// utilization and throughput.
 #pragma once
 
 #include <vector>
@@ -11,9 +11,9 @@ namespace tpw_test {
 
 namespace mc = tpw::mc;
 
-inline mc::cost_model<tpw::USD> eight_inputs(bool correlated) {
+// GB200 NVL72 on DeepSeek-R1 (DESIGN.md's scenario), per system of 72 GPUs, priced at 2 USD/Mtok.
+inline mc::cost_parameters gb200() {
   using mc::cost_input;
-  using d = mc::distribution;
   mc::cost_parameters p;
   p[cost_input::accelerators_per_system] = 72;
   p[cost_input::it_power_kw] = 132;
@@ -35,6 +35,14 @@ inline mc::cost_model<tpw::USD> eight_inputs(bool correlated) {
   p[cost_input::software_per_accelerator_year] = 4500;
   p.priced = true;
   p[cost_input::price_per_mtok] = 2.0;
+  return p;
+}
+
+// The benchmark's eight uncertain inputs on it (bench/mc_cost_model.cpp's distributions).
+inline mc::cost_model<tpw::USD> eight_inputs(bool correlated) {
+  using mc::cost_input;
+  using d = mc::distribution;
+  const mc::cost_parameters p = gb200();
   const std::vector<mc::cost_model<tpw::USD>::uncertain> inputs{
       {cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
       {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
