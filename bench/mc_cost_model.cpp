@@ -19,8 +19,9 @@
 #include <tpw/mc/cost_model.hpp>
 #include <tpw/mc/sensitivity.hpp>
 
+#include "../tests/mc_models.hpp"
+
 namespace mc = tpw::mc;
-using mc::cost_input;
 
 namespace {
 
@@ -31,40 +32,9 @@ double peak_mb() {
 }
 
 // GB200 NVL72 on DeepSeek-R1 (DESIGN.md's scenario) with the numpy program's eight uncertain
-// inputs and distributions.
+// inputs and distributions: tests/mc_models.hpp, shared with the tests and the GPU benchmark.
 mc::cost_model<tpw::USD> eight_input_model() {
-  mc::cost_parameters p;
-  p[cost_input::accelerators_per_system] = 72;
-  p[cost_input::it_power_kw] = 132;
-  p[cost_input::idle_power_kw] = 40;
-  p.idle_given = true;
-  p[cost_input::utilization] = 0.7;
-  p[cost_input::throughput_tok_s] = 5789.6;
-  p[cost_input::cost_of_capital] = 0.08;
-  p.hardware = mc::hardware_terms::owned;
-  p[cost_input::hardware_price] = 3.9e6;
-  p[cost_input::hardware_life_years] = 4;
-  p[cost_input::hardware_residual_fraction] = 0.1;
-  p.facility = mc::facility_terms::built;
-  p[cost_input::facility_build_per_mw] = 11.7e6;
-  p[cost_input::facility_life_years] = 15;
-  p[cost_input::energy_price_per_kwh] = 0.08;
-  p[cost_input::pue] = 1.2;
-  p[cost_input::maintenance_fraction_per_year] = 0.03;
-  p[cost_input::software_per_accelerator_year] = 4500;
-  p.priced = true;
-  p[cost_input::price_per_mtok] = 2.0;
-  using d = mc::distribution;
-  return mc::cost_model<tpw::USD>(
-      p, {{cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
-          {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
-          {cost_input::energy_price_per_kwh, d::triangular(0.04, 0.08, 0.15)},
-          {cost_input::pue, d::uniform(1.1, 1.4)},
-          // numpy's normal(3.9e6, 0.3e6) is cut at 0 here: a price cannot be negative (13 sd away).
-          {cost_input::hardware_price, d::truncated_normal(3.9e6, 0.3e6, 0.0, 1e300)},
-          {cost_input::cost_of_capital, d::uniform(0.05, 0.12)},
-          {cost_input::facility_build_per_mw, d::triangular(9e6, 11.7e6, 15e6)},
-          {cost_input::price_per_mtok, d::uniform(1.5, 2.5)}});
+  return tpw_test::eight_inputs(false);
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {

@@ -38,7 +38,7 @@ inline mc::cost_parameters gb200() {
   return p;
 }
 
-// The benchmark's eight uncertain inputs on it (bench/mc_cost_model.cpp's distributions).
+// Eight uncertain inputs on it, with the distributions of bench/mc_cost_numpy.py.
 inline mc::cost_model<tpw::USD> eight_inputs(bool correlated) {
   using mc::cost_input;
   using d = mc::distribution;
@@ -48,6 +48,7 @@ inline mc::cost_model<tpw::USD> eight_inputs(bool correlated) {
       {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
       {cost_input::energy_price_per_kwh, d::triangular(0.04, 0.08, 0.15)},
       {cost_input::pue, d::uniform(1.1, 1.4)},
+      // numpy's normal(3.9e6, 0.3e6) cut at 0: a price cannot be negative (13 sd away).
       {cost_input::hardware_price, d::truncated_normal(3.9e6, 0.3e6, 0.0, 1e300)},
       {cost_input::cost_of_capital, d::uniform(0.05, 0.12)},
       {cost_input::facility_build_per_mw, d::triangular(9e6, 11.7e6, 15e6)},
