@@ -5,19 +5,11 @@
 // H100/H200). It includes no Eigen: build the plan on the host with cost_model::plan()
 // (tpw/mc/cost_model.hpp), in any translation unit, and hand it over.
 //
-// Every kernel thread computes its samples with mc::plan_figures, the very function the CPU tests
-// check against the CPU engine: the same Philox draws, designs, copula, inverse CDFs and
-// tpw::evaluate. Nothing per sample comes back to the host unless keep_samples asks for it.
-//
-// Statistics, in four passes over the samples (each regenerated from its counter):
-//   - pass 1: moments about a shift (the mean of the first samples), min, max, exceedance counts;
-//   - quantiles by radix selection on each output's order-preserving 64-bit key, 16 bits a pass:
-//     pass p counts digit p of the keys that share the wanted ranks' known prefixes, so after
-//     four passes each wanted order statistic is known exactly (the CPU's type-7 quantiles);
-//   - expected shortfall: each pass also sums the values whose key is already known to lie
-//     beyond each tail's rank; the last digit's counts give the rest exactly.
-// Floating-point sums are reduced per block in a fixed tree order and merged on the host in block
-// order, so a run is bitwise reproducible; histogram counts are integers (atomics are exact).
+// The algorithm (four passes: moments, exact quantiles by radix selection, expected shortfall)
+// is tpw/mc/radix_engine.hpp's, written once for any backend; this header gives it the CUDA
+// backend: device buffers, and a pass kernel whose threads compute their samples with
+// mc::plan_figures, aggregate histogram updates per warp and reduce per-block sums in a fixed
+// tree order.
 #pragma once
 
 #include <cuda_runtime.h>
