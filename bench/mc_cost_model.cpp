@@ -31,18 +31,13 @@ double peak_mb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-// GB200 NVL72 on DeepSeek-R1 (DESIGN.md's scenario) with the numpy program's eight uncertain
-// inputs and distributions: tests/mc_models.hpp, shared with the tests and the GPU benchmark.
-mc::cost_model<tpw::USD> eight_input_model() {
-  return tpw_test::eight_inputs(false);
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 int cost_model_against_numpy(std::uint64_t n, const std::string& python) {
-  const auto model = eight_input_model();
+  // GB200 NVL72 on DeepSeek-R1 with the numpy program's eight inputs and distributions.
+  const auto model = tpw_test::eight_inputs(false);
   mc::run_options o;
   o.samples = n;
   o.seed = 42;
@@ -137,7 +132,8 @@ int sobol_g_function() {
 }
 
 int stream(std::uint64_t n) {
-  const auto model = eight_input_model();
+  // GB200 NVL72 on DeepSeek-R1 with the numpy program's eight inputs and distributions.
+  const auto model = tpw_test::eight_inputs(false);
   mc::run_options o;
   o.samples = n;
   o.seed = 7;

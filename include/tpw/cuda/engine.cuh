@@ -139,8 +139,6 @@ __global__ void __launch_bounds__(block_threads) pass_kernel(const pass_args a) 
   __shared__ double shared[block_threads];
   const std::uint64_t begin = a.first + blockIdx.x * samples_per_block;
   const std::uint64_t end = begin + samples_per_block < a.end ? begin + samples_per_block : a.end;
-  const mc::cost_plan& plan = *a.plan;
-  const unsigned model_outputs = plan.outputs();
   double acc[max_outputs][fields];
   reset_accumulators(acc);
   unsigned long long exceeding[max_exceedances] = {};
@@ -152,20 +150,14 @@ __global__ void __launch_bounds__(block_threads) pass_kernel(const pass_args a) 
   for (std::uint64_t r = 0; r < rounds; ++r) {
     const std::uint64_t i = begin + r * block_threads + threadIdx.x;
     const bool active = i < end;
-    double x[mc::cost_input_count];
-    double y[mc::cost_output_count];
-    bool finite = active;
-    if (active) {
-      mc::plan_figures<kernel_currency>(plan, a.design, i, x, y);
-      for (unsigned k = 0; k < model_outputs; ++k) finite = finite && tpw::detail::is_finite(y[k]);
-      if (!finite) atomicMin(a.first_bad, static_cast<unsigned long long>(i));
-    }
-    if (finite && a.kept_y) {
-      for (unsigned k = 0; k < model_outputs; ++k) a.kept_y[i * model_outputs + k] = y[k];
-      for (unsigned k = 0; k < plan.inputs; ++k) a.kept_x[i * plan.inputs + k] = x[k];
-    }
     unsigned long long slot[max_outputs];
-    observe_sample(a, y, finite, acc, exceeding, slot);
+    if (active) {
+      if (!observe_sample<kernel_currency>(a, i, acc, exceeding, slot)) {
+        atomicMin(a.first_bad, static_cast<unsigned long long>(i));
+      }
+    } else {
+      for (unsigned k = 0; k < max_outputs; ++k) slot[k] = ~0ull;
+    }
     // One atomic per distinct bin per warp: neighbouring samples share the leading digits.
     for (unsigned k = 0; k < a.outputs; ++k) {
       const unsigned peers = __match_any_sync(0xffffffffu, slot[k]);

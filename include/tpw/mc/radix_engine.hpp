@@ -102,13 +102,25 @@ struct pass_args {
   unsigned long long* first_bad = nullptr;  // the lowest sample with a non-finite output
 };
 
-// One sample's share of a pass: moments (pass 1), tail sums (later passes) and exceedances into
-// the caller's accumulators, and slot[k], the histogram cell output k's key falls in (~0 for none).
-// y holds the model's outputs; `finite` whether they all are. The GPU kernel and the host backend
-// both call it.
-TPW_HD inline void observe_sample(const pass_args& a, const double* y, bool finite,
-                                  double (*acc)[fields], unsigned long long* exceeding,
+// One sample's share of a pass: evaluates sample i with plan_figures (keeping it when the pass
+// keeps samples), adds its moments (pass 1), tail sums (later passes) and exceedances to the
+// caller's accumulators, and sets slot[k], the histogram cell output k's key falls in (~0 for
+// none). Returns whether every output is finite; the caller records the lowest sample that is
+// not. The GPU kernel and the host backend both call it.
+template <currency_type C>
+TPW_HD inline bool observe_sample(const pass_args& a, std::uint64_t i, double (*acc)[fields],
+                                  unsigned long long* exceeding,
                                   unsigned long long* slot) noexcept {
+  const tpw::mc::cost_plan& plan = *a.plan;
+  double x[tpw::mc::cost_input_count];
+  double y[tpw::mc::cost_output_count];
+  tpw::mc::plan_figures<C>(plan, a.design, i, x, y);
+  bool finite = true;
+  for (unsigned k = 0; k < plan.outputs(); ++k) finite = finite && tpw::detail::is_finite(y[k]);
+  if (finite && a.kept_y) {
+    for (unsigned k = 0; k < plan.outputs(); ++k) a.kept_y[i * plan.outputs() + k] = y[k];
+    for (unsigned k = 0; k < plan.inputs; ++k) a.kept_x[i * plan.inputs + k] = x[k];
+  }
   if (finite && a.depth == 0) {
     for (unsigned e = 0; e < a.exceedances; ++e) {
       exceeding[e] += y[a.exceedance_output[e]] > a.exceedance_threshold[e] ? 1 : 0;
@@ -147,6 +159,7 @@ TPW_HD inline void observe_sample(const pass_args& a, const double* y, bool fini
       slot[k] = static_cast<unsigned long long>(lo) * bins + key_digit(key, a.depth);
     }
   }
+  return finite;
 }
 
 TPW_HD inline void reset_accumulators(double (*acc)[fields]) noexcept {
@@ -157,9 +170,6 @@ TPW_HD inline void reset_accumulators(double (*acc)[fields]) noexcept {
   }
 }
 
-// Where a pass's kernel runs: on a GPU (tpw/cuda/engine.cuh) or, for tests and for machines
-// without one, here on the host, one block after another (host_backend below). A backend gives
-// buffer<T> (get, upload, zero, download) and pass(args, blocks), which runs and waits.
 // The state of one wanted rank of one output: the digits found so far, and how many keys lie
 // below its known prefix.
 struct rank_target {
@@ -170,6 +180,10 @@ struct rank_target {
   unsigned digits[digit_count] = {};
 };
 
+// Where a pass's kernel runs: on a GPU (tpw/cuda/engine.cuh) or, for tests and for machines
+// without one, here on the host, one block after another (host_backend below). A backend gives
+// buffer<T> (get, upload, zero, download) and pass(args, blocks), which runs and waits.
+//
 // The passes on the host, one block after another: what the GPU computes, for tests on machines
 // without a GPU (its per-block sums are added in thread order instead of the GPU's tree, which
 // changes only the last bits).
@@ -192,7 +206,6 @@ struct host_backend {
 
   template <currency_type C>
   void pass(const pass_args& a, unsigned blocks) const {
-    const tpw::mc::cost_plan& plan = *a.plan;
     for (unsigned b = 0; b < blocks; ++b) {
       const std::uint64_t begin = a.first + b * samples_per_block;
       const std::uint64_t end = std::min(a.end, begin + samples_per_block);
@@ -200,20 +213,10 @@ struct host_backend {
       reset_accumulators(acc);
       unsigned long long exceeding[max_exceedances] = {};
       for (std::uint64_t i = begin; i < end; ++i) {
-        double x[tpw::mc::cost_input_count];
-        double y[tpw::mc::cost_output_count];
-        tpw::mc::plan_figures<C>(plan, a.design, i, x, y);
-        bool finite = true;
-        for (unsigned k = 0; k < plan.outputs(); ++k) {
-          finite = finite && tpw::detail::is_finite(y[k]);
-        }
-        if (!finite) *a.first_bad = std::min<unsigned long long>(*a.first_bad, i);
-        if (finite && a.kept_y) {
-          std::copy(y, y + plan.outputs(), a.kept_y + i * plan.outputs());
-          std::copy(x, x + plan.inputs, a.kept_x + i * plan.inputs);
-        }
         unsigned long long slot[max_outputs];
-        observe_sample(a, y, finite, acc, exceeding, slot);
+        if (!observe_sample<C>(a, i, acc, exceeding, slot)) {
+          *a.first_bad = std::min<unsigned long long>(*a.first_bad, i);
+        }
         for (unsigned k = 0; k < a.outputs; ++k) {
           if (slot[k] != ~0ull) ++a.histogram[slot[k]];
         }
@@ -321,13 +324,12 @@ tpw::mc::run_result run_passes(Backend& backend, const tpw::mc::cost_plan& plan,
   // The wanted ranks of each output (several probabilities may share one).
   const std::vector<std::uint64_t> ranks = md::wanted_ranks(o, n);
   const std::uint64_t m = md::tail_count(o.tail_level, n);
-  std::vector<std::vector<rank_target>> targets(outputs);
-  for (auto& t : targets) {
-    std::vector<std::uint64_t> distinct = ranks;
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    for (const std::uint64_t r : distinct) t.push_back(rank_target{r, 0, 0, 0, {}});
-  }
+  std::vector<std::uint64_t> distinct = ranks;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<rank_target> per_output;
+  for (const std::uint64_t r : distinct) per_output.push_back(rank_target{r, 0, 0, 0, {}});
+  std::vector<std::vector<rank_target>> targets(outputs, per_output);
   const auto target_of = [&](unsigned k, std::uint64_t rank) -> rank_target& {
     return *std::find_if(targets[k].begin(), targets[k].end(),
                          [&](const rank_target& t) { return t.rank == rank; });
