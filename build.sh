@@ -10,7 +10,14 @@ usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; }
 
 # A package is present when dpkg says so, or when what tpw needs from it is already there (a
 # non-Debian system, or a copy installed by hand): PACKAGE:FILE-OR-COMMAND pairs.
+# With --optional first, a missing package is only reported when it cannot be installed: the
+# parts of tpw that need it (the MPI path) are then not built.
 ensure_packages() {
+  local optional=false
+  if [ "${1:-}" = --optional ]; then
+    optional=true
+    shift
+  fi
   local missing=()
   for entry in "$@"; do
     local pkg=${entry%%:*} provides=${entry#*:}
@@ -28,6 +35,9 @@ ensure_packages() {
     echo "build.sh: installing ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  elif $optional; then
+    echo "build.sh: optional packages missing (the parts that need them are skipped): install" \
+      "them with: sudo apt-get install -y ${missing[*]}" >&2
   else
     echo "build.sh: missing packages. Run:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2
@@ -42,6 +52,10 @@ packages=(libboost-dev:boost/units/quantity.hpp libeigen3-dev:eigen3/Eigen/Core
 [ "$preset" = clang ] && packages+=(clang:clang++)
 command -v ninja >/dev/null || packages+=(make:make)
 ensure_packages "${packages[@]}"
+# The test suite also runs the MPI path (Open MPI), when it can be had.
+if [ "$action" = test ]; then
+  ensure_packages --optional libopenmpi-dev:mpi.h openmpi-bin:mpirun
+fi
 
 # Ninja when it is there, Make otherwise; a build folder keeps the generator it was made with.
 if [ -z "${CMAKE_GENERATOR:-}" ] && command -v ninja >/dev/null; then export CMAKE_GENERATOR=Ninja; fi

@@ -12,6 +12,11 @@ if(TARGET tpw_cuda)  # tpw::cuda, for consumers with the CUDA toolkit
   install(EXPORT tpwCudaTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})
 endif()
 
+if(TARGET tpw_mpi)  # tpw::mpi, for consumers with MPI
+  install(TARGETS tpw_mpi EXPORT tpwMpiTargets)
+  install(EXPORT tpwMpiTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})
+endif()
+
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tpwConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/tpwConfig.cmake
                               INSTALL_DESTINATION ${tpw_cmake_dir})

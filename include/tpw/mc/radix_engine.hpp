@@ -206,7 +206,13 @@ struct host_backend {
 
   template <currency_type C>
   void pass(const pass_args& a, unsigned blocks) const {
-    for (unsigned b = 0; b < blocks; ++b) {
+    pass_blocks<C>(a, 0, blocks);
+  }
+
+  // Blocks [first_block, end_block) of the slice (an MPI rank's share; see tpw/mpi/engine.hpp).
+  template <currency_type C>
+  static void pass_blocks(const pass_args& a, unsigned first_block, unsigned end_block) {
+    for (unsigned b = first_block; b < end_block; ++b) {
       const std::uint64_t begin = a.first + b * samples_per_block;
       const std::uint64_t end = std::min(a.end, begin + samples_per_block);
       double acc[max_outputs][fields];

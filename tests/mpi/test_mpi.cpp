@@ -1,0 +1,126 @@
+// The MPI path's test, run by CTest under `mpirun -np 2` and `-np 3` (oversubscribed, loopback):
+// every rank's result equals, bit for bit, the single-process result of the same engine, which
+// every rank also computes alone; and the CPU engine's, exactly for the order statistics.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+#include <mpi.h>
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include <tpw/mc/engine.hpp>
+#include <tpw/mpi/engine.hpp>
+
+#include "../mc_models.hpp"
+#include "../support.hpp"
+
+namespace mc = tpw::mc;
+using tpw_test::message_of;
+
+namespace {
+
+int ranks() {
+  int size = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  return size;
+}
+
+mc::run_result one_process(const mc::cost_model<tpw::USD>& model, const mc::run_options& o) {
+  mc::radix::host_backend backend;
+  return mc::radix::run_passes<tpw::USD>(backend, model.plan(), o);
+}
+
+// Every statistic, bit for bit (NaN-free by construction).
+bool bitwise_equal(const mc::run_result& a, const mc::run_result& b) {
+  bool same = a.outputs.size() == b.outputs.size() && a.exceedances.size() == b.exceedances.size();
+  for (std::size_t k = 0; same && k < a.outputs.size(); ++k) {
+    const auto& x = a.outputs[k];
+    const auto& y = b.outputs[k];
+    same = x.name == y.name && x.count == y.count && x.mean == y.mean && x.sd == y.sd &&
+           x.standard_error == y.standard_error && x.min == y.min && x.max == y.max &&
+           x.quantiles == y.quantiles && x.expected_shortfall_upper == y.expected_shortfall_upper &&
+           x.expected_shortfall_lower == y.expected_shortfall_lower;
+  }
+  for (std::size_t e = 0; same && e < a.exceedances.size(); ++e) {
+    same = a.exceedances[e].probability == b.exceedances[e].probability;
+  }
+  return same && a.input_samples == b.input_samples && a.output_samples == b.output_samples;
+}
+
+}  // namespace
+
+TEST_CASE("sharded across MPI ranks, a run gives bitwise the single-process result") {
+  REQUIRE(ranks() >= 2);
+  const auto independent = tpw_test::eight_inputs(false);
+  const auto correlated = tpw_test::eight_inputs(true);
+  const std::vector<std::pair<const mc::cost_model<tpw::USD>*, mc::design_kind>> cases{
+      {&independent, mc::design_kind::monte_carlo},
+      {&correlated, mc::design_kind::latin_hypercube},
+      {&independent, mc::design_kind::sobol}};
+  for (const auto& [model, kind] : cases) {
+    const auto design = kind;
+    CAPTURE(mc::to_string(design));
+    mc::run_options o;
+    // Not a whole number of blocks (2^14 samples), nor (with 2 ranks) of blocks per rank.
+    o.samples = 2 * 16'384 + 777;
+    o.seed = 11;
+    o.design = kind;
+    o.probabilities = {0.0, 0.01, 0.05, 0.5, 0.95, 0.99, 1.0};
+    o.exceedances = {{"cost_per_mtok", 0.25, 0.0}, {"gross_margin", 0.9, 0.0}};
+    const auto sharded = tpw::mpi::run<tpw::USD>(MPI_COMM_WORLD, model->plan(), o);
+    const auto alone = one_process(*model, o);
+    CHECK(bitwise_equal(sharded, alone));
+    // And the CPU engine's order statistics and exceedances, exactly; its moments to 1e-12.
+    const auto cpu = mc::run(*model, o);
+    for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
+      CHECK(sharded.outputs[k].quantiles == cpu.outputs[k].quantiles);
+      CHECK(sharded.outputs[k].mean == doctest::Approx(cpu.outputs[k].mean).epsilon(1e-12));
+      CHECK(sharded.outputs[k].sd == doctest::Approx(cpu.outputs[k].sd).epsilon(1e-12));
+    }
+    CHECK(sharded.exceedances[0].probability == cpu.exceedances[0].probability);
+    CHECK(sharded.exceedances[0].probability > 0.0);
+  }
+}
+
+TEST_CASE("an MPI run gathers kept samples in sample order, and refuses bad options alike") {
+  const auto model = tpw_test::eight_inputs(true);
+  mc::run_options o;
+  o.samples = 16'384 + 5;  // two blocks: with 3 ranks, one rank has none
+  o.keep_samples = true;
+  o.outputs = {"tokens_per_joule", "cost_per_mtok"};
+  const auto sharded = tpw::mpi::run<tpw::USD>(MPI_COMM_WORLD, model.plan(), o);
+  const auto cpu = mc::run(model, o);
+  CHECK(sharded.input_samples == cpu.input_samples);
+  CHECK(sharded.output_samples == cpu.output_samples);
+  CHECK(bitwise_equal(sharded, one_process(model, o)));
+
+  // A run smaller than one block: every rank but the last has nothing to compute.
+  o.samples = 100;
+  CHECK(bitwise_equal(tpw::mpi::run<tpw::USD>(MPI_COMM_WORLD, model.plan(), o),
+                      one_process(model, o)));
+
+  o.outputs = {"no_such_output"};
+  CHECK(message_of([&] { (void)tpw::mpi::run<tpw::USD>(MPI_COMM_WORLD, model.plan(), o); }) ==
+        message_of([&] { (void)mc::run(model, o); }));
+  o.outputs = {};
+  o.samples = std::uint64_t{1} << 31;
+  CHECK(message_of([&] { (void)tpw::mpi::run<tpw::USD>(MPI_COMM_WORLD, model.plan(), o); }) ==
+        "uncertainty.samples = 2147483648: with keep_samples, an MPI run keeps at most 2^31 - 1 "
+        "samples");
+}
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  doctest::Context context(argc, argv);
+  if (rank != 0) context.setOption("out", "/dev/null");  // one report, from rank 0
+  const int failed = context.run();
+  // The run fails if any rank failed.
+  int any = failed != 0 ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (rank == 0) std::printf("test_mpi: %d ranks, %s\n", ranks(), any ? "FAILED" : "passed");
+  MPI_Finalize();
+  return any;
+}
