@@ -48,13 +48,14 @@ ensure_packages() {
 action=${1:-}
 preset=${2:-dev}
 packages=(libboost-dev:boost/units/quantity.hpp libeigen3-dev:eigen3/Eigen/Core
-  doctest-dev:doctest/doctest.h)
+  doctest-dev:doctest/doctest.h nlohmann-json3-dev:nlohmann/json.hpp)
 [ "$preset" = clang ] && packages+=(clang:clang++)
 command -v ninja >/dev/null || packages+=(make:make)
 ensure_packages "${packages[@]}"
-# The test suite also runs the MPI path (Open MPI), when it can be had.
+# The test suite also runs the MPI path (Open MPI) and draws the what-if charts (gnuplot), when
+# they can be had.
 if [ "$action" = test ]; then
-  ensure_packages --optional libopenmpi-dev:mpi.h openmpi-bin:mpirun
+  ensure_packages --optional libopenmpi-dev:mpi.h openmpi-bin:mpirun gnuplot-nox:gnuplot
 fi
 
 # Ninja when it is there, Make otherwise; a build folder keeps the generator it was made with.

@@ -12,6 +12,10 @@ if(TARGET tpw_cuda)  # tpw::cuda, for consumers with the CUDA toolkit
   install(EXPORT tpwCudaTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})
 endif()
 
+if(TARGET tpw_io)  # tpw::io, for consumers with nlohmann-json
+  install(TARGETS tpw_io EXPORT tpwIoTargets)
+  install(EXPORT tpwIoTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})
+endif()
 if(TARGET tpw_mpi)  # tpw::mpi, for consumers with MPI
   install(TARGETS tpw_mpi EXPORT tpwMpiTargets)
   install(EXPORT tpwMpiTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})

@@ -1,6 +1,7 @@
 # Runs PROGRAM (through LAUNCHER, e.g. mpirun -np 2, and with ARGS when given) and fails unless it
 # exits 0 and prints exactly the contents of EXPECTED.
-execute_process(COMMAND ${LAUNCHER} ${PROGRAM} ${ARGS} OUTPUT_VARIABLE actual ERROR_VARIABLE errors
+separate_arguments(arguments UNIX_COMMAND "${ARGS}")  # ARGS: one space-separated string
+execute_process(COMMAND ${LAUNCHER} ${PROGRAM} ${arguments} OUTPUT_VARIABLE actual ERROR_VARIABLE errors
                 RESULT_VARIABLE status)
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "${PROGRAM} exited with ${status}\n${errors}")

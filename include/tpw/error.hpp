@@ -36,11 +36,24 @@ class invalid_input : public std::invalid_argument {
         rule_(rule),
         value_(std::numeric_limits<double>::quiet_NaN()) {}
 
+  // A value shown as it is, unquoted: JSON text as a scenario file wrote it (`{"dist": 3}`), or
+  // a placeholder such as `(missing)`. value() is NaN.
+  static invalid_input shown_as(std::string_view field, std::string_view shown,
+                                std::string_view rule) {
+    return invalid_input(field, shown, rule, 0);
+  }
+
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
   [[nodiscard]] const std::string& rule() const noexcept { return rule_; }
   [[nodiscard]] double value() const noexcept { return value_; }
 
  private:
+  invalid_input(std::string_view field, std::string_view shown, std::string_view rule, int)
+      : std::invalid_argument(compose(field, std::string(shown), rule)),
+        field_(field),
+        rule_(rule),
+        value_(std::numeric_limits<double>::quiet_NaN()) {}
+
   // value() keeps the number exactly; the message shows it at 15 significant digits.
   static std::string number(double value) { return detail::number_text(value); }
   static std::string quoted(std::string_view text) {

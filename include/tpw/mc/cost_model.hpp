@@ -96,9 +96,8 @@ class cost_model {
     return plan;
   }
 
- private:
-  // Checks the base through tpw's validating types, so the messages are the deterministic
-  // model's own.
+  // Checks a base through tpw's validating types, so the messages are the deterministic
+  // model's own; returns it.
   static cost_parameters validated(const cost_parameters& p) {
     const auto kw = [](double v) { return of(v, units::kW); };
     tpw::detail::require_count("deployment.accelerators_per_system",
@@ -150,6 +149,7 @@ class cost_model {
     return p;
   }
 
+ private:
   // Whether an input takes part in this scenario's model at all.
   static bool used(const cost_parameters& p, cost_input k) {
     switch (k) {

@@ -1,0 +1,329 @@
+// tpw-whatif, the program: arguments, studies, the table, the JSON report and the charts. main()
+// (whatif.cpp) only passes argv and the terminal's state; the tests call run_whatif directly.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <tpw/format.hpp>
+#include <tpw/io/report.hpp>
+
+#include "charts.hpp"
+#include "default_study.hpp"
+
+namespace tpw_whatif {
+
+inline constexpr const char* usage = R"(usage: tpw-whatif [options]
+  With no --scenario, runs the built-in default study: H200, B200, GB200 NVL72, GB300 NVL72 and
+  MI355X serving DeepSeek-R1 at a 100 MW site, with uncertain utilization, power price and
+  throughput, and prints a table.
+
+options:
+  --scenario FILE  a scenario file (JSON, see DESIGN.md); repeat to compare several side by side
+  --json           print the JSON report instead of the table (an array for several scenarios)
+  --samples N      Monte Carlo samples per scenario (overrides uncertainty.samples)
+  --seed S         random seed (overrides uncertainty.seed)
+  --threads N      CPU threads (default: all)
+  --gpu            run the Monte Carlo statistics on the GPU (builds with CUDA only)
+  --charts DIR     write charts (PNG and SVG, with their gnuplot scripts) to DIR
+  --help           this text
+)";
+
+// The GPU engine, when the program was built with CUDA (whatif_gpu.cu); empty otherwise.
+using gpu_engine =
+    std::function<tpw::mc::run_result(const tpw::mc::cost_plan&, const tpw::mc::run_options&)>;
+
+struct arguments {
+  std::vector<std::string> scenarios;
+  bool json = false;
+  bool gpu = false;
+  std::optional<std::uint64_t> samples;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  std::optional<std::string> charts;
+  bool help = false;
+};
+
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+inline std::uint64_t whole_argument(const std::string& option, const std::string& text,
+                                    std::uint64_t low, std::uint64_t high) {
+  std::size_t used = 0;
+  unsigned long long value = 0;
+  bool ok = !text.empty() && text[0] != '-' && text[0] != '+';
+  if (ok) {
+    try {
+      value = std::stoull(text, &used);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok || used != text.size() || value < low || value > high) {
+    throw usage_error(option + " = " + text + ": must be a whole number in [" +
+                      std::to_string(low) + ", " + std::to_string(high) + "]");
+  }
+  return value;
+}
+
+inline arguments parse_arguments(const std::vector<std::string>& args) {
+  arguments a;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string& arg = args[k];
+    const auto value = [&]() -> const std::string& {
+      if (k + 1 >= args.size()) throw usage_error(arg + " needs a value (try --help)");
+      return args[++k];
+    };
+    if (arg == "--help" || arg == "-h") {
+      a.help = true;
+    } else if (arg == "--json") {
+      a.json = true;
+    } else if (arg == "--gpu") {
+      a.gpu = true;
+    } else if (arg == "--scenario") {
+      a.scenarios.push_back(value());
+    } else if (arg == "--samples") {
+      a.samples = whole_argument(arg, value(), 1, 1'000'000'000'000ull);
+    } else if (arg == "--seed") {
+      a.seed = whole_argument(arg, value(), 0, UINT64_MAX);
+    } else if (arg == "--threads") {
+      a.threads = static_cast<unsigned>(whole_argument(arg, value(), 1, 4096));
+    } else if (arg == "--charts") {
+      a.charts = value();
+    } else {
+      throw usage_error("unknown argument '" + arg + "' (try --help)");
+    }
+  }
+  return a;
+}
+
+// --- The table -----------------------------------------------------------------------------------
+
+inline std::string num(double x) {
+  return tpw::format_number(x);
+}
+
+inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& studies) {
+  const std::string cur = studies.front().input.currency;
+  char line[512];
+  const auto row = [&](auto... fields) {
+    std::snprintf(line, sizeof line, "%-16s %9s %9s %9s %9s %9s %9s %7s %11s %10s %7s %9s\n",
+                  fields...);
+    out << line;
+  };
+  out << "Point figures (uncertain inputs at their medians), money in " << cur << "\n";
+  row("scenario", (cur + "/Mtok").c_str(), "hardware", "facility", "energy", "opex",
+      (cur + "/GPU-h").c_str(), "tok/J", "tok/s/MW", "rev/MW-yr", "margin", "systems");
+  for (const auto& s : studies) {
+    const auto& e = s.point;
+    const auto m = [](tpw::token_price<tpw::io::scenario_currency> p) {
+      return num(p.value() * 1e6);
+    };
+    const std::string revenue =
+        e.revenue
+            ? num(e.revenue->revenue_per_power_time.value() * 1e6 * tpw::units::seconds_per_year)
+            : "-";
+    const std::string margin = e.revenue ? tpw::format_percent(e.revenue->gross_margin) : "-";
+    row(s.input.name.substr(0, 16).c_str(), m(e.cost_per_token.total).c_str(),
+        m(e.cost_per_token.hardware).c_str(), m(e.cost_per_token.facility).c_str(),
+        m(e.cost_per_token.energy).c_str(), m(e.cost_per_token.opex).c_str(),
+        num(e.cost_per_accelerator_hour.value()).c_str(), num(e.tokens_per_joule.value()).c_str(),
+        num(e.tokens_per_s_per_power.value() * 1e6).c_str(), revenue.c_str(), margin.c_str(),
+        std::to_string(s.site.systems).c_str());
+  }
+
+  bool any_uncertain = false;
+  for (const auto& s : studies) any_uncertain = any_uncertain || s.statistics.has_value();
+  if (any_uncertain) {
+    out << "\nUncertainty: P5 / P50 / P95 of each figure\n";
+    std::snprintf(line, sizeof line, "%-16s  %-26s %-24s %-24s %-24s\n", "scenario",
+                  (cur + "/Mtok").c_str(), "tok/J", "margin", "rev/MW-yr");
+    out << line;
+    for (const auto& s : studies) {
+      if (!s.statistics) continue;
+      const auto band = [&](const char* name, bool percent) {
+        for (const auto& o : s.statistics->outputs) {
+          if (o.name != name) continue;
+          const auto f = [&](double x) { return percent ? tpw::format_percent(x) : num(x); };
+          return f(o.quantile(0.05)) + " / " + f(o.quantile(0.5)) + " / " + f(o.quantile(0.95));
+        }
+        return std::string("-");
+      };
+      std::snprintf(line, sizeof line, "%-16s  %-26s %-24s %-24s %-24s\n",
+                    s.input.name.substr(0, 16).c_str(), band("cost_per_mtok", false).c_str(),
+                    band("tokens_per_joule", false).c_str(), band("gross_margin", true).c_str(),
+                    band("revenue_per_mw_year", false).c_str());
+      out << line;
+    }
+    for (const auto& s : studies) {
+      if (!s.statistics) continue;
+      out << "  " << s.input.name << ": " << s.samples << " samples ("
+          << tpw::mc::to_string(s.input.design) << ", seed " << s.seed << ")";
+      for (const auto& sobol : s.sobol) {
+        if (sobol.output != "cost_per_mtok") continue;
+        out << "; cost per Mtok driven by (Sobol' total)";
+        auto indices = sobol.indices;
+        std::sort(indices.begin(), indices.end(),
+                  [](const auto& a, const auto& b) { return a.total > b.total; });
+        for (std::size_t k = 0; k < indices.size(); ++k) {
+          out << (k == 0 ? " " : ", ") << indices[k].input << " " << num(indices[k].total);
+        }
+      }
+      out << "\n";
+    }
+  }
+  for (const auto& s : studies) {
+    if (!s.input.site_power_mw) continue;
+    out << "\nSite: " << num(*s.input.site_power_mw) << " MW, per scenario: systems, "
+        << "accelerators, tokens per year, cost and revenue per year (" << cur << ")\n";
+    break;
+  }
+  for (const auto& s : studies) {
+    if (!s.input.site_power_mw) continue;
+    std::snprintf(line, sizeof line, "%-16s %7ld %9ld %12s %12s %12s\n",
+                  s.input.name.substr(0, 16).c_str(), s.site.systems, s.site.accelerators,
+                  num(s.site.tokens_per_year.value()).c_str(),
+                  num(s.site.cost_per_year.value()).c_str(),
+                  s.site.revenue_per_year ? num(s.site.revenue_per_year->value()).c_str() : "-");
+    out << line;
+  }
+}
+
+// --- The program ---------------------------------------------------------------------------------
+
+// A progress bar on `err` for runs longer than a second, when asked (stderr is a terminal).
+class progress_bar {
+ public:
+  progress_bar(std::ostream& err, bool enabled) : err_(err), enabled_(enabled) {}
+  void update(const std::string& what, const tpw::mc::progress& p) {
+    if (!enabled_ || p.total == 0) return;
+    const auto elapsed = std::chrono::steady_clock::now() - start_;
+    if (elapsed < std::chrono::seconds(1)) return;
+    const double share = static_cast<double>(p.done) / static_cast<double>(p.total);
+    const int filled = static_cast<int>(share * 30);
+    err_ << "\r" << what << " pass " << p.pass << " [" << std::string(filled, '#')
+         << std::string(30 - filled, ' ') << "] " << static_cast<int>(share * 100) << "%   "
+         << std::flush;
+    drawn_ = true;
+  }
+  ~progress_bar() {
+    if (drawn_) err_ << "\r" << std::string(72, ' ') << "\r" << std::flush;
+  }
+  progress_bar(const progress_bar&) = delete;
+  progress_bar& operator=(const progress_bar&) = delete;
+
+ private:
+  std::ostream& err_;
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// Runs the program; returns its exit status (0 ok, 1 bad input or a failed run, 2 bad usage).
+inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                      bool terminal = false, const gpu_engine& gpu = {}) {
+  arguments a;
+  try {
+    a = parse_arguments(args);
+  } catch (const usage_error& e) {
+    err << "tpw-whatif: " << e.what() << "\n";
+    return 2;
+  }
+  if (a.help) {
+    out << usage;
+    return 0;
+  }
+  if (a.gpu && !gpu) {
+    err << "tpw-whatif: --gpu: this tpw-whatif was built without CUDA (configure with nvcc "
+           "present, TPW_BUILD_CUDA=ON)\n";
+    return 2;
+  }
+
+  // The scenarios, each named by its file in messages.
+  std::vector<std::pair<std::string, std::string>> sources;  // (label, JSON text)
+  if (a.scenarios.empty()) {
+    for (const auto& text : default_study()) sources.emplace_back("default study", text);
+  }
+  std::vector<tpw::io::scenario> scenarios;
+  try {
+    for (const auto& file : a.scenarios) {
+      try {
+        scenarios.push_back(tpw::io::load_scenario(file));
+      } catch (const std::exception& e) {
+        throw std::runtime_error(file + ": " + e.what());
+      }
+    }
+    for (const auto& [label, text] : sources) scenarios.push_back(tpw::io::parse_scenario(text));
+    for (std::size_t k = 1; k < scenarios.size(); ++k) {
+      if (scenarios[k].currency != scenarios[0].currency) {
+        throw std::runtime_error((a.scenarios.empty() ? std::string("scenario") : a.scenarios[k]) +
+                                 ": currency = \"" + scenarios[k].currency +
+                                 "\": scenarios compared side by side share one currency (" +
+                                 scenarios[0].currency + " first)");
+      }
+    }
+  } catch (const std::exception& e) {
+    err << "tpw-whatif: " << e.what() << "\n";
+    return 1;
+  }
+
+  std::vector<tpw::io::study> studies;
+  try {
+    progress_bar bar(err, terminal && !a.json);
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+      tpw::io::study_options o;
+      o.samples = a.samples;
+      o.seed = a.seed;
+      o.threads = a.threads;
+      o.percentiles = a.charts.has_value();
+      if (a.gpu) o.engine = gpu;
+      const std::string what = "[" + std::to_string(k + 1) + "/" +
+                               std::to_string(scenarios.size()) + "] " + scenarios[k].name;
+      o.on_progress = [&](const tpw::mc::progress& p) { bar.update(what, p); };
+      try {
+        studies.push_back(tpw::io::run_study(scenarios[k], o));
+      } catch (const std::exception& e) {
+        const std::string label = k < a.scenarios.size() ? a.scenarios[k] : scenarios[k].name;
+        throw std::runtime_error(label + ": " + e.what());
+      }
+    }
+  } catch (const std::exception& e) {
+    err << "tpw-whatif: " << e.what() << "\n";
+    return 1;
+  }
+
+  if (a.json) {
+    nlohmann::json report = nlohmann::json::array();
+    for (const auto& s : studies) report.push_back(tpw::io::to_json(s));
+    out << (studies.size() == 1 && !a.scenarios.empty() ? report[0] : report).dump(2) << "\n";
+  } else {
+    if (a.scenarios.empty()) {
+      out << "tpw-whatif: default study, DeepSeek-R1 at 5.40 USD/Mtok on a 100 MW site\n"
+             "(throughputs: NVIDIA 2026-04 for H200 and GB300; GB200, B200 and MI355X are tpw "
+             "estimates, see --help and examples/whatif/default_study.hpp)\n\n";
+    }
+    print_table(out, studies);
+  }
+  if (a.charts) {
+    try {
+      const auto images = write_charts(studies, *a.charts);
+      err << "tpw-whatif: " << images.size() << " chart files in " << *a.charts << "\n";
+    } catch (const std::exception& e) {
+      err << "tpw-whatif: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace tpw_whatif

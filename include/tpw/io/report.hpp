@@ -1,0 +1,228 @@
+// tpw/io/report.hpp: a scenario's study (point figures, site, Monte Carlo statistics, tornado and
+// Sobol' indices) and its JSON report, ../shared/DESIGN.md's output contract. Target tpw::io.
+//
+// The point figures evaluate the scenario with every uncertain input at its median, through
+// tpw::evaluate (mc::evaluate_cost_parameters). The site packs the deployment under
+// site.power_mw (else takes deployment.systems). The uncertainty block appears when an input is
+// uncertain: mean, sd, standard error, P5/P50/P95 of every output, and the analyses
+// uncertainty.sensitivity asks for.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tpw/io/scenario.hpp"
+#include "tpw/mc/engine.hpp"
+#include "tpw/mc/sensitivity.hpp"
+#include "tpw/site/site.hpp"
+
+namespace tpw::io {
+
+struct study_options {
+  std::optional<std::uint64_t> samples;  // override the scenario's
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;      // 0: every hardware thread
+  bool percentiles = false;  // also compute P1..P99 (for a distribution chart)
+  // Runs the Monte Carlo statistics elsewhere (a GPU: tpw::cuda::run), given the plan; empty:
+  // the CPU engine.
+  std::function<mc::run_result(const mc::cost_plan&, const mc::run_options&)> engine;
+  std::function<void(const mc::progress&)> on_progress;
+};
+
+struct study {
+  scenario input;
+  economics<scenario_currency> point;  // every uncertain input at its median
+  site_plan<scenario_currency> site;
+  std::optional<mc::run_result> statistics;  // when an input is uncertain
+  std::vector<mc::tornado> tornado;
+  std::vector<mc::sobol_indices> sobol;
+  std::uint64_t samples = 0;
+  std::uint64_t seed = 0;
+};
+
+// The probabilities every study reports (P5, P50, P95), plus the tails the charts mark.
+inline std::vector<double> study_probabilities() {
+  return {0.05, 0.10, 0.50, 0.90, 0.95};
+}
+
+namespace detail {
+
+// A deployment (checked) from the scenario's point values.
+inline deployment deployment_of(const mc::cost_parameters& p, long systems) {
+  using mc::cost_input;
+  const power it = p[cost_input::it_power_kw] * units::kW;
+  return deployment(
+      {.accelerators_per_system = static_cast<long>(p[cost_input::accelerators_per_system]),
+       .systems = systems,
+       .it_power = it,
+       .idle_power = p.idle_given ? p[cost_input::idle_power_kw] * units::kW : it,
+       .provisioned_power =
+           p.provisioned_given ? p[cost_input::provisioned_power_kw] * units::kW : it,
+       .pue = tpw::pue{p[cost_input::pue]},
+       .utilization = fraction{p[cost_input::utilization]},
+       .throughput = p[cost_input::throughput_tok_s] * units::tok / units::second});
+}
+
+}  // namespace detail
+
+// Evaluates a scenario: throws invalid_input (a site below one system, bad options) or
+// mc::cancelled.
+inline study run_study(const scenario& s, const study_options& options = {}) {
+  study out{s,
+            {},
+            {},
+            std::nullopt,
+            {},
+            {},
+            options.samples.value_or(s.samples),
+            options.seed.value_or(s.seed)};
+  s.validate();
+  const deployment d = detail::deployment_of(s.base, s.systems);
+  out.point = mc::evaluate_cost_parameters<scenario_currency>(s.base);
+  if (s.site_power_mw) {
+    const site_spec site{*s.site_power_mw * units::MW, fraction{s.site_headroom}};
+    const long systems = systems_under_ceiling(d, site);
+    out.site =
+        tpw::detail::site_figures(d, systems, site.ceiling * site.headroom.complement(), out.point);
+  } else {
+    out.site = tpw::detail::site_figures(
+        d, d.systems(), facility_power_per_system(d) * static_cast<double>(d.systems()), out.point);
+  }
+  if (s.uncertain.empty()) return out;
+  const scenario_model model = s.model();
+
+  mc::run_options o;
+  o.samples = out.samples;
+  o.seed = out.seed;
+  o.design = s.design;
+  o.threads = options.threads;
+  o.probabilities = study_probabilities();
+  if (options.percentiles) {
+    for (int k = 1; k <= 99; ++k) o.probabilities.push_back(k / 100.0);
+    std::sort(o.probabilities.begin(), o.probabilities.end());
+    o.probabilities.erase(std::unique(o.probabilities.begin(), o.probabilities.end(),
+                                      [](double a, double b) { return std::abs(a - b) < 1e-12; }),
+                          o.probabilities.end());
+  }
+  o.on_progress = options.on_progress;
+  out.statistics = options.engine ? options.engine(model.plan(), o) : mc::run(model, o);
+  if (s.tornado) out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
+  if (s.sobol) {
+    mc::sobol_options so;
+    so.base_samples = s.sobol_samples;
+    so.seed = out.seed;
+    so.threads = options.threads;
+    so.bootstrap = 100;
+    out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
+  }
+  return out;
+}
+
+// The report, as DESIGN.md's contract lays it out (money in the scenario's currency, per Mtok,
+// per accelerator-hour and per MW-year; power in MW; tokens per year). Outputs a price does not
+// give (revenue, margin) are null.
+inline nlohmann::json to_json(const study& r) {
+  using nlohmann::json;
+  const economics<scenario_currency>& e = r.point;
+  const auto per_mtok = [](token_price<scenario_currency> p) { return p.value() * 1e6; };
+  json j;
+  j["name"] = r.input.name;
+  j["currency"] = r.input.currency;
+  if (!r.input.platform.empty()) j["platform"] = r.input.platform;
+  j["cost_per_mtok"] = {{"total", per_mtok(e.cost_per_token.total)},
+                        {"hardware", per_mtok(e.cost_per_token.hardware)},
+                        {"facility", per_mtok(e.cost_per_token.facility)},
+                        {"energy", per_mtok(e.cost_per_token.energy)},
+                        {"opex", per_mtok(e.cost_per_token.opex)}};
+  j["cost_per_accelerator_hour"] = e.cost_per_accelerator_hour.value();
+  j["tokens_per_joule"] = e.tokens_per_joule.value();
+  j["joules_per_token"] = e.joules_per_token.value();
+  j["tokens_per_s_per_mw"] = e.tokens_per_s_per_power.value() * 1e6;
+  j["revenue_per_mw_year"] = nullptr;
+  j["gross_margin"] = nullptr;
+  if (e.revenue) {
+    j["price_per_mtok"] = per_mtok(e.revenue->price);
+    j["revenue_per_mw_year"] =
+        e.revenue->revenue_per_power_time.value() * 1e6 * units::seconds_per_year;
+    j["gross_margin"] = e.revenue->gross_margin;
+  }
+  j["energy_share_of_opex"] = e.energy_share_of_opex;
+  j["energy_share_of_cost"] = e.energy_share_of_cost;
+  const site_plan<scenario_currency>& site = r.site;
+  j["site"] = {{"systems", site.systems},
+               {"accelerators", site.accelerators},
+               {"tokens_per_year", site.tokens_per_year.value()},
+               {"revenue_per_year", nullptr},
+               {"cost_per_year", site.cost_per_year.value()},
+               {"power_mw", in(site.usable_power, units::MW)},
+               {"facility_power_mw", in(site.facility_power, units::MW)},
+               {"stranded_power_mw", in(site.stranded_power, units::MW)}};
+  if (site.revenue_per_year) j["site"]["revenue_per_year"] = site.revenue_per_year->value();
+  if (r.input.frontier) {
+    j["frontier"] = {{"min_interactivity_tok_s_user", r.input.frontier->min_interactivity},
+                     {"interactivity_tok_s_user", r.input.frontier->chosen.interactivity.value()},
+                     {"throughput_tok_s", r.input.frontier->chosen.throughput.value()}};
+  }
+  if (!r.statistics) return j;
+
+  json u;
+  u["samples"] = r.samples;
+  u["seed"] = r.seed;
+  u["design"] = mc::to_string(r.input.design);
+  u["inputs"] = json::object();
+  for (const auto& leaf : r.input.uncertain) {
+    u["inputs"][mc::rule_of(leaf.input).path] = leaf.dist.describe();
+  }
+  u["outputs"] = json::object();
+  for (const auto& o : r.statistics->outputs) {
+    u["outputs"][o.name] = {{"mean", o.mean},
+                            {"sd", o.sd},
+                            {"standard_error", o.standard_error},
+                            {"min", o.min},
+                            {"max", o.max},
+                            {"p5", o.quantile(0.05)},
+                            {"p10", o.quantile(0.10)},
+                            {"p50", o.quantile(0.50)},
+                            {"p90", o.quantile(0.90)},
+                            {"p95", o.quantile(0.95)}};
+  }
+  if (!r.sobol.empty()) {
+    u["sobol"] = json::object();
+    for (const auto& s : r.sobol) {
+      json first = json::object();
+      json total = json::object();
+      json first_ci = json::object();
+      json total_ci = json::object();
+      for (const auto& index : s.indices) {
+        first[index.input] = index.first;
+        total[index.input] = index.total;
+        first_ci[index.input] = {index.first_low, index.first_high};
+        total_ci[index.input] = {index.total_low, index.total_high};
+      }
+      u["sobol"][s.output] = {{"first", first},
+                              {"total", total},
+                              {"first_interval", first_ci},
+                              {"total_interval", total_ci}};
+    }
+  }
+  if (!r.tornado.empty()) {
+    u["tornado"] = json::object();
+    for (const auto& t : r.tornado) {
+      json bars = json::array();
+      for (const auto& bar : t.bars) {
+        bars.push_back({{"input", bar.input}, {"low", bar.low}, {"high", bar.high}});
+      }
+      u["tornado"][t.output] = bars;
+    }
+  }
+  j["uncertainty"] = u;
+  return j;
+}
+
+}  // namespace tpw::io

@@ -1,0 +1,501 @@
+// tpw/io/scenario.hpp: scenario files (JSON, ../shared/DESIGN.md's input contract) read into the
+// cost model's plain parameters and its uncertain inputs. Target tpw::io (tpw::mc plus
+// nlohmann-json).
+//
+// Every refusal is a tpw::invalid_input whose message names the field's JSON path, its value as
+// the file wrote it and the rule: `costs.energy.pue = 0.9: a PUE is facility power over IT
+// power: finite and >= 1`. Unknown keys are errors. Any numeric leaf of the cost model may be a
+// distribution object, which makes that input uncertain; the point figures then take its median.
+// Malformed text (truncated, empty, not an object, nested deeper than 32, numbers that overflow a
+// double) is refused the same way, never with a crash or a NaN.
+//
+// Keys beyond DESIGN.md's (added, none renamed): "platform" (a catalog id whose figures fill
+// the defaults), "deployment.provisioned_power_kw", "site.headroom", "uncertainty.design",
+// "uncertainty.sobol_samples", "frontier" (points of throughput per accelerator against
+// interactivity, and the SLO that picks the operating point), and the distributions
+// truncated_normal, beta, lognormal from {"p10", "p90"}, fixed and empirical.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tpw/catalog/platforms.hpp"
+#include "tpw/curves/frontier.hpp"
+#include "tpw/error.hpp"
+#include "tpw/mc/cost_model.hpp"
+
+namespace tpw::io {
+
+// The model's arithmetic does not depend on the currency, so a scenario in any currency runs under
+// ISO 4217's code for "no currency"; reports label its numbers with scenario::currency.
+using scenario_currency = tpw::currency<"XXX">;
+using scenario_model = mc::cost_model<scenario_currency>;
+
+struct frontier_choice {
+  throughput_frontier frontier;
+  double min_interactivity = 0.0;  // tok/s per user, the SLO
+  frontier_point chosen;           // the frontier's point at the SLO; sets the throughput
+};
+
+struct scenario {
+  std::string name = "scenario";
+  std::string currency = "USD";
+  std::string platform;  // the catalog id, when the file names one
+  // Point values in scenario units; an uncertain input holds its distribution's median.
+  mc::cost_parameters base;
+  std::vector<scenario_model::uncertain> uncertain;  // in the order the file gives them
+  long systems = 1;
+  std::optional<double> site_power_mw;
+  double site_headroom = 0.0;
+  std::uint64_t samples = 100'000;
+  std::uint64_t seed = 0;
+  mc::design_kind design = mc::design_kind::latin_hypercube;
+  bool tornado = false;
+  bool sobol = false;
+  std::uint64_t sobol_samples = 1u << 13;  // N: Sobol' indices cost N (d + 2) evaluations
+  std::optional<frontier_choice> frontier;
+
+  // The cost model over the uncertain inputs (checks every value and distribution against its
+  // input's rule); it needs at least one.
+  [[nodiscard]] scenario_model model() const { return {base, uncertain}; }
+  // Checks every value (and distribution) against its input's rule.
+  void validate() const {
+    if (uncertain.empty()) {
+      (void)scenario_model::validated(base);
+    } else {
+      (void)model();
+    }
+  }
+};
+
+namespace detail {
+
+using json = nlohmann::json;
+
+inline constexpr std::size_t max_depth = 32;
+
+inline std::string joined(std::string_view path, std::string_view key) {
+  return path.empty() ? std::string(key) : std::string(path).append(".").append(key);
+}
+
+// A JSON value as the file wrote it, shortened for a message.
+inline std::string shown(const json& value) {
+  std::string text = value.dump(-1, ' ', true, json::error_handler_t::replace);
+  if (text.size() > 80) text = text.substr(0, 77) + "...";
+  return text;
+}
+
+[[noreturn]] inline void refuse(std::string_view path, const json& value, std::string_view rule) {
+  throw invalid_input::shown_as(path, shown(value), rule);
+}
+[[noreturn]] inline void refuse_missing(std::string_view path, std::string_view rule) {
+  throw invalid_input::shown_as(path, "(missing)", rule);
+}
+
+// An object holding only the known keys.
+inline const json& object_at(const json& value, std::string_view path,
+                             std::initializer_list<std::string_view> known) {
+  if (!value.is_object()) refuse(path.empty() ? "scenario" : path, value, "must be a JSON object");
+  for (const auto& [key, item] : value.items()) {
+    bool found = false;
+    for (const std::string_view k : known) found = found || k == key;
+    if (!found) {
+      std::string list;
+      for (const std::string_view k : known) list.append(list.empty() ? "" : ", ").append(k);
+      refuse(joined(path, key), item,
+             "unknown key; " + std::string(path.empty() ? "a scenario" : path) + " takes " + list);
+    }
+  }
+  return value;
+}
+
+inline double number_at(const json& value, std::string_view path) {
+  if (!value.is_number()) refuse(path, value, "must be a number");
+  const double x = value.get<double>();
+  if (!std::isfinite(x)) refuse(path, value, "must be a finite number");
+  return x;
+}
+
+// A whole number in [low, high].
+inline std::uint64_t whole_at(const json& value, std::string_view path, double low, double high) {
+  if (value.is_object()) refuse(path, value, "a count cannot be uncertain");
+  const double x = number_at(value, path);
+  if (x != std::floor(x) || x < low || x > high) {
+    refuse(path, value,
+           "must be a whole number in [" + tpw::detail::number_text(low) + ", " +
+               tpw::detail::number_text(high) + "]");
+  }
+  return value.is_number_unsigned() ? value.get<std::uint64_t>() : static_cast<std::uint64_t>(x);
+}
+
+inline std::string text_at(const json& value, std::string_view path, std::string_view rule) {
+  if (!value.is_string()) refuse(path, value, rule);
+  return value.get<std::string>();
+}
+
+inline mc::distribution distribution_at(const json& d, const std::string& path) {
+  static constexpr std::string_view kinds =
+      "uniform, triangular, pert, normal, truncated_normal, lognormal, beta, fixed, empirical";
+  if (!d.contains("dist")) {
+    refuse(path, d, "a distribution object needs \"dist\": one of " + std::string(kinds));
+  }
+  const std::string kind = text_at(d["dist"], path + ".dist", "must name a distribution");
+  const auto param = [&](const char* key) {
+    if (!d.contains(key)) refuse_missing(path + "." + key, "a " + kind + " distribution needs it");
+    return number_at(d[key], path + "." + key);
+  };
+  const auto optional_param = [&](const char* key, double fallback) {
+    return d.contains(key) ? number_at(d[key], path + "." + key) : fallback;
+  };
+  using dist = mc::distribution;
+  if (kind == "uniform") {
+    object_at(d, path, {"dist", "low", "high"});
+    return dist::uniform(param("low"), param("high"), path);
+  }
+  if (kind == "triangular" || kind == "pert") {
+    object_at(d, path, {"dist", "low", "mode", "high"});
+    return kind == "pert" ? dist::pert(param("low"), param("mode"), param("high"), path)
+                          : dist::triangular(param("low"), param("mode"), param("high"), path);
+  }
+  if (kind == "normal") {
+    object_at(d, path, {"dist", "mean", "sd"});
+    return dist::normal(param("mean"), param("sd"), path);
+  }
+  if (kind == "truncated_normal") {
+    object_at(d, path, {"dist", "mean", "sd", "low", "high"});
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    return dist::truncated_normal(param("mean"), param("sd"), optional_param("low", -inf),
+                                  optional_param("high", inf), path);
+  }
+  if (kind == "lognormal") {
+    if (d.contains("p10") || d.contains("p90")) {
+      object_at(d, path, {"dist", "p10", "p90"});
+      return dist::lognormal_from_p10_p90(param("p10"), param("p90"), path);
+    }
+    object_at(d, path, {"dist", "median", "sigma"});
+    return dist::lognormal(param("median"), param("sigma"), path);
+  }
+  if (kind == "beta") {
+    object_at(d, path, {"dist", "alpha", "beta", "low", "high"});
+    return dist::beta(param("alpha"), param("beta"), optional_param("low", 0.0),
+                      optional_param("high", 1.0), path);
+  }
+  if (kind == "fixed") {
+    object_at(d, path, {"dist", "value"});
+    return dist::fixed(param("value"), path);
+  }
+  if (kind == "empirical") {
+    object_at(d, path, {"dist", "samples"});
+    const std::string at = path + ".samples";
+    if (!d.contains("samples")) refuse_missing(at, "an empirical distribution needs its samples");
+    if (!d["samples"].is_array()) refuse(at, d["samples"], "must be an array of numbers");
+    std::vector<double> samples;
+    for (std::size_t k = 0; k < d["samples"].size(); ++k) {
+      samples.push_back(number_at(d["samples"][k], at + "[" + std::to_string(k) + "]"));
+    }
+    return dist::empirical(samples, path);
+  }
+  refuse(path + ".dist", d["dist"], "unknown distribution; known: " + std::string(kinds));
+}
+
+// A cost-model leaf: a number, or a distribution object that makes the input uncertain.
+inline void leaf_at(const json& value, mc::cost_input input, scenario& s) {
+  const std::string path = mc::rule_of(input).path;
+  if (value.is_object()) {
+    mc::distribution d = distribution_at(value, path);
+    s.base[input] = d.quantile(0.5);
+    s.uncertain.push_back({input, std::move(d)});
+    return;
+  }
+  if (!value.is_number()) {
+    refuse(path, value,
+           "must be a number or a distribution object such as {\"dist\": \"uniform\", \"low\": "
+           "0.5, \"high\": 0.9}");
+  }
+  s.base[input] = number_at(value, path);
+}
+
+// Reads `key` of `object` into `input` when present; returns whether it was.
+inline bool optional_leaf(const json& object, const char* key, mc::cost_input input, scenario& s) {
+  if (!object.contains(key)) return false;
+  leaf_at(object[key], input, s);
+  return true;
+}
+inline void required_leaf(const json& object, const char* key, mc::cost_input input, scenario& s,
+                          std::string_view rule) {
+  if (!optional_leaf(object, key, input, s)) refuse_missing(mc::rule_of(input).path, rule);
+}
+
+inline void read_deployment(const json& j, scenario& s, bool from_platform, bool from_frontier) {
+  using mc::cost_input;
+  const json& d = object_at(j, "deployment",
+                            {"accelerators_per_system", "systems", "it_power_kw", "idle_power_kw",
+                             "provisioned_power_kw", "utilization", "throughput_tok_s"});
+  if (d.contains("accelerators_per_system")) {
+    s.base[cost_input::accelerators_per_system] = static_cast<double>(
+        whole_at(d["accelerators_per_system"], "deployment.accelerators_per_system", 1, 1e6));
+  } else if (!from_platform) {
+    refuse_missing("deployment.accelerators_per_system",
+                   "required (or name a catalog \"platform\" that gives it)");
+  }
+  if (d.contains("systems")) {
+    s.systems = static_cast<long>(whole_at(d["systems"], "deployment.systems", 1, 1e9));
+  }
+  if (!optional_leaf(d, "it_power_kw", cost_input::it_power_kw, s) && !from_platform) {
+    refuse_missing("deployment.it_power_kw",
+                   "required, in kW per system (or name a catalog \"platform\" that gives it)");
+  }
+  s.base.idle_given = optional_leaf(d, "idle_power_kw", cost_input::idle_power_kw, s);
+  s.base.provisioned_given =
+      optional_leaf(d, "provisioned_power_kw", cost_input::provisioned_power_kw, s);
+  required_leaf(d, "utilization", cost_input::utilization, s,
+                "required: the share of hours the accelerators serve, in (0, 1]");
+  if (from_frontier) {
+    if (d.contains("throughput_tok_s")) {
+      refuse(mc::rule_of(cost_input::throughput_tok_s).path, d["throughput_tok_s"],
+             "give the throughput or a frontier, not both: the frontier's point at the SLO sets "
+             "it");
+    }
+  } else {
+    required_leaf(d, "throughput_tok_s", cost_input::throughput_tok_s, s,
+                  "required: tok/s per accelerator while serving (or give a frontier)");
+  }
+}
+
+inline void read_costs(const json& j, scenario& s, const platform* catalog) {
+  using mc::cost_input;
+  const json& c =
+      object_at(j, "costs", {"cost_of_capital", "hardware", "facility", "energy", "opex"});
+  optional_leaf(c, "cost_of_capital", cost_input::cost_of_capital, s);
+  if (c.contains("hardware")) {
+    const json& h = c["hardware"];
+    if (h.is_object() && h.contains("rental_per_accelerator_hour")) {
+      object_at(h, "costs.hardware", {"rental_per_accelerator_hour"});
+      s.base.hardware = mc::hardware_terms::rented;
+      leaf_at(h["rental_per_accelerator_hour"], cost_input::rental_per_accelerator_hour, s);
+    } else {
+      object_at(h, "costs.hardware",
+                {"price", "life_years", "residual_fraction", "rental_per_accelerator_hour"});
+      s.base.hardware = mc::hardware_terms::owned;
+      if (!optional_leaf(h, "price", cost_input::hardware_price, s)) {
+        if (catalog == nullptr) {
+          refuse_missing("costs.hardware.price",
+                         "required per system (or give rental_per_accelerator_hour, or name a "
+                         "catalog \"platform\")");
+        }
+        s.base[cost_input::hardware_price] = catalog->system_price.value;
+      }
+      required_leaf(h, "life_years", cost_input::hardware_life_years, s,
+                    "required for owned hardware, in years");
+      optional_leaf(h, "residual_fraction", cost_input::hardware_residual_fraction, s);
+    }
+  }
+  if (c.contains("facility")) {
+    const json& f = c["facility"];
+    if (f.is_object() && f.contains("colocation_per_kw_month")) {
+      object_at(f, "costs.facility", {"colocation_per_kw_month"});
+      s.base.facility = mc::facility_terms::colocation;
+      leaf_at(f["colocation_per_kw_month"], cost_input::colocation_per_kw_month, s);
+    } else {
+      object_at(f, "costs.facility", {"build_per_mw", "life_years", "colocation_per_kw_month"});
+      s.base.facility = mc::facility_terms::built;
+      required_leaf(f, "build_per_mw", cost_input::facility_build_per_mw, s,
+                    "required for a built facility, per MW of IT (or give "
+                    "colocation_per_kw_month)");
+      required_leaf(f, "life_years", cost_input::facility_life_years, s,
+                    "required for a built facility, in years");
+    }
+  }
+  const std::string_view pue_rule =
+      "required: facility power over IT power (>= 1; 1 when the IT power is already all-in)";
+  if (!c.contains("energy")) refuse_missing("costs.energy.pue", pue_rule);
+  const json& e = object_at(c["energy"], "costs.energy", {"price_per_kwh", "pue"});
+  optional_leaf(e, "price_per_kwh", cost_input::energy_price_per_kwh, s);
+  required_leaf(e, "pue", cost_input::pue, s, pue_rule);
+  if (c.contains("opex")) {
+    const json& o = object_at(c["opex"], "costs.opex",
+                              {"maintenance_fraction_per_year", "software_per_accelerator_year",
+                               "other_per_accelerator_year"});
+    optional_leaf(o, "maintenance_fraction_per_year", cost_input::maintenance_fraction_per_year, s);
+    optional_leaf(o, "software_per_accelerator_year", cost_input::software_per_accelerator_year, s);
+    optional_leaf(o, "other_per_accelerator_year", cost_input::other_per_accelerator_year, s);
+  }
+}
+
+inline void read_uncertainty(const json& j, scenario& s) {
+  const json& u =
+      object_at(j, "uncertainty", {"samples", "seed", "sensitivity", "design", "sobol_samples"});
+  if (u.contains("samples")) s.samples = whole_at(u["samples"], "uncertainty.samples", 1, 1e12);
+  if (u.contains("seed")) {
+    s.seed = whole_at(u["seed"], "uncertainty.seed", 0, 18446744073709549568.0);
+  }
+  if (u.contains("sobol_samples")) {
+    s.sobol_samples = whole_at(u["sobol_samples"], "uncertainty.sobol_samples", 64, 1e8);
+  }
+  if (u.contains("design")) {
+    const std::string design = text_at(u["design"], "uncertainty.design",
+                                       "must be \"monte_carlo\", \"latin_hypercube\" or \"sobol\"");
+    if (design == "monte_carlo") {
+      s.design = mc::design_kind::monte_carlo;
+    } else if (design == "latin_hypercube") {
+      s.design = mc::design_kind::latin_hypercube;
+    } else if (design == "sobol") {
+      s.design = mc::design_kind::sobol;
+    } else {
+      refuse("uncertainty.design", u["design"],
+             "must be \"monte_carlo\", \"latin_hypercube\" or \"sobol\"");
+    }
+  }
+  if (u.contains("sensitivity")) {
+    const json& list = u["sensitivity"];
+    if (!list.is_array()) {
+      refuse("uncertainty.sensitivity", list, "must be an array of \"tornado\" and \"sobol\"");
+    }
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const std::string at = "uncertainty.sensitivity[" + std::to_string(k) + "]";
+      const std::string name = text_at(list[k], at, "must be \"tornado\" or \"sobol\"");
+      if (name == "tornado") {
+        s.tornado = true;
+      } else if (name == "sobol") {
+        s.sobol = true;
+      } else {
+        refuse(at, list[k], "must be \"tornado\" or \"sobol\"");
+      }
+    }
+  }
+}
+
+inline frontier_choice read_frontier(const json& j) {
+  const json& f = object_at(j, "frontier", {"points", "min_interactivity_tok_s_user"});
+  if (!f.contains("points")) {
+    refuse_missing("frontier.points",
+                   "required: [[interactivity tok/s per user, throughput tok/s per accelerator], "
+                   "...] by increasing interactivity");
+  }
+  const json& list = f["points"];
+  if (!list.is_array()) refuse("frontier.points", list, "must be an array of [x, y] pairs");
+  std::vector<frontier_point> points;
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const std::string at = "frontier.points[" + std::to_string(k) + "]";
+    if (!list[k].is_array() || list[k].size() != 2) {
+      refuse(at, list[k], "must be a pair [interactivity tok/s per user, throughput tok/s]");
+    }
+    points.push_back({token_rate::from_value(number_at(list[k][0], at + "[0]")),
+                      token_rate::from_value(number_at(list[k][1], at + "[1]")), std::nullopt});
+  }
+  if (!f.contains("min_interactivity_tok_s_user")) {
+    refuse_missing("frontier.min_interactivity_tok_s_user",
+                   "required: the SLO that picks the operating point");
+  }
+  const double slo =
+      number_at(f["min_interactivity_tok_s_user"], "frontier.min_interactivity_tok_s_user");
+  throughput_frontier frontier(std::move(points), "frontier");
+  const frontier_point chosen = frontier.at_slo(token_rate::from_value(slo));
+  return {std::move(frontier), slo, chosen};
+}
+
+// Parses with a depth limit, so that a deeply nested file is refused rather than recursed into.
+inline json parse_text(std::string_view text) {
+  const json::parser_callback_t limit = [](int depth, json::parse_event_t, json&) {
+    if (depth > static_cast<int>(max_depth)) {
+      throw invalid_input::shown_as("scenario", "(nested deeper than 32)",
+                                    "a scenario file is a few levels deep; this is not one");
+    }
+    return true;
+  };
+  try {
+    return json::parse(text.begin(), text.end(), limit);
+  } catch (const json::exception& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, ..." without the bracketed id.
+    std::string what = e.what();
+    if (const auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
+    throw invalid_input::shown_as("scenario", "(not valid JSON)", what);
+  }
+}
+
+}  // namespace detail
+
+// Reads a scenario from JSON text. Throws invalid_input naming the field's path.
+inline scenario parse_scenario(std::string_view text) {
+  namespace d = detail;
+  const d::json j = d::parse_text(text);
+  d::object_at(j, "",
+               {"name", "currency", "platform", "deployment", "costs", "revenue", "site",
+                "uncertainty", "frontier"});
+  scenario s;
+  if (j.contains("name")) s.name = d::text_at(j["name"], "name", "must be a string");
+  if (j.contains("currency")) {
+    s.currency = d::text_at(j["currency"], "currency", "must be a three-letter ISO 4217 code");
+    const bool code =
+        s.currency.size() == 3 && std::all_of(s.currency.begin(), s.currency.end(),
+                                              [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (!code) {
+      d::refuse("currency", j["currency"],
+                "must be a three-letter ISO 4217 code in capitals, such as \"USD\"");
+    }
+  }
+  const platform* catalog = nullptr;
+  if (j.contains("platform")) {
+    s.platform = d::text_at(j["platform"], "platform", "must be a catalog id such as \"h200\"");
+    catalog = &find_platform(s.platform, "platform");
+    s.base[mc::cost_input::accelerators_per_system] =
+        static_cast<double>(catalog->accelerators_per_system);
+    s.base[mc::cost_input::it_power_kw] = catalog->system_it_power.value;
+  }
+  if (j.contains("frontier")) s.frontier = d::read_frontier(j["frontier"]);
+  if (!j.contains("deployment")) {
+    d::refuse_missing("deployment", "required: the accelerators, their power and throughput");
+  }
+  d::read_deployment(j["deployment"], s, catalog != nullptr, s.frontier.has_value());
+  if (s.frontier) {
+    s.base[mc::cost_input::throughput_tok_s] = s.frontier->chosen.throughput.value();
+  }
+  if (!j.contains("costs")) d::refuse_missing("costs", "required (costs.energy.pue at least)");
+  d::read_costs(j["costs"], s, catalog);
+  if (j.contains("revenue")) {
+    const d::json& r = d::object_at(j["revenue"], "revenue", {"price_per_mtok"});
+    s.base.priced = d::optional_leaf(r, "price_per_mtok", mc::cost_input::price_per_mtok, s);
+  }
+  if (j.contains("site")) {
+    const d::json& site = d::object_at(j["site"], "site", {"power_mw", "headroom"});
+    if (site.contains("power_mw")) {
+      if (site["power_mw"].is_object()) {
+        d::refuse("site.power_mw", site["power_mw"], "a site's power ceiling cannot be uncertain");
+      }
+      s.site_power_mw = d::number_at(site["power_mw"], "site.power_mw");
+      if (*s.site_power_mw <= 0.0) d::refuse("site.power_mw", site["power_mw"], "must be > 0");
+    }
+    if (site.contains("headroom")) {
+      s.site_headroom = d::number_at(site["headroom"], "site.headroom");
+      if (s.site_headroom < 0.0 || s.site_headroom >= 1.0) {
+        d::refuse("site.headroom", site["headroom"], "must be in [0, 1): the share held back");
+      }
+    }
+  }
+  if (j.contains("uncertainty")) d::read_uncertainty(j["uncertainty"], s);
+  s.validate();
+  return s;
+}
+
+// Reads a scenario file. Errors name the field's path (the caller adds the file's name).
+inline scenario load_scenario(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw invalid_input("scenario", file.string(), "cannot be opened for reading");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str());
+}
+
+}  // namespace tpw::io
