@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <exception>
 
-#include <tpw/mc/cost_model.hpp>
+#include <tpw/io/scenario.hpp>
 #include <tpw/mpi/engine.hpp>
 
 int main(int argc, char** argv) {
@@ -21,42 +21,32 @@ int main(int argc, char** argv) {
   int status = 0;
   try {
     namespace mc = tpw::mc;
-    using mc::cost_input;
-    using d = mc::distribution;
-    mc::cost_parameters p;
-    p[cost_input::accelerators_per_system] = 72;
-    p[cost_input::it_power_kw] = 132;
-    p[cost_input::idle_power_kw] = 40;
-    p.idle_given = true;
-    p[cost_input::utilization] = 0.7;
-    p[cost_input::throughput_tok_s] = 5789.6;
-    p[cost_input::cost_of_capital] = 0.08;
-    p.hardware = mc::hardware_terms::owned;
-    p[cost_input::hardware_price] = 3.9e6;
-    p[cost_input::hardware_life_years] = 4;
-    p[cost_input::hardware_residual_fraction] = 0.1;
-    p.facility = mc::facility_terms::built;
-    p[cost_input::facility_build_per_mw] = 11.7e6;
-    p[cost_input::facility_life_years] = 15;
-    p[cost_input::energy_price_per_kwh] = 0.08;
-    p[cost_input::pue] = 1.2;
-    p[cost_input::maintenance_fraction_per_year] = 0.03;
-    p[cost_input::software_per_accelerator_year] = 4500;
-    p.priced = true;
-    p[cost_input::price_per_mtok] = 2.0;
-    const mc::cost_model<tpw::USD> model(
-        p, {{cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
-            {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
-            {cost_input::energy_price_per_kwh, d::triangular(0.04, 0.08, 0.15)},
-            {cost_input::pue, d::uniform(1.1, 1.4)},
-            {cost_input::hardware_price, d::truncated_normal(3.9e6, 0.3e6, 0.0, 1e300)}});
+    // DESIGN.md's reference scenario with five uncertain inputs, read as a scenario file is.
+    const tpw::io::scenario s = tpw::io::parse_scenario(R"({
+      "name": "GB200 NVL72, DeepSeek-R1 8k/1k",
+      "deployment": {"accelerators_per_system": 72, "it_power_kw": 132, "idle_power_kw": 40,
+                     "utilization": {"dist": "triangular", "low": 0.5, "mode": 0.7, "high": 0.85},
+                     "throughput_tok_s": {"dist": "lognormal", "median": 5789.6, "sigma": 0.2}},
+      "costs": {
+        "cost_of_capital": 0.08,
+        "hardware": {"price": {"dist": "truncated_normal", "mean": 3.9e6, "sd": 0.3e6, "low": 0},
+                     "life_years": 4, "residual_fraction": 0.1},
+        "facility": {"build_per_mw": 11.7e6, "life_years": 15},
+        "energy": {"price_per_kwh": {"dist": "triangular", "low": 0.04, "mode": 0.08, "high": 0.15},
+                   "pue": {"dist": "uniform", "low": 1.1, "high": 1.4}},
+        "opex": {"maintenance_fraction_per_year": 0.03, "software_per_accelerator_year": 4500}
+      },
+      "revenue": {"price_per_mtok": 2.0}
+    })");
+    const tpw::io::scenario_model model = s.model();
 
     mc::run_options o;
     o.samples = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
     o.seed = 2026;
     o.design = mc::design_kind::latin_hypercube;
     o.exceedances = {{"cost_per_mtok", 0.25, 0.0}};
-    const mc::run_result r = tpw::mpi::run<tpw::USD>(MPI_COMM_WORLD, model.plan(), o);
+    const mc::run_result r =
+        tpw::mpi::run<tpw::io::scenario_currency>(MPI_COMM_WORLD, model.plan(), o);
 
     if (rank == 0) {
       std::printf("%llu samples (Latin hypercube, seed 2026)\n",

@@ -53,7 +53,7 @@ struct scenario {
   std::string platform;  // the catalog id, when the file names one
   // Point values in scenario units; an uncertain input holds its distribution's median.
   mc::cost_parameters base;
-  std::vector<scenario_model::uncertain> uncertain;  // in the order the file gives them
+  std::vector<scenario_model::uncertain> uncertain;  // in DESIGN.md's order of the fields
   long systems = 1;
   std::optional<double> site_power_mw;
   double site_headroom = 0.0;
