@@ -125,21 +125,13 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
   row("scenario", (cur + "/Mtok").c_str(), "hardware", "facility", "energy", "opex",
       (cur + "/GPU-h").c_str(), "tok/J", "tok/s/MW", "rev/MW-yr", "margin", "systems");
   for (const auto& s : studies) {
-    const auto& e = s.point;
-    const auto m = [](tpw::token_price<tpw::io::scenario_currency> p) {
-      return num(p.value() * 1e6);
-    };
-    const std::string revenue =
-        e.revenue
-            ? num(e.revenue->revenue_per_power_time.value() * 1e6 * tpw::units::seconds_per_year)
-            : "-";
-    const std::string margin = e.revenue ? tpw::format_percent(e.revenue->gross_margin) : "-";
-    row(s.input.name.substr(0, 16).c_str(), m(e.cost_per_token.total).c_str(),
-        m(e.cost_per_token.hardware).c_str(), m(e.cost_per_token.facility).c_str(),
-        m(e.cost_per_token.energy).c_str(), m(e.cost_per_token.opex).c_str(),
-        num(e.cost_per_accelerator_hour.value()).c_str(), num(e.tokens_per_joule.value()).c_str(),
-        num(e.tokens_per_s_per_power.value() * 1e6).c_str(), revenue.c_str(), margin.c_str(),
-        std::to_string(s.site.systems).c_str());
+    // The figures in cost_output order: the table's columns, as the report writes them.
+    const auto y = tpw::io::point_figures(s);
+    const auto f = [&](std::size_t k) { return num(y[k]); };
+    const bool priced = s.point.revenue.has_value();
+    row(s.input.name.substr(0, 16).c_str(), f(0).c_str(), f(1).c_str(), f(2).c_str(), f(3).c_str(),
+        f(4).c_str(), f(5).c_str(), f(6).c_str(), f(7).c_str(), priced ? f(8).c_str() : "-",
+        priced ? tpw::format_percent(y[9]).c_str() : "-", std::to_string(s.site.systems).c_str());
   }
 
   bool any_uncertain = false;
@@ -249,11 +241,9 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
     return 2;
   }
 
-  // The scenarios, each named by its file in messages.
-  std::vector<std::pair<std::string, std::string>> sources;  // (label, JSON text)
-  if (a.scenarios.empty()) {
-    for (const auto& text : default_study()) sources.emplace_back("default study", text);
-  }
+  // The scenarios: the files (each named by its file in messages), or the built-in study.
+  const std::vector<std::string> builtin =
+      a.scenarios.empty() ? default_study() : std::vector<std::string>{};
   std::vector<tpw::io::scenario> scenarios;
   try {
     for (const auto& file : a.scenarios) {
@@ -263,7 +253,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
         throw std::runtime_error(file + ": " + e.what());
       }
     }
-    for (const auto& [label, text] : sources) scenarios.push_back(tpw::io::parse_scenario(text));
+    for (const auto& text : builtin) scenarios.push_back(tpw::io::parse_scenario(text));
     for (std::size_t k = 1; k < scenarios.size(); ++k) {
       if (scenarios[k].currency != scenarios[0].currency) {
         throw std::runtime_error((a.scenarios.empty() ? std::string("scenario") : a.scenarios[k]) +

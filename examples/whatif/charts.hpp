@@ -76,10 +76,9 @@ inline std::vector<fs::path> write_charts(const std::vector<tpw::io::study>& stu
     std::ofstream data(dir / "cost_breakdown.dat");
     data << "# scenario hardware facility energy opex (" << currency << " per Mtok)\n";
     for (const auto& s : studies) {
-      const auto& c = s.point.cost_per_token;
-      data << gnuplot_text(s.input.name) << ' ' << c.hardware.value() * 1e6 << ' '
-           << c.facility.value() * 1e6 << ' ' << c.energy.value() * 1e6 << ' '
-           << c.opex.value() * 1e6 << "\n";
+      const auto y = tpw::io::point_figures(s);  // cost per Mtok: total, then the four lines
+      data << gnuplot_text(s.input.name) << ' ' << y[1] << ' ' << y[2] << ' ' << y[3] << ' ' << y[4]
+           << "\n";
     }
     data.close();
     w.render("cost_breakdown",

@@ -11,8 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,25 +53,14 @@ inline std::vector<double> study_probabilities() {
   return {0.05, 0.10, 0.50, 0.90, 0.95};
 }
 
-namespace detail {
-
-// A deployment (checked) from the scenario's point values.
-inline deployment deployment_of(const mc::cost_parameters& p, long systems) {
-  using mc::cost_input;
-  const power it = p[cost_input::it_power_kw] * units::kW;
-  return deployment(
-      {.accelerators_per_system = static_cast<long>(p[cost_input::accelerators_per_system]),
-       .systems = systems,
-       .it_power = it,
-       .idle_power = p.idle_given ? p[cost_input::idle_power_kw] * units::kW : it,
-       .provisioned_power =
-           p.provisioned_given ? p[cost_input::provisioned_power_kw] * units::kW : it,
-       .pue = tpw::pue{p[cost_input::pue]},
-       .utilization = fraction{p[cost_input::utilization]},
-       .throughput = p[cost_input::throughput_tok_s] * units::tok / units::second});
+// A study's point figures in display units, in mc::cost_output order (what the Monte Carlo
+// engines report per sample); revenue and margin are NaN without a price.
+inline std::array<double, mc::cost_output_count> point_figures(const study& r) {
+  std::array<double, mc::cost_output_count> y;
+  y.fill(std::numeric_limits<double>::quiet_NaN());
+  mc::economics_figures(r.point, r.point.revenue.has_value(), y.data());
+  return y;
 }
-
-}  // namespace detail
 
 // Evaluates a scenario: throws invalid_input (a site below one system, bad options) or
 // mc::cancelled.
@@ -83,7 +74,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
             options.samples.value_or(s.samples),
             options.seed.value_or(s.seed)};
   s.validate();
-  const deployment d = detail::deployment_of(s.base, s.systems);
+  const deployment d = mc::deployment_of(s.base, s.systems);
   out.point = mc::evaluate_cost_parameters<scenario_currency>(s.base);
   if (s.site_power_mw) {
     const site_spec site{*s.site_power_mw * units::MW, fraction{s.site_headroom}};
@@ -130,27 +121,28 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
 inline nlohmann::json to_json(const study& r) {
   using nlohmann::json;
   const economics<scenario_currency>& e = r.point;
-  const auto per_mtok = [](token_price<scenario_currency> p) { return p.value() * 1e6; };
   json j;
   j["name"] = r.input.name;
   j["currency"] = r.input.currency;
   if (!r.input.platform.empty()) j["platform"] = r.input.platform;
-  j["cost_per_mtok"] = {{"total", per_mtok(e.cost_per_token.total)},
-                        {"hardware", per_mtok(e.cost_per_token.hardware)},
-                        {"facility", per_mtok(e.cost_per_token.facility)},
-                        {"energy", per_mtok(e.cost_per_token.energy)},
-                        {"opex", per_mtok(e.cost_per_token.opex)}};
-  j["cost_per_accelerator_hour"] = e.cost_per_accelerator_hour.value();
-  j["tokens_per_joule"] = e.tokens_per_joule.value();
+  using out = mc::cost_output;
+  const auto y = point_figures(r);
+  const auto at = [&](out k) { return y[static_cast<std::size_t>(k)]; };
+  j["cost_per_mtok"] = {{"total", at(out::cost_per_mtok)},
+                        {"hardware", at(out::cost_per_mtok_hardware)},
+                        {"facility", at(out::cost_per_mtok_facility)},
+                        {"energy", at(out::cost_per_mtok_energy)},
+                        {"opex", at(out::cost_per_mtok_opex)}};
+  j["cost_per_accelerator_hour"] = at(out::cost_per_accelerator_hour);
+  j["tokens_per_joule"] = at(out::tokens_per_joule);
   j["joules_per_token"] = e.joules_per_token.value();
-  j["tokens_per_s_per_mw"] = e.tokens_per_s_per_power.value() * 1e6;
+  j["tokens_per_s_per_mw"] = at(out::tokens_per_s_per_mw);
   j["revenue_per_mw_year"] = nullptr;
   j["gross_margin"] = nullptr;
   if (e.revenue) {
-    j["price_per_mtok"] = per_mtok(e.revenue->price);
-    j["revenue_per_mw_year"] =
-        e.revenue->revenue_per_power_time.value() * 1e6 * units::seconds_per_year;
-    j["gross_margin"] = e.revenue->gross_margin;
+    j["price_per_mtok"] = e.revenue->price.value() * 1e6;
+    j["revenue_per_mw_year"] = at(out::revenue_per_mw_year);
+    j["gross_margin"] = at(out::gross_margin);
   }
   j["energy_share_of_opex"] = e.energy_share_of_opex;
   j["energy_share_of_cost"] = e.energy_share_of_cost;

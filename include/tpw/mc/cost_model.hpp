@@ -33,6 +33,26 @@ namespace tpw::mc {
 // The cost model with its uncertain inputs: a base scenario, validated by tpw's own constructors
 // (so errors read as for a deterministic deployment), and a distribution for each uncertain
 // input, whose values must stay within that input's rule.
+// The deployment a base describes (systems of them), through tpw's validating constructors: the
+// messages name the scenario paths.
+inline deployment deployment_of(const cost_parameters& p, long systems = 1) {
+  const auto kw = [](double v) { return of(v, units::kW); };
+  tpw::detail::require_count("deployment.accelerators_per_system",
+                             p[cost_input::accelerators_per_system]);
+  const auto optional_kw = [&](bool given, cost_input k) {
+    return given ? std::optional<power>(kw(p[k])) : std::nullopt;
+  };
+  return deployment(
+      {.accelerators_per_system = static_cast<long>(p[cost_input::accelerators_per_system]),
+       .systems = systems,
+       .it_power = kw(p[cost_input::it_power_kw]),
+       .idle_power = optional_kw(p.idle_given, cost_input::idle_power_kw),
+       .provisioned_power = optional_kw(p.provisioned_given, cost_input::provisioned_power_kw),
+       .pue = tpw::pue(p[cost_input::pue], "costs.energy.pue"),
+       .utilization = fraction(p[cost_input::utilization], "deployment.utilization"),
+       .throughput = of(p[cost_input::throughput_tok_s], units::tok / units::second)});
+}
+
 template <currency_type C>
 class cost_model {
  public:
@@ -99,21 +119,7 @@ class cost_model {
   // Checks a base through tpw's validating types, so the messages are the deterministic
   // model's own; returns it.
   static cost_parameters validated(const cost_parameters& p) {
-    const auto kw = [](double v) { return of(v, units::kW); };
-    tpw::detail::require_count("deployment.accelerators_per_system",
-                               p[cost_input::accelerators_per_system]);
-    const auto optional_kw = [&](bool given, cost_input k) {
-      return given ? std::optional<power>(kw(p[k])) : std::nullopt;
-    };
-    (void)deployment(
-        {.accelerators_per_system = static_cast<long>(p[cost_input::accelerators_per_system]),
-         .systems = 1,
-         .it_power = kw(p[cost_input::it_power_kw]),
-         .idle_power = optional_kw(p.idle_given, cost_input::idle_power_kw),
-         .provisioned_power = optional_kw(p.provisioned_given, cost_input::provisioned_power_kw),
-         .pue = tpw::pue(p[cost_input::pue], "costs.energy.pue"),
-         .utilization = fraction(p[cost_input::utilization], "deployment.utilization"),
-         .throughput = of(p[cost_input::throughput_tok_s], units::tok / units::second)});
+    (void)deployment_of(p);
     const annual_rate r(p[cost_input::cost_of_capital], "costs.cost_of_capital");
     if (p.hardware == hardware_terms::owned) {
       (void)owned_hardware<C>(

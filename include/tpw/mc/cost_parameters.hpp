@@ -208,11 +208,11 @@ TPW_HD constexpr economics<C> evaluate_cost_parameters(const cost_parameters& p)
              : detail::evaluate_with<C>(p, op, hw, has_facility ? &built : nullptr);
 }
 
-// One sample's figures in display units, in cost_output order; with no price, the last two are
-// not written.
+// An evaluation's figures in display units, in cost_output order (per Mtok, per hour, tok/J,
+// tok/s per MW, per MW-year); with no price (`priced` false), the last two are not written. The
+// Monte Carlo engines and the reports (tpw/io) read the figures through this one conversion.
 template <currency_type C>
-TPW_HD constexpr void cost_figures(const cost_parameters& p, double* y) noexcept {
-  const economics<C> e = evaluate_cost_parameters<C>(p);
+TPW_HD constexpr void economics_figures(const economics<C>& e, bool priced, double* y) noexcept {
   y[0] = e.cost_per_token.total.value() * 1e6;
   y[1] = e.cost_per_token.hardware.value() * 1e6;
   y[2] = e.cost_per_token.facility.value() * 1e6;
@@ -221,10 +221,17 @@ TPW_HD constexpr void cost_figures(const cost_parameters& p, double* y) noexcept
   y[5] = e.cost_per_accelerator_hour.value();
   y[6] = e.tokens_per_joule.value();
   y[7] = e.tokens_per_s_per_power.value() * 1e6;
-  if (p.priced) {
+  if (priced) {
     y[8] = e.revenue->revenue_per_power_time.value() * 1e6 * detail::seconds_per_year;
     y[9] = e.revenue->gross_margin;
   }
+}
+
+// One sample's figures in display units, in cost_output order; with no price, the last two are
+// not written.
+template <currency_type C>
+TPW_HD constexpr void cost_figures(const cost_parameters& p, double* y) noexcept {
+  economics_figures<C>(evaluate_cost_parameters<C>(p), p.priced, y);
 }
 
 // The cost model with its uncertain inputs as plain data (trivially copyable: it crosses to a GPU

@@ -72,7 +72,7 @@ void gather_shares(MPI_Comm comm, int size, double* data, int width, const Share
   check(status, "MPI_Allgatherv");
 }
 
-// Adds every rank's `count` integers into `total`.
+// Sums `local` over the ranks and adds the sums into `total`.
 inline void sum_counts(MPI_Comm comm, std::vector<unsigned long long>& local,
                        unsigned long long* total) {
   check(MPI_Allreduce(MPI_IN_PLACE, local.data(), static_cast<int>(local.size()),
