@@ -25,6 +25,7 @@
 #include "tpw/mc/inputs.hpp"
 #include "tpw/mc/parallel.hpp"
 #include "tpw/mc/philox.hpp"
+#include "tpw/mc/sobol.hpp"
 
 namespace tpw::mc {
 
@@ -189,71 +190,21 @@ requires scalar_model<F> || vector_model<F> std::vector<regression_sensitivity> 
   return result;
 }
 
-// --- Sobol' indices
-// -------------------------------------------------------------------------------
-
-struct sobol_index {
-  std::string input;
-  double first = 0.0;  // S_j: the share of variance input j explains alone
-  double first_low = 0.0;
-  double first_high = 0.0;
-  double total = 0.0;  // ST_j: its share with all its interactions
-  double total_low = 0.0;
-  double total_high = 0.0;
-};
-struct sobol_indices {
-  std::string output;
-  double variance = 0.0;
-  std::vector<sobol_index> indices;  // in input order
-};
-
-struct sobol_options {
-  std::uint64_t base_samples = 1u << 14;  // N: the model runs N (d + 2) times
-  std::uint64_t seed = 0;
-  design_kind design = design_kind::sobol;
-  unsigned threads = 0;
-  unsigned bootstrap = 200;  // resamples for the confidence intervals (0: none)
-  double confidence = 0.95;
-  std::stop_token stop;
-};
+// --- Sobol' indices (the estimators' shared parts are in sobol.hpp) ------------------------------
 
 namespace detail {
 
-// The estimators on the samples picked by `pick` (identity, or a bootstrap resample); returns
-// the variance of f over A and B together, which both indices divide by.
+// The estimators of output k on the rows picked by `pick` (identity, or a bootstrap resample);
+// returns the variance of f over A and B together, which both indices divide by.
 template <class Pick>
-double sobol_estimates(std::size_t d, std::uint64_t n, const double* f_a, const double* f_b,
-                       const std::vector<const double*>& f_ab, Pick pick, double* first,
+double sobol_estimates(const sobol_table& t, std::uint32_t k, Pick pick, double* first,
                        double* total) {
   double sum = 0.0;
-  for (std::uint64_t k = 0; k < n; ++k) sum += f_a[pick(k)] + f_b[pick(k)];
-  const double mean = sum / (2.0 * static_cast<double>(n));
-  double squares = 0.0;
-  for (std::uint64_t k = 0; k < n; ++k) {
-    const double a = f_a[pick(k)] - mean;
-    const double b = f_b[pick(k)] - mean;
-    squares += a * a + b * b;
-  }
-  const double variance = squares / (2.0 * static_cast<double>(n) - 1.0);
-  for (std::size_t j = 0; j < d; ++j) {
-    double s = 0.0;
-    double t = 0.0;
-    for (std::uint64_t k = 0; k < n; ++k) {
-      const std::uint64_t i = pick(k);
-      const double ab = f_ab[j][i];
-      s += f_b[i] * (ab - f_a[i]);         // Saltelli et al. 2010
-      t += (f_a[i] - ab) * (f_a[i] - ab);  // Jansen 1999
-    }
-    first[j] = variance > 0.0 ? s / static_cast<double>(n) / variance : 0.0;
-    total[j] = variance > 0.0 ? t / (2.0 * static_cast<double>(n)) / variance : 0.0;
-  }
-  return variance;
-}
-
-inline double percentile_of(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const quantile_ranks r = ranks_of(p, values.size());
-  return interpolate(r, values[r.low], values[r.high]);
+  for (std::uint64_t row = 0; row < t.n; ++row) sum += sobol_row_sum(t, k, pick(row));
+  const double mean = sum / (2.0 * static_cast<double>(t.n));
+  std::vector<double> sums(1 + 2 * static_cast<std::size_t>(t.d), 0.0);
+  for (std::uint64_t row = 0; row < t.n; ++row) add_sobol_row(t, k, pick(row), mean, sums.data());
+  return sobol_finish(t.d, t.n, sums.data(), first, total);
 }
 
 }  // namespace detail
@@ -262,18 +213,7 @@ template <class F>
 requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_analysis(
     const input_space& inputs, const F& model, const sobol_options& options,
     std::vector<std::string> output_names = {"output"}) {
-  if (inputs.correlated()) {
-    throw invalid_input("uncertainty.sensitivity", "sobol",
-                        "Sobol' indices as computed here assume independent inputs; remove the "
-                        "correlation or use SRRC");
-  }
-  if (options.base_samples < 2) {
-    throw invalid_input("uncertainty.samples", static_cast<double>(options.base_samples),
-                        "Sobol' indices need at least 2 base samples");
-  }
-  if (!(options.confidence > 0.0 && options.confidence < 1.0)) {
-    throw invalid_input("sobol.confidence", options.confidence, "must be in (0, 1)");
-  }
+  detail::validate_sobol(options, inputs.correlated());
   const std::size_t d = inputs.size();
   const std::size_t outputs = output_names.size();
   const std::uint64_t n = options.base_samples;
@@ -316,16 +256,16 @@ requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_ana
       },
       [](std::uint64_t, std::uint64_t) {});
 
-  std::vector<sobol_indices> result(outputs);
+  const detail::sobol_table table{f.data(), n, static_cast<std::uint32_t>(outputs),
+                                  static_cast<std::uint32_t>(d)};
+  std::vector<std::string> input_names;
+  for (std::size_t j = 0; j < d; ++j) input_names.push_back(inputs[j].name);
+  std::vector<sobol_indices> result;
   for (std::size_t k = 0; k < outputs; ++k) {
-    const double* f_a = &f[(0 * outputs + k) * n];
-    const double* f_b = &f[(1 * outputs + k) * n];
-    std::vector<const double*> f_ab(d);
-    for (std::size_t j = 0; j < d; ++j) f_ab[j] = &f[((2 + j) * outputs + k) * n];
+    const auto output = static_cast<std::uint32_t>(k);
     std::vector<double> first(d), total(d);
-    result[k].output = output_names[k];
-    result[k].variance = detail::sobol_estimates(
-        d, n, f_a, f_b, f_ab, [](std::uint64_t i) { return i; }, first.data(), total.data());
+    const double variance = detail::sobol_estimates(
+        table, output, [](std::uint64_t i) { return i; }, first.data(), total.data());
 
     // Percentile bootstrap: resample the rows with replacement, from the seed's bootstrap
     // stream; each resample is one chunk, so any thread count gives the same intervals.
@@ -335,35 +275,18 @@ requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_ana
     detail::run_in_rounds(
         resamples, threads, detail::chunks_per_round, options.stop,
         [&](std::uint64_t r, unsigned) {
-          // The resample's rows, drawn once: the estimators read them d + 2 times.
+          // The resample's rows, drawn once: the estimators read them twice.
           std::vector<std::uint64_t> rows(n);
           for (std::uint64_t row = 0; row < n; ++row) {
-            const double u =
-                uniform(options.seed, row, static_cast<std::uint32_t>(r), stream::bootstrap);
-            rows[row] = std::min<std::uint64_t>(
-                n - 1, static_cast<std::uint64_t>(u * static_cast<double>(n)));
+            rows[row] = detail::bootstrap_row(options.seed, n, static_cast<std::uint32_t>(r), row);
           }
-          const auto pick = [&rows](std::uint64_t row) { return rows[row]; };
-          detail::sobol_estimates(d, n, f_a, f_b, f_ab, pick, &boot_first[r * d],
-                                  &boot_total[r * d]);
+          detail::sobol_estimates(
+              table, output, [&rows](std::uint64_t row) { return rows[row]; }, &boot_first[r * d],
+              &boot_total[r * d]);
         },
         [](std::uint64_t, std::uint64_t) {});
-    const double tail = (1.0 - options.confidence) / 2.0;
-    for (std::size_t j = 0; j < d; ++j) {
-      sobol_index index{inputs[j].name, first[j], first[j], first[j], total[j], total[j], total[j]};
-      if (resamples > 1) {
-        std::vector<double> fs(resamples), ts(resamples);
-        for (unsigned r = 0; r < resamples; ++r) {
-          fs[r] = boot_first[r * d + j];
-          ts[r] = boot_total[r * d + j];
-        }
-        index.first_low = detail::percentile_of(fs, tail);
-        index.first_high = detail::percentile_of(fs, 1.0 - tail);
-        index.total_low = detail::percentile_of(ts, tail);
-        index.total_high = detail::percentile_of(ts, 1.0 - tail);
-      }
-      result[k].indices.push_back(index);
-    }
+    result.push_back(detail::sobol_result(output_names[k], input_names, variance, first, total,
+                                          boot_first, boot_total, resamples, options.confidence));
   }
   return result;
 }
