@@ -3,8 +3,11 @@
 // the CPU engine mc::run on every core, side by side in one run, for the same seed.
 //   bench_mc_gpu [N] [CPU_N]     N GPU samples (default 1e10), CPU_N CPU samples (default 2e7)
 // Prints the device, the date, both rates, their ratio and the largest relative difference of
-// the statistics at CPU_N samples; without a GPU it says so and exits 0. Record a run's output in
-// bench/results/.
+// the statistics at CPU_N samples; then Sobol' indices of all outputs at N = 2^16 base samples
+// with 200 bootstrap resamples, tpw::cuda::sobol against mc::sobol_analysis on every core: both
+// times and the largest difference of any index or interval bound; without a GPU it says so and
+// exits 0. Record a run's output in bench/results/.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +16,8 @@
 
 #include "../tests/cuda/gpu_runs.hpp"
 #include "../tests/mc_models.hpp"
+
+#include <tpw/mc/sensitivity.hpp>
 
 namespace {
 
@@ -82,5 +87,32 @@ int main(int argc, char** argv) {
               static_cast<double>(gpu_n), gpu.output("cost_per_mtok").mean,
               gpu.output("cost_per_mtok").quantile(0.05), gpu.output("cost_per_mtok").quantile(0.5),
               gpu.output("cost_per_mtok").quantile(0.95));
+
+  // Sobol' indices, the same run: the CPU analysis, then the GPU's.
+  tpw::mc::sobol_options so;
+  so.base_samples = 1u << 16;
+  so.seed = 42;
+  start = std::chrono::steady_clock::now();
+  const auto cpu_sobol = tpw::mc::sobol_analysis(model.inputs(), model, so, model.output_names());
+  const double cpu_sobol_seconds = seconds_since(start);
+  start = std::chrono::steady_clock::now();
+  const auto gpu_sobol = tpw_test::gpu_sobol(model.plan(), so);
+  const double gpu_sobol_seconds = seconds_since(start);
+  double sobol_worst = 0.0;
+  for (std::size_t k = 0; k < cpu_sobol.size(); ++k) {
+    for (std::size_t j = 0; j < cpu_sobol[k].indices.size(); ++j) {
+      const auto& a = gpu_sobol[k].indices[j];
+      const auto& b = cpu_sobol[k].indices[j];
+      sobol_worst =
+          std::max({sobol_worst, std::abs(a.first - b.first), std::abs(a.total - b.total),
+                    std::abs(a.first_low - b.first_low), std::abs(a.first_high - b.first_high),
+                    std::abs(a.total_low - b.total_low), std::abs(a.total_high - b.total_high)});
+    }
+  }
+  std::printf(
+      "sobol indices, N = 2^16, 8 inputs, %zu outputs, %u resamples: cpu %.3f s, gpu %.3f "
+      "s (%.1fx); largest difference %.2e (target: <= 1e-9)\n",
+      cpu_sobol.size(), so.bootstrap, cpu_sobol_seconds, gpu_sobol_seconds,
+      cpu_sobol_seconds / gpu_sobol_seconds, sobol_worst);
   return 0;
 }

@@ -1,4 +1,5 @@
-// tpw-whatif's GPU engine (built when CUDA is): tpw::cuda::run on a scenario's plan. The
+// tpw-whatif's GPU engine (built when CUDA is): tpw::cuda::run and tpw::cuda::sobol on a
+// scenario's plan. The
 // scenario's money runs under ISO 4217's "no currency" code, as tpw::io::scenario_currency does
 // (nvcc compiles this file without the io layer's JSON and Eigen).
 #include <tpw/cuda/engine.cuh>
@@ -6,4 +7,9 @@
 tpw::mc::run_result whatif_gpu_run(const tpw::mc::cost_plan& plan,
                                    const tpw::mc::run_options& options) {
   return tpw::cuda::run<tpw::currency<"XXX">>(plan, options);
+}
+
+std::vector<tpw::mc::sobol_indices> whatif_gpu_sobol(const tpw::mc::cost_plan& plan,
+                                                     const tpw::mc::sobol_options& options) {
+  return tpw::cuda::sobol<tpw::currency<"XXX">>(plan, options);
 }

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include <tpw/io/report.hpp>
+#include <tpw/mc/radix_engine.hpp>
+#include <tpw/mc/radix_sobol.hpp>
 
 #include "whatif/app.hpp"
 
@@ -145,6 +147,50 @@ TEST_CASE("an uncertain input gives the analytic distribution of a figure that i
   CHECK(bar["input"] == "deployment.utilization");
   CHECK(bar["low"].get<double>() == Approx(0.64 * 0.42).epsilon(1e-12));
   CHECK(bar["high"].get<double>() == Approx(0.64 * 0.58).epsilon(1e-12));
+}
+
+TEST_CASE("a study's engine hook (tpw-whatif --gpu) runs the statistics and Sobol' indices") {
+  // The GPU engine's algorithm on the host backend stands in for the GPU: the report must be the
+  // CPU's, its quantiles exactly and the rest to the engines' agreement.
+  io::scenario s = io::parse_scenario(
+      edited("/deployment/utilization", R"({"dist": "uniform", "low": 0.4, "high": 0.6})"));
+  s.sobol = true;
+  s.samples = 30'000;
+  s.sobol_samples = 4096;
+  int runs = 0;
+  int sobols = 0;
+  io::study_options o;
+  o.engine.run = [&](const tpw::mc::cost_plan& plan, const tpw::mc::run_options& options) {
+    ++runs;
+    tpw::mc::radix::host_backend backend;
+    return tpw::mc::radix::run_passes<io::scenario_currency>(backend, plan, options);
+  };
+  o.engine.sobol = [&](const tpw::mc::cost_plan& plan, const tpw::mc::sobol_options& options) {
+    ++sobols;
+    tpw::mc::radix::host_backend backend;
+    return tpw::mc::radix::run_sobol<io::scenario_currency>(backend, plan, options);
+  };
+  const io::study hooked = io::run_study(s, o);
+  const io::study cpu = io::run_study(s);
+  CHECK(runs == 1);
+  CHECK(sobols == 1);
+  REQUIRE(hooked.statistics.has_value());
+  for (std::size_t k = 0; k < cpu.statistics->outputs.size(); ++k) {
+    const auto& a = hooked.statistics->outputs[k];
+    const auto& b = cpu.statistics->outputs[k];
+    CAPTURE(b.name);
+    CHECK(a.quantiles == b.quantiles);
+    CHECK(a.mean == Approx(b.mean).epsilon(1e-12));
+    CHECK(a.sd == Approx(b.sd).epsilon(1e-12));
+  }
+  REQUIRE(hooked.sobol.size() == cpu.sobol.size());
+  for (std::size_t k = 0; k < cpu.sobol.size(); ++k) {
+    CAPTURE(cpu.sobol[k].output);
+    CHECK(hooked.sobol[k].output == cpu.sobol[k].output);
+    CHECK(std::abs(hooked.sobol[k].indices[0].first - cpu.sobol[k].indices[0].first) < 1e-9);
+    CHECK(std::abs(hooked.sobol[k].indices[0].total_high - cpu.sobol[k].indices[0].total_high) <
+          1e-9);
+  }
 }
 
 TEST_CASE("bad scenario values are refused with the field's path, the value and the rule") {

@@ -18,6 +18,7 @@
 
 #include <tpw/mc/cost_model.hpp>
 #include <tpw/mc/radix_engine.hpp>
+#include <tpw/mc/radix_sobol.hpp>
 #include <tpw/mc/sensitivity.hpp>
 #include <tpw/model.hpp>
 
@@ -521,6 +522,70 @@ TEST_CASE("the GPU engine's radix passes, run on the host, give the CPU engine's
   CHECK(message_of([&] {
           (void)mc::radix::run_passes<tpw::USD>(backend, independent.plan(), o);
         }) == message_of([&] { (void)mc::run(independent, o); }));
+}
+
+TEST_CASE("the GPU engine's Sobol' passes, run on the host, give the CPU's indices to 1e-9") {
+  const auto model = tpw_test::eight_inputs(false);
+  for (const auto kind : {mc::design_kind::sobol, mc::design_kind::monte_carlo}) {
+    CAPTURE(mc::to_string(kind));
+    mc::sobol_options o;
+    o.base_samples = 20'000;  // a block of 16384 rows and a partial one
+    o.seed = 3;
+    o.design = kind;
+    o.bootstrap = 20;
+    const auto cpu = mc::sobol_analysis(model.inputs(), model, o, model.output_names());
+    mc::radix::host_backend backend;
+    const auto gpu = mc::radix::run_sobol<tpw::USD>(backend, model.plan(), o);
+    REQUIRE(gpu.size() == cpu.size());
+    double worst = 0.0;
+    double worst_variance = 0.0;
+    bool names = true;
+    for (std::size_t k = 0; k < cpu.size(); ++k) {
+      names = names && gpu[k].output == cpu[k].output;
+      worst_variance = std::max(
+          worst_variance, std::abs(gpu[k].variance - cpu[k].variance) / std::abs(cpu[k].variance));
+      REQUIRE(gpu[k].indices.size() == 8);
+      for (std::size_t j = 0; j < 8; ++j) {
+        const auto& a = gpu[k].indices[j];
+        const auto& b = cpu[k].indices[j];
+        names = names && a.input == b.input;
+        worst =
+            std::max({worst, std::abs(a.first - b.first), std::abs(a.total - b.total),
+                      std::abs(a.first_low - b.first_low), std::abs(a.first_high - b.first_high),
+                      std::abs(a.total_low - b.total_low), std::abs(a.total_high - b.total_high)});
+      }
+    }
+    CHECK(names);
+    CHECK(worst < 1e-9);
+    CHECK(worst_variance < 1e-12);
+    // Not a vacuous agreement: utilization and throughput drive cost per Mtok, and the intervals
+    // are intervals.
+    const auto& cost = gpu[0].indices;
+    CHECK(cost[0].first + cost[1].first > 0.5);
+    CHECK(cost[1].first_low < cost[1].first_high);
+  }
+  // Refused as the CPU refuses: a correlated plan, too few rows, a bad confidence.
+  const auto correlated = tpw_test::eight_inputs(true);
+  mc::radix::host_backend backend;
+  mc::sobol_options o;
+  o.base_samples = 100;
+  CHECK(message_of([&] { (void)mc::radix::run_sobol<tpw::USD>(backend, correlated.plan(), o); }) ==
+        message_of([&] {
+          (void)mc::sobol_analysis(correlated.inputs(), correlated, o, correlated.output_names());
+        }));
+  o.base_samples = 1;
+  CHECK(message_of([&] { (void)mc::radix::run_sobol<tpw::USD>(backend, model.plan(), o); }) ==
+        "uncertainty.samples = 1: Sobol' indices need at least 2 base samples");
+  o.base_samples = 100;
+  o.confidence = 1.0;
+  CHECK(message_of([&] { (void)mc::radix::run_sobol<tpw::USD>(backend, model.plan(), o); }) ==
+        "sobol.confidence = 1: must be in (0, 1)");
+  // A stop request cancels.
+  o.confidence = 0.95;
+  std::stop_source source;
+  source.request_stop();
+  o.stop = source.get_token();
+  CHECK_THROWS_AS((void)mc::radix::run_sobol<tpw::USD>(backend, model.plan(), o), mc::cancelled);
 }
 
 TEST_CASE("the cost model refuses a distribution that can break its input's rule") {

@@ -33,14 +33,14 @@ options:
   --samples N      Monte Carlo samples per scenario (overrides uncertainty.samples)
   --seed S         random seed (overrides uncertainty.seed)
   --threads N      CPU threads (default: all)
-  --gpu            run the Monte Carlo statistics on the GPU (builds with CUDA only)
+  --gpu            run the Monte Carlo statistics and Sobol' indices on the GPU (builds with
+                   CUDA only)
   --charts DIR     write charts (PNG and SVG, with their gnuplot scripts) to DIR
   --help           this text
 )";
 
 // The GPU engine, when the program was built with CUDA (whatif_gpu.cu); empty otherwise.
-using gpu_engine =
-    std::function<tpw::mc::run_result(const tpw::mc::cost_plan&, const tpw::mc::run_options&)>;
+using gpu_engine = tpw::io::plan_engine;
 
 struct arguments {
   std::vector<std::string> scenarios;
@@ -235,7 +235,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
     out << usage;
     return 0;
   }
-  if (a.gpu && !gpu) {
+  if (a.gpu && gpu.empty()) {
     err << "tpw-whatif: --gpu: this tpw-whatif was built without CUDA (configure with nvcc "
            "present, TPW_BUILD_CUDA=ON)\n";
     return 2;

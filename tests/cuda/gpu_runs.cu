@@ -16,6 +16,11 @@ tpw::mc::run_result gpu_run(const tpw::mc::cost_plan& plan, const tpw::mc::run_o
   return tpw::cuda::run<tpw::USD>(plan, options);
 }
 
+std::vector<tpw::mc::sobol_indices> gpu_sobol(const tpw::mc::cost_plan& plan,
+                                              const tpw::mc::sobol_options& options) {
+  return tpw::cuda::sobol<tpw::USD>(plan, options);
+}
+
 namespace {
 __global__ void uniforms_kernel(tpw::mc::design_view design, std::uint64_t samples,
                                 std::uint32_t dimensions, double* u) {

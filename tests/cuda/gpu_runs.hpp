@@ -8,6 +8,7 @@
 
 #include <tpw/mc/cost_parameters.hpp>
 #include <tpw/mc/options.hpp>
+#include <tpw/mc/sobol.hpp>
 
 namespace tpw_test {
 
@@ -17,6 +18,10 @@ std::string gpu_name();
 
 // tpw::cuda::run on the GPU.
 tpw::mc::run_result gpu_run(const tpw::mc::cost_plan& plan, const tpw::mc::run_options& options);
+
+// tpw::cuda::sobol on the GPU.
+std::vector<tpw::mc::sobol_indices> gpu_sobol(const tpw::mc::cost_plan& plan,
+                                              const tpw::mc::sobol_options& options);
 
 // The design's uniforms of samples [0, samples) x coordinates [0, dimensions), computed on the
 // GPU by mc::design_uniform, row-major.

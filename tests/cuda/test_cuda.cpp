@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <tpw/mc/cost_model.hpp>
+#include <tpw/mc/sensitivity.hpp>
 
 #include "../mc_models.hpp"
 #include "gpu_runs.hpp"
@@ -90,4 +91,37 @@ TEST_CASE("the GPU keeps the samples only when asked, equal to the CPU's to the 
     worst = std::max(worst, relative(gpu.output_samples[i], cpu.output_samples[i]));
   }
   CHECK(worst < 1e-13);
+}
+
+TEST_CASE("the GPU's Sobol' indices and bootstrap intervals equal the CPU's to 1e-9") {
+  const auto model = tpw_test::eight_inputs(false);
+  for (const auto kind : {mc::design_kind::sobol, mc::design_kind::latin_hypercube}) {
+    CAPTURE(mc::to_string(kind));
+    mc::sobol_options o;
+    o.base_samples = 1u << 16;
+    o.seed = 11;
+    o.design = kind;
+    o.bootstrap = 100;
+    const auto cpu = mc::sobol_analysis(model.inputs(), model, o, model.output_names());
+    const auto gpu = tpw_test::gpu_sobol(model.plan(), o);
+    REQUIRE(gpu.size() == cpu.size());
+    double worst = 0.0;
+    double worst_variance = 0.0;
+    for (std::size_t k = 0; k < cpu.size(); ++k) {
+      CHECK(gpu[k].output == cpu[k].output);
+      worst_variance = std::max(worst_variance, relative(gpu[k].variance, cpu[k].variance));
+      REQUIRE(gpu[k].indices.size() == cpu[k].indices.size());
+      for (std::size_t j = 0; j < cpu[k].indices.size(); ++j) {
+        const auto& a = gpu[k].indices[j];
+        const auto& b = cpu[k].indices[j];
+        CHECK(a.input == b.input);
+        worst =
+            std::max({worst, std::abs(a.first - b.first), std::abs(a.total - b.total),
+                      std::abs(a.first_low - b.first_low), std::abs(a.first_high - b.first_high),
+                      std::abs(a.total_low - b.total_low), std::abs(a.total_high - b.total_high)});
+      }
+    }
+    CHECK(worst < 1e-9);
+    CHECK(worst_variance < 1e-12);
+  }
 }

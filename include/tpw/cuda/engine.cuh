@@ -9,7 +9,8 @@
 // is tpw/mc/radix_engine.hpp's, written once for any backend; this header gives it the CUDA
 // backend: device buffers, and a pass kernel whose threads compute their samples with
 // mc::plan_figures, aggregate histogram updates per warp and reduce per-block sums in a fixed
-// tree order.
+// tree order. Sobol' indices (tpw::cuda::sobol) are tpw/mc/radix_sobol.hpp's algorithm on the
+// same backend.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -27,6 +28,8 @@
 #include "tpw/mc/cost_parameters.hpp"
 #include "tpw/mc/options.hpp"
 #include "tpw/mc/radix_engine.hpp"
+#include "tpw/mc/radix_sobol.hpp"
+#include "tpw/mc/sobol.hpp"
 
 namespace tpw::cuda {
 
@@ -189,6 +192,45 @@ struct cuda_backend {
   }
 };
 
+// Sobol' indices (tpw/mc/radix_sobol.hpp): one thread per row evaluates A, B and AB_j; the sums
+// and each bootstrap resample reduce per block in the fixed tree above.
+__global__ void __launch_bounds__(block_threads) sobol_evaluate_kernel(const sobol_args a) {
+  const std::uint64_t i = a.first + blockIdx.x * std::uint64_t{block_threads} + threadIdx.x;
+  if (i < a.end && !sobol_evaluate_row<kernel_currency>(a, i)) {
+    atomicMin(a.first_bad, static_cast<unsigned long long>(i));
+  }
+}
+__global__ void __launch_bounds__(block_threads) sobol_sums_kernel(const sobol_args a) {
+  __shared__ double shared[block_threads];
+  sobol_block_sums(
+      a, blockIdx.x, threadIdx.x, block_threads,
+      [&](double v) { return block_reduce(shared, v, 0); }, threadIdx.x == 0);
+}
+__global__ void __launch_bounds__(block_threads) sobol_bootstrap_kernel(const sobol_args a) {
+  __shared__ double shared[block_threads];
+  sobol_resample(
+      a, blockIdx.x, threadIdx.x, block_threads,
+      [&](double v) { return block_reduce(shared, v, 0); }, threadIdx.x == 0);
+}
+
+inline void finish_launch(const char* what) {
+  check(cudaGetLastError(), what);
+  check(cudaDeviceSynchronize(), what);
+}
+template <currency_type>
+void sobol_evaluate(cuda_backend&, const sobol_args& a, unsigned rows) {
+  sobol_evaluate_kernel<<<(rows + block_threads - 1) / block_threads, block_threads>>>(a);
+  finish_launch("running the Sobol' evaluation kernel");
+}
+inline void sobol_sums(cuda_backend&, const sobol_args& a, unsigned blocks) {
+  sobol_sums_kernel<<<blocks, block_threads>>>(a);
+  finish_launch("running the Sobol' sums kernel");
+}
+inline void sobol_bootstrap(cuda_backend&, const sobol_args& a, unsigned resamples) {
+  sobol_bootstrap_kernel<<<resamples, block_threads>>>(a);
+  finish_launch("running the Sobol' bootstrap kernel");
+}
+
 }  // namespace detail
 
 // Runs the cost model plan over options.samples samples on the first GPU: the statistics of
@@ -200,6 +242,17 @@ mc::run_result run(const mc::cost_plan& plan, const mc::run_options& o) {
   detail::check(cudaSetDevice(0), "cudaSetDevice (is there a GPU?)");
   detail::cuda_backend backend;
   return mc::radix::run_passes<C>(backend, plan, o);
+}
+
+// Sobol' indices of every output of the plan on the first GPU: mc::sobol_analysis's indices and
+// bootstrap intervals for the same plan, base samples, seed and design, to 1e-9 (the sums differ
+// only in their order). The model's values stay on the GPU. Throws invalid_input for bad options
+// or a correlated plan, cuda_error when no GPU can run it, mc::cancelled when stopped.
+template <currency_type C>
+std::vector<mc::sobol_indices> sobol(const mc::cost_plan& plan, const mc::sobol_options& o) {
+  detail::check(cudaSetDevice(0), "cudaSetDevice (is there a GPU?)");
+  detail::cuda_backend backend;
+  return mc::radix::run_sobol<C>(backend, plan, o);
 }
 
 }  // namespace tpw::cuda

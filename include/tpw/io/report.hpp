@@ -26,14 +26,21 @@
 
 namespace tpw::io {
 
+// Runs a study's statistics elsewhere (a GPU: tpw::cuda::run and tpw::cuda::sobol), given the
+// cost model's plan; each one left empty runs on the CPU.
+struct plan_engine {
+  std::function<mc::run_result(const mc::cost_plan&, const mc::run_options&)> run;
+  std::function<std::vector<mc::sobol_indices>(const mc::cost_plan&, const mc::sobol_options&)>
+      sobol;
+  [[nodiscard]] bool empty() const noexcept { return !run && !sobol; }
+};
+
 struct study_options {
   std::optional<std::uint64_t> samples;  // override the scenario's
   std::optional<std::uint64_t> seed;
   unsigned threads = 0;      // 0: every hardware thread
   bool percentiles = false;  // also compute P1..P99 (for a distribution chart)
-  // Runs the Monte Carlo statistics elsewhere (a GPU: tpw::cuda::run), given the plan; empty:
-  // the CPU engine.
-  std::function<mc::run_result(const mc::cost_plan&, const mc::run_options&)> engine;
+  plan_engine engine;        // empty: the CPU engine
   std::function<void(const mc::progress&)> on_progress;
 };
 
@@ -102,7 +109,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
                           o.probabilities.end());
   }
   o.on_progress = options.on_progress;
-  out.statistics = options.engine ? options.engine(model.plan(), o) : mc::run(model, o);
+  out.statistics = options.engine.run ? options.engine.run(model.plan(), o) : mc::run(model, o);
   if (s.tornado) out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
   if (s.sobol) {
     mc::sobol_options so;
@@ -110,7 +117,9 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     so.seed = out.seed;
     so.threads = options.threads;
     so.bootstrap = 100;
-    out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
+    out.sobol = options.engine.sobol
+                    ? options.engine.sobol(model.plan(), so)
+                    : mc::sobol_analysis(model.inputs(), model, so, model.output_names());
   }
   return out;
 }

@@ -36,10 +36,7 @@ template <class F>
 void call_model(const F& model, std::span<const double> x, std::span<double> y) {
   invoke_model(model, x, y);
   for (std::size_t k = 0; k < y.size(); ++k) {
-    if (!tpw::detail::is_finite(y[k])) {
-      throw invalid_input("output[" + std::to_string(k) + "]", y[k],
-                          "the model gave a non-finite value in a sensitivity analysis");
-    }
+    if (!tpw::detail::is_finite(y[k])) refuse_non_finite_output(k, y[k]);
   }
 }
 

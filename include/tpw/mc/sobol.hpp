@@ -67,6 +67,12 @@ inline void validate_sobol(const sobol_options& options, bool correlated) {
   }
 }
 
+// A sensitivity analysis met a non-finite model value.
+[[noreturn]] inline void refuse_non_finite_output(std::size_t k, double value) {
+  throw invalid_input("output[" + std::to_string(k) + "]", value,
+                      "the model gave a non-finite value in a sensitivity analysis");
+}
+
 // The model's values over the matrices: f[(m * outputs + k) * n + i] for matrix m (0 = A,
 // 1 = B, 2 + j = AB_j), output k, row i.
 struct sobol_table {
