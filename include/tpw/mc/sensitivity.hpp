@@ -215,8 +215,10 @@ requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_ana
   const std::size_t outputs = output_names.size();
   const std::uint64_t n = options.base_samples;
   const sample_design design(options.design, n, static_cast<std::uint32_t>(2 * d), options.seed);
-  // f[(m * outputs + k) * n + i]: matrix m (0 = A, 1 = B, 2 + j = AB_j), output k, row i.
+  // The model's values, laid out as sobol_table says.
   std::vector<double> f((d + 2) * outputs * n);
+  const detail::sobol_table table{f.data(), n, static_cast<std::uint32_t>(outputs),
+                                  static_cast<std::uint32_t>(d)};
   const unsigned threads = detail::thread_count(options.threads);
   std::vector<std::vector<double>> scratch(threads, std::vector<double>(5 * d + outputs));
   detail::run_in_rounds(
@@ -229,7 +231,9 @@ requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_ana
         double* ab = b + d;
         double* y = ab + d;
         const auto store = [&](std::size_t m, std::uint64_t i) {
-          for (std::size_t k = 0; k < outputs; ++k) f[(m * outputs + k) * n + i] = y[k];
+          for (std::size_t k = 0; k < outputs; ++k) {
+            f[table.index(static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(k), i)] = y[k];
+          }
         };
         for (std::uint64_t i = chunk * detail::chunk_size;
              i < std::min(n, (chunk + 1) * detail::chunk_size); ++i) {
@@ -253,8 +257,6 @@ requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_ana
       },
       [](std::uint64_t, std::uint64_t) {});
 
-  const detail::sobol_table table{f.data(), n, static_cast<std::uint32_t>(outputs),
-                                  static_cast<std::uint32_t>(d)};
   std::vector<std::string> input_names;
   for (std::size_t j = 0; j < d; ++j) input_names.push_back(inputs[j].name);
   std::vector<sobol_indices> result;
