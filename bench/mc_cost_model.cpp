@@ -9,11 +9,13 @@
 //                                memory, which must not grow with N.
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include <tpw/mc/cost_model.hpp>
@@ -57,7 +59,11 @@ int cost_model_against_numpy(std::uint64_t n, const std::string& python) {
   // The numpy program, in a child process (its memory is its own), timed the same way.
   std::string command = python;  // appended piece by piece: GCC 12's -Wrestrict misfires on +
   command.append(" ").append(TPW_BENCH_DIR).append("/mc_cost_numpy.py ");
-  command.append(std::to_string(n)).append(" 42 > mc_numpy.out");
+  // Its output goes to a scratch file (not the working tree), read back below.
+  const std::string out_path =
+      (std::filesystem::temp_directory_path() / ("tpw_mc_numpy." + std::to_string(getpid())))
+          .string();
+  command.append(std::to_string(n)).append(" 42 > ").append(out_path);
   const auto numpy_start = std::chrono::steady_clock::now();
   const int status = std::system(command.c_str());
   const double numpy_wall = seconds_since(numpy_start);
@@ -65,10 +71,11 @@ int cost_model_against_numpy(std::uint64_t n, const std::string& python) {
     std::printf("numpy: the program failed (%s); install python3-numpy\n", command.c_str());
     return 1;
   }
-  std::FILE* f = std::fopen("mc_numpy.out", "r");
+  std::FILE* f = std::fopen(out_path.c_str(), "r");
   char line[512] = {};
   if (f && std::fgets(line, sizeof line, f)) std::printf("%s", line);
   if (f) std::fclose(f);
+  std::filesystem::remove(out_path);
   double numpy_seconds = 0.0;
   if (std::sscanf(line, "numpy seconds=%lf", &numpy_seconds) != 1) numpy_seconds = numpy_wall;
   std::printf("numpy wall with interpreter start: %.3f s\n", numpy_wall);

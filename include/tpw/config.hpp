@@ -11,6 +11,18 @@
 #define TPW_HD
 #endif
 
+// TPW_FLATTEN asks the host compiler to inline every call inside a per-sample function, so that
+// the figures a Monte Carlo engine does not read (and their divisions) are dropped and no result
+// struct is built in memory. Device code is inlined by nvcc anyway.
+#if !defined(__CUDACC__) && defined(__has_cpp_attribute)
+#if __has_cpp_attribute(gnu::flatten)
+#define TPW_FLATTEN [[gnu::flatten]]
+#endif
+#endif
+#ifndef TPW_FLATTEN
+#define TPW_FLATTEN
+#endif
+
 namespace tpw::detail {
 
 // The libm functions the shared code calls: std:: on the host, the CUDA math library's global
@@ -20,9 +32,6 @@ namespace tpw::detail {
 #else
 #define TPW_LIBM(name) std::name
 #endif
-TPW_HD inline double power_of(double base, double exponent) noexcept {
-  return TPW_LIBM(pow)(base, exponent);
-}
 TPW_HD inline double log_of(double x) noexcept {
   return TPW_LIBM(log)(x);
 }

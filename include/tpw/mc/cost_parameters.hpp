@@ -230,7 +230,7 @@ TPW_HD constexpr void economics_figures(const economics<C>& e, bool priced, doub
 // One sample's figures in display units, in cost_output order; with no price, the last two are
 // not written.
 template <currency_type C>
-TPW_HD constexpr void cost_figures(const cost_parameters& p, double* y) noexcept {
+TPW_FLATTEN TPW_HD constexpr void cost_figures(const cost_parameters& p, double* y) noexcept {
   economics_figures<C>(evaluate_cost_parameters<C>(p), p.priced, y);
 }
 

@@ -25,12 +25,27 @@ TPW_HD constexpr duration one_year() noexcept {
 
 // The finance formulas for a life already in years: the public functions below and the owned
 // hardware cost share them, so the life is converted once per evaluation.
+//
+// Both come from one exponent g = -L ln(1 + r): the discount factor (1 + r)^-L = e^g, and
+// CRF(r, L) = r / (1 - e^g) = r / -expm1(g), which stays accurate as r approaches 0. The owned
+// hardware cost needs both, so it computes g once (one log1p, one exp, one expm1 per evaluation,
+// where pow would cost more than exp).
+TPW_HD inline double growth_exponent(double r, double years) noexcept {
+  return -years * log1p_of(r);
+}
+TPW_HD inline double discount_factor_of_exponent(double g) noexcept {
+  return exp_of(g);
+}
+TPW_HD inline double capital_recovery_factor_of_exponent(double r, double years,
+                                                         double g) noexcept {
+  if (r == 0.0) return 1.0 / years;
+  return r / -expm1_of(g);
+}
 TPW_HD inline double discount_factor_years(double r, double years) noexcept {
-  return power_of(1.0 + r, -years);
+  return discount_factor_of_exponent(growth_exponent(r, years));
 }
 TPW_HD inline double capital_recovery_factor_years(double r, double years) noexcept {
-  if (r == 0.0) return 1.0 / years;
-  return r / -expm1_of(-years * log1p_of(r));
+  return capital_recovery_factor_of_exponent(r, years, growth_exponent(r, years));
 }
 
 }  // namespace detail
@@ -57,9 +72,11 @@ template <class C>
 TPW_HD inline cost_rate<C> owned_hardware_cost_rate(money<C> price, fraction residual,
                                                     annual_rate r, duration life) noexcept {
   const double years = in(life, detail::one_year());
-  const double discount = detail::discount_factor_years(r.value(), years);
-  const money<C> recovered = price - residual.value() * price * discount;
-  return recovered * detail::capital_recovery_factor_years(r.value(), years) / detail::one_year();
+  const double g = detail::growth_exponent(r.value(), years);
+  const money<C> recovered =
+      price - residual.value() * price * detail::discount_factor_of_exponent(g);
+  return recovered * detail::capital_recovery_factor_of_exponent(r.value(), years, g) /
+         detail::one_year();
 }
 
 // Facility, built: build cost per W of IT * provisioned IT power * CRF(r, L_facility) / H.
