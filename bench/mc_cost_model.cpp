@@ -1,7 +1,10 @@
 // Monte Carlo benchmarks, each against its baseline in the same run:
-//   mc_cost_model [N] [PYTHON]   tpw's engine on the 8-input cost model against the numpy program
+//   mc_cost_model [N] [PYTHON] [REPEATS]
+//                                tpw's engine on the 8-input cost model against the numpy program
 //                                bench/mc_cost_numpy.py (same model, same distributions), N samples
-//                                (default 10 million); prints time, peak memory and the ratio.
+//                                (default 10 million), taking turns REPEATS times (default 3);
+//                                prints time, peak memory, each pair's ratio, the median ratio and
+//                                the ratio of the best times.
 //   mc_cost_model --sobol        Sobol' indices of the Sobol' G-function, 8 inputs, N = 2^16: time
 //                                and the largest error against the analytic indices.
 //   mc_cost_model --stream N     N samples (e.g. 1e9) streamed through the cost model: time and
@@ -11,12 +14,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <tpw/mc/cost_model.hpp>
 #include <tpw/mc/sensitivity.hpp>
@@ -37,7 +42,38 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-int cost_model_against_numpy(std::uint64_t n, const std::string& python) {
+// One numpy run in a child process (its memory is its own): its own timing (seconds, without the
+// interpreter's start) and its statistics line, or 0 when it failed.
+double numpy_run(std::uint64_t n, const std::string& python, bool print) {
+  std::string command = python;  // appended piece by piece: GCC 12's -Wrestrict misfires on +
+  command.append(" ").append(TPW_BENCH_DIR).append("/mc_cost_numpy.py ");
+  // Its output goes to a scratch file (not the working tree), read back below.
+  const std::string out_path =
+      (std::filesystem::temp_directory_path() / ("tpw_mc_numpy." + std::to_string(getpid())))
+          .string();
+  command.append(std::to_string(n)).append(" 42 > ").append(out_path);
+  const auto start = std::chrono::steady_clock::now();
+  const int status = std::system(command.c_str());
+  const double wall = seconds_since(start);
+  if (status != 0) {
+    std::printf("numpy: the program failed (%s); install python3-numpy\n", command.c_str());
+    return 0.0;
+  }
+  std::FILE* f = std::fopen(out_path.c_str(), "r");
+  char line[512] = {};
+  if (f && std::fgets(line, sizeof line, f) && print) std::printf("%s", line);
+  if (f) std::fclose(f);
+  std::filesystem::remove(out_path);
+  double seconds = 0.0;
+  if (std::sscanf(line, "numpy seconds=%lf", &seconds) != 1) seconds = wall;
+  if (print) std::printf("numpy wall with interpreter start: %.3f s\n", wall);
+  return seconds;
+}
+
+// tpw and numpy take turns, `repeats` times each, so that a busy spell of the machine slows both
+// sides of a pair; each pair's ratio is printed, then the median ratio and the ratio of the best
+// times.
+int cost_model_against_numpy(std::uint64_t n, const std::string& python, int repeats) {
   // GB200 NVL72 on DeepSeek-R1 with the numpy program's eight inputs and distributions.
   const auto model = tpw_test::eight_inputs(false);
   mc::run_options o;
@@ -46,40 +82,36 @@ int cost_model_against_numpy(std::uint64_t n, const std::string& python) {
   o.probabilities = {0.05, 0.50, 0.95};
   o.outputs = {"cost_per_mtok", "gross_margin"};  // what the numpy program summarizes
   o.exceedances = {{"cost_per_mtok", 2.0, 0.0}};
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = mc::run(model, o);
-  const double tpw_seconds = seconds_since(start);
-  const auto& c = r.output("cost_per_mtok");
-  std::printf(
-      "tpw   seconds=%.3f peak_mb=%.0f passes=%u outputs=%zu mean=%.6f sd=%.6f p5=%.6f "
-      "p50=%.6f p95=%.6f margin_p5=%.6f\n",
-      tpw_seconds, peak_mb(), r.passes, r.outputs.size(), c.mean, c.sd, c.quantile(0.05),
-      c.quantile(0.5), c.quantile(0.95), r.output("gross_margin").quantile(0.05));
-  std::fflush(stdout);
-  // The numpy program, in a child process (its memory is its own), timed the same way.
-  std::string command = python;  // appended piece by piece: GCC 12's -Wrestrict misfires on +
-  command.append(" ").append(TPW_BENCH_DIR).append("/mc_cost_numpy.py ");
-  // Its output goes to a scratch file (not the working tree), read back below.
-  const std::string out_path =
-      (std::filesystem::temp_directory_path() / ("tpw_mc_numpy." + std::to_string(getpid())))
-          .string();
-  command.append(std::to_string(n)).append(" 42 > ").append(out_path);
-  const auto numpy_start = std::chrono::steady_clock::now();
-  const int status = std::system(command.c_str());
-  const double numpy_wall = seconds_since(numpy_start);
-  if (status != 0) {
-    std::printf("numpy: the program failed (%s); install python3-numpy\n", command.c_str());
-    return 1;
+  std::vector<double> tpw_times, numpy_times, ratios;
+  for (int rep = 0; rep < repeats; ++rep) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = mc::run(model, o);
+    const double tpw_seconds = seconds_since(start);
+    if (rep == 0) {
+      const auto& c = r.output("cost_per_mtok");
+      std::printf(
+          "tpw   seconds=%.3f peak_mb=%.0f passes=%u outputs=%zu mean=%.6f sd=%.6f p5=%.6f "
+          "p50=%.6f p95=%.6f margin_p5=%.6f\n",
+          tpw_seconds, peak_mb(), r.passes, r.outputs.size(), c.mean, c.sd, c.quantile(0.05),
+          c.quantile(0.5), c.quantile(0.95), r.output("gross_margin").quantile(0.05));
+      std::fflush(stdout);
+    }
+    const double numpy_seconds = numpy_run(n, python, rep == 0);
+    if (numpy_seconds <= 0.0) return 1;
+    tpw_times.push_back(tpw_seconds);
+    numpy_times.push_back(numpy_seconds);
+    ratios.push_back(numpy_seconds / tpw_seconds);
+    std::printf("run %d: tpw %.3f s, numpy %.3f s, speed-up %.1fx\n", rep + 1, tpw_seconds,
+                numpy_seconds, ratios.back());
+    std::fflush(stdout);
   }
-  std::FILE* f = std::fopen(out_path.c_str(), "r");
-  char line[512] = {};
-  if (f && std::fgets(line, sizeof line, f)) std::printf("%s", line);
-  if (f) std::fclose(f);
-  std::filesystem::remove(out_path);
-  double numpy_seconds = 0.0;
-  if (std::sscanf(line, "numpy seconds=%lf", &numpy_seconds) != 1) numpy_seconds = numpy_wall;
-  std::printf("numpy wall with interpreter start: %.3f s\n", numpy_wall);
-  std::printf("speed-up (numpy seconds / tpw seconds): %.1fx\n", numpy_seconds / tpw_seconds);
+  std::sort(ratios.begin(), ratios.end());
+  const double best_tpw = *std::min_element(tpw_times.begin(), tpw_times.end());
+  const double best_numpy = *std::min_element(numpy_times.begin(), numpy_times.end());
+  std::printf(
+      "speed-up (numpy seconds / tpw seconds), %d runs each: median %.1fx, best against best "
+      "%.1fx (%.3f s / %.3f s); target 10x\n",
+      repeats, ratios[ratios.size() / 2], best_numpy / best_tpw, best_numpy, best_tpw);
   return 0;
 }
 
@@ -168,5 +200,6 @@ int main(int argc, char** argv) {
   if (first == "--stream")
     return stream(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000000ull);
   const std::uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
-  return cost_model_against_numpy(n, argc > 2 ? argv[2] : "/usr/bin/python3");
+  const int repeats = argc > 3 ? std::max(1, std::atoi(argv[3])) : 3;
+  return cost_model_against_numpy(n, argc > 2 ? argv[2] : "/usr/bin/python3", repeats);
 }

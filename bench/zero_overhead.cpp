@@ -139,9 +139,11 @@ void raw_doubles(benchmark::State& state) {
     for (const raw_case& c : all) {
       const double gpu_price = c.price / c.accelerators_per_system;
       const double years = c.life_s / year_s;
-      const double hw =
-          (gpu_price - c.residual * gpu_price * std::pow(1.0 + c.cost_of_capital, -years)) *
-          crf(c.cost_of_capital, years) / year_s;
+      // (1 + r)^-L and the CRF from one exponent, as the careful user writes it when both are due.
+      const double g = -years * std::log1p(c.cost_of_capital);
+      const double hw_crf =
+          c.cost_of_capital == 0.0 ? 1.0 / years : c.cost_of_capital / -std::expm1(g);
+      const double hw = (gpu_price - c.residual * gpu_price * std::exp(g)) * hw_crf / year_s;
       const double fac = c.build_usd_per_w * c.active_w *
                          crf(c.cost_of_capital, c.facility_life_s / year_s) / year_s;
       const double avg_w = c.utilization * c.active_w + (1.0 - c.utilization) * c.idle_w;
