@@ -3,6 +3,9 @@
 // T = 5789.6 tok/s per GPU; per GPU: P_active = 132000 / 72 = 1833.33 W, P_idle = 555.56 W.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include <tpw/model.hpp>
 
 using namespace tpw::literals;
@@ -43,6 +46,19 @@ TEST_CASE("discount factor") {
   CHECK(tpw::discount_factor(tpw::annual_rate{0.08}, 4.0_yr) ==
         Approx(0.7350298527964533).epsilon(rel));
   CHECK(tpw::discount_factor(tpw::annual_rate{0.0}, 4.0_yr) == 1.0);
+  // It is computed as e^g with g = -L ln(1 + r), the exponent the CRF shares: within 1e-14 of
+  // pow(1 + r, -L) from r = -0.5 to 1 and L = 0.5 to 50 years (measured: 4.2e-15 at worst, where
+  // |g| = 35 and the error of g carries into e^g).
+  double worst = 0.0;
+  for (const double r : {-0.5, -1e-9, 1e-9, 0.03, 0.08, 0.5, 1.0}) {
+    for (const double years : {0.5, 1.0, 4.0, 15.0, 50.0}) {
+      const double exact = std::pow(1.0 + r, -years);
+      const double d = tpw::discount_factor(tpw::annual_rate{r}, years * units::year);
+      worst = std::max(worst, std::abs(d - exact) / exact);
+    }
+  }
+  CHECK(worst < 1e-14);
+  CHECK(worst > 0.0);  // the two computations do differ: the check above is not vacuous
 }
 
 TEST_CASE("owned hardware") {
