@@ -119,7 +119,7 @@ struct sums {
   std::vector<std::uint32_t> histogram = std::vector<std::uint32_t>(4096, 0);
 };
 
-void baseline(std::uint64_t first, std::uint64_t last, sums& out) {
+void baseline(std::uint64_t seed, std::uint64_t first, std::uint64_t last, sums& out) {
   alignas(64) double u[8][batch];
   alignas(64) double cost[batch];
   alignas(64) double margin[batch];
@@ -128,7 +128,7 @@ void baseline(std::uint64_t first, std::uint64_t last, sums& out) {
     for (std::uint32_t pair = 0; pair < 4; ++pair) {
       for (int s = 0; s < batch; ++s) {
         const auto block =
-            mc::draw_block(42, i0 + static_cast<std::uint64_t>(s), pair, mc::stream::inputs);
+            mc::draw_block(seed, i0 + static_cast<std::uint64_t>(s), pair, mc::stream::inputs);
         u[2 * pair][s] = unit_interval(mc::block_bits(block, 0));
         u[2 * pair + 1][s] = unit_interval(mc::block_bits(block, 1));
       }
@@ -171,13 +171,8 @@ int main(int argc, char** argv) {
   const unsigned threads = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 2;
 
   const auto model = tpw_test::eight_inputs(false);
-  mc::run_options o;
-  o.samples = n;
-  o.seed = 42;
+  mc::run_options o = tpw_test::numpy_program_options(n);
   o.threads = threads;
-  o.probabilities = {0.05, 0.50, 0.95};
-  o.outputs = {"cost_per_mtok", "gross_margin"};
-  o.exceedances = {{"cost_per_mtok", 2.0, 0.0}};
   const auto tpw_start = std::chrono::steady_clock::now();
   const auto r = mc::run(model, o);
   const double tpw_seconds = seconds_since(tpw_start);
@@ -189,7 +184,7 @@ int main(int argc, char** argv) {
   for (unsigned t = 0; t < threads; ++t) {
     const std::uint64_t first = share * t;
     const std::uint64_t last = t + 1 == threads ? n : share * (t + 1);
-    workers.emplace_back([&parts, first, last, t] { baseline(first, last, parts[t]); });
+    workers.emplace_back([&parts, &o, first, last, t] { baseline(o.seed, first, last, parts[t]); });
   }
   for (auto& w : workers) w.join();
   const double seconds = seconds_since(start);

@@ -76,12 +76,7 @@ double numpy_run(std::uint64_t n, const std::string& python, bool print) {
 int cost_model_against_numpy(std::uint64_t n, const std::string& python, int repeats) {
   // GB200 NVL72 on DeepSeek-R1 with the numpy program's eight inputs and distributions.
   const auto model = tpw_test::eight_inputs(false);
-  mc::run_options o;
-  o.samples = n;
-  o.seed = 42;
-  o.probabilities = {0.05, 0.50, 0.95};
-  o.outputs = {"cost_per_mtok", "gross_margin"};  // what the numpy program summarizes
-  o.exceedances = {{"cost_per_mtok", 2.0, 0.0}};
+  const mc::run_options o = tpw_test::numpy_program_options(n);
   std::vector<double> tpw_times, numpy_times, ratios;
   for (int rep = 0; rep < repeats; ++rep) {
     const auto start = std::chrono::steady_clock::now();

@@ -3,6 +3,7 @@
 // utilization and throughput.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include <tpw/mc/cost_model.hpp>
@@ -57,6 +58,18 @@ inline mc::cost_model<tpw::USD> eight_inputs(bool correlated) {
   Eigen::MatrixXd rho = Eigen::MatrixXd::Identity(8, 8);
   rho(0, 1) = rho(1, 0) = 0.5;
   return {p, inputs, rho};
+}
+
+// What the numpy program (bench/mc_cost_numpy.py) summarizes, as run options for N samples at its
+// seed: the benchmarks that time tpw against it or beside it run the engine with these.
+inline mc::run_options numpy_program_options(std::uint64_t n) {
+  mc::run_options o;
+  o.samples = n;
+  o.seed = 42;
+  o.probabilities = {0.05, 0.50, 0.95};
+  o.outputs = {"cost_per_mtok", "gross_margin"};
+  o.exceedances = {{"cost_per_mtok", 2.0, 0.0}};
+  return o;
 }
 
 }  // namespace tpw_test

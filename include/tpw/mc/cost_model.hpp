@@ -30,9 +30,6 @@
 
 namespace tpw::mc {
 
-// The cost model with its uncertain inputs: a base scenario, validated by tpw's own constructors
-// (so errors read as for a deterministic deployment), and a distribution for each uncertain
-// input, whose values must stay within that input's rule.
 // The deployment a base describes (systems of them), through tpw's validating constructors: the
 // messages name the scenario paths.
 inline deployment deployment_of(const cost_parameters& p, long systems = 1) {
@@ -53,6 +50,9 @@ inline deployment deployment_of(const cost_parameters& p, long systems = 1) {
        .throughput = of(p[cost_input::throughput_tok_s], units::tok / units::second)});
 }
 
+// The cost model with its uncertain inputs: a base scenario, validated by tpw's own constructors
+// (so errors read as for a deterministic deployment), and a distribution for each uncertain
+// input, whose values must stay within that input's rule.
 template <currency_type C>
 class cost_model {
  public:
