@@ -7,11 +7,16 @@
 #include "mc_models.hpp"
 #include "support.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numbers>
 #include <set>
+#include <span>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include <boost/math/distributions/normal.hpp>
@@ -720,4 +725,170 @@ TEST_CASE("tornado and standardized regression coefficients") {
   CHECK(r[0].r_squared == Approx(1.0).epsilon(1e-9));
   CHECK(r[0].srrc[0] > r[0].srrc[1]);
   CHECK(r[0].srrc[2] < 0.0);
+}
+
+TEST_CASE("a batch draws the same uniforms as one draw at a time") {
+  // The uniform from 64 bits, converted as two 26-bit halves: the value of converting k at once.
+  const auto direct = [](std::uint64_t bits) {
+    return (static_cast<double>(bits >> 12) + 0.5) / 4503599627370496.0;
+  };
+  std::vector<std::uint64_t> bits{0, ~std::uint64_t{0}, std::uint64_t{1} << 12,
+                                  (std::uint64_t{1} << 38) - 1, std::uint64_t{1} << 38};
+  for (std::uint64_t i = 0; i < 1000; ++i) bits.push_back(mc::random_bits(3, i, 0));
+  bool same = true;
+  for (const std::uint64_t b : bits) same = same && mc::open_unit_interval(b) == direct(b);
+  CHECK(same);
+  // Five inputs (an odd count: the last pair has one) of 37 samples from sample 1000, by input.
+  constexpr std::size_t stride = 40;
+  std::vector<double> u(5 * stride, -1.0);
+  mc::uniform_columns(42, 1000, 37, 5, u.data(), stride);
+  for (std::uint32_t j = 0; j < 5; ++j) {
+    for (std::uint32_t s = 0; s < 37; ++s) {
+      CHECK(u[j * stride + s] == mc::uniform(42, 1000 + s, j));
+    }
+    CHECK(u[j * stride + 37] == -1.0);  // nothing written past the batch
+  }
+}
+
+TEST_CASE("the root histogram's branch-free bin is the branching one, at every edge") {
+  mc::detail::quantile_cell root;
+  root.low = -1.5;
+  root.high = 2.5;
+  root.bins = 4098;
+  root.root = true;
+  // The branching form: underflow below low, overflow from high, else 1 + the clamped position.
+  const auto branching = [&](double x) -> unsigned {
+    if (x < root.low) return 0;
+    if (x >= root.high) return root.bins - 1;
+    const double t = (x - root.low) / (root.high - root.low) * (root.bins - 2);
+    return 1 + (t < root.bins - 3 ? static_cast<unsigned>(t) : root.bins - 3);
+  };
+  std::vector<double> xs{-1e300, -1.5000000000000002, -1.5, 2.4999999999999996, 2.5, 1e300, 0.0};
+  for (std::uint64_t i = 0; i < 10000; ++i) xs.push_back(-2.0 + 5.0 * mc::uniform(5, i, 0));
+  bool same = true;
+  for (const double x : xs) same = same && mc::detail::bin_of(root, x) == branching(x);
+  CHECK(same);
+  CHECK(mc::detail::bin_of(root, -1.5) == 1);
+  CHECK(mc::detail::bin_of(root, 2.4999999999999996) == 4096);
+  CHECK(mc::detail::bin_of(root, 2.5) == 4097);
+}
+
+TEST_CASE("the cost model's batch gives the one-sample figures, for every kind of terms") {
+  using mc::cost_input;
+  using d = mc::distribution;
+  constexpr std::size_t n = 300;  // more than one batch: the second is partial
+  for (const auto hardware :
+       {mc::hardware_terms::owned, mc::hardware_terms::rented, mc::hardware_terms::none}) {
+    for (const auto facility :
+         {mc::facility_terms::built, mc::facility_terms::colocation, mc::facility_terms::none}) {
+      for (const bool given : {true, false}) {
+        for (const bool priced : {true, false}) {
+          CAPTURE(static_cast<int>(hardware));
+          CAPTURE(static_cast<int>(facility));
+          CAPTURE(given);
+          CAPTURE(priced);
+          mc::cost_parameters p = tpw_test::gb200();
+          p.hardware = hardware;
+          p.facility = facility;
+          p.idle_given = given;
+          p.provisioned_given = given;
+          p[cost_input::provisioned_power_kw] = 140;
+          p[cost_input::rental_per_accelerator_hour] = 2.5;
+          p[cost_input::colocation_per_kw_month] = 180;
+          p.priced = priced;
+          std::vector<mc::cost_model<tpw::USD>::uncertain> uncertain{
+              {cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
+              {cost_input::it_power_kw, d::uniform(120, 140)},
+              {cost_input::cost_of_capital, d::uniform(0.0, 0.12)},
+              {cost_input::energy_price_per_kwh, d::lognormal(0.08, 0.3)}};
+          if (hardware == mc::hardware_terms::owned) {
+            uncertain.push_back({cost_input::hardware_price, d::uniform(3e6, 5e6)});
+          }
+          const mc::cost_model<tpw::USD> model(p, uncertain);
+          const std::size_t inputs = uncertain.size();
+          const std::size_t outputs = model.output_names().size();
+          std::vector<double> x(inputs * mc::batch_size), y(outputs * mc::batch_size);
+          double worst = 0.0;
+          for (std::size_t first = 0; first < n; first += mc::batch_size) {
+            const std::size_t count = std::min(mc::batch_size, n - first);
+            for (std::size_t j = 0; j < inputs; ++j) {
+              for (std::size_t s = 0; s < count; ++s) {
+                // Sample 0 has a cost of capital of exactly 0 (the CRF's straight-line case).
+                x[j * mc::batch_size + s] =
+                    first + s == 0 && j == 2
+                        ? 0.0
+                        : model.inputs()[j].dist.quantile(mc::uniform(9, first + s, j));
+              }
+            }
+            model.evaluate_batch(x.data(), y.data(), count);
+            for (std::size_t s = 0; s < count; ++s) {
+              std::vector<double> one(inputs), expected(outputs);
+              for (std::size_t j = 0; j < inputs; ++j) one[j] = x[j * mc::batch_size + s];
+              model(one, expected);
+              for (std::size_t k = 0; k < outputs; ++k) {
+                const double got = y[k * mc::batch_size + s];
+                const double scale = std::max(std::abs(expected[k]), 1e-300);  // a zero line
+                worst = std::max(worst, std::abs(got - expected[k]) / scale);
+              }
+            }
+          }
+          // Bitwise in these test builds; vector math (tpw::mc_fast) may move the last ulps.
+          CHECK(worst <= 1e-14);
+        }
+      }
+    }
+  }
+}
+
+namespace {
+// y = x0 + 2 x1, one sample at a time, or also in batches (counting the batch calls).
+struct one_at_a_time {
+  double operator()(std::span<const double> x) const { return x[0] + 2.0 * x[1]; }
+};
+struct batched : one_at_a_time {
+  mutable std::atomic<int> batches{0};
+  void evaluate_batch(const double* x, double* y, std::size_t count) const {
+    ++batches;
+    for (std::size_t s = 0; s < count; ++s) y[s] = x[s] + 2.0 * x[mc::batch_size + s];
+  }
+};
+}  // namespace
+
+TEST_CASE("a model with a batch form runs in batches, with the same results") {
+  static_assert(mc::batch_model<batched> && !mc::batch_model<one_at_a_time>);
+  const mc::input_space space(
+      {{"a", mc::distribution::normal(1, 2)}, {"b", mc::distribution::uniform(0, 1)}});
+  for (const std::uint64_t n : {std::uint64_t{1000}, std::uint64_t{300'001}}) {
+    CAPTURE(n);
+    mc::run_options o;
+    o.samples = n;  // not a multiple of the batch; the second beyond in_memory_limit
+    o.probabilities = {0.05, 0.5, 0.95};
+    const batched with_batches;
+    const auto a = mc::run(space, one_at_a_time{}, o);
+    const auto b = mc::run(space, with_batches, o);
+    CHECK(with_batches.batches.load() > 0);
+    CHECK(a.output("output").mean == b.output("output").mean);
+    CHECK(a.output("output").sd == b.output("output").sd);
+    CHECK(a.output("output").quantiles == b.output("output").quantiles);
+    CHECK(a.output("output").expected_shortfall_upper ==
+          b.output("output").expected_shortfall_upper);
+  }
+}
+
+TEST_CASE("a non-finite output inside a batch names its own sample") {
+  const mc::input_space space({{"a", mc::distribution::uniform(0, 1)}});
+  mc::run_options o;
+  o.samples = 1000;
+  o.threads = 1;
+  // The first sample whose a is below 0.01, found from the draws.
+  std::uint64_t first_bad = 0;
+  while (mc::uniform(o.seed, first_bad, 0) >= 0.01) ++first_bad;
+  CAPTURE(first_bad);
+  REQUIRE(first_bad < o.samples);
+  const auto model = [](std::span<const double> x) {
+    return x[0] < 0.01 ? std::numeric_limits<double>::infinity() : x[0];
+  };
+  CHECK(message_of([&] { (void)mc::run(space, model, o); })
+            .starts_with("output = inf: the model gave a non-finite value at sample " +
+                         std::to_string(first_bad) + " (a = "));
 }

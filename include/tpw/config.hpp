@@ -23,6 +23,36 @@
 #define TPW_FLATTEN
 #endif
 
+// TPW_UNROLL(n) asks GCC to unroll the loop that follows n times (a loop over a struct's fields
+// inside a batch loop, so that the batch loop vectorizes); other compilers decide alone.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#define TPW_PRAGMA(text) _Pragma(#text)
+#define TPW_UNROLL(n) TPW_PRAGMA(GCC unroll n)
+#else
+#define TPW_UNROLL(n)
+#endif
+
+// TPW_RESTRICT promises that a pointer's data is reached through no other pointer in scope, so
+// that the loops over a batch of samples vectorize without run-time overlap checks.
+#define TPW_RESTRICT __restrict__
+
+// TPW_VECTOR_MATH (define it before including tpw, with GCC on x86-64 glibc) lets the compiler
+// call glibc's vector math library (libmvec, linked through libm) for exp, log, log1p and expm1
+// in the Monte Carlo engine's batch loops. glibc declares those vector variants only under
+// -ffast-math, which tpw does not need and should not impose; this declares them alone. Results
+// then differ from the scalar functions' by a few ulps (libmvec's bound is 4), still a pure
+// function of (seed, sample). It takes effect with -fno-math-errno (and, without AVX-512,
+// -fno-trapping-math) and an -march with vector units; see the README's "Fast Monte Carlo".
+#if defined(TPW_VECTOR_MATH) && defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__GLIBC__) && !defined(__CUDACC__) && !defined(__FAST_MATH__)
+extern "C" {
+__attribute__((simd("notinbranch"))) double exp(double) noexcept;
+__attribute__((simd("notinbranch"))) double log(double) noexcept;
+__attribute__((simd("notinbranch"))) double log1p(double) noexcept;
+__attribute__((simd("notinbranch"))) double expm1(double) noexcept;
+}
+#endif
+
 namespace tpw::detail {
 
 // The libm functions the shared code calls: std:: on the host, the CUDA math library's global

@@ -6,7 +6,9 @@
 // their scenario paths.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -88,6 +90,21 @@ class cost_model {
 
   void operator()(std::span<const double> x, std::span<double> y) const noexcept {
     cost_figures<C>(parameters_at(x), y.data());
+  }
+
+  // A batch for the engine (batch_model): uncertain input k of sample s at x[k * batch_size + s],
+  // output k at y[k * batch_size + s]. Every parameter gets a row of the batch, the base value
+  // repeated or the samples, so that cost_figures_batch reads each at a fixed place.
+  void evaluate_batch(const double* x, double* y, std::size_t count) const noexcept {
+    alignas(64) double columns[cost_input_count * batch_size];
+    for (std::size_t c = 0; c < cost_input_count; ++c) {
+      std::fill_n(columns + c * batch_size, count, base_.values[c]);
+    }
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+      std::copy_n(x + k * batch_size, count,
+                  columns + static_cast<std::size_t>(slots_[k]) * batch_size);
+    }
+    cost_figures_batch<C, batch_size>(base_, columns, y, count);
   }
 
   // The model as plain data for the GPU engine. Throws invalid_input when an uncertain input's

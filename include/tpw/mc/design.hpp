@@ -9,6 +9,7 @@
 // quasi-Monte Carlo replicates. Any sample can be computed alone, by any thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -142,6 +143,21 @@ TPW_HD constexpr void design_uniforms(const design_view& d, std::uint64_t i, dou
   for (std::uint32_t j = 0; j < count; ++j) u[j] = design_uniform(d, i, j);
 }
 
+// The uniforms of samples [first, first + count) for coordinates [0, dimensions), laid out by
+// coordinate (coordinate j's at u + j * stride): the same numbers as design_uniform. Plain Monte
+// Carlo draws them in vectorizable loops (uniform_columns).
+TPW_HD constexpr void design_uniform_columns(const design_view& d, std::uint64_t first,
+                                             std::uint32_t count, std::uint32_t dimensions,
+                                             double* u, std::size_t stride) noexcept {
+  if (d.kind == design_kind::monte_carlo) {
+    uniform_columns(d.seed, first, count, dimensions, u, stride);
+    return;
+  }
+  for (std::uint32_t j = 0; j < dimensions; ++j) {
+    for (std::uint32_t s = 0; s < count; ++s) u[j * stride + s] = design_uniform(d, first + s, j);
+  }
+}
+
 // A design over `dimensions` coordinates and `samples` points. For Sobol' indices, the
 // coordinates are 2d: A's row i is coordinates [0, d) of point i and B's row i is [d, 2d), the
 // two halves of one point, never two consecutive points.
@@ -178,6 +194,13 @@ class sample_design {
   // The uniforms of sample i for coordinates [0, u.size()).
   void uniforms(std::uint64_t i, std::span<double> u) const noexcept {
     design_uniforms(view(), i, u.data(), static_cast<std::uint32_t>(u.size()));
+  }
+
+  // The uniforms of samples [first, first + count), laid out by coordinate: coordinate j's at
+  // u + j * stride.
+  void uniform_columns(std::uint64_t first, std::uint32_t count, double* u,
+                       std::size_t stride) const noexcept {
+    design_uniform_columns(view(), first, count, dimensions_, u, stride);
   }
 
   // The uniform of sample i, coordinate j, in the open interval (0, 1).

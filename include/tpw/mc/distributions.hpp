@@ -220,6 +220,16 @@ class distribution {
     }
   }
 
+  // The values at u[0, n) into x (which must not overlap u): one switch, then a loop, which the
+  // compiler vectorizes for the closed-form families.
+  void quantiles(const double* u, double* x, std::size_t n) const noexcept {
+    if (has_closed_form(q_.kind)) {
+      closed_form_quantiles(q_, u, x, n);
+      return;
+    }
+    for (std::size_t s = 0; s < n; ++s) x[s] = quantile(u[s]);
+  }
+
   // The plain parameters (for the GPU engine; meaningful alone when has_closed_form(kind())).
   [[nodiscard]] const distribution_params& params() const noexcept { return q_; }
 

@@ -12,8 +12,11 @@
 
 #include <algorithm>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
+#include <new>
 #include <span>
 #include <stop_token>
 #include <string>
@@ -39,6 +42,18 @@ template <class F>
 concept vector_model = requires(const F& f, std::span<const double> x, std::span<double> y) {
   f(x, y);
 };
+// Samples are drawn and evaluated in batches of this many, laid out by variable: row v of a batch
+// holds variable v of its batch_size samples.
+inline constexpr std::size_t batch_size = 256;
+
+// A model that can also evaluate a batch of `count` <= batch_size samples laid out by variable:
+// input j of sample s at x[j * batch_size + s], output k at y[k * batch_size + s]. The engine then
+// hands it whole batches, in which the compiler can vectorize (the built-in cost model is one). It
+// must give the same outputs as the one-sample call, up to the ulps of vector math.
+template <class F>
+concept batch_model = requires(const F& f, const double* x, double* y, std::size_t count) {
+  f.evaluate_batch(x, y, count);
+};
 
 namespace detail {
 
@@ -53,10 +68,55 @@ void invoke_model(const F& model, std::span<const double> x, std::span<double> y
 }
 
 inline constexpr std::uint64_t chunk_size = 4096;
+// Batches are aligned on multiples of batch_size, so that every evaluation of sample i, in any
+// pass and any thread, sits at the same place in the same batch.
+static_assert(chunk_size % batch_size == 0);
 inline constexpr std::uint64_t chunks_per_round = 64;
 inline constexpr std::uint64_t pilot_size = 1u << 17;
 
-// Draws sample i and evaluates the model on it; checks that every output is finite.
+// Doubles on 64-byte boundaries (a cache line, an AVX-512 register): each row of a batch starts on
+// one, so the vector loops take the same path in every thread.
+class aligned_doubles {
+ public:
+  explicit aligned_doubles(std::size_t n)
+      : data_(static_cast<double*>(::operator new(n * sizeof(double), alignment))), size_(n) {
+    std::fill(data_, data_ + n, 0.0);
+  }
+  aligned_doubles(const aligned_doubles& other) : aligned_doubles(other.size_) {
+    std::copy(other.data_, other.data_ + size_, data_);
+  }
+  aligned_doubles& operator=(const aligned_doubles&) = delete;
+  ~aligned_doubles() { ::operator delete(data_, alignment); }
+  [[nodiscard]] double* data() const noexcept { return data_; }
+
+ private:
+  static constexpr std::align_val_t alignment{64};
+  double* data_;
+  std::size_t size_;
+};
+
+// Per-thread scratch for one batch, laid out by variable (row v holds v's batch_size samples):
+// uniforms, input values and outputs; and one sample's inputs and outputs for models that take
+// one sample at a time.
+struct batch_buffers {
+  aligned_doubles u, x, y;
+  std::vector<double> x_one, y_one;
+  batch_buffers(std::size_t inputs, std::size_t outputs)
+      : u(inputs * batch_size),
+        x(inputs * batch_size),
+        y(outputs * batch_size),
+        x_one(inputs),
+        y_one(outputs) {}
+  // Output k of sample s of the batch, input j of sample s.
+  [[nodiscard]] double output(std::size_t k, std::size_t s) const noexcept {
+    return y.data()[k * batch_size + s];
+  }
+  [[nodiscard]] double input(std::size_t j, std::size_t s) const noexcept {
+    return x.data()[j * batch_size + s];
+  }
+};
+
+// Draws a batch of samples and evaluates the model on them; checks that every output is finite.
 template <class F>
 class evaluator {
  public:
@@ -67,23 +127,44 @@ class evaluator {
   [[nodiscard]] std::size_t inputs() const noexcept { return inputs_.size(); }
   [[nodiscard]] std::size_t outputs() const noexcept { return names_.size(); }
 
-  // u and x hold one value per input, y one per output.
-  void operator()(std::uint64_t i, std::span<double> u, std::span<double> x,
-                  std::span<double> y) const {
-    design_.uniforms(i, u);
-    inputs_.transform(u, x);
-    invoke_model(model_, std::span<const double>(x), y);
-    for (std::size_t k = 0; k < y.size(); ++k) {
-      if (!tpw::detail::is_finite(y[k])) refuse(i, k, y[k], x);
+  // Samples [first, first + count), count <= batch_size, into b.
+  void operator()(std::uint64_t first, std::size_t count, batch_buffers& b) const {
+    design_.uniform_columns(first, static_cast<std::uint32_t>(count), b.u.data(), batch_size);
+    inputs_.transform_columns(b.u.data(), b.x.data(), count, batch_size);
+    if constexpr (batch_model<F>) {
+      model_.evaluate_batch(b.x.data(), b.y.data(), count);
+    } else {
+      for (std::size_t s = 0; s < count; ++s) {
+        for (std::size_t j = 0; j < b.x_one.size(); ++j) b.x_one[j] = b.input(j, s);
+        invoke_model(model_, std::span<const double>(b.x_one), std::span<double>(b.y_one));
+        for (std::size_t k = 0; k < b.y_one.size(); ++k)
+          b.y.data()[k * batch_size + s] = b.y_one[k];
+      }
     }
+    // One test over the whole batch (vectorized); the offending sample is found only on failure.
+    unsigned non_finite = 0;
+    for (std::size_t k = 0; k < outputs(); ++k) {
+      const double* row = b.y.data() + k * batch_size;
+      for (std::size_t s = 0; s < count; ++s)
+        non_finite |= tpw::detail::is_finite(row[s]) ? 0u : 1u;
+    }
+    if (non_finite != 0) refuse(first, count, b);
   }
 
  private:
-  [[noreturn]] void refuse(std::uint64_t i, std::size_t k, double value,
-                           std::span<const double> x) const {
-    std::vector<std::string> input_names;
-    for (std::size_t j = 0; j < x.size(); ++j) input_names.push_back(inputs_[j].name);
-    refuse_non_finite(names_[k], value, i, input_names, x);
+  [[noreturn]] void refuse(std::uint64_t first, std::size_t count, batch_buffers& b) const {
+    for (std::size_t s = 0; s < count; ++s) {
+      for (std::size_t k = 0; k < outputs(); ++k) {
+        if (tpw::detail::is_finite(b.output(k, s))) continue;
+        std::vector<std::string> input_names;
+        for (std::size_t j = 0; j < inputs(); ++j) {
+          input_names.push_back(inputs_[j].name);
+          b.x_one[j] = b.input(j, s);
+        }
+        refuse_non_finite(names_[k], b.output(k, s), first + s, input_names, b.x_one);
+      }
+    }
+    std::terminate();  // unreachable: the caller saw a non-finite output
   }
 
   const input_space& inputs_;
@@ -92,11 +173,13 @@ class evaluator {
   const std::vector<std::string>& names_;
 };
 
-// Per-thread scratch for one sample.
-struct sample_buffers {
-  std::vector<double> u, x, y;
-  sample_buffers(std::size_t inputs, std::size_t outputs) : u(inputs), x(inputs), y(outputs) {}
-};
+// The samples of a chunk in batches: calls f(first, count) for each, aligned on batch_size.
+template <class G>
+void for_each_batch(std::uint64_t first, std::uint64_t last, G&& f) {
+  for (std::uint64_t b = first; b < last; b += batch_size) {
+    f(b, static_cast<std::size_t>(std::min<std::uint64_t>(batch_size, last - b)));
+  }
+}
 
 // Per-chunk sums of the final pass: each output's samples above the upper tail's cell and below
 // the lower tail's cell.
@@ -170,26 +253,37 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
   const auto row_of = [&](std::uint64_t i) {
     return (in_memory ? result.output_samples.data() : pilot_rows.data()) + i * model_outputs;
   };
-  const auto evaluate_and_keep = [&](std::uint64_t i, sample_buffers& b) {
-    eval(i, b.u, b.x, b.y);
-    if (i < pilot || in_memory) std::copy(b.y.begin(), b.y.end(), row_of(i));
+  // A batch never straddles the pilot's end: the pilot is a whole number of chunks, or all of n.
+  const auto evaluate_and_keep = [&](std::uint64_t first, std::size_t count, batch_buffers& b) {
+    eval(first, count, b);
+    if (first < pilot || in_memory) {
+      for (std::size_t s = 0; s < count; ++s) {
+        double* row = row_of(first + s);
+        for (std::size_t k = 0; k < model_outputs; ++k) row[k] = b.output(k, s);
+      }
+    }
     if (o.keep_samples) {
-      std::copy(b.x.begin(), b.x.end(), result.input_samples.begin() + i * inputs);
+      for (std::size_t s = 0; s < count; ++s) {
+        double* row = result.input_samples.data() + (first + s) * inputs;
+        for (std::size_t j = 0; j < inputs; ++j) row[j] = b.input(j, s);
+      }
     }
   };
   std::vector<double> shift(outputs, 0.0), low(outputs), high(outputs);
   std::vector<std::vector<double>> pilot_values(outputs, std::vector<double>(pilot));
   {
-    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, model_outputs));
+    std::vector<batch_buffers> buffers(threads, batch_buffers(inputs, model_outputs));
     run_in_rounds((pilot + chunk_size - 1) / chunk_size, threads, chunks_per_round, o.stop,
                   [&](std::uint64_t chunk, unsigned worker) {
-                    for (std::uint64_t i = chunk * chunk_size;
-                         i < std::min(pilot, (chunk + 1) * chunk_size); ++i) {
-                      evaluate_and_keep(i, buffers[worker]);
-                      for (std::size_t k = 0; k < outputs; ++k) {
-                        pilot_values[k][i] = row_of(i)[pick[k]];
-                      }
-                    }
+                    for_each_batch(chunk * chunk_size, std::min(pilot, (chunk + 1) * chunk_size),
+                                   [&](std::uint64_t first, std::size_t count) {
+                                     evaluate_and_keep(first, count, buffers[worker]);
+                                     for (std::uint64_t i = first; i < first + count; ++i) {
+                                       for (std::size_t k = 0; k < outputs; ++k) {
+                                         pilot_values[k][i] = row_of(i)[pick[k]];
+                                       }
+                                     }
+                                   });
                   },
                   [](std::uint64_t, std::uint64_t) {});
     // One output per chunk: the sorts run on every core.
@@ -272,6 +366,51 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     }
     return bin;
   };
+  // Pass 1 on a batch of one output's values: each into the root's histogram (and its collected
+  // bands) and, when pass 1 collects, the sums beyond the tail bands. The root's bins of the whole
+  // batch are computed first, in a loop the compiler vectorizes.
+  const std::size_t upper_rank = ranks.size() - 2;
+  const std::size_t lower_rank = ranks.size() - 1;
+  const auto observe_first_pass = [&](unsigned worker, std::size_t k, const double* v,
+                                      std::size_t count, tail_sums& tails) {
+    const quantile_tree& tree = trees[k];
+    const bool collects = tree.collects_in_first_pass();
+    const unsigned up = collects ? tree.band(upper_rank).second : 0;
+    const unsigned down = collects ? tree.band(lower_rank).first : 0;
+    const quantile_cell& root = tree.cell(0);
+    if (root.mode != cell_mode::histogram) {  // not planned as a histogram: sample by sample
+      for (std::size_t s = 0; s < count; ++s) {
+        const unsigned bin = observe(worker, k, v[s]);
+        if (collects) tails.add(v[s], bin > up ? 1 : 0, bin < down ? -1 : 0);
+      }
+      return;
+    }
+    alignas(64) unsigned bins[batch_size];
+    for (std::size_t s = 0; s < count; ++s) bins[s] = bin_of(root, v[s]);
+    cell_scratch& c = scratch[worker][k];
+    const auto r = static_cast<std::size_t>(slot_of[k][0]);
+    std::uint64_t* counts = c.counts[r].data();
+    double seen_min = c.seen_min[r];
+    double seen_max = c.seen_max[r];
+    for (std::size_t s = 0; s < count; ++s) {
+      ++counts[bins[s]];
+      seen_min = std::min(seen_min, v[s]);
+      seen_max = std::max(seen_max, v[s]);
+    }
+    c.seen_min[r] = seen_min;
+    c.seen_max[r] = seen_max;
+    if (!c.first.empty()) {
+      for (std::size_t s = 0; s < count; ++s) {
+        const std::int32_t slot = tree.first_pass_slot(bins[s]);
+        if (slot >= 0) c.first[static_cast<std::size_t>(slot)].push_back(v[s]);
+      }
+    }
+    if (collects) {
+      for (std::size_t s = 0; s < count; ++s) {
+        tails.add(v[s], bins[s] > up ? 1 : 0, bins[s] < down ? -1 : 0);
+      }
+    }
+  };
   const auto absorb_cells = [&] {
     // One output per chunk, so that the sorts of collected samples run on every core.
     run_in_rounds(
@@ -317,12 +456,10 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
   std::vector<moments> totals(outputs);
   std::vector<std::uint64_t> exceeding(o.exceedances.size(), 0);
   std::vector<tail_sums> first_tails(outputs);
-  const std::size_t upper_rank = ranks.size() - 2;
-  const std::size_t lower_rank = ranks.size() - 1;
   {
     if (!in_memory) prepare_cells();
     std::vector<first_pass_chunk> slots(chunks_per_round);
-    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, model_outputs));
+    std::vector<batch_buffers> buffers(threads, batch_buffers(inputs, model_outputs));
     run_in_rounds(
         chunks, threads, chunks_per_round, o.stop,
         [&](std::uint64_t chunk, unsigned worker) {
@@ -330,24 +467,34 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
           slot.outputs.assign(outputs, moments{});
           slot.exceeding.assign(o.exceedances.size(), 0);
           slot.tails.assign(in_memory ? 0 : outputs, tail_sums{});
-          sample_buffers& b = buffers[worker];
-          const auto [first, last] = chunk_range(chunk);
-          for (std::uint64_t i = first; i < last; ++i) {
-            if (i >= pilot) evaluate_and_keep(i, b);
-            const double* y = i < pilot || in_memory ? row_of(i) : b.y.data();
-            for (std::size_t k = 0; k < outputs; ++k) slot.outputs[k].add(y[pick[k]], shift[k]);
+          batch_buffers& b = buffers[worker];
+          const auto [chunk_first, chunk_last] = chunk_range(chunk);
+          for_each_batch(chunk_first, chunk_last, [&](std::uint64_t first, std::size_t count) {
+            if (first >= pilot) evaluate_and_keep(first, count, b);
+            // Each accumulator takes the batch's samples in order, one output after another: the
+            // same sums as sample after sample. The pilot's samples and kept ones are read back
+            // by sample (a row of outputs each), a fresh batch's by output.
+            const bool rows = first < pilot || in_memory;
+            alignas(64) double gathered[batch_size];
+            const auto values_of = [&](std::size_t model_output) -> const double* {
+              if (!rows) return b.y.data() + model_output * batch_size;
+              for (std::size_t s = 0; s < count; ++s) gathered[s] = row_of(first + s)[model_output];
+              return gathered;
+            };
+            for (std::size_t k = 0; k < outputs; ++k) {
+              const double* v = values_of(pick[k]);
+              moments& m = slot.outputs[k];
+              for (std::size_t s = 0; s < count; ++s) m.add(v[s], shift[k]);
+              if (!in_memory) observe_first_pass(worker, k, v, count, slot.tails[k]);
+            }
             for (std::size_t q = 0; q < query_output.size(); ++q) {
-              slot.exceeding[q] += y[query_output[q]] > o.exceedances[q].threshold ? 1 : 0;
+              const double* v = values_of(query_output[q]);
+              const double threshold = o.exceedances[q].threshold;
+              std::uint64_t above = 0;
+              for (std::size_t s = 0; s < count; ++s) above += v[s] > threshold ? 1 : 0;
+              slot.exceeding[q] += above;
             }
-            if (!in_memory) {
-              for (std::size_t k = 0; k < outputs; ++k) {
-                const unsigned bin = observe(worker, k, y[pick[k]]);  // the root's bin
-                if (!trees[k].collects_in_first_pass()) continue;
-                slot.tails[k].add(y[pick[k]], bin > trees[k].band(upper_rank).second ? 1 : 0,
-                                  bin < trees[k].band(lower_rank).first ? -1 : 0);
-              }
-            }
-          }
+          });
         },
         [&](std::uint64_t first, std::uint64_t last) {
           for (std::uint64_t chunk = first; chunk < last; ++chunk) {
@@ -443,24 +590,26 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     }
     std::vector<std::vector<tail_sums>> slots(chunks_per_round);
     std::vector<tail_sums> tails(outputs);
-    std::vector<sample_buffers> buffers(threads, sample_buffers(inputs, model_outputs));
+    std::vector<batch_buffers> buffers(threads, batch_buffers(inputs, model_outputs));
     run_in_rounds(
         chunks, threads, chunks_per_round, o.stop,
         [&](std::uint64_t chunk, unsigned worker) {
           std::vector<tail_sums>& slot = slots[chunk % chunks_per_round];
           slot.assign(outputs, tail_sums{});
-          sample_buffers& b = buffers[worker];
-          const auto [first, last] = chunk_range(chunk);
-          for (std::uint64_t i = first; i < last; ++i) {
-            eval(i, b.u, b.x, b.y);
-            for (std::size_t k = 0; k < outputs; ++k) {
-              const double y = b.y[pick[k]];
-              observe(worker, k, y);
-              if (!final_pass) continue;
-              slot[k].add(y, trees[k].compare(y, upper_path[k]),
-                          trees[k].compare(y, lower_path[k]));
+          batch_buffers& b = buffers[worker];
+          const auto [chunk_first, chunk_last] = chunk_range(chunk);
+          for_each_batch(chunk_first, chunk_last, [&](std::uint64_t first, std::size_t count) {
+            eval(first, count, b);
+            for (std::size_t s = 0; s < count; ++s) {
+              for (std::size_t k = 0; k < outputs; ++k) {
+                const double y = b.output(pick[k], s);
+                observe(worker, k, y);
+                if (!final_pass) continue;
+                slot[k].add(y, trees[k].compare(y, upper_path[k]),
+                            trees[k].compare(y, lower_path[k]));
+              }
             }
-          }
+          });
         },
         [&](std::uint64_t first, std::uint64_t last) {
           for (std::uint64_t chunk = first; chunk < last; ++chunk) {

@@ -118,6 +118,25 @@ class input_space {
     for (std::size_t k = 0; k < inputs_.size(); ++k) x[k] = inputs_[k].dist.quantile(u[k]);
   }
 
+  // The same for a batch of `count` samples laid out by input (input k's at u + k * stride and
+  // x + k * stride): the copula one sample at a time, then each inverse CDF over the batch.
+  void transform_columns(double* u, double* x, std::size_t count,
+                         std::size_t stride) const noexcept {
+    if (!cholesky_.empty()) {
+      double one[64];
+      std::vector<double> heap(inputs_.size() > 64 ? inputs_.size() : 0);
+      const std::span<double> sample(heap.empty() ? one : heap.data(), inputs_.size());
+      for (std::size_t s = 0; s < count; ++s) {
+        for (std::size_t k = 0; k < sample.size(); ++k) sample[k] = u[k * stride + s];
+        apply_copula(sample);
+        for (std::size_t k = 0; k < sample.size(); ++k) u[k * stride + s] = sample[k];
+      }
+    }
+    for (std::size_t k = 0; k < inputs_.size(); ++k) {
+      inputs_[k].dist.quantiles(u + k * stride, x + k * stride, count);
+    }
+  }
+
   // The medians, and each input's P10 and P90 (for tornado diagrams).
   [[nodiscard]] std::vector<double> medians() const {
     std::vector<double> m(inputs_.size());

@@ -41,12 +41,13 @@ struct quantile_cell {
 // The sub-bin of a value: monotone in x, so that ranks stay ordered across cells.
 inline unsigned bin_of(const quantile_cell& c, double x) noexcept {
   if (c.root) {
-    if (x < c.low) return 0;
-    if (x >= c.high) return c.bins - 1;
+    // Underflow bin 0 below low, overflow bin bins - 1 from high up, the inner bins between.
+    // Without branches (the position is clamped before it is converted, so that it converts for
+    // every x), so that engines can bin a batch of values in a vectorized loop.
     const double t = (x - c.low) / (c.high - c.low) * static_cast<double>(c.bins - 2);
-    const unsigned inner =
-        t < static_cast<double>(c.bins - 3) ? static_cast<unsigned>(t) : c.bins - 3;
-    return 1 + inner;
+    const double inner = std::min(std::max(t, 0.0), static_cast<double>(c.bins - 3));
+    const unsigned bin = 1 + static_cast<unsigned>(inner);
+    return x < c.low ? 0 : (x >= c.high ? c.bins - 1 : bin);
   }
   if (!(c.high > c.low)) return x < c.low ? 0 : c.bins - 1;
   const double t = (x - c.low) / (c.high - c.low) * static_cast<double>(c.bins);
