@@ -3,6 +3,8 @@
 //
 // The seams are QuantLib's: a sampler (design + input space) feeds a model, whose outputs feed
 // streaming accumulators. No virtual call in the loop; the model is a template parameter.
+//   - Samples are drawn and evaluated in batches of batch_size, one row per variable, so that
+//     Philox, the inverse CDFs and a batch_model (the cost model) run as vectorizable loops.
 //   - Moments, exceedance counts, min and max: one pass, per-chunk accumulators merged in chunk
 //     order (tpw/mc/parallel.hpp), so 1, 2 or 8 threads give bitwise the same numbers.
 //   - Quantiles and expected shortfall: exact. Up to in_memory_limit samples (or with
