@@ -5,7 +5,8 @@
 //
 // The baseline is NOT tpw code and is not how tpw should be written: it is the model of
 // bench/mc_cost_numpy.py typed out on raw doubles, in batches of samples laid out so that GCC
-// vectorizes every step (Philox, the inverse CDFs, the cost formulas) and calls glibc's vector
+// vectorizes every step (the inverse CDFs, the cost formulas; the draws are tpw's own batch of
+// Philox uniforms, uniform_columns) and calls glibc's vector
 // math library (libmvec) for exp, log, log1p and expm1. It keeps only what numpy's program keeps
 // of the statistics (a mean and two coarse histograms), checks no finiteness, and its normal
 // quantile omits AS 241's far tails (p below 1e-11 or so, which this seed does not reach in a way
@@ -13,7 +14,6 @@
 // the ratio says how far the engine, itself vectorized in batches since, is from that bound.
 // Built only with GCC on x86-64, with tpw::mc_fast (TPW_VECTOR_MATH, -fno-math-errno) and
 // -march=native, so that both sides call libmvec.
-#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -34,13 +34,6 @@ constexpr int batch = 256;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// open_unit_interval with a conversion the vector units have (bits >> 12 < 2^52): the same value.
-[[gnu::always_inline]] inline double unit_interval(std::uint64_t bits) {
-  constexpr double two_52 = 4503599627370496.0;
-  const double k = std::bit_cast<double>(0x4330000000000000ull | (bits >> 12)) - two_52;
-  return (k + 0.5) / two_52;
 }
 
 // Both branches computed, one kept: what lets the loop vectorize (each helper is inlined into it).
@@ -116,14 +109,7 @@ void baseline(std::uint64_t seed, std::uint64_t first, std::uint64_t last, sums&
   alignas(64) double margin[batch];
   const double hours = 8760.0, gpus = 72.0, it_kw = 132.0, idle_kw = 40.0;
   for (std::uint64_t i0 = first; i0 < last; i0 += batch) {
-    for (std::uint32_t pair = 0; pair < 4; ++pair) {
-      for (int s = 0; s < batch; ++s) {
-        const auto block =
-            mc::draw_block(seed, i0 + static_cast<std::uint64_t>(s), pair, mc::stream::inputs);
-        u[2 * pair][s] = unit_interval(mc::block_bits(block, 0));
-        u[2 * pair + 1][s] = unit_interval(mc::block_bits(block, 1));
-      }
-    }
+    mc::uniform_columns(seed, i0, batch, 8, &u[0][0], batch);  // tpw's own draws
     for (int s = 0; s < batch; ++s) {
       const double utilization = triangular(u[0][s], 0.5, 0.7, 0.85);
       const double throughput = std::exp(std::log(5789.6) + 0.2 * normal_quantile(u[1][s]));

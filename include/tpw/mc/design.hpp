@@ -132,17 +132,6 @@ TPW_HD constexpr double design_uniform(const design_view& d, std::uint64_t i,
   }
 }
 
-// The uniforms of sample i for coordinates [0, count): plain Monte Carlo draws two per Philox
-// block.
-TPW_HD constexpr void design_uniforms(const design_view& d, std::uint64_t i, double* u,
-                                      std::uint32_t count) noexcept {
-  if (d.kind == design_kind::monte_carlo) {
-    mc::uniforms(d.seed, i, u, count);
-    return;
-  }
-  for (std::uint32_t j = 0; j < count; ++j) u[j] = design_uniform(d, i, j);
-}
-
 // The uniforms of samples [first, first + count) for coordinates [0, dimensions), laid out by
 // coordinate (coordinate j's at u + j * stride): the same numbers as design_uniform. Plain Monte
 // Carlo draws them in vectorizable loops (uniform_columns).
@@ -156,6 +145,12 @@ TPW_HD constexpr void design_uniform_columns(const design_view& d, std::uint64_t
   for (std::uint32_t j = 0; j < dimensions; ++j) {
     for (std::uint32_t s = 0; s < count; ++s) u[j * stride + s] = design_uniform(d, first + s, j);
   }
+}
+
+// The uniforms of sample i for coordinates [0, count): a batch of one sample.
+TPW_HD constexpr void design_uniforms(const design_view& d, std::uint64_t i, double* u,
+                                      std::uint32_t count) noexcept {
+  design_uniform_columns(d, i, 1, count, u, 1);
 }
 
 // A design over `dimensions` coordinates and `samples` points. For Sobol' indices, the

@@ -348,29 +348,25 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
       }
     }
   };
-  // Counts or collects y in its active cell; returns its sub-bin there (in pass 1, the root bin).
+  // A refinement pass: counts or collects y in its active cell.
   const auto observe = [&](unsigned worker, std::size_t k, double y) {
     unsigned bin = 0;
     const std::int32_t id = trees[k].route(y, bin);
-    if (id < 0) return bin;
+    if (id < 0) return;
     const auto s = static_cast<std::size_t>(slot_of[k][static_cast<std::size_t>(id)]);
     cell_scratch& c = scratch[worker][k];
     if (trees[k].cell(id).mode == cell_mode::histogram) {
       ++c.counts[s][bin];
       c.seen_min[s] = std::min(c.seen_min[s], y);
       c.seen_max[s] = std::max(c.seen_max[s], y);
-      if (id == 0 && !c.first.empty()) {
-        const std::int32_t slot = trees[k].first_pass_slot(bin);
-        if (slot >= 0) c.first[static_cast<std::size_t>(slot)].push_back(y);
-      }
     } else {
       c.values[s].push_back(y);
     }
-    return bin;
   };
-  // Pass 1 on a batch of one output's values: each into the root's histogram (and its collected
-  // bands) and, when pass 1 collects, the sums beyond the tail bands. The root's bins of the whole
-  // batch are computed first, in a loop the compiler vectorizes.
+  // Pass 1 on a batch of one output's values: each into the root's histogram (pass 1's only
+  // active cell, a histogram from the tree's making), its collected bands and, when pass 1
+  // collects, the sums beyond the tail bands. The root's bins of the whole batch are computed
+  // first, in a loop the compiler vectorizes.
   const std::size_t upper_rank = ranks.size() - 2;
   const std::size_t lower_rank = ranks.size() - 1;
   const auto observe_first_pass = [&](unsigned worker, std::size_t k, const double* v,
@@ -380,13 +376,6 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     const unsigned up = collects ? tree.band(upper_rank).second : 0;
     const unsigned down = collects ? tree.band(lower_rank).first : 0;
     const quantile_cell& root = tree.cell(0);
-    if (root.mode != cell_mode::histogram) {  // not planned as a histogram: sample by sample
-      for (std::size_t s = 0; s < count; ++s) {
-        const unsigned bin = observe(worker, k, v[s]);
-        if (collects) tails.add(v[s], bin > up ? 1 : 0, bin < down ? -1 : 0);
-      }
-      return;
-    }
     alignas(64) unsigned bins[batch_size];
     for (std::size_t s = 0; s < count; ++s) bins[s] = bin_of(root, v[s]);
     cell_scratch& c = scratch[worker][k];

@@ -114,8 +114,7 @@ class input_space {
   // Uniforms in, input values out: through the copula when there is one, then each inverse CDF.
   // `u` is overwritten with the copula's uniforms.
   void transform(std::span<double> u, std::span<double> x) const noexcept {
-    if (!cholesky_.empty()) apply_copula(u);
-    for (std::size_t k = 0; k < inputs_.size(); ++k) x[k] = inputs_[k].dist.quantile(u[k]);
+    transform_columns(u.data(), x.data(), 1, 1);  // a batch of one sample
   }
 
   // The same for a batch of `count` samples laid out by input (input k's at u + k * stride and

@@ -120,17 +120,6 @@ TPW_HD constexpr double uniform(std::uint64_t seed, std::uint64_t i, std::uint32
   return open_unit_interval(random_bits(seed, i, j, s));
 }
 
-// The uniforms of sample i for inputs [0, count), one Philox block per two inputs; the same
-// numbers as uniform(seed, i, j) for each j.
-TPW_HD constexpr void uniforms(std::uint64_t seed, std::uint64_t i, double* u,
-                               std::uint32_t count) noexcept {
-  for (std::uint32_t pair = 0; 2 * pair < count; ++pair) {
-    const philox_counter block = draw_block(seed, i, pair, stream::inputs);
-    u[2 * pair] = open_unit_interval(block_bits(block, 0));
-    if (2 * pair + 1 < count) u[2 * pair + 1] = open_unit_interval(block_bits(block, 1));
-  }
-}
-
 // The uniforms of samples [first, first + count) for inputs [0, inputs), laid out by input: input
 // j's at u + j * stride. The same numbers as uniform(seed, i, j); one loop over the samples per
 // pair of inputs, so that the compiler draws several Philox blocks at once in vector registers.
@@ -153,6 +142,13 @@ TPW_HD constexpr void uniform_columns(std::uint64_t seed, std::uint64_t first, s
       }
     }
   }
+}
+
+// The uniforms of sample i for inputs [0, count), one Philox block per two inputs: a batch of
+// one sample; the same numbers as uniform(seed, i, j) for each j.
+TPW_HD constexpr void uniforms(std::uint64_t seed, std::uint64_t i, double* u,
+                               std::uint32_t count) noexcept {
+  uniform_columns(seed, i, 1, count, u, 1);
 }
 
 }  // namespace tpw::mc

@@ -62,68 +62,47 @@ TPW_HD constexpr double pick(bool first, double a, double b) noexcept {
   return first ? a : b;
 }
 
+// A polynomial of degree 7 by Horner's rule, coefficients from the highest power down:
+// (..((c[0] t + c[1]) t + c[2]) ..) t + c[7], the order of operations AS 241 is written in.
+TPW_HD constexpr double horner7(const double (&c)[8], double t) noexcept {
+  double sum = c[0];
+  for (int k = 1; k < 8; ++k) sum = sum * t + c[k];
+  return sum;
+}
+
 TPW_HD inline double standard_normal_quantile(double p) noexcept {
   const double q = p - 0.5;
   const double r = 0.180625 - q * q;
-  const double centre_num = ((((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r +
-                                   6.7265770927008700853e+4) *
-                                      r +
-                                  4.5921953931549871457e+4) *
-                                     r +
-                                 1.3731693765509461125e+4) *
-                                    r +
-                                1.9715909503065514427e+3) *
-                                   r +
-                               1.3314166789178437745e+2) *
-                                  r +
-                              3.3871328727963666080e+0));
-  const double centre_den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r +
-                                  3.9307895800092710610e+4) *
-                                     r +
-                                 2.1213794301586595867e+4) *
-                                    r +
-                                5.3941960214247511077e+3) *
-                                   r +
-                               6.8718700749205790830e+2) *
-                                  r +
-                              4.2313330701600911252e+1) *
-                                 r +
-                             1.0);
-  const double centre = q * centre_num / centre_den;
+  const double centre_num[8] = {2.5090809287301226727e+3, 3.3430575583588128105e+4,
+                                6.7265770927008700853e+4, 4.5921953931549871457e+4,
+                                1.3731693765509461125e+4, 1.9715909503065514427e+3,
+                                1.3314166789178437745e+2, 3.3871328727963666080e+0};
+  const double centre_den[8] = {5.2264952788528545610e+3, 2.8729085735721942674e+4,
+                                3.9307895800092710610e+4, 2.1213794301586595867e+4,
+                                5.3941960214247511077e+3, 6.8718700749205790830e+2,
+                                4.2313330701600911252e+1, 1.0};
+  const double centre = q * horner7(centre_num, r) / horner7(centre_den, r);
 
   const double tail_r = tpw::detail::sqrt_of(-tpw::detail::log_of(q < 0.0 ? p : 1.0 - p));
-  const bool middle = tail_r <= 5.0;
+  const bool middle = tail_r <= 5.0;  // else the far tail
   const double t = tail_r - (middle ? 1.6 : 5.0);
-  const double num = (((((((pick(middle, 7.74545014278341407640e-4, 2.01033439929228813265e-7) * t +
-                            pick(middle, 2.27238449892691845833e-2, 2.71155556874348757815e-5)) *
-                               t +
-                           pick(middle, 2.41780725177450611770e-1, 1.24266094738807843860e-3)) *
-                              t +
-                          pick(middle, 1.27045825245236838258e+0, 2.65321895265761230930e-2)) *
-                             t +
-                         pick(middle, 3.64784832476320460504e+0, 2.96560571828504891230e-1)) *
-                            t +
-                        pick(middle, 5.76949722146069140550e+0, 1.78482653991729133580e+0)) *
-                           t +
-                       pick(middle, 4.63033784615654529590e+0, 5.46378491116411436990e+0)) *
-                          t +
-                      pick(middle, 1.42343711074968357734e+0, 6.65790464350110377720e+0));
-  const double den =
-      (((((((pick(middle, 1.05075007164441684324e-9, 2.04426310338993978564e-15) * t +
-             pick(middle, 5.47593808499534494600e-4, 1.42151175831644588870e-7)) *
-                t +
-            pick(middle, 1.51986665636164571966e-2, 1.84631831751005468180e-5)) *
-               t +
-           pick(middle, 1.48103976427480074590e-1, 7.86869131145613259100e-4)) *
-              t +
-          pick(middle, 6.89767334985100004550e-1, 1.48753612908506148525e-2)) *
-             t +
-         pick(middle, 1.67638483018380384940e+0, 1.36929880922735805310e-1)) *
-            t +
-        pick(middle, 2.05319162663775882187e+0, 5.99832206555887937690e-1)) *
-           t +
-       1.0);
-  const double tail = num / den;
+  const double tail_num[8] = {pick(middle, 7.74545014278341407640e-4, 2.01033439929228813265e-7),
+                              pick(middle, 2.27238449892691845833e-2, 2.71155556874348757815e-5),
+                              pick(middle, 2.41780725177450611770e-1, 1.24266094738807843860e-3),
+                              pick(middle, 1.27045825245236838258e+0, 2.65321895265761230930e-2),
+                              pick(middle, 3.64784832476320460504e+0, 2.96560571828504891230e-1),
+                              pick(middle, 5.76949722146069140550e+0, 1.78482653991729133580e+0),
+                              pick(middle, 4.63033784615654529590e+0, 5.46378491116411436990e+0),
+                              pick(middle, 1.42343711074968357734e+0, 6.65790464350110377720e+0)};
+  const double tail_den[8] = {pick(middle, 1.05075007164441684324e-9, 2.04426310338993978564e-15),
+                              pick(middle, 5.47593808499534494600e-4, 1.42151175831644588870e-7),
+                              pick(middle, 1.51986665636164571966e-2, 1.84631831751005468180e-5),
+                              pick(middle, 1.48103976427480074590e-1, 7.86869131145613259100e-4),
+                              pick(middle, 6.89767334985100004550e-1, 1.48753612908506148525e-2),
+                              pick(middle, 1.67638483018380384940e+0, 1.36929880922735805310e-1),
+                              pick(middle, 2.05319162663775882187e+0, 5.99832206555887937690e-1),
+                              1.0};
+  const double tail = horner7(tail_num, t) / horner7(tail_den, t);
   const bool central = q >= -0.425 && q <= 0.425;
   return central ? centre : (q < 0.0 ? -tail : tail);
 }
