@@ -11,12 +11,14 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <numbers>
 #include <set>
 #include <span>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/math/distributions/normal.hpp>
@@ -747,6 +749,51 @@ TEST_CASE("a batch draws the same uniforms as one draw at a time") {
       CHECK(u[j * stride + s] == mc::uniform(42, 1000 + s, j));
     }
     CHECK(u[j * stride + 37] == -1.0);  // nothing written past the batch
+  }
+}
+
+TEST_CASE("batch quantiles give each draw's own value, centre and tails alike") {
+  // The normal families compute AS 241's centre for a whole block and its tails only for the p
+  // gathered from them: each value must be the one-draw formula's, wherever it sits in a batch.
+  std::vector<double> u{0.5,
+                        0.075,
+                        0.925,
+                        std::nextafter(0.075, 0.0),
+                        std::nextafter(0.925, 1.0),
+                        mc::detail::smallest_uniform,
+                        mc::detail::largest_uniform,
+                        1e-300};
+  for (std::uint64_t i = 0; u.size() < 700; ++i) u.push_back(mc::uniform(11, i, 0));  // > 2 blocks
+  u.push_back(1e-10);  // a far tail in the last, partial block
+  using d = mc::distribution;
+  const auto upper = d::truncated_normal(0.0, 1.0, 3.0, 1e300);
+  REQUIRE(upper.params().upper_tail);
+  REQUIRE_FALSE(d::truncated_normal(3.9e6, 0.3e6, 0.0, 1e300).params().upper_tail);
+  const auto z = [](double p) { return mc::detail::standard_normal_quantile(p); };
+  const auto truncated = [&](const mc::distribution_params& q, double v) {
+    const double x =
+        q.c + q.d * ((q.upper_tail ? -1.0 : 1.0) * z(q.cut_low + v * (q.cut_high - q.cut_low)));
+    return std::clamp(x, q.a, q.b);
+  };
+  const std::vector<std::pair<d, std::function<double(const mc::distribution_params&, double)>>>
+      cases{{d::normal(2.0, 3.0), [&](const auto& q, double v) { return q.a + q.b * z(v); }},
+            {d::lognormal(5789.6, 0.2),
+             [&](const auto& q, double v) { return std::exp(q.a + q.b * z(v)); }},
+            {d::truncated_normal(3.9e6, 0.3e6, 0.0, 1e300), truncated},
+            {upper, truncated},
+            {d::triangular(1.0, 2.0, 4.0), [](const auto& q, double v) {
+               // (2 - 1) / (4 - 1): below the mode 1 + sqrt(3 v), above it 4 - sqrt(6 (1 - v)).
+               (void)q;
+               return v < 1.0 / 3.0 ? 1.0 + std::sqrt(v * 3.0 * 1.0)
+                                    : 4.0 - std::sqrt((1.0 - v) * 3.0 * 2.0);
+             }}};
+  for (const auto& [dist, one] : cases) {
+    std::vector<double> x(u.size() + 1, -7.0);
+    dist.quantiles(u.data(), x.data(), u.size());
+    std::size_t differ = 0;
+    for (std::size_t s = 0; s < u.size(); ++s) differ += x[s] == one(dist.params(), u[s]) ? 0 : 1;
+    CHECK_MESSAGE(differ == 0, dist.describe());
+    CHECK(x[u.size()] == -7.0);  // nothing written past the batch
   }
 }
 
