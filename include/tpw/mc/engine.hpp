@@ -292,7 +292,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     run_in_rounds(
         outputs, threads, chunks_per_round, o.stop,
         [&](std::uint64_t k, unsigned) {
-          std::sort(pilot_values[k].begin(), pilot_values[k].end());
+          sort_values(pilot_values[k].begin(), pilot_values[k].end());
         },
         [](std::uint64_t, std::uint64_t) {});
     for (std::size_t k = 0; k < outputs; ++k) {
@@ -363,14 +363,16 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
       c.values[s].push_back(y);
     }
   };
-  // Pass 1 on a batch of one output's values: each into the root's histogram (pass 1's only
-  // active cell, a histogram from the tree's making), its collected bands and, when pass 1
-  // collects, the sums beyond the tail bands. The root's bins of the whole batch are computed
-  // first, in a loop the compiler vectorizes.
+  // Pass 1 on a batch of one output's values: its moments, and each value into the root's
+  // histogram (pass 1's only active cell, a histogram from the tree's making), its collected bands
+  // and, when pass 1 collects, the sums beyond the tail bands. The root's bins of the whole batch
+  // are computed first, in a loop the compiler vectorizes; then one loop does the rest, so that
+  // the moments' chain of additions overlaps the other work. Each accumulator is a local copy
+  // (in registers) and takes the samples in order.
   const std::size_t upper_rank = ranks.size() - 2;
   const std::size_t lower_rank = ranks.size() - 1;
   const auto observe_first_pass = [&](unsigned worker, std::size_t k, const double* v,
-                                      std::size_t count, tail_sums& tails) {
+                                      std::size_t count, moments& sums, tail_sums& tails) {
     const quantile_tree& tree = trees[k];
     const bool collects = tree.collects_in_first_pass();
     const unsigned up = collects ? tree.band(upper_rank).second : 0;
@@ -383,24 +385,24 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     std::uint64_t* counts = c.counts[r].data();
     double seen_min = c.seen_min[r];
     double seen_max = c.seen_max[r];
+    moments m = sums;
+    tail_sums t = tails;
+    const double at = shift[k];
     for (std::size_t s = 0; s < count; ++s) {
+      m.add(v[s], at);
       ++counts[bins[s]];
       seen_min = std::min(seen_min, v[s]);
       seen_max = std::max(seen_max, v[s]);
-    }
-    c.seen_min[r] = seen_min;
-    c.seen_max[r] = seen_max;
-    if (!c.first.empty()) {
-      for (std::size_t s = 0; s < count; ++s) {
+      if (collects) {
         const std::int32_t slot = tree.first_pass_slot(bins[s]);
         if (slot >= 0) c.first[static_cast<std::size_t>(slot)].push_back(v[s]);
+        t.add(v[s], bins[s] > up ? 1 : 0, bins[s] < down ? -1 : 0);
       }
     }
-    if (collects) {
-      for (std::size_t s = 0; s < count; ++s) {
-        tails.add(v[s], bins[s] > up ? 1 : 0, bins[s] < down ? -1 : 0);
-      }
-    }
+    sums = m;
+    tails = t;
+    c.seen_min[r] = seen_min;
+    c.seen_max[r] = seen_max;
   };
   const auto absorb_cells = [&] {
     // One output per chunk, so that the sorts of collected samples run on every core.
@@ -474,9 +476,13 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
             };
             for (std::size_t k = 0; k < outputs; ++k) {
               const double* v = values_of(pick[k]);
-              moments& m = slot.outputs[k];
+              if (!in_memory) {
+                observe_first_pass(worker, k, v, count, slot.outputs[k], slot.tails[k]);
+                continue;
+              }
+              moments m = slot.outputs[k];  // a local copy: the compiler keeps it in registers
               for (std::size_t s = 0; s < count; ++s) m.add(v[s], shift[k]);
-              if (!in_memory) observe_first_pass(worker, k, v, count, slot.tails[k]);
+              slot.outputs[k] = m;
             }
             for (std::size_t q = 0; q < query_output.size(); ++q) {
               const double* v = values_of(query_output[q]);
@@ -511,7 +517,7 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     for (std::size_t k = 0; k < outputs; ++k) {
       for (std::uint64_t i = 0; i < n; ++i)
         sorted[i] = result.output_samples[i * model_outputs + pick[k]];
-      std::sort(sorted.begin(), sorted.end());
+      sort_values(sorted.begin(), sorted.end());
       finish_from_sorted(result.outputs[k], sorted);
     }
     if (!o.keep_samples) std::vector<double>().swap(result.output_samples);
