@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "tpw/mc/statistics.hpp"
+
 namespace tpw::mc::detail {
 
 // internal: split into children; histogram / collect: what the next pass does inside it;
@@ -196,7 +198,7 @@ class quantile_tree {
   void absorb_histogram(std::int32_t id, const std::vector<std::uint64_t>& counts, double seen_min,
                         double seen_max, std::uint64_t budget,
                         std::vector<std::vector<double>> first_pass = {}) {
-    for (auto& values : first_pass) std::sort(values.begin(), values.end());
+    for (auto& values : first_pass) sort_values(values.begin(), values.end());
     if (id == 0) first_pass_values_ = std::move(first_pass);
     quantile_cell& parent = cells_[static_cast<std::size_t>(id)];
     parent.mode = cell_mode::internal;
@@ -236,7 +238,7 @@ class quantile_tree {
 
   void absorb_collected(std::int32_t id, std::vector<double> values) {
     quantile_cell& c = cells_[static_cast<std::size_t>(id)];
-    std::sort(values.begin(), values.end());
+    sort_values(values.begin(), values.end());
     c.values = std::move(values);
     c.mode = cell_mode::resolved;
   }

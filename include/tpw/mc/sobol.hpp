@@ -132,7 +132,7 @@ TPW_HD constexpr std::uint64_t bootstrap_row(std::uint64_t seed, std::uint64_t n
 }
 
 inline double percentile_of(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
+  sort_values(values.begin(), values.end());
   const quantile_ranks r = ranks_of(p, values.size());
   return interpolate(r, values[r.low], values[r.high]);
 }

@@ -15,10 +15,22 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/sort/pdqsort/pdqsort.hpp>
+
 #include "tpw/error.hpp"
 #include "tpw/mc/design.hpp"
 
 namespace tpw::mc {
+
+namespace detail {
+// Sorts doubles ascending with Boost.Sort's branchless pattern-defeating quicksort: about three
+// times std::sort on random values (the engines sort their pilots, the samples they collect for
+// exact quantiles, and kept samples). The same order, so the same quantiles and sums.
+template <class Iterator>
+void sort_values(Iterator first, Iterator last) {
+  boost::sort::pdqsort_branchless(first, last);
+}
+}  // namespace detail
 
 // P(output > threshold), e.g. the chance that the cost per Mtok exceeds the token price.
 struct exceedance {
