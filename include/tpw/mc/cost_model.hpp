@@ -64,13 +64,17 @@ class cost_model {
   };
 
   cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs)
-      : base_(validated(base)), inputs_(make_space(base_, uncertain_inputs, nullptr)) {
+      : base_(validated(base)),
+        inputs_(make_space(base_, uncertain_inputs, nullptr)),
+        base_rows_(base_rows(base_)) {
     for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
   }
   // With a Spearman rank correlation matrix over the uncertain inputs, in their order.
   cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
              const Eigen::MatrixXd& rank_correlation)
-      : base_(validated(base)), inputs_(make_space(base_, uncertain_inputs, &rank_correlation)) {
+      : base_(validated(base)),
+        inputs_(make_space(base_, uncertain_inputs, &rank_correlation)),
+        base_rows_(base_rows(base_)) {
     for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
   }
 
@@ -93,18 +97,15 @@ class cost_model {
   }
 
   // A batch for the engine (batch_model): uncertain input k of sample s at x[k * batch_size + s],
-  // output k at y[k * batch_size + s]. Every parameter gets a row of the batch, the base value
-  // repeated or the samples, so that cost_figures_batch reads each at a fixed place.
+  // output k at y[k * batch_size + s]. cost_figures_batch reads each parameter from a row: an
+  // uncertain input's row of x, or the base value repeated in the model's own constant rows.
   void evaluate_batch(const double* x, double* y, std::size_t count) const noexcept {
-    alignas(64) double columns[cost_input_count * batch_size];
-    for (std::size_t c = 0; c < cost_input_count; ++c) {
-      std::fill_n(columns + c * batch_size, count, base_.values[c]);
-    }
+    parameter_rows rows;
+    for (std::size_t c = 0; c < cost_input_count; ++c) rows[c] = base_rows_.data() + c * batch_size;
     for (std::size_t k = 0; k < slots_.size(); ++k) {
-      std::copy_n(x + k * batch_size, count,
-                  columns + static_cast<std::size_t>(slots_[k]) * batch_size);
+      rows[static_cast<std::size_t>(slots_[k])] = x + k * batch_size;
     }
-    cost_figures_batch<C, batch_size>(base_, columns, y, count);
+    cost_figures_batch<C, batch_size>(base_, rows, y, count);
   }
 
   // The model as plain data for the GPU engine. Throws invalid_input when an uncertain input's
@@ -173,6 +174,17 @@ class cost_model {
   }
 
  private:
+  // Each parameter's base value repeated batch_size times: the rows a batch reads its certain
+  // parameters from.
+  static std::vector<double> base_rows(const cost_parameters& p) {
+    std::vector<double> rows(cost_input_count * batch_size);
+    for (std::size_t c = 0; c < cost_input_count; ++c) {
+      std::fill_n(rows.begin() + static_cast<std::ptrdiff_t>(c * batch_size), batch_size,
+                  p.values[c]);
+    }
+    return rows;
+  }
+
   // Whether an input takes part in this scenario's model at all.
   static bool used(const cost_parameters& p, cost_input k) {
     switch (k) {
@@ -261,6 +273,7 @@ class cost_model {
 
   cost_parameters base_;
   input_space inputs_;
+  std::vector<double> base_rows_;
   std::vector<cost_input> slots_;
 };
 

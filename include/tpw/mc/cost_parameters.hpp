@@ -236,87 +236,84 @@ TPW_FLATTEN TPW_HD constexpr void cost_figures(const cost_parameters& p, double*
   economics_figures<C>(evaluate_cost_parameters<C>(p), p.priced, y);
 }
 
+// Where a batch's parameters are: parameter c of sample s at rows[c][s].
+using parameter_rows = std::array<const double*, cost_input_count>;
+
 namespace detail {
 
 // The figures of a batch of samples with the terms fixed at compile time (the branches on them
 // fold away), so that the loop over the samples, which calls the one-sample cost_figures,
-// vectorizes: parameter c of sample s at columns[c * Batch + s], output k at y[k * Batch + s].
-template <currency_type C, hardware_terms H, facility_terms F, bool Priced, std::size_t Batch>
-TPW_FLATTEN void cost_figures_of_columns(const double* TPW_RESTRICT columns, double* TPW_RESTRICT y,
-                                         std::size_t count) noexcept {
+// vectorizes: output k at y[k * Stride + s].
+template <currency_type C, hardware_terms H, facility_terms F, bool Priced, std::size_t Stride>
+TPW_FLATTEN void cost_figures_of_rows(const parameter_rows rows, double* TPW_RESTRICT y,
+                                      std::size_t count) noexcept {
   for (std::size_t s = 0; s < count; ++s) {
     cost_parameters p;
     p.hardware = H;
     p.facility = F;
     p.priced = Priced;
-    p.idle_given = true;  // cost_figures_batch filled the rows of powers that follow IT power
+    p.idle_given = true;  // cost_figures_batch pointed the powers that follow IT power at its row
     p.provisioned_given = true;
     TPW_UNROLL(20)
-    for (std::size_t c = 0; c < cost_input_count; ++c) p.values[c] = columns[c * Batch + s];
+    for (std::size_t c = 0; c < cost_input_count; ++c) p.values[c] = rows[c][s];
     double out[cost_output_count];
     cost_figures<C>(p, out);
     constexpr std::size_t outputs = Priced ? cost_output_count : cost_output_count - 2;
     TPW_UNROLL(10)
-    for (std::size_t k = 0; k < outputs; ++k) y[k * Batch + s] = out[k];
+    for (std::size_t k = 0; k < outputs; ++k) y[k * Stride + s] = out[k];
   }
 }
 
-template <currency_type C, hardware_terms H, facility_terms F, std::size_t Batch>
-void cost_figures_priced_or_not(const cost_parameters& base, const double* columns, double* y,
+template <currency_type C, hardware_terms H, facility_terms F, std::size_t Stride>
+void cost_figures_priced_or_not(const cost_parameters& base, const parameter_rows& rows, double* y,
                                 std::size_t count) noexcept {
   if (base.priced) {
-    cost_figures_of_columns<C, H, F, true, Batch>(columns, y, count);
+    cost_figures_of_rows<C, H, F, true, Stride>(rows, y, count);
   } else {
-    cost_figures_of_columns<C, H, F, false, Batch>(columns, y, count);
+    cost_figures_of_rows<C, H, F, false, Stride>(rows, y, count);
   }
 }
 
-template <currency_type C, hardware_terms H, std::size_t Batch>
-void cost_figures_of_facility(const cost_parameters& base, const double* columns, double* y,
+template <currency_type C, hardware_terms H, std::size_t Stride>
+void cost_figures_of_facility(const cost_parameters& base, const parameter_rows& rows, double* y,
                               std::size_t count) noexcept {
   switch (base.facility) {
     case facility_terms::built:
-      return cost_figures_priced_or_not<C, H, facility_terms::built, Batch>(base, columns, y,
-                                                                            count);
+      return cost_figures_priced_or_not<C, H, facility_terms::built, Stride>(base, rows, y, count);
     case facility_terms::colocation:
-      return cost_figures_priced_or_not<C, H, facility_terms::colocation, Batch>(base, columns, y,
-                                                                                 count);
+      return cost_figures_priced_or_not<C, H, facility_terms::colocation, Stride>(base, rows, y,
+                                                                                  count);
     default:
-      return cost_figures_priced_or_not<C, H, facility_terms::none, Batch>(base, columns, y, count);
+      return cost_figures_priced_or_not<C, H, facility_terms::none, Stride>(base, rows, y, count);
   }
 }
 
 }  // namespace detail
 
-// The figures of a batch of `count` samples (at most Batch): parameter c of sample s at
-// columns[c * Batch + s] (every parameter, uncertain or not: `base` gives only the terms and
-// flags; the rows of powers that follow IT power are overwritten), output k at y[k * Batch + s].
-// The same figures as cost_figures sample by sample, in a loop the compiler vectorizes (with vector
-// math, up to its ulps).
-template <currency_type C, std::size_t Batch>
-void cost_figures_batch(const cost_parameters& base, double* columns, double* y,
+// The figures of a batch of `count` samples: parameter c of sample s at rows[c][s] (every
+// parameter, uncertain or not: `base` gives only the terms and flags; the rows of powers that
+// follow IT power are ignored), output k at y[k * Stride + s]. The same figures as cost_figures
+// sample by sample, in a loop the compiler vectorizes (with vector math, up to its ulps).
+template <currency_type C, std::size_t Stride>
+void cost_figures_batch(const cost_parameters& base, parameter_rows rows, double* y,
                         std::size_t count) noexcept {
-  // Idle and provisioned power follow IT power unless given: their rows become copies of its row,
-  // so the loop reads every power from its own row, with no select on the flags (the same
-  // numbers: each power is then converted by the same operations from the same value).
-  const double* it = columns + static_cast<std::size_t>(cost_input::it_power_kw) * Batch;
-  if (!base.idle_given) {
-    std::copy_n(it, count, columns + static_cast<std::size_t>(cost_input::idle_power_kw) * Batch);
-  }
-  if (!base.provisioned_given) {
-    std::copy_n(it, count,
-                columns + static_cast<std::size_t>(cost_input::provisioned_power_kw) * Batch);
-  }
+  // Idle and provisioned power follow IT power unless given: they read its row, so the loop
+  // reads every power from a row, with no select on the flags (the same numbers: each power is
+  // then converted by the same operations from the same value).
+  const double* it = rows[static_cast<std::size_t>(cost_input::it_power_kw)];
+  if (!base.idle_given) rows[static_cast<std::size_t>(cost_input::idle_power_kw)] = it;
+  if (!base.provisioned_given)
+    rows[static_cast<std::size_t>(cost_input::provisioned_power_kw)] = it;
   switch (base.hardware) {
     case hardware_terms::owned:
-      return detail::cost_figures_of_facility<C, hardware_terms::owned, Batch>(base, columns, y,
-                                                                               count);
-    case hardware_terms::rented:
-      return detail::cost_figures_of_facility<C, hardware_terms::rented, Batch>(base, columns, y,
+      return detail::cost_figures_of_facility<C, hardware_terms::owned, Stride>(base, rows, y,
                                                                                 count);
+    case hardware_terms::rented:
+      return detail::cost_figures_of_facility<C, hardware_terms::rented, Stride>(base, rows, y,
+                                                                                 count);
     default:
-      return detail::cost_figures_of_facility<C, hardware_terms::none, Batch>(base, columns, y,
-                                                                              count);
+      return detail::cost_figures_of_facility<C, hardware_terms::none, Stride>(base, rows, y,
+                                                                               count);
   }
 }
 
