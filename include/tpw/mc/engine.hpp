@@ -383,26 +383,25 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     cell_scratch& c = scratch[worker][k];
     const auto r = static_cast<std::size_t>(slot_of[k][0]);
     std::uint64_t* counts = c.counts[r].data();
-    double seen_min = c.seen_min[r];
-    double seen_max = c.seen_max[r];
+    const std::int32_t* slot_of_bin = tree.first_pass_slot_table();
     moments m = sums;
     tail_sums t = tails;
     const double at = shift[k];
     for (std::size_t s = 0; s < count; ++s) {
       m.add(v[s], at);
       ++counts[bins[s]];
-      seen_min = std::min(seen_min, v[s]);
-      seen_max = std::max(seen_max, v[s]);
       if (collects) {
-        const std::int32_t slot = tree.first_pass_slot(bins[s]);
+        const std::int32_t slot = slot_of_bin[bins[s]];
         if (slot >= 0) c.first[static_cast<std::size_t>(slot)].push_back(v[s]);
         t.add(v[s], bins[s] > up ? 1 : 0, bins[s] < down ? -1 : 0);
       }
     }
     sums = m;
     tails = t;
-    c.seen_min[r] = seen_min;
-    c.seen_max[r] = seen_max;
+    // The root's range of values seen: the moments' (this chunk's samples so far, all this
+    // worker's).
+    c.seen_min[r] = std::min(c.seen_min[r], m.min);
+    c.seen_max[r] = std::max(c.seen_max[r], m.max);
   };
   const auto absorb_cells = [&] {
     // One output per chunk, so that the sorts of collected samples run on every core.

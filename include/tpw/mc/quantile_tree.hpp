@@ -117,6 +117,10 @@ class quantile_tree {
   [[nodiscard]] std::int32_t first_pass_slot(unsigned bin) const noexcept {
     return first_pass_slot_.empty() ? -1 : first_pass_slot_[bin];
   }
+  // The slots of all root bins (when pass 1 collects).
+  [[nodiscard]] const std::int32_t* first_pass_slot_table() const noexcept {
+    return first_pass_slot_.data();
+  }
   [[nodiscard]] std::size_t first_pass_slots() const noexcept { return first_pass_slots_; }
   // The band of root bins predicted for wanted rank r (when pass 1 collects).
   [[nodiscard]] bool collects_in_first_pass() const noexcept { return !band_.empty(); }
