@@ -2,7 +2,8 @@
 //   mc_cost_model [N] [PYTHON] [REPEATS]
 //                                tpw's engine on the 8-input cost model against the numpy program
 //                                bench/mc_cost_numpy.py (same model, same distributions), N samples
-//                                (default 10 million), taking turns REPEATS times (default 3);
+//                                (default 10 million), taking turns REPEATS times (default 3),
+//                                each tpw run timed after an untimed one;
 //                                prints time, peak memory, each pair's ratio, the median ratio and
 //                                the ratio of the best times.
 //   mc_cost_model --sobol        Sobol' indices of the Sobol' G-function, 8 inputs, N = 2^16: time
@@ -79,6 +80,11 @@ int cost_model_against_numpy(std::uint64_t n, const std::string& python, int rep
   const mc::run_options o = tpw_test::numpy_program_options(n);
   std::vector<double> tpw_times, numpy_times, ratios;
   for (int rep = 0; rep < repeats; ++rep) {
+    // An untimed run first: after numpy's single-threaded seconds the second core has idled, and
+    // on these machines a core needs a few hundred milliseconds of work to reach full speed (a
+    // first run after idling measured 0.25-0.36 s against 0.22 s right after). numpy's own timing
+    // starts warm too, after the interpreter and numpy have loaded.
+    (void)mc::run(model, o);
     const auto start = std::chrono::steady_clock::now();
     const auto r = mc::run(model, o);
     const double tpw_seconds = seconds_since(start);
