@@ -302,8 +302,9 @@ void cost_figures_batch(const cost_parameters& base, parameter_rows rows, double
   // then converted by the same operations from the same value).
   const double* it = rows[static_cast<std::size_t>(cost_input::it_power_kw)];
   if (!base.idle_given) rows[static_cast<std::size_t>(cost_input::idle_power_kw)] = it;
-  if (!base.provisioned_given)
+  if (!base.provisioned_given) {
     rows[static_cast<std::size_t>(cost_input::provisioned_power_kw)] = it;
+  }
   switch (base.hardware) {
     case hardware_terms::owned:
       return detail::cost_figures_of_facility<C, hardware_terms::owned, Stride>(base, rows, y,
