@@ -787,7 +787,9 @@ TEST_CASE("batch quantiles give each draw's own value, centre and tails alike") 
                return v < 1.0 / 3.0 ? 1.0 + std::sqrt(v * 3.0 * 1.0)
                                     : 4.0 - std::sqrt((1.0 - v) * 3.0 * 2.0);
              }}};
-  for (const auto& [dist, one] : cases) {
+  for (const auto& c : cases) {  // not a structured binding: clang 14 cannot capture one
+    const mc::distribution& dist = c.first;
+    const auto& one = c.second;
     std::vector<double> x(u.size() + 1, -7.0);
     dist.quantiles(u.data(), x.data(), u.size());
     std::size_t differ = 0;
