@@ -8,7 +8,6 @@
 // slots, distributions and copula) so that plan_figures computes sample i from (seed, i) alone.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>

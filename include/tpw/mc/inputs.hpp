@@ -122,13 +122,15 @@ class input_space {
   void transform_columns(double* u, double* x, std::size_t count,
                          std::size_t stride) const noexcept {
     if (!cholesky_.empty()) {
-      double one[64];
-      std::vector<double> heap(inputs_.size() > 64 ? inputs_.size() : 0);
-      const std::span<double> sample(heap.empty() ? one : heap.data(), inputs_.size());
+      // One sample's uniforms and the copula's normals: on the stack up to 32 inputs.
+      const std::size_t d = inputs_.size();
+      double small[64];
+      std::vector<double> heap(d > 32 ? 2 * d : 0);
+      double* sample = heap.empty() ? small : heap.data();
       for (std::size_t s = 0; s < count; ++s) {
-        for (std::size_t k = 0; k < sample.size(); ++k) sample[k] = u[k * stride + s];
-        apply_copula(sample);
-        for (std::size_t k = 0; k < sample.size(); ++k) u[k * stride + s] = sample[k];
+        for (std::size_t k = 0; k < d; ++k) sample[k] = u[k * stride + s];
+        gaussian_copula(cholesky_.data(), static_cast<unsigned>(d), sample, sample + d);
+        for (std::size_t k = 0; k < d; ++k) u[k * stride + s] = sample[k];
       }
     }
     for (std::size_t k = 0; k < inputs_.size(); ++k) {
@@ -144,18 +146,6 @@ class input_space {
   }
 
  private:
-  void apply_copula(std::span<double> u) const noexcept {
-    const auto d = static_cast<unsigned>(u.size());
-    double z[64];
-    std::vector<double> heap;
-    double* normals = z;
-    if (d > 64) {
-      heap.resize(d);
-      normals = heap.data();
-    }
-    gaussian_copula(cholesky_.data(), d, u.data(), normals);
-  }
-
   std::vector<uncertain_input> inputs_;
   std::vector<double> cholesky_;  // lower triangular, row-major, on the normal scale; or empty
 };

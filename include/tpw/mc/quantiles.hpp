@@ -53,12 +53,9 @@ namespace detail {
 
 // The standard normal quantile for p in (0, 1): AS 241's three rational approximations, one for
 // the centre (|p - 1/2| <= 0.425) and two for the tails in r = sqrt(-ln min(p, 1 - p)), the
-// intermediate one (r <= 5) and the far one.
-//
-// Written without branches: the centre and the tail are both computed and one kept, and the tail
-// evaluates one polynomial whose coefficients are picked by region. The same operations on the
-// same numbers as the branching form, so the same results; but a loop over a batch of uniforms
-// vectorizes (the engines' inner loops), where a branch would keep it scalar.
+// intermediate one (r <= 5) and the far one. The tail evaluates one polynomial whose coefficients
+// are picked by region: the same operations on the same numbers as the branching form, without a
+// branch, so that a loop over a batch vectorizes.
 TPW_HD constexpr double pick(bool first, double a, double b) noexcept {
   return first ? a : b;
 }
@@ -116,6 +113,8 @@ TPW_HD constexpr bool in_normal_centre(double p) noexcept {
   return q >= -0.425 && q <= 0.425;
 }
 
+// One draw (the GPU's, the copula's): the centre and the tail both computed and one kept, so that
+// a loop of draws still vectorizes.
 TPW_HD inline double standard_normal_quantile(double p) noexcept {
   const double centre = standard_normal_centre(p - 0.5);
   const double tail = standard_normal_tail(p);
