@@ -25,5 +25,12 @@ int main(int argc, char** argv) {
 #ifdef TPW_WHATIF_CUDA
   gpu = {whatif_gpu_run, whatif_gpu_sobol};
 #endif
-  return tpw_whatif::run_whatif(args, std::cout, std::cerr, isatty(STDERR_FILENO) == 1, gpu);
+  const int status =
+      tpw_whatif::run_whatif(args, std::cout, std::cerr, isatty(STDERR_FILENO) == 1, gpu);
+  // What the C library still holds for stdout must reach it too.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    if (status == 0) std::cerr << "tpw-whatif: cannot write the report to standard output\n";
+    return status == 0 ? 1 : status;
+  }
+  return status;
 }

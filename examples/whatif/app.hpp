@@ -2,6 +2,7 @@
 // (whatif.cpp) only passes argv and the terminal's state; the tests call run_whatif directly.
 #pragma once
 
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -28,7 +29,8 @@ inline constexpr const char* usage = R"(usage: tpw-whatif [options]
   throughput, and prints a table.
 
 options:
-  --scenario FILE  a scenario file (JSON, see DESIGN.md); repeat to compare several side by side
+  --scenario FILE  a scenario file (JSON, see docs/scenario-limits.md and the README); repeat to
+                   compare several side by side
   --json           print the JSON report instead of the table (an array for several scenarios)
   --samples N      Monte Carlo samples per scenario (overrides uncertainty.samples)
   --seed S         random seed (overrides uncertainty.seed)
@@ -59,17 +61,12 @@ struct usage_error : std::runtime_error {
 
 inline std::uint64_t whole_argument(const std::string& option, const std::string& text,
                                     std::uint64_t low, std::uint64_t high) {
-  std::size_t used = 0;
-  unsigned long long value = 0;
-  bool ok = !text.empty() && text[0] != '-' && text[0] != '+';
-  if (ok) {
-    try {
-      value = std::stoull(text, &used);
-    } catch (const std::exception&) {
-      ok = false;
-    }
-  }
-  if (!ok || used != text.size() || value < low || value > high) {
+  // Digits only: std::stoull alone would skip spaces and wrap " -1" around to 2^64 - 1.
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const bool ok = !text.empty() && text[0] >= '0' && text[0] <= '9' && error == std::errc() &&
+                  end == text.data() + text.size();
+  if (!ok || value < low || value > high) {
     throw usage_error(option + " = " + text + ": must be a whole number in [" +
                       std::to_string(low) + ", " + std::to_string(high) + "]");
   }
@@ -109,6 +106,30 @@ inline arguments parse_arguments(const std::vector<std::string>& args) {
 
 // --- The table -----------------------------------------------------------------------------------
 
+// A name as a terminal shows it: control characters (C0, DEL and C1, which could move the cursor
+// or recolour the screen) replaced by '?', cut to at most `columns` characters without splitting
+// a UTF-8 sequence, padded with spaces to `columns` when `pad`. Scenario names are valid UTF-8
+// (the JSON reader refuses anything else); each code point counts as one column.
+inline std::string display_name(std::string_view name, std::size_t columns = std::string::npos,
+                                bool pad = false) {
+  std::string out;
+  std::size_t shown = 0;
+  for (std::size_t k = 0; k < name.size() && shown < columns; ++shown) {
+    const auto lead = static_cast<unsigned char>(name[k]);
+    std::size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    length = std::min(length, name.size() - k);
+    const bool c1 = lead == 0xc2 && length == 2 && static_cast<unsigned char>(name[k + 1]) < 0xa0;
+    if (lead < 0x20 || lead == 0x7f || c1) {
+      out += '?';
+    } else {
+      out.append(name.substr(k, length));
+    }
+    k += length;
+  }
+  if (pad && columns != std::string::npos && shown < columns) out.append(columns - shown, ' ');
+  return out;
+}
+
 inline std::string num(double x) {
   return tpw::format_number(x);
 }
@@ -116,10 +137,9 @@ inline std::string num(double x) {
 inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& studies) {
   const std::string cur = studies.front().input.currency;
   char line[512];
-  const auto row = [&](auto... fields) {
-    std::snprintf(line, sizeof line, "%-16s %9s %9s %9s %9s %9s %9s %7s %11s %10s %7s %9s\n",
-                  fields...);
-    out << line;
+  const auto row = [&](const std::string& name, auto... fields) {
+    std::snprintf(line, sizeof line, "%9s %9s %9s %9s %9s %9s %7s %11s %10s %7s %9s\n", fields...);
+    out << display_name(name, 16, true) << ' ' << line;
   };
   out << "Point figures (uncertain inputs at their medians), money in " << cur << "\n";
   row("scenario", (cur + "/Mtok").c_str(), "hardware", "facility", "energy", "opex",
@@ -129,8 +149,8 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
     const auto y = tpw::io::point_figures(s);
     const auto f = [&](std::size_t k) { return num(y[k]); };
     const bool priced = s.point.revenue.has_value();
-    row(s.input.name.substr(0, 16).c_str(), f(0).c_str(), f(1).c_str(), f(2).c_str(), f(3).c_str(),
-        f(4).c_str(), f(5).c_str(), f(6).c_str(), f(7).c_str(), priced ? f(8).c_str() : "-",
+    row(s.input.name, f(0).c_str(), f(1).c_str(), f(2).c_str(), f(3).c_str(), f(4).c_str(),
+        f(5).c_str(), f(6).c_str(), f(7).c_str(), priced ? f(8).c_str() : "-",
         priced ? tpw::format_percent(y[9]).c_str() : "-", std::to_string(s.site.systems).c_str());
   }
 
@@ -138,9 +158,9 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
   for (const auto& s : studies) any_uncertain = any_uncertain || s.statistics.has_value();
   if (any_uncertain) {
     out << "\nUncertainty: P5 / P50 / P95 of each figure\n";
-    std::snprintf(line, sizeof line, "%-16s  %-26s %-24s %-24s %-24s\n", "scenario",
-                  (cur + "/Mtok").c_str(), "tok/J", "margin", "rev/MW-yr");
-    out << line;
+    std::snprintf(line, sizeof line, "%-26s %-24s %-24s %-24s\n", (cur + "/Mtok").c_str(), "tok/J",
+                  "margin", "rev/MW-yr");
+    out << display_name("scenario", 16, true) << "  " << line;
     for (const auto& s : studies) {
       if (!s.statistics) continue;
       const auto band = [&](const char* name, bool percent) {
@@ -151,15 +171,14 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
         }
         return std::string("-");
       };
-      std::snprintf(line, sizeof line, "%-16s  %-26s %-24s %-24s %-24s\n",
-                    s.input.name.substr(0, 16).c_str(), band("cost_per_mtok", false).c_str(),
-                    band("tokens_per_joule", false).c_str(), band("gross_margin", true).c_str(),
-                    band("revenue_per_mw_year", false).c_str());
-      out << line;
+      std::snprintf(line, sizeof line, "%-26s %-24s %-24s %-24s\n",
+                    band("cost_per_mtok", false).c_str(), band("tokens_per_joule", false).c_str(),
+                    band("gross_margin", true).c_str(), band("revenue_per_mw_year", false).c_str());
+      out << display_name(s.input.name, 16, true) << "  " << line;
     }
     for (const auto& s : studies) {
       if (!s.statistics) continue;
-      out << "  " << s.input.name << ": " << s.samples << " samples ("
+      out << "  " << display_name(s.input.name) << ": " << s.samples << " samples ("
           << tpw::mc::to_string(s.input.design) << ", seed " << s.seed << ")";
       for (const auto& sobol : s.sobol) {
         if (sobol.output != "cost_per_mtok") continue;
@@ -182,12 +201,11 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
   }
   for (const auto& s : studies) {
     if (!s.input.site_power_mw) continue;
-    std::snprintf(line, sizeof line, "%-16s %7ld %9ld %12s %12s %12s\n",
-                  s.input.name.substr(0, 16).c_str(), s.site.systems, s.site.accelerators,
-                  num(s.site.tokens_per_year.value()).c_str(),
+    std::snprintf(line, sizeof line, "%7ld %9ld %12s %12s %12s\n", s.site.systems,
+                  s.site.accelerators, num(s.site.tokens_per_year.value()).c_str(),
                   num(s.site.cost_per_year.value()).c_str(),
                   s.site.revenue_per_year ? num(s.site.revenue_per_year->value()).c_str() : "-");
-    out << line;
+    out << display_name(s.input.name, 16, true) << ' ' << line;
   }
 }
 
@@ -241,6 +259,17 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
     return 2;
   }
 
+  // The chart folder and gnuplot, checked before the run rather than after it.
+  std::string gnuplot;
+  if (a.charts) {
+    try {
+      gnuplot = check_chart_folder(*a.charts);
+    } catch (const std::exception& e) {
+      err << "tpw-whatif: " << display_name(e.what()) << "\n";
+      return 2;
+    }
+  }
+
   // The scenarios: the files (each named by its file in messages), or the built-in study.
   const std::vector<std::string> builtin =
       a.scenarios.empty() ? default_study() : std::vector<std::string>{};
@@ -263,7 +292,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       }
     }
   } catch (const std::exception& e) {
-    err << "tpw-whatif: " << e.what() << "\n";
+    err << "tpw-whatif: " << display_name(e.what()) << "\n";
     return 1;
   }
 
@@ -288,7 +317,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       }
     }
   } catch (const std::exception& e) {
-    err << "tpw-whatif: " << e.what() << "\n";
+    err << "tpw-whatif: " << display_name(e.what()) << "\n";
     return 1;
   }
 
@@ -304,12 +333,19 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
     }
     print_table(out, studies);
   }
+  // A report that did not reach its reader (a full disk, a closed pipe) is a failure.
+  out.flush();
+  if (!out) {
+    err << "tpw-whatif: cannot write the report to standard output\n";
+    return 1;
+  }
   if (a.charts) {
     try {
-      const auto images = write_charts(studies, *a.charts);
-      err << "tpw-whatif: " << images.size() << " chart files in " << *a.charts << "\n";
+      const auto images = write_charts(studies, *a.charts, gnuplot);
+      err << "tpw-whatif: " << images.size() << " chart files in " << display_name(*a.charts)
+          << "\n";
     } catch (const std::exception& e) {
-      err << "tpw-whatif: " << e.what() << "\n";
+      err << "tpw-whatif: --charts: " << display_name(e.what()) << "\n";
       return 1;
     }
   }

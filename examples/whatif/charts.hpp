@@ -6,12 +6,32 @@
 //  - distribution_<n>: cost per Mtok, a histogram of equal-probability bins (from the percentiles
 //    P1..P99 the run computes, so it needs no kept samples) with the CDF and P5/P50/P95 marked;
 //  - frontier_<n>: the throughput frontier and the operating point the SLO picks, when given.
+//
+// Untrusted names and paths never become code: gnuplot is started directly (fork and exec, no
+// shell), in the chart folder, on a script that names files only by the fixed relative names
+// chosen here; every text from a scenario reaches gnuplot as a single-quoted string (where gnuplot
+// expands neither backquotes nor macros) or as a data-file column. gnuplot's own output never
+// reaches tpw's stdout. Every file is written under a temporary name and renamed when complete, so
+// a failure or a signal never leaves an empty or partial chart under its final name.
 #pragma once
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <locale>
+#include <sstream>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <tpw/io/report.hpp>
@@ -20,192 +40,361 @@ namespace tpw_whatif {
 
 namespace fs = std::filesystem;
 
-// Quoted for gnuplot: a name with its double quotes and backslashes escaped.
-inline std::string gnuplot_text(const std::string& text) {
+// A text as a gnuplot single-quoted string: gnuplot expands nothing inside single quotes (no
+// backquoted commands, no @macros, no backslash escapes); a quote is written twice. Control
+// characters, which would end the command, become spaces.
+inline std::string gnuplot_text(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\'') {
+      out += "''";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+// A text as one data-file column: double-quoted, with the characters that would break the column
+// (double quotes, control characters) replaced. A data file is read as data, never run.
+inline std::string data_column(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') continue;
-    out += c;
+    const auto byte = static_cast<unsigned char>(c);
+    out += c == '"' ? '\'' : (byte < 0x20 || byte == 0x7f ? ' ' : c);
   }
   return out + "\"";
 }
 
+// gnuplot's path, found on PATH as a shell would but without one; empty when it is not there.
+inline std::string find_gnuplot() {
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    const std::size_t colon = dirs.find(':');
+    const std::string dir(dirs.substr(0, colon));
+    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/gnuplot";
+    if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate)) return candidate;
+    if (colon == std::string_view::npos) return {};
+    dirs.remove_prefix(colon + 1);
+  }
+}
+
+// Writes `content` to `file` under a temporary name in the same folder, then renames it; throws
+// with the file named when either step fails (a full disk, no permission).
+inline void write_file_atomically(const fs::path& file, const std::string& content) {
+  const fs::path part = file.parent_path() / ("." + file.filename().string() + ".part");
+  {
+    std::ofstream out(part, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      fs::remove(part, ignored);
+      throw std::runtime_error("cannot write " + file.string() + " (" + std::strerror(errno) + ")");
+    }
+  }
+  std::error_code error;
+  fs::rename(part, file, error);
+  if (error) {
+    fs::remove(part, error);
+    throw std::runtime_error("cannot write " + file.string() + " (" + error.message() + ")");
+  }
+}
+
+// The chart folder, checked before a run: it exists or can be made, is a folder, and takes a new
+// file; gnuplot is on the PATH. Throws a message that names the option.
+inline std::string check_chart_folder(const fs::path& dir) {
+  const std::string gnuplot = find_gnuplot();
+  if (gnuplot.empty()) {
+    throw std::runtime_error(
+        "--charts needs gnuplot on the PATH (Debian: apt-get install "
+        "gnuplot-nox)");
+  }
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error || !fs::is_directory(dir)) {
+    throw std::runtime_error("--charts " + dir.string() + ": " +
+                             (error ? error.message() : std::string("not a folder")));
+  }
+  try {
+    write_file_atomically(dir / ".tpw-write-check", "");
+    fs::remove(dir / ".tpw-write-check");
+  } catch (const std::exception&) {
+    throw std::runtime_error("--charts " + dir.string() + ": cannot write there (" +
+                             std::strerror(errno) + ")");
+  }
+  return gnuplot;
+}
+
+// Runs `gnuplot script` in `dir`, with no shell: stdin and stdout are /dev/null, stderr is kept
+// for the message. Returns the exit status (-1 when gnuplot could not be started or was killed)
+// and what it wrote on stderr (its first 2,000 characters).
+inline std::pair<int, std::string> run_gnuplot(const std::string& gnuplot, const fs::path& dir,
+                                               const std::string& script) {
+  int err_pipe[2];
+  if (::pipe(err_pipe) != 0) return {-1, std::strerror(errno)};
+  const std::string dir_text = dir.string();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(err_pipe[0]);
+    ::close(err_pipe[1]);
+    return {-1, std::strerror(errno)};
+  }
+  if (pid == 0) {  // the child: only async-signal-safe calls until exec
+    const int null = ::open("/dev/null", O_RDWR);
+    if (null < 0 || ::chdir(dir_text.c_str()) != 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 ||
+        ::dup2(err_pipe[1], 2) < 0) {
+      ::_exit(126);
+    }
+    ::close(err_pipe[0]);
+    char* const argv[] = {const_cast<char*>("gnuplot"), const_cast<char*>(script.c_str()), nullptr};
+    ::execv(gnuplot.c_str(), argv);
+    ::_exit(127);
+  }
+  ::close(err_pipe[1]);
+  std::string messages;
+  char buffer[512];
+  while (true) {
+    const ssize_t got = ::read(err_pipe[0], buffer, sizeof buffer);
+    if (got > 0) {
+      if (messages.size() < 2000) messages.append(buffer, static_cast<std::size_t>(got));
+      continue;
+    }
+    if (got < 0 && errno == EINTR) continue;
+    break;
+  }
+  ::close(err_pipe[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return {-1, messages};
+  }
+  if (messages.size() > 2000) messages.resize(2000);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, messages};
+}
+
 struct chart_writer {
   fs::path dir;
+  std::string gnuplot;  // its path (check_chart_folder)
   std::vector<fs::path> images;
 
-  // Writes the script with both terminals and runs gnuplot on it; throws on failure.
+  // A data file of the chart folder, written atomically; returns the name a script reads it by.
+  std::string data(const std::string& name, const std::string& content) const {
+    write_file_atomically(dir / name, content);
+    return gnuplot_text(name);
+  }
+
+  // Writes the chart's script (the images under their final names, for a user to rerun) and
+  // renders a copy that writes temporary names, renamed once gnuplot has succeeded and every
+  // image is non-empty. Throws with the image named on any failure.
   void render(const std::string& stem, const std::string& body, int width = 900, int height = 520) {
-    const fs::path script = dir / (stem + ".gp");
-    {
-      std::ofstream gp(script);
+    const auto script = [&](const std::string& prefix, const std::string& suffix) {
+      std::string text;
+      const std::string size = std::to_string(width) + "," + std::to_string(height);
       for (const auto& [terminal, ext] :
-           {std::pair<std::string, std::string>{"pngcairo size " + std::to_string(width) + "," +
-                                                    std::to_string(height) + " font 'Sans,10'",
-                                                "png"},
-            {"svg size " + std::to_string(width) + "," + std::to_string(height) +
-                 " dynamic font 'Sans,10'",
-             "svg"}}) {
-        gp << "set terminal " << terminal << "\n";
-        gp << "set output " << gnuplot_text((dir / (stem + "." + ext)).string()) << "\n";
-        gp << "set termoption noenhanced\n";  // names such as throughput_tok_s, as written
-        gp << body << "\nunset output\nreset\n";
-        images.push_back(dir / (stem + "." + ext));
+           {std::pair<std::string, std::string>{"pngcairo size " + size + " font 'Sans,10'", "png"},
+            {"svg size " + size + " dynamic font 'Sans,10'", "svg"}}) {
+        text += "set terminal " + terminal + "\n";
+        text += "set output " + gnuplot_text(prefix + stem + "." + ext + suffix) + "\n";
+        text += "set termoption noenhanced\n";  // names such as throughput_tok_s, as written
+        text += body + "\nunset output\nreset\n";
       }
+      return text;
+    };
+    write_file_atomically(dir / (stem + ".gp"), script("", ""));
+    const std::string render_script = "." + stem + ".render.gp";
+    write_file_atomically(dir / render_script, script(".", ".part"));
+    const auto [status, messages] = run_gnuplot(gnuplot, dir, render_script);
+    std::error_code ignored;
+    fs::remove(dir / render_script, ignored);
+    const auto part = [&](const char* ext) { return dir / ("." + stem + "." + ext + ".part"); };
+    const auto drop_parts = [&] {
+      for (const char* ext : {"png", "svg"}) fs::remove(part(ext), ignored);
+    };
+    if (status != 0) {
+      drop_parts();
+      // gnuplot's lines, on one line.
+      std::string why;
+      std::istringstream lines(messages);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.find_first_not_of(" \t^") != std::string::npos) {
+          why += (why.empty() ? "" : " | ") + line;
+        }
+      }
+      throw std::runtime_error("gnuplot could not draw " + (dir / (stem + ".png")).string() +
+                               (why.empty() ? std::string() : ": " + why));
     }
-    const std::string command = "gnuplot " + gnuplot_text(script.string()) + " 2>&1";
-    if (std::system(command.c_str()) != 0) {
-      throw std::runtime_error("gnuplot failed on " + script.string());
+    for (const char* ext : {"png", "svg"}) {
+      const fs::path image = dir / (stem + "." + ext);
+      std::error_code error;
+      const auto size = fs::file_size(part(ext), error);
+      if (error || size == 0) {
+        drop_parts();
+        throw std::runtime_error("cannot write " + image.string() +
+                                 " (gnuplot left it empty: is the disk full?)");
+      }
+      fs::rename(part(ext), image, error);
+      if (error) {
+        drop_parts();
+        throw std::runtime_error("cannot write " + image.string() + " (" + error.message() + ")");
+      }
+      images.push_back(image);
     }
   }
 };
 
+// A number for a gnuplot script: full precision, never a locale's comma.
+inline std::string script_number(double x) {
+  std::ostringstream text;
+  text.imbue(std::locale::classic());
+  text.precision(17);
+  text << x;
+  return text.str();
+}
+
+inline void draw_cost_breakdown(chart_writer& w, const std::vector<tpw::io::study>& studies,
+                                const std::string& currency) {
+  std::ostringstream data;
+  data.precision(17);
+  data << "# scenario hardware facility energy opex (" << currency << " per Mtok)\n";
+  for (const auto& s : studies) {
+    const auto y = tpw::io::point_figures(s);  // cost per Mtok: total, then the four lines
+    data << data_column(s.input.name) << ' ' << y[1] << ' ' << y[2] << ' ' << y[3] << ' ' << y[4]
+         << "\n";
+  }
+  const std::string f = w.data("cost_breakdown.dat", data.str());
+  w.render("cost_breakdown",
+           "set title 'Cost per million tokens, by line (inputs at their medians)'\n"
+           "set ylabel " +
+               gnuplot_text(currency + " per Mtok") +
+               "\n"
+               "set style data histograms\nset style histogram rowstacked\n"
+               "set style fill solid 0.85 border -1\nset boxwidth 0.6\n"
+               "set key outside right top\nset grid ytics\nset yrange [0:*]\n"
+               "set xtics rotate by -20\nset xrange [-0.5:" +
+               std::to_string(studies.size()) + "-0.5]\nplot " + f +
+               " using 2:xtic(1) title 'hardware' lc rgb '#4e79a7', '' using 3 title "
+               "'facility' lc rgb '#f28e2b', '' using 4 title 'energy' lc rgb '#e15759', '' "
+               "using 5 title 'opex' lc rgb '#76b7b2', '' using 0:($2+$3+$4+$5):(sprintf('%.3g', "
+               "$2+$3+$4+$5)) with labels offset 0,0.8 notitle");
+}
+
+inline void draw_tornado(chart_writer& w, const tpw::mc::tornado& t, const std::string& title,
+                         const std::string& suffix, const std::string& currency) {
+  std::ostringstream data;
+  data.precision(17);
+  data << "# rank input low high (" << currency << " per Mtok; base " << t.base << ")\n";
+  // Widest swing on top: gnuplot draws y = 0 at the bottom.
+  for (std::size_t k = t.bars.size(); k-- > 0;) {
+    const auto& bar = t.bars[k];
+    data << t.bars.size() - 1 - k << ' ' << data_column(bar.input) << ' ' << bar.low << ' '
+         << bar.high << "\n";
+  }
+  const std::string f = w.data("tornado" + suffix + ".dat", data.str());
+  const std::string base = script_number(t.base);
+  w.render("tornado" + suffix,
+           "set title " +
+               gnuplot_text(title + ": cost per Mtok, each input from its P10 to its P90") +
+               "\nset xlabel " + gnuplot_text(currency + " per Mtok") +
+               "\nset style fill solid 0.85 border -1\nset grid xtics\nunset key\n"
+               "set yrange [-0.6:" +
+               std::to_string(t.bars.size()) + "-0.4]\nset arrow from " + base + ", graph 0 to " +
+               base + ", graph 1 nohead dt 2\nplot " + f +
+               " using (($3+$4)/2):1:(($3<$4)?$3:$4):(($3<$4)?$4:$3):($1-0.3):($1+0.3):ytic(2) "
+               "with boxxyerror lc rgb '#4e79a7' title 'P10 to P90'");
+}
+
+// The histogram's bins: equal-probability bins between the percentiles; a figure that does not
+// vary (one value at every percentile) is drawn as one narrow bin holding all the probability.
+inline std::string distribution_bins(const tpw::mc::output_statistics& o) {
+  std::ostringstream data;
+  data.precision(17);
+  data << "# x_low x_high density cdf_at_x_high\n";
+  bool any = false;
+  for (std::size_t k = 1; k < o.probabilities.size(); ++k) {
+    const double width = o.quantiles[k] - o.quantiles[k - 1];
+    if (!(width > 0.0)) continue;
+    data << o.quantiles[k - 1] << ' ' << o.quantiles[k] << ' '
+         << (o.probabilities[k] - o.probabilities[k - 1]) / width << ' ' << o.probabilities[k]
+         << "\n";
+    any = true;
+  }
+  if (!any) {
+    const double x = o.quantile(0.5);
+    const double half = std::max(std::abs(x) * 1e-3, 1e-12);
+    data << x - half << ' ' << x + half << ' ' << 1.0 / (2.0 * half) << ' ' << 1.0 << "\n";
+  }
+  return data.str();
+}
+
+inline void draw_distribution(chart_writer& w, const tpw::io::study& s, const std::string& title,
+                              const std::string& suffix, const std::string& currency) {
+  const auto& o = s.statistics->output("cost_per_mtok");
+  const std::string f = w.data("distribution" + suffix + ".dat", distribution_bins(o));
+  std::string marks;
+  for (const auto& [p, label] :
+       {std::pair<double, const char*>{0.05, "P5"}, {0.50, "P50"}, {0.95, "P95"}}) {
+    const std::string x = script_number(o.quantile(p));
+    marks +=
+        "set arrow from " + x + ", graph 0 to " + x + ", graph 1 nohead dt 2 lc rgb '#444444'\n";
+    marks += "set label " +
+             gnuplot_text(std::string(label) + " " + tpw::format_number(o.quantile(p))) + " at " +
+             x + ", graph 0.96 left offset 0.5,0\n";
+  }
+  w.render(
+      "distribution" + suffix,
+      "set title " +
+          gnuplot_text(title + ": cost per Mtok over " + std::to_string(s.samples) + " samples") +
+          "\nset xlabel " + gnuplot_text(currency + " per Mtok") +
+          "\nset ylabel 'density'\n"
+          "set y2label 'cumulative probability'\nset y2range [0:1]\nset y2tics 0.25\n"
+          "set ytics nomirror\nset style fill solid 0.5 border -1\n"
+          "set key at graph 0.98, graph 0.55 right\n" +
+          marks + "plot " + f +
+          " using (($1+$2)/2):3:($2-$1) with boxes lc rgb '#4e79a7' title 'histogram "
+          "(1% bins)', " +
+          f + " using 2:4 axes x1y2 with steps lw 2 lc rgb '#e15759' title 'CDF'");
+}
+
+inline void draw_frontier(chart_writer& w, const tpw::io::frontier_choice& fr,
+                          const std::string& title, const std::string& suffix) {
+  std::ostringstream data;
+  data.precision(17);
+  data << "# interactivity (tok/s per user) throughput (tok/s per accelerator)\n";
+  for (const auto& p : fr.frontier.points()) {
+    data << p.interactivity.value() << ' ' << p.throughput.value() << "\n";
+  }
+  data << "\n\n" << fr.chosen.interactivity.value() << ' ' << fr.chosen.throughput.value() << "\n";
+  const std::string f = w.data("frontier" + suffix + ".dat", data.str());
+  const std::string slo = script_number(fr.min_interactivity);
+  w.render("frontier" + suffix,
+           "set title " +
+               gnuplot_text(title + ": throughput frontier and the SLO's operating point") +
+               "\nset xlabel 'interactivity (tok/s per user)'\n"
+               "set ylabel 'throughput (tok/s per accelerator)'\nset grid\nset key top right\n"
+               "set arrow from " +
+               slo + ", graph 0 to " + slo + ", graph 1 nohead dt 2\nplot " + f +
+               " index 0 with linespoints pt 7 lc rgb '#4e79a7' title 'frontier', " + f +
+               " index 1 with points pt 9 ps 2.5 lc rgb '#e15759' title 'operating point'");
+}
+
+// Draws every chart into `dir`, which check_chart_folder has checked (it gave `gnuplot`).
 inline std::vector<fs::path> write_charts(const std::vector<tpw::io::study>& studies,
-                                          const fs::path& dir) {
-  if (std::system("gnuplot --version > /dev/null 2>&1") != 0) {
-    throw std::runtime_error(
-        "--charts needs gnuplot on the PATH (Debian: apt-get install gnuplot-nox)");
-  }
-  fs::create_directories(dir);
-  chart_writer w{dir, {}};
+                                          const fs::path& dir, const std::string& gnuplot) {
+  chart_writer w{dir, gnuplot, {}};
   const std::string currency = studies.front().input.currency;
-
-  // 1. Cost per Mtok per scenario, stacked by line.
-  {
-    std::ofstream data(dir / "cost_breakdown.dat");
-    data << "# scenario hardware facility energy opex (" << currency << " per Mtok)\n";
-    for (const auto& s : studies) {
-      const auto y = tpw::io::point_figures(s);  // cost per Mtok: total, then the four lines
-      data << gnuplot_text(s.input.name) << ' ' << y[1] << ' ' << y[2] << ' ' << y[3] << ' ' << y[4]
-           << "\n";
-    }
-    data.close();
-    w.render("cost_breakdown",
-             "set title 'Cost per million tokens, by line (inputs at their medians)'\n"
-             "set ylabel '" +
-                 currency +
-                 " per Mtok'\n"
-                 "set style data histograms\nset style histogram rowstacked\n"
-                 "set style fill solid 0.85 border -1\nset boxwidth 0.6\n"
-                 "set key outside right top\nset grid ytics\nset yrange [0:*]\n"
-                 "set xtics rotate by -20\nset xrange [-0.5:" +
-                 std::to_string(studies.size()) +
-                 "-0.5]\n"
-                 "plot " +
-                 gnuplot_text((dir / "cost_breakdown.dat").string()) +
-                 " using 2:xtic(1) title 'hardware' lc rgb '#4e79a7', '' using 3 title "
-                 "'facility' lc rgb '#f28e2b', '' using 4 title 'energy' lc rgb '#e15759', '' "
-                 "using 5 title 'opex' lc rgb '#76b7b2', '' using 0:($2+$3+$4+$5):(sprintf('%.3g', "
-                 "$2+$3+$4+$5)) with labels offset 0,0.8 notitle");
-  }
-
+  draw_cost_breakdown(w, studies, currency);
   for (std::size_t n = 0; n < studies.size(); ++n) {
     const tpw::io::study& s = studies[n];
     const std::string suffix = "_" + std::to_string(n + 1);
-    const std::string title = s.input.name;
-
-    // 2. Tornado of cost per Mtok.
     for (const auto& t : s.tornado) {
-      if (t.output != "cost_per_mtok") continue;
-      const fs::path file = dir / ("tornado" + suffix + ".dat");
-      std::ofstream data(file);
-      data << "# rank input low high (" << currency << " per Mtok; base " << t.base << ")\n";
-      // Widest swing on top: gnuplot draws y = 0 at the bottom.
-      for (std::size_t k = t.bars.size(); k-- > 0;) {
-        const auto& bar = t.bars[k];
-        data << t.bars.size() - 1 - k << ' ' << gnuplot_text(bar.input) << ' ' << bar.low << ' '
-             << bar.high << "\n";
-      }
-      data.close();
-      const std::string f = gnuplot_text(file.string());
-      w.render("tornado" + suffix,
-               "set title " +
-                   gnuplot_text(title + ": cost per Mtok, each input from its P10 to its P90") +
-                   "\nset xlabel '" + currency +
-                   " per Mtok'\n"
-                   "set style fill solid 0.85 border -1\nset grid xtics\nunset key\n"
-                   "set yrange [-0.6:" +
-                   std::to_string(t.bars.size()) +
-                   "-0.4]\n"
-                   "set arrow from " +
-                   std::to_string(t.base) + ", graph 0 to " + std::to_string(t.base) +
-                   ", graph 1 nohead dt 2\n"
-                   "plot " +
-                   f +
-                   " using (($3+$4)/2):1:(($3<$4)?$3:$4):(($3<$4)?$4:$3):($1-0.3):($1+0.3):ytic(2) "
-                   "with boxxyerror lc rgb '#4e79a7' title 'P10 to P90'");
+      if (t.output == "cost_per_mtok") draw_tornado(w, t, s.input.name, suffix, currency);
     }
-
-    // 3. Distribution of cost per Mtok: equal-probability bins from the percentiles.
-    if (s.statistics) {
-      const auto& o = s.statistics->output("cost_per_mtok");
-      const fs::path file = dir / ("distribution" + suffix + ".dat");
-      std::ofstream data(file);
-      data << "# x_low x_high density cdf_at_x_high (" << currency << " per Mtok)\n";
-      std::vector<std::pair<double, double>> cdf;  // (x, p)
-      for (std::size_t k = 0; k < o.probabilities.size(); ++k) {
-        cdf.emplace_back(o.quantiles[k], o.probabilities[k]);
-      }
-      for (std::size_t k = 1; k < cdf.size(); ++k) {
-        const double width = cdf[k].first - cdf[k - 1].first;
-        if (width <= 0.0) continue;
-        data << cdf[k - 1].first << ' ' << cdf[k].first << ' '
-             << (cdf[k].second - cdf[k - 1].second) / width << ' ' << cdf[k].second << "\n";
-      }
-      data.close();
-      const std::string f = gnuplot_text(file.string());
-      std::string marks;
-      for (const auto& [p, label] :
-           {std::pair<double, const char*>{0.05, "P5"}, {0.50, "P50"}, {0.95, "P95"}}) {
-        const std::string x = std::to_string(o.quantile(p));
-        marks += "set arrow from " + x + ", graph 0 to " + x +
-                 ", graph 1 nohead dt 2 lc rgb '#444444'\n";
-        marks += "set label " +
-                 gnuplot_text(std::string(label) + " " + tpw::format_number(o.quantile(p))) +
-                 " at " + x + ", graph 0.96 left offset 0.5,0\n";
-      }
-      w.render("distribution" + suffix,
-               "set title " +
-                   gnuplot_text(title + ": cost per Mtok over " + std::to_string(s.samples) +
-                                " samples") +
-                   "\nset xlabel '" + currency +
-                   " per Mtok'\nset ylabel 'density'\n"
-                   "set y2label 'cumulative probability'\nset y2range [0:1]\nset y2tics 0.25\n"
-                   "set ytics nomirror\nset style fill solid 0.5 border -1\n"
-                   "set key at graph 0.98, graph 0.55 right\n" +
-                   marks + "plot " + f +
-                   " using (($1+$2)/2):3:($2-$1) with boxes lc rgb '#4e79a7' title 'histogram "
-                   "(1% bins)', " +
-                   f + " using 2:4 axes x1y2 with lines lw 2 lc rgb '#e15759' title 'CDF'");
-    }
-
-    // 4. The throughput frontier and the chosen point.
-    if (s.input.frontier) {
-      const auto& fr = *s.input.frontier;
-      const fs::path file = dir / ("frontier" + suffix + ".dat");
-      std::ofstream data(file);
-      data << "# interactivity (tok/s per user) throughput (tok/s per accelerator)\n";
-      for (const auto& p : fr.frontier.points()) {
-        data << p.interactivity.value() << ' ' << p.throughput.value() << "\n";
-      }
-      data << "\n\n"
-           << fr.chosen.interactivity.value() << ' ' << fr.chosen.throughput.value() << "\n";
-      data.close();
-      const std::string f = gnuplot_text(file.string());
-      w.render("frontier" + suffix,
-               "set title " +
-                   gnuplot_text(title + ": throughput frontier and the SLO's operating point") +
-                   "\nset xlabel 'interactivity (tok/s per user)'\n"
-                   "set ylabel 'throughput (tok/s per accelerator)'\nset grid\nset key top right\n"
-                   "set arrow from " +
-                   std::to_string(fr.min_interactivity) + ", graph 0 to " +
-                   std::to_string(fr.min_interactivity) +
-                   ", graph 1 nohead dt 2\n"
-                   "plot " +
-                   f + " index 0 with linespoints pt 7 lc rgb '#4e79a7' title 'frontier', " + f +
-                   " index 1 with points pt 9 ps 2.5 lc rgb '#e15759' title 'operating point'");
-    }
+    if (s.statistics) draw_distribution(w, s, s.input.name, suffix, currency);
+    if (s.input.frontier) draw_frontier(w, *s.input.frontier, s.input.name, suffix);
   }
   return w.images;
 }
