@@ -193,7 +193,7 @@ TEST_CASE("bad distribution parameters are refused, naming the parameter") {
   CHECK(message_of([] { (void)mc::distribution::lognormal_from_p10_p90(4, 1, "x"); }) ==
         "x.p90 = 1: must be above p10 (4)");
   CHECK(message_of([] { (void)mc::distribution::beta(0, 1, 0, 1, "x"); }) ==
-        "x.alpha = 0: a beta shape must be > 0");
+        "x.alpha = 0: a beta shape must be in [0.01, 1000000]");
   CHECK(message_of([] { (void)mc::distribution::uniform(tpw_test::not_a_number, 1, "x"); }) ==
         "x.low = nan: must be a finite number");
   CHECK(message_of([] { (void)mc::distribution::empirical(std::vector<double>{}, "x"); }) ==
@@ -601,15 +601,19 @@ TEST_CASE("the cost model refuses a distribution that can break its input's rule
   const auto with = [&](cost_input k, mc::distribution d) {
     return message_of([&] { mc::cost_model<tpw::USD> m(p, {{k, d}}); });
   };
+  // A normal's samples reach 8.2 sd either side: 0.7 - 8.2095 * 0.1 = -0.12.
   CHECK(with(cost_input::utilization, mc::distribution::normal(0.7, 0.1)) ==
-        "deployment.utilization = \"normal(mean 0.7, sd 0.1)\": its values reach below the "
-        "allowed range (0, 1]; use a bounded distribution (uniform, triangular, PERT, beta, "
-        "truncated normal) or a lognormal for a positive input");
+        "deployment.utilization = \"normal(mean 0.7, sd 0.1)\": its samples reach "
+        "[-0.1209536151601387, 1.5209536151601386], below the allowed range [1e-06, 1]; narrow "
+        "it, or use a bounded distribution (uniform, triangular, PERT, beta, truncated normal) "
+        "(tpw's limits: docs/scenario-limits.md)");
   CHECK(with(cost_input::pue, mc::distribution::uniform(0.9, 1.3))
-            .starts_with(
-                "costs.energy.pue = \"uniform(low 0.9, high 1.3)\": its values reach below"));
+            .starts_with("costs.energy.pue = \"uniform(low 0.9, high 1.3)\": its samples reach "
+                         "[0.9, 1.3], below"));
   CHECK(with(cost_input::utilization, mc::distribution::uniform(0.5, 1.2))
-            .find("reach above the allowed range (0, 1]") != std::string::npos);
+            .find("[0.5, 1.2], above the allowed range [1e-06, 1]") != std::string::npos);
+  // A normal that stays inside the rule at every sample it can draw is accepted.
+  CHECK(with(cost_input::utilization, mc::distribution::normal(0.7, 0.03)) == "(no error)");
   CHECK(with(cost_input::idle_power_kw, mc::distribution::uniform(30, 140)) ==
         "deployment.idle_power_kw = 140: its highest value must not exceed the lowest "
         "it_power_kw (132): idle draws no more than serving");

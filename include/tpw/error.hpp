@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -10,9 +11,20 @@
 namespace tpw {
 
 namespace detail {
-// A number as messages show it: 15 significant digits, the number as the user wrote it, without
-// the noise a unit conversion adds ("-0.08 per kWh", not "-0.08000000000000002").
+// A number as messages show it: the fewest significant digits (15 to 17) that give back the same
+// double, so that a value just past a bound never reads as the bound (1.0000000000000002, not 1).
 inline std::string number_text(double value) {
+  char text[32];
+  for (const int digits : {15, 16, 17}) {
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    if (std::strtod(text, nullptr) == value) break;
+  }
+  return text;
+}
+// A number that went through a unit conversion (kW to W and back): 15 significant digits, the
+// number as the user wrote it, without the conversion's noise ("-0.08 per kWh", not
+// "-0.08000000000000002").
+inline std::string converted_number_text(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.15g", value);
   return text;
@@ -43,6 +55,14 @@ class invalid_input : public std::invalid_argument {
     return invalid_input(field, shown, rule, 0);
   }
 
+  // A value converted back to the unit the field is written in: shown at 15 significant digits,
+  // hiding the conversion's rounding; value() keeps it exactly.
+  static invalid_input converted(std::string_view field, double value, std::string_view rule) {
+    invalid_input error(field, detail::converted_number_text(value), rule, 0);
+    error.value_ = value;
+    return error;
+  }
+
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
   [[nodiscard]] const std::string& rule() const noexcept { return rule_; }
   [[nodiscard]] double value() const noexcept { return value_; }
@@ -54,7 +74,7 @@ class invalid_input : public std::invalid_argument {
         rule_(rule),
         value_(std::numeric_limits<double>::quiet_NaN()) {}
 
-  // value() keeps the number exactly; the message shows it at 15 significant digits.
+  // value() keeps the number exactly; the message shows it as number_text does.
   static std::string number(double value) { return detail::number_text(value); }
   static std::string quoted(std::string_view text) {
     return std::string("\"").append(text).append("\"");

@@ -24,9 +24,18 @@ struct display_unit {
 };
 
 // A number with `significant` significant digits, in fixed notation, trailing zeros trimmed;
-// from a million up it is scaled and marked M, B or T ("2.76 M").
+// from a million up it is scaled and marked M, B or T ("2.76 M"); from 1e18 up and below 1e-6,
+// in scientific notation.
 inline std::string format_number(double value, int significant = 3) {
   if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf");
+  // From a million trillion up, or below a millionth, fixed notation would be a long run of
+  // digits or zeros: scientific notation then ("3.6e+27").
+  const double magnitude = std::fabs(value);
+  if (magnitude >= 1e18 || (magnitude != 0.0 && magnitude < 1e-6)) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.*e", significant > 1 ? significant - 1 : 0, value);
+    return text;
+  }
   static constexpr struct {
     double scale;
     const char* mark;

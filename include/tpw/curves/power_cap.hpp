@@ -183,8 +183,8 @@ inline capped_site_choice best_cap_for_site(const power_cap_curve& curve,
   const long fewest = systems_at(high);
   const long most = systems_at(low);
   if (most < 1) {
-    throw invalid_input("site.power_mw", in(site.ceiling, units::MW),
-                        "is below one system even at the lowest measured cap");
+    throw invalid_input::converted("site.power_mw", in(site.ceiling, units::MW),
+                                   "is below one system even at the lowest measured cap");
   }
   capped_site_choice best;
   const auto consider = [&](power cap) {

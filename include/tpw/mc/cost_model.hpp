@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -170,7 +171,23 @@ class cost_model {
         throw invalid_input("revenue.price_per_mtok", price, "must be > 0 per Mtok");
       }
     }
+    // Then tpw's limits, which keep every figure finite (the constructors above only check
+    // signs and ranges of meaning).
+    for (std::size_t k = 0; k < cost_input_count; ++k) {
+      const auto input = static_cast<cost_input>(k);
+      if (!used(p, input)) continue;
+      const cost_input_rule& rule = rule_of(input);
+      if (!obeys(rule, p[input])) {
+        throw invalid_input(rule.path, p[input], "must be in " + range_text(rule) + limits_note);
+      }
+    }
     return p;
+  }
+
+  // A rule's range as messages show it: "[0.001, 1000000]".
+  static std::string range_text(const cost_input_rule& rule) {
+    return (rule.low_included ? "[" : "(") + tpw::detail::number_text(rule.low) + ", " +
+           tpw::detail::number_text(rule.high) + (rule.high_included ? "]" : ")");
   }
 
  private:
@@ -227,27 +244,58 @@ class cost_model {
       inputs.push_back({rule.path, u.dist});
     }
     require_idle_below_it(base, list);
+    require_positive_hardware_line(base, list);
     return correlation ? input_space(std::move(inputs), *correlation)
                        : input_space(std::move(inputs));
   }
 
-  // Every value the distribution can give must obey the input's rule, checked here once so that
-  // no sample can break it.
+  // Every value the samplers can draw from the distribution (its reachable range, the inverse CDF
+  // at the extreme uniforms) must obey the input's rule, checked here once so that no sample can
+  // break it.
   static void require_inside(const cost_input_rule& rule, const distribution& d) {
-    const double lo = d.lowest();
-    const double hi = d.highest();
-    const bool low_ok = rule.low_included || !d.reaches_lowest() ? lo >= rule.low : lo > rule.low;
-    const bool high_ok = hi <= rule.high && (rule.high_included || hi < rule.high);
+    const double lo = d.reachable_low();
+    const double hi = d.reachable_high();
+    const bool low_ok = obeys(rule, lo);
+    const bool high_ok = obeys(rule, hi);
     if (!low_ok || !high_ok) {
       throw invalid_input(
           rule.path, d.describe(),
-          std::string("its values reach ") + (low_ok ? "above " : "below ") + "the allowed range " +
-              (rule.low_included ? "[" : "(") + tpw::detail::number_text(rule.low) + ", " +
-              (rule.high == unbounded
-                   ? std::string("inf)")
-                   : tpw::detail::number_text(rule.high) + (rule.high_included ? "]" : ")")) +
-              "; use a bounded distribution (uniform, triangular, PERT, beta, truncated normal) "
-              "or a lognormal for a positive input");
+          "its samples reach [" + tpw::detail::number_text(lo) + ", " +
+              tpw::detail::number_text(hi) + "], " + (low_ok ? "above" : "below") +
+              " the allowed range " + range_text(rule) +
+              "; narrow it, or use a bounded distribution (uniform, triangular, PERT, beta, "
+              "truncated normal)" +
+              limits_note);
+    }
+  }
+
+  static constexpr const char* limits_note = " (tpw's limits: docs/scenario-limits.md)";
+
+  // With a negative cost of capital the residual's present value can exceed the price (see
+  // owned_hardware): checked at the worst values the samplers can draw, the highest residual
+  // against the lowest (1 + r)^life.
+  static void require_positive_hardware_line(const cost_parameters& base,
+                                             const std::vector<uncertain>& list) {
+    if (base.hardware != hardware_terms::owned) return;
+    double residual = base[cost_input::hardware_residual_fraction];
+    double rate = base[cost_input::cost_of_capital];
+    double life_low = base[cost_input::hardware_life_years];
+    double life_high = life_low;
+    for (const auto& u : list) {
+      if (u.input == cost_input::hardware_residual_fraction) residual = u.dist.reachable_high();
+      if (u.input == cost_input::cost_of_capital) rate = u.dist.reachable_low();
+      if (u.input == cost_input::hardware_life_years) {
+        life_low = u.dist.reachable_low();
+        life_high = u.dist.reachable_high();
+      }
+    }
+    const double growth = std::pow(1.0 + rate, rate < 0.0 ? life_high : life_low);
+    if (residual > growth) {
+      throw invalid_input(
+          "costs.hardware.residual_fraction", residual,
+          "can be worth more than the price: at a cost of capital of " +
+              tpw::detail::number_text(rate) + " the residual may be at most (1 + r)^life = " +
+              tpw::detail::number_text(growth) + ", or the hardware line would be negative");
     }
   }
 
@@ -259,8 +307,8 @@ class cost_model {
     double idle_high = base[cost_input::idle_power_kw];
     double it_low = base[cost_input::it_power_kw];
     for (const auto& u : list) {
-      if (u.input == cost_input::idle_power_kw) idle_high = u.dist.highest();
-      if (u.input == cost_input::it_power_kw) it_low = u.dist.lowest();
+      if (u.input == cost_input::idle_power_kw) idle_high = u.dist.reachable_high();
+      if (u.input == cost_input::it_power_kw) it_low = u.dist.reachable_low();
     }
     if (idle_high > it_low) {
       throw invalid_input("deployment.idle_power_kw", idle_high,

@@ -51,7 +51,10 @@ inline constexpr std::size_t cost_input_count = 20;
 enum class hardware_terms : std::uint8_t { none, owned, rented };
 enum class facility_terms : std::uint8_t { none, built, colocation };
 
-// One input's scenario path and the range its values must stay in.
+// One input's scenario path and the range its values must stay in. Every range is finite: its
+// bounds are wide enough for any real deployment (a system of 1 W to 1 GW, a price up to 1e12 in
+// any currency) and narrow enough that no figure of the model can overflow, underflow to a
+// division by zero or turn negative (docs/scenario-limits.md gives each bound and why).
 struct cost_input_rule {
   const char* path;
   double low;
@@ -60,30 +63,35 @@ struct cost_input_rule {
   bool high_included;
 };
 
-inline constexpr double unbounded = std::numeric_limits<double>::infinity();
-
 inline constexpr std::array<cost_input_rule, cost_input_count> cost_input_rules{{
-    {"deployment.accelerators_per_system", 1.0, unbounded, true, true},
-    {"deployment.it_power_kw", 0.0, unbounded, false, true},
-    {"deployment.idle_power_kw", 0.0, unbounded, true, true},
-    {"deployment.provisioned_power_kw", 0.0, unbounded, false, true},
-    {"deployment.utilization", 0.0, 1.0, false, true},
-    {"deployment.throughput_tok_s", 0.0, unbounded, false, true},
-    {"costs.cost_of_capital", -1.0, unbounded, false, true},
-    {"costs.hardware.price", 0.0, unbounded, true, true},
-    {"costs.hardware.life_years", 0.0, unbounded, false, true},
+    {"deployment.accelerators_per_system", 1.0, 1e6, true, true},
+    {"deployment.it_power_kw", 1e-3, 1e6, true, true},
+    {"deployment.idle_power_kw", 0.0, 1e6, true, true},
+    {"deployment.provisioned_power_kw", 1e-3, 1e6, true, true},
+    {"deployment.utilization", 1e-6, 1.0, true, true},
+    {"deployment.throughput_tok_s", 1e-6, 1e9, true, true},
+    {"costs.cost_of_capital", -0.5, 1.0, true, true},
+    {"costs.hardware.price", 0.0, 1e12, true, true},
+    {"costs.hardware.life_years", 0.1, 100.0, true, true},
     {"costs.hardware.residual_fraction", 0.0, 1.0, true, true},
-    {"costs.hardware.rental_per_accelerator_hour", 0.0, unbounded, true, true},
-    {"costs.facility.build_per_mw", 0.0, unbounded, true, true},
-    {"costs.facility.life_years", 0.0, unbounded, false, true},
-    {"costs.facility.colocation_per_kw_month", 0.0, unbounded, true, true},
-    {"costs.energy.price_per_kwh", 0.0, unbounded, true, true},
-    {"costs.energy.pue", 1.0, unbounded, true, true},
+    {"costs.hardware.rental_per_accelerator_hour", 0.0, 1e6, true, true},
+    {"costs.facility.build_per_mw", 0.0, 1e12, true, true},
+    {"costs.facility.life_years", 0.1, 100.0, true, true},
+    {"costs.facility.colocation_per_kw_month", 0.0, 1e6, true, true},
+    {"costs.energy.price_per_kwh", 0.0, 1e6, true, true},
+    {"costs.energy.pue", 1.0, 10.0, true, true},
     {"costs.opex.maintenance_fraction_per_year", 0.0, 1.0, true, true},
-    {"costs.opex.software_per_accelerator_year", 0.0, unbounded, true, true},
-    {"costs.opex.other_per_accelerator_year", 0.0, unbounded, true, true},
-    {"revenue.price_per_mtok", 0.0, unbounded, false, true},
+    {"costs.opex.software_per_accelerator_year", 0.0, 1e9, true, true},
+    {"costs.opex.other_per_accelerator_year", 0.0, 1e9, true, true},
+    {"revenue.price_per_mtok", 1e-6, 1e9, true, true},
 }};
+
+// Whether x obeys a rule (false for NaN).
+TPW_HD constexpr bool obeys(const cost_input_rule& rule, double x) noexcept {
+  const bool low_ok = rule.low_included ? x >= rule.low : x > rule.low;
+  const bool high_ok = rule.high_included ? x <= rule.high : x < rule.high;
+  return low_ok && high_ok;
+}
 
 inline const cost_input_rule& rule_of(cost_input input) noexcept {
   return cost_input_rules[static_cast<std::size_t>(input)];

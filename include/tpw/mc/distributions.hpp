@@ -25,6 +25,7 @@
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
+#include "tpw/mc/philox.hpp"
 #include "tpw/mc/quantiles.hpp"
 
 namespace tpw::mc {
@@ -68,6 +69,11 @@ inline void require_ordered(std::string_view field, double low, double high) {
   if (!(low < high)) {
     throw invalid_input(parameter_field(field, "high"), high,
                         "must be above low (" + tpw::detail::number_text(low) + ")");
+  }
+  if (!tpw::detail::is_finite(high - low)) {
+    throw invalid_input(
+        parameter_field(field, "high"), high,
+        "high - low must be a finite number (low " + tpw::detail::number_text(low) + ")");
   }
 }
 inline void require_mode_inside(std::string_view field, double low, double mode, double high) {
@@ -175,10 +181,31 @@ class distribution {
   // Beta(alpha, beta) scaled to [low, high] (the standard beta when low = 0, high = 1).
   static distribution beta(double alpha, double beta, double low = 0.0, double high = 1.0,
                            std::string_view field = "distribution") {
-    detail::require_above(field, "alpha", alpha, 0.0, "a beta shape must be > 0");
-    detail::require_above(field, "beta", beta, 0.0, "a beta shape must be > 0");
+    // Shapes where Boost.Math's inverse incomplete beta stays finite and inside [0, 1] at every
+    // uniform a design can give (checked below at both extremes and in between).
+    constexpr double shape_low = 0.01;
+    constexpr double shape_high = 1e6;
+    for (const auto& [name, shape] :
+         {std::pair<const char*, double>{"alpha", alpha}, {"beta", beta}}) {
+      detail::require_finite(field, name, shape);
+      if (shape < shape_low || shape > shape_high) {
+        throw invalid_input(detail::parameter_field(field, name), shape,
+                            "a beta shape must be in [0.01, 1000000]");
+      }
+    }
     detail::require_ordered(field, low, high);
-    return distribution(distribution_kind::beta, low, high, alpha, beta);
+    distribution d(distribution_kind::beta, low, high, alpha, beta);
+    for (const double u : {detail::smallest_uniform, 1e-12, 1e-6, 1e-3, 0.1, 0.5, 0.9, 1.0 - 1e-3,
+                           1.0 - 1e-6, 1.0 - 1e-12, detail::largest_uniform}) {
+      const double x = d.quantile(u);
+      if (!tpw::detail::is_finite(x) || x < low || x > high) {
+        throw invalid_input(detail::parameter_field(field, "alpha"), alpha,
+                            "with beta " + tpw::detail::number_text(beta) +
+                                ", the inverse CDF is not finite inside [low, high] at u = " +
+                                tpw::detail::number_text(u));
+      }
+    }
+    return d;
   }
 
   // A user's own samples (measurements, another model's output), each drawn with weight 1/n: the
@@ -331,9 +358,25 @@ class distribution {
     return q_.kind != distribution_kind::lognormal && q_.kind != distribution_kind::normal;
   }
 
+  // The smallest and largest values the samplers can actually draw. Every design hands the
+  // inverse CDF a uniform in [2^-53, 1 - 2^-53] (philox.hpp), so an unbounded family reaches
+  // about 8.2 standard deviations, not infinity: a normal(10.2, 0.4) never goes below 6.9. A
+  // bounded family's bounds are its own. NaN when the family's inverse is not finite there.
+  [[nodiscard]] double reachable_low() const noexcept {
+    if (!reaches_extreme_quantiles()) return lowest();
+    const double x = quantile(detail::smallest_uniform);
+    return x < q_.a && q_.kind == distribution_kind::truncated_normal ? q_.a : x;
+  }
+  [[nodiscard]] double reachable_high() const noexcept {
+    if (!reaches_extreme_quantiles()) return highest();
+    const double x = quantile(detail::largest_uniform);
+    return x > q_.b && q_.kind == distribution_kind::truncated_normal ? q_.b : x;
+  }
+
   // For messages: "normal(mean 100, sd 10)".
   [[nodiscard]] std::string describe() const {
-    using tpw::detail::number_text;
+    // Parameters at 15 digits: a median kept as its logarithm reads 1000, not 999.9999999999998.
+    const auto number_text = [](double x) { return tpw::detail::converted_number_text(x); };
     switch (q_.kind) {
       case distribution_kind::fixed:
         return number_text(q_.a);
@@ -364,6 +407,13 @@ class distribution {
   }
 
  private:
+  // The families whose reach is set by the extreme uniforms rather than by bounds of their own
+  // (a truncated normal's bound may lie far beyond where any sample goes).
+  [[nodiscard]] bool reaches_extreme_quantiles() const noexcept {
+    return q_.kind == distribution_kind::normal || q_.kind == distribution_kind::lognormal ||
+           q_.kind == distribution_kind::truncated_normal;
+  }
+
   [[nodiscard]] bool unbounded_above() const noexcept {
     return q_.kind == distribution_kind::normal || q_.kind == distribution_kind::lognormal;
   }

@@ -8,7 +8,9 @@
 // formula in tpw/model/formulas.hpp; constructors validate and name fields by scenario path.
 #pragma once
 
+#include <cmath>
 #include <concepts>
+#include <string>
 
 #include "tpw/config.hpp"
 #include "tpw/model/formulas.hpp"
@@ -55,6 +57,18 @@ class owned_hardware {
     detail::require_non_negative("costs.hardware.price", s.price_per_system, units::unit_of<C>,
                                  C::code);
     detail::require_positive("costs.hardware.life_years", s.life, units::year, "years");
+    // With a negative cost of capital, (1 + r)^L < 1 and the residual's present value can exceed
+    // the price: a negative hardware line, which no deployment has.
+    const double growth = std::pow(1.0 + s.cost_of_capital.value(), in(s.life, units::year));
+    if (s.residual_fraction.value() > growth) {
+      throw invalid_input(
+          "costs.hardware.residual_fraction", s.residual_fraction.value(),
+          "is worth more than the price at a cost of capital of " +
+              detail::number_text(s.cost_of_capital.value()) + " over " +
+              detail::converted_number_text(in(s.life, units::year)) +
+              " years (it may be at most (1 + r)^life = " + detail::converted_number_text(growth) +
+              "): the hardware line would be negative");
+    }
   }
 
   [[nodiscard]] TPW_HD cost_rate<C> hourly_cost(const operating_point& op) const noexcept {

@@ -46,8 +46,9 @@ class deployment {
     const power idle = s.idle_power.value_or(s.it_power);
     detail::require_non_negative("deployment.idle_power_kw", idle, units::kW, "kW");
     if (idle > s.it_power) {
-      throw invalid_input("deployment.idle_power_kw", in(idle, units::kW),
-                          "must not exceed it_power_kw (idle draws no more than serving)");
+      throw invalid_input::converted(
+          "deployment.idle_power_kw", in(idle, units::kW),
+          "must not exceed it_power_kw (idle draws no more than serving)");
     }
     if (s.provisioned_power) {
       detail::require_positive("deployment.provisioned_power_kw", *s.provisioned_power, units::kW,

@@ -19,7 +19,7 @@ constexpr void require_non_negative(std::string_view field, const Q& q, const U&
   const double shown = in(q, display_unit);
   if (!is_finite(shown)) throw invalid_input(field, shown, "must be a finite number");
   if (shown < 0.0) {
-    throw invalid_input(field, shown, std::string("must be >= 0 ").append(unit_name));
+    throw invalid_input::converted(field, shown, std::string("must be >= 0 ").append(unit_name));
   }
 }
 
@@ -30,7 +30,7 @@ constexpr void require_positive(std::string_view field, const Q& q, const U& dis
   const double shown = in(q, display_unit);
   if (!is_finite(shown)) throw invalid_input(field, shown, "must be a finite number");
   if (shown <= 0.0) {
-    throw invalid_input(field, shown, std::string("must be > 0 ").append(unit_name));
+    throw invalid_input::converted(field, shown, std::string("must be > 0 ").append(unit_name));
   }
 }
 

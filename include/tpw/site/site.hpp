@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -60,11 +61,20 @@ inline power usable_power(const site_spec& site) {
 }  // namespace detail
 
 // How many systems of `per_system` facility power fit in `usable` power: floor(usable /
-// per_system). A usable power within 1e-12 (relative) of a whole number of systems counts as
-// fitting them, so that 0.1 + 0.2 style rounding does not strand a system.
-inline long systems_that_fit(power usable, power per_system) noexcept {
+// per_system). A usable power short of a whole number of systems by less than a billionth of a
+// system counts as fitting them, so that 0.1 + 0.2 style rounding does not strand a system (a
+// tolerance on the system, not on the site: at a trillion systems a relative 1e-12 of the site
+// would be a whole system). Throws when the count is too large to count exactly (2^53 and more).
+inline long systems_that_fit(power usable, power per_system) {
   double whole = std::floor(usable / per_system);
-  if ((whole + 1.0) * per_system.value() <= usable.value() * (1.0 + 1e-12)) whole += 1.0;
+  if ((whole + 1.0) * per_system.value() <= usable.value() + 1e-9 * per_system.value()) {
+    whole += 1.0;
+  }
+  if (!(whole >= 0.0 && whole < 9007199254740992.0)) {  // NaN, or beyond 2^53
+    throw invalid_input::converted(
+        "site.power_mw", in(usable, units::MW),
+        "fits " + detail::number_text(whole) + " systems, more than can be counted exactly (2^53)");
+  }
   return static_cast<long>(whole);
 }
 
@@ -74,10 +84,10 @@ inline long systems_under_ceiling(const deployment& d, const site_spec& site) {
   const power per_system = facility_power_per_system(d);
   const long whole = systems_that_fit(detail::usable_power(site), per_system);
   if (whole < 1) {
-    throw invalid_input("site.power_mw", in(site.ceiling, units::MW),
-                        "is below one system, which needs " +
-                            detail::number_text(in(per_system, units::MW)) +
-                            " MW (provisioned IT power * PUE) beside the headroom");
+    throw invalid_input::converted("site.power_mw", in(site.ceiling, units::MW),
+                                   "is below one system, which needs " +
+                                       detail::converted_number_text(in(per_system, units::MW)) +
+                                       " MW (provisioned IT power * PUE) beside the headroom");
   }
   return whole;
 }
@@ -88,10 +98,18 @@ site_plan<C> site_figures(const deployment& d, long systems, power usable,
                           const economics<C>& per_accelerator) {
   site_plan<C> plan;
   plan.systems = systems;
+  if (systems > std::numeric_limits<long>::max() / d.accelerators_per_system()) {
+    throw invalid_input(
+        "site.accelerators",
+        static_cast<double>(systems) * static_cast<double>(d.accelerators_per_system()),
+        "systems * accelerators_per_system overflows a count");
+  }
   plan.accelerators = systems * d.accelerators_per_system();
   plan.usable_power = usable;
   plan.facility_power = facility_power_per_system(d) * static_cast<double>(systems);
-  plan.stranded_power = usable - plan.facility_power;
+  // The systems that fit within a billionth of a system (systems_that_fit) strand nothing, never a
+  // negative power.
+  plan.stranded_power = usable > plan.facility_power ? usable - plan.facility_power : power{};
   const double n = static_cast<double>(plan.accelerators);
   plan.tokens_per_year = average_token_rate(d.point()) * units::year * n;
   plan.cost_per_year = per_accelerator.hourly_cost.total * units::year * n;
