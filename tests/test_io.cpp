@@ -216,8 +216,9 @@ TEST_CASE("bad scenario values are refused with the field's path, the value and 
         "costs.energy.price_per_kwh.high = 0.2: must be above low (0.3)");
   CHECK(parse_error(edited("/deployment/utilization", R"({"dist": "normal", "mean": 0.7,
                                                            "sd": 0.1})"))
-            .starts_with("deployment.utilization = \"normal(mean 0.7, sd 0.1)\": its values reach "
-                         "below the allowed range (0, 1]"));
+            .starts_with("deployment.utilization = \"normal(mean 0.7, sd 0.1)\": its samples "
+                         "reach [-0.1209536151601387, 1.5209536151601386], below the allowed "
+                         "range [1e-06, 1]"));
   CHECK(parse_error(edited("/deployment/accelerators_per_system",
                            R"({"dist": "uniform", "low": 4, "high": 8})"))
             .starts_with("deployment.accelerators_per_system = {\"dist\":\"uniform\""));

@@ -79,8 +79,15 @@ inline std::vector<std::string_view> split_cells(std::string_view line) {
 }
 }  // namespace detail
 
+// The largest curve text parse_csv takes: 16 MiB (hundreds of thousands of points).
+inline constexpr std::size_t max_csv_bytes = std::size_t{16} << 20;
+
 // Parses CSV text. `source` names the file in messages.
 inline csv_table parse_csv(std::string_view text, std::string_view source) {
+  if (text.size() > max_csv_bytes) {
+    throw invalid_input(source, static_cast<double>(text.size()),
+                        "bytes: above the 16 MiB limit on curve files");
+  }
   csv_table table;
   table.source = source;
   std::size_t line_number = 0;

@@ -102,19 +102,25 @@ class throughput_frontier {
     return points_.back().interactivity;
   }
 
-  // The throughput per accelerator when every user gets at least `interactivity`.
-  [[nodiscard]] token_rate throughput_at(token_rate interactivity) const {
-    return token_rate::from_value((*throughput_)(checked(interactivity)));
+  // The throughput per accelerator when every user gets at least `interactivity`; `field` names
+  // the SLO in messages.
+  [[nodiscard]] token_rate throughput_at(token_rate interactivity,
+                                         std::string_view field = default_slo_field) const {
+    return token_rate::from_value((*throughput_)(checked(interactivity, field)));
   }
   // The measured power per accelerator there, when the frontier has it.
-  [[nodiscard]] std::optional<power> power_at(token_rate interactivity) const {
+  [[nodiscard]] std::optional<power> power_at(token_rate interactivity,
+                                              std::string_view field = default_slo_field) const {
     if (!power_) return std::nullopt;
-    return power::from_value((*power_)(checked(interactivity)));
+    return power::from_value((*power_)(checked(interactivity, field)));
   }
   // The operating point a minimum interactivity (an SLO) picks.
-  [[nodiscard]] frontier_point at_slo(token_rate min_interactivity) const {
-    return {min_interactivity, throughput_at(min_interactivity), power_at(min_interactivity)};
+  [[nodiscard]] frontier_point at_slo(token_rate min_interactivity,
+                                      std::string_view field = default_slo_field) const {
+    return {min_interactivity, throughput_at(min_interactivity, field),
+            power_at(min_interactivity, field)};
   }
+  static constexpr std::string_view default_slo_field = "slo.min_interactivity_tok_s_user";
 
  private:
   void validate(const std::vector<frontier_point>& points) const {
@@ -146,13 +152,13 @@ class throughput_frontier {
     }
   }
 
-  [[nodiscard]] double checked(token_rate interactivity) const {
+  [[nodiscard]] double checked(token_rate interactivity, std::string_view field) const {
     const double x = interactivity.value();
     if (!detail::is_finite(x) || x <= 0.0) {
-      throw invalid_input("slo.min_interactivity_tok_s_user", x, "must be a finite number > 0");
+      throw invalid_input(field, x, "must be a finite number > 0");
     }
     if (x > throughput_->high()) {
-      throw invalid_input("slo.min_interactivity_tok_s_user", x,
+      throw invalid_input(field, x,
                           "is unreachable: the fastest measured point of " + source_ + " is " +
                               detail::number_text(throughput_->high()) + " tok/s per user");
     }

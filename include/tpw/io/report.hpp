@@ -19,6 +19,10 @@
 #include <string>
 #include <vector>
 
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#endif
+
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/engine.hpp"
 #include "tpw/mc/sensitivity.hpp"
@@ -38,7 +42,10 @@ struct plan_engine {
 struct study_options {
   std::optional<std::uint64_t> samples;  // override the scenario's
   std::optional<std::uint64_t> seed;
-  unsigned threads = 0;      // 0: every hardware thread
+  unsigned threads = 0;  // 0: every hardware thread
+  // The memory a study may take, in bytes (0: the machine's physical memory); a Sobol' analysis
+  // that needs more is refused before anything runs.
+  std::uint64_t memory_limit = 0;
   bool percentiles = false;  // also compute P1..P99 (for a distribution chart)
   plan_engine engine;        // empty: the CPU engine
   std::function<void(const mc::progress&)> on_progress;
@@ -69,8 +76,68 @@ inline std::array<double, mc::cost_output_count> point_figures(const study& r) {
   return y;
 }
 
-// Evaluates a scenario: throws invalid_input (a site below one system, bad options) or
-// mc::cancelled.
+namespace detail {
+
+// The machine's physical memory in bytes (0 when the system does not say).
+inline std::uint64_t physical_memory() noexcept {
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGE_SIZE)
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page = ::sysconf(_SC_PAGE_SIZE);
+  if (pages > 0 && page > 0) {
+    return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+  }
+#endif
+  return 0;
+}
+
+inline std::string gigabytes(double bytes) {
+  return tpw::detail::converted_number_text(std::round(bytes / 1e7) / 100.0) + " GB";
+}
+
+// The Sobol' analysis keeps every model value, (d + 2) N of them per output, and each thread a
+// bootstrap resample's N rows: 8 N ((d + 2) outputs + threads) bytes. Refused up front when that
+// is more than the limit, with the largest N that fits.
+inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigned threads,
+                                 std::uint64_t limit) {
+  if (limit == 0) limit = physical_memory();
+  if (limit == 0) return;
+  const double d = static_cast<double>(s.uncertain.size());
+  const double per_sample =
+      8.0 * ((d + 2.0) * static_cast<double>(outputs) + static_cast<double>(threads));
+  const double need = per_sample * static_cast<double>(s.sobol_samples);
+  if (need <= static_cast<double>(limit)) return;
+  throw invalid_input(
+      "uncertainty.sobol_samples", static_cast<double>(s.sobol_samples),
+      "the Sobol' analysis would need about " + gigabytes(need) + " (" +
+          tpw::detail::number_text(per_sample) + " bytes per base sample), above the " +
+          gigabytes(static_cast<double>(limit)) + " this machine has; use at most " +
+          tpw::detail::number_text(std::floor(static_cast<double>(limit) / per_sample)));
+}
+
+// Every number of a report is finite, or the report is refused with the figure's key: a last
+// check that nothing non-finite reaches a reader as `null` or `inf`.
+inline void require_finite_report(const nlohmann::json& j, const std::string& path) {
+  if (j.is_number_float()) {
+    const double x = j.get<double>();
+    if (!std::isfinite(x)) {
+      throw invalid_input(path.empty() ? "report" : path, x,
+                          "a report figure must be finite; the scenario's inputs give none here");
+    }
+  } else if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      require_finite_report(value, path.empty() ? key : path + "." + key);
+    }
+  } else if (j.is_array()) {
+    for (std::size_t k = 0; k < j.size(); ++k) {
+      require_finite_report(j[k], path + "[" + std::to_string(k) + "]");
+    }
+  }
+}
+
+}  // namespace detail
+
+// Evaluates a scenario: throws invalid_input (a site below one system, bad options, a Sobol'
+// analysis larger than memory) or mc::cancelled.
 inline study run_study(const scenario& s, const study_options& options = {}) {
   study out{s,
             {},
@@ -81,6 +148,11 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
             options.samples.value_or(s.samples),
             options.seed.value_or(s.seed)};
   s.validate();
+  if (s.sobol && !s.uncertain.empty()) {
+    detail::require_sobol_memory(s,
+                                 s.base.priced ? mc::cost_output_count : mc::cost_output_count - 2,
+                                 mc::detail::thread_count(options.threads), options.memory_limit);
+  }
   const deployment d = mc::deployment_of(s.base, s.systems);
   out.point = mc::evaluate_cost_parameters<scenario_currency>(s.base);
   if (s.site_power_mw) {
@@ -124,10 +196,22 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   return out;
 }
 
-// The report, as DESIGN.md's contract lays it out (money in the scenario's currency, per Mtok,
-// per accelerator-hour and per MW-year; power in MW; tokens per year). Outputs a price does not
-// give (revenue, margin) are null.
+// The report, as docs/scenario-limits.md and the README lay it out (money in the scenario's
+// currency, per Mtok, per accelerator-hour and per MW-year; power in MW; tokens per year).
+// Outputs a price does not give (revenue, margin) are null; every other number is finite, or
+// this throws invalid_input naming the figure.
+namespace detail {
+inline nlohmann::json unchecked_json(const study& r);
+}  // namespace detail
+
 inline nlohmann::json to_json(const study& r) {
+  nlohmann::json j = detail::unchecked_json(r);
+  detail::require_finite_report(j, "");
+  return j;
+}
+
+namespace detail {
+inline nlohmann::json unchecked_json(const study& r) {
   using nlohmann::json;
   const economics<scenario_currency>& e = r.point;
   json j;
@@ -225,5 +309,7 @@ inline nlohmann::json to_json(const study& r) {
   j["uncertainty"] = u;
   return j;
 }
+
+}  // namespace detail
 
 }  // namespace tpw::io

@@ -28,11 +28,13 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tpw/catalog/platforms.hpp"
 #include "tpw/curves/frontier.hpp"
 #include "tpw/error.hpp"
+#include "tpw/io/file.hpp"
 #include "tpw/mc/cost_model.hpp"
 
 namespace tpw::io {
@@ -338,7 +340,12 @@ inline void read_uncertainty(const json& j, scenario& s) {
       object_at(j, "uncertainty", {"samples", "seed", "sensitivity", "design", "sobol_samples"});
   if (u.contains("samples")) s.samples = whole_at(u["samples"], "uncertainty.samples", 1, 1e12);
   if (u.contains("seed")) {
-    s.seed = whole_at(u["seed"], "uncertainty.seed", 0, 18446744073709549568.0);
+    // Any 64-bit seed, 2^64 - 1 included, as --seed takes (a double cannot hold it exactly).
+    if (u["seed"].is_number_unsigned()) {
+      s.seed = u["seed"].get<std::uint64_t>();
+    } else {
+      s.seed = whole_at(u["seed"], "uncertainty.seed", 0, 18446744073709549568.0);
+    }
   }
   if (u.contains("sobol_samples")) {
     s.sobol_samples = whole_at(u["sobol_samples"], "uncertainty.sobol_samples", 64, 1e8);
@@ -401,21 +408,80 @@ inline frontier_choice read_frontier(const json& j) {
   const double slo =
       number_at(f["min_interactivity_tok_s_user"], "frontier.min_interactivity_tok_s_user");
   throughput_frontier frontier(std::move(points), "frontier");
-  const frontier_point chosen = frontier.at_slo(token_rate::from_value(slo));
+  const frontier_point chosen =
+      frontier.at_slo(token_rate::from_value(slo), "frontier.min_interactivity_tok_s_user");
   return {std::move(frontier), slo, chosen};
 }
 
-// Parses with a depth limit, so that a deeply nested file is refused rather than recursed into.
-inline json parse_text(std::string_view text) {
-  const json::parser_callback_t limit = [](int depth, json::parse_event_t, json&) {
+// What the parser checks while it reads, before any value is kept: nesting deeper than
+// max_depth, and a key given twice in one object (nlohmann-json would keep the last silently).
+// It follows the path of the value being read, for the message.
+class parse_guard {
+ public:
+  bool operator()(int depth, json::parse_event_t event, json& parsed) {
+    using event_t = json::parse_event_t;
     if (depth > static_cast<int>(max_depth)) {
       throw invalid_input::shown_as("scenario", "(nested deeper than 32)",
                                     "a scenario file is a few levels deep; this is not one");
     }
+    switch (event) {
+      case event_t::object_start:
+      case event_t::array_start:
+        levels_.push_back({event == event_t::array_start, 0, element_path(), {}, {}});
+        break;
+      case event_t::key: {
+        level& top = levels_.back();
+        top.key = parsed.get<std::string>();
+        if (std::find(top.keys.begin(), top.keys.end(), top.key) != top.keys.end()) {
+          throw invalid_input::shown_as(joined(top.path, top.key), "(given twice)",
+                                        "a key may appear once in an object; the second would "
+                                        "silently replace the first");
+        }
+        top.keys.push_back(top.key);
+        break;
+      }
+      case event_t::object_end:
+      case event_t::array_end:
+        levels_.pop_back();
+        next_element();
+        break;
+      case event_t::value:
+        next_element();
+        break;
+    }
     return true;
+  }
+
+ private:
+  struct level {
+    bool array;
+    std::size_t index;
+    std::string path;
+    std::vector<std::string> keys;
+    std::string key;  // the key whose value is read next
+  };
+  [[nodiscard]] std::string element_path() const {
+    if (levels_.empty()) return {};
+    const level& top = levels_.back();
+    return top.array ? top.path + "[" + std::to_string(top.index) + "]" : joined(top.path, top.key);
+  }
+  void next_element() {
+    if (!levels_.empty() && levels_.back().array) ++levels_.back().index;
+  }
+  std::vector<level> levels_;
+};
+
+// Parses JSON text, or a stream read as it is parsed, through the guard; a syntax error is
+// refused as "scenario = (not valid JSON): ...".
+template <class Input>
+json parse_text(Input&& input) {
+  parse_guard guard;
+  const json::parser_callback_t callback = [&guard](int depth, json::parse_event_t event,
+                                                    json& parsed) {
+    return guard(depth, event, parsed);
   };
   try {
-    return json::parse(text.begin(), text.end(), limit);
+    return json::parse(std::forward<Input>(input), callback);
   } catch (const json::exception& e) {
     // "[json.exception.parse_error.101] parse error at line 1, ..." without the bracketed id.
     std::string what = e.what();
@@ -426,10 +492,9 @@ inline json parse_text(std::string_view text) {
 
 }  // namespace detail
 
-// Reads a scenario from JSON text. Throws invalid_input naming the field's path.
-inline scenario parse_scenario(std::string_view text) {
+// Reads a scenario from parsed JSON. Throws invalid_input naming the field's path.
+inline scenario scenario_from_json(const nlohmann::json& j) {
   namespace d = detail;
-  const d::json j = d::parse_text(text);
   d::object_at(j, "",
                {"name", "currency", "platform", "deployment", "costs", "revenue", "site",
                 "uncertainty", "frontier"});
@@ -475,6 +540,10 @@ inline scenario parse_scenario(std::string_view text) {
       }
       s.site_power_mw = d::number_at(site["power_mw"], "site.power_mw");
       if (*s.site_power_mw <= 0.0) d::refuse("site.power_mw", site["power_mw"], "must be > 0");
+      if (*s.site_power_mw > 1e6) {
+        d::refuse("site.power_mw", site["power_mw"],
+                  "must be at most 1000000 MW (tpw's limits: docs/scenario-limits.md)");
+      }
     }
     if (site.contains("headroom")) {
       s.site_headroom = d::number_at(site["headroom"], "site.headroom");
@@ -488,15 +557,33 @@ inline scenario parse_scenario(std::string_view text) {
   return s;
 }
 
-// Reads a scenario file. Errors name the field's path (the caller adds the file's name).
-inline scenario load_scenario(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw invalid_input("scenario", file.string(), "cannot be opened for reading");
+// Reads a scenario from JSON text. Throws invalid_input naming the field's path.
+inline scenario parse_scenario(std::string_view text) {
+  if (text.size() > max_input_bytes) {
+    throw invalid_input("scenario", static_cast<double>(text.size()),
+                        "bytes: above the 16 MiB limit on scenario files");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str());
+  return scenario_from_json(detail::parse_text(text));
+}
+
+// Reads a scenario file, parsing as it reads and never past max_input_bytes. A folder, a device
+// or a larger file is refused with its name. Errors name the field's path (the caller adds the
+// file's name).
+inline scenario load_scenario(const std::filesystem::path& file) {
+  std::ifstream in = tpw::io::detail::open_checked(file, "scenario", max_input_bytes);
+  bounded_input bounded(*in.rdbuf(), max_input_bytes);
+  std::istream stream(&bounded);
+  nlohmann::json j;
+  try {
+    j = detail::parse_text(stream);
+  } catch (const invalid_input&) {
+    if (!bounded.exceeded()) throw;
+  }
+  if (bounded.exceeded()) {
+    throw invalid_input("scenario", file.string(),
+                        "is larger than the 16 MiB limit on scenario files");
+  }
+  return scenario_from_json(j);
 }
 
 }  // namespace tpw::io
