@@ -307,7 +307,8 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       o.percentiles = a.charts.has_value();
       if (a.gpu) o.engine = gpu;
       const std::string what = "[" + std::to_string(k + 1) + "/" +
-                               std::to_string(scenarios.size()) + "] " + scenarios[k].name;
+                               std::to_string(scenarios.size()) + "] " +
+                               display_name(scenarios[k].name, 32);
       o.on_progress = [&](const tpw::mc::progress& p) { bar.update(what, p); };
       try {
         studies.push_back(tpw::io::run_study(scenarios[k], o));
