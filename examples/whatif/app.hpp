@@ -29,8 +29,8 @@ inline constexpr const char* usage = R"(usage: tpw-whatif [options]
   throughput, and prints a table.
 
 options:
-  --scenario FILE  a scenario file (JSON, see docs/scenario-limits.md and the README); repeat to
-                   compare several side by side
+  --scenario FILE  a scenario file (JSON: docs/scenario.md; limits and guarantees for files from
+                   others: docs/scenario-limits.md); repeat to compare several side by side
   --json           print the JSON report instead of the table (an array for several scenarios)
   --samples N      Monte Carlo samples per scenario (overrides uncertainty.samples)
   --seed S         random seed (overrides uncertainty.seed)
@@ -312,6 +312,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       o.on_progress = [&](const tpw::mc::progress& p) { bar.update(what, p); };
       try {
         studies.push_back(tpw::io::run_study(scenarios[k], o));
+        (void)tpw::io::to_json(studies.back());  // every figure finite, for the table too
       } catch (const std::exception& e) {
         const std::string label = k < a.scenarios.size() ? a.scenarios[k] : scenarios[k].name;
         throw std::runtime_error(label + ": " + e.what());

@@ -77,7 +77,10 @@ inline std::string find_gnuplot() {
     const std::size_t colon = dirs.find(':');
     const std::string dir(dirs.substr(0, colon));
     const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/gnuplot";
-    if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate)) return candidate;
+    std::error_code error;
+    if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate, error)) {
+      return candidate;
+    }
     if (colon == std::string_view::npos) return {};
     dirs.remove_prefix(colon + 1);
   }
@@ -135,8 +138,8 @@ inline std::string check_chart_folder(const fs::path& dir) {
 // and what it wrote on stderr (its first 2,000 characters).
 inline std::pair<int, std::string> run_gnuplot(const std::string& gnuplot, const fs::path& dir,
                                                const std::string& script) {
-  int err_pipe[2];
-  if (::pipe(err_pipe) != 0) return {-1, std::strerror(errno)};
+  int err_pipe[2];  // close-on-exec: no other child a thread starts meanwhile keeps it open
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return {-1, std::strerror(errno)};
   const std::string dir_text = dir.string();
   const pid_t pid = ::fork();
   if (pid < 0) {
@@ -192,7 +195,7 @@ struct chart_writer {
   // image is non-empty. Throws with the image named on any failure.
   void render(const std::string& stem, const std::string& body, int width = 900, int height = 520) {
     const auto script = [&](const std::string& prefix, const std::string& suffix) {
-      std::string text;
+      std::string text = "# Run in this folder: gnuplot " + stem + ".gp\n";
       const std::string size = std::to_string(width) + "," + std::to_string(height);
       for (const auto& [terminal, ext] :
            {std::pair<std::string, std::string>{"pngcairo size " + size + " font 'Sans,10'", "png"},
