@@ -264,11 +264,15 @@ TEST_CASE("--charts failures: checked before the run, and a failed drawing is an
     CHECK(run.err.starts_with("tpw-whatif: --charts needs gnuplot on the PATH"));
     CHECK(run.out.empty());
   }
-  SUBCASE("gnuplot fails: exit 1, the image named, gnuplot's message, no image left") {
-    fake_gnuplot(dir.path / "bin", "echo 'line 3: something broke' >&2; exit 1");
+  // tpw-whatif --charts dir/c with a stand-in gnuplot first on the PATH.
+  const fs::path charts = dir.path / "c";
+  const auto with_gnuplot = [&](const std::string& body) {
+    fake_gnuplot(dir.path / "bin", body);
     const path_prefix first(dir.path / "bin");
-    const fs::path charts = dir.path / "c";
-    const program_run run = whatif({"--scenario", file, "--charts", charts.string()}, dir.path);
+    return whatif({"--scenario", file, "--charts", charts.string()}, dir.path);
+  };
+  SUBCASE("gnuplot fails: exit 1, the image named, gnuplot's message, no image left") {
+    const program_run run = with_gnuplot("echo 'line 3: something broke' >&2; exit 1");
     CHECK(run.status == 1);
     CHECK(run.err == "tpw-whatif: --charts: gnuplot could not draw " +
                          (charts / "cost_breakdown.png").string() + ": line 3: something broke\n");
@@ -277,10 +281,7 @@ TEST_CASE("--charts failures: checked before the run, and a failed drawing is an
     CHECK(run.fd1.empty());
   }
   SUBCASE("gnuplot writes nothing (a full disk): exit 1, the image named, none left empty") {
-    fake_gnuplot(dir.path / "bin", "for f in .*.part; do :; done; exit 0");
-    const path_prefix first(dir.path / "bin");
-    const fs::path charts = dir.path / "c";
-    const program_run run = whatif({"--scenario", file, "--charts", charts.string()}, dir.path);
+    const program_run run = with_gnuplot("exit 0");
     CHECK(run.status == 1);
     CHECK(run.err == "tpw-whatif: --charts: cannot write " +
                          (charts / "cost_breakdown.png").string() +
