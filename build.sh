@@ -2,11 +2,12 @@
 # tpw's two commands, and the checks CI adds:
 #   ./build.sh demo          build and run the what-if program on its built-in default study
 #   ./build.sh test [PRESET] build and run every test (PRESET: dev (default), release, asan, clang)
+#   ./build.sh format-check  fail on any clang-format difference in the tree (CI runs it)
 # Installs the Debian packages tpw needs when they are missing (as root), or prints the command.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; }
 
 # A package is present when dpkg says so, or when what tpw needs from it is already there (a
 # non-Debian system, or a copy installed by hand): PACKAGE:FILE-OR-COMMAND pairs.
@@ -47,6 +48,13 @@ ensure_packages() {
 
 action=${1:-}
 preset=${2:-dev}
+if [ "$action" = format-check ]; then
+  ensure_packages clang-format:clang-format
+  # Every C++ and CUDA source git tracks, against the project's .clang-format.
+  git ls-files -z '*.hpp' '*.cpp' '*.cu' '*.cuh' | xargs -0 clang-format --dry-run --Werror
+  echo "build.sh: every source is formatted ($(clang-format --version))"
+  exit 0
+fi
 packages=(libboost-dev:boost/units/quantity.hpp libeigen3-dev:eigen3/Eigen/Core
   doctest-dev:doctest/doctest.h nlohmann-json3-dev:nlohmann/json.hpp)
 [ "$preset" = clang ] && packages+=(clang:clang++)
