@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   int status = 0;
   try {
     namespace mc = tpw::mc;
-    // DESIGN.md's reference scenario with five uncertain inputs, read as a scenario file is.
+    // docs/scenario.md's example scenario with five uncertain inputs, read as a scenario file is.
     const tpw::io::scenario s = tpw::io::parse_scenario(R"({
       "name": "GB200 NVL72, DeepSeek-R1 8k/1k",
       "deployment": {"accelerators_per_system": 72, "it_power_kw": 132, "idle_power_kw": 40,

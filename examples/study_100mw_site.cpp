@@ -39,7 +39,7 @@ int main(int argc, char** argv) try {
   };
   const std::vector<candidate> candidates{
       {"h200", 90.0_tok_per_s, "NVIDIA claim inputs, 2026-04 [measured]"},
-      {"gb200-nvl72", 5789.6_tok_per_s, "tpw reference scenario, DESIGN.md [estimate]"},
+      {"gb200-nvl72", 5789.6_tok_per_s, "tpw reference scenario, docs/scenario.md [estimate]"},
       {"gb300-nvl72", 6000.0_tok_per_s, "NVIDIA claim inputs, 2026-04 [measured]"}};
 
   section("Assumptions");

@@ -20,7 +20,7 @@ int main() {
   section("Assumptions (price and utilization were not published: this study states its own)");
   assume("investment", "5,000,000 USD", "NVIDIA claim, 2025-10 (rack, install, share of site)");
   assume("life", "4 years", "SemiAnalysis economic life, 2025-10 [model]");
-  assume("throughput", "5,789.6 tok/s/GPU", "tpw reference scenario (DESIGN.md) [estimate]");
+  assume("throughput", "5,789.6 tok/s/GPU", "tpw reference scenario (docs/scenario.md) [estimate]");
   assume("GPUs", "72", "one GB200 NVL72 rack");
   assume("rack IT power", rack.system_it_power);
   assume("electricity, PUE", "0.08 USD/kWh, 1.2", "EIA 2024-25; liquid-cooled builds [est]");

@@ -43,7 +43,8 @@ int main() {
   assume("facility build", "9.3 M USD per MW, 15 years", "Cushman & Wakefield 2025, low end [est]");
   assume("electricity", "0.10 USD/kWh", "between EIA industrial 0.08 and California 0.186");
   std::printf(
-      "  Opex here is energy plus the facility (DESIGN.md: energy / (energy + facility +\n"
+      "  Opex here is energy plus the facility (docs/definitions.md: energy / (energy + facility "
+      "+\n"
       "  opex)); maintenance and software are left out, as the claims leave them out.\n");
 
   section("Results");

@@ -1,7 +1,7 @@
 // tpw-whatif: the what-if program. With no arguments it runs its built-in default study (five
 // platforms serving DeepSeek-R1 at a 100 MW site, with uncertainty) and prints a table; with
-// --scenario files it compares them; --json prints DESIGN.md's report; --charts draws them. See
-// examples/whatif/app.hpp (the program) and --help.
+// --scenario files it compares them; --json prints the JSON report (docs/report.md); --charts draws
+// them. See examples/whatif/app.hpp (the program) and --help.
 #include <unistd.h>
 
 #include <cstdio>

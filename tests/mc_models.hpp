@@ -12,7 +12,8 @@ namespace tpw_test {
 
 namespace mc = tpw::mc;
 
-// GB200 NVL72 on DeepSeek-R1 (DESIGN.md's scenario), per system of 72 GPUs, priced at 2 USD/Mtok.
+// GB200 NVL72 on DeepSeek-R1 (docs/scenario.md's example), per system of 72 GPUs, priced at 2
+// USD/Mtok.
 inline mc::cost_parameters gb200() {
   using mc::cost_input;
   mc::cost_parameters p;

@@ -1,5 +1,5 @@
 // Scenario files and reports (tpw/io) and the what-if program (examples/whatif): reports against
-// hand computations from DESIGN.md's definitions, every kind of bad input refused with its path,
+// hand computations from docs/definitions.md, every kind of bad input refused with its path,
 // and the JSON report's contract keys.
 #include <doctest/doctest.h>
 
@@ -83,7 +83,7 @@ struct scratch_dir {
 
 }  // namespace
 
-TEST_CASE("a scenario's report equals the hand computation from DESIGN.md's definitions") {
+TEST_CASE("a scenario's report equals the hand computation from docs/definitions.md") {
   const io::study r = io::run_study(io::parse_scenario(simple));
   const json j = io::to_json(r);
   // Per GPU: 10 kW / 8 = 1.25 kW; tokens per hour 1000 * 3600 * 0.5 = 1.8 Mtok.

@@ -1,6 +1,6 @@
 // tpw-whatif's built-in default study: five platforms serving DeepSeek-R1 at a 100 MW site,
 // written as scenario files (the same parser reads them). Figures from
-// ../shared/reference/public-figures.md; the catalog fills each platform's system price, IT
+// the public sources named below; the catalog fills each platform's system price, IT
 // power and accelerators per system.
 //  - Throughput per GPU at one interactivity: H200 90 and GB300 NVL72 6,000 tok/s (NVIDIA's
 //    2026-04 comparison, FP4 with multi-token prediction on GB300); GB200 NVL72 5,789.6 (tpw's

@@ -42,7 +42,7 @@
 // -ffast-math, which tpw does not need and should not impose; this declares them alone. Results
 // then differ from the scalar functions' by a few ulps (libmvec's bound is 4), still a pure
 // function of (seed, sample). It takes effect with -fno-math-errno (and, without AVX-512,
-// -fno-trapping-math) and an -march with vector units; see the README's "Fast Monte Carlo".
+// -fno-trapping-math) and an -march with vector units; see docs/monte-carlo.md, "Fast Monte Carlo".
 #if defined(TPW_VECTOR_MATH) && defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__GLIBC__) && !defined(__CUDACC__) && !defined(__FAST_MATH__)
 extern "C" {

@@ -7,7 +7,7 @@
 //    network and facility) and hourly cost tiers, the constants behind the published
 //    cost-per-Mtok and tok/s-per-MW charts.
 // Every figure carries its value, unit, source, date and label; estimates carry a range (a prior
-// for Monte Carlo). Sources are listed in ../shared/reference/public-figures.md of the project.
+// for Monte Carlo). Each figure names its source and date beside its value.
 // Money is in USD. Users override any figure with figure::overridden.
 #pragma once
 

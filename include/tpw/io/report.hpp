@@ -1,5 +1,5 @@
 // tpw/io/report.hpp: a scenario's study (point figures, site, Monte Carlo statistics, tornado and
-// Sobol' indices) and its JSON report, ../shared/DESIGN.md's output contract. Target tpw::io.
+// Sobol' indices) and its JSON report, docs/report.md's keys. Target tpw::io.
 //
 // The point figures evaluate the scenario with every uncertain input at its median, through
 // tpw::evaluate (mc::evaluate_cost_parameters). The site packs the deployment under
@@ -196,7 +196,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   return out;
 }
 
-// The report, as docs/scenario-limits.md and the README lay it out (money in the scenario's
+// The report, as docs/report.md lays it out (money in the scenario's
 // currency, per Mtok, per accelerator-hour and per MW-year; power in MW; tokens per year).
 // Outputs a price does not give (revenue, margin) are null; every other number is finite, or
 // this throws invalid_input naming the figure.

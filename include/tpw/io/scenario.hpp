@@ -1,4 +1,4 @@
-// tpw/io/scenario.hpp: scenario files (JSON, ../shared/DESIGN.md's input contract) read into the
+// tpw/io/scenario.hpp: scenario files (JSON, docs/scenario.md) read into the
 // cost model's plain parameters and its uncertain inputs. Target tpw::io (tpw::mc plus
 // nlohmann-json).
 //
@@ -9,7 +9,7 @@
 // Malformed text (truncated, empty, not an object, nested deeper than 32, numbers that overflow a
 // double) is refused the same way, never with a crash or a NaN.
 //
-// Keys beyond DESIGN.md's (added, none renamed): "platform" (a catalog id whose figures fill
+// Keys beyond the basic deployment and costs: "platform" (a catalog id whose figures fill
 // the defaults), "deployment.provisioned_power_kw", "site.headroom", "uncertainty.design",
 // "uncertainty.sobol_samples", "frontier" (points of throughput per accelerator against
 // interactivity, and the SLO that picks the operating point), and the distributions
@@ -56,7 +56,7 @@ struct scenario {
   std::string platform;  // the catalog id, when the file names one
   // Point values in scenario units; an uncertain input holds its distribution's median.
   mc::cost_parameters base;
-  std::vector<scenario_model::uncertain> uncertain;  // in DESIGN.md's order of the fields
+  std::vector<scenario_model::uncertain> uncertain;  // in the order of the file's fields
   long systems = 1;
   std::optional<double> site_power_mw;
   double site_headroom = 0.0;
