@@ -145,13 +145,18 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
   row("scenario", (cur + "/Mtok").c_str(), "hardware", "facility", "energy", "opex",
       (cur + "/GPU-h").c_str(), "tok/J", "tok/s/MW", "rev/MW-yr", "margin", "systems");
   for (const auto& s : studies) {
-    // The figures in cost_output order: the table's columns, as the report writes them.
+    // The figures by name: the table's columns, as the report writes them.
+    using out = tpw::mc::cost_output;
     const auto y = tpw::io::point_figures(s);
-    const auto f = [&](std::size_t k) { return num(y[k]); };
+    const auto f = [&](out k) { return num(y[tpw::mc::output_index(k)]); };
     const bool priced = s.point.revenue.has_value();
-    row(s.input.name, f(0).c_str(), f(1).c_str(), f(2).c_str(), f(3).c_str(), f(4).c_str(),
-        f(5).c_str(), f(6).c_str(), f(7).c_str(), priced ? f(8).c_str() : "-",
-        priced ? tpw::format_percent(y[9]).c_str() : "-", std::to_string(s.site.systems).c_str());
+    row(s.input.name, f(out::cost_per_mtok).c_str(), f(out::cost_per_mtok_hardware).c_str(),
+        f(out::cost_per_mtok_facility).c_str(), f(out::cost_per_mtok_energy).c_str(),
+        f(out::cost_per_mtok_opex).c_str(), f(out::cost_per_accelerator_hour).c_str(),
+        f(out::tokens_per_joule).c_str(), f(out::tokens_per_s_per_mw).c_str(),
+        priced ? f(out::revenue_per_mw_year).c_str() : "-",
+        priced ? tpw::format_percent(y[tpw::mc::output_index(out::gross_margin)]).c_str() : "-",
+        std::to_string(s.site.systems).c_str());
   }
 
   bool any_uncertain = false;

@@ -264,9 +264,14 @@ inline void draw_cost_breakdown(chart_writer& w, const std::vector<tpw::io::stud
   data.precision(17);
   data << "# scenario hardware facility energy opex (" << currency << " per Mtok)\n";
   for (const auto& s : studies) {
-    const auto y = tpw::io::point_figures(s);  // cost per Mtok: total, then the four lines
-    data << data_column(s.input.name) << ' ' << y[1] << ' ' << y[2] << ' ' << y[3] << ' ' << y[4]
-         << "\n";
+    using out = tpw::mc::cost_output;
+    const auto y = tpw::io::point_figures(s);
+    data << data_column(s.input.name);
+    for (const out line : {out::cost_per_mtok_hardware, out::cost_per_mtok_facility,
+                           out::cost_per_mtok_energy, out::cost_per_mtok_opex}) {
+      data << ' ' << y[tpw::mc::output_index(line)];
+    }
+    data << "\n";
   }
   const std::string f = w.data("cost_breakdown.dat", data.str());
   w.render("cost_breakdown",

@@ -47,6 +47,8 @@ enum class cost_input : std::uint32_t {
   price_per_mtok,                 // revenue.price_per_mtok (optional)
 };
 inline constexpr std::size_t cost_input_count = 20;
+static_assert(static_cast<std::size_t>(cost_input::price_per_mtok) + 1 == cost_input_count,
+              "cost_input_count counts cost_input");
 
 enum class hardware_terms : std::uint8_t { none, owned, rented };
 enum class facility_terms : std::uint8_t { none, built, colocation };
@@ -130,6 +132,13 @@ enum class cost_output : std::uint32_t {
   gross_margin,
 };
 inline constexpr std::size_t cost_output_count = 10;
+static_assert(static_cast<std::size_t>(cost_output::gross_margin) + 1 == cost_output_count,
+              "cost_output_count counts cost_output");
+
+// An output's position among the figures (y[output_index(cost_output::tokens_per_joule)]).
+TPW_HD constexpr std::size_t output_index(cost_output k) noexcept {
+  return static_cast<std::size_t>(k);
+}
 inline constexpr std::array<const char*, cost_output_count> cost_output_names{
     "cost_per_mtok",        "cost_per_mtok.hardware", "cost_per_mtok.facility",
     "cost_per_mtok.energy", "cost_per_mtok.opex",     "cost_per_accelerator_hour",
@@ -222,17 +231,19 @@ TPW_HD constexpr economics<C> evaluate_cost_parameters(const cost_parameters& p)
 // Monte Carlo engines and the reports (tpw/io) read the figures through this one conversion.
 template <currency_type C>
 TPW_HD constexpr void economics_figures(const economics<C>& e, bool priced, double* y) noexcept {
-  y[0] = e.cost_per_token.total.value() * 1e6;
-  y[1] = e.cost_per_token.hardware.value() * 1e6;
-  y[2] = e.cost_per_token.facility.value() * 1e6;
-  y[3] = e.cost_per_token.energy.value() * 1e6;
-  y[4] = e.cost_per_token.opex.value() * 1e6;
-  y[5] = e.cost_per_accelerator_hour.value();
-  y[6] = e.tokens_per_joule.value();
-  y[7] = e.tokens_per_s_per_power.value() * 1e6;
+  using out = cost_output;
+  y[output_index(out::cost_per_mtok)] = e.cost_per_token.total.value() * 1e6;
+  y[output_index(out::cost_per_mtok_hardware)] = e.cost_per_token.hardware.value() * 1e6;
+  y[output_index(out::cost_per_mtok_facility)] = e.cost_per_token.facility.value() * 1e6;
+  y[output_index(out::cost_per_mtok_energy)] = e.cost_per_token.energy.value() * 1e6;
+  y[output_index(out::cost_per_mtok_opex)] = e.cost_per_token.opex.value() * 1e6;
+  y[output_index(out::cost_per_accelerator_hour)] = e.cost_per_accelerator_hour.value();
+  y[output_index(out::tokens_per_joule)] = e.tokens_per_joule.value();
+  y[output_index(out::tokens_per_s_per_mw)] = e.tokens_per_s_per_power.value() * 1e6;
   if (priced) {
-    y[8] = e.revenue->revenue_per_power_time.value() * 1e6 * detail::seconds_per_year;
-    y[9] = e.revenue->gross_margin;
+    y[output_index(out::revenue_per_mw_year)] =
+        e.revenue->revenue_per_power_time.value() * 1e6 * detail::seconds_per_year;
+    y[output_index(out::gross_margin)] = e.revenue->gross_margin;
   }
 }
 
