@@ -1,12 +1,17 @@
-# Install rules and the CMake package: find_package(tpw CONFIG REQUIRED) gives tpw::tpw (and
-# tpw::mc, the Monte Carlo layer) and finds the Boost and Eigen headers they need.
+# Install rules and the CMake package: find_package(tpw CONFIG REQUIRED) gives tpw::tpw, which
+# needs only Boost; tpw::mc (the Monte Carlo layer) where the consumer has Eigen, and the layers on
+# top of it (tpw::io, tpw::mpi) where it also has their libraries.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS tpw tpw_mc EXPORT tpwTargets)
+install(TARGETS tpw EXPORT tpwTargets)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tpw TYPE INCLUDE)
 
 set(tpw_cmake_dir ${CMAKE_INSTALL_DATADIR}/cmake/tpw)
 install(EXPORT tpwTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})
+if(TARGET tpw_mc)  # tpw::mc (and tpw::mc_fast), for consumers with Eigen
+  install(TARGETS tpw_mc tpw_mc_fast EXPORT tpwMcTargets)
+  install(EXPORT tpwMcTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})
+endif()
 if(TARGET tpw_cuda)  # tpw::cuda, for consumers with the CUDA toolkit
   install(TARGETS tpw_cuda EXPORT tpwCudaTargets)
   install(EXPORT tpwCudaTargets NAMESPACE tpw:: DESTINATION ${tpw_cmake_dir})

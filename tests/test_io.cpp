@@ -13,8 +13,8 @@
 #include <vector>
 
 #include <tpw/io/report.hpp>
-#include <tpw/mc/radix_engine.hpp>
-#include <tpw/mc/radix_sobol.hpp>
+#include <tpw/mc/plan/radix_passes.hpp>
+#include <tpw/mc/plan/sobol_passes.hpp>
 
 #include "whatif/app.hpp"
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <tpw/mc/cost_parameters.hpp>
-#include <tpw/mc/options.hpp>
-#include <tpw/mc/sobol.hpp>
+#include <tpw/mc/engine/options.hpp>
+#include <tpw/mc/sensitivity/sobol_estimators.hpp>
 
 namespace tpw_test {
 

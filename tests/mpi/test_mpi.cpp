@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <vector>
 
-#include <tpw/mc/engine.hpp>
+#include <tpw/mc/engine/engine.hpp>
 #include <tpw/mpi/engine.hpp>
 
 #include "../mc_models.hpp"

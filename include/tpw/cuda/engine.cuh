@@ -6,10 +6,10 @@
 // (tpw/mc/cost_model.hpp), in any translation unit, and hand it over.
 //
 // The algorithm (four passes: moments, exact quantiles by radix selection, expected shortfall)
-// is tpw/mc/radix_engine.hpp's, written once for any backend; this header gives it the CUDA
+// is tpw/mc/plan/radix_passes.hpp's, written once for any backend; this header gives it the CUDA
 // backend: device buffers, and a pass kernel whose threads compute their samples with
 // mc::plan_figures, aggregate histogram updates per warp and reduce per-block sums in a fixed
-// tree order. Sobol' indices (tpw::cuda::sobol) are tpw/mc/radix_sobol.hpp's algorithm on the
+// tree order. Sobol' indices (tpw::cuda::sobol) are tpw/mc/plan/sobol_passes.hpp's algorithm on the
 // same backend.
 #pragma once
 
@@ -26,10 +26,10 @@
 #include <vector>
 
 #include "tpw/mc/cost_parameters.hpp"
-#include "tpw/mc/options.hpp"
-#include "tpw/mc/radix_engine.hpp"
-#include "tpw/mc/radix_sobol.hpp"
-#include "tpw/mc/sobol.hpp"
+#include "tpw/mc/engine/options.hpp"
+#include "tpw/mc/plan/radix_passes.hpp"
+#include "tpw/mc/plan/sobol_passes.hpp"
+#include "tpw/mc/sensitivity/sobol_estimators.hpp"
 
 namespace tpw::cuda {
 
@@ -192,8 +192,8 @@ struct cuda_backend {
   }
 };
 
-// Sobol' indices (tpw/mc/radix_sobol.hpp): one thread per row evaluates A, B and AB_j; the sums
-// and each bootstrap resample reduce per block in the fixed tree above.
+// Sobol' indices (tpw/mc/plan/sobol_passes.hpp): one thread per row evaluates A, B and AB_j; the
+// sums and each bootstrap resample reduce per block in the fixed tree above.
 __global__ void __launch_bounds__(block_threads) sobol_evaluate_kernel(const sobol_args a) {
   const std::uint64_t i = a.first + blockIdx.x * std::uint64_t{block_threads} + threadIdx.x;
   if (i < a.end && !sobol_evaluate_row<kernel_currency>(a, i)) {

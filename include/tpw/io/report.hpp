@@ -24,7 +24,7 @@
 #endif
 
 #include "tpw/io/scenario.hpp"
-#include "tpw/mc/engine.hpp"
+#include "tpw/mc/engine/engine.hpp"
 #include "tpw/mc/sensitivity.hpp"
 #include "tpw/site/site.hpp"
 

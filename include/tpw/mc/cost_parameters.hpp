@@ -14,8 +14,8 @@
 #include <limits>
 
 #include "tpw/config.hpp"
-#include "tpw/mc/design.hpp"
-#include "tpw/mc/quantiles.hpp"
+#include "tpw/mc/sampling/design.hpp"
+#include "tpw/mc/sampling/inverse_cdf.hpp"
 #include "tpw/model/components.hpp"
 #include "tpw/model/economics.hpp"
 #include "tpw/units/checked.hpp"

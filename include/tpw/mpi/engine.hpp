@@ -1,7 +1,7 @@
 // tpw/mpi/engine.hpp: the cost model's Monte Carlo sharded across MPI ranks (target tpw::mpi,
 // built when CMake finds MPI; Open MPI from Debian: libopenmpi-dev, openmpi-bin).
 //
-// The run is the radix engine of tpw/mc/radix_engine.hpp (the GPU engine's algorithm) on the
+// The run is the radix engine of tpw/mc/plan/radix_passes.hpp (the GPU engine's algorithm) on the
 // host, with each launch's blocks of samples split into one contiguous share per rank. Every
 // sample is regenerated from its counter, so a rank computes only its own share; after each
 // launch the ranks exchange
@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "tpw/error.hpp"
-#include "tpw/mc/radix_engine.hpp"
+#include "tpw/mc/plan/radix_passes.hpp"
 
 namespace tpw::mpi {
 

@@ -1,5 +1,5 @@
-// tpw/mc/quantiles.hpp: the inverse CDFs that have a closed form (or a fast rational one), as
-// plain functions of a plain parameter struct, callable in host and CUDA device code.
+// tpw/mc/sampling/inverse_cdf.hpp: the inverse CDFs that have a closed form (or a fast rational
+// one), as plain functions of a plain parameter struct, callable in host and CUDA device code.
 //
 // The CPU engine and the CUDA engine both sample fixed, uniform, triangular, normal, truncated
 // normal and lognormal inputs through closed_form_quantile, so a GPU draw equals the CPU draw for
@@ -15,7 +15,7 @@
 #include <cstdint>
 
 #include "tpw/config.hpp"
-#include "tpw/mc/philox.hpp"
+#include "tpw/mc/sampling/philox.hpp"
 
 namespace tpw::mc {
 

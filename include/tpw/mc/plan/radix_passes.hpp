@@ -1,4 +1,4 @@
-// tpw/mc/radix_engine.hpp: the GPU engine's algorithm, written once for any backend: a CUDA
+// tpw/mc/plan/radix_passes.hpp: the GPU engine's algorithm, written once for any backend: a CUDA
 // device (tpw/cuda/engine.cuh) or the host (host_backend, which the CPU tests run, so the
 // algorithm is checked against the CPU engine on machines without a GPU).
 //
@@ -28,7 +28,7 @@
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
 #include "tpw/mc/cost_parameters.hpp"
-#include "tpw/mc/options.hpp"
+#include "tpw/mc/engine/options.hpp"
 
 namespace tpw::mc::radix {
 

@@ -1,5 +1,5 @@
-// tpw/mc/quantile_tree.hpp: exact quantiles of a stream too long to keep, in memory that does not
-// grow with the number of samples.
+// tpw/mc/engine/quantile_tree.hpp: exact quantiles of a stream too long to keep, in memory that
+// does not grow with the number of samples.
 //
 // Samples are pure functions of their index, so they can be made again. The first pass counts
 // them into a histogram; each later pass looks only inside the cells that hold a wanted rank:
@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "tpw/mc/statistics.hpp"
+#include "tpw/mc/engine/statistics.hpp"
 
 namespace tpw::mc::detail {
 

@@ -1,4 +1,4 @@
-// tpw/mc/options.hpp: what a Monte Carlo run is asked for (run_options), and the checks and
+// tpw/mc/engine/options.hpp: what a Monte Carlo run is asked for (run_options), and the checks and
 // bookkeeping every engine shares, the CPU's and the GPU's: option validation, the ranks each
 // quantile needs, the result's layout, and the message for a non-finite model output.
 #pragma once
@@ -14,9 +14,9 @@
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
-#include "tpw/mc/design.hpp"
-#include "tpw/mc/parallel.hpp"
-#include "tpw/mc/statistics.hpp"
+#include "tpw/mc/engine/parallel.hpp"
+#include "tpw/mc/engine/statistics.hpp"
+#include "tpw/mc/sampling/design.hpp"
 
 namespace tpw::mc {
 

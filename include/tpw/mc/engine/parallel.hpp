@@ -1,4 +1,4 @@
-// tpw/mc/parallel.hpp: chunked work on every core, with results merged in a fixed order.
+// tpw/mc/engine/parallel.hpp: chunked work on every core, with results merged in a fixed order.
 //
 // Work is cut into chunks of a fixed size, independent of the thread count. Chunks run in rounds:
 // within a round, threads take chunks as they come; after it, the caller merges the round's

@@ -1,4 +1,4 @@
-// tpw/mc/design.hpp: sampling designs, the uniforms that feed every inverse CDF.
+// tpw/mc/sampling/design.hpp: sampling designs, the uniforms that feed every inverse CDF.
 //
 // A design gives u(i, j), the uniform of sample i of coordinate j, as a pure function of
 // (seed, i, j): plain Monte Carlo draws it from Philox; a Latin hypercube puts sample i of
@@ -19,7 +19,7 @@
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
-#include "tpw/mc/philox.hpp"
+#include "tpw/mc/sampling/philox.hpp"
 
 namespace tpw::mc {
 

@@ -1,7 +1,7 @@
-// tpw/mc/sobol.hpp: the plain parts of Sobol' indices, shared by the CPU analysis
-// (sensitivity.hpp, any model) and the GPU engine (radix_engine.hpp, the cost model): options,
-// results, the estimators' terms per row, the bootstrap's row draws and the confidence intervals.
-// No Eigen: nvcc compiles it.
+// tpw/mc/sensitivity/sobol_estimators.hpp: the plain parts of Sobol' indices, shared by the CPU
+// analysis (sensitivity.hpp, any model) and the GPU engine (radix_engine.hpp, the cost model):
+// options, results, the estimators' terms per row, the bootstrap's row draws and the confidence
+// intervals. No Eigen: nvcc compiles it.
 //
 // First order by Saltelli et al. (2010), total order by Jansen (1999), over N rows of the
 // matrices A, B and AB_j (A with column j from B):
@@ -18,9 +18,9 @@
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
-#include "tpw/mc/design.hpp"
-#include "tpw/mc/philox.hpp"
-#include "tpw/mc/statistics.hpp"
+#include "tpw/mc/engine/statistics.hpp"
+#include "tpw/mc/sampling/design.hpp"
+#include "tpw/mc/sampling/philox.hpp"
 
 namespace tpw::mc {
 

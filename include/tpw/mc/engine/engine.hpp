@@ -1,4 +1,4 @@
-// tpw/mc/engine.hpp: the Monte Carlo engine: any model over N samples, on every core, with
+// tpw/mc/engine/engine.hpp: the Monte Carlo engine: any model over N samples, on every core, with
 // results that depend only on (inputs, model, N, seed, design).
 //
 // The seams are QuantLib's: a sampler (design + input space) feeds a model, whose outputs feed
@@ -6,10 +6,10 @@
 //   - Samples are drawn and evaluated in batches of batch_size, one row per variable, so that
 //     Philox, the inverse CDFs and a batch_model (the cost model) run as vectorizable loops.
 //   - Moments, exceedance counts, min and max: one pass, per-chunk accumulators merged in chunk
-//     order (tpw/mc/parallel.hpp), so 1, 2 or 8 threads give bitwise the same numbers.
+//     order (tpw/mc/engine/parallel.hpp), so 1, 2 or 8 threads give bitwise the same numbers.
 //   - Quantiles and expected shortfall: exact. Up to in_memory_limit samples (or with
 //     keep_samples) the outputs are kept and selected; beyond that a histogram is refined over
-//     further passes (tpw/mc/quantile_tree.hpp), in memory independent of N.
+//     further passes (tpw/mc/engine/quantile_tree.hpp), in memory independent of N.
 #pragma once
 
 #include <algorithm>
@@ -26,12 +26,12 @@
 #include <vector>
 
 #include "tpw/error.hpp"
-#include "tpw/mc/design.hpp"
-#include "tpw/mc/inputs.hpp"
-#include "tpw/mc/options.hpp"
-#include "tpw/mc/parallel.hpp"
-#include "tpw/mc/quantile_tree.hpp"
-#include "tpw/mc/statistics.hpp"
+#include "tpw/mc/engine/options.hpp"
+#include "tpw/mc/engine/parallel.hpp"
+#include "tpw/mc/engine/quantile_tree.hpp"
+#include "tpw/mc/engine/statistics.hpp"
+#include "tpw/mc/sampling/design.hpp"
+#include "tpw/mc/sampling/input_space.hpp"
 
 namespace tpw::mc {
 

@@ -1,4 +1,4 @@
-// tpw/mc/inputs.hpp: the uncertain inputs of a model, and their dependence.
+// tpw/mc/sampling/input_space.hpp: the uncertain inputs of a model, and their dependence.
 //
 // Correlated inputs follow a Gaussian copula built from a rank (Spearman) correlation matrix: the
 // uniforms of a sample become standard normals, are mixed by the Cholesky factor L of the normal
@@ -17,8 +17,8 @@
 #include <Eigen/Core>
 
 #include "tpw/error.hpp"
-#include "tpw/mc/distributions.hpp"
-#include "tpw/mc/philox.hpp"
+#include "tpw/mc/sampling/distributions.hpp"
+#include "tpw/mc/sampling/philox.hpp"
 
 namespace tpw::mc {
 

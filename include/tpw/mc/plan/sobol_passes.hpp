@@ -1,5 +1,5 @@
-// tpw/mc/radix_sobol.hpp: Sobol' indices of the cost model on the GPU engine's backends (a CUDA
-// device, tpw/cuda/engine.cuh, or the host, for tests and machines without a GPU), giving
+// tpw/mc/plan/sobol_passes.hpp: Sobol' indices of the cost model on the GPU engine's backends (a
+// CUDA device, tpw/cuda/engine.cuh, or the host, for tests and machines without a GPU), giving
 // tpw::mc::sobol_analysis's indices for the same plan, base samples, seed and design.
 //
 // Row i of the matrices A, B and AB_j is design point i's 2d uniforms through the inputs' inverse
@@ -19,8 +19,8 @@
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
 #include "tpw/mc/cost_parameters.hpp"
-#include "tpw/mc/radix_engine.hpp"
-#include "tpw/mc/sobol.hpp"
+#include "tpw/mc/plan/radix_passes.hpp"
+#include "tpw/mc/sensitivity/sobol_estimators.hpp"
 
 namespace tpw::mc::radix {
 

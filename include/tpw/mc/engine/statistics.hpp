@@ -1,4 +1,4 @@
-// tpw/mc/statistics.hpp: what a Monte Carlo run reports, and the accumulators behind it.
+// tpw/mc/engine/statistics.hpp: what a Monte Carlo run reports, and the accumulators behind it.
 //
 // Quantiles follow one definition everywhere (Hyndman and Fan's type 7, numpy's default): with N
 // sorted samples x_0 <= ... <= x_{N-1} and h = (N - 1) p, Q(p) = x_floor(h) + (h - floor(h)) *
@@ -18,7 +18,7 @@
 #include <boost/sort/pdqsort/pdqsort.hpp>
 
 #include "tpw/error.hpp"
-#include "tpw/mc/design.hpp"
+#include "tpw/mc/sampling/design.hpp"
 
 namespace tpw::mc {
 

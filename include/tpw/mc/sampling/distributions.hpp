@@ -1,5 +1,5 @@
-// tpw/mc/distributions.hpp: the distributions an uncertain input may follow, each sampled by its
-// inverse CDF from a uniform in (0, 1).
+// tpw/mc/sampling/distributions.hpp: the distributions an uncertain input may follow, each sampled
+// by its inverse CDF from a uniform in (0, 1).
 //
 // Sampling by the inverse CDF is what lets every design work the same way: plain Monte Carlo,
 // Latin hypercube, Sobol' points and the Gaussian copula all hand a uniform to quantile(). The
@@ -25,8 +25,8 @@
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
-#include "tpw/mc/philox.hpp"
-#include "tpw/mc/quantiles.hpp"
+#include "tpw/mc/sampling/inverse_cdf.hpp"
+#include "tpw/mc/sampling/philox.hpp"
 
 namespace tpw::mc {
 

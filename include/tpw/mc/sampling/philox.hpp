@@ -1,5 +1,5 @@
-// tpw/mc/philox.hpp: the Philox4x32-10 counter-based generator (Salmon et al., SC'11), and the
-// uniforms every tpw engine draws from it.
+// tpw/mc/sampling/philox.hpp: the Philox4x32-10 counter-based generator (Salmon et al., SC'11), and
+// the uniforms every tpw engine draws from it.
 //
 // A draw is a pure function of (seed, sample i, input j, stream): no state, no sequence, so any
 // sample can be computed alone, by any thread, on the CPU or on a GPU, and always gives the same

@@ -1,0 +1,208 @@
+// The Monte Carlo engine (tpw/mc/engine/): analytic statistics, exact quantiles, the same results
+// on any number of threads, the multi-pass refinement, progress and cancellation, batches.
+#include <doctest/doctest.h>
+
+#include "mc_models.hpp"
+#include "support.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <numbers>
+#include <set>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/math/distributions/normal.hpp>
+
+#include <tpw/mc/cost_model.hpp>
+#include <tpw/mc/plan/radix_passes.hpp>
+#include <tpw/mc/plan/sobol_passes.hpp>
+#include <tpw/mc/sensitivity.hpp>
+#include <tpw/model.hpp>
+
+namespace mc = tpw::mc;
+using doctest::Approx;
+using tpw_test::message_of;
+
+namespace {
+// y = x0 + 2 x1, one sample at a time, or also in batches (counting the batch calls).
+struct one_at_a_time {
+  double operator()(std::span<const double> x) const { return x[0] + 2.0 * x[1]; }
+};
+struct batched : one_at_a_time {
+  mutable std::atomic<int> batches{0};
+  void evaluate_batch(const double* x, double* y, std::size_t count) const {
+    ++batches;
+    for (std::size_t s = 0; s < count; ++s) y[s] = x[s] + 2.0 * x[mc::batch_size + s];
+  }
+};
+}  // namespace
+
+TEST_CASE("the engine: analytic statistics, exact quantiles, and bitwise the same on any threads") {
+  // y = a + b with a ~ normal(10, 2), b ~ uniform(0, 1): mean 10.5, sd sqrt(4 + 1/12).
+  const mc::input_space space(
+      {{"a", mc::distribution::normal(10, 2)}, {"b", mc::distribution::uniform(0, 1)}});
+  const auto model = [](std::span<const double> x) { return x[0] + x[1]; };
+  mc::run_options o;
+  o.samples = 300000;
+  o.seed = 42;
+  o.exceedances = {{"output", 12.0, 0.0}};
+  std::vector<mc::run_result> runs;
+  for (unsigned threads : {1u, 2u, 8u}) {
+    o.threads = threads;
+    runs.push_back(mc::run(space, model, o));
+  }
+  const auto& s = runs[0].outputs[0];
+  CHECK(s.mean == Approx(10.5).epsilon(0.002));
+  CHECK(s.sd == Approx(std::sqrt(4.0 + 1.0 / 12.0)).epsilon(0.005));
+  CHECK(s.standard_error == Approx(s.sd / std::sqrt(300000.0)));
+  CHECK(s.quantile(0.5) == Approx(10.5).epsilon(0.002));
+  for (const auto& r : runs) {
+    CHECK(r.outputs[0].mean == s.mean);
+    CHECK(r.outputs[0].sd == s.sd);
+    CHECK(r.outputs[0].quantiles == s.quantiles);
+    CHECK(r.outputs[0].expected_shortfall_upper == s.expected_shortfall_upper);
+    CHECK(r.exceedances[0].probability == runs[0].exceedances[0].probability);
+  }
+  // Keeping the samples and selecting gives the same quantiles bit for bit, and the same tails.
+  o.keep_samples = true;
+  const auto kept = mc::run(space, model, o);
+  CHECK(kept.outputs[0].quantiles == s.quantiles);
+  CHECK(kept.outputs[0].expected_shortfall_upper ==
+        Approx(s.expected_shortfall_upper).epsilon(1e-13));
+  CHECK(kept.outputs[0].expected_shortfall_lower ==
+        Approx(s.expected_shortfall_lower).epsilon(1e-13));
+  std::vector<double> sorted;
+  for (std::uint64_t i = 0; i < o.samples; ++i) sorted.push_back(kept.output_samples[i]);
+  std::sort(sorted.begin(), sorted.end());
+  // P95 by hand: h = (n - 1) * 0.95 = 284999.05, so x[284999] + 0.05 (x[285000] - x[284999]).
+  CHECK(s.quantile(0.95) ==
+        Approx(sorted[284999] + 0.05 * (sorted[285000] - sorted[284999])).epsilon(1e-15));
+  // Expected shortfall at 95%: the mean of the largest 15000 samples.
+  double top = 0.0;
+  for (std::size_t k = 285000; k < 300000; ++k) top += sorted[k];
+  CHECK(s.expected_shortfall_upper == Approx(top / 15000).epsilon(1e-12));
+  std::size_t above = 0;
+  for (const double v : sorted) above += v > 12.0;
+  CHECK(runs[0].exceedances[0].probability == static_cast<double>(above) / 300000);
+}
+
+TEST_CASE("the multi-pass refinement pins the same quantiles when pass 1 cannot") {
+  const mc::input_space space({{"a", mc::distribution::lognormal(1, 1)}});
+  const auto model = [](std::span<const double> x) { return x[0]; };
+  mc::run_options o;
+  o.samples = 200000;
+  o.seed = 1;
+  o.quantile_budget = 1500;  // too small to collect the predicted bands in pass 1
+  o.probabilities = mc::percentiles();
+  const auto streamed = mc::run(space, model, o);
+  CHECK(streamed.passes >= 2);
+  o.keep_samples = true;
+  const auto kept = mc::run(space, model, o);
+  CHECK(streamed.outputs[0].quantiles == kept.outputs[0].quantiles);
+  CHECK(streamed.outputs[0].expected_shortfall_upper ==
+        Approx(kept.outputs[0].expected_shortfall_upper).epsilon(1e-13));
+  // A constant output is pinned without collecting anything.
+  const auto constant = mc::run(
+      space, [](std::span<const double>) { return 2.5; }, o);
+  CHECK(constant.outputs[0].quantile(0.37) == 2.5);
+}
+
+TEST_CASE("progress is reported, a stop request cancels, a non-finite output is refused") {
+  const mc::input_space space({{"a", mc::distribution::uniform(0, 1)}});
+  const auto model = [](std::span<const double> x) { return x[0]; };
+  mc::run_options o;
+  o.samples = 1'000'000;
+  std::vector<std::uint64_t> seen;
+  o.on_progress = [&](const mc::progress& p) { seen.push_back(p.done); };
+  (void)mc::run(space, model, o);
+  REQUIRE(!seen.empty());
+  CHECK(seen.back() == 1'000'000);
+  CHECK(std::is_sorted(seen.begin(), seen.end()));
+
+  std::stop_source source;
+  o.stop = source.get_token();
+  o.on_progress = [&](const mc::progress& p) {
+    if (p.done >= 300'000) source.request_stop();
+  };
+  CHECK_THROWS_AS((void)mc::run(space, model, o), mc::cancelled);
+
+  mc::run_options plain;
+  plain.samples = 1000;
+  CHECK(message_of([&] {
+          (void)mc::run(
+              space, [](std::span<const double> x) { return 1.0 / (x[0] - x[0]); }, plain);
+        }).starts_with("output = inf: the model gave a non-finite value at sample 0 (a = "));
+  plain.tail_level = 1.0;
+  CHECK(message_of([&] { (void)mc::run(space, model, plain); }) ==
+        "uncertainty.tail_level = 1: must be in (0, 1)");
+}
+
+TEST_CASE("the root histogram's branch-free bin is the branching one, at every edge") {
+  mc::detail::quantile_cell root;
+  root.low = -1.5;
+  root.high = 2.5;
+  root.bins = 4098;
+  root.root = true;
+  // The branching form: underflow below low, overflow from high, else 1 + the clamped position.
+  const auto branching = [&](double x) -> unsigned {
+    if (x < root.low) return 0;
+    if (x >= root.high) return root.bins - 1;
+    const double t = (x - root.low) / (root.high - root.low) * (root.bins - 2);
+    return 1 + (t < root.bins - 3 ? static_cast<unsigned>(t) : root.bins - 3);
+  };
+  std::vector<double> xs{-1e300, -1.5000000000000002, -1.5, 2.4999999999999996, 2.5, 1e300, 0.0};
+  for (std::uint64_t i = 0; i < 10000; ++i) xs.push_back(-2.0 + 5.0 * mc::uniform(5, i, 0));
+  bool same = true;
+  for (const double x : xs) same = same && mc::detail::bin_of(root, x) == branching(x);
+  CHECK(same);
+  CHECK(mc::detail::bin_of(root, -1.5) == 1);
+  CHECK(mc::detail::bin_of(root, 2.4999999999999996) == 4096);
+  CHECK(mc::detail::bin_of(root, 2.5) == 4097);
+}
+
+TEST_CASE("a model with a batch form runs in batches, with the same results") {
+  static_assert(mc::batch_model<batched> && !mc::batch_model<one_at_a_time>);
+  const mc::input_space space(
+      {{"a", mc::distribution::normal(1, 2)}, {"b", mc::distribution::uniform(0, 1)}});
+  for (const std::uint64_t n : {std::uint64_t{1000}, std::uint64_t{300'001}}) {
+    CAPTURE(n);
+    mc::run_options o;
+    o.samples = n;  // not a multiple of the batch; the second beyond in_memory_limit
+    o.probabilities = {0.05, 0.5, 0.95};
+    const batched with_batches;
+    const auto a = mc::run(space, one_at_a_time{}, o);
+    const auto b = mc::run(space, with_batches, o);
+    CHECK(with_batches.batches.load() > 0);
+    CHECK(a.output("output").mean == b.output("output").mean);
+    CHECK(a.output("output").sd == b.output("output").sd);
+    CHECK(a.output("output").quantiles == b.output("output").quantiles);
+    CHECK(a.output("output").expected_shortfall_upper ==
+          b.output("output").expected_shortfall_upper);
+  }
+}
+
+TEST_CASE("a non-finite output inside a batch names its own sample") {
+  const mc::input_space space({{"a", mc::distribution::uniform(0, 1)}});
+  mc::run_options o;
+  o.samples = 1000;
+  o.threads = 1;
+  // The first sample whose a is below 0.01, found from the draws.
+  std::uint64_t first_bad = 0;
+  while (mc::uniform(o.seed, first_bad, 0) >= 0.01) ++first_bad;
+  CAPTURE(first_bad);
+  REQUIRE(first_bad < o.samples);
+  const auto model = [](std::span<const double> x) {
+    return x[0] < 0.01 ? std::numeric_limits<double>::infinity() : x[0];
+  };
+  CHECK(message_of([&] { (void)mc::run(space, model, o); })
+            .starts_with("output = inf: the model gave a non-finite value at sample " +
+                         std::to_string(first_bad) + " (a = "));
+}
