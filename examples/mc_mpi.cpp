@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <exception>
 
-#include <tpw/io/scenario.hpp>
+#include <tpw/io/study.hpp>
 #include <tpw/mpi/engine.hpp>
 
 int main(int argc, char** argv) {
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
       },
       "revenue": {"price_per_mtok": 2.0}
     })");
-    const tpw::io::scenario_model model = s.model();
+    const tpw::io::scenario_model model = tpw::io::model_of(s);
 
     mc::run_options o;
     o.samples = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include <tpw/io/report.hpp>
+#include <tpw/io/study.hpp>
 #include <tpw/mc/plan/radix_passes.hpp>
 #include <tpw/mc/plan/sobol_passes.hpp>
 

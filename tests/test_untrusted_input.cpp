@@ -22,7 +22,7 @@
 #include <vector>
 
 #include <tpw/format.hpp>
-#include <tpw/io/report.hpp>
+#include <tpw/io/study.hpp>
 #include <tpw/site/site.hpp>
 
 #include "whatif/app.hpp"

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include <tpw/format.hpp>
-#include <tpw/io/report.hpp>
+#include <tpw/io/study.hpp>
 
 #include "charts.hpp"
 #include "default_study.hpp"

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include <tpw/io/report.hpp>
+#include <tpw/io/study.hpp>
 
 namespace {
 

@@ -1,6 +1,6 @@
-// tpw/io/scenario.hpp: scenario files (JSON, docs/scenario.md) read into the
-// cost model's plain parameters and its uncertain inputs. Target tpw::io (tpw::mc plus
-// nlohmann-json).
+// tpw/io/scenario.hpp: scenario files (JSON, docs/scenario.md) read into the cost model's plain
+// parameters (tpw/model/parameters.hpp) and its uncertain inputs. Target tpw::io. Reading a
+// scenario needs neither Eigen nor the Monte Carlo engine: running it is tpw/io/study.hpp.
 //
 // Every refusal is a tpw::invalid_input whose message names the field's JSON path, its value as
 // the file wrote it and the rule: `costs.energy.pue = 0.9: a PUE is facility power over IT
@@ -35,14 +35,16 @@
 #include "tpw/curves/frontier.hpp"
 #include "tpw/error.hpp"
 #include "tpw/io/file.hpp"
-#include "tpw/mc/cost_model.hpp"
+#include "tpw/mc/sampling/design.hpp"
+#include "tpw/mc/sampling/distributions.hpp"
+#include "tpw/mc/uncertain_parameters.hpp"
+#include "tpw/model/parameters.hpp"
 
 namespace tpw::io {
 
 // The model's arithmetic does not depend on the currency, so a scenario in any currency runs under
 // ISO 4217's code for "no currency"; reports label its numbers with scenario::currency.
 using scenario_currency = tpw::currency<"XXX">;
-using scenario_model = mc::cost_model<scenario_currency>;
 
 struct frontier_choice {
   throughput_frontier frontier;
@@ -55,8 +57,8 @@ struct scenario {
   std::string currency = "USD";
   std::string platform;  // the catalog id, when the file names one
   // Point values in scenario units; an uncertain input holds its distribution's median.
-  mc::cost_parameters base;
-  std::vector<scenario_model::uncertain> uncertain;  // in the order of the file's fields
+  cost_parameters base;
+  std::vector<mc::uncertain_parameter> uncertain;  // in the order of the file's fields
   long systems = 1;
   std::optional<double> site_power_mw;
   double site_headroom = 0.0;
@@ -68,16 +70,10 @@ struct scenario {
   std::uint64_t sobol_samples = 1u << 13;  // N: Sobol' indices cost N (d + 2) evaluations
   std::optional<frontier_choice> frontier;
 
-  // The cost model over the uncertain inputs (checks every value and distribution against its
-  // input's rule); it needs at least one.
-  [[nodiscard]] scenario_model model() const { return {base, uncertain}; }
-  // Checks every value (and distribution) against its input's rule.
+  // Checks every value, and every distribution's reachable values, against its input's rule.
   void validate() const {
-    if (uncertain.empty()) {
-      (void)scenario_model::validated(base);
-    } else {
-      (void)model();
-    }
+    (void)validated_parameters<scenario_currency>(base);
+    mc::check_uncertain_parameters(base, uncertain);
   }
 };
 
@@ -212,8 +208,8 @@ inline mc::distribution distribution_at(const json& d, const std::string& path) 
 }
 
 // A cost-model leaf: a number, or a distribution object that makes the input uncertain.
-inline void leaf_at(const json& value, mc::cost_input input, scenario& s) {
-  const std::string path = mc::rule_of(input).path;
+inline void leaf_at(const json& value, cost_input input, scenario& s) {
+  const std::string path = rule_of(input).path;
   if (value.is_object()) {
     mc::distribution d = distribution_at(value, path);
     s.base[input] = d.quantile(0.5);
@@ -229,18 +225,17 @@ inline void leaf_at(const json& value, mc::cost_input input, scenario& s) {
 }
 
 // Reads `key` of `object` into `input` when present; returns whether it was.
-inline bool optional_leaf(const json& object, const char* key, mc::cost_input input, scenario& s) {
+inline bool optional_leaf(const json& object, const char* key, cost_input input, scenario& s) {
   if (!object.contains(key)) return false;
   leaf_at(object[key], input, s);
   return true;
 }
-inline void required_leaf(const json& object, const char* key, mc::cost_input input, scenario& s,
+inline void required_leaf(const json& object, const char* key, cost_input input, scenario& s,
                           std::string_view rule) {
-  if (!optional_leaf(object, key, input, s)) refuse_missing(mc::rule_of(input).path, rule);
+  if (!optional_leaf(object, key, input, s)) refuse_missing(rule_of(input).path, rule);
 }
 
 inline void read_deployment(const json& j, scenario& s, bool from_platform, bool from_frontier) {
-  using mc::cost_input;
   const json& d = object_at(j, "deployment",
                             {"accelerators_per_system", "systems", "it_power_kw", "idle_power_kw",
                              "provisioned_power_kw", "utilization", "throughput_tok_s"});
@@ -265,7 +260,7 @@ inline void read_deployment(const json& j, scenario& s, bool from_platform, bool
                 "required: the share of hours the accelerators serve, in (0, 1]");
   if (from_frontier) {
     if (d.contains("throughput_tok_s")) {
-      refuse(mc::rule_of(cost_input::throughput_tok_s).path, d["throughput_tok_s"],
+      refuse(rule_of(cost_input::throughput_tok_s).path, d["throughput_tok_s"],
              "give the throughput or a frontier, not both: the frontier's point at the SLO sets "
              "it");
     }
@@ -276,7 +271,6 @@ inline void read_deployment(const json& j, scenario& s, bool from_platform, bool
 }
 
 inline void read_costs(const json& j, scenario& s, const platform* catalog) {
-  using mc::cost_input;
   const json& c =
       object_at(j, "costs", {"cost_of_capital", "hardware", "facility", "energy", "opex"});
   optional_leaf(c, "cost_of_capital", cost_input::cost_of_capital, s);
@@ -284,12 +278,12 @@ inline void read_costs(const json& j, scenario& s, const platform* catalog) {
     const json& h = c["hardware"];
     if (h.is_object() && h.contains("rental_per_accelerator_hour")) {
       object_at(h, "costs.hardware", {"rental_per_accelerator_hour"});
-      s.base.hardware = mc::hardware_terms::rented;
+      s.base.hardware = hardware_terms::rented;
       leaf_at(h["rental_per_accelerator_hour"], cost_input::rental_per_accelerator_hour, s);
     } else {
       object_at(h, "costs.hardware",
                 {"price", "life_years", "residual_fraction", "rental_per_accelerator_hour"});
-      s.base.hardware = mc::hardware_terms::owned;
+      s.base.hardware = hardware_terms::owned;
       if (!optional_leaf(h, "price", cost_input::hardware_price, s)) {
         if (catalog == nullptr) {
           refuse_missing("costs.hardware.price",
@@ -307,11 +301,11 @@ inline void read_costs(const json& j, scenario& s, const platform* catalog) {
     const json& f = c["facility"];
     if (f.is_object() && f.contains("colocation_per_kw_month")) {
       object_at(f, "costs.facility", {"colocation_per_kw_month"});
-      s.base.facility = mc::facility_terms::colocation;
+      s.base.facility = facility_terms::colocation;
       leaf_at(f["colocation_per_kw_month"], cost_input::colocation_per_kw_month, s);
     } else {
       object_at(f, "costs.facility", {"build_per_mw", "life_years", "colocation_per_kw_month"});
-      s.base.facility = mc::facility_terms::built;
+      s.base.facility = facility_terms::built;
       required_leaf(f, "build_per_mw", cost_input::facility_build_per_mw, s,
                     "required for a built facility, per MW of IT (or give "
                     "colocation_per_kw_month)");
@@ -514,9 +508,9 @@ inline scenario scenario_from_json(const nlohmann::json& j) {
   if (j.contains("platform")) {
     s.platform = d::text_at(j["platform"], "platform", "must be a catalog id such as \"h200\"");
     catalog = &find_platform(s.platform, "platform");
-    s.base[mc::cost_input::accelerators_per_system] =
+    s.base[cost_input::accelerators_per_system] =
         static_cast<double>(catalog->accelerators_per_system);
-    s.base[mc::cost_input::it_power_kw] = catalog->system_it_power.value;
+    s.base[cost_input::it_power_kw] = catalog->system_it_power.value;
   }
   if (j.contains("frontier")) s.frontier = d::read_frontier(j["frontier"]);
   if (!j.contains("deployment")) {
@@ -524,13 +518,13 @@ inline scenario scenario_from_json(const nlohmann::json& j) {
   }
   d::read_deployment(j["deployment"], s, catalog != nullptr, s.frontier.has_value());
   if (s.frontier) {
-    s.base[mc::cost_input::throughput_tok_s] = s.frontier->chosen.throughput.value();
+    s.base[cost_input::throughput_tok_s] = s.frontier->chosen.throughput.value();
   }
   if (!j.contains("costs")) d::refuse_missing("costs", "required (costs.energy.pue at least)");
   d::read_costs(j["costs"], s, catalog);
   if (j.contains("revenue")) {
     const d::json& r = d::object_at(j["revenue"], "revenue", {"price_per_mtok"});
-    s.base.priced = d::optional_leaf(r, "price_per_mtok", mc::cost_input::price_per_mtok, s);
+    s.base.priced = d::optional_leaf(r, "price_per_mtok", cost_input::price_per_mtok, s);
   }
   if (j.contains("site")) {
     const d::json& site = d::object_at(j["site"], "site", {"power_mw", "headroom"});

@@ -12,6 +12,9 @@
 //     further passes (tpw/mc/engine/quantile_tree.hpp), in memory independent of N.
 #pragma once
 
+// Marks that the engine is included, for the include-cost tests (tests/test_include_io.cpp).
+#define TPW_MC_ENGINE_INCLUDED 1
+
 #include <algorithm>
 #include <concepts>
 #include <cstddef>

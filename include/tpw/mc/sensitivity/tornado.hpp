@@ -10,20 +10,9 @@
 #include "tpw/error.hpp"
 #include "tpw/mc/sampling/input_space.hpp"
 #include "tpw/mc/sensitivity/call_model.hpp"
+#include "tpw/mc/sensitivity/tornado_bars.hpp"
 
 namespace tpw::mc {
-
-struct tornado_bar {
-  std::string input;
-  double low = 0.0;   // the output with this input at its P10
-  double high = 0.0;  // ... at its P90
-  [[nodiscard]] double swing() const noexcept { return std::abs(high - low); }
-};
-struct tornado {
-  std::string output;
-  double base = 0.0;              // every input at its median
-  std::vector<tornado_bar> bars;  // widest swing first
-};
 
 // One tornado per output. Inputs move one at a time (a correlation, if any, is not applied).
 template <class F>

@@ -1,0 +1,113 @@
+// tpw/mc/uncertain_parameters.hpp: which inputs of the cost model's parameters are uncertain, and
+// the checks that no sample can break an input's rule: every value a distribution's samples can
+// reach (its inverse CDF at the extreme uniforms a design gives) must obey the rule, and the rules
+// between inputs (idle power at most IT power, a residual worth at most the price) must hold at
+// the worst values reachable. No Eigen and no engine: reading a scenario needs only this.
+#pragma once
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "tpw/error.hpp"
+#include "tpw/mc/sampling/distributions.hpp"
+#include "tpw/model/parameters.hpp"
+
+namespace tpw::mc {
+
+// One uncertain input: which parameter, and its distribution.
+struct uncertain_parameter {
+  cost_input input;
+  distribution dist;
+};
+
+namespace detail {
+
+// Every value the samplers can draw from the distribution must obey the input's rule.
+inline void require_inside(const cost_input_rule& rule, const distribution& d) {
+  const double lo = d.reachable_low();
+  const double hi = d.reachable_high();
+  const bool low_ok = obeys(rule, lo);
+  const bool high_ok = obeys(rule, hi);
+  if (!low_ok || !high_ok) {
+    throw invalid_input(
+        rule.path, d.describe(),
+        "its samples reach [" + tpw::detail::number_text(lo) + ", " + tpw::detail::number_text(hi) +
+            "], " + (low_ok ? "above" : "below") + " the allowed range " + range_text(rule) +
+            "; narrow it, or use a bounded distribution (uniform, triangular, PERT, beta, "
+            "truncated normal)" +
+            limits_note);
+  }
+}
+
+// Idle power may not exceed serving power in any sample: the highest idle value must stay at or
+// below the lowest serving value.
+inline void require_idle_below_it(const cost_parameters& base,
+                                  const std::vector<uncertain_parameter>& list) {
+  if (!base.idle_given) return;
+  double idle_high = base[cost_input::idle_power_kw];
+  double it_low = base[cost_input::it_power_kw];
+  for (const auto& u : list) {
+    if (u.input == cost_input::idle_power_kw) idle_high = u.dist.reachable_high();
+    if (u.input == cost_input::it_power_kw) it_low = u.dist.reachable_low();
+  }
+  if (idle_high > it_low) {
+    throw invalid_input("deployment.idle_power_kw", idle_high,
+                        "its highest value must not exceed the lowest it_power_kw (" +
+                            tpw::detail::number_text(it_low) +
+                            "): idle draws no more than serving");
+  }
+}
+
+// With a negative cost of capital the residual's present value can exceed the price (see
+// owned_hardware): checked at the worst values the samplers can draw, the highest residual
+// against the lowest (1 + r)^life.
+inline void require_positive_hardware_line(const cost_parameters& base,
+                                           const std::vector<uncertain_parameter>& list) {
+  if (base.hardware != hardware_terms::owned) return;
+  double residual = base[cost_input::hardware_residual_fraction];
+  double rate = base[cost_input::cost_of_capital];
+  double life_low = base[cost_input::hardware_life_years];
+  double life_high = life_low;
+  for (const auto& u : list) {
+    if (u.input == cost_input::hardware_residual_fraction) residual = u.dist.reachable_high();
+    if (u.input == cost_input::cost_of_capital) rate = u.dist.reachable_low();
+    if (u.input == cost_input::hardware_life_years) {
+      life_low = u.dist.reachable_low();
+      life_high = u.dist.reachable_high();
+    }
+  }
+  const double growth = std::pow(1.0 + rate, rate < 0.0 ? life_high : life_low);
+  if (residual > growth) {
+    throw invalid_input(
+        "costs.hardware.residual_fraction", residual,
+        "can be worth more than the price: at a cost of capital of " +
+            tpw::detail::number_text(rate) + " the residual may be at most (1 + r)^life = " +
+            tpw::detail::number_text(growth) + ", or the hardware line would be negative");
+  }
+}
+
+}  // namespace detail
+
+// Checks uncertain inputs against a validated base: each one a parameter the scenario uses and
+// not a count, each distribution inside its input's rule at every value its samples can reach,
+// and the rules between inputs at the worst values reachable.
+inline void check_uncertain_parameters(const cost_parameters& base,
+                                       const std::vector<uncertain_parameter>& list) {
+  for (const auto& u : list) {
+    const cost_input_rule& rule = rule_of(u.input);
+    if (u.input == cost_input::accelerators_per_system) {
+      throw invalid_input(rule.path, u.dist.describe(), "a count cannot be uncertain");
+    }
+    if (!parameter_used(base, u.input)) {
+      throw invalid_input(rule.path, u.dist.describe(),
+                          "this input takes no part in the scenario (its cost terms are not "
+                          "given), so it cannot be uncertain");
+    }
+    detail::require_inside(rule, u.dist);
+  }
+  detail::require_idle_below_it(base, list);
+  detail::require_positive_hardware_line(base, list);
+}
+
+}  // namespace tpw::mc

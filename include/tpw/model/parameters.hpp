@@ -1,0 +1,362 @@
+// tpw/model/parameters.hpp: a deployment and its costs as plain numbers, in the units a scenario
+// file writes them in (kW, per kWh, per MW, years, ...), with each number's rule, the one-sample
+// evaluation and the checks. The deterministic model reads a scenario through it, and the Monte
+// Carlo engines (CPU, GPU, MPI) evaluate every sample through it: cost_parameters crosses to a GPU
+// as it is, and evaluate_cost_parameters calls tpw::evaluate, so no formula is written twice. No
+// Eigen, no Boost.Math, no engine.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "tpw/config.hpp"
+#include "tpw/error.hpp"
+#include "tpw/model/components.hpp"
+#include "tpw/model/deployment.hpp"
+#include "tpw/model/economics.hpp"
+#include "tpw/model/validate.hpp"
+#include "tpw/units/checked.hpp"
+#include "tpw/units/system.hpp"
+
+namespace tpw {
+
+// Every number of a deployment and its costs, in scenario units.
+enum class cost_input : std::uint32_t {
+  accelerators_per_system,        // deployment.accelerators_per_system (a count: never uncertain)
+  it_power_kw,                    // per system, while serving
+  idle_power_kw,                  // per system; follows it_power_kw unless given
+  provisioned_power_kw,           // per system; follows it_power_kw unless given
+  utilization,                    // (0, 1]
+  throughput_tok_s,               // per accelerator while serving
+  cost_of_capital,                // annual
+  hardware_price,                 // per system (owned)
+  hardware_life_years,            // (owned)
+  hardware_residual_fraction,     // (owned)
+  rental_per_accelerator_hour,    // (rented)
+  facility_build_per_mw,          // (built)
+  facility_life_years,            // (built)
+  colocation_per_kw_month,        // (colocation)
+  energy_price_per_kwh,           //
+  pue,                            // costs.energy.pue
+  maintenance_fraction_per_year,  // of the hardware price
+  software_per_accelerator_year,  //
+  other_per_accelerator_year,     //
+  price_per_mtok,                 // revenue.price_per_mtok (optional)
+};
+inline constexpr std::size_t cost_input_count = 20;
+static_assert(static_cast<std::size_t>(cost_input::price_per_mtok) + 1 == cost_input_count,
+              "cost_input_count counts cost_input");
+
+enum class hardware_terms : std::uint8_t { none, owned, rented };
+enum class facility_terms : std::uint8_t { none, built, colocation };
+
+// One input's scenario path and the range its values must stay in. Every range is finite: its
+// bounds are wide enough for any real deployment (a system of 1 W to 1 GW, a price up to 1e12 in
+// any currency) and narrow enough that no figure of the model can overflow, underflow to a
+// division by zero or turn negative (docs/scenario-limits.md gives each bound and why).
+struct cost_input_rule {
+  const char* path;
+  double low;
+  double high;
+  bool low_included;
+  bool high_included;
+};
+
+inline constexpr std::array<cost_input_rule, cost_input_count> cost_input_rules{{
+    {"deployment.accelerators_per_system", 1.0, 1e6, true, true},
+    {"deployment.it_power_kw", 1e-3, 1e6, true, true},
+    {"deployment.idle_power_kw", 0.0, 1e6, true, true},
+    {"deployment.provisioned_power_kw", 1e-3, 1e6, true, true},
+    {"deployment.utilization", 1e-6, 1.0, true, true},
+    {"deployment.throughput_tok_s", 1e-6, 1e9, true, true},
+    {"costs.cost_of_capital", -0.5, 1.0, true, true},
+    {"costs.hardware.price", 0.0, 1e12, true, true},
+    {"costs.hardware.life_years", 0.1, 100.0, true, true},
+    {"costs.hardware.residual_fraction", 0.0, 1.0, true, true},
+    {"costs.hardware.rental_per_accelerator_hour", 0.0, 1e6, true, true},
+    {"costs.facility.build_per_mw", 0.0, 1e12, true, true},
+    {"costs.facility.life_years", 0.1, 100.0, true, true},
+    {"costs.facility.colocation_per_kw_month", 0.0, 1e6, true, true},
+    {"costs.energy.price_per_kwh", 0.0, 1e6, true, true},
+    {"costs.energy.pue", 1.0, 10.0, true, true},
+    {"costs.opex.maintenance_fraction_per_year", 0.0, 1.0, true, true},
+    {"costs.opex.software_per_accelerator_year", 0.0, 1e9, true, true},
+    {"costs.opex.other_per_accelerator_year", 0.0, 1e9, true, true},
+    {"revenue.price_per_mtok", 1e-6, 1e9, true, true},
+}};
+
+// Whether x obeys a rule (false for NaN).
+TPW_HD constexpr bool obeys(const cost_input_rule& rule, double x) noexcept {
+  const bool low_ok = rule.low_included ? x >= rule.low : x > rule.low;
+  const bool high_ok = rule.high_included ? x <= rule.high : x < rule.high;
+  return low_ok && high_ok;
+}
+
+inline const cost_input_rule& rule_of(cost_input input) noexcept {
+  return cost_input_rules[static_cast<std::size_t>(input)];
+}
+
+// A plain struct: what the cost model reads, one sample at a time, on a CPU or a GPU.
+struct cost_parameters {
+  std::array<double, cost_input_count> values{};
+  hardware_terms hardware = hardware_terms::none;
+  facility_terms facility = facility_terms::none;
+  bool idle_given = false;         // else idle power = it power
+  bool provisioned_given = false;  // else provisioned power = it power
+  bool priced = false;             // a token price is given: revenue and margin are reported
+
+  TPW_HD constexpr double& operator[](cost_input k) noexcept {
+    return values[static_cast<std::size_t>(k)];
+  }
+  TPW_HD constexpr double operator[](cost_input k) const noexcept {
+    return values[static_cast<std::size_t>(k)];
+  }
+};
+
+// The figures the cost model reports per sample, in display units: cost per Mtok (total and per
+// line) and per accelerator-hour in the scenario's currency, tok/J, tok/s per MW, and with a
+// price, revenue per MW-year and gross margin.
+enum class cost_output : std::uint32_t {
+  cost_per_mtok,
+  cost_per_mtok_hardware,
+  cost_per_mtok_facility,
+  cost_per_mtok_energy,
+  cost_per_mtok_opex,
+  cost_per_accelerator_hour,
+  tokens_per_joule,
+  tokens_per_s_per_mw,
+  revenue_per_mw_year,
+  gross_margin,
+};
+inline constexpr std::size_t cost_output_count = 10;
+static_assert(static_cast<std::size_t>(cost_output::gross_margin) + 1 == cost_output_count,
+              "cost_output_count counts cost_output");
+
+// An output's position among the figures (y[output_index(cost_output::tokens_per_joule)]).
+TPW_HD constexpr std::size_t output_index(cost_output k) noexcept {
+  return static_cast<std::size_t>(k);
+}
+inline constexpr std::array<const char*, cost_output_count> cost_output_names{
+    "cost_per_mtok",        "cost_per_mtok.hardware", "cost_per_mtok.facility",
+    "cost_per_mtok.energy", "cost_per_mtok.opex",     "cost_per_accelerator_hour",
+    "tokens_per_joule",     "tokens_per_s_per_mw",    "revenue_per_mw_year",
+    "gross_margin"};
+
+namespace detail {
+
+// Scenario units to tpw's canonical SI storage, read off the unit system as plain numbers (device
+// code cannot refer to the host's unit constants).
+inline constexpr double watts_per_kw = units::kilowatt.value();
+inline constexpr double joules_per_kwh = units::kilowatt_hour.value();
+inline constexpr double seconds_per_hour = units::seconds_per_hour;
+inline constexpr double seconds_per_year = units::seconds_per_year;
+
+TPW_HD constexpr operating_point operating_point_of(const cost_parameters& p) noexcept {
+  const double per_system = p[cost_input::accelerators_per_system];
+  const double it = p[cost_input::it_power_kw] * watts_per_kw / per_system;
+  const double idle = p.idle_given ? p[cost_input::idle_power_kw] * watts_per_kw / per_system : it;
+  const double provisioned =
+      p.provisioned_given ? p[cost_input::provisioned_power_kw] * watts_per_kw / per_system : it;
+  return {token_rate::from_value(p[cost_input::throughput_tok_s]),
+          fraction::unchecked(p[cost_input::utilization]),
+          power::from_value(it),
+          power::from_value(idle),
+          power::from_value(provisioned),
+          pue::unchecked(p[cost_input::pue]),
+          per_system};
+}
+
+template <currency_type C, class Hardware, class Facility>
+TPW_HD constexpr economics<C> evaluate_with(const cost_parameters& p, const operating_point& op,
+                                            const Hardware* hardware,
+                                            const Facility* facility) noexcept {
+  const auto energy = energy_cost<C>::unchecked(
+      {energy_price<C>::from_value(p[cost_input::energy_price_per_kwh] / joules_per_kwh)});
+  const auto running = opex<C>::unchecked(
+      {fraction::unchecked(p[cost_input::maintenance_fraction_per_year]),
+       money<C>::from_value(p.hardware == hardware_terms::owned ? p[cost_input::hardware_price]
+                                                                : 0.0),
+       cost_rate<C>::from_value(p[cost_input::software_per_accelerator_year] / seconds_per_year),
+       cost_rate<C>::from_value(p[cost_input::other_per_accelerator_year] / seconds_per_year)});
+  const auto price = token_price<C>::from_value(p[cost_input::price_per_mtok] / 1e6);
+  const auto run = [&](const auto&... components) {
+    return p.priced ? evaluate(op, price, components..., energy, running)
+                    : evaluate(op, components..., energy, running);
+  };
+  static_assert(Hardware::category == cost_category::hardware &&
+                Facility::category == cost_category::facility);
+  if (hardware && facility) return run(*hardware, *facility);
+  if (hardware) return run(*hardware);
+  if (facility) return run(*facility);
+  return run();
+}
+
+}  // namespace detail
+
+// The shared evaluation: one sample's parameters to tpw::economics, through tpw::evaluate.
+// `p` must satisfy the rules above (cost_model checks them up front).
+template <currency_type C>
+TPW_HD constexpr economics<C> evaluate_cost_parameters(const cost_parameters& p) noexcept {
+  const operating_point op = detail::operating_point_of(p);
+  const annual_rate r = annual_rate::unchecked(p[cost_input::cost_of_capital]);
+  const auto owned = owned_hardware<C>::unchecked(
+      {money<C>::from_value(p[cost_input::hardware_price]),
+       duration::from_value(p[cost_input::hardware_life_years] * detail::seconds_per_year),
+       fraction::unchecked(p[cost_input::hardware_residual_fraction]), r});
+  const auto rented = rented_hardware<C>::unchecked({cost_rate<C>::from_value(
+      p[cost_input::rental_per_accelerator_hour] / detail::seconds_per_hour)});
+  const auto built = built_facility<C>::unchecked(
+      {money_per_power<C>::from_value(p[cost_input::facility_build_per_mw] / 1e6),
+       duration::from_value(p[cost_input::facility_life_years] * detail::seconds_per_year), r});
+  const auto colo = colocation<C>::unchecked({money_per_power_time<C>::from_value(
+      p[cost_input::colocation_per_kw_month] / detail::watts_per_kw /
+      (detail::seconds_per_year / 12.0))});
+  const bool has_facility = p.facility != facility_terms::none;
+  if (p.hardware == hardware_terms::rented) {
+    return p.facility == facility_terms::colocation
+               ? detail::evaluate_with<C>(p, op, &rented, &colo)
+               : detail::evaluate_with<C>(p, op, &rented, has_facility ? &built : nullptr);
+  }
+  const owned_hardware<C>* hw = p.hardware == hardware_terms::owned ? &owned : nullptr;
+  return p.facility == facility_terms::colocation
+             ? detail::evaluate_with<C>(p, op, hw, &colo)
+             : detail::evaluate_with<C>(p, op, hw, has_facility ? &built : nullptr);
+}
+
+// An evaluation's figures in display units, in cost_output order (per Mtok, per hour, tok/J,
+// tok/s per MW, per MW-year); with no price (`priced` false), the last two are not written. The
+// Monte Carlo engines and the reports (tpw/io) read the figures through this one conversion.
+template <currency_type C>
+TPW_HD constexpr void economics_figures(const economics<C>& e, bool priced, double* y) noexcept {
+  using out = cost_output;
+  y[output_index(out::cost_per_mtok)] = e.cost_per_token.total.value() * 1e6;
+  y[output_index(out::cost_per_mtok_hardware)] = e.cost_per_token.hardware.value() * 1e6;
+  y[output_index(out::cost_per_mtok_facility)] = e.cost_per_token.facility.value() * 1e6;
+  y[output_index(out::cost_per_mtok_energy)] = e.cost_per_token.energy.value() * 1e6;
+  y[output_index(out::cost_per_mtok_opex)] = e.cost_per_token.opex.value() * 1e6;
+  y[output_index(out::cost_per_accelerator_hour)] = e.cost_per_accelerator_hour.value();
+  y[output_index(out::tokens_per_joule)] = e.tokens_per_joule.value();
+  y[output_index(out::tokens_per_s_per_mw)] = e.tokens_per_s_per_power.value() * 1e6;
+  if (priced) {
+    y[output_index(out::revenue_per_mw_year)] =
+        e.revenue->revenue_per_power_time.value() * 1e6 * detail::seconds_per_year;
+    y[output_index(out::gross_margin)] = e.revenue->gross_margin;
+  }
+}
+
+// One sample's figures in display units, in cost_output order; with no price, the last two are
+// not written.
+template <currency_type C>
+TPW_FLATTEN TPW_HD constexpr void cost_figures(const cost_parameters& p, double* y) noexcept {
+  economics_figures<C>(evaluate_cost_parameters<C>(p), p.priced, y);
+}
+
+// --- Checks
+// ----------------------------------------------------------------------------------------
+
+// Whether an input takes part in a scenario at all (its cost terms are given).
+inline bool parameter_used(const cost_parameters& p, cost_input k) noexcept {
+  switch (k) {
+    case cost_input::idle_power_kw:
+      return p.idle_given;
+    case cost_input::provisioned_power_kw:
+      return p.provisioned_given;
+    case cost_input::hardware_price:
+    case cost_input::hardware_life_years:
+    case cost_input::hardware_residual_fraction:
+      return p.hardware == hardware_terms::owned;
+    case cost_input::rental_per_accelerator_hour:
+      return p.hardware == hardware_terms::rented;
+    case cost_input::facility_build_per_mw:
+    case cost_input::facility_life_years:
+      return p.facility == facility_terms::built;
+    case cost_input::colocation_per_kw_month:
+      return p.facility == facility_terms::colocation;
+    case cost_input::price_per_mtok:
+      return p.priced;
+    default:
+      return true;
+  }
+}
+
+// A rule's range as messages show it: "[0.001, 1000000]".
+inline std::string range_text(const cost_input_rule& rule) {
+  return (rule.low_included ? "[" : "(") + detail::number_text(rule.low) + ", " +
+         detail::number_text(rule.high) + (rule.high_included ? "]" : ")");
+}
+
+// Where tpw's limits on every input are stated, for messages.
+inline constexpr const char* limits_note = " (tpw's limits: docs/scenario-limits.md)";
+
+// The deployment a base describes (systems of them), through tpw's validating constructors: the
+// messages name the scenario paths.
+inline deployment deployment_of(const cost_parameters& p, long systems = 1) {
+  const auto kw = [](double v) { return of(v, units::kW); };
+  detail::require_count("deployment.accelerators_per_system",
+                        p[cost_input::accelerators_per_system]);
+  const auto optional_kw = [&](bool given, cost_input k) {
+    return given ? std::optional<power>(kw(p[k])) : std::nullopt;
+  };
+  return deployment(
+      {.accelerators_per_system = static_cast<long>(p[cost_input::accelerators_per_system]),
+       .systems = systems,
+       .it_power = kw(p[cost_input::it_power_kw]),
+       .idle_power = optional_kw(p.idle_given, cost_input::idle_power_kw),
+       .provisioned_power = optional_kw(p.provisioned_given, cost_input::provisioned_power_kw),
+       .pue = tpw::pue(p[cost_input::pue], "costs.energy.pue"),
+       .utilization = fraction(p[cost_input::utilization], "deployment.utilization"),
+       .throughput = of(p[cost_input::throughput_tok_s], units::tok / units::second)});
+}
+
+// Checks a base through tpw's validating types, so that the messages are the deterministic
+// model's own, then against tpw's limits, which keep every figure finite; returns it.
+template <currency_type C>
+cost_parameters validated_parameters(const cost_parameters& p) {
+  (void)deployment_of(p);
+  const annual_rate r(p[cost_input::cost_of_capital], "costs.cost_of_capital");
+  if (p.hardware == hardware_terms::owned) {
+    (void)owned_hardware<C>(
+        {of(p[cost_input::hardware_price], units::unit_of<C>),
+         of(p[cost_input::hardware_life_years], units::year),
+         fraction(p[cost_input::hardware_residual_fraction], "costs.hardware.residual_fraction"),
+         r});
+  } else if (p.hardware == hardware_terms::rented) {
+    (void)rented_hardware<C>(
+        {of(p[cost_input::rental_per_accelerator_hour], units::unit_of<C> / units::hour)});
+  }
+  if (p.facility == facility_terms::built) {
+    (void)built_facility<C>(
+        {of(p[cost_input::facility_build_per_mw], units::unit_of<C> / units::MW),
+         of(p[cost_input::facility_life_years], units::year), r});
+  } else if (p.facility == facility_terms::colocation) {
+    (void)colocation<C>({of(p[cost_input::colocation_per_kw_month],
+                            units::unit_of<C> / (units::kW * units::month))});
+  }
+  (void)energy_cost<C>({of(p[cost_input::energy_price_per_kwh], units::unit_of<C> / units::kWh)});
+  (void)opex<C>({fraction(p[cost_input::maintenance_fraction_per_year],
+                          "costs.opex.maintenance_fraction_per_year"),
+                 of(p[cost_input::hardware_price], units::unit_of<C>),
+                 of(p[cost_input::software_per_accelerator_year], units::unit_of<C> / units::year),
+                 of(p[cost_input::other_per_accelerator_year], units::unit_of<C> / units::year)});
+  if (p.priced) {
+    const double price = p[cost_input::price_per_mtok];
+    if (!detail::is_finite(price) || price <= 0.0) {
+      throw invalid_input("revenue.price_per_mtok", price, "must be > 0 per Mtok");
+    }
+  }
+  for (std::size_t k = 0; k < cost_input_count; ++k) {
+    const auto input = static_cast<cost_input>(k);
+    if (!parameter_used(p, input)) continue;
+    const cost_input_rule& rule = rule_of(input);
+    if (!obeys(rule, p[input])) {
+      throw invalid_input(rule.path, p[input], "must be in " + range_text(rule) + limits_note);
+    }
+  }
+  return p;
+}
+
+}  // namespace tpw
