@@ -228,64 +228,98 @@ struct cell_scratch {
   std::vector<std::vector<double>> first;   // pass 1: per root bin collected beside the histogram
 };
 
+// One run of the engine over a model, as named steps sharing the run's state:
+//  1. pilot: the first samples fix each output's shift, range and where each wanted rank falls;
+//  2. first pass: moments, exceedances, min and max, and the root histograms (or every sample);
+//  3. the finish: from the kept samples (a small run), from the first pass when it pinned every
+//     wanted rank, or after refinement passes that narrow each rank's cell until it is collected.
 template <class F>
-run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned threads,
-                       run_result result, const std::vector<std::size_t>& pick) {
-  const std::uint64_t n = o.samples;
-  const std::size_t outputs = result.outputs.size();  // summarized; pick[k] is the model's index
-  const std::size_t model_outputs = eval.outputs();
-  const std::size_t inputs = eval.inputs();
-  const std::uint64_t chunks = (n + chunk_size - 1) / chunk_size;
-  const bool in_memory = o.keep_samples || n <= o.in_memory_limit;
-  unsigned pass = 1;
-  const auto report = [&](std::uint64_t last_chunk) {
-    if (o.on_progress) o.on_progress({pass, std::min(n, last_chunk * chunk_size), n});
-  };
-  const auto chunk_range = [&](std::uint64_t chunk) {
-    return std::pair{chunk * chunk_size, std::min(n, (chunk + 1) * chunk_size)};
-  };
+class sample_run {
+ public:
+  sample_run(const evaluator<F>& eval, const run_options& o, unsigned threads, run_result result,
+             const std::vector<std::size_t>& pick)
+      : eval_(eval),
+        o_(o),
+        threads_(threads),
+        result_(std::move(result)),
+        pick_(pick),
+        n_(o.samples),
+        outputs_(result_.outputs.size()),
+        model_outputs_(eval.outputs()),
+        inputs_(eval.inputs()),
+        chunks_((n_ + chunk_size - 1) / chunk_size),
+        in_memory_(o.keep_samples || n_ <= o.in_memory_limit),
+        pilot_(std::min<std::uint64_t>(n_, pilot_size)),
+        tail_m_(tail_count(o.tail_level, n_)) {}
 
-  // Pilot: the first samples fix the moments' shift, the root histogram's range and, from their
-  // order statistics, where each wanted rank will fall.
-  // Its outputs are kept (in the result, when the run keeps every sample) and pass 1 reads them
-  // back instead of evaluating those samples again.
-  const std::uint64_t pilot = std::min<std::uint64_t>(n, pilot_size);
-  if (in_memory) {
-    result.output_samples.resize(n * model_outputs);
-    if (o.keep_samples) result.input_samples.resize(n * inputs);
+  run_result run() {
+    run_pilot();
+    plan_passes();
+    first_pass();
+    if (in_memory_) {
+      finish_in_memory();
+      return std::move(result_);
+    }
+    absorb_cells();
+    if (first_pass_pinned_every_rank()) {
+      finish_from_first_pass();
+      return std::move(result_);
+    }
+    while (!refinement_pass()) {
+    }
+    return std::move(result_);
   }
-  std::vector<double> pilot_rows(in_memory ? 0 : pilot * model_outputs);
-  const auto row_of = [&](std::uint64_t i) {
-    return (in_memory ? result.output_samples.data() : pilot_rows.data()) + i * model_outputs;
-  };
+
+ private:
+  void report(std::uint64_t last_chunk) const {
+    if (o_.on_progress) o_.on_progress({pass_, std::min(n_, last_chunk * chunk_size), n_});
+  }
+  [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> chunk_range(std::uint64_t chunk) const {
+    return {chunk * chunk_size, std::min(n_, (chunk + 1) * chunk_size)};
+  }
+  // Sample i's outputs, kept: in the result when the run keeps every sample, else the pilot's.
+  double* row_of(std::uint64_t i) {
+    return (in_memory_ ? result_.output_samples.data() : pilot_rows_.data()) + i * model_outputs_;
+  }
   // A batch never straddles the pilot's end: the pilot is a whole number of chunks, or all of n.
-  const auto evaluate_and_keep = [&](std::uint64_t first, std::size_t count, batch_buffers& b) {
-    eval(first, count, b);
-    if (first < pilot || in_memory) {
+  void evaluate_and_keep(std::uint64_t first, std::size_t count, batch_buffers& b) {
+    eval_(first, count, b);
+    if (first < pilot_ || in_memory_) {
       for (std::size_t s = 0; s < count; ++s) {
         double* row = row_of(first + s);
-        for (std::size_t k = 0; k < model_outputs; ++k) row[k] = b.output(k, s);
+        for (std::size_t k = 0; k < model_outputs_; ++k) row[k] = b.output(k, s);
       }
     }
-    if (o.keep_samples) {
+    if (o_.keep_samples) {
       for (std::size_t s = 0; s < count; ++s) {
-        double* row = result.input_samples.data() + (first + s) * inputs;
-        for (std::size_t j = 0; j < inputs; ++j) row[j] = b.input(j, s);
+        double* row = result_.input_samples.data() + (first + s) * inputs_;
+        for (std::size_t j = 0; j < inputs_; ++j) row[j] = b.input(j, s);
       }
     }
-  };
-  std::vector<double> shift(outputs, 0.0), low(outputs), high(outputs);
-  std::vector<std::vector<double>> pilot_values(outputs, std::vector<double>(pilot));
-  {
-    std::vector<batch_buffers> buffers(threads, batch_buffers(inputs, model_outputs));
-    run_in_rounds((pilot + chunk_size - 1) / chunk_size, threads, chunks_per_round, o.stop,
+  }
+
+  // 1. Pilot: the first samples fix the moments' shift, the root histogram's range and, from
+  // their order statistics, where each wanted rank will fall. Its outputs are kept (in the result,
+  // when the run keeps every sample) and pass 1 reads them back instead of evaluating them again.
+  void run_pilot() {
+    if (in_memory_) {
+      result_.output_samples.resize(n_ * model_outputs_);
+      if (o_.keep_samples) result_.input_samples.resize(n_ * inputs_);
+    }
+    pilot_rows_.assign(in_memory_ ? 0 : pilot_ * model_outputs_, 0.0);
+    shift_.assign(outputs_, 0.0);
+    low_.resize(outputs_);
+    high_.resize(outputs_);
+    pilot_values_.assign(outputs_, std::vector<double>(pilot_));
+    std::vector<batch_buffers> buffers(threads_, batch_buffers(inputs_, model_outputs_));
+    run_in_rounds((pilot_ + chunk_size - 1) / chunk_size, threads_, chunks_per_round, o_.stop,
                   [&](std::uint64_t chunk, unsigned worker) {
-                    for_each_batch(chunk * chunk_size, std::min(pilot, (chunk + 1) * chunk_size),
+                    for_each_batch(chunk * chunk_size, std::min(pilot_, (chunk + 1) * chunk_size),
                                    [&](std::uint64_t first, std::size_t count) {
                                      evaluate_and_keep(first, count, buffers[worker]);
                                      for (std::uint64_t i = first; i < first + count; ++i) {
-                                       for (std::size_t k = 0; k < outputs; ++k) {
-                                         pilot_values[k][i] = row_of(i)[pick[k]];
+                                       for (std::size_t k = 0; k < outputs_; ++k) {
+                                         pilot_values_[k][i] = row_of(i)[pick_[k]];
                                        }
                                      }
                                    });
@@ -293,103 +327,107 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
                   [](std::uint64_t, std::uint64_t) {});
     // One output per chunk: the sorts run on every core.
     run_in_rounds(
-        outputs, threads, chunks_per_round, o.stop,
+        outputs_, threads_, chunks_per_round, o_.stop,
         [&](std::uint64_t k, unsigned) {
-          sort_values(pilot_values[k].begin(), pilot_values[k].end());
+          sort_values(pilot_values_[k].begin(), pilot_values_[k].end());
         },
         [](std::uint64_t, std::uint64_t) {});
-    for (std::size_t k = 0; k < outputs; ++k) {
-      for (const double v : pilot_values[k]) shift[k] += v;
-      shift[k] /= static_cast<double>(pilot);
-      const double margin = 0.05 * (pilot_values[k].back() - pilot_values[k].front());
-      low[k] = pilot_values[k].front() - margin;
-      high[k] = pilot_values[k].back() + margin;
+    for (std::size_t k = 0; k < outputs_; ++k) {
+      for (const double v : pilot_values_[k]) shift_[k] += v;
+      shift_[k] /= static_cast<double>(pilot_);
+      const double margin = 0.05 * (pilot_values_[k].back() - pilot_values_[k].front());
+      low_[k] = pilot_values_[k].front() - margin;
+      high_[k] = pilot_values_[k].back() + margin;
     }
   }
 
-  std::vector<std::size_t> query_output(o.exceedances.size());
-  for (std::size_t q = 0; q < o.exceedances.size(); ++q) {
-    for (std::size_t k = 0; k < outputs; ++k) {
-      if (result.outputs[k].name == o.exceedances[q].output) query_output[q] = pick[k];
+  // The exceedances' outputs, the wanted ranks, and each output's quantile tree planned from the
+  // pilot's order statistics.
+  void plan_passes() {
+    query_output_.assign(o_.exceedances.size(), 0);
+    for (std::size_t q = 0; q < o_.exceedances.size(); ++q) {
+      for (std::size_t k = 0; k < outputs_; ++k) {
+        if (result_.outputs[k].name == o_.exceedances[q].output) query_output_[q] = pick_[k];
+      }
     }
-  }
-
-  const std::vector<std::uint64_t> ranks = wanted_ranks(o, n);
-  std::vector<quantile_tree> trees;
-  const std::uint64_t budget = std::max<std::uint64_t>(o.quantile_budget / outputs, 1024);
-  if (!in_memory) {
-    for (std::size_t k = 0; k < outputs; ++k) {
-      trees.emplace_back(low[k], high[k], n, ranks);
-      trees[k].plan_first_pass(pilot_values[k], budget);
+    ranks_ = wanted_ranks(o_, n_);
+    upper_rank_ = ranks_.size() - 2;
+    lower_rank_ = ranks_.size() - 1;
+    budget_ = std::max<std::uint64_t>(o_.quantile_budget / outputs_, 1024);
+    if (!in_memory_) {
+      for (std::size_t k = 0; k < outputs_; ++k) {
+        trees_.emplace_back(low_[k], high_[k], n_, ranks_);
+        trees_[k].plan_first_pass(pilot_values_[k], budget_);
+      }
     }
+    std::vector<std::vector<double>>().swap(pilot_values_);
   }
-  std::vector<std::vector<double>>().swap(pilot_values);
 
   // Refinement state for the pass about to run: each output's active cells and their slots.
-  std::vector<std::vector<std::int32_t>> active(outputs);
-  std::vector<std::vector<std::int32_t>> slot_of(outputs);
-  std::vector<std::vector<cell_scratch>> scratch;  // [worker][output]
-  const auto prepare_cells = [&] {
-    scratch.assign(threads, std::vector<cell_scratch>(outputs));
-    for (std::size_t k = 0; k < outputs; ++k) {
-      active[k] = trees[k].active();
-      slot_of[k].assign(active[k].empty() ? 0 : static_cast<std::size_t>(active[k].back()) + 1, -1);
-      for (std::size_t s = 0; s < active[k].size(); ++s) {
-        slot_of[k][static_cast<std::size_t>(active[k][s])] = static_cast<std::int32_t>(s);
+  void prepare_cells() {
+    scratch_.assign(threads_, std::vector<cell_scratch>(outputs_));
+    active_.resize(outputs_);
+    slot_of_.resize(outputs_);
+    for (std::size_t k = 0; k < outputs_; ++k) {
+      active_[k] = trees_[k].active();
+      slot_of_[k].assign(active_[k].empty() ? 0 : static_cast<std::size_t>(active_[k].back()) + 1,
+                         -1);
+      for (std::size_t s = 0; s < active_[k].size(); ++s) {
+        slot_of_[k][static_cast<std::size_t>(active_[k][s])] = static_cast<std::int32_t>(s);
       }
-      for (auto& per_worker : scratch) {
+      for (auto& per_worker : scratch_) {
         cell_scratch& c = per_worker[k];
-        c.counts.resize(active[k].size());
-        c.values.resize(active[k].size());
-        c.seen_min.assign(active[k].size(), infinity);
-        c.seen_max.assign(active[k].size(), -infinity);
-        c.first.assign(pass == 1 ? trees[k].first_pass_slots() : 0, {});
-        for (std::size_t s = 0; s < active[k].size(); ++s) {
-          const quantile_cell& cell = trees[k].cell(active[k][s]);
+        c.counts.resize(active_[k].size());
+        c.values.resize(active_[k].size());
+        c.seen_min.assign(active_[k].size(), infinity);
+        c.seen_max.assign(active_[k].size(), -infinity);
+        c.first.assign(pass_ == 1 ? trees_[k].first_pass_slots() : 0, {});
+        for (std::size_t s = 0; s < active_[k].size(); ++s) {
+          const quantile_cell& cell = trees_[k].cell(active_[k][s]);
           if (cell.mode == cell_mode::histogram) c.counts[s].assign(cell.bins, 0);
         }
       }
     }
-  };
+  }
+
   // A refinement pass: counts or collects y in its active cell.
-  const auto observe = [&](unsigned worker, std::size_t k, double y) {
+  void observe(unsigned worker, std::size_t k, double y) {
     unsigned bin = 0;
-    const std::int32_t id = trees[k].route(y, bin);
+    const std::int32_t id = trees_[k].route(y, bin);
     if (id < 0) return;
-    const auto s = static_cast<std::size_t>(slot_of[k][static_cast<std::size_t>(id)]);
-    cell_scratch& c = scratch[worker][k];
-    if (trees[k].cell(id).mode == cell_mode::histogram) {
+    const auto s = static_cast<std::size_t>(slot_of_[k][static_cast<std::size_t>(id)]);
+    cell_scratch& c = scratch_[worker][k];
+    if (trees_[k].cell(id).mode == cell_mode::histogram) {
       ++c.counts[s][bin];
       c.seen_min[s] = std::min(c.seen_min[s], y);
       c.seen_max[s] = std::max(c.seen_max[s], y);
     } else {
       c.values[s].push_back(y);
     }
-  };
+  }
+
   // Pass 1 on a batch of one output's values: its moments, and each value into the root's
   // histogram (pass 1's only active cell, a histogram from the tree's making), its collected bands
   // and, when pass 1 collects, the sums beyond the tail bands. The root's bins of the whole batch
   // are computed first, in a loop the compiler vectorizes; then one loop does the rest, so that
   // the moments' chain of additions overlaps the other work. Each accumulator is a local copy
   // (in registers) and takes the samples in order.
-  const std::size_t upper_rank = ranks.size() - 2;
-  const std::size_t lower_rank = ranks.size() - 1;
-  const auto observe_first_pass = [&](unsigned worker, std::size_t k, const double* v,
-                                      std::size_t count, moments& sums, tail_sums& tails) {
-    const quantile_tree& tree = trees[k];
+  void observe_first_pass(unsigned worker, std::size_t k, const double* v, std::size_t count,
+                          moments& sums, tail_sums& tails) {
+    const quantile_tree& tree = trees_[k];
     const bool collects = tree.collects_in_first_pass();
-    const unsigned up = collects ? tree.band(upper_rank).second : 0;
-    const unsigned down = collects ? tree.band(lower_rank).first : 0;
+    const unsigned up = collects ? tree.band(upper_rank_).second : 0;
+    const unsigned down = collects ? tree.band(lower_rank_).first : 0;
     const quantile_cell& root = tree.cell(0);
     alignas(64) unsigned bins[batch_size];
     for (std::size_t s = 0; s < count; ++s) bins[s] = bin_of(root, v[s]);
-    cell_scratch& c = scratch[worker][k];
-    const auto r = static_cast<std::size_t>(slot_of[k][0]);
+    cell_scratch& c = scratch_[worker][k];
+    const auto r = static_cast<std::size_t>(slot_of_[k][0]);
     std::uint64_t* counts = c.counts[r].data();
     const std::int32_t* slot_of_bin = tree.first_pass_slot_table();
     moments m = sums;
     tail_sums t = tails;
-    const double at = shift[k];
+    const double at = shift_[k];
     for (std::size_t s = 0; s < count; ++s) {
       m.add(v[s], at);
       ++counts[bins[s]];
@@ -405,152 +443,166 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
     // worker's).
     c.seen_min[r] = std::min(c.seen_min[r], m.min);
     c.seen_max[r] = std::max(c.seen_max[r], m.max);
-  };
-  const auto absorb_cells = [&] {
+  }
+
+  // One histogram cell of output k, its counts merged over the workers, into the tree.
+  void absorb_histogram(std::size_t k, std::size_t s, std::int32_t id) {
+    std::vector<std::uint64_t> counts(trees_[k].cell(id).bins, 0);
+    double seen_min = infinity;
+    double seen_max = -infinity;
+    for (const auto& per_worker : scratch_) {
+      const cell_scratch& c = per_worker[k];
+      for (std::size_t b = 0; b < counts.size(); ++b) counts[b] += c.counts[s][b];
+      seen_min = std::min(seen_min, c.seen_min[s]);
+      seen_max = std::max(seen_max, c.seen_max[s]);
+    }
+    std::vector<std::vector<double>> first(id == 0 ? trees_[k].first_pass_slots() : 0);
+    for (std::size_t slot = 0; slot < first.size(); ++slot) {
+      for (auto& per_worker : scratch_) {
+        auto& v = per_worker[k].first[slot];
+        first[slot].insert(first[slot].end(), v.begin(), v.end());
+        std::vector<double>().swap(v);
+      }
+    }
+    trees_[k].absorb_histogram(id, counts, seen_min, seen_max, budget_, std::move(first));
+  }
+
+  // Every active cell's counts or collected values, merged over the workers, into the trees.
+  void absorb_cells() {
     // One output per chunk, so that the sorts of collected samples run on every core.
     run_in_rounds(
-        outputs, threads, chunks_per_round, o.stop,
+        outputs_, threads_, chunks_per_round, o_.stop,
         [&](std::uint64_t k, unsigned) {
-          for (std::size_t s = 0; s < active[k].size(); ++s) {
-            const std::int32_t id = active[k][s];
-            if (trees[k].cell(id).mode == cell_mode::histogram) {
-              std::vector<std::uint64_t> counts(trees[k].cell(id).bins, 0);
-              double seen_min = infinity;
-              double seen_max = -infinity;
-              for (const auto& per_worker : scratch) {
-                const cell_scratch& c = per_worker[k];
-                for (std::size_t b = 0; b < counts.size(); ++b) counts[b] += c.counts[s][b];
-                seen_min = std::min(seen_min, c.seen_min[s]);
-                seen_max = std::max(seen_max, c.seen_max[s]);
-              }
-              std::vector<std::vector<double>> first(id == 0 ? trees[k].first_pass_slots() : 0);
-              for (std::size_t slot = 0; slot < first.size(); ++slot) {
-                for (auto& per_worker : scratch) {
-                  auto& v = per_worker[k].first[slot];
-                  first[slot].insert(first[slot].end(), v.begin(), v.end());
-                  std::vector<double>().swap(v);
-                }
-              }
-              trees[k].absorb_histogram(id, counts, seen_min, seen_max, budget, std::move(first));
-            } else {
-              std::vector<double> values;
-              for (auto& per_worker : scratch) {
-                auto& v = per_worker[k].values[s];
-                values.insert(values.end(), v.begin(), v.end());
-                std::vector<double>().swap(v);
-              }
-              trees[k].absorb_collected(id, std::move(values));
+          for (std::size_t s = 0; s < active_[k].size(); ++s) {
+            const std::int32_t id = active_[k][s];
+            if (trees_[k].cell(id).mode == cell_mode::histogram) {
+              absorb_histogram(k, s, id);
+              continue;
             }
+            std::vector<double> values;
+            for (auto& per_worker : scratch_) {
+              auto& v = per_worker[k].values[s];
+              values.insert(values.end(), v.begin(), v.end());
+              std::vector<double>().swap(v);
+            }
+            trees_[k].absorb_collected(id, std::move(values));
           }
         },
         [](std::uint64_t, std::uint64_t) {});
-    scratch.clear();
-  };
+    scratch_.clear();
+  }
 
-  // Pass 1: moments, exceedances, min and max; the root histograms (or the kept samples).
-  std::vector<moments> totals(outputs);
-  std::vector<std::uint64_t> exceeding(o.exceedances.size(), 0);
-  std::vector<tail_sums> first_tails(outputs);
-  {
-    if (!in_memory) prepare_cells();
+  // Pass 1 over one chunk's samples, into its slot.
+  void first_pass_over(std::uint64_t chunk, unsigned worker, first_pass_chunk& slot,
+                       batch_buffers& b) {
+    slot.outputs.assign(outputs_, moments{});
+    slot.exceeding.assign(o_.exceedances.size(), 0);
+    slot.tails.assign(in_memory_ ? 0 : outputs_, tail_sums{});
+    const auto [chunk_first, chunk_last] = chunk_range(chunk);
+    for_each_batch(chunk_first, chunk_last, [&](std::uint64_t first, std::size_t count) {
+      if (first >= pilot_) evaluate_and_keep(first, count, b);
+      // Each accumulator takes the batch's samples in order, one output after another: the same
+      // sums as sample after sample. The pilot's samples and kept ones are read back by sample (a
+      // row of outputs each), a fresh batch's by output.
+      const bool rows = first < pilot_ || in_memory_;
+      alignas(64) double gathered[batch_size];
+      const auto values_of = [&](std::size_t model_output) -> const double* {
+        if (!rows) return b.y.data() + model_output * batch_size;
+        for (std::size_t s = 0; s < count; ++s) gathered[s] = row_of(first + s)[model_output];
+        return gathered;
+      };
+      for (std::size_t k = 0; k < outputs_; ++k) {
+        const double* v = values_of(pick_[k]);
+        if (!in_memory_) {
+          observe_first_pass(worker, k, v, count, slot.outputs[k], slot.tails[k]);
+          continue;
+        }
+        moments m = slot.outputs[k];  // a local copy: the compiler keeps it in registers
+        for (std::size_t s = 0; s < count; ++s) m.add(v[s], shift_[k]);
+        slot.outputs[k] = m;
+      }
+      for (std::size_t q = 0; q < query_output_.size(); ++q) {
+        const double* v = values_of(query_output_[q]);
+        const double threshold = o_.exceedances[q].threshold;
+        std::uint64_t above = 0;
+        for (std::size_t s = 0; s < count; ++s) above += v[s] > threshold ? 1 : 0;
+        slot.exceeding[q] += above;
+      }
+    });
+  }
+
+  // 2. Pass 1: moments, exceedances, min and max; the root histograms (or the kept samples).
+  void first_pass() {
+    std::vector<moments> totals(outputs_);
+    std::vector<std::uint64_t> exceeding(o_.exceedances.size(), 0);
+    first_tails_.assign(outputs_, tail_sums{});
+    if (!in_memory_) prepare_cells();
     std::vector<first_pass_chunk> slots(chunks_per_round);
-    std::vector<batch_buffers> buffers(threads, batch_buffers(inputs, model_outputs));
+    std::vector<batch_buffers> buffers(threads_, batch_buffers(inputs_, model_outputs_));
     run_in_rounds(
-        chunks, threads, chunks_per_round, o.stop,
+        chunks_, threads_, chunks_per_round, o_.stop,
         [&](std::uint64_t chunk, unsigned worker) {
-          first_pass_chunk& slot = slots[chunk % chunks_per_round];
-          slot.outputs.assign(outputs, moments{});
-          slot.exceeding.assign(o.exceedances.size(), 0);
-          slot.tails.assign(in_memory ? 0 : outputs, tail_sums{});
-          batch_buffers& b = buffers[worker];
-          const auto [chunk_first, chunk_last] = chunk_range(chunk);
-          for_each_batch(chunk_first, chunk_last, [&](std::uint64_t first, std::size_t count) {
-            if (first >= pilot) evaluate_and_keep(first, count, b);
-            // Each accumulator takes the batch's samples in order, one output after another: the
-            // same sums as sample after sample. The pilot's samples and kept ones are read back
-            // by sample (a row of outputs each), a fresh batch's by output.
-            const bool rows = first < pilot || in_memory;
-            alignas(64) double gathered[batch_size];
-            const auto values_of = [&](std::size_t model_output) -> const double* {
-              if (!rows) return b.y.data() + model_output * batch_size;
-              for (std::size_t s = 0; s < count; ++s) gathered[s] = row_of(first + s)[model_output];
-              return gathered;
-            };
-            for (std::size_t k = 0; k < outputs; ++k) {
-              const double* v = values_of(pick[k]);
-              if (!in_memory) {
-                observe_first_pass(worker, k, v, count, slot.outputs[k], slot.tails[k]);
-                continue;
-              }
-              moments m = slot.outputs[k];  // a local copy: the compiler keeps it in registers
-              for (std::size_t s = 0; s < count; ++s) m.add(v[s], shift[k]);
-              slot.outputs[k] = m;
-            }
-            for (std::size_t q = 0; q < query_output.size(); ++q) {
-              const double* v = values_of(query_output[q]);
-              const double threshold = o.exceedances[q].threshold;
-              std::uint64_t above = 0;
-              for (std::size_t s = 0; s < count; ++s) above += v[s] > threshold ? 1 : 0;
-              slot.exceeding[q] += above;
-            }
-          });
+          first_pass_over(chunk, worker, slots[chunk % chunks_per_round], buffers[worker]);
         },
         [&](std::uint64_t first, std::uint64_t last) {
           for (std::uint64_t chunk = first; chunk < last; ++chunk) {
             const first_pass_chunk& slot = slots[chunk % chunks_per_round];
-            for (std::size_t k = 0; k < outputs; ++k) totals[k].merge(slot.outputs[k]);
+            for (std::size_t k = 0; k < outputs_; ++k) totals[k].merge(slot.outputs[k]);
             for (std::size_t q = 0; q < exceeding.size(); ++q) exceeding[q] += slot.exceeding[q];
-            for (std::size_t k = 0; k < slot.tails.size(); ++k) first_tails[k].merge(slot.tails[k]);
+            for (std::size_t k = 0; k < slot.tails.size(); ++k)
+              first_tails_[k].merge(slot.tails[k]);
           }
           report(last);
         });
-  }
-  std::vector<double>().swap(pilot_rows);
-  result.passes = 1;
-  for (std::size_t k = 0; k < outputs; ++k) {
-    finish_moments(result.outputs[k], totals[k], shift[k]);
-  }
-  for (std::size_t q = 0; q < exceeding.size(); ++q) {
-    result.exceedances[q].probability = static_cast<double>(exceeding[q]) / static_cast<double>(n);
-  }
-
-  if (in_memory) {
-    std::vector<double> sorted(n);
-    for (std::size_t k = 0; k < outputs; ++k) {
-      for (std::uint64_t i = 0; i < n; ++i)
-        sorted[i] = result.output_samples[i * model_outputs + pick[k]];
-      sort_values(sorted.begin(), sorted.end());
-      finish_from_sorted(result.outputs[k], sorted);
+    std::vector<double>().swap(pilot_rows_);
+    result_.passes = 1;
+    for (std::size_t k = 0; k < outputs_; ++k) {
+      finish_moments(result_.outputs[k], totals[k], shift_[k]);
     }
-    if (!o.keep_samples) std::vector<double>().swap(result.output_samples);
-    return result;
+    for (std::size_t q = 0; q < exceeding.size(); ++q) {
+      result_.exceedances[q].probability =
+          static_cast<double>(exceeding[q]) / static_cast<double>(n_);
+    }
   }
-  absorb_cells();
 
-  // Refinement passes, until every wanted rank sits in a collected (or constant) cell. The last
-  // pass also sums each output beyond its two tail cells, for expected shortfall.
-  const std::uint64_t m = tail_count(o.tail_level, n);
-  const auto finish_quantiles = [&](std::size_t k) {
-    output_statistics& out = result.outputs[k];
+  // 3a. A run small enough to keep: quantiles and tails from each output's sorted samples.
+  void finish_in_memory() {
+    std::vector<double> sorted(n_);
+    for (std::size_t k = 0; k < outputs_; ++k) {
+      for (std::uint64_t i = 0; i < n_; ++i)
+        sorted[i] = result_.output_samples[i * model_outputs_ + pick_[k]];
+      sort_values(sorted.begin(), sorted.end());
+      finish_from_sorted(result_.outputs[k], sorted);
+    }
+    if (!o_.keep_samples) std::vector<double>().swap(result_.output_samples);
+  }
+
+  void finish_quantiles(std::size_t k) {
+    output_statistics& out = result_.outputs[k];
     out.quantiles.resize(out.probabilities.size());
     for (std::size_t p = 0; p < out.probabilities.size(); ++p) {
-      const quantile_ranks r = ranks_of(out.probabilities[p], n);
-      out.quantiles[p] = interpolate(r, trees[k].value_at(2 * p), trees[k].value_at(2 * p + 1));
+      const quantile_ranks r = ranks_of(out.probabilities[p], n_);
+      out.quantiles[p] = interpolate(r, trees_[k].value_at(2 * p), trees_[k].value_at(2 * p + 1));
     }
-  };
+  }
 
   // Often pass 1 pinned everything: each wanted rank fell in a band it collected, and each tail
   // is the sum beyond its band plus collected values.
-  const bool first_pass_done = std::all_of(trees.begin(), trees.end(), [&](const quantile_tree& t) {
-    if (!t.collects_in_first_pass() || !t.resolved()) return false;
-    const unsigned up = t.root_bin_of_rank(upper_rank);
-    const unsigned down = t.root_bin_of_rank(lower_rank);
-    return up >= t.band(upper_rank).first && up <= t.band(upper_rank).second &&
-           down >= t.band(lower_rank).first && down <= t.band(lower_rank).second;
-  });
-  if (first_pass_done) {
-    for (std::size_t k = 0; k < outputs; ++k) {
-      const quantile_tree& t = trees[k];
+  [[nodiscard]] bool first_pass_pinned_every_rank() const {
+    return std::all_of(trees_.begin(), trees_.end(), [&](const quantile_tree& t) {
+      if (!t.collects_in_first_pass() || !t.resolved()) return false;
+      const unsigned up = t.root_bin_of_rank(upper_rank_);
+      const unsigned down = t.root_bin_of_rank(lower_rank_);
+      return up >= t.band(upper_rank_).first && up <= t.band(upper_rank_).second &&
+             down >= t.band(lower_rank_).first && down <= t.band(lower_rank_).second;
+    });
+  }
+
+  // 3b. The finish from pass 1 alone.
+  void finish_from_first_pass() {
+    const std::uint64_t m = tail_m_;
+    for (std::size_t k = 0; k < outputs_; ++k) {
+      const quantile_tree& t = trees_[k];
       finish_quantiles(k);
       const auto sum_bins = [&](unsigned from, unsigned to) {  // root bins [from, to)
         double sum = 0.0;
@@ -559,84 +611,121 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
         }
         return sum;
       };
-      const unsigned up = t.root_bin_of_rank(upper_rank);
-      const quantile_cell& up_cell = t.cell_of_rank(upper_rank);
-      result.outputs[k].expected_shortfall_upper =
-          (first_tails[k].above + sum_bins(up + 1, t.band(upper_rank).second + 1) +
-           t.sum_in_cell(upper_rank, n - m, up_cell.before + up_cell.count)) /
+      const unsigned up = t.root_bin_of_rank(upper_rank_);
+      const quantile_cell& up_cell = t.cell_of_rank(upper_rank_);
+      result_.outputs[k].expected_shortfall_upper =
+          (first_tails_[k].above + sum_bins(up + 1, t.band(upper_rank_).second + 1) +
+           t.sum_in_cell(upper_rank_, n_ - m, up_cell.before + up_cell.count)) /
           static_cast<double>(m);
-      const unsigned down = t.root_bin_of_rank(lower_rank);
-      const quantile_cell& down_cell = t.cell_of_rank(lower_rank);
-      result.outputs[k].expected_shortfall_lower =
-          (first_tails[k].below + sum_bins(t.band(lower_rank).first, down) +
-           t.sum_in_cell(lower_rank, down_cell.before, m)) /
+      const unsigned down = t.root_bin_of_rank(lower_rank_);
+      const quantile_cell& down_cell = t.cell_of_rank(lower_rank_);
+      result_.outputs[k].expected_shortfall_lower =
+          (first_tails_[k].below + sum_bins(t.band(lower_rank_).first, down) +
+           t.sum_in_cell(lower_rank_, down_cell.before, m)) /
           static_cast<double>(m);
     }
-    return result;
   }
 
-  for (;;) {
-    ++pass;
+  // 3c. One refinement pass; returns whether it was the last, which also sums each output beyond
+  // its two tail cells (for expected shortfall) and finishes the run.
+  bool refinement_pass() {
+    ++pass_;
     const bool final_pass = std::none_of(
-        trees.begin(), trees.end(), [](const quantile_tree& t) { return t.needs_histogram(); });
+        trees_.begin(), trees_.end(), [](const quantile_tree& t) { return t.needs_histogram(); });
     prepare_cells();
-    std::vector<quantile_tree::path> upper_path(outputs), lower_path(outputs);
+    std::vector<quantile_tree::path> upper_path(outputs_), lower_path(outputs_);
     if (final_pass) {
-      for (std::size_t k = 0; k < outputs; ++k) {
-        upper_path[k] = trees[k].path_to_rank(upper_rank);
-        lower_path[k] = trees[k].path_to_rank(lower_rank);
+      for (std::size_t k = 0; k < outputs_; ++k) {
+        upper_path[k] = trees_[k].path_to_rank(upper_rank_);
+        lower_path[k] = trees_[k].path_to_rank(lower_rank_);
       }
     }
     std::vector<std::vector<tail_sums>> slots(chunks_per_round);
-    std::vector<tail_sums> tails(outputs);
-    std::vector<batch_buffers> buffers(threads, batch_buffers(inputs, model_outputs));
+    std::vector<tail_sums> tails(outputs_);
+    std::vector<batch_buffers> buffers(threads_, batch_buffers(inputs_, model_outputs_));
     run_in_rounds(
-        chunks, threads, chunks_per_round, o.stop,
+        chunks_, threads_, chunks_per_round, o_.stop,
         [&](std::uint64_t chunk, unsigned worker) {
           std::vector<tail_sums>& slot = slots[chunk % chunks_per_round];
-          slot.assign(outputs, tail_sums{});
+          slot.assign(outputs_, tail_sums{});
           batch_buffers& b = buffers[worker];
           const auto [chunk_first, chunk_last] = chunk_range(chunk);
           for_each_batch(chunk_first, chunk_last, [&](std::uint64_t first, std::size_t count) {
-            eval(first, count, b);
+            eval_(first, count, b);
             for (std::size_t s = 0; s < count; ++s) {
-              for (std::size_t k = 0; k < outputs; ++k) {
-                const double y = b.output(pick[k], s);
+              for (std::size_t k = 0; k < outputs_; ++k) {
+                const double y = b.output(pick_[k], s);
                 observe(worker, k, y);
                 if (!final_pass) continue;
-                slot[k].add(y, trees[k].compare(y, upper_path[k]),
-                            trees[k].compare(y, lower_path[k]));
+                slot[k].add(y, trees_[k].compare(y, upper_path[k]),
+                            trees_[k].compare(y, lower_path[k]));
               }
             }
           });
         },
         [&](std::uint64_t first, std::uint64_t last) {
           for (std::uint64_t chunk = first; chunk < last; ++chunk) {
-            for (std::size_t k = 0; k < outputs; ++k) {
+            for (std::size_t k = 0; k < outputs_; ++k) {
               tails[k].merge(slots[chunk % chunks_per_round][k]);
             }
           }
           report(last);
         });
     absorb_cells();
-    result.passes = pass;
-    if (!final_pass) continue;
-
-    for (std::size_t k = 0; k < outputs; ++k) {
-      output_statistics& out = result.outputs[k];
-      const quantile_tree& tree = trees[k];
-      finish_quantiles(k);
-      // Upper tail: everything above its cell, and the cell's own samples from rank n - m up.
-      const quantile_cell& up = tree.cell_of_rank(upper_rank);
-      out.expected_shortfall_upper =
-          (tails[k].above + tree.sum_in_cell(upper_rank, n - m, up.before + up.count)) /
-          static_cast<double>(m);
-      const quantile_cell& down = tree.cell_of_rank(lower_rank);
-      out.expected_shortfall_lower =
-          (tails[k].below + tree.sum_in_cell(lower_rank, down.before, m)) / static_cast<double>(m);
-    }
-    return result;
+    result_.passes = pass_;
+    if (final_pass) finish_from_refinement(tails);
+    return final_pass;
   }
+
+  // The finish after the last refinement pass: each tail is everything beyond its cell, and the
+  // cell's own samples up to the tail's edge.
+  void finish_from_refinement(const std::vector<tail_sums>& tails) {
+    const std::uint64_t m = tail_m_;
+    for (std::size_t k = 0; k < outputs_; ++k) {
+      output_statistics& out = result_.outputs[k];
+      const quantile_tree& tree = trees_[k];
+      finish_quantiles(k);
+      const quantile_cell& up = tree.cell_of_rank(upper_rank_);
+      out.expected_shortfall_upper =
+          (tails[k].above + tree.sum_in_cell(upper_rank_, n_ - m, up.before + up.count)) /
+          static_cast<double>(m);
+      const quantile_cell& down = tree.cell_of_rank(lower_rank_);
+      out.expected_shortfall_lower =
+          (tails[k].below + tree.sum_in_cell(lower_rank_, down.before, m)) / static_cast<double>(m);
+    }
+  }
+
+  const evaluator<F>& eval_;
+  const run_options& o_;
+  unsigned threads_;
+  run_result result_;
+  const std::vector<std::size_t>& pick_;  // summarized output k is the model's pick_[k]
+  std::uint64_t n_;
+  std::size_t outputs_;        // summarized
+  std::size_t model_outputs_;  // the model computes
+  std::size_t inputs_;
+  std::uint64_t chunks_;
+  bool in_memory_;
+  std::uint64_t pilot_;
+  std::uint64_t tail_m_;  // samples in each expected-shortfall tail
+  unsigned pass_ = 1;
+  std::vector<double> pilot_rows_;
+  std::vector<double> shift_, low_, high_;  // per output, from the pilot
+  std::vector<std::vector<double>> pilot_values_;
+  std::vector<std::size_t> query_output_;  // the model output each exceedance reads
+  std::vector<std::uint64_t> ranks_;
+  std::size_t upper_rank_ = 0, lower_rank_ = 0;  // the tails' ranks among ranks_
+  std::uint64_t budget_ = 0;                     // samples collected per output per pass
+  std::vector<quantile_tree> trees_;
+  std::vector<std::vector<std::int32_t>> active_, slot_of_;
+  std::vector<std::vector<cell_scratch>> scratch_;  // [worker][output]
+  std::vector<tail_sums> first_tails_;
+};
+
+template <class F>
+run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned threads,
+                       run_result result, const std::vector<std::size_t>& pick) {
+  return sample_run<F>(eval, o, threads, std::move(result), pick).run();
 }
 
 }  // namespace detail
