@@ -174,7 +174,8 @@ __global__ void __launch_bounds__(block_threads) pass_kernel(const pass_args a) 
   }
   for (unsigned k = 0; k < a.outputs; ++k) {
     for (unsigned f = 0; f < fields; ++f) {
-      const double total = block_reduce(shared, acc[k][f], f == 2 ? 1 : (f == 3 ? 2 : 0));
+      const double total =
+          block_reduce(shared, acc[k][f], f == field_min ? 1 : (f == field_max ? 2 : 0));
       if (threadIdx.x == 0) a.block_sums[(blockIdx.x * a.outputs + k) * fields + f] = total;
     }
   }

@@ -21,8 +21,10 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "tpw/config.hpp"
@@ -40,7 +42,11 @@ inline constexpr unsigned digit_count = 64 / digit_bits;
 inline constexpr std::uint64_t bins = std::uint64_t{1} << digit_bits;
 inline constexpr unsigned max_outputs = static_cast<unsigned>(tpw::mc::cost_output_count);
 inline constexpr unsigned max_exceedances = 32;
-inline constexpr unsigned fields = 6;  // per output and block: sum, squares, min, max, above, below
+// The accumulator slots per output and block: the first pass's moments (about the shift), min and
+// max, and a later pass's sums beyond the upper and lower tail cells.
+enum field : unsigned { field_sum, field_squares, field_min, field_max, field_above, field_below };
+inline constexpr unsigned fields = 6;
+static_assert(field_below + 1 == fields, "fields counts the accumulator slots");
 inline constexpr std::uint64_t no_sample = std::numeric_limits<std::uint64_t>::max();
 
 // A key whose unsigned order is the order of the doubles (negatives flipped, positives with the
@@ -133,15 +139,15 @@ TPW_HD inline bool observe_sample(const pass_args& a, std::uint64_t i, double (*
     const std::uint64_t key = order_key(v);
     if (a.depth == 0) {
       const double d = v - a.shift[k];
-      acc[k][0] += d;
-      acc[k][1] += d * d;
-      acc[k][2] = v < acc[k][2] ? v : acc[k][2];
-      acc[k][3] = v > acc[k][3] ? v : acc[k][3];
+      acc[k][field_sum] += d;
+      acc[k][field_squares] += d * d;
+      acc[k][field_min] = v < acc[k][field_min] ? v : acc[k][field_min];
+      acc[k][field_max] = v > acc[k][field_max] ? v : acc[k][field_max];
     } else {
       const std::uint64_t before = key_prefix(key, a.depth - 1);
       const unsigned digit = key_digit(key, a.depth - 1);
-      if (before == a.upper_prefix[k] && digit > a.upper_digit[k]) acc[k][4] += v;
-      if (before == a.lower_prefix[k] && digit < a.lower_digit[k]) acc[k][5] += v;
+      if (before == a.upper_prefix[k] && digit > a.upper_digit[k]) acc[k][field_above] += v;
+      if (before == a.lower_prefix[k] && digit < a.lower_digit[k]) acc[k][field_below] += v;
     }
     // The histogram group of this key's prefix, by binary search among output k's groups.
     const std::uint64_t prefix = key_prefix(key, a.depth);
@@ -164,9 +170,9 @@ TPW_HD inline bool observe_sample(const pass_args& a, std::uint64_t i, double (*
 
 TPW_HD inline void reset_accumulators(double (*acc)[fields]) noexcept {
   for (unsigned k = 0; k < max_outputs; ++k) {
-    acc[k][0] = acc[k][1] = acc[k][4] = acc[k][5] = 0.0;
-    acc[k][2] = std::numeric_limits<double>::infinity();
-    acc[k][3] = -std::numeric_limits<double>::infinity();
+    acc[k][field_sum] = acc[k][field_squares] = acc[k][field_above] = acc[k][field_below] = 0.0;
+    acc[k][field_min] = std::numeric_limits<double>::infinity();
+    acc[k][field_max] = -std::numeric_limits<double>::infinity();
   }
 }
 
@@ -237,194 +243,226 @@ struct host_backend {
   }
 };
 
-// The driver: the cost model plan over options.samples samples in four passes on a backend, giving
-// the statistics of tpw::mc::run(cost_model, options) on the CPU (run_options::threads,
-// in_memory_limit and quantile_budget do not apply). Throws invalid_input for bad options or a
-// non-finite output (naming the sample, as the CPU engine does), tpw::mc::cancelled when stopped
-// (checked between launches of 2^28 samples).
+// The driver of a run on a backend, as named steps sharing the run's state: check the options
+// and fix the moments' shift (prepare), upload the plan and allocate the buffers, then one pass per
+// digit (the histogram groups of each output's targets, the launches over the samples, each
+// target's next digit), and the statistics from the targets' keys (finish).
 template <currency_type C, class Backend>
-tpw::mc::run_result run_passes(Backend& backend, const tpw::mc::cost_plan& plan,
-                               const tpw::mc::run_options& o) {
-  namespace md = tpw::mc::detail;
-  std::vector<std::string> names(tpw::mc::cost_output_names.begin(),
-                                 tpw::mc::cost_output_names.begin() + plan.outputs());
-  md::validate(o, names);
-  std::vector<std::string> input_names;
-  for (std::uint32_t k = 0; k < plan.inputs; ++k) {
-    input_names.push_back(tpw::mc::rule_of(plan.slots[k]).path);
+class radix_run {
+  template <class T>
+  using buffer = typename Backend::template buffer<T>;
+
+ public:
+  radix_run(Backend& backend, const tpw::mc::cost_plan& plan, const tpw::mc::run_options& o)
+      : backend_(backend),
+        plan_(plan),
+        o_(o),
+        n_(o.samples),
+        names_(tpw::mc::cost_output_names.begin(),
+               tpw::mc::cost_output_names.begin() + plan.outputs()),
+        m_(0) {}
+
+  tpw::mc::run_result run() {
+    prepare();
+    upload();
+    plan_targets();
+    for (unsigned depth = 0; depth < digit_count; ++depth) pass(depth);
+    finish();
+    return std::move(result_);
   }
-  auto [result, pick] = md::prepare_result(o, input_names, names);
-  if (o.exceedances.size() > max_exceedances) {
-    throw invalid_input("uncertainty.exceedances", static_cast<double>(o.exceedances.size()),
-                        "the GPU engine takes at most 32 thresholds per run");
-  }
-  const std::uint64_t n = o.samples;
-  const tpw::mc::sample_design host_design(o.design, n, plan.inputs, o.seed);
-  const auto refuse_at = [&](std::uint64_t i) {
-    double x[tpw::mc::cost_input_count];
-    double y[tpw::mc::cost_output_count];
-    tpw::mc::plan_figures<C>(plan, host_design.view(), i, x, y);
-    for (unsigned k = 0; k < plan.outputs(); ++k) {
-      if (!tpw::detail::is_finite(y[k])) {
-        md::refuse_non_finite(names[k], y[k], i, input_names,
-                              std::span<const double>(x, plan.inputs));
-      }
+
+ private:
+  // The run's result layout, and the moments' shift: the mean of the first samples, computed here
+  // (as the CPU engine's pilot does), so that sums of squares do not cancel.
+  void prepare() {
+    namespace md = tpw::mc::detail;
+    md::validate(o_, names_);
+    host_design_.emplace(o_.design, n_, plan_.inputs, o_.seed);
+    m_ = md::tail_count(o_.tail_level, n_);
+    for (std::uint32_t k = 0; k < plan_.inputs; ++k) {
+      input_names_.push_back(tpw::mc::rule_of(plan_.slots[k]).path);
     }
-  };
-  const auto outputs = static_cast<unsigned>(pick.size());
-  pass_args args;
-  args.outputs = outputs;
-  // The shift of the moments: the mean of the first samples, computed here (as the CPU engine's
-  // pilot does), so that sums of squares do not cancel.
-  {
-    const std::uint64_t pilot = std::min<std::uint64_t>(n, 1024);
-    std::vector<double> sums(outputs, 0.0);
+    std::tie(result_, pick_) = md::prepare_result(o_, input_names_, names_);
+    if (o_.exceedances.size() > max_exceedances) {
+      throw invalid_input("uncertainty.exceedances", static_cast<double>(o_.exceedances.size()),
+                          "the GPU engine takes at most 32 thresholds per run");
+    }
+    outputs_ = static_cast<unsigned>(pick_.size());
+    args_.outputs = outputs_;
+    const std::uint64_t pilot = std::min<std::uint64_t>(n_, 1024);
+    std::vector<double> sums(outputs_, 0.0);
     for (std::uint64_t i = 0; i < pilot; ++i) {
       double x[tpw::mc::cost_input_count];
       double y[tpw::mc::cost_output_count];
-      tpw::mc::plan_figures<C>(plan, host_design.view(), i, x, y);
-      for (unsigned k = 0; k < plan.outputs(); ++k) {
+      tpw::mc::plan_figures<C>(plan_, host_design_->view(), i, x, y);
+      for (unsigned k = 0; k < plan_.outputs(); ++k) {
         if (!tpw::detail::is_finite(y[k])) refuse_at(i);
       }
-      for (unsigned k = 0; k < outputs; ++k) sums[k] += y[pick[k]];
+      for (unsigned k = 0; k < outputs_; ++k) sums[k] += y[pick_[k]];
     }
-    for (unsigned k = 0; k < outputs; ++k) {
-      args.pick[k] = static_cast<unsigned>(pick[k]);
-      args.shift[k] = sums[k] / static_cast<double>(pilot);
+    for (unsigned k = 0; k < outputs_; ++k) {
+      args_.pick[k] = static_cast<unsigned>(pick_[k]);
+      args_.shift[k] = sums[k] / static_cast<double>(pilot);
     }
-  }
-  args.exceedances = static_cast<unsigned>(o.exceedances.size());
-  for (unsigned e = 0; e < args.exceedances; ++e) {
-    args.exceedance_output[e] = static_cast<unsigned>(
-        std::find(names.begin(), names.end(), o.exceedances[e].output) - names.begin());
-    args.exceedance_threshold[e] = o.exceedances[e].threshold;
+    args_.exceedances = static_cast<unsigned>(o_.exceedances.size());
+    for (unsigned e = 0; e < args_.exceedances; ++e) {
+      args_.exceedance_output[e] = static_cast<unsigned>(
+          std::find(names_.begin(), names_.end(), o_.exceedances[e].output) - names_.begin());
+      args_.exceedance_threshold[e] = o_.exceedances[e].threshold;
+    }
   }
 
-  // Device copies of the plan and the design's tables.
-  typename Backend::template buffer<tpw::mc::cost_plan> d_plan(
-      std::vector<tpw::mc::cost_plan>{plan});
-  typename Backend::template buffer<std::uint32_t> d_directions(host_design.directions());
-  typename Backend::template buffer<std::uint32_t> d_shifts(host_design.shifts());
-  args.plan = d_plan.get();
-  args.design = host_design.view();
-  args.design.directions = d_directions.get();
-  args.design.shifts = d_shifts.get();
-  typename Backend::template buffer<unsigned long long> d_exceeding(max_exceedances);
-  d_exceeding.zero();
-  args.exceeding = d_exceeding.get();
-  typename Backend::template buffer<unsigned long long> d_first_bad(1);
-  d_first_bad.upload({no_sample});
-  args.first_bad = d_first_bad.get();
-  const std::uint64_t max_blocks =
-      (std::min(n, slice_samples) + samples_per_block - 1) / samples_per_block;
-  typename Backend::template buffer<double> d_block_sums(max_blocks * outputs * fields);
-  args.block_sums = d_block_sums.get();
-  std::unique_ptr<typename Backend::template buffer<double>> d_kept_x, d_kept_y;
-  if (o.keep_samples) {
-    d_kept_x = std::make_unique<typename Backend::template buffer<double>>(n * plan.inputs);
-    d_kept_y = std::make_unique<typename Backend::template buffer<double>>(n * plan.outputs());
-    args.kept_x = d_kept_x->get();
-    args.kept_y = d_kept_y->get();
+  // The error for sample i, which has a non-finite output: recomputed on the host, naming it.
+  void refuse_at(std::uint64_t i) const {
+    double x[tpw::mc::cost_input_count];
+    double y[tpw::mc::cost_output_count];
+    tpw::mc::plan_figures<C>(plan_, host_design_->view(), i, x, y);
+    for (unsigned k = 0; k < plan_.outputs(); ++k) {
+      if (!tpw::detail::is_finite(y[k])) {
+        tpw::mc::detail::refuse_non_finite(names_[k], y[k], i, input_names_,
+                                           std::span<const double>(x, plan_.inputs));
+      }
+    }
   }
 
-  // The wanted ranks of each output (several probabilities may share one).
-  const std::vector<std::uint64_t> ranks = md::wanted_ranks(o, n);
-  const std::uint64_t m = md::tail_count(o.tail_level, n);
-  std::vector<std::uint64_t> distinct = ranks;
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  std::vector<rank_target> per_output;
-  for (const std::uint64_t r : distinct) per_output.push_back(rank_target{r, 0, 0, 0, {}});
-  std::vector<std::vector<rank_target>> targets(outputs, per_output);
-  const auto target_of = [&](unsigned k, std::uint64_t rank) -> rank_target& {
-    return *std::find_if(targets[k].begin(), targets[k].end(),
+  // Device copies of the plan and the design's tables, and the buffers every pass shares.
+  void upload() {
+    d_plan_ = std::make_unique<buffer<tpw::mc::cost_plan>>(std::vector<tpw::mc::cost_plan>{plan_});
+    d_directions_ = std::make_unique<buffer<std::uint32_t>>(host_design_->directions());
+    d_shifts_ = std::make_unique<buffer<std::uint32_t>>(host_design_->shifts());
+    args_.plan = d_plan_->get();
+    args_.design = host_design_->view();
+    args_.design.directions = d_directions_->get();
+    args_.design.shifts = d_shifts_->get();
+    d_exceeding_ = std::make_unique<buffer<unsigned long long>>(max_exceedances);
+    d_exceeding_->zero();
+    args_.exceeding = d_exceeding_->get();
+    d_first_bad_ = std::make_unique<buffer<unsigned long long>>(1);
+    d_first_bad_->upload({no_sample});
+    args_.first_bad = d_first_bad_->get();
+    const std::uint64_t max_blocks =
+        (std::min(n_, slice_samples) + samples_per_block - 1) / samples_per_block;
+    d_block_sums_ = std::make_unique<buffer<double>>(max_blocks * outputs_ * fields);
+    args_.block_sums = d_block_sums_->get();
+    if (o_.keep_samples) {
+      d_kept_x_ = std::make_unique<buffer<double>>(n_ * plan_.inputs);
+      d_kept_y_ = std::make_unique<buffer<double>>(n_ * plan_.outputs());
+      args_.kept_x = d_kept_x_->get();
+      args_.kept_y = d_kept_y_->get();
+    }
+  }
+
+  // The wanted ranks of each output (several probabilities may share one), as digit targets.
+  void plan_targets() {
+    std::vector<std::uint64_t> distinct = tpw::mc::detail::wanted_ranks(o_, n_);
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    std::vector<rank_target> per_output;
+    for (const std::uint64_t r : distinct) per_output.push_back(rank_target{r, 0, 0, 0, {}});
+    targets_.assign(outputs_, per_output);
+    totals_.assign(outputs_, tpw::mc::detail::moments{});
+    above_.assign(outputs_, 0.0);
+    below_.assign(outputs_, 0.0);
+  }
+
+  [[nodiscard]] const rank_target& target_of(unsigned k, std::uint64_t rank) const {
+    return *std::find_if(targets_[k].begin(), targets_[k].end(),
                          [&](const rank_target& t) { return t.rank == rank; });
-  };
-  std::vector<md::moments> totals(outputs);
-  std::vector<double> above(outputs, 0.0), below(outputs, 0.0);
+  }
 
-  for (unsigned depth = 0; depth < digit_count; ++depth) {
-    // This pass's histogram groups: the distinct known prefixes of each output's targets.
-    std::vector<unsigned> group_first{0};
-    std::vector<std::uint64_t> group_prefix;
-    for (unsigned k = 0; k < outputs; ++k) {
+  // This pass's histogram groups: the distinct known prefixes of each output's targets.
+  void plan_groups() {
+    group_first_.assign(1, 0);
+    group_prefix_.clear();
+    for (unsigned k = 0; k < outputs_; ++k) {
       std::vector<std::uint64_t> prefixes;
-      for (const auto& t : targets[k]) prefixes.push_back(t.prefix);
+      for (const auto& t : targets_[k]) prefixes.push_back(t.prefix);
       std::sort(prefixes.begin(), prefixes.end());
       prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
-      group_prefix.insert(group_prefix.end(), prefixes.begin(), prefixes.end());
-      group_first.push_back(static_cast<unsigned>(group_prefix.size()));
+      group_prefix_.insert(group_prefix_.end(), prefixes.begin(), prefixes.end());
+      group_first_.push_back(static_cast<unsigned>(group_prefix_.size()));
     }
-    typename Backend::template buffer<unsigned> d_group_first(group_first);
-    typename Backend::template buffer<std::uint64_t> d_group_prefix(group_prefix);
-    typename Backend::template buffer<unsigned long long> d_histogram(group_prefix.size() * bins);
+  }
+
+  // The pass for one digit: the launches over every sample, then each target's digit.
+  void pass(unsigned depth) {
+    plan_groups();
+    buffer<unsigned> d_group_first(group_first_);
+    buffer<std::uint64_t> d_group_prefix(group_prefix_);
+    buffer<unsigned long long> d_histogram(group_prefix_.size() * bins);
     d_histogram.zero();
-    args.depth = depth;
-    args.group_first = d_group_first.get();
-    args.group_prefix = d_group_prefix.get();
-    args.histogram = d_histogram.get();
+    args_.depth = depth;
+    args_.group_first = d_group_first.get();
+    args_.group_prefix = d_group_prefix.get();
+    args_.histogram = d_histogram.get();
     if (depth > 0) {
-      for (unsigned k = 0; k < outputs; ++k) {
-        const rank_target& up = target_of(k, n - m);
-        const rank_target& down = target_of(k, m - 1);
-        args.upper_prefix[k] = up.prefix >> digit_bits;  // its first depth - 1 digits
-        args.upper_digit[k] = up.digits[depth - 1];
-        args.lower_prefix[k] = down.prefix >> digit_bits;
-        args.lower_digit[k] = down.digits[depth - 1];
+      for (unsigned k = 0; k < outputs_; ++k) {
+        const rank_target& up = target_of(k, n_ - m_);
+        const rank_target& down = target_of(k, m_ - 1);
+        args_.upper_prefix[k] = up.prefix >> digit_bits;  // its first depth - 1 digits
+        args_.upper_digit[k] = up.digits[depth - 1];
+        args_.lower_prefix[k] = down.prefix >> digit_bits;
+        args_.lower_digit[k] = down.digits[depth - 1];
       }
     }
     // Only pass 1 counts exceedances and keeps samples.
-    const unsigned exceedances = args.exceedances;
+    const unsigned exceedances = args_.exceedances;
     if (depth > 0) {
-      args.exceedances = 0;
-      args.kept_x = args.kept_y = nullptr;
+      args_.exceedances = 0;
+      args_.kept_x = args_.kept_y = nullptr;
     }
-    for (std::uint64_t first = 0; first < n; first += slice_samples) {
-      if (o.stop.stop_requested()) throw tpw::mc::cancelled();
-      args.first = first;
-      args.end = std::min(n, first + slice_samples);
-      const auto blocks =
-          static_cast<unsigned>((args.end - first + samples_per_block - 1) / samples_per_block);
-      backend.template pass<C>(args, blocks);
-      const std::uint64_t bad = d_first_bad.download(1)[0];
-      if (bad != no_sample) refuse_at(bad);
-      const std::vector<double> sums = d_block_sums.download(blocks * outputs * fields);
-      for (unsigned b = 0; b < blocks; ++b) {
-        for (unsigned k = 0; k < outputs; ++k) {
-          const double* s = &sums[(static_cast<std::size_t>(b) * outputs + k) * fields];
-          if (depth == 0) {
-            md::moments part;
-            part.n = std::min<std::uint64_t>(samples_per_block,
-                                             args.end - first - b * samples_per_block);
-            part.sum = s[0];
-            part.squares = s[1];
-            part.min = s[2];
-            part.max = s[3];
-            totals[k].merge(part);
-          } else {
-            above[k] += s[4];
-            below[k] += s[5];
-          }
+    for (std::uint64_t first = 0; first < n_; first += slice_samples) launch_slice(depth, first);
+    args_.exceedances = exceedances;
+    if (depth == 0) {
+      const std::vector<unsigned long long> counts = d_exceeding_->download(max_exceedances);
+      for (unsigned e = 0; e < exceedances; ++e) {
+        result_.exceedances[e].probability =
+            static_cast<double>(counts[e]) / static_cast<double>(n_);
+      }
+    }
+    place_digits(depth, d_histogram.download(group_prefix_.size() * bins));
+  }
+
+  // One launch over the samples [first, first + slice_samples), and its blocks' sums merged.
+  void launch_slice(unsigned depth, std::uint64_t first) {
+    if (o_.stop.stop_requested()) throw tpw::mc::cancelled();
+    args_.first = first;
+    args_.end = std::min(n_, first + slice_samples);
+    const auto blocks =
+        static_cast<unsigned>((args_.end - first + samples_per_block - 1) / samples_per_block);
+    backend_.template pass<C>(args_, blocks);
+    const std::uint64_t bad = d_first_bad_->download(1)[0];
+    if (bad != no_sample) refuse_at(bad);
+    const std::vector<double> sums = d_block_sums_->download(blocks * outputs_ * fields);
+    for (unsigned b = 0; b < blocks; ++b) {
+      for (unsigned k = 0; k < outputs_; ++k) {
+        const double* s = &sums[(static_cast<std::size_t>(b) * outputs_ + k) * fields];
+        if (depth == 0) {
+          tpw::mc::detail::moments part;
+          part.n =
+              std::min<std::uint64_t>(samples_per_block, args_.end - first - b * samples_per_block);
+          part.sum = s[field_sum];
+          part.squares = s[field_squares];
+          part.min = s[field_min];
+          part.max = s[field_max];
+          totals_[k].merge(part);
+        } else {
+          above_[k] += s[field_above];
+          below_[k] += s[field_below];
         }
       }
-      if (o.on_progress) o.on_progress({depth + 1, args.end, n});
     }
-    args.exceedances = exceedances;
-    if (depth == 0) {
-      const std::vector<unsigned long long> counts = d_exceeding.download(max_exceedances);
-      for (unsigned e = 0; e < exceedances; ++e) {
-        result.exceedances[e].probability = static_cast<double>(counts[e]) / static_cast<double>(n);
-      }
-    }
-    // Each target's digit: where its rank falls in its group's counts.
-    const std::vector<unsigned long long> histogram =
-        d_histogram.download(group_prefix.size() * bins);
-    for (unsigned k = 0; k < outputs; ++k) {
-      for (auto& t : targets[k]) {
+    if (o_.on_progress) o_.on_progress({depth + 1, args_.end, n_});
+  }
+
+  // Each target's digit: where its rank falls in its group's counts.
+  void place_digits(unsigned depth, const std::vector<unsigned long long>& histogram) {
+    for (unsigned k = 0; k < outputs_; ++k) {
+      for (auto& t : targets_[k]) {
         const auto g = static_cast<std::size_t>(
-            std::lower_bound(group_prefix.begin() + group_first[k],
-                             group_prefix.begin() + group_first[k + 1], t.prefix) -
-            group_prefix.begin());
+            std::lower_bound(group_prefix_.begin() + group_first_[k],
+                             group_prefix_.begin() + group_first_[k + 1], t.prefix) -
+            group_prefix_.begin());
         const unsigned long long* counts = &histogram[g * bins];
         std::uint64_t cumulative = t.below;
         unsigned digit = 0;
@@ -437,54 +475,93 @@ tpw::mc::run_result run_passes(Backend& backend, const tpw::mc::cost_plan& plan,
         t.digits[depth] = digit;
         const std::uint64_t prefix = t.prefix;
         t.prefix = (t.prefix << digit_bits) | digit;
-        if (depth + 1 == digit_count) {
-          // The tails' last digit: keys beyond the target's within its final group, exactly.
-          if (t.rank == n - m) {
-            for (std::uint64_t d = digit + 1; d < bins; ++d) {
-              if (counts[d] > 0) {
-                above[k] += static_cast<double>(counts[d]) * key_value((prefix << digit_bits) | d);
-              }
-            }
-          }
-          if (t.rank == m - 1) {
-            for (std::uint64_t d = 0; d < digit; ++d) {
-              if (counts[d] > 0) {
-                below[k] += static_cast<double>(counts[d]) * key_value((prefix << digit_bits) | d);
-              }
-            }
-          }
+        if (depth + 1 == digit_count) add_last_digit_tails(k, t, prefix, digit, counts);
+      }
+    }
+  }
+
+  // The tails' last digit: keys beyond the target's within its final group, exactly.
+  void add_last_digit_tails(unsigned k, const rank_target& t, std::uint64_t prefix, unsigned digit,
+                            const unsigned long long* counts) {
+    if (t.rank == n_ - m_) {
+      for (std::uint64_t d = digit + 1; d < bins; ++d) {
+        if (counts[d] > 0) {
+          above_[k] += static_cast<double>(counts[d]) * key_value((prefix << digit_bits) | d);
+        }
+      }
+    }
+    if (t.rank == m_ - 1) {
+      for (std::uint64_t d = 0; d < digit; ++d) {
+        if (counts[d] > 0) {
+          below_[k] += static_cast<double>(counts[d]) * key_value((prefix << digit_bits) | d);
         }
       }
     }
   }
 
-  for (unsigned k = 0; k < outputs; ++k) {
-    tpw::mc::output_statistics& out = result.outputs[k];
-    totals[k].n = n;
-    md::finish_moments(out, totals[k], args.shift[k]);
-    out.quantiles.resize(out.probabilities.size());
-    for (std::size_t p = 0; p < out.probabilities.size(); ++p) {
-      const md::quantile_ranks r = md::ranks_of(out.probabilities[p], n);
-      out.quantiles[p] = md::interpolate(r, key_value(target_of(k, r.low).prefix),
-                                         key_value(target_of(k, r.high).prefix));
+  // The statistics from the moments and the targets' keys.
+  void finish() {
+    namespace md = tpw::mc::detail;
+    for (unsigned k = 0; k < outputs_; ++k) {
+      tpw::mc::output_statistics& out = result_.outputs[k];
+      totals_[k].n = n_;
+      md::finish_moments(out, totals_[k], args_.shift[k]);
+      out.quantiles.resize(out.probabilities.size());
+      for (std::size_t p = 0; p < out.probabilities.size(); ++p) {
+        const md::quantile_ranks r = md::ranks_of(out.probabilities[p], n_);
+        out.quantiles[p] = md::interpolate(r, key_value(target_of(k, r.low).prefix),
+                                           key_value(target_of(k, r.high).prefix));
+      }
+      // Upper tail: ranks [n - m, n) = the keys above q (counted, summed) and copies of q.
+      const rank_target& up = target_of(k, n_ - m_);
+      const double q_up = key_value(up.prefix);
+      const std::uint64_t n_above = n_ - up.below - up.equal;
+      out.expected_shortfall_upper =
+          (above_[k] + static_cast<double>(m_ - n_above) * q_up) / static_cast<double>(m_);
+      const rank_target& down = target_of(k, m_ - 1);
+      const double q_down = key_value(down.prefix);
+      out.expected_shortfall_lower =
+          (below_[k] + static_cast<double>(m_ - down.below) * q_down) / static_cast<double>(m_);
     }
-    // Upper tail: ranks [n - m, n) = the keys above q (counted, summed) and copies of q.
-    const rank_target& up = target_of(k, n - m);
-    const double q_up = key_value(up.prefix);
-    const std::uint64_t n_above = n - up.below - up.equal;
-    out.expected_shortfall_upper =
-        (above[k] + static_cast<double>(m - n_above) * q_up) / static_cast<double>(m);
-    const rank_target& down = target_of(k, m - 1);
-    const double q_down = key_value(down.prefix);
-    out.expected_shortfall_lower =
-        (below[k] + static_cast<double>(m - down.below) * q_down) / static_cast<double>(m);
+    result_.passes = digit_count;
+    if (o_.keep_samples) {
+      result_.input_samples = d_kept_x_->download(n_ * plan_.inputs);
+      result_.output_samples = d_kept_y_->download(n_ * plan_.outputs());
+    }
   }
-  result.passes = digit_count;
-  if (o.keep_samples) {
-    result.input_samples = d_kept_x->download(n * plan.inputs);
-    result.output_samples = d_kept_y->download(n * plan.outputs());
-  }
-  return result;
+
+  Backend& backend_;
+  const tpw::mc::cost_plan& plan_;
+  const tpw::mc::run_options& o_;
+  std::uint64_t n_;
+  std::vector<std::string> names_;
+  std::vector<std::string> input_names_;
+  std::optional<tpw::mc::sample_design> host_design_;  // made once the options are checked
+  std::uint64_t m_;                                    // samples in each expected-shortfall tail
+  tpw::mc::run_result result_;
+  std::vector<std::size_t> pick_;  // summarized output k is the model's pick_[k]
+  unsigned outputs_ = 0;
+  pass_args args_;
+  std::unique_ptr<buffer<tpw::mc::cost_plan>> d_plan_;
+  std::unique_ptr<buffer<std::uint32_t>> d_directions_, d_shifts_;
+  std::unique_ptr<buffer<unsigned long long>> d_exceeding_, d_first_bad_;
+  std::unique_ptr<buffer<double>> d_block_sums_, d_kept_x_, d_kept_y_;
+  std::vector<std::vector<rank_target>> targets_;
+  std::vector<unsigned> group_first_;
+  std::vector<std::uint64_t> group_prefix_;
+  std::vector<tpw::mc::detail::moments> totals_;
+  std::vector<double> above_, below_;  // per output: sums beyond the tail cells
+};
+
+// The driver: the cost model plan over options.samples samples in four passes on a backend, giving
+// the statistics of tpw::mc::run(cost_model, options) on the CPU (run_options::threads,
+// in_memory_limit and quantile_budget do not apply). Throws invalid_input for bad options or a
+// non-finite output (naming the sample, as the CPU engine does), tpw::mc::cancelled when stopped
+// (checked between launches of 2^28 samples).
+template <currency_type C, class Backend>
+tpw::mc::run_result run_passes(Backend& backend, const tpw::mc::cost_plan& plan,
+                               const tpw::mc::run_options& o) {
+  return radix_run<C, Backend>(backend, plan, o).run();
 }
 
 }  // namespace tpw::mc::radix
