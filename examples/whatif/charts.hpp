@@ -397,7 +397,8 @@ inline std::vector<fs::path> write_charts(const std::vector<tpw::io::study>& stu
   draw_cost_breakdown(w, studies, currency);
   for (std::size_t n = 0; n < studies.size(); ++n) {
     const tpw::io::study& s = studies[n];
-    const std::string suffix = "_" + std::to_string(n + 1);
+    std::string suffix = "_";  // appended, not "_" + ...: GCC 12's -Wrestrict false positive
+    suffix += std::to_string(n + 1);
     for (const auto& t : s.tornado) {
       if (t.output == "cost_per_mtok") draw_tornado(w, t, s.input.name, suffix, currency);
     }
