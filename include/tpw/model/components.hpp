@@ -34,26 +34,52 @@ concept cost_component = requires(const T& component, const operating_point& op)
 };
 // clang-format on
 
+namespace detail {
+
+// What every built-in component shares: its spec, kept as given, read back with parameters(), and
+// a construction without validation (`unchecked`) for engines (CPU and CUDA) that checked their
+// inputs up front. The component's own constructor validates; the tag only this base can make
+// keeps the unchecked one out of users' hands.
+template <class Component, class Spec>
+class component_base {
+ public:
+  using spec = Spec;
+  TPW_HD static constexpr Component unchecked(const Spec& s) noexcept {
+    return Component(unchecked_tag{}, s);
+  }
+  [[nodiscard]] TPW_HD constexpr const Spec& parameters() const noexcept { return spec_; }
+
+ protected:
+  struct unchecked_tag {
+    explicit unchecked_tag() = default;
+  };
+  TPW_HD constexpr explicit component_base(const Spec& s) noexcept : spec_(s) {}
+  Spec spec_;
+};
+
+}  // namespace detail
+
 // Owned hardware, recovered over its life at the cost of capital, less its discounted residual
 // value. Straight-line depreciation is the cost_of_capital = 0 case.
 template <currency_type C>
-class owned_hardware {
+struct owned_hardware_spec {
+  money<C> price_per_system{};  // divided by the deployment's accelerators per system
+  duration life{};              // economic life, > 0
+  fraction residual_fraction = fraction::unchecked(0.0);  // of the price, at the end of life
+  annual_rate cost_of_capital = annual_rate::unchecked(0.0);
+};
+
+template <currency_type C>
+class owned_hardware : public detail::component_base<owned_hardware<C>, owned_hardware_spec<C>> {
+  using base = detail::component_base<owned_hardware<C>, owned_hardware_spec<C>>;
+  friend base;
+
  public:
   using currency = C;
+  using spec = owned_hardware_spec<C>;
   static constexpr cost_category category = cost_category::hardware;
-  struct spec {
-    money<C> price_per_system{};  // divided by the deployment's accelerators per system
-    duration life{};              // economic life, > 0
-    fraction residual_fraction = fraction::unchecked(0.0);  // of the price, at the end of life
-    annual_rate cost_of_capital = annual_rate::unchecked(0.0);
-  };
 
-  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
-  TPW_HD static constexpr owned_hardware unchecked(const spec& s) noexcept {
-    return owned_hardware(s, unchecked_tag{});
-  }
-
-  explicit owned_hardware(const spec& s) : spec_(s) {
+  explicit owned_hardware(const spec& s) : base(s) {
     detail::require_non_negative("costs.hardware.price", s.price_per_system, units::unit_of<C>,
                                  C::code);
     detail::require_positive("costs.hardware.life_years", s.life, units::year, "years");
@@ -72,169 +98,162 @@ class owned_hardware {
   }
 
   [[nodiscard]] TPW_HD cost_rate<C> hourly_cost(const operating_point& op) const noexcept {
-    return owned_hardware_cost_rate<C>(spec_.price_per_system / op.accelerators_per_system,
-                                       spec_.residual_fraction, spec_.cost_of_capital, spec_.life);
+    const spec& s = this->spec_;
+    return owned_hardware_cost_rate<C>(s.price_per_system / op.accelerators_per_system,
+                                       s.residual_fraction, s.cost_of_capital, s.life);
   }
-  [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
-  struct unchecked_tag {};
-  TPW_HD constexpr owned_hardware(const spec& s, unchecked_tag) noexcept : spec_(s) {}
-  spec spec_;
+  TPW_HD constexpr owned_hardware(typename base::unchecked_tag, const spec& s) noexcept : base(s) {}
 };
 
 // Rented hardware: a rate per accelerator-hour.
 template <currency_type C>
-class rented_hardware {
+struct rented_hardware_spec {
+  cost_rate<C> rental_per_accelerator{};  // e.g. 2.10 * usd / units::hour
+};
+
+template <currency_type C>
+class rented_hardware : public detail::component_base<rented_hardware<C>, rented_hardware_spec<C>> {
+  using base = detail::component_base<rented_hardware<C>, rented_hardware_spec<C>>;
+  friend base;
+
  public:
   using currency = C;
+  using spec = rented_hardware_spec<C>;
   static constexpr cost_category category = cost_category::hardware;
-  struct spec {
-    cost_rate<C> rental_per_accelerator{};  // e.g. 2.10 * usd / units::hour
-  };
 
-  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
-  TPW_HD static constexpr rented_hardware unchecked(const spec& s) noexcept {
-    return rented_hardware(s, unchecked_tag{});
-  }
-
-  explicit rented_hardware(const spec& s) : spec_(s) {
+  explicit rented_hardware(const spec& s) : base(s) {
     detail::require_non_negative("costs.hardware.rental_per_accelerator_hour",
                                  s.rental_per_accelerator, units::unit_of<C> / units::hour,
                                  "per accelerator-hour");
   }
 
   [[nodiscard]] TPW_HD constexpr cost_rate<C> hourly_cost(const operating_point&) const noexcept {
-    return spec_.rental_per_accelerator;
+    return this->spec_.rental_per_accelerator;
   }
-  [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
-  struct unchecked_tag {};
-  TPW_HD constexpr rented_hardware(const spec& s, unchecked_tag) noexcept : spec_(s) {}
-  spec spec_;
+  TPW_HD constexpr rented_hardware(typename base::unchecked_tag, const spec& s) noexcept
+      : base(s) {}
 };
 
 // A facility built for the deployment: a build cost per unit of provisioned IT power, recovered
 // over the facility's life at the cost of capital.
 template <currency_type C>
-class built_facility {
+struct built_facility_spec {
+  money_per_power<C> build_cost{};  // per unit of IT power, e.g. 11.7e6 * usd / units::MW
+  duration life{};                  // > 0
+  annual_rate cost_of_capital = annual_rate::unchecked(0.0);
+};
+
+template <currency_type C>
+class built_facility : public detail::component_base<built_facility<C>, built_facility_spec<C>> {
+  using base = detail::component_base<built_facility<C>, built_facility_spec<C>>;
+  friend base;
+
  public:
   using currency = C;
+  using spec = built_facility_spec<C>;
   static constexpr cost_category category = cost_category::facility;
-  struct spec {
-    money_per_power<C> build_cost{};  // per unit of IT power, e.g. 11.7e6 * usd / units::MW
-    duration life{};                  // > 0
-    annual_rate cost_of_capital = annual_rate::unchecked(0.0);
-  };
 
-  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
-  TPW_HD static constexpr built_facility unchecked(const spec& s) noexcept {
-    return built_facility(s, unchecked_tag{});
-  }
-
-  explicit built_facility(const spec& s) : spec_(s) {
+  explicit built_facility(const spec& s) : base(s) {
     detail::require_non_negative("costs.facility.build_per_mw", s.build_cost,
                                  units::unit_of<C> / units::MW, "per MW");
     detail::require_positive("costs.facility.life_years", s.life, units::year, "years");
   }
 
   [[nodiscard]] TPW_HD cost_rate<C> hourly_cost(const operating_point& op) const noexcept {
-    return built_facility_cost_rate<C>(spec_.build_cost, op.provisioned_power,
-                                       spec_.cost_of_capital, spec_.life);
+    const spec& s = this->spec_;
+    return built_facility_cost_rate<C>(s.build_cost, op.provisioned_power, s.cost_of_capital,
+                                       s.life);
   }
-  [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
-  struct unchecked_tag {};
-  TPW_HD constexpr built_facility(const spec& s, unchecked_tag) noexcept : spec_(s) {}
-  spec spec_;
+  TPW_HD constexpr built_facility(typename base::unchecked_tag, const spec& s) noexcept : base(s) {}
 };
 
 // Colocation: a rate per unit of provisioned IT power per unit time (quoted per kW-month).
 template <currency_type C>
-class colocation {
+struct colocation_spec {
+  money_per_power_time<C> rate{};  // e.g. 184 * usd / (units::kW * units::month)
+};
+
+template <currency_type C>
+class colocation : public detail::component_base<colocation<C>, colocation_spec<C>> {
+  using base = detail::component_base<colocation<C>, colocation_spec<C>>;
+  friend base;
+
  public:
   using currency = C;
+  using spec = colocation_spec<C>;
   static constexpr cost_category category = cost_category::facility;
-  struct spec {
-    money_per_power_time<C> rate{};  // e.g. 184 * usd / (units::kW * units::month)
-  };
 
-  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
-  TPW_HD static constexpr colocation unchecked(const spec& s) noexcept {
-    return colocation(s, unchecked_tag{});
-  }
-
-  explicit colocation(const spec& s) : spec_(s) {
+  explicit colocation(const spec& s) : base(s) {
     detail::require_non_negative("costs.facility.colocation_per_kw_month", s.rate,
                                  units::unit_of<C> / (units::kW * units::month), "per kW-month");
   }
 
   [[nodiscard]] TPW_HD constexpr cost_rate<C> hourly_cost(
       const operating_point& op) const noexcept {
-    return colocation_cost_rate<C>(spec_.rate, op.provisioned_power);
+    return colocation_cost_rate<C>(this->spec_.rate, op.provisioned_power);
   }
-  [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
-  struct unchecked_tag {};
-  TPW_HD constexpr colocation(const spec& s, unchecked_tag) noexcept : spec_(s) {}
-  spec spec_;
+  TPW_HD constexpr colocation(typename base::unchecked_tag, const spec& s) noexcept : base(s) {}
 };
 
 // Energy at a tariff, for the utilization-weighted facility power (the PUE is the deployment's).
 template <currency_type C>
-class energy_cost {
+struct energy_cost_spec {
+  energy_price<C> price{};  // e.g. 0.08 * usd / units::kWh
+};
+
+template <currency_type C>
+class energy_cost : public detail::component_base<energy_cost<C>, energy_cost_spec<C>> {
+  using base = detail::component_base<energy_cost<C>, energy_cost_spec<C>>;
+  friend base;
+
  public:
   using currency = C;
+  using spec = energy_cost_spec<C>;
   static constexpr cost_category category = cost_category::energy;
-  struct spec {
-    energy_price<C> price{};  // e.g. 0.08 * usd / units::kWh
-  };
 
-  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
-  TPW_HD static constexpr energy_cost unchecked(const spec& s) noexcept {
-    return energy_cost(s, unchecked_tag{});
-  }
-
-  explicit energy_cost(const spec& s) : spec_(s) {
+  explicit energy_cost(const spec& s) : base(s) {
     detail::require_non_negative("costs.energy.price_per_kwh", s.price,
                                  units::unit_of<C> / units::kWh, "per kWh");
   }
 
   [[nodiscard]] TPW_HD constexpr cost_rate<C> hourly_cost(
       const operating_point& op) const noexcept {
-    return energy_cost_rate<C>(op, spec_.price);
+    return energy_cost_rate<C>(op, this->spec_.price);
   }
-  [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
-  struct unchecked_tag {};
-  TPW_HD constexpr energy_cost(const spec& s, unchecked_tag) noexcept : spec_(s) {}
-  spec spec_;
+  TPW_HD constexpr energy_cost(typename base::unchecked_tag, const spec& s) noexcept : base(s) {}
 };
 
 // Operating costs: yearly maintenance as a share of the hardware price, plus software and other
 // costs per accelerator-year (given as rates: 4500 * usd / units::year).
 template <currency_type C>
-class opex {
+struct opex_spec {
+  fraction maintenance_fraction_per_year = fraction::unchecked(0.0);
+  money<C> hardware_price_per_system{};  // the base of the maintenance share
+  cost_rate<C> software_per_accelerator{};
+  cost_rate<C> other_per_accelerator{};
+};
+
+template <currency_type C>
+class opex : public detail::component_base<opex<C>, opex_spec<C>> {
+  using base = detail::component_base<opex<C>, opex_spec<C>>;
+  friend base;
+
  public:
   using currency = C;
+  using spec = opex_spec<C>;
   static constexpr cost_category category = cost_category::opex;
-  struct spec {
-    fraction maintenance_fraction_per_year = fraction::unchecked(0.0);
-    money<C> hardware_price_per_system{};  // the base of the maintenance share
-    cost_rate<C> software_per_accelerator{};
-    cost_rate<C> other_per_accelerator{};
-  };
 
-  // Without validation, for engines (CPU and CUDA) that checked their inputs up front.
-  TPW_HD static constexpr opex unchecked(const spec& s) noexcept {
-    return opex(s, unchecked_tag{});
-  }
-
-  explicit opex(const spec& s) : spec_(s) {
+  explicit opex(const spec& s) : base(s) {
     detail::require_non_negative("costs.hardware.price", s.hardware_price_per_system,
                                  units::unit_of<C>, C::code);
     detail::require_non_negative("costs.opex.software_per_accelerator_year",
@@ -246,16 +265,14 @@ class opex {
 
   [[nodiscard]] TPW_HD constexpr cost_rate<C> hourly_cost(
       const operating_point& op) const noexcept {
-    return opex_cost_rate<C>(spec_.maintenance_fraction_per_year,
-                             spec_.hardware_price_per_system / op.accelerators_per_system,
-                             spec_.software_per_accelerator, spec_.other_per_accelerator);
+    const spec& s = this->spec_;
+    return opex_cost_rate<C>(s.maintenance_fraction_per_year,
+                             s.hardware_price_per_system / op.accelerators_per_system,
+                             s.software_per_accelerator, s.other_per_accelerator);
   }
-  [[nodiscard]] const spec& parameters() const noexcept { return spec_; }
 
  private:
-  struct unchecked_tag {};
-  TPW_HD constexpr opex(const spec& s, unchecked_tag) noexcept : spec_(s) {}
-  spec spec_;
+  TPW_HD constexpr opex(typename base::unchecked_tag, const spec& s) noexcept : base(s) {}
 };
 
 }  // namespace tpw
