@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <tpw/mc/cost_parameters.hpp>
 #include <tpw/mc/engine/options.hpp>
+#include <tpw/mc/plan/cost_plan.hpp>
 #include <tpw/mc/sensitivity/sobol_estimators.hpp>
 
 namespace tpw_test {

@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
-#include "tpw/mc/cost_parameters.hpp"
 #include "tpw/mc/engine/options.hpp"
+#include "tpw/mc/plan/cost_plan.hpp"
 #include "tpw/mc/plan/radix_passes.hpp"
 #include "tpw/mc/plan/sobol_passes.hpp"
 #include "tpw/mc/sensitivity/sobol_estimators.hpp"

@@ -2,7 +2,7 @@
 // of a deployment and its costs open to uncertainty.
 //
 // The plain parameters, their checks and the one-sample evaluation live in
-// tpw/model/parameters.hpp, their batches and plan in cost_parameters.hpp (shared with the GPU
+// tpw/model/parameters.hpp, their batches and plan in plan/cost_plan.hpp (shared with the GPU
 // engine), the uncertain inputs' checks in uncertain_parameters.hpp; this header adds the input
 // space and the run. Inputs are named by their scenario paths.
 #pragma once
@@ -22,8 +22,8 @@
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
-#include "tpw/mc/cost_parameters.hpp"
 #include "tpw/mc/engine/engine.hpp"
+#include "tpw/mc/plan/cost_plan.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
 #include "tpw/mc/sampling/input_space.hpp"
 #include "tpw/mc/uncertain_parameters.hpp"

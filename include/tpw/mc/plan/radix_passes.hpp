@@ -29,8 +29,8 @@
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
-#include "tpw/mc/cost_parameters.hpp"
 #include "tpw/mc/engine/options.hpp"
+#include "tpw/mc/plan/cost_plan.hpp"
 
 namespace tpw::mc::radix {
 

@@ -18,7 +18,7 @@
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
-#include "tpw/mc/cost_parameters.hpp"
+#include "tpw/mc/plan/cost_plan.hpp"
 #include "tpw/mc/plan/radix_passes.hpp"
 #include "tpw/mc/sensitivity/sobol_estimators.hpp"
 

@@ -1,4 +1,4 @@
-// tpw/mc/cost_parameters.hpp: the cost model's parameters (tpw/model/parameters.hpp) in batches
+// tpw/mc/plan/cost_plan.hpp: the cost model's parameters (tpw/model/parameters.hpp) in batches
 // and as a plan, for the CPU engine and the GPU engine alike (no Eigen, no Boost.Math: nvcc
 // compiles it cleanly). cost_figures_batch evaluates many samples in a loop the compiler
 // vectorizes; a cost_plan adds the uncertain inputs (their slots, distributions and copula) so
