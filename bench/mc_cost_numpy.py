@@ -23,7 +23,7 @@ def main():
     start = time.perf_counter()
     rng = np.random.default_rng(seed)
 
-    # GB200 NVL72 serving DeepSeek-R1 (DESIGN.md's scenario), per system of 72 GPUs.
+    # GB200 NVL72 serving DeepSeek-R1 (docs/scenario.md's example), per system of 72 GPUs.
     gpus = 72.0
     it_kw, idle_kw = 132.0, 40.0
     life, residual, facility_life = 4.0, 0.1, 15.0
