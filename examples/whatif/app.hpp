@@ -302,6 +302,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
   }
 
   std::vector<tpw::io::study> studies;
+  nlohmann::json reports = nlohmann::json::array();  // written as JSON, or checked for the table
   try {
     progress_bar bar(err, terminal && !a.json);
     for (std::size_t k = 0; k < scenarios.size(); ++k) {
@@ -317,7 +318,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       o.on_progress = [&](const tpw::mc::progress& p) { bar.update(what, p); };
       try {
         studies.push_back(tpw::io::run_study(scenarios[k], o));
-        (void)tpw::io::to_json(studies.back());  // every figure finite, for the table too
+        reports.push_back(tpw::io::to_json(studies.back()));  // checks every figure is finite
       } catch (const std::exception& e) {
         const std::string label = k < a.scenarios.size() ? a.scenarios[k] : scenarios[k].name;
         throw std::runtime_error(label + ": " + e.what());
@@ -329,9 +330,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
   }
 
   if (a.json) {
-    nlohmann::json report = nlohmann::json::array();
-    for (const auto& s : studies) report.push_back(tpw::io::to_json(s));
-    out << (studies.size() == 1 && !a.scenarios.empty() ? report[0] : report).dump(2) << "\n";
+    out << (studies.size() == 1 && !a.scenarios.empty() ? reports[0] : reports).dump(2) << "\n";
   } else {
     if (a.scenarios.empty()) {
       out << "tpw-whatif: default study, DeepSeek-R1 at 5.40 USD/Mtok on a 100 MW site\n"

@@ -5,7 +5,6 @@
 // the worst values reachable. No Eigen and no engine: reading a scenario needs only this.
 #pragma once
 
-#include <cmath>
 #include <string>
 #include <vector>
 
@@ -77,7 +76,8 @@ inline void require_positive_hardware_line(const cost_parameters& base,
       life_high = u.dist.reachable_high();
     }
   }
-  const double growth = std::pow(1.0 + rate, rate < 0.0 ? life_high : life_low);
+  const double growth =  // (1 + r)^life, through the model's own discount factor
+      1.0 / tpw::detail::discount_factor_years(rate, rate < 0.0 ? life_high : life_low);
   if (residual > growth) {
     throw invalid_input(
         "costs.hardware.residual_fraction", residual,

@@ -8,7 +8,6 @@
 // formula in tpw/model/formulas.hpp; constructors validate and name fields by scenario path.
 #pragma once
 
-#include <cmath>
 #include <concepts>
 #include <string>
 
@@ -85,7 +84,7 @@ class owned_hardware : public detail::component_base<owned_hardware<C>, owned_ha
     detail::require_positive("costs.hardware.life_years", s.life, units::year, "years");
     // With a negative cost of capital, (1 + r)^L < 1 and the residual's present value can exceed
     // the price: a negative hardware line, which no deployment has.
-    const double growth = std::pow(1.0 + s.cost_of_capital.value(), in(s.life, units::year));
+    const double growth = 1.0 / discount_factor(s.cost_of_capital, s.life);  // (1 + r)^L
     if (s.residual_fraction.value() > growth) {
       throw invalid_input(
           "costs.hardware.residual_fraction", s.residual_fraction.value(),
