@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/normal.hpp>
 
 #include <tpw/mc/cost_model.hpp>
@@ -252,7 +253,7 @@ TEST_CASE("Latin hypercube puts one sample in each of the N strata of every coor
     }
     CHECK(strata.size() == n);
   }
-  // The Feistel permutation is a bijection for sizes that are not powers of two.
+  // The strata permutation is a bijection for sizes that are not powers of two.
   std::set<std::uint64_t> image;
   for (std::uint64_t i = 0; i < 777; ++i) image.insert(mc::detail::permute_index(i, 777, 3, 1));
   CHECK(image.size() == 777);
@@ -345,4 +346,80 @@ TEST_CASE("batch quantiles give each draw's own value, centre and tails alike") 
     CHECK_MESSAGE(differ == 0, dist.describe());
     CHECK(x[u.size()] == -7.0);  // nothing written past the batch
   }
+}
+
+TEST_CASE("the strata permutation: a batch gives each index's own stratum, at every size") {
+  // Sizes at, just above and just below powers of two (where up to half the domain walks).
+  for (const std::uint64_t n :
+       {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{256},
+        std::uint64_t{257}, std::uint64_t{1000}, std::uint64_t{4095}, std::uint64_t{4097}}) {
+    const auto keys = mc::detail::make_permutation_keys(n, 5, 2);
+    std::set<std::uint64_t> image;
+    for (std::uint64_t first = 0; first < n; first += 256) {
+      const auto count = static_cast<std::uint32_t>(std::min<std::uint64_t>(256, n - first));
+      std::uint64_t strata[256];
+      mc::detail::permute_indices(first, count, keys, strata);
+      for (std::uint32_t s = 0; s < count; ++s) {
+        CHECK(strata[s] == mc::detail::permute_index(first + s, n, 5, 2));
+        image.insert(strata[s]);
+      }
+    }
+    CHECK(image.size() == n);
+    CHECK(*image.rbegin() == n - 1);
+  }
+  // Two coordinates' permutations are unrelated: their rank correlation over 4097 strata is
+  // within 4 standard errors (1 / sqrt(n - 1)) of 0, and so is a permutation's with its index.
+  const std::uint64_t n = 4097;
+  double with_other = 0.0;
+  double with_index = 0.0;
+  const double centre = (static_cast<double>(n) - 1.0) / 2.0;
+  double spread = 0.0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const double a = static_cast<double>(mc::detail::permute_index(i, n, 5, 0)) - centre;
+    const double b = static_cast<double>(mc::detail::permute_index(i, n, 5, 1)) - centre;
+    with_other += a * b;
+    with_index += a * (static_cast<double>(i) - centre);
+    spread += a * a;
+  }
+  CHECK(std::abs(with_other / spread) < 4.0 / std::sqrt(static_cast<double>(n - 1)));
+  CHECK(std::abs(with_index / spread) < 4.0 / std::sqrt(static_cast<double>(n - 1)));
+}
+
+TEST_CASE("PERT and beta inputs come from a table within 1e-12 of Boost.Math's inverse CDF") {
+  namespace bm = boost::math;
+  // PERT shapes are in [1, 5]; betas from well below 1 to far above.
+  const std::vector<mc::distribution> tabulated = {
+      mc::distribution::pert(0, 1, 4),        mc::distribution::pert(0.5, 0.7, 0.85),
+      mc::distribution::pert(9e6, 9e6, 15e6), mc::distribution::pert(1, 2, 2),
+      mc::distribution::beta(2, 5, 10, 20),   mc::distribution::beta(0.5, 2.5),
+      mc::distribution::beta(1000, 5),        mc::distribution::beta(1.2, 0.3, -1, 1)};
+  for (const auto& d : tabulated) {
+    CAPTURE(d.describe());
+    REQUIRE(d.tabulated());
+    CHECK(d.table_error() <= 1e-12);
+    const auto& q = d.params();
+    const mc::detail::beta_dist standard(q.c, q.d);
+    double worst = 0.0;
+    // 200,000 uniforms across (0, 1), and the far tails (beyond the table: Boost itself).
+    for (int k = 0; k < 200000; ++k) {
+      const double u = (k + 0.5) / 200000.0;
+      worst = std::max(worst,
+                       std::abs(d.quantile(u) - (q.a + (q.b - q.a) * bm::quantile(standard, u))));
+    }
+    CHECK(worst <= 1e-12 * (q.b - q.a));
+    for (const double u : {mc::detail::smallest_uniform, 1e-9, 1e-5, 1.0 - 1e-5, 1.0 - 1e-12}) {
+      CHECK(d.quantile(u) == q.a + (q.b - q.a) * bm::quantile(standard, u));
+    }
+    // A batch gives each value's own.
+    std::vector<double> u(1000), x(1000);
+    for (std::size_t s = 0; s < u.size(); ++s) u[s] = mc::uniform(3, s, 0);
+    u[7] = 1e-7;  // beyond the table
+    d.quantiles(u.data(), x.data(), u.size());
+    for (std::size_t s = 0; s < u.size(); ++s) CHECK(x[s] == d.quantile(u[s]));
+  }
+  // A shape far below 1 makes x(u) too steep near 0 for the table: Boost.Math for every value.
+  const auto steep = mc::distribution::beta(0.01, 0.3);
+  CHECK_FALSE(steep.tabulated());
+  const mc::detail::beta_dist standard(0.01, 0.3);
+  CHECK(steep.quantile(0.3) == bm::quantile(standard, 0.3));
 }

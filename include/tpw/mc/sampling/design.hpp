@@ -3,9 +3,9 @@
 // A design gives u(i, j), the uniform of sample i of coordinate j, as a pure function of
 // (seed, i, j): plain Monte Carlo draws it from Philox; a Latin hypercube puts sample i of
 // coordinate j in stratum pi_j(i) of N, with pi_j a random permutation computed on the fly (a
-// Feistel network over the sample index, so no table of N entries is ever stored); a Sobol' design
-// takes point i of the Sobol' sequence (Joe-Kuo direction numbers, from Boost.Random) under a
-// random digital shift drawn from the seed, so that different seeds give independent randomized
+// keyed integer bijection with cycle walking, so no table of N entries is ever stored); a Sobol'
+// design takes point i of the Sobol' sequence (Joe-Kuo direction numbers, from Boost.Random) under
+// a random digital shift drawn from the seed, so that different seeds give independent randomized
 // quasi-Monte Carlo replicates. Any sample can be computed alone, by any thread.
 #pragma once
 
@@ -39,38 +39,83 @@ inline const char* to_string(design_kind kind) noexcept {
 
 namespace detail {
 
-// The smallest even bit count whose power of two holds n values (at least 2): the domain of the
-// balanced Feistel network that permutes [0, n).
-constexpr unsigned feistel_bits(std::uint64_t n) noexcept {
-  unsigned bits = 2;
-  while (bits < 64 && (std::uint64_t{1} << bits) < n) bits += 2;
-  return bits;
+// A pseudo-random permutation of [0, n), keyed by (seed, coordinate), for the Latin hypercube's
+// strata. Over the domain [0, 2^bits), the smallest power of two that holds n, four rounds each
+// XOR a key, multiply by an odd key and fold the high half onto the low half (x ^= x >> shift):
+// each step is a bijection of the domain, so their composition is one. A value that lands outside
+// [0, n) is mapped again (cycle walking: its cycle passes through [0, n), so the walk ends), which
+// keeps the whole a bijection of [0, n); with the domain under 2n, under half the values walk.
+// The keys come from Philox once per coordinate; a round is a handful of integer operations, so
+// a batch of indices is permuted in a vectorized loop.
+struct permutation_keys {
+  std::uint64_t n = 1;
+  std::uint64_t mask = 1;
+  unsigned shift = 1;
+  std::uint64_t x[4] = {};
+  std::uint64_t m[4] = {};
+};
+
+TPW_HD constexpr permutation_keys make_permutation_keys(std::uint64_t n, std::uint64_t seed,
+                                                        std::uint32_t coordinate) noexcept {
+  permutation_keys k;
+  k.n = n;
+  unsigned bits = 1;
+  while (bits < 64 && (std::uint64_t{1} << bits) < n) ++bits;
+  k.mask = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+  k.shift = (bits + 1) / 2;
+  for (std::uint32_t round = 0; round < 4; ++round) {
+    const philox_counter block = draw_block(seed, coordinate, round, stream::permutation);
+    k.x[round] = block_bits(block, 0) & k.mask;
+    k.m[round] = block_bits(block, 1) | 1u;
+  }
+  return k;
 }
 
-// A pseudo-random permutation of [0, n), keyed by (seed, coordinate): four Feistel rounds with
-// Philox as the round function over a 2^bits domain, cycle-walking until the value falls inside
-// [0, n). A bijection by construction; the expected number of walks is below 4.
+// One application of the keyed bijection of [0, 2^bits).
+TPW_HD constexpr std::uint64_t permute_once(std::uint64_t v, const permutation_keys& k) noexcept {
+  for (unsigned round = 0; round < 4; ++round) {
+    v = ((v ^ k.x[round]) * k.m[round]) & k.mask;
+    v ^= v >> k.shift;
+  }
+  return v;
+}
+
+TPW_HD constexpr std::uint64_t permute_index(std::uint64_t i, const permutation_keys& k) noexcept {
+  std::uint64_t v = permute_once(i, k);
+  while (v >= k.n) v = permute_once(v, k);
+  return v;
+}
+
 TPW_HD constexpr std::uint64_t permute_index(std::uint64_t i, std::uint64_t n, std::uint64_t seed,
                                              std::uint32_t coordinate) noexcept {
-  const unsigned half = feistel_bits(n) / 2;
-  const std::uint64_t mask = (std::uint64_t{1} << half) - 1;
-  std::uint64_t value = i;
-  do {
-    std::uint64_t left = value >> half;
-    std::uint64_t right = value & mask;
-    for (std::uint32_t round = 0; round < 4; ++round) {
-      const philox_counter out = philox4x32_10(
-          {static_cast<std::uint32_t>(right), static_cast<std::uint32_t>(right >> 32), coordinate,
-           static_cast<std::uint32_t>(stream::permutation) | (round << 8)},
-          seed_key(seed));
-      const std::uint64_t mixed = ((static_cast<std::uint64_t>(out[0]) << 32) | out[1]) & mask;
-      const std::uint64_t next = left ^ mixed;
-      left = right;
-      right = next;
+  return permute_index(i, make_permutation_keys(n, seed, coordinate));
+}
+
+// The strata of samples [first, first + count), count <= 256, into out: the same values as
+// permute_index. Every index is mapped once in a vectorizable loop; those that land beyond n are
+// gathered and mapped again together until none is left.
+TPW_HD constexpr void permute_indices(std::uint64_t first, std::uint32_t count,
+                                      const permutation_keys& k, std::uint64_t* out) noexcept {
+  for (std::uint32_t s = 0; s < count; ++s) out[s] = permute_once(first + s, k);
+  std::uint32_t slot[256] = {};
+  std::uint64_t walk[256] = {};
+  std::uint32_t m = 0;
+  for (std::uint32_t s = 0; s < count; ++s) {
+    slot[m] = s;
+    walk[m] = out[s];
+    m += out[s] >= k.n ? 1u : 0u;
+  }
+  while (m > 0) {
+    for (std::uint32_t t = 0; t < m; ++t) walk[t] = permute_once(walk[t], k);
+    std::uint32_t left = 0;
+    for (std::uint32_t t = 0; t < m; ++t) {
+      out[slot[t]] = walk[t];
+      slot[left] = slot[t];
+      walk[left] = walk[t];
+      left += walk[t] >= k.n ? 1u : 0u;
     }
-    value = (left << half) | right;
-  } while (value >= n);
-  return value;
+    m = left;
+  }
 }
 
 }  // namespace detail
@@ -119,8 +164,10 @@ TPW_HD constexpr double design_uniform(const design_view& d, std::uint64_t i,
                                        std::uint32_t j) noexcept {
   switch (d.kind) {
     case design_kind::latin_hypercube: {
-      const auto stratum = static_cast<double>(detail::permute_index(i, d.samples, d.seed, j));
-      const double u = (stratum + mc::uniform(d.seed, i, j)) / static_cast<double>(d.samples);
+      const auto stratum = static_cast<double>(
+          static_cast<std::int64_t>(detail::permute_index(i, d.samples, d.seed, j)));
+      const double u =
+          (stratum + mc::uniform(d.seed, i, j)) * (1.0 / static_cast<double>(d.samples));
       return detail::inside_unit_interval(u);
     }
     case design_kind::sobol: {
@@ -140,6 +187,22 @@ TPW_HD constexpr void design_uniform_columns(const design_view& d, std::uint64_t
                                              double* u, std::size_t stride) noexcept {
   if (d.kind == design_kind::monte_carlo) {
     uniform_columns(d.seed, first, count, dimensions, u, stride);
+    return;
+  }
+  if (d.kind == design_kind::latin_hypercube && count <= 256) {
+    // The jitter inside each stratum is the plain Monte Carlo uniform of (i, j).
+    uniform_columns(d.seed, first, count, dimensions, u, stride);
+    const double scale = 1.0 / static_cast<double>(d.samples);
+    for (std::uint32_t j = 0; j < dimensions; ++j) {
+      std::uint64_t strata[256];
+      detail::permute_indices(first, count, detail::make_permutation_keys(d.samples, d.seed, j),
+                              strata);
+      double* row = u + j * stride;
+      for (std::uint32_t s = 0; s < count; ++s) {
+        row[s] = detail::inside_unit_interval(
+            (static_cast<double>(static_cast<std::int64_t>(strata[s])) + row[s]) * scale);
+      }
+    }
     return;
   }
   for (std::uint32_t j = 0; j < dimensions; ++j) {

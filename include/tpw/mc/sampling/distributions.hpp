@@ -25,6 +25,7 @@
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
+#include "tpw/mc/sampling/beta_table.hpp"
 #include "tpw/mc/sampling/inverse_cdf.hpp"
 #include "tpw/mc/sampling/philox.hpp"
 
@@ -45,6 +46,12 @@ using triangular_dist = bm::triangular_distribution<double, fast_policy>;
 using uniform_dist = bm::uniform_distribution<double, fast_policy>;
 
 inline constexpr double infinity = std::numeric_limits<double>::infinity();
+
+// Boost.Math's inverse CDF of a standard beta (PERT and beta inputs).
+struct beta_quantile {
+  beta_dist dist;
+  double operator()(double u) const { return bm::quantile(dist, u); }
+};
 
 inline std::string parameter_field(std::string_view field, std::string_view parameter) {
   return std::string(field).append(".").append(parameter);
@@ -116,7 +123,9 @@ class distribution {
     detail::require_mode_inside(field, low, mode, high);
     const double alpha = 1.0 + 4.0 * (mode - low) / (high - low);
     const double beta = 1.0 + 4.0 * (high - mode) / (high - low);
-    return distribution(distribution_kind::pert, low, high, alpha, beta);
+    distribution d(distribution_kind::pert, low, high, alpha, beta);
+    d.table_ = detail::beta_table::build(detail::beta_dist(alpha, beta));
+    return d;
   }
 
   static distribution normal(double mean, double sd, std::string_view field = "distribution") {
@@ -205,6 +214,7 @@ class distribution {
                                 tpw::detail::number_text(u));
       }
     }
+    d.table_ = detail::beta_table::build(detail::beta_dist(alpha, beta));
     return d;
   }
 
@@ -230,13 +240,22 @@ class distribution {
   }
 
   [[nodiscard]] distribution_kind kind() const noexcept { return q_.kind; }
+  // PERT and beta: whether values come from the checked table (else from Boost.Math, each), and
+  // the table's largest error against Boost.Math at its check points (on the [0, 1] scale).
+  [[nodiscard]] bool tabulated() const noexcept { return table_ != nullptr; }
+  [[nodiscard]] double table_error() const noexcept {
+    return table_ ? table_->checked_error() : 0.0;
+  }
 
   // The value at cumulative probability u, for u in (0, 1).
   [[nodiscard]] double quantile(double u) const noexcept {
     switch (q_.kind) {
       case distribution_kind::pert:
       case distribution_kind::beta:
-        return q_.a + (q_.b - q_.a) * boost::math::quantile(detail::beta_dist(q_.c, q_.d), u);
+        return q_.a + (q_.b - q_.a) *
+                          (table_
+                               ? table_->at(u, detail::beta_quantile{detail::beta_dist(q_.c, q_.d)})
+                               : detail::beta_quantile{detail::beta_dist(q_.c, q_.d)}(u));
       case distribution_kind::empirical: {
         const std::size_t n = samples_->size();
         const auto k = static_cast<std::size_t>(u * static_cast<double>(n));
@@ -252,6 +271,11 @@ class distribution {
   void quantiles(const double* u, double* x, std::size_t n) const noexcept {
     if (has_closed_form(q_.kind)) {
       closed_form_quantiles(q_, u, x, n);
+      return;
+    }
+    if (table_) {
+      table_->at(u, x, n, detail::beta_quantile{detail::beta_dist(q_.c, q_.d)});
+      for (std::size_t s = 0; s < n; ++s) x[s] = q_.a + (q_.b - q_.a) * x[s];
       return;
     }
     for (std::size_t s = 0; s < n; ++s) x[s] = quantile(u[s]);
@@ -446,6 +470,9 @@ class distribution {
 
   distribution_params q_;
   std::shared_ptr<const std::vector<double>> samples_;  // empirical, sorted
+  // PERT and beta: the inverse CDF's table (tpw/mc/sampling/beta_table.hpp), or null where it
+  // cannot meet its error bound and Boost.Math is called for each value.
+  std::shared_ptr<const detail::beta_table> table_;
 };
 
 }  // namespace tpw::mc
