@@ -73,11 +73,33 @@ void invoke_model(const F& model, std::span<const double> x, std::span<double> y
 }
 
 inline constexpr std::uint64_t chunk_size = 4096;
+
+// The root histogram's inner bins: 4096, more for long runs (a power of two near n / 2^14, up to
+// 32768), so that each bin that holds a wanted rank stays small enough to be collected by the
+// next pass; at most 2 MiB of counts per thread and output (a pass's histograms stay in memory
+// that does not grow with n).
+constexpr unsigned root_bins(std::uint64_t n, std::size_t outputs, unsigned threads) noexcept {
+  unsigned bins = 4096;
+  while (bins < 32768 && (std::uint64_t{bins} << 15) <= n &&
+         (std::uint64_t{bins} * 2 + 2) * 8 * outputs * threads <= (std::uint64_t{1} << 24)) {
+    bins *= 2;
+  }
+  return bins;
+}
 // Batches are aligned on multiples of batch_size, so that every evaluation of sample i, in any
 // pass and any thread, sits at the same place in the same batch.
 static_assert(chunk_size % batch_size == 0);
 inline constexpr std::uint64_t chunks_per_round = 64;
-inline constexpr std::uint64_t pilot_size = 1u << 17;
+// The pilot: an eighth of the run, in whole chunks, between 2^17 and 2^18 samples (or all of a
+// smaller run). A larger pilot narrows the bands pass 1 collects (their width goes as one over
+// its square root), so that runs up to about 15 million samples with ten outputs finish in one
+// pass; its outputs are kept (8 bytes per output and sample) and read back by pass 1.
+inline constexpr std::uint64_t pilot_least = 1u << 17;
+inline constexpr std::uint64_t pilot_most = 1u << 18;
+constexpr std::uint64_t pilot_size(std::uint64_t n) noexcept {
+  const std::uint64_t eighth = n / 8 / chunk_size * chunk_size;
+  return std::min(n, std::clamp(eighth, pilot_least, pilot_most));
+}
 
 // Doubles on 64-byte boundaries (a cache line, an AVX-512 register): each row of a batch starts on
 // one, so the vector loops take the same path in every thread.
@@ -249,7 +271,7 @@ class sample_run {
         inputs_(eval.inputs()),
         chunks_((n_ + chunk_size - 1) / chunk_size),
         in_memory_(o.keep_samples || n_ <= o.in_memory_limit),
-        pilot_(std::min<std::uint64_t>(n_, pilot_size)),
+        pilot_(pilot_size(n_)),
         tail_m_(tail_count(o.tail_level, n_)) {}
 
   run_result run() {
@@ -325,19 +347,21 @@ class sample_run {
                                    });
                   },
                   [](std::uint64_t, std::uint64_t) {});
-    // One output per chunk: the sorts run on every core.
-    run_in_rounds(
-        outputs_, threads_, chunks_per_round, o_.stop,
-        [&](std::uint64_t k, unsigned) {
-          sort_values(pilot_values_[k].begin(), pilot_values_[k].end());
-        },
-        [](std::uint64_t, std::uint64_t) {});
+    // Only a few order statistics of the pilot are needed (tpw::mc::detail::quantile_tree::
+    // plan_first_pass selects them); its mean, least and largest values are taken here.
     for (std::size_t k = 0; k < outputs_; ++k) {
-      for (const double v : pilot_values_[k]) shift_[k] += v;
+      const std::vector<double>& v = pilot_values_[k];
+      double lowest = v.front();
+      double largest = v.front();
+      for (const double x : v) {
+        shift_[k] += x;
+        lowest = std::min(lowest, x);
+        largest = std::max(largest, x);
+      }
       shift_[k] /= static_cast<double>(pilot_);
-      const double margin = 0.05 * (pilot_values_[k].back() - pilot_values_[k].front());
-      low_[k] = pilot_values_[k].front() - margin;
-      high_[k] = pilot_values_[k].back() + margin;
+      const double margin = 0.05 * (largest - lowest);
+      low_[k] = lowest - margin;
+      high_[k] = largest + margin;
     }
   }
 
@@ -356,9 +380,13 @@ class sample_run {
     budget_ = std::max<std::uint64_t>(o_.quantile_budget / outputs_, 1024);
     if (!in_memory_) {
       for (std::size_t k = 0; k < outputs_; ++k) {
-        trees_.emplace_back(low_[k], high_[k], n_, ranks_);
-        trees_[k].plan_first_pass(pilot_values_[k], budget_);
+        trees_.emplace_back(low_[k], high_[k], n_, ranks_, root_bins(n_, outputs_, threads_));
       }
+      // One output per chunk: the selections run on every core.
+      run_in_rounds(
+          outputs_, threads_, chunks_per_round, o_.stop,
+          [&](std::uint64_t k, unsigned) { trees_[k].plan_first_pass(pilot_values_[k], budget_); },
+          [](std::uint64_t, std::uint64_t) {});
     }
     std::vector<std::vector<double>>().swap(pilot_values_);
   }
@@ -390,10 +418,11 @@ class sample_run {
     }
   }
 
-  // A refinement pass: counts or collects y in its active cell.
-  void observe(unsigned worker, std::size_t k, double y) {
+  // A refinement pass: counts or collects y in its active cell, from cell `from` (which holds y)
+  // down.
+  void observe(unsigned worker, std::size_t k, double y, std::int32_t from) {
     unsigned bin = 0;
-    const std::int32_t id = trees_[k].route(y, bin);
+    const std::int32_t id = trees_[k].route(y, bin, from);
     if (id < 0) return;
     const auto s = static_cast<std::size_t>(slot_of_[k][static_cast<std::size_t>(id)]);
     cell_scratch& c = scratch_[worker][k];
@@ -406,43 +435,136 @@ class sample_run {
     }
   }
 
+  // A refinement pass on a batch of one output's values. The root (split by pass 1) bins the whole
+  // batch in a vectorized loop; only a value whose root bin has a child (a cell holding a wanted
+  // rank: a few percent of the values) is routed further down. In the final pass, each value is
+  // also compared with the two tail cells, by its root bin first, and added to the tail sums in
+  // sample order.
+  void refine_batch(unsigned worker, std::size_t k, const double* v, std::size_t count,
+                    tail_sums* tails, const quantile_tree::path& upper,
+                    const quantile_tree::path& lower) {
+    const quantile_tree& tree = trees_[k];
+    const quantile_cell& root = tree.cell(0);
+    alignas(64) unsigned bins[batch_size];
+    for (std::size_t s = 0; s < count; ++s) bins[s] = bin_of(root, v[s]);
+    const std::int32_t* child = root.children.data();
+    for (std::size_t s = 0; s < count; ++s) {
+      if (child[bins[s]] >= 0) observe(worker, k, v[s], child[bins[s]]);
+    }
+    if (tails == nullptr) return;
+    const unsigned up = upper.front().second;
+    const unsigned down = lower.front().second;
+    tail_sums t = *tails;
+    for (std::size_t s = 0; s < count; ++s) {
+      const int against_upper =
+          bins[s] != up ? (bins[s] > up ? 1 : -1) : tree.compare(v[s], upper, 1);
+      const int against_lower =
+          bins[s] != down ? (bins[s] > down ? 1 : -1) : tree.compare(v[s], lower, 1);
+      t.add(v[s], against_upper, against_lower);
+    }
+    *tails = t;
+  }
+
   // Pass 1 on a batch of one output's values: its moments, and each value into the root's
   // histogram (pass 1's only active cell, a histogram from the tree's making), its collected bands
-  // and, when pass 1 collects, the sums beyond the tail bands. The root's bins of the whole batch
-  // are computed first, in a loop the compiler vectorizes; then one loop does the rest, so that
-  // the moments' chain of additions overlaps the other work. Each accumulator is a local copy
-  // (in registers) and takes the samples in order.
+  // and, when pass 1 collects, the sums beyond the tail bands. Each step is its own loop over the
+  // batch: the root's bins and the sums (moments and tails, in lanes) vectorize, and only the
+  // histogram's counts and the rare collected values are handled one at a time.
   void observe_first_pass(unsigned worker, std::size_t k, const double* v, std::size_t count,
                           moments& sums, tail_sums& tails) {
     const quantile_tree& tree = trees_[k];
     const bool collects = tree.collects_in_first_pass();
-    const unsigned up = collects ? tree.band(upper_rank_).second : 0;
-    const unsigned down = collects ? tree.band(lower_rank_).first : 0;
     const quantile_cell& root = tree.cell(0);
     alignas(64) unsigned bins[batch_size];
     for (std::size_t s = 0; s < count; ++s) bins[s] = bin_of(root, v[s]);
     cell_scratch& c = scratch_[worker][k];
     const auto r = static_cast<std::size_t>(slot_of_[k][0]);
     std::uint64_t* counts = c.counts[r].data();
+    for (std::size_t s = 0; s < count; ++s) ++counts[bins[s]];
+    add_moments(v, count, shift_[k], sums);
+    c.seen_min[r] = std::min(c.seen_min[r], sums.min);
+    c.seen_max[r] = std::max(c.seen_max[r], sums.max);
+    if (!collects) return;
     const std::int32_t* slot_of_bin = tree.first_pass_slot_table();
-    moments m = sums;
-    tail_sums t = tails;
-    const double at = shift_[k];
     for (std::size_t s = 0; s < count; ++s) {
-      m.add(v[s], at);
-      ++counts[bins[s]];
-      if (collects) {
-        const std::int32_t slot = slot_of_bin[bins[s]];
-        if (slot >= 0) c.first[static_cast<std::size_t>(slot)].push_back(v[s]);
-        t.add(v[s], bins[s] > up ? 1 : 0, bins[s] < down ? -1 : 0);
+      const std::int32_t slot = slot_of_bin[bins[s]];
+      if (slot >= 0) c.first[static_cast<std::size_t>(slot)].push_back(v[s]);
+    }
+    add_tails(v, bins, count, tree.band(upper_rank_).second, tree.band(lower_rank_).first, tails);
+  }
+
+  // Sums of a batch in `lanes` interleaved partial sums (so that the loop vectorizes), added into
+  // the totals in a fixed order at the end of the batch: the same numbers on any threads, since
+  // batches start at the same samples in every run.
+  static constexpr std::size_t lanes = 8;
+  static void add_moments(const double* v, std::size_t count, double at, moments& m) noexcept {
+    double sum[lanes] = {};
+    double squares[lanes] = {};
+    double low[lanes];
+    double high[lanes];
+    std::fill(low, low + lanes, m.min);
+    std::fill(high, high + lanes, m.max);
+    const std::size_t whole = count / lanes * lanes;
+    for (std::size_t s = 0; s < whole; s += lanes) {
+      for (std::size_t l = 0; l < lanes; ++l) {
+        const double d = v[s + l] - at;
+        sum[l] += d;
+        squares[l] += d * d;
+        low[l] = std::min(low[l], v[s + l]);
+        high[l] = std::max(high[l], v[s + l]);
       }
     }
-    sums = m;
-    tails = t;
-    // The root's range of values seen: the moments' (this chunk's samples so far, all this
-    // worker's).
-    c.seen_min[r] = std::min(c.seen_min[r], m.min);
-    c.seen_max[r] = std::max(c.seen_max[r], m.max);
+    for (std::size_t s = whole; s < count; ++s) {
+      const double d = v[s] - at;
+      sum[0] += d;
+      squares[0] += d * d;
+      low[0] = std::min(low[0], v[s]);
+      high[0] = std::max(high[0], v[s]);
+    }
+    double batch_sum = 0.0;
+    double batch_squares = 0.0;
+    for (std::size_t l = 0; l < lanes; ++l) {
+      batch_sum += sum[l];
+      batch_squares += squares[l];
+      m.min = std::min(m.min, low[l]);
+      m.max = std::max(m.max, high[l]);
+    }
+    m.n += count;
+    m.sum += batch_sum;
+    m.squares += batch_squares;
+  }
+  // The sums beyond the tail bands (root bins above `up`, below `down`), in lanes as above.
+  static void add_tails(const double* v, const unsigned* bins, std::size_t count, unsigned up,
+                        unsigned down, tail_sums& t) noexcept {
+    double above[lanes] = {};
+    double below[lanes] = {};
+    std::uint64_t n_above = 0;
+    std::uint64_t n_below = 0;
+    const std::size_t whole = count / lanes * lanes;
+    for (std::size_t s = 0; s < whole; s += lanes) {
+      for (std::size_t l = 0; l < lanes; ++l) {
+        above[l] += bins[s + l] > up ? v[s + l] : 0.0;
+        below[l] += bins[s + l] < down ? v[s + l] : 0.0;
+      }
+    }
+    for (std::size_t s = whole; s < count; ++s) {
+      above[0] += bins[s] > up ? v[s] : 0.0;
+      below[0] += bins[s] < down ? v[s] : 0.0;
+    }
+    for (std::size_t s = 0; s < count; ++s) {
+      n_above += bins[s] > up ? 1u : 0u;
+      n_below += bins[s] < down ? 1u : 0u;
+    }
+    double batch_above = 0.0;
+    double batch_below = 0.0;
+    for (std::size_t l = 0; l < lanes; ++l) {
+      batch_above += above[l];
+      batch_below += below[l];
+    }
+    t.above += batch_above;
+    t.n_above += n_above;
+    t.below += batch_below;
+    t.n_below += n_below;
   }
 
   // One histogram cell of output k, its counts merged over the workers, into the tree.
@@ -517,9 +639,7 @@ class sample_run {
           observe_first_pass(worker, k, v, count, slot.outputs[k], slot.tails[k]);
           continue;
         }
-        moments m = slot.outputs[k];  // a local copy: the compiler keeps it in registers
-        for (std::size_t s = 0; s < count; ++s) m.add(v[s], shift_[k]);
-        slot.outputs[k] = m;
+        add_moments(v, count, shift_[k], slot.outputs[k]);
       }
       for (std::size_t q = 0; q < query_output_.size(); ++q) {
         const double* v = values_of(query_output_[q]);
@@ -652,14 +772,9 @@ class sample_run {
           const auto [chunk_first, chunk_last] = chunk_range(chunk);
           for_each_batch(chunk_first, chunk_last, [&](std::uint64_t first, std::size_t count) {
             eval_(first, count, b);
-            for (std::size_t s = 0; s < count; ++s) {
-              for (std::size_t k = 0; k < outputs_; ++k) {
-                const double y = b.output(pick_[k], s);
-                observe(worker, k, y);
-                if (!final_pass) continue;
-                slot[k].add(y, trees_[k].compare(y, upper_path[k]),
-                            trees_[k].compare(y, lower_path[k]));
-              }
+            for (std::size_t k = 0; k < outputs_; ++k) {
+              refine_batch(worker, k, b.y.data() + pick_[k] * batch_size, count,
+                           final_pass ? &slot[k] : nullptr, upper_path[k], lower_path[k]);
             }
           });
         },

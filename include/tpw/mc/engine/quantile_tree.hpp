@@ -57,20 +57,43 @@ inline unsigned bin_of(const quantile_cell& c, double x) noexcept {
   return t < static_cast<double>(c.bins - 1) ? static_cast<unsigned>(t) : c.bins - 1;
 }
 
+// The order statistics of v at the given indices (0-based ranks), v reordered in place: each
+// index is placed by nth_element within the stretch its neighbours already bound, so a handful of
+// them cost a few passes over v instead of a sort. Returns a lookup by index.
+inline auto select_order_statistics(std::vector<double>& v, std::vector<std::size_t> indices) {
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+  const auto select = [&](auto&& self, std::size_t from, std::size_t to, std::size_t lo,
+                          std::size_t hi) -> void {  // indices[from, to) inside v[lo, hi)
+    if (from >= to) return;
+    const std::size_t mid = from + (to - from) / 2;
+    const std::size_t at = indices[mid];
+    std::nth_element(v.begin() + static_cast<std::ptrdiff_t>(lo),
+                     v.begin() + static_cast<std::ptrdiff_t>(at),
+                     v.begin() + static_cast<std::ptrdiff_t>(hi));
+    self(self, from, mid, lo, at);
+    self(self, mid + 1, to, at + 1, hi);
+  };
+  select(select, 0, indices.size(), 0, v.size());
+  return [&v](std::size_t index) { return v[index]; };
+}
+
 // One output's cells and the ranks it must pin down.
 class quantile_tree {
  public:
-  static constexpr unsigned root_bins = 4096;  // plus underflow and overflow
+  static constexpr unsigned root_bins = 4096;  // plus underflow and overflow, by default
   static constexpr unsigned refine_bins = 1024;
   static constexpr unsigned max_depth = 8;
 
-  // The root histogram over [low, high) (from a pilot), for n samples and the wanted ranks.
-  quantile_tree(double low, double high, std::uint64_t n, std::vector<std::uint64_t> ranks)
+  // The root histogram over [low, high) (from a pilot), for n samples and the wanted ranks, with
+  // `bins` inner bins.
+  quantile_tree(double low, double high, std::uint64_t n, std::vector<std::uint64_t> ranks,
+                unsigned bins = root_bins)
       : ranks_(std::move(ranks)) {
     quantile_cell root;
     root.low = low;
     root.high = high;
-    root.bins = root_bins + 2;
+    root.bins = bins + 2;
     root.root = true;
     root.count = n;
     root.mode = cell_mode::histogram;
@@ -81,27 +104,39 @@ class quantile_tree {
   // Pass 1 can often pin every rank by itself: the pilot's order statistics say, to within a few
   // standard errors, where each wanted rank will fall, so the root bins of those bands are
   // collected during pass 1 beside the histogram (when their expected size fits the budget).
-  void plan_first_pass(const std::vector<double>& pilot_sorted, std::uint64_t budget) {
+  // The pilot's values come unsorted; only the order statistics the bands need are selected.
+  void plan_first_pass(std::vector<double>& pilot, std::uint64_t budget) {
     const quantile_cell& root = cells_[0];
-    const auto n0 = static_cast<double>(pilot_sorted.size());
+    const auto n0 = static_cast<double>(pilot.size());
     const double n = static_cast<double>(root.count);
     std::vector<char> marked(root.bins, 0);
     band_.assign(ranks_.size(), {0u, 0u});
+    // The pilot's quantile at p has a standard error of sqrt(p (1 - p) / n0) in probability, and
+    // the run's own sqrt(p (1 - p) / n): a band of 4 standard errors either side (and two pilot
+    // samples) misses with a chance under 1e-4 per rank, and a miss only costs another pass.
+    std::vector<std::pair<double, double>> probability(ranks_.size());
+    std::vector<std::size_t> wanted;
+    const auto index_of = [&](double q) {
+      return static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * (n0 - 1.0));
+    };
     for (std::size_t r = 0; r < ranks_.size(); ++r) {
       const double p = n > 1.0 ? static_cast<double>(ranks_[r]) / (n - 1.0) : 0.5;
-      const double spread = 6.0 * std::sqrt(p * (1.0 - p) / n0) + 2.0 / n0;
-      const auto at = [&](double q) {
-        const double h = std::clamp(q, 0.0, 1.0) * (n0 - 1.0);
-        return pilot_sorted[static_cast<std::size_t>(h)];
-      };
-      const unsigned first = p - spread <= 0.0 ? 0u : bin_of(root, at(p - spread));
-      const unsigned last = p + spread >= 1.0 ? root.bins - 1 : bin_of(root, at(p + spread));
+      const double spread = 4.0 * std::sqrt(p * (1.0 - p) * (1.0 / n0 + 1.0 / n)) + 2.0 / n0;
+      probability[r] = {p - spread, p + spread};
+      wanted.push_back(index_of(p - spread));
+      wanted.push_back(index_of(p + spread));
+    }
+    const auto at = select_order_statistics(pilot, wanted);
+    for (std::size_t r = 0; r < ranks_.size(); ++r) {
+      const auto [below, above] = probability[r];
+      const unsigned first = below <= 0.0 ? 0u : bin_of(root, at(index_of(below)));
+      const unsigned last = above >= 1.0 ? root.bins - 1 : bin_of(root, at(index_of(above)));
       band_[r] = {first, last};
       for (unsigned k = first; k <= last; ++k) marked[k] = 1;
     }
     // The expected number of samples collected: the pilot's share in the marked bins, times n.
     double share = 0.0;
-    for (const double v : pilot_sorted) share += marked[bin_of(root, v)] ? 1.0 : 0.0;
+    for (const double v : pilot) share += marked[bin_of(root, v)] ? 1.0 : 0.0;
     if (share / n0 * n > static_cast<double>(budget)) {
       band_.clear();
       return;
@@ -166,9 +201,9 @@ class quantile_tree {
                        [](const quantile_cell& c) { return c.mode == cell_mode::histogram; });
   }
 
-  // The active cell holding x and its sub-bin, or -1 when x lies in no active cell.
-  [[nodiscard]] std::int32_t route(double x, unsigned& bin) const noexcept {
-    std::int32_t id = 0;
+  // The active cell holding x and its sub-bin, or -1 when x lies in no active cell; from the root,
+  // or from cell `id` when x is already known to lie in it.
+  [[nodiscard]] std::int32_t route(double x, unsigned& bin, std::int32_t id = 0) const noexcept {
     for (;;) {
       const quantile_cell& c = cells_[static_cast<std::size_t>(id)];
       bin = bin_of(c, x);
@@ -189,9 +224,11 @@ class quantile_tree {
     }
     return steps;
   }
-  // x against the cell at the end of a path: +1 above it, -1 below it, 0 inside.
-  [[nodiscard]] int compare(double x, const path& steps) const noexcept {
-    for (const auto& [id, wanted] : steps) {
+  // x against the cell at the end of a path: +1 above it, -1 below it, 0 inside; from step
+  // `from` on, when x is known to follow the steps before it.
+  [[nodiscard]] int compare(double x, const path& steps, std::size_t from = 0) const noexcept {
+    for (std::size_t k = from; k < steps.size(); ++k) {
+      const auto [id, wanted] = steps[k];
       const unsigned bin = bin_of(cell(id), x);
       if (bin != wanted) return bin > wanted ? 1 : -1;
     }
