@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""What a user runs, timed as a whole process: tpw-whatif on bench/whatif_8_inputs.json (8 uncertain
+inputs, every figure, the default Latin hypercube design, every core) against bench/whatif_numpy.py,
+which computes the same ten figures and statistics with numpy. The two take turns, so that a busy
+spell of the machine slows both sides of a pair; each pair's ratio is printed, then the median.
+
+Usage: whatif_vs_numpy.py TPW_WHATIF [N ...] [--turns K] [--scenario FILE] [--numpy-up-to N]
+  N: sample counts (default 1e6 1e7 1e8); numpy runs only up to --numpy-up-to (default 1e8) and
+  only where its arrays fit in this machine's memory (about 210 bytes a sample).
+Prints, for each N: both wall times, both peak memories (resident set), the ratios, tpw's time
+per sample, and the two programs' mean cost per Mtok (they draw different samples: they agree
+within a few standard errors).
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(command):
+    """Wall seconds and stdout of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"{command[0]} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    return wall, out.decode()
+
+
+def peak_mb(command):
+    """Runs a command under /usr/bin/time -f %M: its own peak resident set, in MB."""
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, capture_output=True, check=True)
+    return int(proc.stderr.decode().strip().splitlines()[-1]) / 1024.0
+
+
+def memory_mb():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def main():
+    args = sys.argv[1:]
+    if not args or args[0].startswith("-"):
+        sys.exit(__doc__)
+    whatif = args.pop(0)
+    turns, scenario, numpy_up_to, counts = 3, os.path.join(HERE, "whatif_8_inputs.json"), 1e8, []
+    while args:
+        a = args.pop(0)
+        if a == "--turns":
+            turns = int(args.pop(0))
+        elif a == "--scenario":
+            scenario = args.pop(0)
+        elif a == "--numpy-up-to":
+            numpy_up_to = float(args.pop(0))
+        else:
+            counts.append(int(float(a)))
+    counts = counts or [10**6, 10**7, 10**8]
+    numpy = ["/usr/bin/python3", os.path.join(HERE, "whatif_numpy.py")]
+    print(f"tpw-whatif: {whatif} --scenario {scenario}; numpy: {' '.join(numpy)}; "
+          f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
+    for n in counts:
+        tpw_cmd = [whatif, "--scenario", scenario, "--samples", str(n), "--json"]
+        np_cmd = numpy + [str(n), "42"]
+        with_numpy = n <= numpy_up_to and n * 2.1e-4 < 0.8 * memory_mb()
+        run(tpw_cmd)  # untimed: the first run loads the program and wakes the cores
+        tpw_times, np_times = [], []
+        for _ in range(turns):
+            wall, out = run(tpw_cmd)
+            tpw_times.append(wall)
+            tpw_mean = json.loads(out)["uncertainty"]["outputs"]["cost_per_mtok"]["mean"]
+            if with_numpy:
+                wall, out = run(np_cmd)
+                np_times.append(wall)
+                np_out = json.loads(out)["outputs"]["cost_per_mtok"]
+        tpw_peak = peak_mb(tpw_cmd)
+        line = (f"N={n:.0e}: tpw-whatif {min(tpw_times):.3f} to {max(tpw_times):.3f} s "
+                f"({1e9 * statistics.median(tpw_times) / n:.1f} ns a sample), peak {tpw_peak:.0f} MB")
+        if with_numpy:
+            ratios = [b / a for a, b in zip(tpw_times, np_times)]
+            np_peak = peak_mb(np_cmd)
+            line += (f"; numpy {min(np_times):.3f} to {max(np_times):.3f} s, peak {np_peak:.0f} MB; "
+                     f"pair ratios {', '.join(f'{r:.1f}' for r in ratios)}: tpw-whatif "
+                     f"{statistics.median(ratios):.1f}x faster (median), "
+                     f"{min(np_times) / min(tpw_times):.1f}x best against best, "
+                     f"{np_peak / tpw_peak:.0f}x less memory; mean cost per Mtok {tpw_mean:.6f} "
+                     f"(tpw) and {np_out['mean']:.6f} +- {np_out['standard_error']:.6f} (numpy)")
+        else:
+            line += "; numpy not run (its arrays would not fit in memory, or above --numpy-up-to)"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
