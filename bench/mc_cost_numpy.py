@@ -10,11 +10,7 @@ import time
 
 import numpy as np
 
-HOURS_PER_YEAR = 8760.0
-
-
-def crf(r, years):
-    return r / (1.0 - (1.0 + r) ** -years)
+from numpy_cost_model import draw_inputs, hourly_lines
 
 
 def main():
@@ -22,31 +18,11 @@ def main():
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 42
     start = time.perf_counter()
     rng = np.random.default_rng(seed)
-
-    # GB200 NVL72 serving DeepSeek-R1 (docs/scenario.md's example), per system of 72 GPUs.
-    gpus = 72.0
-    it_kw, idle_kw = 132.0, 40.0
-    life, residual, facility_life = 4.0, 0.1, 15.0
-    software, maintenance = 4500.0, 0.03
-
-    # The eight uncertain inputs.
-    utilization = rng.triangular(0.5, 0.7, 0.85, n)
-    throughput = rng.lognormal(np.log(5789.6), 0.2, n)
-    price_kwh = rng.triangular(0.04, 0.08, 0.15, n)
-    pue = rng.uniform(1.1, 1.4, n)
-    hw_price = rng.normal(3.9e6, 0.3e6, n)
-    rate = rng.uniform(0.05, 0.12, n)
-    build_per_mw = rng.triangular(9e6, 11.7e6, 15e6, n)
-    token_price = rng.uniform(1.5, 2.5, n)
-
-    # Per GPU-hour costs.
-    hardware = (hw_price - residual * hw_price * (1 + rate) ** -life) * crf(rate, life) / HOURS_PER_YEAR / gpus
-    facility = build_per_mw * (it_kw / 1000.0) * crf(rate, facility_life) / HOURS_PER_YEAR / gpus
-    avg_kw = (utilization * it_kw + (1 - utilization) * idle_kw) / gpus
-    energy = avg_kw * pue * price_kwh
-    opex = (maintenance * hw_price / gpus + software) / HOURS_PER_YEAR
-    tokens_per_hour = throughput * 3600.0 * utilization
+    x = draw_inputs(rng, n)
+    hardware, facility, energy, opex, _ = hourly_lines(x)
+    tokens_per_hour = x["throughput"] * 3600.0 * x["utilization"]
     cost_per_mtok = (hardware + facility + energy + opex) / tokens_per_hour * 1e6
+    token_price = x["token_price"]
     margin = 1.0 - cost_per_mtok / token_price
 
     mean = cost_per_mtok.mean()

@@ -6,8 +6,8 @@ statistics of the what-if report: mean, sd, standard error, min, max, P5, P10, P
 (linear interpolation between order statistics, as tpw does).
 
 Usage: whatif_numpy.py N [SEED]  ->  one JSON object: seconds, peak_mb and the statistics.
-The model and its inputs are those of bench/whatif_8_inputs.json (docs/report.md defines the
-figures); keep the two in step.
+The model and its inputs (bench/numpy_cost_model.py) are those of bench/whatif_8_inputs.json
+(docs/report.md defines the figures); keep the two in step.
 """
 import json
 import resource
@@ -16,11 +16,7 @@ import time
 
 import numpy as np
 
-HOURS_PER_YEAR = 8760.0
-
-
-def crf(r, years):
-    return r / (1.0 - (1.0 + r) ** -years)
+from numpy_cost_model import HOURS_PER_YEAR, GPUS, IT_KW, draw_inputs, hourly_lines
 
 
 def summarize(x):
@@ -37,32 +33,13 @@ def main():
     start = time.perf_counter()
     rng = np.random.default_rng(seed)
 
-    # GB200 NVL72 serving DeepSeek-R1 8k/1k, per system of 72 accelerators.
-    gpus = 72.0
-    it_kw, idle_kw = 132.0, 40.0
-    life, residual, facility_life = 4.0, 0.1, 15.0
-    software, maintenance = 4500.0, 0.03
-
-    # The eight uncertain inputs.
-    utilization = rng.triangular(0.5, 0.7, 0.85, n)
-    throughput = rng.lognormal(np.log(5789.6), 0.2, n)
-    rate = rng.uniform(0.05, 0.12, n)
-    hw_price = rng.normal(3.9e6, 0.3e6, n)
-    build_per_mw = rng.triangular(9e6, 11.7e6, 15e6, n)
-    price_kwh = rng.triangular(0.04, 0.08, 0.15, n)
-    pue = rng.uniform(1.1, 1.4, n)
-    token_price = rng.uniform(1.5, 2.5, n)
-
-    # The hourly cost lines per accelerator.
-    hardware = (hw_price - residual * hw_price * (1 + rate) ** -life) * crf(rate, life) \
-        / HOURS_PER_YEAR / gpus
-    facility = build_per_mw * (it_kw / 1000.0) * crf(rate, facility_life) / HOURS_PER_YEAR / gpus
-    avg_kw = (utilization * it_kw + (1 - utilization) * idle_kw) / gpus
-    energy = avg_kw * pue * price_kwh
-    opex = (maintenance * hw_price / gpus + software) / HOURS_PER_YEAR
+    x = draw_inputs(rng, n)
+    utilization, throughput, pue = x["utilization"], x["throughput"], x["pue"]
+    hardware, facility, energy, opex, avg_kw = hourly_lines(x)
     per_hour = hardware + facility + energy + opex
     mtok_per_hour = throughput * 3600.0 * utilization / 1e6
-    facility_w = it_kw * 1000.0 / gpus * pue
+    facility_w = IT_KW * 1000.0 / GPUS * pue
+    token_price = x["token_price"]
 
     figures = {
         "cost_per_mtok": per_hour / mtok_per_hour,

@@ -74,10 +74,10 @@ void invoke_model(const F& model, std::span<const double> x, std::span<double> y
 
 inline constexpr std::uint64_t chunk_size = 4096;
 
-// The root histogram's inner bins: 4096, more for long runs (a power of two near n / 2^14, up to
-// 32768), so that each bin that holds a wanted rank stays small enough to be collected by the
-// next pass; at most 2 MiB of counts per thread and output (a pass's histograms stay in memory
-// that does not grow with n).
+// The root histogram's inner bins: 4096, more for long runs (a power of two at most n / 2^14, up
+// to 32768), so that each bin that holds a wanted rank stays small enough to be collected by the
+// next pass; the counts of every output on every thread stay within 16 MiB (memory that does not
+// grow with n).
 constexpr unsigned root_bins(std::uint64_t n, std::size_t outputs, unsigned threads) noexcept {
   unsigned bins = 4096;
   while (bins < 32768 && (std::uint64_t{bins} << 15) <= n &&
@@ -481,7 +481,7 @@ class sample_run {
     const auto r = static_cast<std::size_t>(slot_of_[k][0]);
     std::uint64_t* counts = c.counts[r].data();
     for (std::size_t s = 0; s < count; ++s) ++counts[bins[s]];
-    add_moments(v, count, shift_[k], sums);
+    sums.add_batch(v, count, shift_[k]);
     c.seen_min[r] = std::min(c.seen_min[r], sums.min);
     c.seen_max[r] = std::max(c.seen_max[r], sums.max);
     if (!collects) return;
@@ -493,47 +493,9 @@ class sample_run {
     add_tails(v, bins, count, tree.band(upper_rank_).second, tree.band(lower_rank_).first, tails);
   }
 
-  // Sums of a batch in `lanes` interleaved partial sums (so that the loop vectorizes), added into
-  // the totals in a fixed order at the end of the batch: the same numbers on any threads, since
-  // batches start at the same samples in every run.
-  static constexpr std::size_t lanes = 8;
-  static void add_moments(const double* v, std::size_t count, double at, moments& m) noexcept {
-    double sum[lanes] = {};
-    double squares[lanes] = {};
-    double low[lanes];
-    double high[lanes];
-    std::fill(low, low + lanes, m.min);
-    std::fill(high, high + lanes, m.max);
-    const std::size_t whole = count / lanes * lanes;
-    for (std::size_t s = 0; s < whole; s += lanes) {
-      for (std::size_t l = 0; l < lanes; ++l) {
-        const double d = v[s + l] - at;
-        sum[l] += d;
-        squares[l] += d * d;
-        low[l] = std::min(low[l], v[s + l]);
-        high[l] = std::max(high[l], v[s + l]);
-      }
-    }
-    for (std::size_t s = whole; s < count; ++s) {
-      const double d = v[s] - at;
-      sum[0] += d;
-      squares[0] += d * d;
-      low[0] = std::min(low[0], v[s]);
-      high[0] = std::max(high[0], v[s]);
-    }
-    double batch_sum = 0.0;
-    double batch_squares = 0.0;
-    for (std::size_t l = 0; l < lanes; ++l) {
-      batch_sum += sum[l];
-      batch_squares += squares[l];
-      m.min = std::min(m.min, low[l]);
-      m.max = std::max(m.max, high[l]);
-    }
-    m.n += count;
-    m.sum += batch_sum;
-    m.squares += batch_squares;
-  }
-  // The sums beyond the tail bands (root bins above `up`, below `down`), in lanes as above.
+  // The sums beyond the tail bands (root bins above `up`, below `down`), in lanes as
+  // moments::add_batch does.
+  static constexpr std::size_t lanes = moments::lanes;
   static void add_tails(const double* v, const unsigned* bins, std::size_t count, unsigned up,
                         unsigned down, tail_sums& t) noexcept {
     double above[lanes] = {};
@@ -639,7 +601,7 @@ class sample_run {
           observe_first_pass(worker, k, v, count, slot.outputs[k], slot.tails[k]);
           continue;
         }
-        add_moments(v, count, shift_[k], slot.outputs[k]);
+        slot.outputs[k].add_batch(v, count, shift_[k]);
       }
       for (std::size_t q = 0; q < query_output_.size(); ++q) {
         const double* v = values_of(query_output_[q]);

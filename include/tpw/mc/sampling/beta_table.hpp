@@ -6,7 +6,7 @@
 // knots in u, and interpolates between two knots by the cubic Hermite polynomial through both
 // values and slopes. The knots follow the shape of x(u) near 0 and 1, where it behaves as a power
 // of u (or of 1 - u): each octave [2^-(o+2), 2^-(o+1)] of u below 1/2, and of 1 - u above it, is
-// cut into 128 equal intervals, for 12 octaves either side; the octave and the interval are read
+// cut into 256 equal intervals, for 12 octaves either side; the octave and the interval are read
 // off the bits of u, so a batch is interpolated in a vectorized loop. The 2 * 2^-13 of the
 // uniforms beyond the last octaves (one in 4096) are passed to Boost.
 //
@@ -43,7 +43,7 @@ class beta_table {
     auto t = std::shared_ptr<beta_table>(new beta_table());
     const auto quantile = [&](double u) { return boost::math::quantile(dist, u); };
     const auto slope = [&](double x) { return 1.0 / boost::math::pdf(dist, x); };
-    // Knot g of the lower half sits at u = 2^-(o+2) (1 + sub / 128), o = octaves - 1 - g / 128;
+    // Knot g of the lower half sits at u = 2^-(o+2) (1 + sub / 256), o = octaves - 1 - g / 256;
     // knot `intervals` at u = 1/2. The upper half mirrors it in 1 - u.
     for (unsigned g = 0; g <= intervals; ++g) {
       const double v = knot(g);
@@ -123,7 +123,7 @@ class beta_table {
     const double t = static_cast<double>(static_cast<std::int64_t>(mantissa & rest_mask)) *
                      (1.0 / static_cast<double>(std::uint64_t{1} << (52 - sub_bits)));
     const unsigned g = (octaves - 1 - o) * per_octave + sub;
-    // The interval's width in v: 2^exponent / 128.
+    // The interval's width in v: 2^exponent / 256.
     const double width = std::bit_cast<double>(
         static_cast<std::uint64_t>(exponent - static_cast<int>(sub_bits) + 1023) << 52);
     const double x0 = knots[2 * g];
