@@ -500,33 +500,33 @@ class sample_run {
                         unsigned down, tail_sums& t) noexcept {
     double above[lanes] = {};
     double below[lanes] = {};
-    std::uint64_t n_above = 0;
-    std::uint64_t n_below = 0;
+    double n_above[lanes] = {};  // counts below 2^53 are exact in a double
+    double n_below[lanes] = {};
+    // Selects of constants, not of loaded values, so that the loop vectorizes without branches.
+    const auto take = [&](std::size_t l, std::size_t s) {
+      const double is_above = bins[s] > up ? 1.0 : 0.0;
+      const double is_below = bins[s] < down ? 1.0 : 0.0;
+      above[l] += is_above * v[s];
+      below[l] += is_below * v[s];
+      n_above[l] += is_above;
+      n_below[l] += is_below;
+    };
     const std::size_t whole = count / lanes * lanes;
     for (std::size_t s = 0; s < whole; s += lanes) {
-      for (std::size_t l = 0; l < lanes; ++l) {
-        above[l] += bins[s + l] > up ? v[s + l] : 0.0;
-        below[l] += bins[s + l] < down ? v[s + l] : 0.0;
-      }
+      for (std::size_t l = 0; l < lanes; ++l) take(l, s + l);
     }
-    for (std::size_t s = whole; s < count; ++s) {
-      above[0] += bins[s] > up ? v[s] : 0.0;
-      below[0] += bins[s] < down ? v[s] : 0.0;
-    }
-    for (std::size_t s = 0; s < count; ++s) {
-      n_above += bins[s] > up ? 1u : 0u;
-      n_below += bins[s] < down ? 1u : 0u;
-    }
-    double batch_above = 0.0;
-    double batch_below = 0.0;
+    for (std::size_t s = whole; s < count; ++s) take(0, s);
+    double batch[4] = {};
     for (std::size_t l = 0; l < lanes; ++l) {
-      batch_above += above[l];
-      batch_below += below[l];
+      batch[0] += above[l];
+      batch[1] += below[l];
+      batch[2] += n_above[l];
+      batch[3] += n_below[l];
     }
-    t.above += batch_above;
-    t.n_above += n_above;
-    t.below += batch_below;
-    t.n_below += n_below;
+    t.above += batch[0];
+    t.below += batch[1];
+    t.n_above += static_cast<std::uint64_t>(batch[2]);
+    t.n_below += static_cast<std::uint64_t>(batch[3]);
   }
 
   // One histogram cell of output k, its counts merged over the workers, into the tree.

@@ -162,7 +162,7 @@ class quantile_tree {
   [[nodiscard]] std::pair<unsigned, unsigned> band(std::size_t rank_index) const noexcept {
     return band_[rank_index];
   }
-  // After pass 1: the values collected in root bin k, sorted (empty unless collected).
+  // After pass 1: the values collected in root bin k, in no order (empty unless collected).
   [[nodiscard]] const std::vector<double>& first_pass_values(unsigned bin) const noexcept {
     static const std::vector<double> none;
     const std::int32_t slot = first_pass_slot(bin);
@@ -239,7 +239,6 @@ class quantile_tree {
   void absorb_histogram(std::int32_t id, const std::vector<std::uint64_t>& counts, double seen_min,
                         double seen_max, std::uint64_t budget,
                         std::vector<std::vector<double>> first_pass = {}) {
-    for (auto& values : first_pass) sort_values(values.begin(), values.end());
     if (id == 0) first_pass_values_ = std::move(first_pass);
     quantile_cell& parent = cells_[static_cast<std::size_t>(id)];
     parent.mode = cell_mode::internal;
@@ -266,8 +265,11 @@ class quantile_tree {
           child.mode = cell_mode::constant;
           child.constant = seen_min;
         } else if (id == 0 && first_pass_slot(k) >= 0) {
-          child.mode = cell_mode::resolved;  // collected during pass 1
+          // Collected during pass 1: only the bins that hold a wanted rank are sorted (the
+          // others of the bands are only summed).
+          child.mode = cell_mode::resolved;
           child.values = first_pass_values_[static_cast<std::size_t>(first_pass_slot(k))];
+          sort_values(child.values.begin(), child.values.end());
         }
         p.children[k] = static_cast<std::int32_t>(cells_.size());
         cells_.push_back(std::move(child));
