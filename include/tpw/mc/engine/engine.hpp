@@ -347,8 +347,8 @@ class sample_run {
                                    });
                   },
                   [](std::uint64_t, std::uint64_t) {});
-    // Only a few order statistics of the pilot are needed (tpw::mc::detail::quantile_tree::
-    // plan_first_pass selects them); its mean, least and largest values are taken here.
+    // The pilot's mean, least and largest values; quantile_tree::plan_first_pass places its
+    // order statistics in the root histogram's bins without sorting it.
     for (std::size_t k = 0; k < outputs_; ++k) {
       const std::vector<double>& v = pilot_values_[k];
       double lowest = v.front();

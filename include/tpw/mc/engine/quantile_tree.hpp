@@ -57,27 +57,6 @@ inline unsigned bin_of(const quantile_cell& c, double x) noexcept {
   return t < static_cast<double>(c.bins - 1) ? static_cast<unsigned>(t) : c.bins - 1;
 }
 
-// The order statistics of v at the given indices (0-based ranks), v reordered in place: each
-// index is placed by nth_element within the stretch its neighbours already bound, so a handful of
-// them cost a few passes over v instead of a sort. Returns a lookup by index.
-inline auto select_order_statistics(std::vector<double>& v, std::vector<std::size_t> indices) {
-  std::sort(indices.begin(), indices.end());
-  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-  const auto select = [&](auto&& self, std::size_t from, std::size_t to, std::size_t lo,
-                          std::size_t hi) -> void {  // indices[from, to) inside v[lo, hi)
-    if (from >= to) return;
-    const std::size_t mid = from + (to - from) / 2;
-    const std::size_t at = indices[mid];
-    std::nth_element(v.begin() + static_cast<std::ptrdiff_t>(lo),
-                     v.begin() + static_cast<std::ptrdiff_t>(at),
-                     v.begin() + static_cast<std::ptrdiff_t>(hi));
-    self(self, from, mid, lo, at);
-    self(self, mid + 1, to, at + 1, hi);
-  };
-  select(select, 0, indices.size(), 0, v.size());
-  return [&v](std::size_t index) { return v[index]; };
-}
-
 // One output's cells and the ranks it must pin down.
 class quantile_tree {
  public:
@@ -104,39 +83,39 @@ class quantile_tree {
   // Pass 1 can often pin every rank by itself: the pilot's order statistics say, to within a few
   // standard errors, where each wanted rank will fall, so the root bins of those bands are
   // collected during pass 1 beside the histogram (when their expected size fits the budget).
-  // The pilot's values come unsorted; only the order statistics the bands need are selected.
-  void plan_first_pass(std::vector<double>& pilot, std::uint64_t budget) {
+  // Only the root bin of each order statistic is needed, so the pilot is counted into the root's
+  // bins once, and the bin of the pilot's k-th smallest value is the first whose cumulative count
+  // exceeds k: no sort, no selection.
+  void plan_first_pass(const std::vector<double>& pilot, std::uint64_t budget) {
     const quantile_cell& root = cells_[0];
     const auto n0 = static_cast<double>(pilot.size());
     const double n = static_cast<double>(root.count);
+    std::vector<std::uint64_t> cumulative(root.bins, 0);
+    for (const double v : pilot) ++cumulative[bin_of(root, v)];
+    for (unsigned k = 1; k < root.bins; ++k) cumulative[k] += cumulative[k - 1];
+    const auto bin_of_order_statistic = [&](double q) {  // of index q (n0 - 1), q in [0, 1]
+      const auto index = static_cast<std::uint64_t>(std::clamp(q, 0.0, 1.0) * (n0 - 1.0));
+      return static_cast<unsigned>(std::upper_bound(cumulative.begin(), cumulative.end(), index) -
+                                   cumulative.begin());
+    };
     std::vector<char> marked(root.bins, 0);
     band_.assign(ranks_.size(), {0u, 0u});
     // The pilot's quantile at p has a standard error of sqrt(p (1 - p) / n0) in probability, and
     // the run's own sqrt(p (1 - p) / n): a band of 4 standard errors either side (and two pilot
     // samples) misses with a chance under 1e-4 per rank, and a miss only costs another pass.
-    std::vector<std::pair<double, double>> probability(ranks_.size());
-    std::vector<std::size_t> wanted;
-    const auto index_of = [&](double q) {
-      return static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * (n0 - 1.0));
-    };
     for (std::size_t r = 0; r < ranks_.size(); ++r) {
       const double p = n > 1.0 ? static_cast<double>(ranks_[r]) / (n - 1.0) : 0.5;
       const double spread = 4.0 * std::sqrt(p * (1.0 - p) * (1.0 / n0 + 1.0 / n)) + 2.0 / n0;
-      probability[r] = {p - spread, p + spread};
-      wanted.push_back(index_of(p - spread));
-      wanted.push_back(index_of(p + spread));
-    }
-    const auto at = select_order_statistics(pilot, wanted);
-    for (std::size_t r = 0; r < ranks_.size(); ++r) {
-      const auto [below, above] = probability[r];
-      const unsigned first = below <= 0.0 ? 0u : bin_of(root, at(index_of(below)));
-      const unsigned last = above >= 1.0 ? root.bins - 1 : bin_of(root, at(index_of(above)));
+      const unsigned first = p - spread <= 0.0 ? 0u : bin_of_order_statistic(p - spread);
+      const unsigned last = p + spread >= 1.0 ? root.bins - 1 : bin_of_order_statistic(p + spread);
       band_[r] = {first, last};
       for (unsigned k = first; k <= last; ++k) marked[k] = 1;
     }
     // The expected number of samples collected: the pilot's share in the marked bins, times n.
     double share = 0.0;
-    for (const double v : pilot) share += marked[bin_of(root, v)] ? 1.0 : 0.0;
+    for (unsigned k = 0; k < root.bins; ++k) {
+      if (marked[k]) share += static_cast<double>(cumulative[k] - (k > 0 ? cumulative[k - 1] : 0));
+    }
     if (share / n0 * n > static_cast<double>(budget)) {
       band_.clear();
       return;
