@@ -71,13 +71,20 @@ TPW_HD constexpr permutation_keys make_permutation_keys(std::uint64_t n, std::ui
   return k;
 }
 
-// One application of the keyed bijection of [0, 2^bits).
-TPW_HD constexpr std::uint64_t permute_once(std::uint64_t v, const permutation_keys& k) noexcept {
+// One application of the keyed bijection of [0, 2^bits), in integers of type T: a domain of up
+// to 32 bits takes 32-bit arithmetic (twice the lanes of a vector unit) and gives the same values,
+// since every step keeps only the low bits.
+template <class T>
+TPW_HD constexpr T permute_once_as(T v, const permutation_keys& k) noexcept {
+  const auto mask = static_cast<T>(k.mask);
   for (unsigned round = 0; round < 4; ++round) {
-    v = ((v ^ k.x[round]) * k.m[round]) & k.mask;
-    v ^= v >> k.shift;
+    v = static_cast<T>(((v ^ static_cast<T>(k.x[round])) * static_cast<T>(k.m[round])) & mask);
+    v ^= static_cast<T>(v >> k.shift);
   }
   return v;
+}
+TPW_HD constexpr std::uint64_t permute_once(std::uint64_t v, const permutation_keys& k) noexcept {
+  return permute_once_as<std::uint64_t>(v, k);
 }
 
 TPW_HD constexpr std::uint64_t permute_index(std::uint64_t i, const permutation_keys& k) noexcept {
@@ -91,31 +98,48 @@ TPW_HD constexpr std::uint64_t permute_index(std::uint64_t i, std::uint64_t n, s
   return permute_index(i, make_permutation_keys(n, seed, coordinate));
 }
 
-// The strata of samples [first, first + count), count <= 256, into out: the same values as
-// permute_index. Every index is mapped once in a vectorizable loop; those that land beyond n are
-// gathered and mapped again together until none is left.
-TPW_HD constexpr void permute_indices(std::uint64_t first, std::uint32_t count,
-                                      const permutation_keys& k, std::uint64_t* out) noexcept {
-  for (std::uint32_t s = 0; s < count; ++s) out[s] = permute_once(first + s, k);
+// The strata of samples [first, first + count), count <= 256, into out, in integers of type T:
+// every index is mapped once in a vectorizable loop; those that land beyond n are gathered and
+// mapped again together until none is left.
+template <class T>
+TPW_HD constexpr void permute_batch(std::uint64_t first, std::uint32_t count,
+                                    const permutation_keys& k, T* out) noexcept {
+  const auto n = static_cast<T>(k.n - 1);  // v >= k.n as v > n - 1: fits T when k.n = 2^32
+  for (std::uint32_t s = 0; s < count; ++s) {
+    out[s] = permute_once_as<T>(static_cast<T>(first + s), k);
+  }
   std::uint32_t slot[256] = {};
-  std::uint64_t walk[256] = {};
+  T walk[256] = {};
   std::uint32_t m = 0;
   for (std::uint32_t s = 0; s < count; ++s) {
     slot[m] = s;
     walk[m] = out[s];
-    m += out[s] >= k.n ? 1u : 0u;
+    m += out[s] > n ? 1u : 0u;
   }
   while (m > 0) {
-    for (std::uint32_t t = 0; t < m; ++t) walk[t] = permute_once(walk[t], k);
+    for (std::uint32_t t = 0; t < m; ++t) walk[t] = permute_once_as<T>(walk[t], k);
     std::uint32_t left = 0;
     for (std::uint32_t t = 0; t < m; ++t) {
       out[slot[t]] = walk[t];
       slot[left] = slot[t];
       walk[left] = walk[t];
-      left += walk[t] >= k.n ? 1u : 0u;
+      left += walk[t] > n ? 1u : 0u;
     }
     m = left;
   }
+}
+
+// The strata of samples [first, first + count), count <= 256, into out: the same values as
+// permute_index, in 32-bit integers when the domain allows.
+TPW_HD constexpr void permute_indices(std::uint64_t first, std::uint32_t count,
+                                      const permutation_keys& k, std::uint64_t* out) noexcept {
+  if (k.mask > 0xFFFFFFFFu) {
+    permute_batch<std::uint64_t>(first, count, k, out);
+    return;
+  }
+  std::uint32_t narrow[256] = {};
+  permute_batch<std::uint32_t>(first, count, k, narrow);
+  for (std::uint32_t s = 0; s < count; ++s) out[s] = narrow[s];
 }
 
 }  // namespace detail
