@@ -423,3 +423,27 @@ TEST_CASE("PERT and beta inputs come from a table within 1e-12 of Boost.Math's i
   const mc::detail::beta_dist standard(0.01, 0.3);
   CHECK(steep.quantile(0.3) == bm::quantile(standard, 0.3));
 }
+
+TEST_CASE("every design's batch gives each sample's own uniforms") {
+  // Batches from sample 0 and from odd starts (the Sobol' batch starts from the Gray code of its
+  // first point, then steps by the recurrence), against one uniform at a time.
+  for (const auto kind :
+       {mc::design_kind::monte_carlo, mc::design_kind::latin_hypercube, mc::design_kind::sobol}) {
+    const mc::sample_design design(kind, 100000, 6, 17);
+    for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{255},
+                                      std::uint64_t{65535}, std::uint64_t{99800}}) {
+      const auto count = static_cast<std::uint32_t>(std::min<std::uint64_t>(200, 100000 - first));
+      std::vector<double> u(6 * 256);
+      design.uniform_columns(first, count, u.data(), 256);
+      bool same = true;
+      for (std::uint32_t j = 0; j < 6; ++j) {
+        for (std::uint32_t s = 0; s < count; ++s) {
+          same = same && u[j * 256 + s] == design.uniform(first + s, j);
+        }
+      }
+      CAPTURE(mc::to_string(kind));
+      CAPTURE(first);
+      CHECK(same);
+    }
+  }
+}

@@ -9,6 +9,7 @@
 // quasi-Monte Carlo replicates. Any sample can be computed alone, by any thread.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -172,6 +173,11 @@ TPW_HD constexpr std::uint32_t sobol_point(const std::uint32_t* directions_of_co
   return x;
 }
 
+// A Sobol' point's coordinate under its digital shift, as a uniform in (0, 1).
+TPW_HD constexpr double sobol_uniform(std::uint32_t x, std::uint32_t shift) noexcept {
+  return (static_cast<double>(x ^ shift) + 0.5) * (1.0 / 4294967296.0);
+}
+
 // A design as plain data, for code that runs on a GPU too: the Sobol' tables are pointers (to
 // host or device memory) of 32 direction numbers per coordinate and one shift per coordinate.
 struct design_view {
@@ -195,8 +201,8 @@ TPW_HD constexpr double design_uniform(const design_view& d, std::uint64_t i,
       return detail::inside_unit_interval(u);
     }
     case design_kind::sobol: {
-      const std::uint32_t x = sobol_point(d.directions + static_cast<std::size_t>(j) * 32, i);
-      return (static_cast<double>(x ^ d.shifts[j]) + 0.5) * (1.0 / 4294967296.0);
+      return sobol_uniform(sobol_point(d.directions + static_cast<std::size_t>(j) * 32, i),
+                           d.shifts[j]);
     }
     default:
       return mc::uniform(d.seed, i, j);
@@ -225,6 +231,20 @@ TPW_HD constexpr void design_uniform_columns(const design_view& d, std::uint64_t
       for (std::uint32_t s = 0; s < count; ++s) {
         row[s] = detail::inside_unit_interval(
             (static_cast<double>(static_cast<std::int64_t>(strata[s])) + row[s]) * scale);
+      }
+    }
+    return;
+  }
+  if (d.kind == design_kind::sobol) {
+    // Point first by its Gray code, then each next one by the Gray-code recurrence: points i - 1
+    // and i differ by direction number countr_zero(i), one XOR a point.
+    for (std::uint32_t j = 0; j < dimensions; ++j) {
+      const std::uint32_t* directions = d.directions + static_cast<std::size_t>(j) * 32;
+      std::uint32_t x = sobol_point(directions, first);
+      double* row = u + j * stride;
+      for (std::uint32_t s = 0; s < count; ++s) {
+        if (s > 0) x ^= directions[std::countr_zero(first + s)];
+        row[s] = sobol_uniform(x, d.shifts[j]);
       }
     }
     return;
