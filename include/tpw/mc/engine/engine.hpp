@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <new>
 #include <span>
 #include <stop_token>
@@ -299,16 +300,20 @@ class sample_run {
   [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> chunk_range(std::uint64_t chunk) const {
     return {chunk * chunk_size, std::min(n_, (chunk + 1) * chunk_size)};
   }
-  // Sample i's outputs, kept: in the result when the run keeps every sample, else the pilot's.
-  double* row_of(std::uint64_t i) {
-    return (in_memory_ ? result_.output_samples.data() : pilot_rows_.data()) + i * model_outputs_;
-  }
   // A batch never straddles the pilot's end: the pilot is a whole number of chunks, or all of n.
+  // The pilot's values are kept by summarized output (pass 1 reads them back), a kept run's by
+  // sample in the result.
   void evaluate_and_keep(std::uint64_t first, std::size_t count, batch_buffers& b) {
     eval_(first, count, b);
-    if (first < pilot_ || in_memory_) {
+    if (first < pilot_) {
+      for (std::size_t k = 0; k < outputs_; ++k) {
+        const double* y = b.y.data() + pick_[k] * batch_size;
+        std::copy(y, y + count, pilot_values_[k].get() + first);
+      }
+    }
+    if (in_memory_) {
       for (std::size_t s = 0; s < count; ++s) {
-        double* row = row_of(first + s);
+        double* row = result_.output_samples.data() + (first + s) * model_outputs_;
         for (std::size_t k = 0; k < model_outputs_; ++k) row[k] = b.output(k, s);
       }
     }
@@ -321,36 +326,34 @@ class sample_run {
   }
 
   // 1. Pilot: the first samples fix the moments' shift, the root histogram's range and, from
-  // their order statistics, where each wanted rank will fall. Its outputs are kept (in the result,
-  // when the run keeps every sample) and pass 1 reads them back instead of evaluating them again.
+  // their order statistics, where each wanted rank will fall. Its outputs are kept and pass 1 reads
+  // them back instead of evaluating them again. Their memory is not cleared first: each worker's
+  // writes fault in its own pages, in parallel.
   void run_pilot() {
     if (in_memory_) {
       result_.output_samples.resize(n_ * model_outputs_);
       if (o_.keep_samples) result_.input_samples.resize(n_ * inputs_);
     }
-    pilot_rows_.assign(in_memory_ ? 0 : pilot_ * model_outputs_, 0.0);
     shift_.assign(outputs_, 0.0);
     low_.resize(outputs_);
     high_.resize(outputs_);
-    pilot_values_.assign(outputs_, std::vector<double>(pilot_));
+    pilot_values_.clear();
+    for (std::size_t k = 0; k < outputs_; ++k) {
+      pilot_values_.push_back(std::make_unique_for_overwrite<double[]>(pilot_));
+    }
     std::vector<batch_buffers> buffers(threads_, batch_buffers(inputs_, model_outputs_));
     run_in_rounds((pilot_ + chunk_size - 1) / chunk_size, threads_, chunks_per_round, o_.stop,
                   [&](std::uint64_t chunk, unsigned worker) {
                     for_each_batch(chunk * chunk_size, std::min(pilot_, (chunk + 1) * chunk_size),
                                    [&](std::uint64_t first, std::size_t count) {
                                      evaluate_and_keep(first, count, buffers[worker]);
-                                     for (std::uint64_t i = first; i < first + count; ++i) {
-                                       for (std::size_t k = 0; k < outputs_; ++k) {
-                                         pilot_values_[k][i] = row_of(i)[pick_[k]];
-                                       }
-                                     }
                                    });
                   },
                   [](std::uint64_t, std::uint64_t) {});
     // The pilot's mean, least and largest values; quantile_tree::plan_first_pass places its
     // order statistics in the root histogram's bins without sorting it.
     for (std::size_t k = 0; k < outputs_; ++k) {
-      const std::vector<double>& v = pilot_values_[k];
+      const std::span<const double> v = pilot_of(k);
       double lowest = v.front();
       double largest = v.front();
       for (const double x : v) {
@@ -371,7 +374,7 @@ class sample_run {
     query_output_.assign(o_.exceedances.size(), 0);
     for (std::size_t q = 0; q < o_.exceedances.size(); ++q) {
       for (std::size_t k = 0; k < outputs_; ++k) {
-        if (result_.outputs[k].name == o_.exceedances[q].output) query_output_[q] = pick_[k];
+        if (result_.outputs[k].name == o_.exceedances[q].output) query_output_[q] = k;
       }
     }
     ranks_ = wanted_ranks(o_, n_);
@@ -385,10 +388,14 @@ class sample_run {
       // One output per chunk: the selections run on every core.
       run_in_rounds(
           outputs_, threads_, chunks_per_round, o_.stop,
-          [&](std::uint64_t k, unsigned) { trees_[k].plan_first_pass(pilot_values_[k], budget_); },
+          [&](std::uint64_t k, unsigned) { trees_[k].plan_first_pass(pilot_of(k), budget_); },
           [](std::uint64_t, std::uint64_t) {});
     }
-    std::vector<std::vector<double>>().swap(pilot_values_);
+  }
+
+  // The pilot's values of summarized output k.
+  [[nodiscard]] std::span<const double> pilot_of(std::size_t k) const {
+    return {pilot_values_[k].get(), static_cast<std::size_t>(pilot_)};
   }
 
   // Refinement state for the pass about to run: each output's active cells and their slots.
@@ -586,17 +593,13 @@ class sample_run {
     for_each_batch(chunk_first, chunk_last, [&](std::uint64_t first, std::size_t count) {
       if (first >= pilot_) evaluate_and_keep(first, count, b);
       // Each accumulator takes the batch's samples in order, one output after another: the same
-      // sums as sample after sample. The pilot's samples and kept ones are read back by sample (a
-      // row of outputs each), a fresh batch's by output.
-      const bool rows = first < pilot_ || in_memory_;
-      alignas(64) double gathered[batch_size];
-      const auto values_of = [&](std::size_t model_output) -> const double* {
-        if (!rows) return b.y.data() + model_output * batch_size;
-        for (std::size_t s = 0; s < count; ++s) gathered[s] = row_of(first + s)[model_output];
-        return gathered;
+      // sums as sample after sample. The pilot's samples are read back, a fresh batch's taken
+      // from the batch.
+      const auto values_of = [&](std::size_t k) -> const double* {
+        return first < pilot_ ? pilot_values_[k].get() + first : b.y.data() + pick_[k] * batch_size;
       };
       for (std::size_t k = 0; k < outputs_; ++k) {
-        const double* v = values_of(pick_[k]);
+        const double* v = values_of(k);
         if (!in_memory_) {
           observe_first_pass(worker, k, v, count, slot.outputs[k], slot.tails[k]);
           continue;
@@ -636,7 +639,7 @@ class sample_run {
           }
           report(last);
         });
-    std::vector<double>().swap(pilot_rows_);
+    pilot_values_.clear();
     result_.passes = 1;
     for (std::size_t k = 0; k < outputs_; ++k) {
       finish_moments(result_.outputs[k], totals[k], shift_[k]);
@@ -786,10 +789,9 @@ class sample_run {
   std::uint64_t pilot_;
   std::uint64_t tail_m_;  // samples in each expected-shortfall tail
   unsigned pass_ = 1;
-  std::vector<double> pilot_rows_;
-  std::vector<double> shift_, low_, high_;  // per output, from the pilot
-  std::vector<std::vector<double>> pilot_values_;
-  std::vector<std::size_t> query_output_;  // the model output each exceedance reads
+  std::vector<double> shift_, low_, high_;               // per output, from the pilot
+  std::vector<std::unique_ptr<double[]>> pilot_values_;  // by summarized output
+  std::vector<std::size_t> query_output_;  // the summarized output each exceedance reads
   std::vector<std::uint64_t> ranks_;
   std::size_t upper_rank_ = 0, lower_rank_ = 0;  // the tails' ranks among ranks_
   std::uint64_t budget_ = 0;                     // samples collected per output per pass

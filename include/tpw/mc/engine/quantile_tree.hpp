@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -86,7 +87,7 @@ class quantile_tree {
   // Only the root bin of each order statistic is needed, so the pilot is counted into the root's
   // bins once, and the bin of the pilot's k-th smallest value is the first whose cumulative count
   // exceeds k: no sort, no selection.
-  void plan_first_pass(const std::vector<double>& pilot, std::uint64_t budget) {
+  void plan_first_pass(std::span<const double> pilot, std::uint64_t budget) {
     const quantile_cell& root = cells_[0];
     const auto n0 = static_cast<double>(pilot.size());
     const double n = static_cast<double>(root.count);
