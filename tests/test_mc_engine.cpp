@@ -155,7 +155,7 @@ TEST_CASE("the root histogram's branch-free bin is the branching one, at every e
   const auto branching = [&](double x) -> unsigned {
     if (x < root.low) return 0;
     if (x >= root.high) return root.bins - 1;
-    const double t = (x - root.low) / (root.high - root.low) * (root.bins - 2);
+    const double t = (x - root.low) * ((root.bins - 2) / (root.high - root.low));
     return 1 + (t < root.bins - 3 ? static_cast<unsigned>(t) : root.bins - 3);
   };
   std::vector<double> xs{-1e300, -1.5000000000000002, -1.5, 2.4999999999999996, 2.5, 1e300, 0.0};

@@ -90,7 +90,7 @@ constexpr unsigned root_bins(std::uint64_t n, std::size_t outputs, unsigned thre
 // Batches are aligned on multiples of batch_size, so that every evaluation of sample i, in any
 // pass and any thread, sits at the same place in the same batch.
 static_assert(chunk_size % batch_size == 0);
-inline constexpr std::uint64_t chunks_per_round = 64;
+inline constexpr std::uint64_t chunks_per_round = 256;
 // The pilot: an eighth of the run, in whole chunks, between 2^17 and 2^18 samples (or all of a
 // smaller run). A larger pilot narrows the bands pass 1 collects (their width goes as one over
 // its square root), so that runs up to about 15 million samples with ten outputs finish in one

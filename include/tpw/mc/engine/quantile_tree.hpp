@@ -46,8 +46,9 @@ inline unsigned bin_of(const quantile_cell& c, double x) noexcept {
   if (c.root) {
     // Underflow bin 0 below low, overflow bin bins - 1 from high up, the inner bins between.
     // Without branches (the position is clamped before it is converted, so that it converts for
-    // every x), so that engines can bin a batch of values in a vectorized loop.
-    const double t = (x - c.low) / (c.high - c.low) * static_cast<double>(c.bins - 2);
+    // every x), so that engines can bin a batch of values in a vectorized loop; the scale is one
+    // division a batch, not one a value.
+    const double t = (x - c.low) * (static_cast<double>(c.bins - 2) / (c.high - c.low));
     const double inner = std::min(std::max(t, 0.0), static_cast<double>(c.bins - 3));
     const unsigned bin = 1 + static_cast<unsigned>(inner);
     return x < c.low ? 0 : (x >= c.high ? c.bins - 1 : bin);
