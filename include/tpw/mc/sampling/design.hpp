@@ -100,8 +100,7 @@ TPW_HD constexpr std::uint64_t permute_index(std::uint64_t i, std::uint64_t n, s
 }
 
 // The strata of samples [first, first + count), count <= 256, into out, in integers of type T:
-// every index is mapped once in a vectorizable loop; those that land beyond n are gathered and
-// mapped again together until none is left.
+// every index is mapped once in a vectorizable loop, then those beyond n again until none is.
 template <class T>
 TPW_HD constexpr void permute_batch(std::uint64_t first, std::uint32_t count,
                                     const permutation_keys& k, T* out) noexcept {
@@ -109,24 +108,18 @@ TPW_HD constexpr void permute_batch(std::uint64_t first, std::uint32_t count,
   for (std::uint32_t s = 0; s < count; ++s) {
     out[s] = permute_once_as<T>(static_cast<T>(first + s), k);
   }
-  std::uint32_t slot[256] = {};
-  T walk[256] = {};
-  std::uint32_t m = 0;
-  for (std::uint32_t s = 0; s < count; ++s) {
-    slot[m] = s;
-    walk[m] = out[s];
-    m += out[s] > n ? 1u : 0u;
-  }
-  while (m > 0) {
-    for (std::uint32_t t = 0; t < m; ++t) walk[t] = permute_once_as<T>(walk[t], k);
-    std::uint32_t left = 0;
-    for (std::uint32_t t = 0; t < m; ++t) {
-      out[slot[t]] = walk[t];
-      slot[left] = slot[t];
-      walk[left] = walk[t];
-      left += walk[t] > n ? 1u : 0u;
+  // Walks until every value is inside: each round maps all the values still beyond n at once,
+  // in a vectorized loop (rounds stop when none is left; a few for most batches).
+  for (;;) {
+    unsigned walking = 0;
+    for (std::uint32_t s = 0; s < count; ++s) {
+      const T v = out[s];
+      const bool beyond = v > n;
+      const T next = permute_once_as<T>(v, k);
+      out[s] = beyond ? next : v;
+      walking |= beyond ? 1u : 0u;
     }
-    m = left;
+    if (walking == 0) return;
   }
 }
 
