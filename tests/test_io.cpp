@@ -258,8 +258,14 @@ TEST_CASE("malformed scenario text is refused, never crashes, hangs or yields Na
   CHECK(parse_error(std::string(100'000, '[') + std::string(100'000, ']')) ==
         "scenario = (nested deeper than 32): a scenario file is a few levels deep; this is not "
         "one");
+  // A number beyond a double is named by its path, in an object or an array, and at the top.
   CHECK(parse_error(R"({"deployment": {"throughput_tok_s": 1e999}})") ==
-        "scenario = (not valid JSON): number overflow parsing '1e999'");
+        "deployment.throughput_tok_s = 1e999: a number beyond the range of a double (about "
+        "1.8e308)");
+  CHECK(parse_error(R"({"frontier": {"points": [[10, 9000], [50, -2e400]]}})") ==
+        "frontier.points[1][1] = -2e400: a number beyond the range of a double (about 1.8e308)");
+  CHECK(parse_error("1e400") ==
+        "scenario = 1e400: a number beyond the range of a double (about 1.8e308)");
   CHECK(
       parse_error(std::string("\x00\xff\xfe{\x01", 5)).starts_with("scenario = (not valid JSON)"));
   CHECK(parse_error(R"({"name": "x", "deployment": 3})")

@@ -446,6 +446,12 @@ class parse_guard {
     return true;
   }
 
+  // The path of the value the parser is reading now ("scenario" at the top).
+  [[nodiscard]] std::string reading() const {
+    const std::string path = element_path();
+    return path.empty() ? "scenario" : path;
+  }
+
  private:
   struct level {
     bool array;
@@ -477,8 +483,16 @@ json parse_text(Input&& input) {
   try {
     return json::parse(std::forward<Input>(input), callback);
   } catch (const json::exception& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, ..." without the bracketed id.
     std::string what = e.what();
+    if (e.id == 406) {
+      // "number overflow parsing '1e400'": a number beyond a double, named by its path.
+      const auto open = what.find('\'');
+      const std::string literal =
+          open == std::string::npos ? "(a number)" : what.substr(open + 1, what.size() - open - 2);
+      throw invalid_input::shown_as(guard.reading(), literal,
+                                    "a number beyond the range of a double (about 1.8e308)");
+    }
+    // "[json.exception.parse_error.101] parse error at line 1, ..." without the bracketed id.
     if (const auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
     throw invalid_input::shown_as("scenario", "(not valid JSON)", what);
   }
