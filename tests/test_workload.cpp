@@ -87,3 +87,50 @@ TEST_CASE("workload and carbon inputs are refused by field") {
               tpw::token_pricing<USD>{-1.0_USD / units::Mtok, 1.0_USD / units::Mtok});
         }) == "revenue.input_price_per_mtok = -1: must be >= 0 per Mtok");
 }
+
+TEST_CASE("a request mix on a total throughput: per request, per kind of token, blended price") {
+  // 8,000 input tokens, half of them from the prompt cache, 1,000 output tokens; input 0.60,
+  // cached input 0.06, output 2.40 USD per Mtok; every token costs 0.20 USD per Mtok.
+  const tpw::request_shape mix{.input = 8000.0_tok, .output = 1000.0_tok, .cached_share = 0.5};
+  const tpw::token_pricing<USD> prices{.input = 0.60_USD / units::Mtok,
+                                       .output = 2.40_USD / units::Mtok,
+                                       .cached_input = 0.06_USD / units::Mtok};
+  const auto m = tpw::evaluate_mix<USD>(0.20_USD / units::Mtok, mix, prices);
+  CHECK(tpw::in(m.tokens_per_request, units::tok) == 9000.0);
+  CHECK(m.input_share == Approx(8.0 / 9.0).epsilon(1e-15));
+  // Cost: 9,000 tokens * 0.20e-6 = 0.0018 USD a request; all of it over 8,000 input tokens is
+  // 0.225 USD per input Mtok, over 1,000 output tokens 1.80 USD per output Mtok.
+  CHECK(tpw::in(m.cost_per_request, units::usd) == Approx(0.0018).epsilon(1e-14));
+  CHECK(tpw::in(m.cost_per_input_token, units::usd / units::Mtok) == Approx(0.225).epsilon(1e-14));
+  CHECK(tpw::in(m.cost_per_output_token, units::usd / units::Mtok) == Approx(1.8).epsilon(1e-14));
+  // Revenue: 4,000 * 0.60e-6 + 4,000 * 0.06e-6 + 1,000 * 2.40e-6 = 0.0024 + 0.00024 + 0.0024
+  // = 0.00504 USD; over 9,000 tokens, 0.56 USD per Mtok.
+  CHECK(tpw::in(*m.revenue_per_request, units::usd) == Approx(0.00504).epsilon(1e-14));
+  CHECK(tpw::in(*m.blended_price, units::usd / units::Mtok) == Approx(0.56).epsilon(1e-14));
+  CHECK(tpw::in(tpw::blended_price<USD>(mix, prices), units::usd / units::Mtok) ==
+        Approx(0.56).epsilon(1e-14));
+  // A reasoning model writing 3 tokens per token shown: 8,000 + 3,000 tokens, output billed as
+  // written: (0.0024 + 0.00024 + 3,000 * 2.40e-6) / 11,000 = 0.00984 / 11,000.
+  auto reasoning = mix;
+  reasoning.reasoning_multiplier = 3.0;
+  CHECK(tpw::in(tpw::blended_price<USD>(reasoning, prices), units::usd / units::Mtok) ==
+        Approx(0.00984 / 11000.0 * 1e6).epsilon(1e-14));
+  // No prices: no revenue figures.
+  CHECK_FALSE(tpw::evaluate_mix<USD>(0.20_USD / units::Mtok, mix).blended_price.has_value());
+  auto bad = mix;
+  bad.cached_share = 1.5;
+  CHECK(message_of([&] { (void)tpw::blended_price<USD>(bad, prices); }) ==
+        "workload.cached_share = 1.5: must be in [0, 1]: the share of input tokens read from a "
+        "prompt cache");
+}
+
+TEST_CASE("embodied emissions per token: an accelerator's emissions over its life's tokens") {
+  // 1,000 tok/s * 0.5 * 4 years of 31,536,000 s = 6.3072e10 tokens; 2,000 kg = 2e6 g over them
+  // is 3.171e-5 g per token, 31.71 g per Mtok.
+  const auto per_token = tpw::embodied_emissions_per_token(gpu(), 2000.0 * units::kg,
+                                                           4.0 * units::year);
+  CHECK(tpw::in(per_token, units::g / units::Mtok) == Approx(2e6 / 6.3072e10 * 1e6).epsilon(1e-14));
+  CHECK(message_of([] {
+          (void)tpw::embodied_emissions_per_token(gpu(), -1.0 * units::kg, 4.0 * units::year);
+        }) == "carbon.embodied_kg_per_accelerator = -1: must be >= 0 kgCO2e");
+}
