@@ -283,3 +283,121 @@ TEST_CASE("money in reports: rounded to the minor unit, half to even") {
   CHECK(tpw::format_money(1234567.885 * units::usd) == "1,234,567.88 USD");
   CHECK(std::isinf(tpw::round_to_minor_unit(infinity * units::usd).value()));
 }
+
+namespace {
+// A two-year project by hand: 1,000 of hardware at t = 0; each year 800 of revenue, 100 of energy
+// and 50 of other running costs; 200 of residual value at the end.
+tpw::cash_flows<USD> two_year_flows() {
+  tpw::cash_flows<USD> f;
+  f.build_years = 0;
+  f.operating_years = 2;
+  f.hardware_capex = 1000.0_USD;
+  f.utilization = {0.0, 0.7, 0.7};
+  f.tokens_made = {0.0_tok, 1e9 * units::tok, 1e9 * units::tok};
+  f.capex = {1000.0_USD, 0.0_USD, 0.0_USD};
+  f.revenue = {0.0_USD, 800.0_USD, 800.0_USD};
+  f.energy = {0.0_USD, 100.0_USD, 100.0_USD};
+  f.operating = {0.0_USD, 50.0_USD, 50.0_USD};
+  f.residual = {0.0_USD, 0.0_USD, 200.0_USD};
+  f.net = {-1000.0_USD, 650.0_USD, 850.0_USD};
+  return f;
+}
+double usd(tpw::money<USD> m) {
+  return m.value();
+}
+}  // namespace
+
+TEST_CASE("a two-year project with a fee, escalation, tax and debt, line by line") {
+  tpw::project_terms terms;
+  terms.discount_rate = 0.10;
+  terms.equity_discount_rate = 0.10;
+  terms.revenue_fee_share = 0.10;
+  terms.energy_escalation = 0.10;
+  terms.tax = {.rate = 0.25, .hardware_years = 2};
+  terms.debt = {.share = 0.6, .rate = 0.10, .term_years = 2};
+  const auto p = tpw::finance_project(two_year_flows(), terms);
+  REQUIRE(p.years.size() == 3);
+  const auto& y0 = p.years[0];
+  const auto& y1 = p.years[1];
+  const auto& y2 = p.years[2];
+  // Debt: 60% of 1,000 = 600 drawn at t = 0. Level payment 600 * 0.1 / (1 - 1.1^-2) = 345.714286.
+  const double payment = 600.0 * 0.1 / (1.0 - 1.0 / 1.21);
+  CHECK(usd(p.debt) == Approx(600.0).epsilon(1e-15));
+  CHECK(usd(y0.debt_drawn) == Approx(600.0).epsilon(1e-15));
+  CHECK(usd(y1.interest) == Approx(60.0).epsilon(1e-14));
+  CHECK(usd(y1.principal) == Approx(payment - 60.0).epsilon(1e-14));
+  CHECK(usd(y2.interest) == Approx((600.0 - (payment - 60.0)) * 0.1).epsilon(1e-14));
+  CHECK(usd(y1.debt_service() + y2.debt_service()) == Approx(2.0 * payment).epsilon(1e-14));
+  // Year 1: fee 80, energy 100, other 50: EBITDA 570. Tax depreciation 1,000 / 2 = 500.
+  // Taxable 570 - 500 - 60 of interest = 10: tax 2.5. Unlevered: 70, tax 17.5.
+  CHECK(usd(y1.fee) == Approx(80.0).epsilon(1e-15));
+  CHECK(usd(y1.energy) == Approx(100.0).epsilon(1e-15));
+  CHECK(usd(y1.depreciation) == Approx(500.0).epsilon(1e-15));
+  CHECK(usd(y1.tax) == Approx(2.5).epsilon(1e-13));
+  CHECK(usd(y1.project_flow) == Approx(570.0 - 17.5).epsilon(1e-14));
+  CHECK(usd(y1.equity_flow) == Approx(570.0 - payment - 2.5).epsilon(1e-14));
+  // Year 2: energy escalates 10%: 110; EBITDA 560. Book value 0, so the 200 of residual is a
+  // gain. Interest 31.428571: taxable 560 - 500 - 31.428571 + 200 = 228.571429, tax 57.142857.
+  // Unlevered: 260, tax 65.
+  const double interest2 = (600.0 - (payment - 60.0)) * 0.1;
+  CHECK(usd(y2.energy) == Approx(110.0).epsilon(1e-15));
+  CHECK(usd(y2.tax) == Approx((260.0 - interest2) * 0.25).epsilon(1e-13));
+  CHECK(usd(y2.project_flow) == Approx(560.0 + 200.0 - 65.0).epsilon(1e-14));
+  CHECK(usd(y2.equity_flow) == Approx(760.0 - payment - (260.0 - interest2) * 0.25).epsilon(1e-14));
+  // Project flows -1,000, 552.5, 695; equity flows -400, 221.79, 357.14.
+  CHECK(usd(y0.project_flow) == -1000.0);
+  CHECK(usd(y0.equity_flow) == Approx(-400.0).epsilon(1e-15));
+  CHECK(usd(y2.cumulative) ==
+        Approx(-400.0 + usd(y1.equity_flow) + usd(y2.equity_flow)).epsilon(1e-14));
+  // NPV at 10%: -1,000 + 552.5 / 1.1 + 695 / 1.21 = 76.6529; equity -400 + 221.79 / 1.1 + ...
+  CHECK(usd(p.project_npv) == Approx(-1000.0 + 552.5 / 1.1 + 695.0 / 1.21).epsilon(1e-13));
+  CHECK(usd(p.equity_npv) ==
+        Approx(-400.0 + usd(y1.equity_flow) / 1.1 + usd(y2.equity_flow) / 1.21).epsilon(1e-13));
+  // IRR: -1,000 + 552.5 x + 695 x^2 = 0 in x = 1 / (1 + r).
+  const double x = (-552.5 + std::sqrt(552.5 * 552.5 + 4.0 * 695.0 * 1000.0)) / (2.0 * 695.0);
+  CHECK(p.project_irr.rate() == Approx(1.0 / x - 1.0).epsilon(1e-12));
+  // Payback: cumulative -1,000, -447.5, +247.5: 1 + 447.5 / 695 years.
+  CHECK(*p.payback_years == Approx(1.0 + 447.5 / 695.0).epsilon(1e-14));
+  CHECK(*p.roi_multiple == Approx(1.6).epsilon(1e-15));
+}
+
+TEST_CASE("with no fee, tax, escalation or debt, project flows are the cash view's") {
+  const auto flows = two_year_flows();
+  tpw::project_terms terms;
+  terms.discount_rate = 0.08;
+  terms.equity_discount_rate = 0.08;
+  const auto p = tpw::finance_project(flows, terms);
+  for (std::size_t t = 0; t < 3; ++t) {
+    CHECK(usd(p.years[t].project_flow) == usd(flows.net[t]));
+    CHECK(usd(p.years[t].equity_flow) == usd(flows.net[t]));
+  }
+  CHECK(usd(p.project_npv) == usd(tpw::net_present_value(tpw::annual_rate{0.08}, flows.net)));
+  // A loss is carried forward: at 50% tax with a one-year tax life, year 1 earns 650 before the
+  // 1,000 of depreciation: -350, no tax, 350 carried. Year 2: 650 + 200 of gain - 350 = 500,
+  // taxed 250.
+  terms.tax = {.rate = 0.5, .hardware_years = 1};
+  const auto taxed = tpw::finance_project(flows, terms);
+  CHECK(usd(taxed.years[1].tax) == 0.0);
+  CHECK(usd(taxed.years[2].tax) == Approx(250.0).epsilon(1e-15));
+  // A term longer than the project: the balance left is repaid in the last year.
+  terms.tax = {};
+  terms.debt = {.share = 1.0, .rate = 0.0, .term_years = 10};
+  const auto long_debt = tpw::finance_project(flows, terms);
+  CHECK(usd(long_debt.years[1].principal) == Approx(100.0).epsilon(1e-15));
+  CHECK(usd(long_debt.years[2].principal) == Approx(900.0).epsilon(1e-15));
+}
+
+TEST_CASE("project terms are refused by field") {
+  tpw::project_terms terms;
+  terms.revenue_fee_share = 1.0;
+  CHECK(message_of([&] { (void)tpw::finance_project(two_year_flows(), terms); }) ==
+        "finance.revenue_fee_share = 1: must be in [0, 1): the share of revenue paid as a fee");
+  terms = {};
+  terms.debt.term_years = 0;
+  CHECK(message_of([&] { (void)tpw::finance_project(two_year_flows(), terms); }) ==
+        "finance.debt.term_years = 0: must be a whole number of years in 1..100");
+  terms = {};
+  terms.tax.rate = not_a_number;
+  CHECK(message_of([&] { (void)tpw::finance_project(two_year_flows(), terms); }) ==
+        "finance.tax.rate = nan: must be in [0, 1): an income tax rate");
+}

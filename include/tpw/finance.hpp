@@ -4,4 +4,5 @@
 #include "tpw/finance/cash_flows.hpp"
 #include "tpw/finance/depreciation.hpp"
 #include "tpw/finance/measures.hpp"
+#include "tpw/finance/project.hpp"
 #include "tpw/units/rounding.hpp"

@@ -170,10 +170,11 @@ TPW_HD constexpr operating_point operating_point_of(const cost_parameters& p) no
           per_system};
 }
 
-template <currency_type C, class Hardware, class Facility>
-TPW_HD constexpr economics<C> evaluate_with(const cost_parameters& p, const operating_point& op,
-                                            const Hardware* hardware,
-                                            const Facility* facility) noexcept {
+// Calls f with the scenario's cost components: its hardware and facility terms when given, then
+// energy and opex, the set tpw::evaluate and tpw::project_cash_flows take.
+template <currency_type C, class Hardware, class Facility, class F>
+TPW_HD constexpr decltype(auto) apply_components(const cost_parameters& p, const Hardware* hardware,
+                                                 const Facility* facility, F&& f) {
   const auto energy = energy_cost<C>::unchecked(
       {energy_price<C>::from_value(p[cost_input::energy_price_per_kwh] / joules_per_kwh)});
   const auto running = opex<C>::unchecked(
@@ -182,26 +183,20 @@ TPW_HD constexpr economics<C> evaluate_with(const cost_parameters& p, const oper
                                                                 : 0.0),
        cost_rate<C>::from_value(p[cost_input::software_per_accelerator_year] / seconds_per_year),
        cost_rate<C>::from_value(p[cost_input::other_per_accelerator_year] / seconds_per_year)});
-  const auto price = token_price<C>::from_value(p[cost_input::price_per_mtok] / 1e6);
-  const auto run = [&](const auto&... components) {
-    return p.priced ? evaluate(op, price, components..., energy, running)
-                    : evaluate(op, components..., energy, running);
-  };
   static_assert(Hardware::category == cost_category::hardware &&
                 Facility::category == cost_category::facility);
-  if (hardware && facility) return run(*hardware, *facility);
-  if (hardware) return run(*hardware);
-  if (facility) return run(*facility);
-  return run();
+  if (hardware && facility) return f(*hardware, *facility, energy, running);
+  if (hardware) return f(*hardware, energy, running);
+  if (facility) return f(*facility, energy, running);
+  return f(energy, running);
 }
 
 }  // namespace detail
 
-// The shared evaluation: one sample's parameters to tpw::economics, through tpw::evaluate.
-// `p` must satisfy the rules above (cost_model checks them up front).
-template <currency_type C>
-TPW_HD constexpr economics<C> evaluate_cost_parameters(const cost_parameters& p) noexcept {
-  const operating_point op = detail::operating_point_of(p);
+// Calls f(components...) with the cost components a base describes (see apply_components).
+// `p` must satisfy the rules above.
+template <currency_type C, class F>
+TPW_HD constexpr decltype(auto) with_cost_components(const cost_parameters& p, F&& f) {
   const annual_rate r = annual_rate::unchecked(p[cost_input::cost_of_capital]);
   const auto owned = owned_hardware<C>::unchecked(
       {money<C>::from_value(p[cost_input::hardware_price]),
@@ -218,13 +213,24 @@ TPW_HD constexpr economics<C> evaluate_cost_parameters(const cost_parameters& p)
   const bool has_facility = p.facility != facility_terms::none;
   if (p.hardware == hardware_terms::rented) {
     return p.facility == facility_terms::colocation
-               ? detail::evaluate_with<C>(p, op, &rented, &colo)
-               : detail::evaluate_with<C>(p, op, &rented, has_facility ? &built : nullptr);
+               ? detail::apply_components<C>(p, &rented, &colo, f)
+               : detail::apply_components<C>(p, &rented, has_facility ? &built : nullptr, f);
   }
   const owned_hardware<C>* hw = p.hardware == hardware_terms::owned ? &owned : nullptr;
   return p.facility == facility_terms::colocation
-             ? detail::evaluate_with<C>(p, op, hw, &colo)
-             : detail::evaluate_with<C>(p, op, hw, has_facility ? &built : nullptr);
+             ? detail::apply_components<C>(p, hw, &colo, f)
+             : detail::apply_components<C>(p, hw, has_facility ? &built : nullptr, f);
+}
+
+// The shared evaluation: one sample's parameters to tpw::economics, through tpw::evaluate.
+// `p` must satisfy the rules above (cost_model checks them up front).
+template <currency_type C>
+TPW_HD constexpr economics<C> evaluate_cost_parameters(const cost_parameters& p) noexcept {
+  const operating_point op = detail::operating_point_of(p);
+  const auto price = token_price<C>::from_value(p[cost_input::price_per_mtok] / 1e6);
+  return with_cost_components<C>(p, [&](const auto&... components) {
+    return p.priced ? evaluate(op, price, components...) : evaluate(op, components...);
+  });
 }
 
 // An evaluation's figures in display units, in cost_output order (per Mtok, per hour, tok/J,
