@@ -199,7 +199,7 @@ TEST_CASE("bad scenario values are refused with the field's path, the value and 
   CHECK(parse_error(edited("/deployment/utilisation", "0.7")) ==
         "deployment.utilisation = 0.7: unknown key; deployment takes accelerators_per_system, "
         "systems, it_power_kw, idle_power_kw, provisioned_power_kw, utilization, "
-        "throughput_tok_s");
+        "throughput_tok_s, input_tok_s, output_tok_s");
   CHECK(parse_error(edited("/costs/energy/pue", R"("high")")) ==
         "costs.energy.pue = \"high\": must be a number or a distribution object such as "
         "{\"dist\": \"uniform\", \"low\": 0.5, \"high\": 0.9}");
@@ -239,7 +239,7 @@ TEST_CASE("bad scenario values are refused with the field's path, the value and 
   no_throughput["deployment"].erase("throughput_tok_s");
   CHECK(parse_error(no_throughput.dump()) ==
         "deployment.throughput_tok_s = (missing): required: tok/s per accelerator while serving "
-        "(or give a frontier)");
+        "(or give a frontier, or input_tok_s and output_tok_s)");
   json no_pue = json::parse(simple);
   no_pue["costs"]["energy"].erase("pue");
   CHECK(parse_error(no_pue.dump()).starts_with("costs.energy.pue = (missing): required"));
@@ -412,4 +412,232 @@ TEST_CASE("tpw-whatif --charts writes every chart, non-empty, when gnuplot is th
       CHECK(std::filesystem::file_size(file) > 500);
     }
   }
+}
+
+// --- Workload, prices by kind, latency targets, finance and carbon -----------------------------
+
+namespace {
+// The simple scenario with a request mix priced by kind of token: 800 input tokens (a quarter
+// cached) and 200 output tokens at 2.00, 0.20 and 8.00 EUR per Mtok.
+std::string priced_mix() {
+  json j = json::parse(simple);
+  j["revenue"] = json::parse(
+      R"({"input_price_per_mtok": 2.0, "cached_input_price_per_mtok": 0.2,
+          "output_price_per_mtok": 8.0})");
+  j["workload"] =
+      json::parse(R"({"input_tokens": 800, "output_tokens": 200, "cached_share": 0.25})");
+  return j.dump();
+}
+std::string with(const std::string& text, const std::string& pointer, const std::string& value) {
+  json j = json::parse(text);
+  j[json::json_pointer(pointer)] = json::parse(value);
+  return j.dump();
+}
+}  // namespace
+
+TEST_CASE("a request mix priced by kind of token: the report by hand and by the library") {
+  const io::study r = io::run_study(io::parse_scenario(priced_mix()));
+  const json j = io::to_json(r);
+  // Blended: (600 * 2.00 + 200 * 0.20 + 200 * 8.00) / 1,000 = (1,200 + 40 + 1,600) / 1,000 = 2.84.
+  CHECK(j["price_per_mtok"].get<double>() == Approx(2.84).epsilon(1e-14));
+  CHECK(j["workload"]["blended_price_per_mtok"].get<double>() == Approx(2.84).epsilon(1e-14));
+  CHECK(j["prices_per_mtok"]["cached_input"].get<double>() == Approx(0.2).epsilon(1e-15));
+  // Revenue per request: 2.84 EUR per Mtok * 1,000 tokens = 0.00284 EUR.
+  CHECK(j["workload"]["revenue_per_request"].get<double>() == Approx(0.00284).epsilon(1e-14));
+  // Cost per request: the total cost per Mtok * 1,000 tokens; all of it on 800 input tokens and on
+  // 200 output tokens.
+  const double cost = j["cost_per_mtok"]["total"].get<double>();
+  CHECK(j["workload"]["cost_per_request"].get<double>() == Approx(cost * 1e-3).epsilon(1e-14));
+  CHECK(j["workload"]["cost_per_mtok_input"].get<double>() ==
+        Approx(cost * 1000.0 / 800.0).epsilon(1e-14));
+  CHECK(j["workload"]["cost_per_mtok_output"].get<double>() ==
+        Approx(cost * 1000.0 / 200.0).epsilon(1e-14));
+  // The library's calls on the same inputs give the same figures.
+  using C = io::scenario_currency;
+  const auto m =
+      tpw::evaluate_mix<C>(r.point.cost_per_token.total, *r.input.workload, r.input.prices);
+  CHECK(j["workload"]["cost_per_request"].get<double>() == m.cost_per_request.value());
+  CHECK(j["workload"]["blended_price_per_mtok"].get<double>() == m.blended_price->value() * 1e6);
+  // Revenue per MW-year follows the blended price: 2.84 / 4.00 of the one-price scenario's.
+  const json one_price = io::to_json(io::run_study(io::parse_scenario(simple)));
+  CHECK(j["revenue_per_mw_year"].get<double>() ==
+        Approx(one_price["revenue_per_mw_year"].get<double>() * 2.84 / 4.0).epsilon(1e-13));
+}
+
+TEST_CASE("a benchmark's input and output rates: the throughput is their sum, the mix theirs") {
+  json j = json::parse(simple);
+  j["deployment"].erase("throughput_tok_s");
+  j["deployment"]["input_tok_s"] = 800;
+  j["deployment"]["output_tok_s"] = 200;
+  j["revenue"] = json::parse(R"({"input_price_per_mtok": 2.0, "output_price_per_mtok": 8.0})");
+  const io::scenario s = io::parse_scenario(j.dump());
+  CHECK(s.base[tpw::cost_input::throughput_tok_s] == 1000.0);
+  // (800 * 2 + 200 * 8) / 1,000 = 3.2.
+  CHECK(s.base[tpw::cost_input::price_per_mtok] == Approx(3.2).epsilon(1e-15));
+  // A workload of the same mix (within 10%) is accepted; another mix is refused.
+  j["workload"] = json::parse(R"({"input_tokens": 8192, "output_tokens": 2048})");
+  CHECK_NOTHROW((void)io::parse_scenario(j.dump()));
+  j["workload"] = json::parse(R"({"input_tokens": 1000, "output_tokens": 1000})");
+  CHECK(parse_error(j.dump()) ==
+        "workload.input_tokens = 1000: the workload has 1 input tokens per output token "
+        "written, but deployment.input_tok_s and output_tok_s were measured on 4: throughput "
+        "measured on another mix does not apply (allowed: within 10%)");
+}
+
+TEST_CASE("latency targets on a frontier: the stricter one binds, and the report says which") {
+  const std::string base = with(edited("/frontier", R"({"points": [[10, 9000], [50, 6000],
+      [100, 2000]], "min_interactivity_tok_s_user": 30, "max_tpot_ms": 25})"),
+                                "/deployment", R"({"accelerators_per_system": 8,
+      "it_power_kw": 10, "utilization": 0.5})");
+  const io::study r = io::run_study(io::parse_scenario(base));
+  const json j = io::to_json(r);
+  // 25 ms per output token is 1000 / 25 = 40 tok/s per user, stricter than 30.
+  CHECK(j["frontier"]["bound_by"] == "max_tpot_ms");
+  CHECK(j["frontier"]["interactivity_tok_s_user"].get<double>() == 40.0);
+  CHECK(j["frontier"]["tpot_ms"].get<double>() == 25.0);
+  CHECK(j["frontier"]["throughput_tok_s"].get<double>() ==
+        r.input.frontier->frontier.throughput_at(tpw::token_rate::from_value(40.0)).value());
+  const json looser =
+      io::to_json(io::run_study(io::parse_scenario(with(base, "/frontier/max_tpot_ms", "50"))));
+  CHECK(looser["frontier"]["bound_by"] == "min_interactivity_tok_s_user");
+  CHECK(parse_error(with(base, "/frontier/max_tpot_ms", "5")) ==
+        "frontier.max_tpot_ms = 5: asks 200 tok/s per user, beyond the frontier's fastest point "
+        "(100)");
+}
+
+TEST_CASE("finance in a scenario: the report's project equals the library's on the same inputs") {
+  const std::string text = with(simple, "/finance", R"({"operating_years": 3,
+      "utilization_ramp": [0.3], "price_decline_per_year": 0.2, "discount_rate": 0.1,
+      "revenue_fee_share": 0.3, "energy_escalation": 0.05, "opex_escalation": 0.02,
+      "tax": {"rate": 0.25}, "debt": {"share": 0.5, "rate": 0.06, "term_years": 2}})");
+  const io::study r = io::run_study(io::parse_scenario(text));
+  const json j = io::to_json(r);
+  // The same project through the library: the site's systems, rented hardware, colocation,
+  // energy and opex, as docs/scenario.md defines them.
+  using C = io::scenario_currency;
+  const tpw::deployment d = tpw::deployment_of(r.input.base, r.site.systems);
+  tpw::cash_flow_plan<C> plan;
+  plan.operating_years = 3;
+  plan.utilization_ramp = {tpw::fraction{0.3}};
+  plan.price = tpw::token_price<C>::from_value(4.0 / 1e6);
+  plan.price_decline_per_year = tpw::fraction{0.2};
+  const auto flows = tpw::project_cash_flows(
+      d, plan, tpw::rented_hardware<C>({tpw::cost_rate<C>::from_value(2.0 / 3600.0)}),
+      tpw::colocation<C>(
+          {tpw::money_per_power_time<C>::from_value(150.0 / 1000.0 / (365.0 * 86400.0 / 12.0))}),
+      tpw::energy_cost<C>({tpw::energy_price<C>::from_value(0.10 / 3.6e6)}),
+      tpw::opex<C>({tpw::fraction{0.0}, tpw::money<C>{}, tpw::cost_rate<C>{},
+                    tpw::cost_rate<C>::from_value(876.0 / (365.0 * 86400.0))}));
+  tpw::project_terms terms;
+  terms.discount_rate = 0.1;
+  terms.equity_discount_rate = 0.1;
+  terms.revenue_fee_share = 0.3;
+  terms.energy_escalation = 0.05;
+  terms.opex_escalation = 0.02;
+  terms.tax.rate = 0.25;
+  terms.debt = {.share = 0.5, .rate = 0.06, .term_years = 2};
+  const auto p = tpw::finance_project(flows, terms);
+  CHECK(j["finance"]["project_npv"].get<double>() == Approx(p.project_npv.value()).epsilon(1e-12));
+  CHECK(j["finance"]["equity_npv"].get<double>() == Approx(p.equity_npv.value()).epsilon(1e-12));
+  REQUIRE(j["finance"]["years"].size() == 4);
+  for (std::size_t t = 0; t < 4; ++t) {
+    CHECK(j["finance"]["years"][t]["revenue"].get<double>() ==
+          Approx(p.years[t].revenue.value()).epsilon(1e-12));
+    CHECK(j["finance"]["years"][t]["equity_flow"].get<double>() ==
+          Approx(p.years[t].equity_flow.value()).epsilon(1e-12));
+  }
+  // Year 2 earns 0.8 of year 3's price at 0.5 utilization; year 1 runs at the ramp's 0.3.
+  CHECK(j["finance"]["years"][1]["utilization"].get<double>() == 0.3);
+  CHECK(j["finance"]["years"][2]["revenue"].get<double>() ==
+        Approx(j["finance"]["years"][3]["revenue"].get<double>() / 0.8).epsilon(1e-13));
+  // Colocated, rented: nothing is capital, no IRR, said with the library's reason.
+  CHECK(j["finance"]["investment"].get<double>() == 0.0);
+  CHECK(j["finance"]["project_irr"]["rates"].empty());
+  CHECK(j["finance"]["project_irr"]["reason"].get<std::string>().starts_with("no IRR exists"));
+}
+
+TEST_CASE("carbon in a scenario: operational and embodied gCO2e per Mtok by hand") {
+  const std::string text = with(simple, "/carbon",
+                                R"({"grid_g_per_kwh": 400, "embodied_kg_per_accelerator": 1000,
+                                    "life_years": 5})");
+  const json j = io::to_json(io::run_study(io::parse_scenario(text)));
+  // 10 kW over 8 accelerators = 1,250 W, PUE 1.25: 1,562.5 W at 500 tok/s on average = 3.125 J
+  // per token; 3.125e6 J per Mtok = 0.86806 kWh, at 400 g: 347.22 g per Mtok.
+  CHECK(j["carbon"]["g_per_mtok"]["operational"].get<double>() ==
+        Approx(3.125e6 / 3.6e6 * 400.0).epsilon(1e-13));
+  // 1,000 kg over 500 tok/s * 5 years of 31,536,000 s = 7.884e10 tokens: 12.684 g per Mtok.
+  CHECK(j["carbon"]["g_per_mtok"]["embodied"].get<double>() ==
+        Approx(1e6 / 7.884e10 * 1e6).epsilon(1e-13));
+  // The site's tonnes a year: grams per Mtok * Mtok a year / 1e6.
+  CHECK(j["carbon"]["site_t_per_year"].get<double>() ==
+        Approx(j["carbon"]["g_per_mtok"]["total"].get<double>() *
+               j["site"]["tokens_per_year"].get<double>() / 1e12)
+            .epsilon(1e-13));
+}
+
+TEST_CASE("every new section refuses bad input with its path, value and rule") {
+  const std::string fin = with(simple, "/finance", R"({"operating_years": 4})");
+  CHECK(parse_error(with(fin, "/finance/debt", R"({"share": 0.5, "term_years": 5})")) ==
+        "finance.debt.rate = (missing): required with debt: share of capex, annual rate and "
+        "term_years");
+  CHECK(parse_error(with(fin, "/finance/tax", R"({"method": "macrs"})")) ==
+        "finance.tax.method = \"macrs\": must be \"straight_line\", \"declining_balance\" or "
+        "\"sum_of_years_digits\"");
+  CHECK(parse_error(with(fin, "/finance/utilization_ramp", "[0.5, 1.5]")) ==
+        "finance.utilization_ramp[1] = 1.5: must be in [1e-06, 1]: a share of hours serving");
+  CHECK(
+      parse_error(with(fin, "/finance/revenue_fee_share",
+                       R"({"dist": "uniform", "low": 0.1, "high": 0.3})"))
+          .starts_with("finance.revenue_fee_share = {\"dist\":\"uniform\",\"high\":0.3,\"low\":0.1}"
+                       ": cannot be uncertain"));
+  CHECK(parse_error(with(fin, "/finance/operating_years", "0")) ==
+        "finance.operating_years = 0: must be a whole number in [1, 100]");
+  CHECK(parse_error(with(fin, "/finance/tax_rate", "0.2"))
+            .starts_with("finance.tax_rate = 0.2: unknown key; finance takes operating_years"));
+  CHECK(parse_error(with(simple, "/carbon", R"({"embodied_kg_per_accelerator": 10})")) ==
+        "carbon.grid_g_per_kwh = (missing): required: the grid's intensity in gCO2e per kWh");
+  CHECK(parse_error(with(simple, "/carbon",
+                         R"({"grid_g_per_kwh": 300, "embodied_kg_per_accelerator": 10})")) ==
+        "carbon.life_years = (missing): required with embodied emissions when the hardware is "
+        "not owned (its life spreads them)");
+  CHECK(parse_error(with(priced_mix(), "/workload/cached_share", "2")) ==
+        "workload.cached_share = 2: must be in [0, 1]: the share of input tokens read from a "
+        "prompt cache");
+  CHECK(parse_error(with(priced_mix(), "/revenue/price_per_mtok", "3")) ==
+        "revenue.price_per_mtok = 3: give one price for every token or prices by kind of token, "
+        "not both");
+  json no_cached = json::parse(priced_mix());
+  no_cached["revenue"].erase("cached_input_price_per_mtok");
+  CHECK(parse_error(no_cached.dump())
+            .starts_with("revenue.cached_input_price_per_mtok = (missing): required when "
+                         "workload.cached_share > 0"));
+  json no_mix = json::parse(priced_mix());
+  no_mix.erase("workload");
+  CHECK(parse_error(no_mix.dump()) ==
+        "revenue.input_price_per_mtok = 2.0: prices by kind of token need the mix: give a "
+        "workload, or deployment.input_tok_s and output_tok_s");
+  CHECK(parse_error(with(simple, "/deployment/input_tok_s", "100")) ==
+        "deployment.output_tok_s = (missing): input and output tok/s per accelerator come "
+        "together, as benchmark files give them (InferenceX input_tput_per_gpu and "
+        "output_tput_per_gpu)");
+}
+
+TEST_CASE("tpw-whatif --csv writes the figures and the yearly cash flows as RFC 4180 CSV") {
+  CHECK(tpw_whatif::csv_field("plain") == "plain");
+  CHECK(tpw_whatif::csv_field("a, \"b\"\r\nc") == "\"a, \"\"b\"\"\r\nc\"");
+  CHECK(tpw_whatif::csv_text("=cmd()") == "'=cmd()");
+  const scratch_dir dir("csv");
+  const std::string file = dir.write("fin.json", with(with(simple, "/name", "\"Site, \\\"A\\\"\""),
+                                                      "/finance", R"({"operating_years": 2})"));
+  const auto run = whatif({"--scenario", file, "--csv", (dir.path / "out").string()});
+  REQUIRE(run.status == 0);
+  std::ifstream figures(dir.path / "out" / "figures.csv", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(figures)), {});
+  CHECK(text.starts_with("scenario,cost_per_mtok (EUR/Mtok),"));
+  CHECK(text.find("\r\n\"Site, \"\"A\"\"\",") != std::string::npos);
+  CHECK(text.find("project_npv (EUR)") != std::string::npos);
+  std::ifstream flows(dir.path / "out" / "cash_flows_1.csv", std::ios::binary);
+  const std::string table((std::istreambuf_iterator<char>(flows)), {});
+  CHECK(table.starts_with("scenario,year (t),utilization (share),tokens (tokens),revenue (EUR),"));
+  CHECK(std::count(table.begin(), table.end(), '\n') == 4);  // the header and years 0, 1, 2
 }

@@ -127,8 +127,8 @@ TEST_CASE("a request mix on a total throughput: per request, per kind of token, 
 TEST_CASE("embodied emissions per token: an accelerator's emissions over its life's tokens") {
   // 1,000 tok/s * 0.5 * 4 years of 31,536,000 s = 6.3072e10 tokens; 2,000 kg = 2e6 g over them
   // is 3.171e-5 g per token, 31.71 g per Mtok.
-  const auto per_token = tpw::embodied_emissions_per_token(gpu(), 2000.0 * units::kg,
-                                                           4.0 * units::year);
+  const auto per_token =
+      tpw::embodied_emissions_per_token(gpu(), 2000.0 * units::kg, 4.0 * units::year);
   CHECK(tpw::in(per_token, units::g / units::Mtok) == Approx(2e6 / 6.3072e10 * 1e6).epsilon(1e-14));
   CHECK(message_of([] {
           (void)tpw::embodied_emissions_per_token(gpu(), -1.0 * units::kg, 4.0 * units::year);

@@ -9,6 +9,7 @@
 #include <exception>
 #include <functional>
 #include <iomanip>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -19,7 +20,9 @@
 #include <tpw/io/study.hpp>
 
 #include "charts.hpp"
+#include "csv.hpp"
 #include "default_study.hpp"
+#include "figures.hpp"
 
 namespace tpw_whatif {
 
@@ -38,6 +41,8 @@ options:
   --gpu            run the Monte Carlo statistics and Sobol' indices on the GPU (builds with
                    CUDA only)
   --charts DIR     write charts (PNG and SVG, with their gnuplot scripts) to DIR
+  --csv DIR        write the figures (figures.csv) and each scenario's yearly cash flows
+                   (cash_flows_N.csv) to DIR, for a spreadsheet
   --help           this text
 )";
 
@@ -52,6 +57,7 @@ struct arguments {
   std::optional<std::uint64_t> seed;
   unsigned threads = 0;
   std::optional<std::string> charts;
+  std::optional<std::string> csv;
   bool help = false;
 };
 
@@ -97,6 +103,8 @@ inline arguments parse_arguments(const std::vector<std::string>& args) {
       a.threads = static_cast<unsigned>(whole_argument(arg, value(), 1, 4096));
     } else if (arg == "--charts") {
       a.charts = value();
+    } else if (arg == "--csv") {
+      a.csv = value();
     } else {
       throw usage_error("unknown argument '" + arg + "' (try --help)");
     }
@@ -134,83 +142,128 @@ inline std::string num(double x) {
   return tpw::format_number(x);
 }
 
+// Columns a name takes on a terminal (display_name's code points).
+inline std::size_t display_width(std::string_view name) {
+  std::size_t width = 0;
+  for (const char c : display_name(name)) width += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  return width;
+}
+
+// One section of the table: a title, then a row per scenario, every column as wide as its widest
+// cell and every name whole.
+inline void print_section(
+    std::ostream& out, const std::string& title, const std::vector<std::string>& heads,
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& rows) {
+  std::size_t name_width = display_width("scenario");
+  for (const auto& [name, cells] : rows) name_width = std::max(name_width, display_width(name));
+  std::vector<std::size_t> widths;
+  for (const auto& head : heads) widths.push_back(head.size());
+  for (const auto& [name, cells] : rows) {
+    for (std::size_t k = 0; k < cells.size(); ++k) widths[k] = std::max(widths[k], cells[k].size());
+  }
+  const auto line = [&](const std::string& name, const std::vector<std::string>& cells) {
+    out << display_name(name, name_width, true);
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      out << "  " << std::string(widths[k] - cells[k].size(), ' ') << cells[k];
+    }
+    out << "\n";
+  };
+  out << "\n" << title << "\n";
+  line("scenario", heads);
+  for (const auto& [name, cells] : rows) line(name, cells);
+}
+
 inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& studies) {
   const std::string cur = studies.front().input.currency;
-  char line[512];
-  const auto row = [&](const std::string& name, auto... fields) {
-    std::snprintf(line, sizeof line, "%9s %9s %9s %9s %9s %9s %7s %11s %10s %7s %9s\n", fields...);
-    out << display_name(name, 16, true) << ' ' << line;
-  };
-  out << "Point figures (uncertain inputs at their medians), money in " << cur << "\n";
-  row("scenario", (cur + "/Mtok").c_str(), "hardware", "facility", "energy", "opex",
-      (cur + "/GPU-h").c_str(), "tok/J", "tok/s/MW", "rev/MW-yr", "margin", "systems");
-  for (const auto& s : studies) {
-    // The figures by name: the table's columns, as the report writes them.
-    using out = tpw::mc::cost_output;
-    const auto y = tpw::io::point_figures(s);
-    const auto f = [&](out k) { return num(y[tpw::mc::output_index(k)]); };
-    const bool priced = s.point.revenue.has_value();
-    row(s.input.name, f(out::cost_per_mtok).c_str(), f(out::cost_per_mtok_hardware).c_str(),
-        f(out::cost_per_mtok_facility).c_str(), f(out::cost_per_mtok_energy).c_str(),
-        f(out::cost_per_mtok_opex).c_str(), f(out::cost_per_accelerator_hour).c_str(),
-        f(out::tokens_per_joule).c_str(), f(out::tokens_per_s_per_mw).c_str(),
-        priced ? f(out::revenue_per_mw_year).c_str() : "-",
-        priced ? tpw::format_percent(y[tpw::mc::output_index(out::gross_margin)]).c_str() : "-",
-        std::to_string(s.site.systems).c_str());
+  std::vector<std::vector<figure>> figures;
+  for (const auto& s : studies) figures.push_back(figures_of(s));
+  const std::map<std::string, std::string> titles{
+      {"Cost", "Cost per Mtok (" + cur + "), uncertain inputs at their medians"},
+      {"Efficiency", "Efficiency"},
+      {"Revenue", "Revenue"},
+      {"Workload", "Workload: per request and per kind of token (" + cur + ")"},
+      {"Finance", "Finance over the site's systems (" + cur + ")"},
+      {"Carbon", "Carbon (gCO2e per Mtok; tCO2e a year for the site)"},
+      {"Site", "Site (" + cur + " a year)"}};
+  out << "Money in " << cur << "\n";
+  for (const auto& section : figure_sections()) {
+    // The section's columns: every figure some scenario gives.
+    std::vector<std::string> heads;
+    for (const auto& list : figures) {
+      for (const auto& f : list) {
+        if (f.section != section || !f.value) continue;
+        if (std::find(heads.begin(), heads.end(), f.header) == heads.end()) {
+          heads.push_back(f.header);
+        }
+      }
+    }
+    if (heads.empty()) continue;
+    std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+    for (std::size_t n = 0; n < studies.size(); ++n) {
+      std::vector<std::string> cells(heads.size(), "-");
+      for (const auto& f : figures[n]) {
+        const auto k = std::find(heads.begin(), heads.end(), f.header);
+        if (f.section != section || !f.value || k == heads.end()) continue;
+        cells[static_cast<std::size_t>(k - heads.begin())] =
+            f.percent ? tpw::format_percent(*f.value) : num(*f.value);
+      }
+      rows.emplace_back(studies[n].input.name, std::move(cells));
+    }
+    print_section(out, titles.at(section), heads, rows);
+  }
+  for (std::size_t n = 0; n < studies.size(); ++n) {
+    const auto& s = studies[n];
+    if (s.input.frontier) {
+      out << "  " << display_name(s.input.name) << ": the operating point is bound by "
+          << s.input.frontier->bound_by << "\n";
+    }
+    if (s.finance) {
+      for (const auto* irr : {&s.finance->project_irr, &s.finance->equity_irr}) {
+        if (!irr->unique()) {
+          out << "  " << display_name(s.input.name) << ": "
+              << (irr == &s.finance->project_irr ? "IRR" : "equity IRR") << ": " << irr->reason
+              << "\n";
+        }
+      }
+    }
   }
 
   bool any_uncertain = false;
   for (const auto& s : studies) any_uncertain = any_uncertain || s.statistics.has_value();
-  if (any_uncertain) {
-    out << "\nUncertainty: P5 / P50 / P95 of each figure\n";
-    std::snprintf(line, sizeof line, "%-26s %-24s %-24s %-24s\n", (cur + "/Mtok").c_str(), "tok/J",
-                  "margin", "rev/MW-yr");
-    out << display_name("scenario", 16, true) << "  " << line;
-    for (const auto& s : studies) {
-      if (!s.statistics) continue;
-      const auto band = [&](const char* name, bool percent) {
-        for (const auto& o : s.statistics->outputs) {
-          if (o.name != name) continue;
-          const auto f = [&](double x) { return percent ? tpw::format_percent(x) : num(x); };
-          return f(o.quantile(0.05)) + " / " + f(o.quantile(0.5)) + " / " + f(o.quantile(0.95));
-        }
-        return std::string("-");
-      };
-      std::snprintf(line, sizeof line, "%-26s %-24s %-24s %-24s\n",
-                    band("cost_per_mtok", false).c_str(), band("tokens_per_joule", false).c_str(),
-                    band("gross_margin", true).c_str(), band("revenue_per_mw_year", false).c_str());
-      out << display_name(s.input.name, 16, true) << "  " << line;
-    }
-    for (const auto& s : studies) {
-      if (!s.statistics) continue;
-      out << "  " << display_name(s.input.name) << ": " << s.samples << " samples ("
-          << tpw::mc::to_string(s.input.design) << ", seed " << s.seed << ")";
-      for (const auto& sobol : s.sobol) {
-        if (sobol.output != "cost_per_mtok") continue;
-        out << "; cost per Mtok driven by (Sobol' total)";
-        auto indices = sobol.indices;
-        std::sort(indices.begin(), indices.end(),
-                  [](const auto& a, const auto& b) { return a.total > b.total; });
-        for (std::size_t k = 0; k < indices.size(); ++k) {
-          out << (k == 0 ? " " : ", ") << indices[k].input << " " << num(indices[k].total);
-        }
+  if (!any_uncertain) return;
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+  for (const auto& s : studies) {
+    if (!s.statistics) continue;
+    const auto band = [&](const char* name, bool percent) {
+      for (const auto& o : s.statistics->outputs) {
+        if (o.name != name) continue;
+        const auto f = [&](double x) { return percent ? tpw::format_percent(x) : num(x); };
+        return f(o.quantile(0.05)) + " / " + f(o.quantile(0.5)) + " / " + f(o.quantile(0.95));
       }
-      out << "\n";
+      return std::string("-");
+    };
+    rows.emplace_back(
+        s.input.name,
+        std::vector<std::string>{band("cost_per_mtok", false), band("tokens_per_joule", false),
+                                 band("gross_margin", true), band("revenue_per_mw_year", false)});
+  }
+  print_section(out, "Uncertainty: P5 / P50 / P95 of each figure",
+                {cur + "/Mtok", "tok/J", "margin", "rev/MW-yr"}, rows);
+  for (const auto& s : studies) {
+    if (!s.statistics) continue;
+    out << "  " << display_name(s.input.name) << ": " << s.samples << " samples ("
+        << tpw::mc::to_string(s.input.design) << ", seed " << s.seed << ")";
+    for (const auto& sobol : s.sobol) {
+      if (sobol.output != "cost_per_mtok") continue;
+      out << "; cost per Mtok driven by (Sobol' total)";
+      auto indices = sobol.indices;
+      std::sort(indices.begin(), indices.end(),
+                [](const auto& a, const auto& b) { return a.total > b.total; });
+      for (std::size_t k = 0; k < indices.size(); ++k) {
+        out << (k == 0 ? " " : ", ") << indices[k].input << " " << num(indices[k].total);
+      }
     }
-  }
-  for (const auto& s : studies) {
-    if (!s.input.site_power_mw) continue;
-    out << "\nSite: " << num(*s.input.site_power_mw) << " MW, per scenario: systems, "
-        << "accelerators, tokens per year, cost and revenue per year (" << cur << ")\n";
-    break;
-  }
-  for (const auto& s : studies) {
-    if (!s.input.site_power_mw) continue;
-    std::snprintf(line, sizeof line, "%7ld %9ld %12s %12s %12s\n", s.site.systems,
-                  s.site.accelerators, num(s.site.tokens_per_year.value()).c_str(),
-                  num(s.site.cost_per_year.value()).c_str(),
-                  s.site.revenue_per_year ? num(s.site.revenue_per_year->value()).c_str() : "-");
-    out << display_name(s.input.name, 16, true) << ' ' << line;
+    out << "\n";
   }
 }
 
@@ -266,13 +319,12 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
 
   // The chart folder and gnuplot, checked before the run rather than after it.
   std::string gnuplot;
-  if (a.charts) {
-    try {
-      gnuplot = check_chart_folder(*a.charts);
-    } catch (const std::exception& e) {
-      err << "tpw-whatif: " << display_name(e.what()) << "\n";
-      return 2;
-    }
+  try {
+    if (a.charts) gnuplot = check_chart_folder(*a.charts);
+    if (a.csv) check_output_folder(*a.csv, "--csv");
+  } catch (const std::exception& e) {
+    err << "tpw-whatif: " << display_name(e.what()) << "\n";
+    return 2;
   }
 
   // The scenarios: the files (each named by its file in messages), or the built-in study.
@@ -333,7 +385,8 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
     out << (studies.size() == 1 && !a.scenarios.empty() ? reports[0] : reports).dump(2) << "\n";
   } else {
     if (a.scenarios.empty()) {
-      out << "tpw-whatif: default study, DeepSeek-R1 at 5.40 USD/Mtok on a 100 MW site\n"
+      out << "tpw-whatif: default study, DeepSeek-R1 8k/1k priced at 1.35 USD per Mtok of input "
+             "and 5.40 of output (1.80 blended) on a 100 MW site\n"
              "(throughputs: NVIDIA 2026-04 for H200 and GB300; GB200, B200 and MI355X are tpw "
              "estimates, see --help and examples/whatif/default_study.hpp)\n\n";
     }
@@ -344,6 +397,15 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
   if (!out) {
     err << "tpw-whatif: cannot write the report to standard output\n";
     return 1;
+  }
+  if (a.csv) {
+    try {
+      const auto files = write_csv(studies, *a.csv);
+      err << "tpw-whatif: " << files.size() << " CSV files in " << display_name(*a.csv) << "\n";
+    } catch (const std::exception& e) {
+      err << "tpw-whatif: --csv: " << display_name(e.what()) << "\n";
+      return 1;
+    }
   }
   if (a.charts) {
     try {

@@ -108,8 +108,25 @@ inline void write_file_atomically(const fs::path& file, const std::string& conte
   }
 }
 
-// The chart folder, checked before a run: it exists or can be made, is a folder, and takes a new
-// file; gnuplot is on the PATH. Throws a message that names the option.
+// An output folder, checked before a run: it exists or can be made, is a folder, and takes a new
+// file. Throws a message that names the option.
+inline void check_output_folder(const fs::path& dir, const std::string& option) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error || !fs::is_directory(dir)) {
+    throw std::runtime_error(option + " " + dir.string() + ": " +
+                             (error ? error.message() : std::string("not a folder")));
+  }
+  try {
+    write_file_atomically(dir / ".tpw-write-check", "");
+    fs::remove(dir / ".tpw-write-check");
+  } catch (const std::exception&) {
+    throw std::runtime_error(option + " " + dir.string() + ": cannot write there (" +
+                             std::strerror(errno) + ")");
+  }
+}
+
+// The chart folder, checked as any output folder, and gnuplot on the PATH; returns its path.
 inline std::string check_chart_folder(const fs::path& dir) {
   const std::string gnuplot = find_gnuplot();
   if (gnuplot.empty()) {
@@ -117,19 +134,7 @@ inline std::string check_chart_folder(const fs::path& dir) {
         "--charts needs gnuplot on the PATH (Debian: apt-get install "
         "gnuplot-nox)");
   }
-  std::error_code error;
-  fs::create_directories(dir, error);
-  if (error || !fs::is_directory(dir)) {
-    throw std::runtime_error("--charts " + dir.string() + ": " +
-                             (error ? error.message() : std::string("not a folder")));
-  }
-  try {
-    write_file_atomically(dir / ".tpw-write-check", "");
-    fs::remove(dir / ".tpw-write-check");
-  } catch (const std::exception&) {
-    throw std::runtime_error("--charts " + dir.string() + ": cannot write there (" +
-                             std::strerror(errno) + ")");
-  }
+  check_output_folder(dir, "--charts");
   return gnuplot;
 }
 

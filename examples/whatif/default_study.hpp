@@ -13,7 +13,9 @@
 //  - Uncertain: utilization triangular(0.5, 0.7, 0.85); power price triangular(0.05, 0.08, 0.15)
 //    USD/kWh (EIA: 0.077-0.083 US industrial, 0.066 Texas, 0.186 California); throughput
 //    lognormal around the figures above.
-//  - Priced at 5.40 USD per Mtok of output (DeepSeek-R1 on a GPU cloud, OpenRouter 2026-02, est).
+//  - The workload the throughputs were measured on, 8,192 input and 1,024 output tokens a request,
+//    priced by kind of token: 1.35 USD per Mtok of input and 5.40 of output (DeepSeek-R1 on a GPU
+//    cloud, OpenRouter 2026-02, est), a blended 1.80 USD per Mtok of the mix.
 #pragma once
 
 #include <string>
@@ -61,7 +63,8 @@ inline std::vector<std::string> default_study() {
                     R"(},
     "opex": {"maintenance_fraction_per_year": 0.03, "software_per_accelerator_year": 4500}
   },
-  "revenue": {"price_per_mtok": 5.40},
+  "workload": {"input_tokens": 8192, "output_tokens": 1024},
+  "revenue": {"input_price_per_mtok": 1.35, "output_price_per_mtok": 5.40},
   "site": {"power_mw": 100},
   "uncertainty": {"samples": 1000000, "seed": 42, "sensitivity": ["tornado", "sobol"]}
 })");

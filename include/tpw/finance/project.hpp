@@ -121,8 +121,8 @@ namespace detail {
 
 inline void require_in(const char* field, double x, double low, double high, bool low_included,
                        bool high_included, const char* meaning) {
-  const bool ok = is_finite(x) && (low_included ? x >= low : x > low) &&
-                  (high_included ? x <= high : x < high);
+  const bool ok =
+      is_finite(x) && (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
   if (!ok) {
     std::string rule("must be in ");
     rule.append(low_included ? "[" : "(")
@@ -171,8 +171,8 @@ std::vector<money<C>> tax_schedule(money<C> cost, int life, const tax_terms& tax
                                    int operating_years) {
   std::vector<money<C>> charges(static_cast<std::size_t>(operating_years), money<C>{});
   if (cost.value() <= 0.0) return charges;
-  const auto schedule = depreciation_schedule<C>(
-      {cost, money<C>{}, life, tax.method, tax.declining_factor});
+  const auto schedule =
+      depreciation_schedule<C>({cost, money<C>{}, life, tax.method, tax.declining_factor});
   for (std::size_t k = 0; k < charges.size() && k < schedule.size(); ++k) charges[k] = schedule[k];
   return charges;
 }
@@ -204,10 +204,10 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
   out.roi_multiple = flows.roi_multiple();
 
   // Tax depreciation by operating year, and the tax book value left at the end.
-  const auto hardware = detail::tax_schedule<C>(flows.hardware_capex, terms.tax.hardware_years,
-                                             terms.tax, n);
-  const auto facility = detail::tax_schedule<C>(flows.facility_capex, terms.tax.facility_years,
-                                             terms.tax, n);
+  const auto hardware =
+      detail::tax_schedule<C>(flows.hardware_capex, terms.tax.hardware_years, terms.tax, n);
+  const auto facility =
+      detail::tax_schedule<C>(flows.facility_capex, terms.tax.facility_years, terms.tax, n);
   money<C> written_off{};
   for (int k = 0; k < n; ++k) {
     written_off += hardware[static_cast<std::size_t>(k)] + facility[static_cast<std::size_t>(k)];
@@ -256,7 +256,8 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
       if (k == n) y.principal = balance;  // the last payment, or what the term leaves
       balance -= y.principal;
       const money<C> gain = k == n ? y.residual - book_left : money<C>{};
-      const money<C> operating = y.revenue - y.fee - y.energy - y.other_opex - y.depreciation + gain;
+      const money<C> operating =
+          y.revenue - y.fee - y.energy - y.other_opex - y.depreciation + gain;
       y.tax = detail::tax_on<C>(operating - y.interest, terms.tax.rate, losses);
       const money<C> project_tax = detail::tax_on<C>(operating, terms.tax.rate, project_losses);
       const money<C> cash = y.revenue - y.fee - y.energy - y.other_opex - y.capex + y.residual;
@@ -272,10 +273,8 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
 
   const auto project = out.project_flows();
   const auto equity = out.equity_flows();
-  out.project_npv =
-      net_present_value(annual_rate::unchecked(terms.discount_rate), project);
-  out.equity_npv =
-      net_present_value(annual_rate::unchecked(terms.equity_discount_rate), equity);
+  out.project_npv = net_present_value(annual_rate::unchecked(terms.discount_rate), project);
+  out.equity_npv = net_present_value(annual_rate::unchecked(terms.equity_discount_rate), equity);
   out.project_irr = internal_rate_of_return(project);
   out.equity_irr = internal_rate_of_return(equity);
   out.payback_years = payback_period(project);

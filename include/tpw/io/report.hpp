@@ -18,19 +18,37 @@
 #include <string>
 #include <vector>
 
+#include "tpw/finance/project.hpp"
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/engine/statistics.hpp"
 #include "tpw/mc/sensitivity/sobol_estimators.hpp"
 #include "tpw/mc/sensitivity/tornado_bars.hpp"
 #include "tpw/model/parameters.hpp"
+#include "tpw/model/workload.hpp"
 #include "tpw/site/site.hpp"
 
 namespace tpw::io {
+
+// Emissions at the point figures: operational (grid intensity * facility energy per token) and
+// embodied (tpw::embodied_emissions_per_token), and the site's in a year.
+struct carbon_figures {
+  double operational_g_per_mtok = 0.0;
+  double embodied_g_per_mtok = 0.0;
+  double site_t_per_year = 0.0;
+  [[nodiscard]] double total_g_per_mtok() const noexcept {
+    return operational_g_per_mtok + embodied_g_per_mtok;
+  }
+};
 
 struct study {
   scenario input;
   economics<scenario_currency> point;  // every uncertain input at its median
   site_plan<scenario_currency> site;
+  // At the point figures, when the scenario asks: the request mix (workload or input and output
+  // rates), the project over the site's systems (finance), the emissions (carbon).
+  std::optional<mix_economics<scenario_currency>> mix;
+  std::optional<project_finance<scenario_currency>> finance;
+  std::optional<carbon_figures> carbon;
   std::optional<mc::run_result> statistics;  // when an input is uncertain
   std::vector<mc::tornado> tornado;
   std::vector<mc::sobol_indices> sobol;
@@ -86,6 +104,99 @@ inline nlohmann::json to_json(const study& r) {
 }
 
 namespace detail {
+// A mix's figures: per request when the scenario gives a workload, per kind of token always.
+inline nlohmann::json mix_json(const study& r) {
+  const mix_economics<scenario_currency>& m = *r.mix;
+  nlohmann::json j;
+  j["input_share"] = m.input_share;
+  j["cost_per_mtok_input"] = m.cost_per_input_token.value() * 1e6;
+  j["cost_per_mtok_output"] = m.cost_per_output_token.value() * 1e6;
+  j["blended_price_per_mtok"] = nullptr;
+  if (m.blended_price) j["blended_price_per_mtok"] = m.blended_price->value() * 1e6;
+  if (const auto& w = r.input.workload) {
+    j["input_tokens"] = w->input.value();
+    j["output_tokens"] = w->output.value();
+    j["cached_share"] = w->cached_share;
+    j["reasoning_multiplier"] = w->reasoning_multiplier;
+    j["tokens_per_request"] = m.tokens_per_request.value();
+    j["cost_per_request"] = m.cost_per_request.value();
+    j["revenue_per_request"] = nullptr;
+    if (m.revenue_per_request) j["revenue_per_request"] = m.revenue_per_request->value();
+  }
+  return j;
+}
+
+// An IRR as the library finds it: every root, or none with the reason.
+inline nlohmann::json irr_json(const irr_result& irr) {
+  nlohmann::json j = {{"rates", irr.rates}, {"reason", nullptr}};
+  if (!irr.reason.empty()) j["reason"] = irr.reason;
+  return j;
+}
+
+// The yearly table's columns: key, then the year's amount.
+template <class F>
+void for_each_year_column(F&& f) {
+  using year = project_year<scenario_currency>;
+  const auto money_of = [](money<scenario_currency> year::*field) {
+    return [field](const year& y) { return (y.*field).value(); };
+  };
+  f("year", [](const year& y) { return static_cast<double>(y.year); });
+  f("utilization", [](const year& y) { return y.utilization; });
+  f("tokens", [](const year& y) { return y.tokens_made.value(); });
+  f("revenue", money_of(&year::revenue));
+  f("fee", money_of(&year::fee));
+  f("energy", money_of(&year::energy));
+  f("other_opex", money_of(&year::other_opex));
+  f("capex", money_of(&year::capex));
+  f("residual", money_of(&year::residual));
+  f("depreciation", money_of(&year::depreciation));
+  f("tax", money_of(&year::tax));
+  f("debt_drawn", money_of(&year::debt_drawn));
+  f("interest", money_of(&year::interest));
+  f("principal", money_of(&year::principal));
+  f("debt_service", [](const year& y) { return y.debt_service().value(); });
+  f("project_flow", money_of(&year::project_flow));
+  f("equity_flow", money_of(&year::equity_flow));
+  f("cumulative", money_of(&year::cumulative));
+}
+
+inline nlohmann::json optional_json(const std::optional<double>& x) {
+  return x ? nlohmann::json(*x) : nlohmann::json(nullptr);
+}
+
+inline nlohmann::json finance_json(const study& r) {
+  const project_finance<scenario_currency>& p = *r.finance;
+  const finance_choice& c = *r.input.finance;
+  nlohmann::json j;
+  j["operating_years"] = c.plan.operating_years;
+  j["build_years"] = c.plan.build_years;
+  j["discount_rate"] = c.terms.discount_rate;
+  j["equity_discount_rate"] = c.terms.equity_discount_rate;
+  j["investment"] = p.investment.value();
+  j["debt"] = p.debt.value();
+  j["project_npv"] = p.project_npv.value();
+  j["equity_npv"] = p.equity_npv.value();
+  j["project_irr"] = irr_json(p.project_irr);
+  j["equity_irr"] = irr_json(p.equity_irr);
+  j["payback_years"] = optional_json(p.payback_years);
+  j["discounted_payback_years"] = optional_json(p.discounted_payback_years);
+  j["roi_multiple"] = optional_json(p.roi_multiple);
+  nlohmann::json years = nlohmann::json::array();
+  for (const auto& y : p.years) {
+    nlohmann::json row;
+    for_each_year_column([&](const char* key, const auto& value) {
+      if (std::string_view(key) == "year") {
+        row[key] = y.year;
+      } else {
+        row[key] = value(y);
+      }
+    });
+    years.push_back(row);
+  }
+  j["years"] = years;
+  return j;
+}
+
 inline nlohmann::json unchecked_json(const study& r) {
   using nlohmann::json;
   const economics<scenario_currency>& e = r.point;
@@ -125,9 +236,35 @@ inline nlohmann::json unchecked_json(const study& r) {
                {"stranded_power_mw", in(site.stranded_power, units::MW)}};
   if (site.revenue_per_year) j["site"]["revenue_per_year"] = site.revenue_per_year->value();
   if (r.input.frontier) {
-    j["frontier"] = {{"min_interactivity_tok_s_user", r.input.frontier->min_interactivity},
-                     {"interactivity_tok_s_user", r.input.frontier->chosen.interactivity.value()},
-                     {"throughput_tok_s", r.input.frontier->chosen.throughput.value()}};
+    const frontier_choice& f = *r.input.frontier;
+    j["frontier"] = {{"min_interactivity_tok_s_user", f.min_interactivity},
+                     {"bound_by", f.bound_by},
+                     {"interactivity_tok_s_user", f.chosen.interactivity.value()},
+                     {"tpot_ms", 1000.0 / f.chosen.interactivity.value()},
+                     {"throughput_tok_s", f.chosen.throughput.value()}};
+    if (f.max_tpot_ms) j["frontier"]["max_tpot_ms"] = *f.max_tpot_ms;
+  }
+  if (r.input.prices) {
+    j["prices_per_mtok"] = {{"input", r.input.prices->input.value() * 1e6},
+                            {"cached_input", r.input.prices->cached_input.value() * 1e6},
+                            {"output", r.input.prices->output.value() * 1e6}};
+  }
+  if (r.input.phase_rates) {
+    j["throughput_split_tok_s"] = {{"input", r.input.phase_rates->first},
+                                   {"output", r.input.phase_rates->second}};
+  }
+  if (r.mix) j["workload"] = mix_json(r);
+  if (r.finance) j["finance"] = finance_json(r);
+  if (r.carbon) {
+    const carbon_choice& c = *r.input.carbon;
+    j["carbon"] = {{"grid_g_per_kwh", c.grid_g_per_kwh},
+                   {"embodied_kg_per_accelerator", c.embodied_kg_per_accelerator},
+                   {"life_years", c.life_years},
+                   {"g_per_mtok",
+                    {{"operational", r.carbon->operational_g_per_mtok},
+                     {"embodied", r.carbon->embodied_g_per_mtok},
+                     {"total", r.carbon->total_g_per_mtok()}}},
+                   {"site_t_per_year", r.carbon->site_t_per_year}};
   }
   if (!r.statistics) return j;
 

@@ -34,11 +34,13 @@
 #include "tpw/catalog/platforms.hpp"
 #include "tpw/curves/frontier.hpp"
 #include "tpw/error.hpp"
+#include "tpw/finance/project.hpp"
 #include "tpw/io/file.hpp"
 #include "tpw/mc/sampling/design.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
 #include "tpw/mc/uncertain_parameters.hpp"
 #include "tpw/model/parameters.hpp"
+#include "tpw/model/workload.hpp"
 
 namespace tpw::io {
 
@@ -48,8 +50,23 @@ using scenario_currency = tpw::currency<"XXX">;
 
 struct frontier_choice {
   throughput_frontier frontier;
-  double min_interactivity = 0.0;  // tok/s per user, the SLO
-  frontier_point chosen;           // the frontier's point at the SLO; sets the throughput
+  double min_interactivity = 0.0;     // tok/s per user, the SLO the targets set
+  std::optional<double> max_tpot_ms;  // time per output token, when given
+  std::string bound_by;               // the target that set it: "min_interactivity_tok_s_user"
+                                      // or "max_tpot_ms"
+  frontier_point chosen;              // the frontier's point at the SLO; sets the throughput
+};
+
+// Multi-year finance (tpw/finance/project.hpp) over the site's systems.
+struct finance_choice {
+  cash_flow_plan<scenario_currency> plan;  // price filled from the scenario's price
+  project_terms terms;
+};
+
+struct carbon_choice {
+  double grid_g_per_kwh = 0.0;
+  double embodied_kg_per_accelerator = 0.0;
+  double life_years = 0.0;  // over which embodied emissions are spread
 };
 
 struct scenario {
@@ -69,6 +86,12 @@ struct scenario {
   bool sobol = false;
   std::uint64_t sobol_samples = 1u << 13;  // N: Sobol' indices cost N (d + 2) evaluations
   std::optional<frontier_choice> frontier;
+  // The request mix (a workload, or the input and output rates of a benchmark), when given.
+  std::optional<request_shape> workload;
+  std::optional<std::pair<double, double>> phase_rates;    // input and output tok/s per accelerator
+  std::optional<token_pricing<scenario_currency>> prices;  // by kind of token, when given
+  std::optional<finance_choice> finance;
+  std::optional<carbon_choice> carbon;
 
   // Checks every value, and every distribution's reachable values, against its input's rule.
   void validate() const {
@@ -135,6 +158,31 @@ inline std::uint64_t whole_at(const json& value, std::string_view path, double l
                tpw::detail::number_text(high) + "]");
   }
   return value.is_number_unsigned() ? value.get<std::uint64_t>() : static_cast<std::uint64_t>(x);
+}
+
+// A number that cannot be uncertain (yet), in [low, high] (an end excluded when asked); `meaning`
+// ends the rule: "must be in [0, 1): an income tax rate".
+inline double bounded_at(const json& value, std::string_view path, double low, double high,
+                         std::string_view meaning, bool low_included = true,
+                         bool high_included = true) {
+  if (value.is_object()) {
+    refuse(path, value,
+           "cannot be uncertain: distributions apply to deployment, costs and "
+           "revenue.price_per_mtok");
+  }
+  const double x = number_at(value, path);
+  const bool ok = (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
+  if (!ok) {
+    std::string rule("must be in ");
+    rule.append(low_included ? "[" : "(")
+        .append(tpw::detail::number_text(low))
+        .append(", ")
+        .append(tpw::detail::number_text(high))
+        .append(high_included ? "]" : ")");
+    if (!meaning.empty()) rule.append(": ").append(meaning);
+    refuse(path, value, rule);
+  }
+  return x;
 }
 
 inline std::string text_at(const json& value, std::string_view path, std::string_view rule) {
@@ -236,9 +284,10 @@ inline void required_leaf(const json& object, const char* key, cost_input input,
 }
 
 inline void read_deployment(const json& j, scenario& s, bool from_platform, bool from_frontier) {
-  const json& d = object_at(j, "deployment",
-                            {"accelerators_per_system", "systems", "it_power_kw", "idle_power_kw",
-                             "provisioned_power_kw", "utilization", "throughput_tok_s"});
+  const json& d = object_at(
+      j, "deployment",
+      {"accelerators_per_system", "systems", "it_power_kw", "idle_power_kw", "provisioned_power_kw",
+       "utilization", "throughput_tok_s", "input_tok_s", "output_tok_s"});
   if (d.contains("accelerators_per_system")) {
     s.base[cost_input::accelerators_per_system] = static_cast<double>(
         whole_at(d["accelerators_per_system"], "deployment.accelerators_per_system", 1, 1e6));
@@ -258,6 +307,26 @@ inline void read_deployment(const json& j, scenario& s, bool from_platform, bool
       optional_leaf(d, "provisioned_power_kw", cost_input::provisioned_power_kw, s);
   required_leaf(d, "utilization", cost_input::utilization, s,
                 "required: the share of hours the accelerators serve, in (0, 1]");
+  if (d.contains("input_tok_s") || d.contains("output_tok_s")) {
+    // A benchmark's split: input and output tokens processed per second, side by side.
+    const std::string_view both =
+        "input and output tok/s per accelerator come together, as benchmark files give them "
+        "(InferenceX input_tput_per_gpu and output_tput_per_gpu)";
+    if (!d.contains("input_tok_s")) refuse_missing("deployment.input_tok_s", both);
+    if (!d.contains("output_tok_s")) refuse_missing("deployment.output_tok_s", both);
+    const std::string_view which = from_frontier ? "a frontier" : "throughput_tok_s";
+    if (from_frontier || d.contains("throughput_tok_s")) {
+      refuse("deployment.input_tok_s", d["input_tok_s"],
+             std::string("give the input and output rates or ").append(which) + ", not both");
+    }
+    const double in =
+        bounded_at(d["input_tok_s"], "deployment.input_tok_s", 0.0, 1e9, "tok/s per accelerator");
+    const double out = bounded_at(d["output_tok_s"], "deployment.output_tok_s", 0.0, 1e9,
+                                  "tok/s per accelerator", false);
+    s.phase_rates = {in, out};
+    s.base[cost_input::throughput_tok_s] = in + out;
+    return;
+  }
   if (from_frontier) {
     if (d.contains("throughput_tok_s")) {
       refuse(rule_of(cost_input::throughput_tok_s).path, d["throughput_tok_s"],
@@ -266,7 +335,8 @@ inline void read_deployment(const json& j, scenario& s, bool from_platform, bool
     }
   } else {
     required_leaf(d, "throughput_tok_s", cost_input::throughput_tok_s, s,
-                  "required: tok/s per accelerator while serving (or give a frontier)");
+                  "required: tok/s per accelerator while serving (or give a frontier, or "
+                  "input_tok_s and output_tok_s)");
   }
 }
 
@@ -378,7 +448,8 @@ inline void read_uncertainty(const json& j, scenario& s) {
 }
 
 inline frontier_choice read_frontier(const json& j) {
-  const json& f = object_at(j, "frontier", {"points", "min_interactivity_tok_s_user"});
+  const json& f =
+      object_at(j, "frontier", {"points", "min_interactivity_tok_s_user", "max_tpot_ms"});
   if (!f.contains("points")) {
     refuse_missing("frontier.points",
                    "required: [[interactivity tok/s per user, throughput tok/s per accelerator], "
@@ -395,16 +466,267 @@ inline frontier_choice read_frontier(const json& j) {
     points.push_back({token_rate::from_value(number_at(list[k][0], at + "[0]")),
                       token_rate::from_value(number_at(list[k][1], at + "[1]")), std::nullopt});
   }
-  if (!f.contains("min_interactivity_tok_s_user")) {
+  if (!f.contains("min_interactivity_tok_s_user") && !f.contains("max_tpot_ms")) {
     refuse_missing("frontier.min_interactivity_tok_s_user",
-                   "required: the SLO that picks the operating point");
+                   "required (or max_tpot_ms): the latency target that picks the operating point");
   }
-  const double slo =
-      number_at(f["min_interactivity_tok_s_user"], "frontier.min_interactivity_tok_s_user");
+  // Each target sets a least interactivity (a time per output token of t ms is 1000 / t tok/s per
+  // user); the stricter one binds.
+  double slo = 0.0;
+  std::string bound_by;
+  std::string field;
+  if (f.contains("min_interactivity_tok_s_user")) {
+    slo = number_at(f["min_interactivity_tok_s_user"], "frontier.min_interactivity_tok_s_user");
+    bound_by = "min_interactivity_tok_s_user";
+  }
+  std::optional<double> tpot;
+  if (f.contains("max_tpot_ms")) {
+    tpot = bounded_at(f["max_tpot_ms"], "frontier.max_tpot_ms", 0.0, 1e6,
+                      "ms per output token for one user", false);
+    if (1000.0 / *tpot > slo) {
+      slo = 1000.0 / *tpot;
+      bound_by = "max_tpot_ms";
+    }
+  }
   throughput_frontier frontier(std::move(points), "frontier");
+  if (tpot && bound_by == "max_tpot_ms" && slo > frontier.max_interactivity().value()) {
+    refuse("frontier.max_tpot_ms", f["max_tpot_ms"],
+           "asks " + tpw::detail::number_text(slo) +
+               " tok/s per user, beyond the frontier's fastest point (" +
+               tpw::detail::number_text(frontier.max_interactivity().value()) + ")");
+  }
   const frontier_point chosen =
-      frontier.at_slo(token_rate::from_value(slo), "frontier.min_interactivity_tok_s_user");
-  return {std::move(frontier), slo, chosen};
+      frontier.at_slo(token_rate::from_value(slo), "frontier." + bound_by);
+  return {std::move(frontier), slo, tpot, bound_by, chosen};
+}
+
+inline request_shape read_workload(const json& j) {
+  const json& w = object_at(
+      j, "workload", {"input_tokens", "output_tokens", "cached_share", "reasoning_multiplier"});
+  request_shape shape;
+  const auto count = [&](const char* key) {
+    const std::string path = std::string("workload.") + key;
+    if (!w.contains(key)) refuse_missing(path, "required: tokens per request");
+    return bounded_at(w[key], path, 0.0, 1e9, "tokens per request");
+  };
+  shape.input = tokens::from_value(count("input_tokens"));
+  shape.output = tokens::from_value(count("output_tokens"));
+  if (shape.input.value() + shape.output.value() <= 0.0) {
+    refuse("workload.output_tokens", w["output_tokens"],
+           "a request needs some input or output tokens");
+  }
+  if (w.contains("cached_share")) {
+    shape.cached_share = bounded_at(w["cached_share"], "workload.cached_share", 0.0, 1.0,
+                                    "the share of input tokens read from a prompt cache");
+  }
+  if (w.contains("reasoning_multiplier")) {
+    shape.reasoning_multiplier =
+        bounded_at(w["reasoning_multiplier"], "workload.reasoning_multiplier", 1.0, 1000.0,
+                   "output tokens written per output token shown");
+  }
+  return shape;
+}
+
+// A benchmark's input and output rates measure one mix; a workload priced on them must be that
+// mix, within 10% of its input tokens per output token.
+inline void require_same_mix(const scenario& s, const json& workload) {
+  if (!s.workload || !s.phase_rates) return;
+  const double rates = s.phase_rates->first / s.phase_rates->second;
+  const double output = (s.workload->output * s.workload->reasoning_multiplier).value();
+  const double asked =
+      output > 0.0 ? s.workload->input.value() / output : std::numeric_limits<double>::infinity();
+  if (!(std::abs(asked - rates) <= 0.1 * rates)) {
+    refuse("workload.input_tokens", workload["input_tokens"],
+           "the workload has " + tpw::detail::number_text(asked) +
+               " input tokens per output token written, but deployment.input_tok_s and "
+               "output_tok_s were measured on " +
+               tpw::detail::number_text(rates) +
+               ": throughput measured on another mix does not apply (allowed: within 10%)");
+  }
+}
+
+inline void read_revenue(const json& j, scenario& s) {
+  const json& r = object_at(j, "revenue",
+                            {"price_per_mtok", "input_price_per_mtok",
+                             "cached_input_price_per_mtok", "output_price_per_mtok"});
+  const bool split = r.contains("input_price_per_mtok") || r.contains("output_price_per_mtok") ||
+                     r.contains("cached_input_price_per_mtok");
+  if (!split) {
+    s.base.priced = optional_leaf(r, "price_per_mtok", cost_input::price_per_mtok, s);
+    return;
+  }
+  if (r.contains("price_per_mtok")) {
+    refuse("revenue.price_per_mtok", r["price_per_mtok"],
+           "give one price for every token or prices by kind of token, not both");
+  }
+  const auto price = [&](const char* key, std::string_view rule) {
+    const std::string path = std::string("revenue.") + key;
+    if (!r.contains(key)) refuse_missing(path, rule);
+    return token_price<scenario_currency>::from_value(
+        bounded_at(r[key], path, 0.0, 1e9, "per Mtok") / 1e6);
+  };
+  token_pricing<scenario_currency> p;
+  p.input = price("input_price_per_mtok", "required with prices by kind of token");
+  p.output = price("output_price_per_mtok", "required with prices by kind of token");
+  const request_shape mix = s.workload ? *s.workload
+                            : s.phase_rates
+                                ? request_shape{tokens::from_value(s.phase_rates->first),
+                                                tokens::from_value(s.phase_rates->second)}
+                                : request_shape{};
+  if (!s.workload && !s.phase_rates) {
+    refuse("revenue.input_price_per_mtok", r["input_price_per_mtok"],
+           "prices by kind of token need the mix: give a workload, or deployment.input_tok_s "
+           "and output_tok_s");
+  }
+  if (mix.cached_share > 0.0) {
+    p.cached_input = price("cached_input_price_per_mtok",
+                           "required when workload.cached_share > 0 (public price lists charge "
+                           "about a tenth of the input price)");
+  } else if (r.contains("cached_input_price_per_mtok")) {
+    p.cached_input = price("cached_input_price_per_mtok", "");
+  }
+  const double blended = blended_price<scenario_currency>(mix, p).value() * 1e6;
+  if (!(blended >= rule_of(cost_input::price_per_mtok).low)) {
+    refuse("revenue.output_price_per_mtok", r["output_price_per_mtok"],
+           "the mix's blended price is " + tpw::detail::number_text(blended) +
+               " per Mtok: it must be at least 1e-06 for revenue figures");
+  }
+  s.prices = p;
+  s.base[cost_input::price_per_mtok] = blended;
+  s.base.priced = true;
+}
+
+inline int whole_years_at(const json& value, std::string_view path, double low, double high) {
+  return static_cast<int>(whole_at(value, path, low, high));
+}
+
+inline std::string method_rule() {
+  return "must be \"straight_line\", \"declining_balance\" or \"sum_of_years_digits\"";
+}
+
+inline finance_choice read_finance(const json& j, const scenario& s) {
+  const json& f =
+      object_at(j, "finance",
+                {"operating_years", "build_years", "utilization_ramp", "price_decline_per_year",
+                 "energy_escalation", "opex_escalation", "discount_rate", "equity_discount_rate",
+                 "revenue_fee_share", "tax", "debt"});
+  finance_choice c;
+  if (!f.contains("operating_years")) {
+    refuse_missing("finance.operating_years", "required: the years the project runs, 1..100");
+  }
+  c.plan.operating_years = whole_years_at(f["operating_years"], "finance.operating_years", 1, 100);
+  if (f.contains("build_years")) {
+    c.plan.build_years = whole_years_at(f["build_years"], "finance.build_years", 0, 20);
+  }
+  if (f.contains("utilization_ramp")) {
+    const json& ramp = f["utilization_ramp"];
+    if (!ramp.is_array()) {
+      refuse("finance.utilization_ramp", ramp,
+             "must be an array of utilizations for operating years 1, 2, ...");
+    }
+    if (ramp.size() > static_cast<std::size_t>(c.plan.operating_years)) {
+      refuse("finance.utilization_ramp", ramp, "must not be longer than operating_years");
+    }
+    for (std::size_t k = 0; k < ramp.size(); ++k) {
+      c.plan.utilization_ramp.push_back(fraction::unchecked(
+          bounded_at(ramp[k], "finance.utilization_ramp[" + std::to_string(k) + "]", 1e-6, 1.0,
+                     "a share of hours serving")));
+    }
+  }
+  const auto rate = [&](const char* key, double low, double high, std::string_view meaning,
+                        double fallback, bool high_included = true) {
+    const std::string path = std::string("finance.") + key;
+    return f.contains(key) ? bounded_at(f[key], path, low, high, meaning, true, high_included)
+                           : fallback;
+  };
+  c.plan.price_decline_per_year = fraction::unchecked(rate(
+      "price_decline_per_year", 0.0, 1.0, "the share the token price falls each year", 0.0, false));
+  project_terms& t = c.terms;
+  t.energy_escalation =
+      rate("energy_escalation", -0.5, 1.0, "the yearly growth of energy costs", 0.0);
+  t.opex_escalation = rate("opex_escalation", -0.5, 1.0,
+                           "the yearly growth of running costs other than energy", 0.0);
+  t.discount_rate =
+      rate("discount_rate", -0.5, 1.0, "an annual rate", s.base[cost_input::cost_of_capital]);
+  t.equity_discount_rate =
+      rate("equity_discount_rate", -0.5, 1.0, "an annual rate", t.discount_rate);
+  t.revenue_fee_share = rate("revenue_fee_share", 0.0, 1.0,
+                             "the share of revenue paid as a fee (a model licence)", 0.0, false);
+  const auto life = [&](cost_input k) {
+    return static_cast<int>(std::clamp(std::round(s.base[k]), 1.0, 100.0));
+  };
+  t.tax.hardware_years = life(cost_input::hardware_life_years);
+  t.tax.facility_years = life(cost_input::facility_life_years);
+  if (f.contains("tax")) {
+    const json& x =
+        object_at(f["tax"], "finance.tax", {"rate", "method", "hardware_years", "facility_years"});
+    if (x.contains("rate")) {
+      t.tax.rate =
+          bounded_at(x["rate"], "finance.tax.rate", 0.0, 1.0, "an income tax rate", true, false);
+    }
+    if (x.contains("method")) {
+      const std::string m = text_at(x["method"], "finance.tax.method", method_rule());
+      if (m == "straight_line") {
+        t.tax.method = depreciation_method::straight_line;
+      } else if (m == "declining_balance") {
+        t.tax.method = depreciation_method::declining_balance;
+      } else if (m == "sum_of_years_digits") {
+        t.tax.method = depreciation_method::sum_of_years_digits;
+      } else {
+        refuse("finance.tax.method", x["method"], method_rule());
+      }
+    }
+    if (x.contains("hardware_years")) {
+      t.tax.hardware_years =
+          whole_years_at(x["hardware_years"], "finance.tax.hardware_years", 1, 100);
+    }
+    if (x.contains("facility_years")) {
+      t.tax.facility_years =
+          whole_years_at(x["facility_years"], "finance.tax.facility_years", 1, 100);
+    }
+  }
+  if (f.contains("debt")) {
+    const json& x = object_at(f["debt"], "finance.debt", {"share", "rate", "term_years"});
+    const auto need = [&](const char* key) {
+      if (!x.contains(key)) {
+        refuse_missing(std::string("finance.debt.") + key,
+                       "required with debt: share of capex, annual rate and term_years");
+      }
+      return x[key];
+    };
+    t.debt.share = bounded_at(need("share"), "finance.debt.share", 0.0, 1.0, "the share of capex");
+    t.debt.rate = bounded_at(need("rate"), "finance.debt.rate", 0.0, 1.0, "an annual rate");
+    t.debt.term_years = whole_years_at(need("term_years"), "finance.debt.term_years", 1, 100);
+  }
+  return c;
+}
+
+inline carbon_choice read_carbon(const json& j, const scenario& s) {
+  const json& c =
+      object_at(j, "carbon", {"grid_g_per_kwh", "embodied_kg_per_accelerator", "life_years"});
+  carbon_choice out;
+  if (!c.contains("grid_g_per_kwh")) {
+    refuse_missing("carbon.grid_g_per_kwh", "required: the grid's intensity in gCO2e per kWh");
+  }
+  out.grid_g_per_kwh =
+      bounded_at(c["grid_g_per_kwh"], "carbon.grid_g_per_kwh", 0.0, 1e4, "gCO2e per kWh");
+  if (c.contains("embodied_kg_per_accelerator")) {
+    out.embodied_kg_per_accelerator =
+        bounded_at(c["embodied_kg_per_accelerator"], "carbon.embodied_kg_per_accelerator", 0.0, 1e7,
+                   "kgCO2e to make and ship one accelerator and its share of the server");
+  }
+  if (c.contains("life_years")) {
+    out.life_years = bounded_at(c["life_years"], "carbon.life_years", 0.1, 100.0, "years");
+  } else if (s.base.hardware == hardware_terms::owned) {
+    out.life_years = s.base[cost_input::hardware_life_years];
+  } else if (out.embodied_kg_per_accelerator > 0.0) {
+    refuse_missing("carbon.life_years",
+                   "required with embodied emissions when the hardware is not owned (its life "
+                   "spreads them)");
+  } else {
+    out.life_years = 1.0;
+  }
+  return out;
 }
 
 // What the parser checks while it reads, before any value is kept: nesting deeper than
@@ -504,8 +826,8 @@ json parse_text(Input&& input) {
 inline scenario scenario_from_json(const nlohmann::json& j) {
   namespace d = detail;
   d::object_at(j, "",
-               {"name", "currency", "platform", "deployment", "costs", "revenue", "site",
-                "uncertainty", "frontier"});
+               {"name", "currency", "platform", "deployment", "workload", "costs", "revenue",
+                "site", "uncertainty", "frontier", "finance", "carbon"});
   scenario s;
   if (j.contains("name")) s.name = d::text_at(j["name"], "name", "must be a string");
   if (j.contains("currency")) {
@@ -536,10 +858,13 @@ inline scenario scenario_from_json(const nlohmann::json& j) {
   }
   if (!j.contains("costs")) d::refuse_missing("costs", "required (costs.energy.pue at least)");
   d::read_costs(j["costs"], s, catalog);
-  if (j.contains("revenue")) {
-    const d::json& r = d::object_at(j["revenue"], "revenue", {"price_per_mtok"});
-    s.base.priced = d::optional_leaf(r, "price_per_mtok", cost_input::price_per_mtok, s);
+  if (j.contains("workload")) {
+    s.workload = d::read_workload(j["workload"]);
+    d::require_same_mix(s, j["workload"]);
   }
+  if (j.contains("revenue")) d::read_revenue(j["revenue"], s);
+  if (j.contains("finance")) s.finance = d::read_finance(j["finance"], s);
+  if (j.contains("carbon")) s.carbon = d::read_carbon(j["carbon"], s);
   if (j.contains("site")) {
     const d::json& site = d::object_at(j["site"], "site", {"power_mw", "headroom"});
     if (site.contains("power_mw")) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #endif
 
+#include "tpw/finance/project.hpp"
 #include "tpw/io/report.hpp"
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/cost_model.hpp"
@@ -96,19 +97,51 @@ inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigne
           tpw::detail::number_text(std::floor(static_cast<double>(limit) / per_sample)));
 }
 
+// The request mix, the project and the emissions at the point figures, when the scenario asks.
+inline void add_point_figures(const scenario& s, study& out) {
+  using C = scenario_currency;
+  if (s.workload || s.phase_rates) {
+    const request_shape mix = s.workload ? *s.workload
+                                         : request_shape{tokens::from_value(s.phase_rates->first),
+                                                         tokens::from_value(s.phase_rates->second)};
+    out.mix = evaluate_mix<C>(out.point.cost_per_token.total, mix, s.prices);
+  }
+  if (s.finance) {
+    const deployment site = deployment_of(s.base, out.site.systems);
+    cash_flow_plan<C> plan = s.finance->plan;
+    if (s.base.priced)
+      plan.price = token_price<C>::from_value(s.base[cost_input::price_per_mtok] / 1e6);
+    const cash_flows<C> flows = with_cost_components<C>(s.base, [&](const auto&... components) {
+      return project_cash_flows(site, plan, components...);
+    });
+    out.finance = finance_project(flows, s.finance->terms);
+  }
+  if (s.carbon) {
+    const deployment one = deployment_of(s.base);
+    const auto g_per_mtok = units::g / units::Mtok;
+    carbon_figures c;
+    c.operational_g_per_mtok =
+        in(emissions_per_token_of(one, s.carbon->grid_g_per_kwh * (units::g / units::kWh)),
+           g_per_mtok);
+    c.embodied_g_per_mtok =
+        in(embodied_emissions_per_token(one, s.carbon->embodied_kg_per_accelerator * units::kg,
+                                        s.carbon->life_years * units::year),
+           g_per_mtok);
+    // g per Mtok * Mtok a year, in tonnes.
+    c.site_t_per_year = c.total_g_per_mtok() * (out.site.tokens_per_year.value() / 1e6) / 1e6;
+    out.carbon = c;
+  }
+}
+
 }  // namespace detail
 
 // Evaluates a scenario: throws invalid_input (a site below one system, bad options, a Sobol'
 // analysis larger than memory) or mc::cancelled.
 inline study run_study(const scenario& s, const study_options& options = {}) {
-  study out{s,
-            {},
-            {},
-            std::nullopt,
-            {},
-            {},
-            options.samples.value_or(s.samples),
-            options.seed.value_or(s.seed)};
+  study out;
+  out.input = s;
+  out.samples = options.samples.value_or(s.samples);
+  out.seed = options.seed.value_or(s.seed);
   s.validate();
   if (s.sobol && !s.uncertain.empty()) {
     detail::require_sobol_memory(s,
@@ -126,6 +159,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     out.site = tpw::detail::site_figures(
         d, d.systems(), facility_power_per_system(d) * static_cast<double>(d.systems()), out.point);
   }
+  detail::add_point_figures(s, out);
   if (s.uncertain.empty()) return out;
   const scenario_model model = model_of(s);
 

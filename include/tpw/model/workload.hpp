@@ -35,8 +35,8 @@ struct phase_throughput {
 
 template <currency_type C>
 struct token_pricing {
-  token_price<C> input{};         // per uncached input token (quoted per Mtok)
-  token_price<C> output{};        // per output token written (reasoning tokens are billed as output)
+  token_price<C> input{};   // per uncached input token (quoted per Mtok)
+  token_price<C> output{};  // per output token written (reasoning tokens are billed as output)
   token_price<C> cached_input{};  // per input token read from a prompt cache (about a tenth of
                                   // `input` on public price lists); used when cached_share > 0
 };
@@ -124,10 +124,10 @@ inline tokens tokens_per_request(const request_shape& shape) noexcept {
 template <currency_type C>
 struct mix_economics {
   tokens tokens_per_request{};
-  double input_share = 0.0;                 // I / (I + O)
-  money<C> cost_per_request{};              // c (I + O)
-  token_price<C> cost_per_input_token{};    // c (I + O) / I; zero without input
-  token_price<C> cost_per_output_token{};   // c (I + O) / O; zero without output
+  double input_share = 0.0;                // I / (I + O)
+  money<C> cost_per_request{};             // c (I + O)
+  token_price<C> cost_per_input_token{};   // c (I + O) / I; zero without input
+  token_price<C> cost_per_output_token{};  // c (I + O) / O; zero without output
   std::optional<money<C>> revenue_per_request;
   std::optional<token_price<C>> blended_price;  // revenue per request / (I + O)
 };

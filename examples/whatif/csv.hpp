@@ -1,0 +1,114 @@
+// tpw-whatif --csv DIR: the figures and each scenario's yearly cash flows as CSV files a
+// spreadsheet opens (RFC 4180: CRLF line ends, a header row, a field with a comma, a quote or a
+// line break in double quotes with its quotes doubled). Units are in the header, "name (unit)".
+//  - figures.csv: one row per scenario, one column per figure (figures.hpp), empty where the
+//    scenario does not give it;
+//  - cash_flows_<n>.csv: the n-th scenario's yearly table, when it has a finance section.
+// File names are fixed here (never taken from a scenario); every file is written atomically.
+#pragma once
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tpw/io/report.hpp>
+
+#include "charts.hpp"
+#include "figures.hpp"
+
+namespace tpw_whatif {
+
+// A field as RFC 4180 writes it.
+inline std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A number in the shortest text that reads back to the same double.
+inline std::string csv_number(double x) {
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, x);
+  return error == std::errc() ? std::string(buffer, end) : std::string();
+}
+
+// A scenario's name as a text cell: one that starts like a formula (=, +, -, @, a tab or a
+// carriage return) gets a leading apostrophe, so that a spreadsheet shows it rather than runs it.
+inline std::string csv_text(const std::string& text) {
+  const bool formula =
+      !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos;
+  return formula ? "'" + text : text;
+}
+
+inline std::string csv_row(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    if (k > 0) line += ',';
+    line += csv_field(fields[k]);
+  }
+  return line + "\r\n";
+}
+
+// Writes the CSV files; returns their paths.
+inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::study>& studies,
+                                                    const std::filesystem::path& dir) {
+  std::vector<std::vector<figure>> figures;
+  std::vector<std::string> keys;  // every figure some scenario gives, in order
+  std::vector<std::string> heads{"scenario"};
+  for (const auto& s : studies) {
+    figures.push_back(figures_of(s));
+    for (const auto& f : figures.back()) {
+      if (!f.value || std::find(keys.begin(), keys.end(), f.key) != keys.end()) continue;
+      keys.push_back(f.key);
+      heads.push_back(f.key + " (" + f.unit + ")");
+    }
+  }
+  std::string table = csv_row(heads);
+  for (std::size_t n = 0; n < studies.size(); ++n) {
+    std::vector<std::string> row(heads.size());
+    row[0] = csv_text(studies[n].input.name);
+    for (const auto& f : figures[n]) {
+      const auto k = std::find(keys.begin(), keys.end(), f.key);
+      if (f.value && k != keys.end()) {
+        row[static_cast<std::size_t>(k - keys.begin()) + 1] = csv_number(*f.value);
+      }
+    }
+    table += csv_row(row);
+  }
+  std::vector<std::filesystem::path> files{dir / "figures.csv"};
+  write_file_atomically(files.back(), table);
+
+  for (std::size_t n = 0; n < studies.size(); ++n) {
+    const auto& s = studies[n];
+    if (!s.finance) continue;
+    const std::string cur = s.input.currency;
+    std::vector<std::string> columns{"scenario"};
+    tpw::io::detail::for_each_year_column([&](const char* key, const auto&) {
+      const std::string k = key;
+      const std::string unit = k == "year"          ? "t"
+                               : k == "utilization" ? "share"
+                               : k == "tokens"      ? "tokens"
+                                                    : cur;
+      columns.push_back(k + " (" + unit + ")");
+    });
+    std::string text = csv_row(columns);
+    for (const auto& y : s.finance->years) {
+      std::vector<std::string> row{csv_text(s.input.name)};
+      tpw::io::detail::for_each_year_column(
+          [&](const char*, const auto& value) { row.push_back(csv_number(value(y))); });
+      text += csv_row(row);
+    }
+    files.push_back(dir / ("cash_flows_" + std::to_string(n + 1) + ".csv"));
+    write_file_atomically(files.back(), text);
+  }
+  return files;
+}
+
+}  // namespace tpw_whatif
