@@ -12,8 +12,11 @@
 // Keys beyond the basic deployment and costs: "platform" (a catalog id whose figures fill
 // the defaults), "deployment.provisioned_power_kw", "site.headroom", "uncertainty.design",
 // "uncertainty.sobol_samples", "frontier" (points of throughput per accelerator against
-// interactivity, and the SLO that picks the operating point), and the distributions
-// truncated_normal, beta, lognormal from {"p10", "p90"}, fixed and empirical.
+// interactivity, and the latency targets that pick the operating point), "workload" (the request
+// mix), prices by kind of token, input and output rates, "finance" (a multi-year project) and
+// "carbon"; and the distributions truncated_normal, beta, lognormal from {"p10", "p90"}, fixed
+// and empirical. The new sections take numbers only: distributions stay with the cost model's
+// inputs.
 #pragma once
 
 #include <nlohmann/json.hpp>
