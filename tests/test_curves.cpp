@@ -186,3 +186,40 @@ TEST_CASE("the cap that maximizes a site's throughput under a ceiling") {
               "power_cap_w,throughput_tok_s_gpu,power_w_gpu\n200,1,1\n100,2,2\n", "bad.csv");
         }) == "bad.csv:3 power_cap_w = 100: is below the previous point's: sort the points by cap");
 }
+
+TEST_CASE("a time-to-first-token limit picks the least interactivity that meets it") {
+  // Two points: TTFT falls linearly from 1,000 ms at 10 tok/s per user to 200 ms at 50, and the
+  // throughput from 9,000 to 5,000 (Steffen's curve through two points is the line). 600 ms is
+  // met from 10 + (1,000 - 600) / 20 = 30 tok/s per user on, where the throughput is 7,000.
+  const auto rate = [](double x) { return tpw::token_rate::from_value(x); };
+  const tpw::throughput_frontier two({{rate(10), rate(9000), std::nullopt, 1000.0 * units::ms},
+                                      {rate(50), rate(5000), std::nullopt, 200.0 * units::ms}});
+  CHECK(two.has_ttft());
+  const auto x = two.min_interactivity_for_ttft(600.0 * units::ms, rate(10), "max_ttft_ms");
+  CHECK(x.value() == Approx(30.0).epsilon(1e-14));
+  CHECK(two.throughput_at(x).value() == Approx(7000.0).epsilon(1e-13));
+  CHECK(tpw::in(*two.at_slo(x).ttft, units::ms) == Approx(600.0).epsilon(1e-13));
+  // A stricter target elsewhere wins: from 40 on, 40 itself meets it.
+  CHECK(two.min_interactivity_for_ttft(600.0 * units::ms, rate(40), "max_ttft_ms").value() == 40.0);
+  // Three points: the crossing is where the interpolated TTFT equals the limit, to the last bit.
+  const tpw::throughput_frontier three({{rate(10), rate(9000), std::nullopt, 2000.0 * units::ms},
+                                        {rate(50), rate(6000), std::nullopt, 500.0 * units::ms},
+                                        {rate(100), rate(2000), std::nullopt, 100.0 * units::ms}},
+                                       "three");
+  const double at = three.min_interactivity_for_ttft(300.0 * units::ms, rate(10), "t").value();
+  CHECK(at > 50.0);
+  CHECK(at < 100.0);
+  CHECK(tpw::in(*three.ttft_at(rate(at)), units::ms) <= 300.0);
+  CHECK(tpw::in(*three.ttft_at(rate(std::nextafter(at, 0.0))), units::ms) > 300.0);
+  CHECK(message_of([&] {
+          (void)three.min_interactivity_for_ttft(50.0 * units::ms, rate(10), "max_ttft_ms");
+        }) ==
+        "max_ttft_ms = 50: no point of three at or above 10 tok/s per user meets it: the "
+        "lowest time to first token on it is 100 ms");
+  CHECK(message_of([&] {
+          (void)tpw::throughput_frontier({{rate(10), rate(9000), std::nullopt, 1.0 * units::ms},
+                                          {rate(50), rate(5000), std::nullopt}});
+        }) ==
+        "frontier.points[1].ttft_ms = 0: the time to first token must be given on every "
+        "point or on none");
+}

@@ -503,6 +503,26 @@ TEST_CASE("latency targets on a frontier: the stricter one binds, and the report
   CHECK(parse_error(with(base, "/frontier/max_tpot_ms", "5")) ==
         "frontier.max_tpot_ms = 5: asks 200 tok/s per user, beyond the frontier's fastest point "
         "(100)");
+  // Time to first token, carried by the points: 1,000 ms at 10 tok/s per user down to 200 ms at
+  // 50 (a line through two points); 600 ms is met from 30 on, above the other targets (20).
+  const std::string ttft =
+      with(with(base, "/frontier/points", "[[10, 9000, 1000], [50, 5000, 200]]"), "/frontier",
+           R"({"points": [[10, 9000, 1000], [50, 5000, 200]],
+      "min_interactivity_tok_s_user": 20, "max_ttft_ms": 600})");
+  const json t = io::to_json(io::run_study(io::parse_scenario(ttft)));
+  CHECK(t["frontier"]["bound_by"] == "max_ttft_ms");
+  CHECK(t["frontier"]["interactivity_tok_s_user"].get<double>() == Approx(30.0).epsilon(1e-14));
+  CHECK(t["frontier"]["throughput_tok_s"].get<double>() == Approx(7000.0).epsilon(1e-13));
+  CHECK(t["frontier"]["ttft_ms"].get<double>() == Approx(600.0).epsilon(1e-13));
+  CHECK(io::to_json(io::run_study(io::parse_scenario(
+            with(ttft, "/frontier/max_ttft_ms", "900"))))["frontier"]["bound_by"] ==
+        "min_interactivity_tok_s_user");
+  CHECK(parse_error(with(base, "/frontier/max_ttft_ms", "600")) ==
+        "frontier.max_ttft_ms = 600: the frontier's points carry no time to first token: give "
+        "them as [interactivity, throughput, ttft_ms]");
+  CHECK(parse_error(with(ttft, "/frontier/max_ttft_ms", "100")) ==
+        "frontier.max_ttft_ms = 100: no point of frontier at or above 20 tok/s per user meets "
+        "it: the lowest time to first token on it is 200 ms");
 }
 
 TEST_CASE("finance in a scenario: the report's project equals the library's on the same inputs") {

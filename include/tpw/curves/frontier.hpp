@@ -11,9 +11,10 @@
 // extra throughput a slower service might give); above the highest it is unreachable, an error.
 //
 // CSV columns (see tpw/curves/csv.hpp for the format):
-//   interactivity_tok_s_user, throughput_tok_s_gpu [, power_w_gpu]
-// Rows are sorted by strictly increasing interactivity; the optional power column, when present,
-// is given on every row.
+//   interactivity_tok_s_user, throughput_tok_s_gpu [, power_w_gpu] [, ttft_ms]
+// Rows are sorted by strictly increasing interactivity; an optional column, when present, is
+// given on every row. The time to first token is interpolated the same way; a limit on it picks
+// the least interactivity that meets it (min_interactivity_for_ttft).
 #pragma once
 
 #include <cstddef>
@@ -35,6 +36,7 @@ struct frontier_point {
   token_rate interactivity{};       // output tok/s seen by one user
   token_rate throughput{};          // tok/s per accelerator
   std::optional<power> power_draw;  // measured power per accelerator, when known
+  std::optional<duration> ttft{};   // time to first token (a benchmark's median or p90), when known
 };
 
 class throughput_frontier {
@@ -64,12 +66,15 @@ class throughput_frontier {
     std::vector<double> x;
     std::vector<double> y;
     std::vector<double> p;
+    std::vector<double> t;
     for (const auto& point : points_) {
       x.push_back(point.interactivity.value());
       y.push_back(point.throughput.value());
       if (point.power_draw) p.push_back(point.power_draw->value());
+      if (point.ttft) t.push_back(point.ttft->value());
     }
     throughput_.emplace(x, std::move(y));
+    if (!t.empty()) ttft_.emplace(x, std::move(t));
     if (!p.empty()) power_.emplace(std::move(x), std::move(p));
   }
 
@@ -79,16 +84,18 @@ class throughput_frontier {
     const auto x = table.column("interactivity_tok_s_user");
     const auto y = table.column("throughput_tok_s_gpu");
     const auto p = table.column("power_w_gpu");
+    const auto t = table.column("ttft_ms");
     if (!x || !y) {
       throw invalid_input(std::string(source) + " header", table.columns.front(),
                           "needs columns interactivity_tok_s_user and throughput_tok_s_gpu "
-                          "(and optionally power_w_gpu)");
+                          "(and optionally power_w_gpu, ttft_ms)");
     }
     std::vector<frontier_point> points;
     for (const auto& row : table.rows) {
       frontier_point point{of(row[*x], units::tok / units::second),
                            of(row[*y], units::tok / units::second), std::nullopt};
       if (p) point.power_draw = of(row[*p], units::W);
+      if (t) point.ttft = of(row[*t], units::ms);
       points.push_back(point);
     }
     return table.build([&] { return throughput_frontier(std::move(points), source); });
@@ -98,6 +105,7 @@ class throughput_frontier {
   [[nodiscard]] const std::vector<frontier_point>& points() const noexcept { return points_; }
   [[nodiscard]] const std::vector<frontier_point>& dropped() const noexcept { return dropped_; }
   [[nodiscard]] bool has_power() const noexcept { return power_.has_value(); }
+  [[nodiscard]] bool has_ttft() const noexcept { return ttft_.has_value(); }
   [[nodiscard]] token_rate max_interactivity() const noexcept {
     return points_.back().interactivity;
   }
@@ -114,11 +122,60 @@ class throughput_frontier {
     if (!power_) return std::nullopt;
     return power::from_value((*power_)(checked(interactivity, field)));
   }
+  // The time to first token there, when the frontier has it.
+  [[nodiscard]] std::optional<duration> ttft_at(token_rate interactivity,
+                                                std::string_view field = default_slo_field) const {
+    if (!ttft_) return std::nullopt;
+    return duration::from_value((*ttft_)(checked(interactivity, field)));
+  }
   // The operating point a minimum interactivity (an SLO) picks.
   [[nodiscard]] frontier_point at_slo(token_rate min_interactivity,
                                       std::string_view field = default_slo_field) const {
     return {min_interactivity, throughput_at(min_interactivity, field),
-            power_at(min_interactivity, field)};
+            power_at(min_interactivity, field), ttft_at(min_interactivity, field)};
+  }
+
+  // The least interactivity, at or above `from`, whose interpolated time to first token is at
+  // most `limit`: throughput falls with interactivity, so that point serves the most tokens. The
+  // interpolant is monotone between measured points, so each interval holds at most one crossing,
+  // found by bisection to the last bit. Throws naming `field` when no point meets the limit or
+  // the frontier carries no TTFT.
+  [[nodiscard]] token_rate min_interactivity_for_ttft(duration limit, token_rate from,
+                                                      std::string_view field) const {
+    const double max = limit.value();
+    if (!ttft_) {
+      throw invalid_input(field, in(limit, units::ms),
+                          "the frontier's points carry no time to first token");
+    }
+    if (!detail::is_finite(max) || max <= 0.0) {
+      throw invalid_input(field, in(limit, units::ms), "must be a finite number of ms > 0");
+    }
+    const auto& f = *ttft_;
+    double a = std::max(checked(from, field), f.low());
+    if (f(a) <= max) return from;  // a is `from`, or below the range the first point
+    for (const auto& point : points_) {
+      const double b = point.interactivity.value();
+      if (b <= a) continue;
+      if (f(b) <= max) {
+        double lo = a;  // f(lo) > max
+        double hi = b;  // f(hi) <= max
+        while (true) {
+          const double mid = lo + (hi - lo) / 2.0;
+          if (mid <= lo || mid >= hi) break;
+          (f(mid) <= max ? hi : lo) = mid;
+        }
+        return token_rate::from_value(hi);
+      }
+      a = b;
+    }
+    double lowest = f(a);
+    for (const auto& point : points_) lowest = std::min(lowest, point.ttft->value());
+    // (every point's, since none at or above `from` meets the limit)
+    throw invalid_input(field, in(limit, units::ms),
+                        "no point of " + source_ + " at or above " +
+                            detail::number_text(from.value()) +
+                            " tok/s per user meets it: the lowest time to first token on it is " +
+                            detail::number_text(lowest * 1e3) + " ms");
   }
   static constexpr std::string_view default_slo_field = "slo.min_interactivity_tok_s_user";
 
@@ -129,6 +186,7 @@ class throughput_frontier {
                           "a frontier needs at least 2 points");
     }
     const bool with_power = points.front().power_draw.has_value();
+    const bool with_ttft = points.front().ttft.has_value();
     for (std::size_t i = 0; i < points.size(); ++i) {
       const std::string row = source_ + ".points[" + std::to_string(i) + "]";
       const auto& point = points[i];
@@ -144,6 +202,11 @@ class throughput_frontier {
       if (point.power_draw) {
         detail::require_positive(row + ".power_w_gpu", *point.power_draw, units::W, "W");
       }
+      if (point.ttft.has_value() != with_ttft) {
+        throw invalid_input(row + ".ttft_ms", point.ttft ? in(*point.ttft, units::ms) : 0.0,
+                            "the time to first token must be given on every point or on none");
+      }
+      if (point.ttft) detail::require_positive(row + ".ttft_ms", *point.ttft, units::ms, "ms");
       if (i > 0) {
         detail::require_above_previous(
             row + ".interactivity_tok_s_user", point.interactivity.value(),
@@ -170,6 +233,7 @@ class throughput_frontier {
   std::vector<frontier_point> dropped_;
   std::optional<monotone_interpolant> throughput_;
   std::optional<monotone_interpolant> power_;
+  std::optional<monotone_interpolant> ttft_;
 };
 
 // The figures at the operating point an SLO picks: the deployment serves at the frontier's

@@ -243,6 +243,8 @@ inline nlohmann::json unchecked_json(const study& r) {
                      {"tpot_ms", 1000.0 / f.chosen.interactivity.value()},
                      {"throughput_tok_s", f.chosen.throughput.value()}};
     if (f.max_tpot_ms) j["frontier"]["max_tpot_ms"] = *f.max_tpot_ms;
+    if (f.max_ttft_ms) j["frontier"]["max_ttft_ms"] = *f.max_ttft_ms;
+    if (f.chosen.ttft) j["frontier"]["ttft_ms"] = in(*f.chosen.ttft, units::ms);
   }
   if (r.input.prices) {
     j["prices_per_mtok"] = {{"input", r.input.prices->input.value() * 1e6},

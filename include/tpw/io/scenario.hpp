@@ -55,8 +55,9 @@ struct frontier_choice {
   throughput_frontier frontier;
   double min_interactivity = 0.0;     // tok/s per user, the SLO the targets set
   std::optional<double> max_tpot_ms;  // time per output token, when given
-  std::string bound_by;               // the target that set it: "min_interactivity_tok_s_user"
-                                      // or "max_tpot_ms"
+  std::optional<double> max_ttft_ms;  // time to first token, when given
+  std::string bound_by;               // the target that set it: "min_interactivity_tok_s_user",
+                                      // "max_tpot_ms" or "max_ttft_ms"
   frontier_point chosen;              // the frontier's point at the SLO; sets the throughput
 };
 
@@ -451,8 +452,8 @@ inline void read_uncertainty(const json& j, scenario& s) {
 }
 
 inline frontier_choice read_frontier(const json& j) {
-  const json& f =
-      object_at(j, "frontier", {"points", "min_interactivity_tok_s_user", "max_tpot_ms"});
+  const json& f = object_at(
+      j, "frontier", {"points", "min_interactivity_tok_s_user", "max_tpot_ms", "max_ttft_ms"});
   if (!f.contains("points")) {
     refuse_missing("frontier.points",
                    "required: [[interactivity tok/s per user, throughput tok/s per accelerator], "
@@ -463,15 +464,22 @@ inline frontier_choice read_frontier(const json& j) {
   std::vector<frontier_point> points;
   for (std::size_t k = 0; k < list.size(); ++k) {
     const std::string at = "frontier.points[" + std::to_string(k) + "]";
-    if (!list[k].is_array() || list[k].size() != 2) {
-      refuse(at, list[k], "must be a pair [interactivity tok/s per user, throughput tok/s]");
+    if (!list[k].is_array() || list[k].size() < 2 || list[k].size() > 3) {
+      refuse(at, list[k],
+             "must be [interactivity tok/s per user, throughput tok/s] or with a third value, "
+             "the time to first token in ms");
     }
     points.push_back({token_rate::from_value(number_at(list[k][0], at + "[0]")),
                       token_rate::from_value(number_at(list[k][1], at + "[1]")), std::nullopt});
+    if (list[k].size() == 3) {
+      points.back().ttft = number_at(list[k][2], at + "[2]") * units::ms;
+    }
   }
-  if (!f.contains("min_interactivity_tok_s_user") && !f.contains("max_tpot_ms")) {
+  if (!f.contains("min_interactivity_tok_s_user") && !f.contains("max_tpot_ms") &&
+      !f.contains("max_ttft_ms")) {
     refuse_missing("frontier.min_interactivity_tok_s_user",
-                   "required (or max_tpot_ms): the latency target that picks the operating point");
+                   "required (or max_tpot_ms, max_ttft_ms): the latency target that picks the "
+                   "operating point");
   }
   // Each target sets a least interactivity (a time per output token of t ms is 1000 / t tok/s per
   // user); the stricter one binds.
@@ -498,9 +506,33 @@ inline frontier_choice read_frontier(const json& j) {
                " tok/s per user, beyond the frontier's fastest point (" +
                tpw::detail::number_text(frontier.max_interactivity().value()) + ")");
   }
+  // The other targets, each within the frontier (messages name the target that binds).
+  if (!bound_by.empty()) {
+    (void)frontier.throughput_at(token_rate::from_value(slo), "frontier." + bound_by);
+  }
+  std::optional<double> ttft;
+  if (f.contains("max_ttft_ms")) {
+    ttft = bounded_at(f["max_ttft_ms"], "frontier.max_ttft_ms", 0.0, 1e7,
+                      "ms to the first token of a reply", false);
+    if (!frontier.has_ttft()) {
+      refuse("frontier.max_ttft_ms", f["max_ttft_ms"],
+             "the frontier's points carry no time to first token: give them as [interactivity, "
+             "throughput, ttft_ms]");
+    }
+    // The least interactivity at or above the other targets' that meets the TTFT target.
+    const token_rate from =
+        slo > 0.0 ? token_rate::from_value(slo) : frontier.points().front().interactivity;
+    const double least =
+        frontier.min_interactivity_for_ttft(*ttft * units::ms, from, "frontier.max_ttft_ms")
+            .value();
+    if (least > slo) {
+      slo = least;
+      bound_by = "max_ttft_ms";
+    }
+  }
   const frontier_point chosen =
       frontier.at_slo(token_rate::from_value(slo), "frontier." + bound_by);
-  return {std::move(frontier), slo, tpot, bound_by, chosen};
+  return {std::move(frontier), slo, tpot, ttft, bound_by, chosen};
 }
 
 inline request_shape read_workload(const json& j) {

@@ -178,6 +178,7 @@ inline constexpr duration hour = duration::from_value(seconds_per_hour);
 // The accounting year of tpw's definitions: 8760 hours (365 days).
 inline constexpr duration year = duration::from_value(seconds_per_year);
 inline constexpr duration month = duration::from_value(seconds_per_year / 12.0);
+inline constexpr duration millisecond = duration::from_value(1e-3);
 inline constexpr mass gram = mass::from_value(1e-3);
 inline constexpr mass kilogram = mass::from_value(1.0);
 inline constexpr mass tonne = mass::from_value(1e3);
@@ -192,6 +193,7 @@ inline constexpr energy J = joule;
 inline constexpr energy kWh = kilowatt_hour;
 inline constexpr energy MWh = megawatt_hour;
 inline constexpr duration h = hour;
+inline constexpr duration ms = millisecond;
 inline constexpr mass g = gram;
 inline constexpr mass kg = kilogram;
 inline constexpr tokens tok = token;
