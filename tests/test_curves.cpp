@@ -103,7 +103,7 @@ TEST_CASE("frontier input errors name the file, the line and the column") {
   CHECK(
       message_of([] { (void)tpw::throughput_frontier::from_csv("a,b\n1,2\n", "g.csv"); }) ==
       "g.csv header = \"a\": needs columns interactivity_tok_s_user and throughput_tok_s_gpu (and "
-      "optionally power_w_gpu)");
+      "optionally power_w_gpu, ttft_ms)");
   CHECK(message_of([] { (void)tpw::throughput_frontier::from_csv("# nothing\n", "e.csv"); }) ==
         "e.csv = \"\": has no header row");
 }
