@@ -661,3 +661,67 @@ TEST_CASE("tpw-whatif --csv writes the figures and the yearly cash flows as RFC 
   CHECK(table.starts_with("scenario,year (t),utilization (share),tokens (tokens),revenue (EUR),"));
   CHECK(std::count(table.begin(), table.end(), '\n') == 4);  // the header and years 0, 1, 2
 }
+
+TEST_CASE("a power cap in a scenario: fixed, max_q and best_for_site, as the library picks them") {
+  json j = json::parse(simple);
+  j["deployment"].erase("throughput_tok_s");
+  j["power_cap"] = json::parse(R"({"points": [[800, 4000, 780], [1200, 6000, 1180]], "cap": 1000,
+                                  "overhead_w_per_accelerator": 500})");
+  // Two points: the line. At 1,000 W: 5,000 tok/s drawing 980 W; per system of 8, IT power
+  // (980 + 500) * 8 = 11.84 kW while serving and (1,000 + 500) * 8 = 12 kW provisioned.
+  const io::scenario fixed = io::parse_scenario(j.dump());
+  CHECK(fixed.base[tpw::cost_input::throughput_tok_s] == Approx(5000.0).epsilon(1e-14));
+  CHECK(fixed.base[tpw::cost_input::it_power_kw] == Approx(11.84).epsilon(1e-14));
+  CHECK(fixed.base[tpw::cost_input::provisioned_power_kw] == Approx(12.0).epsilon(1e-14));
+  const json report = io::to_json(io::run_study(fixed));
+  CHECK(report["power_cap"]["rule"] == "fixed");
+  CHECK(report["power_cap"]["power_w"].get<double>() == Approx(980.0).epsilon(1e-14));
+  // Without an overhead: the system's IT power per accelerator (10 kW / 8 = 1,250 W) beyond the
+  // highest measured cap (1,200 W): 50 W.
+  json no_overhead = j;
+  no_overhead["power_cap"].erase("overhead_w_per_accelerator");
+  CHECK(io::parse_scenario(no_overhead.dump()).power_cap->overhead_w == Approx(50.0));
+  // The optima are the library's.
+  j["power_cap"]["cap"] = "max_q";
+  const io::scenario max_q = io::parse_scenario(j.dump());
+  CHECK(max_q.power_cap->chosen.cap.value() == tpw::max_q_cap(max_q.power_cap->curve).cap.value());
+  j["power_cap"]["cap"] = "best_for_site";
+  const io::scenario best = io::parse_scenario(j.dump());
+  const auto choice = tpw::best_cap_for_site(
+      best.power_cap->curve,
+      {1.0 * tpw::units::MW, tpw::fraction{0.0}, tpw::pue{1.25}, 8, 500.0 * tpw::units::W});
+  CHECK(best.power_cap->chosen.cap.value() == choice.point.cap.value());
+  CHECK(io::run_study(best).site.systems == choice.systems);
+  // Refusals.
+  j["power_cap"]["cap"] = 1300;
+  CHECK(parse_error(j.dump()) ==
+        "power_cap.cap = 1300: must be in [800, 1200]: W, within the curve's measured caps");
+  j["power_cap"]["cap"] = "best_for_site";
+  j.erase("site");
+  CHECK(parse_error(j.dump()) ==
+        "power_cap.cap = \"best_for_site\": \"best_for_site\" needs a site.power_mw ceiling");
+  j["deployment"]["throughput_tok_s"] = 100;
+  CHECK(parse_error(j.dump()) ==
+        "deployment.throughput_tok_s = 100: give the throughput or a power_cap, not both: the "
+        "curve's point at the chosen cap sets it");
+  j["deployment"].erase("throughput_tok_s");
+  j["power_cap"]["csv"] = "curve.csv";
+  CHECK(
+      parse_error(j.dump()).starts_with("power_cap.csv = \"curve.csv\": give the curve as points"));
+  j["power_cap"].erase("points");
+  CHECK(parse_error(j.dump()).starts_with("power_cap.csv = \"curve.csv\": cannot be opened"));
+  j["frontier"] = json::parse(R"({"points": [[10, 9000], [50, 6000]], "max_tpot_ms": 50})");
+  CHECK(parse_error(j.dump()).starts_with("power_cap = {"));
+}
+
+TEST_CASE("a power-cap curve file is read beside the scenario file that names it") {
+  const scratch_dir dir("power_cap");
+  (void)dir.write("curve.csv",
+                  "power_cap_w,throughput_tok_s_gpu,power_w_gpu\n800,4000,780\n1200,6000,1180\n");
+  json j = json::parse(simple);
+  j["deployment"].erase("throughput_tok_s");
+  j["power_cap"] = json::parse(R"({"csv": "curve.csv", "cap": 1000})");
+  const std::string file = dir.write("capped.json", j.dump());
+  const io::scenario s = io::load_scenario(file);
+  CHECK(s.base[tpw::cost_input::throughput_tok_s] == Approx(5000.0).epsilon(1e-14));
+}

@@ -217,6 +217,12 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
       out << "  " << display_name(s.input.name) << ": the operating point is bound by "
           << s.input.frontier->bound_by << "\n";
     }
+    if (const auto& cap = s.input.power_cap) {
+      out << "  " << display_name(s.input.name) << ": power cap " << num(cap->chosen.cap.value())
+          << " W (" << cap->rule << "): " << num(cap->chosen.throughput.value())
+          << " tok/s per accelerator drawing " << num(cap->chosen.power_draw.value()) << " W, plus "
+          << num(cap->overhead_w) << " W of the system per accelerator\n";
+    }
     if (s.finance) {
       for (const auto* irr : {&s.finance->project_irr, &s.finance->equity_irr}) {
         if (!irr->unique()) {

@@ -55,6 +55,8 @@ inline std::vector<figure> figures_of(const tpw::io::study& s) {
   add("Efficiency", "tok/s/user", "interactivity_tok_s_user", "tok/s per user",
       s.input.frontier ? std::optional(s.input.frontier->chosen.interactivity.value())
                        : std::nullopt);
+  add("Efficiency", "cap W", "power_cap_w", "W per accelerator",
+      s.input.power_cap ? std::optional(s.input.power_cap->chosen.cap.value()) : std::nullopt);
   add("Revenue", (cur + "/Mtok").c_str(), "price_per_mtok", per_mtok,
       priced ? std::optional(s.input.base[tpw::cost_input::price_per_mtok]) : std::nullopt);
   add("Revenue", "rev/MW-yr", "revenue_per_mw_year", cur + "/MW-year",

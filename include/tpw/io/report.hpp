@@ -255,6 +255,15 @@ inline nlohmann::json unchecked_json(const study& r) {
     j["throughput_split_tok_s"] = {{"input", r.input.phase_rates->first},
                                    {"output", r.input.phase_rates->second}};
   }
+  if (const auto& cap = r.input.power_cap) {
+    j["power_cap"] = {{"rule", cap->rule},
+                      {"cap_w", cap->chosen.cap.value()},
+                      {"throughput_tok_s", cap->chosen.throughput.value()},
+                      {"power_w", cap->chosen.power_draw.value()},
+                      {"overhead_w_per_accelerator", cap->overhead_w},
+                      {"tokens_per_joule_accelerator",
+                       cap->chosen.throughput.value() / cap->chosen.power_draw.value()}};
+  }
   if (r.mix) j["workload"] = mix_json(r);
   if (r.finance) j["finance"] = finance_json(r);
   if (r.carbon) {

@@ -36,6 +36,7 @@
 
 #include "tpw/catalog/platforms.hpp"
 #include "tpw/curves/frontier.hpp"
+#include "tpw/curves/power_cap.hpp"
 #include "tpw/error.hpp"
 #include "tpw/finance/project.hpp"
 #include "tpw/io/file.hpp"
@@ -67,6 +68,16 @@ struct finance_choice {
   project_terms terms;
 };
 
+// A power-cap curve and the cap chosen on it (tpw/curves/power_cap.hpp): it sets the throughput
+// and, with the rest of the system's power per accelerator (the overhead), the IT power while
+// serving (draw + overhead) and the provisioned power (cap + overhead).
+struct power_cap_choice {
+  power_cap_curve curve;
+  std::string rule;  // "fixed", "max_q" or "best_for_site"
+  double overhead_w = 0.0;
+  power_cap_point chosen;
+};
+
 struct carbon_choice {
   double grid_g_per_kwh = 0.0;
   double embodied_kg_per_accelerator = 0.0;
@@ -96,6 +107,7 @@ struct scenario {
   std::optional<token_pricing<scenario_currency>> prices;  // by kind of token, when given
   std::optional<finance_choice> finance;
   std::optional<carbon_choice> carbon;
+  std::optional<power_cap_choice> power_cap;
 
   // Checks every value, and every distribution's reachable values, against its input's rule.
   void validate() const {
@@ -287,7 +299,10 @@ inline void required_leaf(const json& object, const char* key, cost_input input,
   if (!optional_leaf(object, key, input, s)) refuse_missing(rule_of(input).path, rule);
 }
 
-inline void read_deployment(const json& j, scenario& s, bool from_platform, bool from_frontier) {
+// `throughput_from` names the section that sets the throughput ("frontier", "power_cap"), if any.
+inline void read_deployment(const json& j, scenario& s, bool from_platform,
+                            std::string_view throughput_from) {
+  const bool from_frontier = !throughput_from.empty();
   const json& d = object_at(
       j, "deployment",
       {"accelerators_per_system", "systems", "it_power_kw", "idle_power_kw", "provisioned_power_kw",
@@ -318,10 +333,11 @@ inline void read_deployment(const json& j, scenario& s, bool from_platform, bool
         "(InferenceX input_tput_per_gpu and output_tput_per_gpu)";
     if (!d.contains("input_tok_s")) refuse_missing("deployment.input_tok_s", both);
     if (!d.contains("output_tok_s")) refuse_missing("deployment.output_tok_s", both);
-    const std::string_view which = from_frontier ? "a frontier" : "throughput_tok_s";
+    const std::string which =
+        from_frontier ? "a " + std::string(throughput_from) : std::string("throughput_tok_s");
     if (from_frontier || d.contains("throughput_tok_s")) {
       refuse("deployment.input_tok_s", d["input_tok_s"],
-             std::string("give the input and output rates or ").append(which) + ", not both");
+             "give the input and output rates or " + which + ", not both");
     }
     const double in =
         bounded_at(d["input_tok_s"], "deployment.input_tok_s", 0.0, 1e9, "tok/s per accelerator");
@@ -334,13 +350,16 @@ inline void read_deployment(const json& j, scenario& s, bool from_platform, bool
   if (from_frontier) {
     if (d.contains("throughput_tok_s")) {
       refuse(rule_of(cost_input::throughput_tok_s).path, d["throughput_tok_s"],
-             "give the throughput or a frontier, not both: the frontier's point at the SLO sets "
-             "it");
+             throughput_from == "frontier"
+                 ? "give the throughput or a frontier, not both: the frontier's point at the SLO "
+                   "sets it"
+                 : "give the throughput or a power_cap, not both: the curve's point at the "
+                   "chosen cap sets it");
     }
   } else {
     required_leaf(d, "throughput_tok_s", cost_input::throughput_tok_s, s,
-                  "required: tok/s per accelerator while serving (or give a frontier, or "
-                  "input_tok_s and output_tok_s)");
+                  "required: tok/s per accelerator while serving (or give a frontier, a "
+                  "power_cap, or input_tok_s and output_tok_s)");
   }
 }
 
@@ -736,6 +755,93 @@ inline finance_choice read_finance(const json& j, const scenario& s) {
   return c;
 }
 
+inline power_cap_choice read_power_cap(const json& j, scenario& s,
+                                       const std::filesystem::path& folder) {
+  const json& c = object_at(j, "power_cap", {"points", "csv", "cap", "overhead_w_per_accelerator"});
+  if (c.contains("points") == c.contains("csv")) {
+    refuse(c.contains("points") ? "power_cap.csv" : "power_cap.points",
+           c.contains("csv") ? c["csv"] : json(nullptr),
+           "give the curve as points [[cap W, tok/s per accelerator, draw W], ...] or as a csv "
+           "file (power_cap_w, throughput_tok_s_gpu, power_w_gpu), one of the two");
+  }
+  std::optional<power_cap_curve> curve;
+  if (c.contains("points")) {
+    const json& list = c["points"];
+    if (!list.is_array()) refuse("power_cap.points", list, "must be an array of [cap W, tok/s, W]");
+    std::vector<power_cap_point> points;
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const std::string at = "power_cap.points[" + std::to_string(k) + "]";
+      if (!list[k].is_array() || list[k].size() != 3) {
+        refuse(at, list[k], "must be [cap W, throughput tok/s per accelerator, draw W]");
+      }
+      points.push_back({number_at(list[k][0], at + "[0]") * units::W,
+                        token_rate::from_value(number_at(list[k][1], at + "[1]")),
+                        number_at(list[k][2], at + "[2]") * units::W});
+    }
+    curve.emplace(std::move(points), "power_cap");
+  } else {
+    const std::string name = text_at(c["csv"], "power_cap.csv", "must be a file name");
+    const std::filesystem::path file = folder / std::filesystem::path(name);
+    curve.emplace(power_cap_curve::from_csv(read_text_file(file, "power_cap.csv"), file.string()));
+  }
+  power_cap_choice out{std::move(*curve), "fixed", 0.0, {}};
+  const double per_system = s.base[cost_input::accelerators_per_system];
+  for (const auto& leaf : s.uncertain) {
+    if (leaf.input == cost_input::it_power_kw) {
+      refuse(rule_of(leaf.input).path, json(leaf.dist.describe()),
+             "cannot be uncertain with a power_cap: the curve sets it");
+    }
+  }
+  if (s.base.provisioned_given) {
+    refuse("deployment.provisioned_power_kw", s.base[cost_input::provisioned_power_kw],
+           "give it or a power_cap, not both: the chosen cap plus the overhead sets it");
+  }
+  const double max_cap = out.curve.max_cap().value();
+  if (c.contains("overhead_w_per_accelerator")) {
+    out.overhead_w = bounded_at(c["overhead_w_per_accelerator"],
+                                "power_cap.overhead_w_per_accelerator", 0.0, 1e9,
+                                "W of the system's IT power per accelerator beside the "
+                                "accelerator itself (host, network, fans)");
+  } else {
+    // The system's IT power per accelerator beyond the accelerator at its highest measured cap.
+    out.overhead_w = std::max(0.0, s.base[cost_input::it_power_kw] * 1e3 / per_system - max_cap);
+  }
+  if (!c.contains("cap")) {
+    refuse_missing("power_cap.cap",
+                   "required: a cap in W, \"max_q\" (most tokens per joule) or \"best_for_site\" "
+                   "(most site throughput under site.power_mw)");
+  }
+  const json& cap = c["cap"];
+  if (cap.is_string()) {
+    out.rule = cap.get<std::string>();
+    if (out.rule == "max_q") {
+      out.chosen = max_q_cap(out.curve);
+    } else if (out.rule == "best_for_site") {
+      if (!s.site_power_mw) {
+        refuse("power_cap.cap", cap, "\"best_for_site\" needs a site.power_mw ceiling");
+      }
+      const capped_site_spec site{*s.site_power_mw * units::MW,
+                                  fraction::unchecked(s.site_headroom),
+                                  tpw::pue(s.base[cost_input::pue], "costs.energy.pue"),
+                                  static_cast<long>(per_system), out.overhead_w * units::W};
+      out.chosen = best_cap_for_site(out.curve, site).point;
+    } else {
+      refuse("power_cap.cap", cap, "must be a cap in W, \"max_q\" or \"best_for_site\"");
+    }
+  } else {
+    const double w = bounded_at(cap, "power_cap.cap", out.curve.min_cap().value(), max_cap,
+                                "W, within the curve's measured caps");
+    out.chosen = out.curve.at(w * units::W);
+  }
+  s.base[cost_input::throughput_tok_s] = out.chosen.throughput.value();
+  s.base[cost_input::it_power_kw] =
+      (out.chosen.power_draw.value() + out.overhead_w) * per_system / 1e3;
+  s.base[cost_input::provisioned_power_kw] =
+      (out.chosen.cap.value() + out.overhead_w) * per_system / 1e3;
+  s.base.provisioned_given = true;
+  return out;
+}
+
 inline carbon_choice read_carbon(const json& j, const scenario& s) {
   const json& c =
       object_at(j, "carbon", {"grid_g_per_kwh", "embodied_kg_per_accelerator", "life_years"});
@@ -857,12 +963,14 @@ json parse_text(Input&& input) {
 
 }  // namespace detail
 
-// Reads a scenario from parsed JSON. Throws invalid_input naming the field's path.
-inline scenario scenario_from_json(const nlohmann::json& j) {
+// Reads a scenario from parsed JSON; files it names (power_cap.csv) are read relative to
+// `folder` (the scenario file's). Throws invalid_input naming the field's path.
+inline scenario scenario_from_json(const nlohmann::json& j,
+                                   const std::filesystem::path& folder = {}) {
   namespace d = detail;
   d::object_at(j, "",
                {"name", "currency", "platform", "deployment", "workload", "costs", "revenue",
-                "site", "uncertainty", "frontier", "finance", "carbon"});
+                "site", "uncertainty", "frontier", "finance", "carbon", "power_cap"});
   scenario s;
   if (j.contains("name")) s.name = d::text_at(j["name"], "name", "must be a string");
   if (j.contains("currency")) {
@@ -887,7 +995,14 @@ inline scenario scenario_from_json(const nlohmann::json& j) {
   if (!j.contains("deployment")) {
     d::refuse_missing("deployment", "required: the accelerators, their power and throughput");
   }
-  d::read_deployment(j["deployment"], s, catalog != nullptr, s.frontier.has_value());
+  if (s.frontier && j.contains("power_cap")) {
+    d::refuse("power_cap", j["power_cap"],
+              "give a frontier or a power_cap, not both: each sets the throughput");
+  }
+  d::read_deployment(j["deployment"], s, catalog != nullptr,
+                     s.frontier                ? "frontier"
+                     : j.contains("power_cap") ? "power_cap"
+                                               : "");
   if (s.frontier) {
     s.base[cost_input::throughput_tok_s] = s.frontier->chosen.throughput.value();
   }
@@ -920,6 +1035,7 @@ inline scenario scenario_from_json(const nlohmann::json& j) {
       }
     }
   }
+  if (j.contains("power_cap")) s.power_cap = d::read_power_cap(j["power_cap"], s, folder);
   if (j.contains("uncertainty")) d::read_uncertainty(j["uncertainty"], s);
   s.validate();
   return s;
@@ -951,7 +1067,7 @@ inline scenario load_scenario(const std::filesystem::path& file) {
     throw invalid_input("scenario", file.string(),
                         "is larger than the 16 MiB limit on scenario files");
   }
-  return scenario_from_json(j);
+  return scenario_from_json(j, file.parent_path());
 }
 
 }  // namespace tpw::io
