@@ -399,12 +399,14 @@ TEST_CASE("tpw-whatif --charts writes every chart, non-empty, when gnuplot is th
     "costs": {"hardware": {"life_years": 4}, "energy": {"price_per_kwh": 0.08, "pue": 1.15}},
     "frontier": {"points": [[10, 9000], [50, 6000], [100, 2000]],
                  "min_interactivity_tok_s_user": 50},
+    "finance": {"operating_years": 4, "debt": {"share": 0.5, "rate": 0.07, "term_years": 3}},
     "uncertainty": {"samples": 20000, "sensitivity": ["tornado"]}
   })");
   const std::string charts = (dir.path / "charts").string();
   const program_run run = whatif({"--scenario", frontier, "--charts", charts});
   REQUIRE(run.status == 0);
-  for (const char* stem : {"cost_breakdown", "tornado_1", "distribution_1", "frontier_1"}) {
+  for (const char* stem :
+       {"cost_breakdown", "tornado_1", "distribution_1", "frontier_1", "cash_flows_1"}) {
     for (const char* ext : {".png", ".svg", ".gp"}) {
       const auto file = std::filesystem::path(charts) / (std::string(stem) + ext);
       CAPTURE(file.string());

@@ -5,7 +5,9 @@
 //  - tornado_<n>: each uncertain input from its P10 to its P90, the others at their medians;
 //  - distribution_<n>: cost per Mtok, a histogram of equal-probability bins (from the percentiles
 //    P1..P99 the run computes, so it needs no kept samples) with the CDF and P5/P50/P95 marked;
-//  - frontier_<n>: the throughput frontier and the operating point the SLO picks, when given.
+//  - frontier_<n>: the throughput frontier and the operating point the SLO picks, when given;
+//  - cash_flows_<n>: the yearly project and equity flows and the cumulative equity flow, when
+//    the scenario has a finance section.
 //
 // Untrusted names and paths never become code: gnuplot is started directly (fork and exec, no
 // shell), in the chart folder, on a script that names files only by the fixed relative names
@@ -394,6 +396,28 @@ inline void draw_frontier(chart_writer& w, const tpw::io::frontier_choice& fr,
                " index 1 with points pt 9 ps 2.5 lc rgb '#e15759' title 'operating point'");
 }
 
+// The project's yearly flows (equity, bars) and the cumulative equity flow (a line), in millions.
+inline void draw_cash_flows(chart_writer& w, const tpw::io::study& s, const std::string& suffix,
+                            const std::string& currency) {
+  std::ostringstream data;
+  data.precision(17);
+  data << "# year, project flow, equity flow, cumulative equity flow (" << currency
+       << " millions)\n";
+  for (const auto& y : s.finance->years) {
+    data << y.year << ' ' << y.project_flow.value() / 1e6 << ' ' << y.equity_flow.value() / 1e6
+         << ' ' << y.cumulative.value() / 1e6 << "\n";
+  }
+  const std::string f = w.data("cash_flows" + suffix + ".dat", data.str());
+  w.render("cash_flows" + suffix,
+           "set title " + gnuplot_text(s.input.name + ": yearly cash flows") +
+               "\nset xlabel 'year'\nset ylabel " + gnuplot_text(currency + " millions") +
+               "\nset grid ytics\nset key top left\nset xzeroaxis lt -1\n"
+               "set style fill solid 0.7 border -1\nset boxwidth 0.35\nset xtics 1\nplot " +
+               f + " using ($1-0.18):2 with boxes lc rgb '#4e79a7' title 'project flow', " + f +
+               " using ($1+0.18):3 with boxes lc rgb '#f28e2b' title 'equity flow', " + f +
+               " using 1:4 with linespoints pt 7 lw 2 lc rgb '#e15759' title 'cumulative equity'");
+}
+
 // Draws every chart into `dir`, which check_chart_folder has checked (it gave `gnuplot`).
 inline std::vector<fs::path> write_charts(const std::vector<tpw::io::study>& studies,
                                           const fs::path& dir, const std::string& gnuplot) {
@@ -409,6 +433,7 @@ inline std::vector<fs::path> write_charts(const std::vector<tpw::io::study>& stu
     }
     if (s.statistics) draw_distribution(w, s, s.input.name, suffix, currency);
     if (s.input.frontier) draw_frontier(w, *s.input.frontier, s.input.name, suffix);
+    if (s.finance) draw_cash_flows(w, s, suffix, currency);
   }
   return w.images;
 }
