@@ -239,7 +239,7 @@ TEST_CASE("bad scenario values are refused with the field's path, the value and 
   no_throughput["deployment"].erase("throughput_tok_s");
   CHECK(parse_error(no_throughput.dump()) ==
         "deployment.throughput_tok_s = (missing): required: tok/s per accelerator while serving "
-        "(or give a frontier, or input_tok_s and output_tok_s)");
+        "(or give a frontier, a power_cap, or input_tok_s and output_tok_s)");
   json no_pue = json::parse(simple);
   no_pue["costs"]["energy"].erase("pue");
   CHECK(parse_error(no_pue.dump()).starts_with("costs.energy.pue = (missing): required"));
@@ -662,6 +662,14 @@ TEST_CASE("tpw-whatif --csv writes the figures and the yearly cash flows as RFC 
   const std::string table((std::istreambuf_iterator<char>(flows)), {});
   CHECK(table.starts_with("scenario,year (t),utilization (share),tokens (tokens),revenue (EUR),"));
   CHECK(std::count(table.begin(), table.end(), '\n') == 4);  // the header and years 0, 1, 2
+  // A bad section is refused before anything is written.
+  const std::string bad =
+      dir.write("bad.json", with(simple, "/finance", R"({"operating_years": 0})"));
+  const auto refused = whatif({"--scenario", bad, "--csv", (dir.path / "none").string()});
+  CHECK(refused.status == 1);
+  CHECK(refused.out.empty());
+  CHECK(refused.err.find("finance.operating_years = 0") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path / "none" / "figures.csv"));
 }
 
 TEST_CASE("a power cap in a scenario: fixed, max_q and best_for_site, as the library picks them") {
