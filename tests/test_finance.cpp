@@ -396,6 +396,11 @@ TEST_CASE("project terms are refused by field") {
   terms.debt.term_years = 0;
   CHECK(message_of([&] { (void)tpw::finance_project(two_year_flows(), terms); }) ==
         "finance.debt.term_years = 0: must be a whole number of years in 1..100");
+  auto short_flows = two_year_flows();
+  short_flows.energy.pop_back();
+  CHECK(message_of([&] { (void)tpw::finance_project(short_flows, {}); }) ==
+        "cash_flows.energy.size = 2: must hold one amount per year, build_years + "
+        "operating_years + 1 = 3");
   terms = {};
   terms.tax.rate = not_a_number;
   CHECK(message_of([&] { (void)tpw::finance_project(two_year_flows(), terms); }) ==

@@ -189,12 +189,43 @@ money<C> tax_on(money<C> income, double rate, money<C>& losses) {
   return (income - used) * rate;
 }
 
+// The cash view as project_cash_flows makes it: every line one amount per year t = 0 .. build +
+// operating years (a hand-made one is checked the same way).
+template <currency_type C>
+void require_cash_view(const cash_flows<C>& flows) {
+  if (flows.operating_years < 1 || flows.operating_years > 100) {
+    throw invalid_input("cash_flows.operating_years", flows.operating_years,
+                        "must be a whole number of years in 1..100");
+  }
+  if (flows.build_years < 0 || flows.build_years > 20) {
+    throw invalid_input("cash_flows.build_years", flows.build_years,
+                        "must be a whole number of years in 0..20");
+  }
+  const auto years = static_cast<std::size_t>(flows.build_years + flows.operating_years + 1);
+  const auto same = [&](const char* line, std::size_t size) {
+    if (size != years) {
+      throw invalid_input(std::string("cash_flows.").append(line).append(".size"),
+                          static_cast<double>(size),
+                          "must hold one amount per year, build_years + operating_years + 1 = " +
+                              std::to_string(years));
+    }
+  };
+  same("utilization", flows.utilization.size());
+  same("tokens_made", flows.tokens_made.size());
+  same("capex", flows.capex.size());
+  same("revenue", flows.revenue.size());
+  same("energy", flows.energy.size());
+  same("operating", flows.operating.size());
+  same("residual", flows.residual.size());
+}
+
 }  // namespace detail
 
 // The project's table and measures from the cash view (project_cash_flows) and the terms.
 template <currency_type C>
 project_finance<C> finance_project(const cash_flows<C>& flows, const project_terms& terms) {
   detail::validate_terms(terms);
+  detail::require_cash_view(flows);
   const auto years = flows.capex.size();
   const int n = flows.operating_years;
   const int build = flows.build_years;
