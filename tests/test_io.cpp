@@ -482,8 +482,9 @@ TEST_CASE("a benchmark's input and output rates: the throughput is their sum, th
   j["workload"] = json::parse(R"({"input_tokens": 1000, "output_tokens": 1000})");
   CHECK(parse_error(j.dump()) ==
         "workload.input_tokens = 1000: the workload has 1 input tokens per output token "
-        "written, but deployment.input_tok_s and output_tok_s were measured on 4: throughput "
-        "measured on another mix does not apply (allowed: within 10%)");
+        "written, but the throughput was measured on 4 (deployment.input_tok_s over "
+        "output_tok_s, or the frontier's benchmark files): throughput measured on another mix "
+        "does not apply (allowed: within 10%)");
 }
 
 TEST_CASE("latency targets on a frontier: the stricter one binds, and the report says which") {

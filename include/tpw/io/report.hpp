@@ -242,6 +242,8 @@ inline nlohmann::json unchecked_json(const study& r) {
                      {"interactivity_tok_s_user", f.chosen.interactivity.value()},
                      {"tpot_ms", 1000.0 / f.chosen.interactivity.value()},
                      {"throughput_tok_s", f.chosen.throughput.value()}};
+    j["frontier"]["source"] = f.source;
+    if (f.input_share) j["frontier"]["input_share"] = *f.input_share;
     if (f.max_tpot_ms) j["frontier"]["max_tpot_ms"] = *f.max_tpot_ms;
     if (f.max_ttft_ms) j["frontier"]["max_ttft_ms"] = *f.max_ttft_ms;
     if (f.chosen.ttft) j["frontier"]["ttft_ms"] = in(*f.chosen.ttft, units::ms);

@@ -39,7 +39,9 @@
 #include "tpw/curves/power_cap.hpp"
 #include "tpw/error.hpp"
 #include "tpw/finance/project.hpp"
+#include "tpw/io/benchmarks.hpp"
 #include "tpw/io/file.hpp"
+#include "tpw/io/json_text.hpp"
 #include "tpw/mc/sampling/design.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
 #include "tpw/mc/uncertain_parameters.hpp"
@@ -60,6 +62,8 @@ struct frontier_choice {
   std::string bound_by;               // the target that set it: "min_interactivity_tok_s_user",
                                       // "max_tpot_ms" or "max_ttft_ms"
   frontier_point chosen;              // the frontier's point at the SLO; sets the throughput
+  std::string source = "points";      // or the benchmark frontier's key
+  std::optional<double> input_share;  // of the throughput, from benchmark files' input tok/s
 };
 
 // Multi-year finance (tpw/finance/project.hpp) over the site's systems.
@@ -119,19 +123,6 @@ struct scenario {
 namespace detail {
 
 using json = nlohmann::json;
-
-inline constexpr std::size_t max_depth = 32;
-
-inline std::string joined(std::string_view path, std::string_view key) {
-  return path.empty() ? std::string(key) : std::string(path).append(".").append(key);
-}
-
-// A JSON value as the file wrote it, shortened for a message.
-inline std::string shown(const json& value) {
-  std::string text = value.dump(-1, ' ', true, json::error_handler_t::replace);
-  if (text.size() > 80) text = text.substr(0, 77) + "...";
-  return text;
-}
 
 [[noreturn]] inline void refuse(std::string_view path, const json& value, std::string_view rule) {
   throw invalid_input::shown_as(path, shown(value), rule);
@@ -470,28 +461,108 @@ inline void read_uncertainty(const json& j, scenario& s) {
   }
 }
 
-inline frontier_choice read_frontier(const json& j) {
-  const json& f = object_at(
-      j, "frontier", {"points", "min_interactivity_tok_s_user", "max_tpot_ms", "max_ttft_ms"});
-  if (!f.contains("points")) {
-    refuse_missing("frontier.points",
-                   "required: [[interactivity tok/s per user, throughput tok/s per accelerator], "
-                   "...] by increasing interactivity");
-  }
-  const json& list = f["points"];
-  if (!list.is_array()) refuse("frontier.points", list, "must be an array of [x, y] pairs");
-  std::vector<frontier_point> points;
-  for (std::size_t k = 0; k < list.size(); ++k) {
-    const std::string at = "frontier.points[" + std::to_string(k) + "]";
-    if (!list[k].is_array() || list[k].size() < 2 || list[k].size() > 3) {
-      refuse(at, list[k],
-             "must be [interactivity tok/s per user, throughput tok/s] or with a third value, "
-             "the time to first token in ms");
+// The frontier a scenario picks from a folder of benchmark result files (tpw/io/benchmarks.hpp):
+// the one group whose key matches every field of "select".
+inline benchmark_frontier benchmark_frontier_at(const json& f,
+                                                const std::filesystem::path& folder) {
+  const std::string name = text_at(f["benchmarks"], "frontier.benchmarks", "must be a folder name");
+  vllm_context context;
+  if (f.contains("vllm")) {
+    const json& v =
+        object_at(f["vllm"], "frontier.vllm", {"hardware", "accelerators", "precision"});
+    if (v.contains("hardware")) {
+      context.hardware = text_at(v["hardware"], "frontier.vllm.hardware", "must be a string");
     }
-    points.push_back({token_rate::from_value(number_at(list[k][0], at + "[0]")),
-                      token_rate::from_value(number_at(list[k][1], at + "[1]")), std::nullopt});
-    if (list[k].size() == 3) {
-      points.back().ttft = number_at(list[k][2], at + "[2]") * units::ms;
+    if (v.contains("accelerators")) {
+      context.accelerators =
+          static_cast<long>(whole_at(v["accelerators"], "frontier.vllm.accelerators", 1, 1e6));
+    }
+    if (v.contains("precision")) {
+      context.precision = text_at(v["precision"], "frontier.vllm.precision", "must be a string");
+    }
+  }
+  std::vector<benchmark_frontier> all = load_benchmark_folder(folder / name, context);
+  const json none = json::object();
+  const json& select = f.contains("select")
+                           ? object_at(f["select"], "frontier.select",
+                                       {"hardware", "model", "isl", "osl", "precision", "serving"})
+                           : none;
+  const auto text = [&](const char* key) {
+    return text_at(select[key], std::string("frontier.select.") + key, "must be a string");
+  };
+  std::vector<benchmark_frontier> matches;
+  std::string keys;
+  for (auto& group : all) {
+    keys.append(keys.empty() ? "" : "; ").append(group.key);
+    const benchmark_point& p = group.points.front();
+    bool ok = true;
+    if (select.contains("hardware")) ok = ok && p.hardware == text("hardware");
+    if (select.contains("model")) ok = ok && p.model == text("model");
+    if (select.contains("precision")) ok = ok && p.precision == text("precision");
+    if (select.contains("serving")) ok = ok && p.serving == text("serving");
+    if (select.contains("isl")) {
+      ok = ok && std::abs(p.input_tokens - number_at(select["isl"], "frontier.select.isl")) <= 0.5;
+    }
+    if (select.contains("osl")) {
+      ok = ok && std::abs(p.output_tokens - number_at(select["osl"], "frontier.select.osl")) <= 0.5;
+    }
+    if (ok) matches.push_back(std::move(group));
+  }
+  if (matches.size() != 1) {
+    refuse(f.contains("select") ? "frontier.select" : "frontier.benchmarks",
+           f.contains("select") ? select : f["benchmarks"],
+           (matches.empty() ? std::string("no frontier of the folder matches")
+                            : std::to_string(matches.size()) + " frontiers match; select one") +
+               " (hardware, model, isl, osl, precision, serving); the folder holds: " + keys);
+  }
+  if (!matches.front().frontier) {
+    refuse("frontier.select", select,
+           "the matching points make no frontier: " + matches.front().why);
+  }
+  return std::move(matches.front());
+}
+
+inline frontier_choice read_frontier(const json& j, const std::filesystem::path& folder) {
+  const json& f = object_at(j, "frontier",
+                            {"points", "benchmarks", "select", "vllm",
+                             "min_interactivity_tok_s_user", "max_tpot_ms", "max_ttft_ms"});
+  std::vector<frontier_point> points;
+  std::string source = "points";
+  std::optional<double> input_share;
+  if (f.contains("benchmarks")) {
+    if (f.contains("points")) {
+      refuse("frontier.points", f["points"], "give points or benchmarks, not both");
+    }
+    const benchmark_frontier picked = benchmark_frontier_at(f, folder);
+    points = picked.frontier->points();
+    source = picked.key;
+    double share = 0.0;
+    for (const auto& p : picked.points) share += p.input_throughput / p.throughput;
+    input_share = share / static_cast<double>(picked.points.size());
+  } else {
+    if (f.contains("select") || f.contains("vllm")) {
+      refuse(f.contains("select") ? "frontier.select" : "frontier.vllm",
+             f.contains("select") ? f["select"] : f["vllm"], "applies to frontier.benchmarks");
+    }
+    if (!f.contains("points")) {
+      refuse_missing("frontier.points",
+                     "required (or benchmarks): [[interactivity tok/s per user, throughput tok/s "
+                     "per accelerator], ...] by increasing interactivity");
+    }
+    const json& list = f["points"];
+    if (!list.is_array()) refuse("frontier.points", list, "must be an array of [x, y] pairs");
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const std::string at = "frontier.points[" + std::to_string(k) + "]";
+      if (!list[k].is_array() || list[k].size() < 2 || list[k].size() > 3) {
+        refuse(at, list[k],
+               "must be [interactivity tok/s per user, throughput tok/s] or with a third value, "
+               "the time to first token in ms");
+      }
+      points.push_back({token_rate::from_value(number_at(list[k][0], at + "[0]")),
+                        token_rate::from_value(number_at(list[k][1], at + "[1]")), std::nullopt});
+      if (list[k].size() == 3) {
+        points.back().ttft = number_at(list[k][2], at + "[2]") * units::ms;
+      }
     }
   }
   if (!f.contains("min_interactivity_tok_s_user") && !f.contains("max_tpot_ms") &&
@@ -551,7 +622,7 @@ inline frontier_choice read_frontier(const json& j) {
   }
   const frontier_point chosen =
       frontier.at_slo(token_rate::from_value(slo), "frontier." + bound_by);
-  return {std::move(frontier), slo, tpot, ttft, bound_by, chosen};
+  return {std::move(frontier), slo, tpot, ttft, bound_by, chosen, source, input_share};
 }
 
 inline request_shape read_workload(const json& j) {
@@ -592,9 +663,9 @@ inline void require_same_mix(const scenario& s, const json& workload) {
   if (!(std::abs(asked - rates) <= 0.1 * rates)) {
     refuse("workload.input_tokens", workload["input_tokens"],
            "the workload has " + tpw::detail::number_text(asked) +
-               " input tokens per output token written, but deployment.input_tok_s and "
-               "output_tok_s were measured on " +
+               " input tokens per output token written, but the throughput was measured on " +
                tpw::detail::number_text(rates) +
+               " (deployment.input_tok_s over output_tok_s, or the frontier's benchmark files)"
                ": throughput measured on another mix does not apply (allowed: within 10%)");
   }
 }
@@ -870,97 +941,6 @@ inline carbon_choice read_carbon(const json& j, const scenario& s) {
   return out;
 }
 
-// What the parser checks while it reads, before any value is kept: nesting deeper than
-// max_depth, and a key given twice in one object (nlohmann-json would keep the last silently).
-// It follows the path of the value being read, for the message.
-class parse_guard {
- public:
-  bool operator()(int depth, json::parse_event_t event, json& parsed) {
-    using event_t = json::parse_event_t;
-    if (depth > static_cast<int>(max_depth)) {
-      throw invalid_input::shown_as("scenario", "(nested deeper than 32)",
-                                    "a scenario file is a few levels deep; this is not one");
-    }
-    switch (event) {
-      case event_t::object_start:
-      case event_t::array_start:
-        levels_.push_back({event == event_t::array_start, 0, element_path(), {}, {}});
-        break;
-      case event_t::key: {
-        level& top = levels_.back();
-        top.key = parsed.get<std::string>();
-        if (std::find(top.keys.begin(), top.keys.end(), top.key) != top.keys.end()) {
-          throw invalid_input::shown_as(joined(top.path, top.key), "(given twice)",
-                                        "a key may appear once in an object; the second would "
-                                        "silently replace the first");
-        }
-        top.keys.push_back(top.key);
-        break;
-      }
-      case event_t::object_end:
-      case event_t::array_end:
-        levels_.pop_back();
-        next_element();
-        break;
-      case event_t::value:
-        next_element();
-        break;
-    }
-    return true;
-  }
-
-  // The path of the value the parser is reading now ("scenario" at the top).
-  [[nodiscard]] std::string reading() const {
-    const std::string path = element_path();
-    return path.empty() ? "scenario" : path;
-  }
-
- private:
-  struct level {
-    bool array;
-    std::size_t index;
-    std::string path;
-    std::vector<std::string> keys;
-    std::string key;  // the key whose value is read next
-  };
-  [[nodiscard]] std::string element_path() const {
-    if (levels_.empty()) return {};
-    const level& top = levels_.back();
-    return top.array ? top.path + "[" + std::to_string(top.index) + "]" : joined(top.path, top.key);
-  }
-  void next_element() {
-    if (!levels_.empty() && levels_.back().array) ++levels_.back().index;
-  }
-  std::vector<level> levels_;
-};
-
-// Parses JSON text, or a stream read as it is parsed, through the guard; a syntax error is
-// refused as "scenario = (not valid JSON): ...".
-template <class Input>
-json parse_text(Input&& input) {
-  parse_guard guard;
-  const json::parser_callback_t callback = [&guard](int depth, json::parse_event_t event,
-                                                    json& parsed) {
-    return guard(depth, event, parsed);
-  };
-  try {
-    return json::parse(std::forward<Input>(input), callback);
-  } catch (const json::exception& e) {
-    std::string what = e.what();
-    if (e.id == 406) {
-      // "number overflow parsing '1e400'": a number beyond a double, named by its path.
-      const auto open = what.find('\'');
-      const std::string literal =
-          open == std::string::npos ? "(a number)" : what.substr(open + 1, what.size() - open - 2);
-      throw invalid_input::shown_as(guard.reading(), literal,
-                                    "a number beyond the range of a double (about 1.8e308)");
-    }
-    // "[json.exception.parse_error.101] parse error at line 1, ..." without the bracketed id.
-    if (const auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
-    throw invalid_input::shown_as("scenario", "(not valid JSON)", what);
-  }
-}
-
 }  // namespace detail
 
 // Reads a scenario from parsed JSON; files it names (power_cap.csv) are read relative to
@@ -991,7 +971,7 @@ inline scenario scenario_from_json(const nlohmann::json& j,
         static_cast<double>(catalog->accelerators_per_system);
     s.base[cost_input::it_power_kw] = catalog->system_it_power.value;
   }
-  if (j.contains("frontier")) s.frontier = d::read_frontier(j["frontier"]);
+  if (j.contains("frontier")) s.frontier = d::read_frontier(j["frontier"], folder);
   if (!j.contains("deployment")) {
     d::refuse_missing("deployment", "required: the accelerators, their power and throughput");
   }
@@ -1004,7 +984,11 @@ inline scenario scenario_from_json(const nlohmann::json& j,
                      : j.contains("power_cap") ? "power_cap"
                                                : "");
   if (s.frontier) {
-    s.base[cost_input::throughput_tok_s] = s.frontier->chosen.throughput.value();
+    const double t = s.frontier->chosen.throughput.value();
+    s.base[cost_input::throughput_tok_s] = t;
+    // Benchmark files measured a mix: its input and output tok/s, as if given in the deployment.
+    if (const auto share = s.frontier->input_share)
+      s.phase_rates = {t * *share, t * (1.0 - *share)};
   }
   if (!j.contains("costs")) d::refuse_missing("costs", "required (costs.energy.pue at least)");
   d::read_costs(j["costs"], s, catalog);
