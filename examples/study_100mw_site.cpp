@@ -50,19 +50,23 @@ int main(int argc, char** argv) try {
     const std::string what = std::string(p.id) + " throughput";
     assume(what.c_str(), num(tpw::in(c.throughput, units::tok / units::second), 5) + " tok/s/GPU",
            c.source);
-    assume((std::string(p.id) + " all-in power").c_str(), p.all_in_power);
-    assume((std::string(p.id) + " hourly cost").c_str(), p.hourly_hyperscaler);
+    assume((std::string(p.id) + " all-in power").c_str(), p.inferencex_2025.all_in_power);
+    assume((std::string(p.id) + " hourly cost").c_str(), p.inferencex_2025.hourly_owned);
   }
-  std::printf("  InferenceX view: utilization 100%%, PUE 1 (the all-in kW holds the facility).\n");
+  std::printf(
+      "  InferenceX view, 2025 vintage: utilization 100%%, PUE 1 (that vintage's all-in kW holds "
+      "the facility).\n");
 
   section("Platforms under the ceiling");
   std::vector<tpw::named_site_plan<USD>> plans;
   for (const auto& c : candidates) {
     const auto& p = tpw::find_platform(c.id);
-    const tpw::deployment gpu(tpw::inferencex_deployment(p, c.throughput));
+    const tpw::deployment gpu(tpw::inferencex_deployment(p, c.throughput, tpw::fraction{1.0},
+                                                         tpw::inferencex_vintage::v2025));
     plans.push_back({std::string(p.id), tpw::plan_site(gpu, site, price,
                                                        tpw::inferencex_hourly_cost(
-                                                           p, tpw::inferencex_tier::hyperscaler))});
+                                                           p, tpw::inferencex_tier::hyperscaler,
+                                                           tpw::inferencex_vintage::v2025))});
   }
   std::printf("  %-12s %8s %10s %12s %16s %16s %8s\n", "platform", "GPUs", "USD/Mtok", "tok/J",
               "revenue/yr", "cost/yr", "margin");
@@ -89,12 +93,16 @@ int main(int argc, char** argv) try {
       tpw::throughput_frontier::from_csv(read_file(data + "/gb300_dsr1_frontier_illustrative.csv"),
                                          "gb300_dsr1_frontier_illustrative.csv");
   const auto& gb300 = tpw::find_platform("gb300-nvl72");
-  const auto gb300_cost = tpw::inferencex_hourly_cost(gb300, tpw::inferencex_tier::hyperscaler);
+  const auto gb300_cost = tpw::inferencex_hourly_cost(gb300, tpw::inferencex_tier::hyperscaler,
+                                                      tpw::inferencex_vintage::v2025);
   std::printf("  %-18s %12s %10s %16s\n", "tok/s per user", "tok/s/GPU", "USD/Mtok", "revenue/yr");
   for (const double slo : {10.0, 20.0, 50.0, 100.0}) {
-    const auto at = tpw::evaluate_at_slo(tpw::inferencex_deployment(gb300, 1.0_tok_per_s), frontier,
-                                         slo * units::tok / units::second, price, gb300_cost);
-    const tpw::deployment gpu(tpw::inferencex_deployment(gb300, at.point.throughput));
+    const auto at =
+        tpw::evaluate_at_slo(tpw::inferencex_deployment(gb300, 1.0_tok_per_s, tpw::fraction{1.0},
+                                                        tpw::inferencex_vintage::v2025),
+                             frontier, slo * units::tok / units::second, price, gb300_cost);
+    const tpw::deployment gpu(tpw::inferencex_deployment(
+        gb300, at.point.throughput, tpw::fraction{1.0}, tpw::inferencex_vintage::v2025));
     const auto plan = tpw::plan_site(gpu, site, price, gb300_cost);
     std::printf("  %-18s %12s %10s %12s USD\n", num(slo).c_str(),
                 num(tpw::in(at.point.throughput, units::tok / units::second), 4).c_str(),
@@ -107,7 +115,7 @@ int main(int argc, char** argv) try {
       read_file(data + "/gb300_power_cap_illustrative.csv"), "gb300_power_cap_illustrative.csv");
   // Each GPU is provisioned for its cap plus the rest of its all-in share: 2.10 kW all-in at the
   // 1,400 W rating leaves 700 W for CPUs, network, cooling and the building.
-  const auto overhead = tpw::of(gb300.all_in_power.value, units::kW) - 1400.0_W;
+  const auto overhead = tpw::of(gb300.inferencex_2025.all_in_power.value, units::kW) - 1400.0_W;
   const auto best_q = tpw::max_q_cap(curve);
   const auto best_site = tpw::best_cap_for_site(curve, {.ceiling = site.ceiling,
                                                         .accelerators_per_system = 72,

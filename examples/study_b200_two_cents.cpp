@@ -10,9 +10,10 @@ using namespace study;
 namespace {
 tpw::economics<USD> b200_at(tpw::token_rate throughput, double utilization) {
   const auto& b200 = tpw::find_platform("b200");
-  const tpw::deployment gpu(
-      tpw::inferencex_deployment(b200, throughput, tpw::fraction{utilization}));
-  return tpw::evaluate(gpu, tpw::inferencex_hourly_cost(b200, tpw::inferencex_tier::hyperscaler));
+  const tpw::deployment gpu(tpw::inferencex_deployment(b200, throughput, tpw::fraction{utilization},
+                                                       tpw::inferencex_vintage::v2025));
+  return tpw::evaluate(gpu, tpw::inferencex_hourly_cost(b200, tpw::inferencex_tier::hyperscaler,
+                                                        tpw::inferencex_vintage::v2025));
 }
 }  // namespace
 
@@ -22,8 +23,8 @@ int main() {
   const auto target = 0.02_USD / units::Mtok;
 
   section("Assumptions");
-  assume("B200 hourly cost (hyperscaler)", b200.hourly_hyperscaler);
-  assume("B200 all-in power", b200.all_in_power);
+  assume("B200 hourly cost (hyperscaler)", b200.inferencex_2025.hourly_owned);
+  assume("B200 all-in power", b200.inferencex_2025.all_in_power);
   assume("target cost", "0.02 USD/Mtok", "NVIDIA claim, 2025-10");
   assume("electricity", "0.08 USD/kWh", "EIA US industrial 2024-25 [measured]");
   assume("best measured energy", "0.040 J/tok (GPU only)",
@@ -31,7 +32,7 @@ int main() {
 
   section("The throughput the claim requires");
   // cost per Mtok = hourly / (T * u * 3600 / 1e6), so T = hourly / (cost per token * 3600 * u).
-  const auto hourly = tpw::of(b200.hourly_hyperscaler.value, units::usd / units::hour);
+  const auto hourly = tpw::of(b200.inferencex_2025.hourly_owned.value, units::usd / units::hour);
   for (const double u : {1.0, 0.8, 0.6}) {
     const tpw::token_rate needed = hourly / (target * u);
     std::printf("  at %3.0f%% utilization: %s tok/s per GPU\n", u * 100.0,

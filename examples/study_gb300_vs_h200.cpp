@@ -8,14 +8,19 @@ using namespace tpw::literals;
 using namespace study;
 
 namespace {
+constexpr auto vintage = tpw::inferencex_vintage::v2025;
+
 struct side {
   const tpw::platform& platform;
   tpw::token_rate throughput;
 };
 
 tpw::economics<USD> evaluate(const side& s, tpw::inferencex_tier tier) {
-  const tpw::deployment gpu(tpw::inferencex_deployment(s.platform, s.throughput));
-  return tpw::evaluate(gpu, tpw::inferencex_hourly_cost(s.platform, tier));
+  // The claim was made with the 2025 vintage's constants (PUE 1: its all-in power holds the
+  // facility).
+  const tpw::deployment gpu(
+      tpw::inferencex_deployment(s.platform, s.throughput, tpw::fraction{1.0}, vintage));
+  return tpw::evaluate(gpu, tpw::inferencex_hourly_cost(s.platform, tier, vintage));
 }
 
 struct claim {
@@ -43,10 +48,10 @@ int main() {
   assume("H200 throughput", "90 tok/s/GPU", "NVIDIA claim inputs, 2026-04 [measured]");
   assume("GB300 throughput", "6,000 tok/s/GPU",
          "NVIDIA claim inputs (FP4 + MTP), 2026-04 [measured]");
-  assume("H200 hourly cost (hyperscaler)", h200.hourly_hyperscaler);
-  assume("GB300 hourly cost (hyperscaler)", gb300.hourly_hyperscaler);
-  assume("H200 all-in power", h200.all_in_power);
-  assume("GB300 all-in power", gb300.all_in_power);
+  assume("H200 hourly cost (hyperscaler)", h200.inferencex_2025.hourly_owned);
+  assume("GB300 hourly cost (hyperscaler)", gb300.inferencex_2025.hourly_owned);
+  assume("H200 all-in power", h200.inferencex_2025.all_in_power);
+  assume("GB300 all-in power", gb300.inferencex_2025.all_in_power);
   std::printf(
       "  Utilization 100%% and PUE 1 (the all-in kW carries the facility), as InferenceX.\n");
 
@@ -67,12 +72,14 @@ int main() {
 
   section("What each claim depends on");
   const double throughput_ratio = 6000.0 / 90.0;
-  std::printf("  cost ratio    = throughput ratio %s x hourly cost ratio %s / %s = %s\n",
-              ratio(throughput_ratio).c_str(), num(h200.hourly_hyperscaler.value, 4).c_str(),
-              num(gb300.hourly_hyperscaler.value, 4).c_str(), ratio(base.cost_ratio).c_str());
+  std::printf(
+      "  cost ratio    = throughput ratio %s x hourly cost ratio %s / %s = %s\n",
+      ratio(throughput_ratio).c_str(), num(h200.inferencex_2025.hourly_owned.value, 4).c_str(),
+      num(gb300.inferencex_2025.hourly_owned.value, 4).c_str(), ratio(base.cost_ratio).c_str());
   std::printf("  density ratio = throughput ratio %s x all-in power ratio %s / %s = %s\n",
-              ratio(throughput_ratio).c_str(), num(h200.all_in_power.value).c_str(),
-              num(gb300.all_in_power.value).c_str(), ratio(base.density_ratio).c_str());
+              ratio(throughput_ratio).c_str(), num(h200.inferencex_2025.all_in_power.value).c_str(),
+              num(gb300.inferencex_2025.all_in_power.value).c_str(),
+              ratio(base.density_ratio).c_str());
   std::printf("  Each input moved by -20%% / +20%% (the other inputs as above):\n");
   std::printf("  %-30s %18s %18s\n", "input", "cost ratio", "density ratio");
   const auto row = [&](const char* input, const side& o_lo, const side& n_lo, const side& o_hi,
@@ -87,17 +94,18 @@ int main() {
   row("GB300 throughput", old_gpu, {gb300, 4800.0_tok_per_s}, old_gpu, {gb300, 7200.0_tok_per_s});
   // The hourly cost and the all-in power enter one ratio each; overriding them in a copy of the
   // catalog entry shows it.
-  const auto with = [&](tpw::figure tpw::platform::*field, double factor) {
+  const auto with = [&](tpw::figure tpw::inferencex_set::*field, double factor) {
     tpw::platform copy = gb300;
-    copy.*field = (gb300.*field).overridden((gb300.*field).value * factor, "scaled");
+    tpw::figure& f = copy.inferencex_2025.*field;
+    f = f.overridden(f.value * factor, "scaled");
     return copy;
   };
-  const auto cheap = with(&tpw::platform::hourly_hyperscaler, 0.8);
-  const auto dear = with(&tpw::platform::hourly_hyperscaler, 1.2);
+  const auto cheap = with(&tpw::inferencex_set::hourly_owned, 0.8);
+  const auto dear = with(&tpw::inferencex_set::hourly_owned, 1.2);
   row("GB300 hourly cost", old_gpu, {cheap, new_gpu.throughput}, old_gpu,
       {dear, new_gpu.throughput});
-  const auto lean = with(&tpw::platform::all_in_power, 0.8);
-  const auto hungry = with(&tpw::platform::all_in_power, 1.2);
+  const auto lean = with(&tpw::inferencex_set::all_in_power, 0.8);
+  const auto hungry = with(&tpw::inferencex_set::all_in_power, 1.2);
   row("GB300 all-in power", old_gpu, {lean, new_gpu.throughput}, old_gpu,
       {hungry, new_gpu.throughput});
   std::printf(
@@ -110,7 +118,7 @@ int main() {
     const claim c = compare(old_gpu, new_gpu, tier);
     std::printf("  %-12s GB300 at %s USD/h: %s lower cost per Mtok\n",
                 tier == tpw::inferencex_tier::neocloud ? "neocloud" : "3-yr rental",
-                num(tpw::hourly_cost_figure(gb300, tier).value, 4).c_str(),
+                num(tpw::hourly_cost_figure(gb300, tier, vintage).value, 4).c_str(),
                 ratio(c.cost_ratio).c_str());
   }
   // What H200 throughput would bring the claim down to 10x: the ratio scales as 1 / T_H200.

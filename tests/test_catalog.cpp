@@ -22,9 +22,14 @@ TEST_CASE("the catalog holds the nine platforms asked for, each figure with its 
   for (const auto& p : tpw::platforms()) {
     CAPTURE(p.id);
     CHECK(p.accelerators_per_system >= 1);
+    const auto& old = p.inferencex_2025;
+    const auto& now = p.inferencex_2026_07;
+    REQUIRE(old.hourly_neocloud.has_value());
+    CHECK_FALSE(now.hourly_neocloud.has_value());
     for (const tpw::figure* f :
-         {&p.accelerator_power, &p.system_it_power, &p.system_price, &p.all_in_power,
-          &p.hourly_hyperscaler, &p.hourly_neocloud, &p.hourly_rental}) {
+         {&p.accelerator_power, &p.system_it_power, &p.system_price, &old.all_in_power,
+          &old.hourly_owned, &*old.hourly_neocloud, &old.hourly_rental, &now.all_in_power,
+          &now.hourly_owned, &now.hourly_rental}) {
       CHECK(f->value > 0.0);
       CHECK_FALSE(f->unit.empty());
       CHECK_FALSE(f->source.empty());
@@ -41,19 +46,61 @@ TEST_CASE("the catalog holds the nine platforms asked for, each figure with its 
 }
 
 TEST_CASE("the InferenceX view reproduces its metric pair exactly") {
-  // H200 at 90 tok/s/GPU, hyperscaler tier: 1.41 / (90 * 3600 / 1e6) = 4.3519 USD/Mtok;
-  // 90 * 1000 / 1.73 = 52,023 tok/s per MW; J/tok = 1.73 * 1000 / 90 = 19.22.
+  // 2025 vintage, H200 at 90 tok/s/GPU, hyperscaler tier: 1.41 / (90 * 3600 / 1e6) = 4.3519
+  // USD/Mtok; 90 * 1000 / 1.73 = 52,023 tok/s per MW; J/tok = 1.73 * 1000 / 90 = 19.22.
   const auto& h200 = tpw::find_platform("h200");
-  const tpw::deployment d(tpw::inferencex_deployment(h200, 90.0_tok_per_s));
+  constexpr auto v2025 = tpw::inferencex_vintage::v2025;
+  const tpw::deployment d(
+      tpw::inferencex_deployment(h200, 90.0_tok_per_s, tpw::fraction{1.0}, v2025));
   const auto e =
-      tpw::evaluate(d, tpw::inferencex_hourly_cost(h200, tpw::inferencex_tier::hyperscaler));
+      tpw::evaluate(d, tpw::inferencex_hourly_cost(h200, tpw::inferencex_tier::hyperscaler, v2025));
   CHECK(tpw::in(e.cost_per_token.total, units::usd / units::Mtok) ==
         Approx(1.41 / (90 * 3600 / 1e6)).epsilon(1e-12));
   CHECK(tpw::in(e.tokens_per_s_per_power, units::tok / units::second / units::MW) ==
         Approx(90 * 1000 / 1.73).epsilon(1e-12));
   CHECK(tpw::in(e.joules_per_token, units::J / units::tok) ==
         Approx(1.73 * 1000 / 90).epsilon(1e-12));
-  CHECK(tpw::hourly_cost_figure(h200, tpw::inferencex_tier::rental).value == 1.60);
+  CHECK(tpw::hourly_cost_figure(h200, tpw::inferencex_tier::rental, v2025).value == 1.60);
+}
+
+TEST_CASE("the July 2026 InferenceX vintage: the public registry's figures, PUE on top") {
+  // SemiAnalysis Market July 2026 Pricing Surveys & AI Cloud TCO Model, as InferenceX's hardware
+  // registry lists them: all-in kW per GPU, owned at hyperscale and retail USD per GPU-hour.
+  struct row {
+    const char* id;
+    double kw, owned, retail;
+  };
+  for (const row r :
+       {row{"h100", 1.37, 1.17, 2.00}, row{"h200", 1.37, 1.22, 2.90}, row{"b200", 1.71, 1.73, 3.70},
+        row{"b300", 1.90, 2.26, 4.25}, row{"gb200-nvl72", 1.87, 1.86, 4.00},
+        row{"gb300-nvl72", 2.12, 2.31, 5.00}, row{"mi300x", 1.39, 0.95, 1.30},
+        row{"mi325x", 1.69, 1.10, 1.60}, row{"mi355x", 2.09, 1.50, 2.90}}) {
+    CAPTURE(r.id);
+    const auto& set = tpw::find_platform(r.id).inferencex();  // the current vintage by default
+    CHECK(set.all_in_power.value == r.kw);
+    CHECK(set.hourly_owned.value == r.owned);
+    CHECK(set.hourly_rental.value == r.retail);
+    CHECK(set.all_in_power.date == "2026-07");
+  }
+  const auto now = tpw::info(tpw::current_inferencex_vintage);
+  CHECK(now.id == "inferencex-2026-07");
+  CHECK_FALSE(now.includes_facility);
+  CHECK(tpw::info(tpw::inferencex_vintage::v2025).includes_facility);
+  // Its all-in power leaves out the facility, so the site's PUE applies: GB200 NVL72 at 5,790
+  // tok/s/GPU, PUE 1.2: 1.86 / (5,790 * 3600 / 1e6) = 0.08924 USD/Mtok; 5,790 * 1000 /
+  // (1.87 * 1.2) = 2.580 M tok/s per MW.
+  const auto& gb200 = tpw::find_platform("gb200-nvl72");
+  const tpw::deployment d(tpw::inferencex_deployment(
+      gb200, 5790.0_tok_per_s, tpw::fraction{1.0}, tpw::current_inferencex_vintage, tpw::pue{1.2}));
+  const auto e =
+      tpw::evaluate(d, tpw::inferencex_hourly_cost(gb200, tpw::inferencex_tier::hyperscaler));
+  CHECK(tpw::in(e.cost_per_token.total, units::usd / units::Mtok) ==
+        Approx(1.86 / (5790 * 3600 / 1e6)).epsilon(1e-12));
+  CHECK(tpw::in(e.tokens_per_s_per_power, units::tok / units::second / units::MW) ==
+        Approx(5790 * 1000 / (1.87 * 1.2)).epsilon(1e-12));
+  CHECK(message_of([&] { (void)tpw::hourly_cost_figure(gb200, tpw::inferencex_tier::neocloud); }) ==
+        "inferencex.tier = \"neocloud\": is not a tier of the inferencex-2026-07 vintage "
+        "(hyperscaler or rental)");
 }
 
 TEST_CASE("the bottom-up view and overrides") {

@@ -3,15 +3,18 @@
 // Two views of each platform, kept apart because they have different boundaries:
 //  - bottom-up: accelerators per system, rated power per accelerator, IT power per system and
 //    price per system, for a deployment built from its parts (tpw::deployment, owned_hardware);
-//  - InferenceX: SemiAnalysis' all-in provisioned power per accelerator (its share of server,
-//    network and facility) and hourly cost tiers, the constants behind the published
-//    cost-per-Mtok and tok/s-per-MW charts.
+//  - InferenceX: SemiAnalysis' all-in power per accelerator and hourly cost tiers, the constants
+//    behind the published cost-per-Mtok and tok/s-per-MW charts, in dated vintages
+//    (inferencex_vintage): the current one (July 2026, the default) and the set used from late
+//    2025 to mid 2026, kept for the studies that reproduce claims made with it. The vintages
+//    define all-in power differently: see vintage_info.
 // Every figure carries its value, unit, source, date and label; estimates carry a range (a prior
 // for Monte Carlo). Each figure names its source and date beside its value.
 // Money is in USD. Users override any figure with figure::overridden.
 #pragma once
 
 #include <array>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,6 +64,46 @@ struct figure {
   [[nodiscard]] constexpr bool has_range() const noexcept { return low < high; }
 };
 
+// A dated set of InferenceX constants.
+enum class inferencex_vintage {
+  v2025,     // late 2025 to mid 2026: all-in power includes the facility
+  v2026_07,  // July 2026 (the current set): all-in power is the chip, host and NIC share
+};
+inline constexpr inferencex_vintage current_inferencex_vintage = inferencex_vintage::v2026_07;
+
+struct vintage_info {
+  std::string_view id;  // as reports and scenarios name it
+  std::string_view source;
+  std::string_view date;
+  std::string_view all_in_power;  // what the power figure includes
+  bool includes_facility;         // true: use PUE 1 on top of it
+};
+
+constexpr vintage_info info(inferencex_vintage v) noexcept {
+  if (v == inferencex_vintage::v2025) {
+    return {"inferencex-2025", "SemiAnalysis InferenceX dashboard constants", "2025-10 to 2026-06",
+            "provisioned utility power per accelerator, described as including its share of "
+            "server, network and facility",
+            true};
+  }
+  return {"inferencex-2026-07",
+          "SemiAnalysis Market July 2026 Pricing Surveys & AI Cloud TCO Model (InferenceX "
+          "hardware registry)",
+          "2026-07",
+          "the accelerator plus its share of host and NICs, no facility overhead: apply the "
+          "site's PUE on top",
+          false};
+}
+
+// One vintage's figures for a platform.
+struct inferencex_set {
+  figure all_in_power;   // kW per accelerator (see vintage_info::all_in_power)
+  figure hourly_owned;   // USD per accelerator-hour, owned at hyperscale, 4-year life
+  figure hourly_rental;  // USD per accelerator-hour: 2025, a 3-year rental with 25% upfront;
+                         // 2026-07, the retail rental rate
+  std::optional<figure> hourly_neocloud{};  // owned as a neocloud (the 2025 vintage only)
+};
+
 struct platform {
   std::string_view id;    // as scenario files name it: "gb200-nvl72"
   std::string_view name;  // as people write it
@@ -69,11 +112,14 @@ struct platform {
   figure accelerator_power;  // W per accelerator, rated
   figure system_it_power;    // kW per system
   figure system_price;       // USD per system
-  // InferenceX view.
-  figure all_in_power;        // kW per accelerator, provisioned utility power
-  figure hourly_hyperscaler;  // USD per accelerator-hour, owned as a hyperscaler, 4-year life
-  figure hourly_neocloud;     // USD per accelerator-hour, owned as a neocloud, 4-year life
-  figure hourly_rental;       // USD per accelerator-hour, 3-year rental, 25% upfront
+  // InferenceX view, by vintage.
+  inferencex_set inferencex_2025;
+  inferencex_set inferencex_2026_07;
+
+  [[nodiscard]] constexpr const inferencex_set& inferencex(
+      inferencex_vintage v = current_inferencex_vintage) const noexcept {
+    return v == inferencex_vintage::v2025 ? inferencex_2025 : inferencex_2026_07;
+  }
 };
 
 namespace detail {
@@ -86,13 +132,27 @@ constexpr figure ranged(double v, double low, double high, std::string_view unit
   return {v, unit, source, date, figure_label::estimate, low, high};
 }
 
-inline constexpr std::string_view inferencex = "SemiAnalysis InferenceX dashboard constants";
-inline constexpr std::string_view inferencex_date = "2026";
+inline constexpr std::string_view inferencex = info(inferencex_vintage::v2025).source;
+inline constexpr std::string_view inferencex_date = info(inferencex_vintage::v2025).date;
 constexpr figure ix_kw(double v) {
   return exact(v, "kW", inferencex, inferencex_date, figure_label::model);
 }
 constexpr figure ix_hourly(double v, std::string_view note = "") {
   return exact(v, "USD/h", note.empty() ? inferencex : note, inferencex_date, figure_label::model);
+}
+// The 2025 vintage: all-in kW, hyperscaler, neocloud and rental USD/h.
+constexpr inferencex_set ix2025(figure kw, figure owned, figure neocloud, figure rental) {
+  return {kw, owned, rental, neocloud};
+}
+// The July 2026 vintage: all-in kW, owned at hyperscale and retail USD/h.
+inline constexpr std::string_view ix2026_source = info(inferencex_vintage::v2026_07).source;
+constexpr inferencex_set ix2026(double kw, double owned, double retail,
+                                std::string_view retail_note = "") {
+  return {exact(kw, "kW", ix2026_source, "2026-07", figure_label::model),
+          exact(owned, "USD/h", ix2026_source, "2026-07", figure_label::model),
+          exact(retail, "USD/h", retail_note.empty() ? ix2026_source : retail_note, "2026-07",
+                figure_label::model),
+          std::nullopt};
 }
 }  // namespace detail
 
@@ -103,23 +163,26 @@ inline constexpr std::array<platform, 9> platform_catalog{{
      detail::exact(10.2, "kW", "NVIDIA DGX H100 user guide (max)", "2023", figure_label::spec),
      detail::ranged(270e3, 200e3, 300e3, "USD",
                     "press estimates: DGX H100 about $270k; $25-30k per GPU", "2023"),
-     detail::ix_kw(1.73), detail::ix_hourly(1.30), detail::ix_hourly(1.69),
-     detail::ix_hourly(1.30)},
+     detail::ix2025(detail::ix_kw(1.73), detail::ix_hourly(1.30), detail::ix_hourly(1.69),
+                    detail::ix_hourly(1.30)),
+     detail::ix2026(1.37, 1.17, 2.00)},
     {"h200", "NVIDIA H200 SXM (DGX H200)", 8,
      detail::exact(700, "W", "NVIDIA H200 datasheet", "2024", figure_label::spec),
      detail::exact(10.2, "kW", "NVIDIA DGX H200 specifications", "2024", figure_label::spec),
      detail::ranged(292e3, 272e3, 312e3, "USD",
                     "street estimates: $34-39k per GPU in 8-GPU boards, times 8", "2025"),
-     detail::ix_kw(1.73), detail::ix_hourly(1.41), detail::ix_hourly(1.74),
-     detail::ix_hourly(1.60)},
+     detail::ix2025(detail::ix_kw(1.73), detail::ix_hourly(1.41), detail::ix_hourly(1.74),
+                    detail::ix_hourly(1.60)),
+     detail::ix2026(1.37, 1.22, 2.90)},
     {"b200", "NVIDIA B200 (DGX B200)", 8,
      detail::exact(1000, "W", "NVIDIA B200 datasheet", "2024", figure_label::spec),
      detail::exact(14.3, "kW", "NVIDIA DGX B200 user guide", "2024", figure_label::spec),
      detail::ranged(379.2e3, 240e3, 379.2e3, "USD",
                     "press estimates: DGX B200 list about $47.4k per GPU; $30-40k per GPU",
                     "2024-12"),
-     detail::ix_kw(2.17), detail::ix_hourly(1.95), detail::ix_hourly(2.34),
-     detail::ix_hourly(2.90)},
+     detail::ix2025(detail::ix_kw(2.17), detail::ix_hourly(1.95), detail::ix_hourly(2.34),
+                    detail::ix_hourly(2.90)),
+     detail::ix2026(1.71, 1.73, 3.70)},
     {"b300", "NVIDIA B300 (8-GPU HGX)", 8,
      detail::ranged(1200, 1000, 1400, "W",
                     "tpw estimate: not in the public figures; between B200 (1,000 W) and GB300 "
@@ -132,29 +195,34 @@ inline constexpr std::array<platform, 9> platform_catalog{{
                     "tpw estimate: 1.2 x the DGX B200 list price, as InferenceX prices B300 at "
                     "1.2 x B200",
                     "2026"),
-     detail::ix_kw(2.17),
-     detail::ix_hourly(2.34,
-                       "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
-                       "B200)"),
-     detail::ix_hourly(2.808), detail::ix_hourly(3.48)},
+     detail::ix2025(
+         detail::ix_kw(2.17),
+         detail::ix_hourly(2.34,
+                           "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
+                           "B200)"),
+         detail::ix_hourly(2.808), detail::ix_hourly(3.48)),
+     detail::ix2026(1.90, 2.26, 4.25)},
     {"gb200-nvl72", "NVIDIA GB200 NVL72", 72,
      detail::exact(1200, "W", "NVIDIA Domain Power Service device specs (max per GPU)", "2025",
                    figure_label::spec),
      detail::ranged(132, 120, 132, "kW", "press estimates: about 120-132 kW per rack", "2025"),
      detail::ranged(3.2e6, 3.1e6, 3.3e6, "USD", "press estimates: about $3.1-3.3M per rack",
                     "2026"),
-     detail::ix_kw(2.10), detail::ix_hourly(2.21), detail::ix_hourly(2.75),
-     detail::ix_hourly(3.30)},
+     detail::ix2025(detail::ix_kw(2.10), detail::ix_hourly(2.21), detail::ix_hourly(2.75),
+                    detail::ix_hourly(3.30)),
+     detail::ix2026(1.87, 1.86, 4.00)},
     {"gb300-nvl72", "NVIDIA GB300 NVL72", 72,
      detail::ranged(1400, 1300, 1500, "W", "press estimates: about 1,400 W per GPU", "2025"),
      detail::ranged(135, 120, 140, "kW", "press estimates: about 120-140 kW per rack", "2025"),
      detail::ranged(3.5e6, 3.0e6, 4.0e6, "USD",
                     "press estimates: about $3-4M per rack (low confidence)", "2026"),
-     detail::ix_kw(2.10),
-     detail::ix_hourly(2.652,
-                       "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
-                       "GB200)"),
-     detail::ix_hourly(3.30), detail::ix_hourly(3.96)},
+     detail::ix2025(
+         detail::ix_kw(2.10),
+         detail::ix_hourly(2.652,
+                           "SemiAnalysis InferenceX dashboard constants (placeholder, 1.2x "
+                           "GB200)"),
+         detail::ix_hourly(3.30), detail::ix_hourly(3.96)),
+     detail::ix2026(2.12, 2.31, 5.00)},
     {"mi300x", "AMD Instinct MI300X (8-GPU OAM platform)", 8,
      detail::exact(750, "W", "AMD Instinct MI300X datasheet", "2023-12", figure_label::spec),
      detail::ranged(10.6, 9.0, 12.0, "kW",
@@ -162,8 +230,9 @@ inline constexpr std::array<platform, 9> platform_catalog{{
                     "2026"),
      detail::ranged(205.6e3, 180e3, 240e3, "USD",
                     "street estimate: about $25.7k per GPU from an 8-GPU listing, times 8", "2025"),
-     detail::ix_kw(1.79), detail::ix_hourly(1.12), detail::ix_hourly(1.40),
-     detail::ix_hourly(1.55)},
+     detail::ix2025(detail::ix_kw(1.79), detail::ix_hourly(1.12), detail::ix_hourly(1.40),
+                    detail::ix_hourly(1.55)),
+     detail::ix2026(1.39, 0.95, 1.30)},
     {"mi325x", "AMD Instinct MI325X (8-GPU OAM platform)", 8,
      detail::exact(1000, "W", "AMD Instinct MI325X datasheet", "2024-10", figure_label::spec),
      detail::ranged(12.5, 11.0, 14.0, "kW",
@@ -172,8 +241,9 @@ inline constexpr std::array<platform, 9> platform_catalog{{
                     "tpw estimate: not public; the MI300X estimate scaled by InferenceX's "
                     "hyperscaler hourly cost ratio (1.28 / 1.12)",
                     "2026"),
-     detail::ix_kw(2.18), detail::ix_hourly(1.28), detail::ix_hourly(1.59),
-     detail::ix_hourly(1.80)},
+     detail::ix2025(detail::ix_kw(2.18), detail::ix_hourly(1.28), detail::ix_hourly(1.59),
+                    detail::ix_hourly(1.80)),
+     detail::ix2026(1.69, 1.10, 1.60)},
     {"mi355x", "AMD Instinct MI355X (8-GPU, liquid cooled)", 8,
      detail::exact(1400, "W", "AMD Instinct MI355X announcement", "2025-06", figure_label::spec),
      detail::ranged(15.4, 14.0, 18.0, "kW",
@@ -182,8 +252,9 @@ inline constexpr std::array<platform, 9> platform_catalog{{
                     "tpw estimate: not public; the MI300X estimate scaled by InferenceX's "
                     "hyperscaler hourly cost ratio (1.48 / 1.12)",
                     "2026"),
-     detail::ix_kw(2.65), detail::ix_hourly(1.48), detail::ix_hourly(1.90),
-     detail::ix_hourly(2.10)},
+     detail::ix2025(detail::ix_kw(2.65), detail::ix_hourly(1.48), detail::ix_hourly(1.90),
+                    detail::ix_hourly(2.10)),
+     detail::ix2026(2.09, 1.50, 2.90)},
 }};
 
 inline std::span<const platform> platforms() noexcept {

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "tpw/catalog/platforms.hpp"
+#include "tpw/error.hpp"
 #include "tpw/model/components.hpp"
 #include "tpw/model/deployment.hpp"
 #include "tpw/units/checked.hpp"
@@ -11,39 +13,53 @@
 
 namespace tpw {
 
+// hyperscaler: owned at hyperscale; neocloud: owned as a neocloud (the 2025 vintage only);
+// rental: the 2025 vintage's 3-year rental, the 2026-07 vintage's retail rate.
 enum class inferencex_tier { hyperscaler, neocloud, rental };
 
-inline const figure& hourly_cost_figure(const platform& p, inferencex_tier tier) noexcept {
+// A tier's hourly cost in a vintage; the neocloud tier of a vintage without one is refused.
+inline const figure& hourly_cost_figure(const platform& p, inferencex_tier tier,
+                                        inferencex_vintage v = current_inferencex_vintage) {
+  const inferencex_set& set = p.inferencex(v);
   switch (tier) {
     case inferencex_tier::hyperscaler:
-      return p.hourly_hyperscaler;
+      return set.hourly_owned;
     case inferencex_tier::neocloud:
-      return p.hourly_neocloud;
+      if (!set.hourly_neocloud) {
+        throw invalid_input("inferencex.tier", "neocloud",
+                            std::string("is not a tier of the ") + std::string(info(v).id) +
+                                " vintage (hyperscaler or rental)");
+      }
+      return *set.hourly_neocloud;
     case inferencex_tier::rental:
-      return p.hourly_rental;
+      return set.hourly_rental;
   }
-  return p.hourly_hyperscaler;
+  return set.hourly_owned;
 }
 
-// The InferenceX view: one accelerator provisioned at its all-in power (which already holds the
-// facility's overhead, so PUE 1), drawing it whenever it is on. At utilization 1 (InferenceX's
-// assumption) evaluate() gives exactly their pair: $/Mtok = $/h / (T * 3600 / 1e6) and
-// tok/s per MW = T * 1000 / kW.
+// The InferenceX view: one accelerator provisioned at its all-in power, drawing it whenever it is
+// on. The 2025 vintage's all-in power holds the facility's overhead (PUE 1); the 2026-07
+// vintage's does not, so the site's PUE applies (`facility_pue`, which the 2025 vintage ignores).
+// At utilization 1 (InferenceX's assumption) evaluate() gives exactly their pair:
+// $/Mtok = $/h / (T * 3600 / 1e6) and tok/s per MW = T * 1000 / (kW * PUE).
 inline deployment::spec inferencex_deployment(const platform& p, token_rate throughput,
-                                              fraction utilization = fraction::unchecked(1.0)) {
+                                              fraction utilization = fraction::unchecked(1.0),
+                                              inferencex_vintage v = current_inferencex_vintage,
+                                              pue facility_pue = pue::unchecked(1.0)) {
   return {.accelerators_per_system = 1,
           .systems = 1,
-          .it_power = of(p.all_in_power.value, units::kW),
+          .it_power = of(p.inferencex(v).all_in_power.value, units::kW),
           .idle_power = std::nullopt,
           .provisioned_power = std::nullopt,
-          .pue = pue::unchecked(1.0),
+          .pue = info(v).includes_facility ? pue::unchecked(1.0) : facility_pue,
           .utilization = utilization,
           .throughput = throughput};
 }
 
-inline rented_hardware<USD> inferencex_hourly_cost(const platform& p, inferencex_tier tier) {
-  return rented_hardware<USD>(
-      {.rental_per_accelerator = of(hourly_cost_figure(p, tier).value, units::usd / units::hour)});
+inline rented_hardware<USD> inferencex_hourly_cost(
+    const platform& p, inferencex_tier tier, inferencex_vintage v = current_inferencex_vintage) {
+  return rented_hardware<USD>({.rental_per_accelerator = of(hourly_cost_figure(p, tier, v).value,
+                                                            units::usd / units::hour)});
 }
 
 // The bottom-up view: the platform's systems at their IT power, in a facility at `facility_pue`.
