@@ -97,14 +97,8 @@ inline double value_left(double residual, double life_years, double used_years) 
 
 template <currency_type C>
 void validate_plan(const cash_flow_plan<C>& plan) {
-  if (plan.operating_years < 1 || plan.operating_years > 100) {
-    throw invalid_input("finance.operating_years", plan.operating_years,
-                        "must be a whole number of years in 1..100");
-  }
-  if (plan.build_years < 0 || plan.build_years > 20) {
-    throw invalid_input("finance.build_years", plan.build_years,
-                        "must be a whole number of years in 0..20");
-  }
+  require_years("finance.operating_years", plan.operating_years);
+  require_years("finance.build_years", plan.build_years, 0, 20);
   if (plan.utilization_ramp.size() > static_cast<std::size_t>(plan.operating_years)) {
     throw invalid_input("finance.utilization_ramp.size",
                         static_cast<double>(plan.utilization_ramp.size()),

@@ -124,21 +124,11 @@ inline void require_in(const char* field, double x, double low, double high, boo
   const bool ok =
       is_finite(x) && (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
   if (!ok) {
-    std::string rule("must be in ");
-    rule.append(low_included ? "[" : "(")
-        .append(number_text(low))
-        .append(", ")
-        .append(number_text(high))
-        .append(high_included ? "]" : ")")
-        .append(": ")
-        .append(meaning);
+    const std::string rule = std::string("must be in ")
+                                 .append(interval_text(low, high, low_included, high_included))
+                                 .append(": ")
+                                 .append(meaning);
     throw invalid_input(field, x, rule);
-  }
-}
-
-inline void require_years(const char* field, int years) {
-  if (years < 1 || years > 100) {
-    throw invalid_input(field, years, "must be a whole number of years in 1..100");
   }
 }
 
@@ -193,14 +183,8 @@ money<C> tax_on(money<C> income, double rate, money<C>& losses) {
 // operating years (a hand-made one is checked the same way).
 template <currency_type C>
 void require_cash_view(const cash_flows<C>& flows) {
-  if (flows.operating_years < 1 || flows.operating_years > 100) {
-    throw invalid_input("cash_flows.operating_years", flows.operating_years,
-                        "must be a whole number of years in 1..100");
-  }
-  if (flows.build_years < 0 || flows.build_years > 20) {
-    throw invalid_input("cash_flows.build_years", flows.build_years,
-                        "must be a whole number of years in 0..20");
-  }
+  require_years("cash_flows.operating_years", flows.operating_years);
+  require_years("cash_flows.build_years", flows.build_years, 0, 20);
   const auto years = static_cast<std::size_t>(flows.build_years + flows.operating_years + 1);
   const auto same = [&](const char* line, std::size_t size) {
     if (size != years) {

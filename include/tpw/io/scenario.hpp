@@ -180,12 +180,9 @@ inline double bounded_at(const json& value, std::string_view path, double low, d
   const double x = number_at(value, path);
   const bool ok = (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
   if (!ok) {
-    std::string rule("must be in ");
-    rule.append(low_included ? "[" : "(")
-        .append(tpw::detail::number_text(low))
-        .append(", ")
-        .append(tpw::detail::number_text(high))
-        .append(high_included ? "]" : ")");
+    std::string rule =
+        std::string("must be in ")
+            .append(tpw::detail::interval_text(low, high, low_included, high_included));
     if (!meaning.empty()) rule.append(": ").append(meaning);
     refuse(path, value, rule);
   }

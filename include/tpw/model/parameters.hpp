@@ -291,11 +291,7 @@ inline bool parameter_used(const cost_parameters& p, cost_input k) noexcept {
 
 // A rule's range as messages show it: "[0.001, 1000000]".
 inline std::string range_text(const cost_input_rule& rule) {
-  // Appended to a string that starts with its bracket: GCC 12 warns (-Wrestrict, a false
-  // positive) on a one-character literal prepended to a temporary string.
-  std::string text(rule.low_included ? "[" : "(");
-  text.append(detail::number_text(rule.low)).append(", ").append(detail::number_text(rule.high));
-  return text.append(rule.high_included ? "]" : ")");
+  return detail::interval_text(rule.low, rule.high, rule.low_included, rule.high_included);
 }
 
 // Where tpw's limits on every input are stated, for messages.

@@ -3,6 +3,7 @@
 // rule.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "tpw/config.hpp"
@@ -35,6 +36,23 @@ constexpr void require_positive(std::string_view field, const Q& q, const U& dis
 }
 
 // A count (accelerators, systems): a whole number >= 1.
+// An interval as rules state it: "[0, 1)". Built by appending: GCC 12 warns (-Wrestrict, a false
+// positive) on a one-character literal prepended to a temporary string.
+inline std::string interval_text(double low, double high, bool low_included, bool high_included) {
+  std::string text(low_included ? "[" : "(");
+  text.append(number_text(low)).append(", ").append(number_text(high));
+  return text.append(high_included ? "]" : ")");
+}
+
+// Whole years in [low, high]: "must be a whole number of years in 1..100".
+inline void require_years(std::string_view field, int years, int low = 1, int high = 100) {
+  if (years < low || years > high) {
+    throw invalid_input(
+        field, years,
+        "must be a whole number of years in " + std::to_string(low) + ".." + std::to_string(high));
+  }
+}
+
 inline void require_count(std::string_view field, double value) {
   if (!is_finite(value) || value < 1.0 || value != static_cast<double>(static_cast<long>(value))) {
     throw invalid_input(field, value, "must be a whole number >= 1");
