@@ -50,8 +50,8 @@ int main(int argc, char** argv) try {
     const std::string what = std::string(p.id) + " throughput";
     assume(what.c_str(), num(tpw::in(c.throughput, units::tok / units::second), 5) + " tok/s/GPU",
            c.source);
-    assume((std::string(p.id) + " all-in power").c_str(), p.inferencex_2025.all_in_power);
-    assume((std::string(p.id) + " hourly cost").c_str(), p.inferencex_2025.hourly_owned);
+    assume((std::string(p.id) + " all-in power").c_str(), p.inferencex_2025->all_in_power);
+    assume((std::string(p.id) + " hourly cost").c_str(), p.inferencex_2025->hourly_owned);
   }
   std::printf(
       "  InferenceX view, 2025 vintage: utilization 100%%, PUE 1 (that vintage's all-in kW holds "
@@ -115,7 +115,7 @@ int main(int argc, char** argv) try {
       read_file(data + "/gb300_power_cap_illustrative.csv"), "gb300_power_cap_illustrative.csv");
   // Each GPU is provisioned for its cap plus the rest of its all-in share: 2.10 kW all-in at the
   // 1,400 W rating leaves 700 W for CPUs, network, cooling and the building.
-  const auto overhead = tpw::of(gb300.inferencex_2025.all_in_power.value, units::kW) - 1400.0_W;
+  const auto overhead = tpw::of(gb300.inferencex_2025->all_in_power.value, units::kW) - 1400.0_W;
   const auto best_q = tpw::max_q_cap(curve);
   const auto best_site = tpw::best_cap_for_site(curve, {.ceiling = site.ceiling,
                                                         .accelerators_per_system = 72,

@@ -23,8 +23,8 @@ int main() {
   const auto target = 0.02_USD / units::Mtok;
 
   section("Assumptions");
-  assume("B200 hourly cost (hyperscaler)", b200.inferencex_2025.hourly_owned);
-  assume("B200 all-in power", b200.inferencex_2025.all_in_power);
+  assume("B200 hourly cost (hyperscaler)", b200.inferencex_2025->hourly_owned);
+  assume("B200 all-in power", b200.inferencex_2025->all_in_power);
   assume("target cost", "0.02 USD/Mtok", "NVIDIA claim, 2025-10");
   assume("electricity", "0.08 USD/kWh", "EIA US industrial 2024-25 [measured]");
   assume("best measured energy", "0.040 J/tok (GPU only)",
@@ -32,7 +32,7 @@ int main() {
 
   section("The throughput the claim requires");
   // cost per Mtok = hourly / (T * u * 3600 / 1e6), so T = hourly / (cost per token * 3600 * u).
-  const auto hourly = tpw::of(b200.inferencex_2025.hourly_owned.value, units::usd / units::hour);
+  const auto hourly = tpw::of(b200.inferencex_2025->hourly_owned.value, units::usd / units::hour);
   for (const double u : {1.0, 0.8, 0.6}) {
     const tpw::token_rate needed = hourly / (target * u);
     std::printf("  at %3.0f%% utilization: %s tok/s per GPU\n", u * 100.0,

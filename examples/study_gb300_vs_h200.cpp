@@ -48,10 +48,10 @@ int main() {
   assume("H200 throughput", "90 tok/s/GPU", "NVIDIA claim inputs, 2026-04 [measured]");
   assume("GB300 throughput", "6,000 tok/s/GPU",
          "NVIDIA claim inputs (FP4 + MTP), 2026-04 [measured]");
-  assume("H200 hourly cost (hyperscaler)", h200.inferencex_2025.hourly_owned);
-  assume("GB300 hourly cost (hyperscaler)", gb300.inferencex_2025.hourly_owned);
-  assume("H200 all-in power", h200.inferencex_2025.all_in_power);
-  assume("GB300 all-in power", gb300.inferencex_2025.all_in_power);
+  assume("H200 hourly cost (hyperscaler)", h200.inferencex_2025->hourly_owned);
+  assume("GB300 hourly cost (hyperscaler)", gb300.inferencex_2025->hourly_owned);
+  assume("H200 all-in power", h200.inferencex_2025->all_in_power);
+  assume("GB300 all-in power", gb300.inferencex_2025->all_in_power);
   std::printf(
       "  Utilization 100%% and PUE 1 (the all-in kW carries the facility), as InferenceX.\n");
 
@@ -74,12 +74,12 @@ int main() {
   const double throughput_ratio = 6000.0 / 90.0;
   std::printf(
       "  cost ratio    = throughput ratio %s x hourly cost ratio %s / %s = %s\n",
-      ratio(throughput_ratio).c_str(), num(h200.inferencex_2025.hourly_owned.value, 4).c_str(),
-      num(gb300.inferencex_2025.hourly_owned.value, 4).c_str(), ratio(base.cost_ratio).c_str());
-  std::printf("  density ratio = throughput ratio %s x all-in power ratio %s / %s = %s\n",
-              ratio(throughput_ratio).c_str(), num(h200.inferencex_2025.all_in_power.value).c_str(),
-              num(gb300.inferencex_2025.all_in_power.value).c_str(),
-              ratio(base.density_ratio).c_str());
+      ratio(throughput_ratio).c_str(), num(h200.inferencex_2025->hourly_owned.value, 4).c_str(),
+      num(gb300.inferencex_2025->hourly_owned.value, 4).c_str(), ratio(base.cost_ratio).c_str());
+  std::printf(
+      "  density ratio = throughput ratio %s x all-in power ratio %s / %s = %s\n",
+      ratio(throughput_ratio).c_str(), num(h200.inferencex_2025->all_in_power.value).c_str(),
+      num(gb300.inferencex_2025->all_in_power.value).c_str(), ratio(base.density_ratio).c_str());
   std::printf("  Each input moved by -20%% / +20%% (the other inputs as above):\n");
   std::printf("  %-30s %18s %18s\n", "input", "cost ratio", "density ratio");
   const auto row = [&](const char* input, const side& o_lo, const side& n_lo, const side& o_hi,
@@ -96,7 +96,7 @@ int main() {
   // catalog entry shows it.
   const auto with = [&](tpw::figure tpw::inferencex_set::*field, double factor) {
     tpw::platform copy = gb300;
-    tpw::figure& f = copy.inferencex_2025.*field;
+    tpw::figure& f = (*copy.inferencex_2025).*field;
     f = f.overridden(f.value * factor, "scaled");
     return copy;
   };

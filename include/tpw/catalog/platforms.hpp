@@ -112,13 +112,21 @@ struct platform {
   figure accelerator_power;  // W per accelerator, rated
   figure system_it_power;    // kW per system
   figure system_price;       // USD per system
-  // InferenceX view, by vintage.
-  inferencex_set inferencex_2025;
+  // InferenceX view, by vintage (a platform newer than the 2025 set has none in it).
+  std::optional<inferencex_set> inferencex_2025;
   inferencex_set inferencex_2026_07;
 
-  [[nodiscard]] constexpr const inferencex_set& inferencex(
-      inferencex_vintage v = current_inferencex_vintage) const noexcept {
-    return v == inferencex_vintage::v2025 ? inferencex_2025 : inferencex_2026_07;
+  // The platform's figures in a vintage; a vintage without the platform is refused.
+  [[nodiscard]] const inferencex_set& inferencex(
+      inferencex_vintage v = current_inferencex_vintage) const {
+    if (v == inferencex_vintage::v2026_07) return inferencex_2026_07;
+    if (!inferencex_2025) {
+      throw invalid_input("vintage", info(v).id,
+                          std::string("has no figures for ") + std::string(id) +
+                              ", which is newer than it: use " +
+                              std::string(info(inferencex_vintage::v2026_07).id));
+    }
+    return *inferencex_2025;
   }
 };
 
@@ -157,7 +165,7 @@ constexpr inferencex_set ix2026(double kw, double owned, double retail,
 }  // namespace detail
 
 // The catalog, in the order of the issue that asked for it.
-inline constexpr std::array<platform, 9> platform_catalog{{
+inline constexpr std::array<platform, 12> platform_catalog{{
     {"h100", "NVIDIA H100 SXM (DGX H100)", 8,
      detail::exact(700, "W", "NVIDIA H100 datasheet", "2022", figure_label::spec),
      detail::exact(10.2, "kW", "NVIDIA DGX H100 user guide (max)", "2023", figure_label::spec),
@@ -255,6 +263,45 @@ inline constexpr std::array<platform, 9> platform_catalog{{
      detail::ix2025(detail::ix_kw(2.65), detail::ix_hourly(1.48), detail::ix_hourly(1.90),
                     detail::ix_hourly(2.10)),
      detail::ix2026(2.09, 1.50, 2.90)},
+    // Newer than the 2025 vintage: InferenceX's July 2026 registry has them. Their bottom-up
+    // system figures are not public; the estimates below are derived as stated, with ranges.
+    {"vera-rubin-nvl72", "NVIDIA Vera Rubin NVL72 (72 Rubin GPUs)", 72,
+     detail::exact(1800, "W", "InferenceX hardware registry (TDP)", "2026-07", figure_label::model),
+     detail::ranged(237.6, 190, 240, "kW",
+                    "tpw estimate: 72 x InferenceX's 3.3 kW all-in per GPU (chip, host and NIC "
+                    "share)",
+                    "2026"),
+     detail::ranged(6.2e6, 5.0e6, 7.5e6, "USD",
+                    "tpw estimate: not public; the GB200 NVL72 rack (3.2 M) scaled by "
+                    "InferenceX's owned hourly cost ratio (3.61 / 1.86)",
+                    "2026"),
+     std::nullopt, detail::ix2026(3.3, 3.61, 8.50)},
+    {"tpu7x", "Google TPU7x (Ironwood, 4-chip host)", 4,
+     detail::exact(980, "W", "InferenceX hardware registry (TDP)", "2026-07", figure_label::model),
+     detail::ranged(4.83, 4.3, 5.5, "kW",
+                    "tpw estimate: 4 x InferenceX's 1.207 kW all-in per chip (chip, host and NIC "
+                    "share)",
+                    "2026"),
+     detail::ranged(132.6e3, 100e3, 170e3, "USD",
+                    "tpw estimate: TPUs are not sold; 4 x the DGX B200 list price per GPU "
+                    "($47.4k) scaled by InferenceX's owned hourly cost ratio (1.21 / 1.73)",
+                    "2026"),
+     std::nullopt,
+     detail::ix2026(1.207, 1.21, 2.00,
+                    "SemiAnalysis Market July 2026 Pricing Surveys & AI Cloud TCO Model "
+                    "(InferenceX hardware registry; a 3-year commit rental)")},
+    {"rtx-pro-6000", "NVIDIA RTX PRO 6000 Blackwell Server Edition (8-GPU server)", 8,
+     detail::exact(600, "W", "NVIDIA RTX PRO 6000 Blackwell Server Edition datasheet", "2025",
+                   figure_label::spec),
+     detail::ranged(7.8, 6.5, 9.0, "kW",
+                    "tpw estimate: 8 x InferenceX's 0.975 kW all-in per GPU (chip, host and NIC "
+                    "share)",
+                    "2026"),
+     detail::ranged(149e3, 100e3, 180e3, "USD",
+                    "tpw estimate: not public; the DGX B200 list price scaled by InferenceX's "
+                    "owned hourly cost ratio (0.68 / 1.73)",
+                    "2026"),
+     std::nullopt, detail::ix2026(0.975, 0.68, 0.52)},
 }};
 
 inline std::span<const platform> platforms() noexcept {
