@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "tpw/catalog/plausibility.hpp"
 #include "tpw/finance/project.hpp"
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/engine/statistics.hpp"
@@ -49,6 +50,8 @@ struct study {
   std::optional<mix_economics<scenario_currency>> mix;
   std::optional<project_finance<scenario_currency>> finance;
   std::optional<carbon_figures> carbon;
+  // The point figures against tpw's measured data and price lists (tpw::check_plausibility).
+  plausibility_report plausibility;
   std::optional<mc::run_result> statistics;  // when an input is uncertain
   std::vector<mc::tornado> tornado;
   std::vector<mc::sobol_indices> sobol;
@@ -267,6 +270,29 @@ inline nlohmann::json unchecked_json(const study& r) {
                        cap->chosen.throughput.value() / cap->chosen.power_draw.value()}};
   }
   if (r.mix) j["workload"] = mix_json(r);
+  if (!r.input.model.empty()) j["workload"]["model"] = r.input.model;
+  if (!r.input.precision.empty()) j["workload"]["precision"] = r.input.precision;
+  const vintage_info v = info(r.input.vintage);
+  j["vintage"] = {
+      {"id", v.id}, {"source", v.source}, {"date", v.date}, {"all_in_power", v.all_in_power}};
+  if (r.input.inferencex_costs) {
+    j["costs_from"] = {
+        {"vintage", v.id},
+        {"hourly_cost_per_accelerator", r.input.base[cost_input::rental_per_accelerator_hour]},
+        {"it_power_kw_per_system", r.input.base[cost_input::it_power_kw]}};
+  }
+  json flags = json::array();
+  for (const plausibility_flag& f : r.plausibility.flags) {
+    flags.push_back({{"figure", f.figure},
+                     {"value", f.value},
+                     {"limit", f.limit},
+                     {"rule", f.rule},
+                     {"evidence", f.evidence}});
+  }
+  j["plausibility"] = {
+      {"measured", r.plausibility.measured.empty() ? json(nullptr) : json(r.plausibility.measured)},
+      {"unchecked", r.plausibility.unchecked},
+      {"flags", flags}};
   if (r.finance) j["finance"] = finance_json(r);
   if (r.carbon) {
     const carbon_choice& c = *r.input.carbon;

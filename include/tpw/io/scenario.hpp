@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "tpw/catalog/platforms.hpp"
+#include "tpw/catalog/views.hpp"
 #include "tpw/curves/frontier.hpp"
 #include "tpw/curves/power_cap.hpp"
 #include "tpw/error.hpp"
@@ -92,6 +93,12 @@ struct scenario {
   std::string name = "scenario";
   std::string currency = "USD";
   std::string platform;  // the catalog id, when the file names one
+  // The InferenceX vintage: its constants price costs.inferencex, and the plausibility checks
+  // use its all-in power. Every report names it.
+  inferencex_vintage vintage = current_inferencex_vintage;
+  std::optional<inferencex_tier> inferencex_costs;  // costs.inferencex.tier, when given
+  std::string model;                                // workload.model, for the plausibility checks
+  std::string precision;                            // workload.precision
   // Point values in scenario units; an uncertain input holds its distribution's median.
   cost_parameters base;
   std::vector<mc::uncertain_parameter> uncertain;  // in the order of the file's fields
@@ -351,9 +358,67 @@ inline void read_deployment(const json& j, scenario& s, bool from_platform,
   }
 }
 
-inline void read_costs(const json& j, scenario& s, const platform* catalog) {
-  const json& c =
-      object_at(j, "costs", {"cost_of_capital", "hardware", "facility", "energy", "opex"});
+// costs.inferencex: the catalog platform's hourly cost and all-in power in the scenario's vintage
+// stand for the hardware, the facility, the energy and the operations (SemiAnalysis' hourly cost
+// is the whole cost of an accelerator-hour), so those sections are refused beside it.
+inline void read_inferencex_costs(const json& c, const json& deployment, scenario& s,
+                                  const platform* catalog) {
+  const json& x = object_at(c["inferencex"], "costs.inferencex", {"tier"});
+  const vintage_info v = info(s.vintage);
+  if (catalog == nullptr) {
+    refuse("costs.inferencex", x, "needs a catalog \"platform\" whose hourly cost it takes");
+  }
+  for (const char* key : {"hardware", "facility", "opex"}) {
+    if (c.contains(key)) {
+      refuse(std::string("costs.") + key, c[key],
+             "give it or costs.inferencex, not both: the vintage's hourly cost already covers "
+             "the hardware, the facility and the operations");
+    }
+  }
+  if (c["energy"].is_object() && c["energy"].contains("price_per_kwh")) {
+    refuse("costs.energy.price_per_kwh", c["energy"]["price_per_kwh"],
+           "give it or costs.inferencex, not both: the vintage's hourly cost already pays for "
+           "the power");
+  }
+  if (deployment.is_object() && deployment.contains("it_power_kw")) {
+    refuse("deployment.it_power_kw", deployment["it_power_kw"],
+           std::string("give it or costs.inferencex, not both: the ") + std::string(v.id) +
+               " all-in power per accelerator sets it");
+  }
+  if (!x.contains("tier")) refuse_missing("costs.inferencex.tier", "required: owned or rental");
+  const std::string tier = text_at(x["tier"], "costs.inferencex.tier", "must be owned or rental");
+  if (tier == "owned") {
+    s.inferencex_costs = inferencex_tier::hyperscaler;
+  } else if (tier == "rental") {
+    s.inferencex_costs = inferencex_tier::rental;
+  } else if (tier == "neocloud") {
+    s.inferencex_costs = inferencex_tier::neocloud;
+  } else {
+    refuse("costs.inferencex.tier", x["tier"],
+           "must be owned or rental (or neocloud in the inferencex-2025 vintage)");
+  }
+  const inferencex_set& set = catalog->inferencex(s.vintage);
+  s.base.hardware = hardware_terms::rented;
+  try {
+    s.base[cost_input::rental_per_accelerator_hour] =
+        hourly_cost_figure(*catalog, *s.inferencex_costs, s.vintage).value;
+  } catch (const invalid_input&) {
+    refuse("costs.inferencex.tier", x["tier"],
+           std::string("is not a tier of the ") + std::string(v.id) + " vintage (owned or rental)");
+  }
+  s.base[cost_input::it_power_kw] =
+      set.all_in_power.value * s.base[cost_input::accelerators_per_system];
+  if (v.includes_facility && s.base[cost_input::pue] != 1.0) {
+    refuse("costs.energy.pue", s.base[cost_input::pue],
+           std::string("must be 1 with costs.inferencex in the ") + std::string(v.id) +
+               " vintage: its all-in power already includes the facility");
+  }
+}
+
+inline void read_costs(const json& j, scenario& s, const platform* catalog,
+                       const json& deployment) {
+  const json& c = object_at(
+      j, "costs", {"cost_of_capital", "hardware", "facility", "energy", "opex", "inferencex"});
   optional_leaf(c, "cost_of_capital", cost_input::cost_of_capital, s);
   if (c.contains("hardware")) {
     const json& h = c["hardware"];
@@ -408,6 +473,7 @@ inline void read_costs(const json& j, scenario& s, const platform* catalog) {
     optional_leaf(o, "software_per_accelerator_year", cost_input::software_per_accelerator_year, s);
     optional_leaf(o, "other_per_accelerator_year", cost_input::other_per_accelerator_year, s);
   }
+  if (c.contains("inferencex")) read_inferencex_costs(c, deployment, s, catalog);
 }
 
 inline void read_uncertainty(const json& j, scenario& s) {
@@ -521,15 +587,29 @@ inline benchmark_frontier benchmark_frontier_at(const json& f,
 
 inline frontier_choice read_frontier(const json& j, const std::filesystem::path& folder) {
   const json& f = object_at(j, "frontier",
-                            {"points", "benchmarks", "select", "vllm",
+                            {"points", "csv", "benchmarks", "select", "vllm",
                              "min_interactivity_tok_s_user", "max_tpot_ms", "max_ttft_ms"});
   std::vector<frontier_point> points;
   std::string source = "points";
   std::optional<double> input_share;
-  if (f.contains("benchmarks")) {
-    if (f.contains("points")) {
-      refuse("frontier.points", f["points"], "give points or benchmarks, not both");
+  const int sources = static_cast<int>(f.contains("points")) + static_cast<int>(f.contains("csv")) +
+                      static_cast<int>(f.contains("benchmarks"));
+  if (sources > 1) {
+    const char* second = f.contains("benchmarks") ? "benchmarks" : "csv";
+    refuse(std::string("frontier.") + second, f[second],
+           "give the frontier as points, a csv file or benchmarks, one of the three");
+  }
+  if (f.contains("csv")) {
+    if (f.contains("select") || f.contains("vllm")) {
+      refuse(f.contains("select") ? "frontier.select" : "frontier.vllm",
+             f.contains("select") ? f["select"] : f["vllm"], "applies to frontier.benchmarks");
     }
+    const std::string name = text_at(f["csv"], "frontier.csv", "must be a file name");
+    const std::filesystem::path file = folder / std::filesystem::path(name);
+    points =
+        throughput_frontier::from_csv(read_text_file(file, "frontier.csv"), file.string()).points();
+    source = name;
+  } else if (f.contains("benchmarks")) {
     const benchmark_frontier picked = benchmark_frontier_at(f, folder);
     points = picked.frontier->points();
     source = picked.key;
@@ -542,9 +622,10 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
              f.contains("select") ? f["select"] : f["vllm"], "applies to frontier.benchmarks");
     }
     if (!f.contains("points")) {
-      refuse_missing("frontier.points",
-                     "required (or benchmarks): [[interactivity tok/s per user, throughput tok/s "
-                     "per accelerator], ...] by increasing interactivity");
+      refuse_missing(
+          "frontier.points",
+          "required (or csv, or benchmarks): [[interactivity tok/s per user, throughput tok/s "
+          "per accelerator], ...] by increasing interactivity");
     }
     const json& list = f["points"];
     if (!list.is_array()) refuse("frontier.points", list, "must be an array of [x, y] pairs");
@@ -622,9 +703,18 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
   return {std::move(frontier), slo, tpot, ttft, bound_by, chosen, source, input_share};
 }
 
-inline request_shape read_workload(const json& j) {
-  const json& w = object_at(
-      j, "workload", {"input_tokens", "output_tokens", "cached_share", "reasoning_multiplier"});
+inline request_shape read_workload(const json& j, scenario& s) {
+  const json& w = object_at(j, "workload",
+                            {"input_tokens", "output_tokens", "cached_share",
+                             "reasoning_multiplier", "model", "precision"});
+  if (w.contains("model")) {
+    s.model =
+        text_at(w["model"], "workload.model", "must be a model's name such as \"deepseek-r1\"");
+  }
+  if (w.contains("precision")) {
+    s.precision =
+        text_at(w["precision"], "workload.precision", "must be a precision such as \"fp8\"");
+  }
   request_shape shape;
   const auto count = [&](const char* key) {
     const std::string path = std::string("workload.") + key;
@@ -946,9 +1036,23 @@ inline scenario scenario_from_json(const nlohmann::json& j,
                                    const std::filesystem::path& folder = {}) {
   namespace d = detail;
   d::object_at(j, "",
-               {"name", "currency", "platform", "deployment", "workload", "costs", "revenue",
-                "site", "uncertainty", "frontier", "finance", "carbon", "power_cap"});
+               {"name", "currency", "platform", "vintage", "deployment", "workload", "costs",
+                "revenue", "site", "uncertainty", "frontier", "finance", "carbon", "power_cap"});
   scenario s;
+  if (j.contains("vintage")) {
+    const std::string rule = std::string("must name a data vintage: ") +
+                             std::string(info(inferencex_vintage::v2026_07).id) +
+                             " (the current one) or " +
+                             std::string(info(inferencex_vintage::v2025).id);
+    const std::string v = d::text_at(j["vintage"], "vintage", rule);
+    if (v == info(inferencex_vintage::v2026_07).id) {
+      s.vintage = inferencex_vintage::v2026_07;
+    } else if (v == info(inferencex_vintage::v2025).id) {
+      s.vintage = inferencex_vintage::v2025;
+    } else {
+      d::refuse("vintage", j["vintage"], rule);
+    }
+  }
   if (j.contains("name")) s.name = d::text_at(j["name"], "name", "must be a string");
   if (j.contains("currency")) {
     s.currency = d::text_at(j["currency"], "currency", "must be a three-letter ISO 4217 code");
@@ -988,9 +1092,9 @@ inline scenario scenario_from_json(const nlohmann::json& j,
       s.phase_rates = {t * *share, t * (1.0 - *share)};
   }
   if (!j.contains("costs")) d::refuse_missing("costs", "required (costs.energy.pue at least)");
-  d::read_costs(j["costs"], s, catalog);
+  d::read_costs(j["costs"], s, catalog, j["deployment"]);
   if (j.contains("workload")) {
-    s.workload = d::read_workload(j["workload"]);
+    s.workload = d::read_workload(j["workload"], s);
     d::require_same_mix(s, j["workload"]);
   }
   if (j.contains("revenue")) d::read_revenue(j["revenue"], s);

@@ -116,6 +116,29 @@ inline void add_point_figures(const scenario& s, study& out) {
     });
     out.finance = finance_project(flows, s.finance->terms);
   }
+  {
+    plausibility_input p;
+    p.platform = s.platform;
+    p.model = s.model;
+    if (s.workload) {
+      p.input_tokens = std::lround(s.workload->input.value());
+      p.output_tokens = std::lround(s.workload->output.value());
+    }
+    p.precision = s.precision;
+    p.throughput = s.base[cost_input::throughput_tok_s];
+    if (s.frontier) p.interactivity = s.frontier->min_interactivity;
+    p.tokens_per_joule = out.point.tokens_per_joule.value();
+    p.pue = s.base[cost_input::pue];
+    p.vintage = s.vintage;
+    p.currency = s.currency;
+    if (s.prices) {
+      p.input_price = s.prices->input.value() * 1e6;
+      p.output_price = s.prices->output.value() * 1e6;
+    } else if (s.base.priced) {
+      p.price = s.base[cost_input::price_per_mtok];
+    }
+    out.plausibility = check_plausibility(p);
+  }
   if (s.carbon) {
     const deployment one = deployment_of(s.base);
     const auto g_per_mtok = units::g / units::Mtok;
