@@ -303,13 +303,14 @@ TEST_CASE("tpw-whatif: the default study's JSON report, by hand, with every cont
   REQUIRE(run.status == 0);
   const json report = json::parse(run.out);
   REQUIRE(report.is_array());
-  REQUIRE(report.size() == 5);
+  REQUIRE(report.size() == 4);
   for (const json& r : report) {
     CAPTURE(r["name"].get<std::string>());
     for (const char* key :
-         {"name", "cost_per_mtok", "cost_per_accelerator_hour", "tokens_per_joule",
+         {"name", "notes", "cost_per_mtok", "cost_per_accelerator_hour", "tokens_per_joule",
           "joules_per_token", "tokens_per_s_per_mw", "revenue_per_mw_year", "gross_margin",
-          "energy_share_of_opex", "energy_share_of_cost", "site", "uncertainty"}) {
+          "energy_share_of_opex", "energy_share_of_cost", "site", "uncertainty", "vintage",
+          "plausibility", "finance", "frontier", "workload"}) {
       CHECK(r.contains(key));
     }
     for (const char* key : {"total", "hardware", "facility", "energy", "opex"}) {
@@ -328,21 +329,46 @@ TEST_CASE("tpw-whatif: the default study's JSON report, by hand, with every cont
     CHECK(u["sobol"]["cost_per_mtok"]["first"].contains("deployment.throughput_tok_s"));
     CHECK(u["sobol"]["cost_per_mtok"]["total"].contains("costs.energy.price_per_kwh"));
     CHECK(u["tornado"]["cost_per_mtok"].size() == 3);
+    // Every platform is checked against its measured frontier, at the current vintage.
+    CHECK(r["vintage"]["id"] == "inferencex-2026-07");
+    CHECK(r["plausibility"]["measured"].is_string());
+    CHECK(r["plausibility"]["unchecked"].empty());
+    CHECK(r["frontier"]["min_interactivity_tok_s_user"] == 40);
   }
-  // GB300 NVL72 by hand: 72 GPUs, 135 kW and 3.5 M USD per rack (catalog), 6,000 tok/s, PUE
-  // 1.15, utilization at the median of triangular(0.5, 0.7, 0.85): 0.5 + sqrt(0.5 * 0.35 * 0.2).
-  const json& gb300 = report[3];
-  REQUIRE(gb300["platform"] == "gb300-nvl72");
+  // GB200 NVL72 by hand, from its measured points and the price list: 72 GPUs, 132 kW and 3.2 M
+  // USD per rack (catalog); measured from 75 tok/s per user, so at the 40 tok/s target the
+  // throughput is the 75 tok/s point's, 5,789.6 tok/s per GPU (the lognormal spread's median),
+  // flagged; PUE 1.15; utilization at the median of triangular(0.5, 0.7, 0.85): 0.5 + sqrt(0.5 *
+  // 0.35 * 0.2). Prices 1.35 and 5.40 over 8,192 and 1,024 tokens: 1.80 USD per Mtok.
+  const json& gb200 = report[1];
+  REQUIRE(gb200["platform"] == "gb200-nvl72");
   const double u = 0.5 + std::sqrt(0.035);
+  const double t = 5789.6;
   const double crf = 0.08 / (1 - std::pow(1.08, -4.0));
-  const double hardware_hourly = 3.5e6 / 72 * crf / 8760;
-  CHECK(gb300["cost_per_mtok"]["hardware"].get<double>() ==
-        Approx(hardware_hourly / (6000 * 3600 * u / 1e6)).epsilon(1e-12));
-  CHECK(gb300["tokens_per_s_per_mw"].get<double>() ==
-        Approx(6000e6 / (135e3 / 72 * 1.15)).epsilon(1e-12));
-  // 100 MW / (135 kW * 1.15) = 644.1: 644 racks.
-  CHECK(gb300["site"]["systems"] == 644);
-  CHECK(gb300["site"]["accelerators"] == 644 * 72);
+  const double hardware_hourly = 3.2e6 / 72 * crf / 8760;
+  CHECK(gb200["cost_per_mtok"]["hardware"].get<double>() ==
+        Approx(hardware_hourly / (t * 3600 * u / 1e6)).epsilon(1e-12));
+  const double per_mw = t * 1e6 / (132e3 / 72 * 1.15);
+  CHECK(gb200["tokens_per_s_per_mw"].get<double>() == Approx(per_mw).epsilon(1e-12));
+  CHECK(gb200["price_per_mtok"].get<double>() ==
+        Approx((8192 * 1.35 + 1024 * 5.40) / 9216).epsilon(1e-14));
+  CHECK(gb200["revenue_per_mw_year"].get<double>() ==
+        Approx(1.80e-6 * per_mw * u * 8760 * 3600).epsilon(1e-12));
+  // 100 MW / (132 kW * 1.15) = 658.8: 658 racks.
+  CHECK(gb200["site"]["systems"] == 658);
+  CHECK(gb200["site"]["accelerators"] == 658 * 72);
+  REQUIRE(gb200["plausibility"]["flags"].size() == 1);
+  CHECK(gb200["plausibility"]["flags"][0]["figure"] == "interactivity_tok_s_user");
+  CHECK(gb200["plausibility"]["flags"][0]["limit"] == 75.0);
+  // The table prints the vintage, the flag, and the public figure it should be compared with.
+  const program_run table = whatif({"--samples", "4000", "--threads", "2"});
+  REQUIRE(table.status == 0);
+  CHECK(table.out.find("data vintage inferencex-2026-07 (2026-07)") != std::string::npos);
+  CHECK(table.out.find("GB200 NVL72: ! interactivity_tok_s_user 40 outside the measured "
+                       "frontier (75)") != std::string::npos);
+  CHECK(table.out.find("Compare: InferenceX's revenue KPI, 32.6 B USD per GW-year (32.6 M per "
+                       "MW-year;") != std::string::npos);
+  CHECK(table.out.find("Why they differ: utilization") != std::string::npos);
 }
 
 TEST_CASE("tpw-whatif: scenario files side by side, bad files and arguments exit non-zero") {

@@ -342,7 +342,11 @@ TEST_CASE("inputs whose figures would overflow or underflow are refused with the
   std::ostringstream table;
   tpw_whatif::print_table(table, {r});
   CHECK(table.str().find("e+") != std::string::npos);
-  CHECK(table.str().find("inf") == std::string::npos);
+  std::string text = table.str();
+  for (auto at = text.find("inferencex"); at != std::string::npos; at = text.find("inferencex")) {
+    text.erase(at, 10);  // the data vintage's name, not a number
+  }
+  CHECK(text.find("inf") == std::string::npos);
   CHECK(tpw::format_number(3.6e27) == "3.60e+27");
   CHECK(tpw::format_number(1.5e-9) == "1.50e-09");
   CHECK(tpw::format_number(2.5e14) == "250 T");

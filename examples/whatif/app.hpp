@@ -27,9 +27,11 @@
 namespace tpw_whatif {
 
 inline constexpr const char* usage = R"(usage: tpw-whatif [options]
-  With no --scenario, runs the built-in default study: H200, B200, GB200 NVL72, GB300 NVL72 and
-  MI355X serving DeepSeek-R1 at a 100 MW site, with uncertain utilization, power price and
-  throughput, and prints a table.
+  With no --scenario, runs the built-in default study: B200, GB200 NVL72, MI300X and MI325X
+  serving DeepSeek-R1 (8k/1k, fp8) at 40 tok/s per user on a 100 MW site, on InferenceX's
+  measured frontiers, with uncertain utilization, power price and throughput and a four-year
+  project, and prints a table. Its scenario files are examples/scenarios/*.json: copy one to
+  start your own.
 
 options:
   --scenario FILE  a scenario file (JSON: docs/scenario.md; limits and guarantees for files from
@@ -185,7 +187,13 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
       {"Finance", "Finance over the site's systems (" + cur + ")"},
       {"Carbon", "Carbon (gCO2e per Mtok; tCO2e a year for the site)"},
       {"Site", "Site (" + cur + " a year)"}};
-  out << "Money in " << cur << "\n";
+  out << "Money in " << cur << "; data vintage";
+  for (std::size_t n = 0; n < studies.size(); ++n) {
+    const auto v = tpw::info(studies[n].input.vintage);
+    if (n > 0 && studies[n].input.vintage == studies[n - 1].input.vintage) continue;
+    out << (n == 0 ? " " : "; ") << v.id << " (" << v.date << ")";
+  }
+  out << "\n";
   for (const auto& section : figure_sections()) {
     // The section's columns: every figure some scenario gives.
     std::vector<std::string> heads;
@@ -222,6 +230,11 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
           << " W (" << cap->rule << "): " << num(cap->chosen.throughput.value())
           << " tok/s per accelerator drawing " << num(cap->chosen.power_draw.value()) << " W, plus "
           << num(cap->overhead_w) << " W of the system per accelerator\n";
+    }
+    for (const auto& flag : s.plausibility.flags) {
+      out << "  " << display_name(s.input.name) << ": ! " << flag.figure << " " << num(flag.value)
+          << " " << flag.rule << " (" << num(flag.limit) << "): " << display_name(flag.evidence)
+          << "\n";
     }
     if (s.finance) {
       for (const auto* irr : {&s.finance->project_irr, &s.finance->equity_irr}) {
@@ -271,6 +284,30 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
     }
     out << "\n";
   }
+}
+
+// After the default study's table: its revenue per MW-year beside the public figure of the same
+// kind, at the study's assumptions and at the public figure's, and why they differ.
+inline void print_default_comparison(std::ostream& out,
+                                     const std::vector<tpw::io::study>& studies) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+  for (const auto& s : studies) {
+    const double revenue =
+        tpw::io::point_figures(s)[static_cast<std::size_t>(tpw::cost_output::revenue_per_mw_year)];
+    // Revenue per MW-year is linear in utilization and in price.
+    const double at_60 = revenue * 0.6 / s.input.base[tpw::cost_input::utilization];
+    const double at_api = at_60 * api_price_share;
+    const auto ratio = [](double x) { return num(x / public_revenue_per_mw_year) + "x"; };
+    rows.emplace_back(s.input.name,
+                      std::vector<std::string>{num(revenue), ratio(revenue), num(at_60),
+                                               num(at_api), ratio(at_api)});
+  }
+  print_section(out,
+                "Compare: InferenceX's revenue KPI, 32.6 B USD per GW-year (" +
+                    num(public_revenue_per_mw_year) +
+                    " per MW-year;\nKimi K3 at its list price, 60% utilization)",
+                {"rev/MW-yr", "vs KPI", "at 60%", "and API price", "vs KPI"}, rows);
+  out << default_study_reasons;
 }
 
 // --- The program ---------------------------------------------------------------------------------
@@ -390,13 +427,9 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
   if (a.json) {
     out << (studies.size() == 1 && !a.scenarios.empty() ? reports[0] : reports).dump(2) << "\n";
   } else {
-    if (a.scenarios.empty()) {
-      out << "tpw-whatif: default study, DeepSeek-R1 8k/1k priced at 1.35 USD per Mtok of input "
-             "and 5.40 of output (1.80 blended) on a 100 MW site\n"
-             "(throughputs: NVIDIA 2026-04 for H200 and GB300; GB200, B200 and MI355X are tpw "
-             "estimates, see --help and examples/whatif/default_study.hpp)\n\n";
-    }
+    if (a.scenarios.empty()) out << default_study_heading();
     print_table(out, studies);
+    if (a.scenarios.empty()) print_default_comparison(out, studies);
   }
   // A report that did not reach its reader (a full disk, a closed pipe) is a failure.
   out.flush();

@@ -205,6 +205,7 @@ inline nlohmann::json unchecked_json(const study& r) {
   const economics<scenario_currency>& e = r.point;
   json j;
   j["name"] = r.input.name;
+  if (!r.input.notes.empty()) j["notes"] = r.input.notes;
   j["currency"] = r.input.currency;
   if (!r.input.platform.empty()) j["platform"] = r.input.platform;
   using out = cost_output;

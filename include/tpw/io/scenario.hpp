@@ -65,6 +65,9 @@ struct frontier_choice {
   frontier_point chosen;              // the frontier's point at the SLO; sets the throughput
   std::string source = "points";      // or the benchmark frontier's key
   std::optional<double> input_share;  // of the throughput, from benchmark files' input tok/s
+  // The spread of ln throughput around the frontier's point (lognormal), when given: the frontier
+  // is a snapshot, and software and serving configurations move it.
+  std::optional<double> throughput_sigma;
 };
 
 // Multi-year finance (tpw/finance/project.hpp) over the site's systems.
@@ -91,6 +94,7 @@ struct carbon_choice {
 
 struct scenario {
   std::string name = "scenario";
+  std::vector<std::string> notes;  // the file's own words on its sources, echoed in the report
   std::string currency = "USD";
   std::string platform;  // the catalog id, when the file names one
   // The InferenceX vintage: its constants price costs.inferencex, and the plausibility checks
@@ -586,9 +590,10 @@ inline benchmark_frontier benchmark_frontier_at(const json& f,
 }
 
 inline frontier_choice read_frontier(const json& j, const std::filesystem::path& folder) {
-  const json& f = object_at(j, "frontier",
-                            {"points", "csv", "benchmarks", "select", "vllm",
-                             "min_interactivity_tok_s_user", "max_tpot_ms", "max_ttft_ms"});
+  const json& f =
+      object_at(j, "frontier",
+                {"points", "csv", "benchmarks", "select", "vllm", "min_interactivity_tok_s_user",
+                 "max_tpot_ms", "max_ttft_ms", "throughput_sigma"});
   std::vector<frontier_point> points;
   std::string source = "points";
   std::optional<double> input_share;
@@ -700,7 +705,12 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
   }
   const frontier_point chosen =
       frontier.at_slo(token_rate::from_value(slo), "frontier." + bound_by);
-  return {std::move(frontier), slo, tpot, ttft, bound_by, chosen, source, input_share};
+  std::optional<double> sigma;
+  if (f.contains("throughput_sigma")) {
+    sigma = bounded_at(f["throughput_sigma"], "frontier.throughput_sigma", 0.0, 2.0,
+                       "the spread of ln throughput around the frontier's point", false);
+  }
+  return {std::move(frontier), slo, tpot, ttft, bound_by, chosen, source, input_share, sigma};
 }
 
 inline request_shape read_workload(const json& j, scenario& s) {
@@ -1035,9 +1045,10 @@ inline carbon_choice read_carbon(const json& j, const scenario& s) {
 inline scenario scenario_from_json(const nlohmann::json& j,
                                    const std::filesystem::path& folder = {}) {
   namespace d = detail;
-  d::object_at(j, "",
-               {"name", "currency", "platform", "vintage", "deployment", "workload", "costs",
-                "revenue", "site", "uncertainty", "frontier", "finance", "carbon", "power_cap"});
+  d::object_at(
+      j, "",
+      {"name", "notes", "currency", "platform", "vintage", "deployment", "workload", "costs",
+       "revenue", "site", "uncertainty", "frontier", "finance", "carbon", "power_cap"});
   scenario s;
   if (j.contains("vintage")) {
     const std::string rule = std::string("must name a data vintage: ") +
@@ -1054,6 +1065,13 @@ inline scenario scenario_from_json(const nlohmann::json& j,
     }
   }
   if (j.contains("name")) s.name = d::text_at(j["name"], "name", "must be a string");
+  if (j.contains("notes")) {
+    const std::string_view rule = "must be an array of strings: where the figures come from";
+    if (!j["notes"].is_array()) d::refuse("notes", j["notes"], rule);
+    for (std::size_t k = 0; k < j["notes"].size(); ++k) {
+      s.notes.push_back(d::text_at(j["notes"][k], "notes[" + std::to_string(k) + "]", rule));
+    }
+  }
   if (j.contains("currency")) {
     s.currency = d::text_at(j["currency"], "currency", "must be a three-letter ISO 4217 code");
     const bool code =
@@ -1087,6 +1105,10 @@ inline scenario scenario_from_json(const nlohmann::json& j,
   if (s.frontier) {
     const double t = s.frontier->chosen.throughput.value();
     s.base[cost_input::throughput_tok_s] = t;
+    if (const auto sigma = s.frontier->throughput_sigma) {
+      d::leaf_at({{"dist", "lognormal"}, {"median", t}, {"sigma", *sigma}},
+                 cost_input::throughput_tok_s, s);
+    }
     // Benchmark files measured a mix: its input and output tok/s, as if given in the deployment.
     if (const auto share = s.frontier->input_share)
       s.phase_rates = {t * *share, t * (1.0 - *share)};
