@@ -337,13 +337,14 @@ TEST_CASE("tpw-whatif: the default study's JSON report, by hand, with every cont
   }
   // GB200 NVL72 by hand, from its measured points and the price list: 72 GPUs, 132 kW and 3.2 M
   // USD per rack (catalog); measured from 75 tok/s per user, so at the 40 tok/s target the
-  // throughput is the 75 tok/s point's, 5,789.6 tok/s per GPU (the lognormal spread's median),
-  // flagged; PUE 1.15; utilization at the median of triangular(0.5, 0.7, 0.85): 0.5 + sqrt(0.5 *
-  // 0.35 * 0.2). Prices 1.35 and 5.40 over 8,192 and 1,024 tokens: 1.80 USD per Mtok.
+  // frontier's throughput is the 75 tok/s point's, 5,789.6 tok/s per GPU (flagged), times the
+  // median of the factor triangular(0.7, 1, 1), 0.7 + sqrt(0.5 * 0.3 * 0.3); PUE 1.15;
+  // utilization at the median of triangular(0.5, 0.7, 0.85): 0.5 + sqrt(0.5 * 0.35 * 0.2). Prices
+  // 1.35 and 5.40 over 8,192 and 1,024 tokens: 1.80 USD per Mtok.
   const json& gb200 = report[1];
   REQUIRE(gb200["platform"] == "gb200-nvl72");
   const double u = 0.5 + std::sqrt(0.035);
-  const double t = 5789.6;
+  const double t = 5789.6 * (0.7 + std::sqrt(0.045));
   const double crf = 0.08 / (1 - std::pow(1.08, -4.0));
   const double hardware_hourly = 3.2e6 / 72 * crf / 8760;
   CHECK(gb200["cost_per_mtok"]["hardware"].get<double>() ==

@@ -315,3 +315,44 @@ TEST_CASE("a frontier read from a measured CSV file, flagged where the target le
           (void)io::scenario_from_json(k, folder);
         }).find("frontier.csv") == 0);
 }
+
+TEST_CASE("frontier.throughput_factor: the frontier's point times a number or a distribution") {
+  const auto with_factor = [](const std::string& factor) {
+    return R"({"platform": "b200", "deployment": {"utilization": 0.5},
+      "frontier": {"points": [[25, 5856.9], [164, 751.2]], "min_interactivity_tok_s_user": 25,
+                   "throughput_factor": )" +
+           factor + R"(},
+      "costs": {"hardware": {"life_years": 4}, "energy": {"price_per_kwh": 0.1, "pue": 1.3}},
+      "workload": {"input_tokens": 8192, "output_tokens": 1024, "model": "deepseek-r1",
+                   "precision": "fp8"}})";
+  };
+  // A number: 0.8 * 5,856.9.
+  auto s = io::parse_scenario(with_factor("0.8"));
+  CHECK(s.base[tpw::cost_input::throughput_tok_s] == 0.8 * 5856.9);
+  CHECK(s.uncertain.empty());
+  // A distribution: the same family, scaled. uniform(0.7, 1) becomes uniform(4,099.83, 5,856.9),
+  // whose median is their mean.
+  s = io::parse_scenario(with_factor(R"({"dist": "uniform", "low": 0.7, "high": 1})"));
+  REQUIRE(s.uncertain.size() == 1);
+  CHECK(s.uncertain[0].input == tpw::cost_input::throughput_tok_s);
+  CHECK(s.uncertain[0].dist.quantile(0.0) == Approx(0.7 * 5856.9).epsilon(1e-15));
+  CHECK(s.uncertain[0].dist.quantile(1.0) == Approx(5856.9).epsilon(1e-15));
+  CHECK(s.base[tpw::cost_input::throughput_tok_s] == Approx(0.85 * 5856.9).epsilon(1e-15));
+  // Reaching above the best measured point: its 95th percentile is flagged.
+  const auto r = io::to_json(io::run_study(
+      io::parse_scenario(with_factor(R"({"dist": "uniform", "low": 0.8, "high": 1.2})"))));
+  REQUIRE(r["plausibility"]["flags"].size() == 1);
+  CHECK(r["plausibility"]["flags"][0]["figure"] == "throughput_tok_s_p95");
+  CHECK(r["plausibility"]["flags"][0]["value"].get<double>() ==
+        Approx(1.18 * 5856.9).epsilon(1e-12));
+  // Refused: a number or reachable values outside (0, 2].
+  CHECK(message_of([&] { (void)io::parse_scenario(with_factor("0")); }) ==
+        "frontier.throughput_factor = 0: must be in (0, 2]: the share of the frontier's "
+        "throughput the deployment reaches");
+  CHECK(
+      message_of([&] {
+        (void)io::parse_scenario(with_factor(R"({"dist": "normal", "mean": 1, "sd": 0.2})"));
+      })
+          .starts_with("frontier.throughput_factor = \"normal(mean 1, sd 0.2)\": its samples reach "
+                       "[-0.6"));
+}

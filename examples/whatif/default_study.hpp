@@ -40,8 +40,8 @@ inline constexpr const char* default_study_reasons =
     "Mtok blended,\n"
     "DeepSeek's own API 0.73, 0.41x); another model (DeepSeek-R1, 37 B active parameters, "
     "against Kimi K3);\n"
-    "power per MW of the facility (PUE included), not of the accelerators; and every token sold "
-    "at its\n"
-    "platform's best measured point meeting the target.\n";
+    "power per MW of the facility (PUE included), not of the accelerators; and every token "
+    "made sold at\n"
+    "list price.\n";
 
 }  // namespace tpw_whatif

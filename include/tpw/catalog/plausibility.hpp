@@ -1,7 +1,8 @@
 // tpw/catalog/plausibility.hpp: flags a figure beyond what tpw's measured data supports, with the
 // evidence. The checks, against the measured frontier of the platform on the workload
 // (tpw/catalog/measured.hpp) and the model's price list:
-//  - throughput per accelerator above the best measured point;
+//  - throughput per accelerator above the best measured point (or, when it is uncertain, its 95th
+//    percentile above it);
 //  - a latency target (interactivity) outside the measured frontier's range;
 //  - tokens per joule more than 10% above the best measured point's, that point's throughput over
 //    the vintage's all-in power (times the site's PUE where the vintage leaves the facility out);
@@ -26,10 +27,11 @@ struct plausibility_input {
   std::string_view model;     // empty: nothing to check against
   long input_tokens = 0;
   long output_tokens = 0;
-  std::string_view precision;           // empty: no frontier checks
-  double throughput = 0.0;              // tok/s per accelerator
-  std::optional<double> interactivity;  // the latency target, tok/s per user
-  double tokens_per_joule = 0.0;        // at the facility boundary
+  std::string_view precision;            // empty: no frontier checks
+  double throughput = 0.0;               // tok/s per accelerator
+  std::optional<double> throughput_p95;  // its 95th percentile, when it is uncertain
+  std::optional<double> interactivity;   // the latency target, tok/s per user
+  double tokens_per_joule = 0.0;         // at the facility boundary
   double pue = 1.0;
   inferencex_vintage vintage = current_inferencex_vintage;
   std::string_view currency = "USD";
@@ -91,6 +93,11 @@ inline plausibility_report check_plausibility(const plausibility_input& in) {
     if (in.throughput > best->throughput) {
       out.flags.push_back({"throughput_tok_s", in.throughput, best->throughput,
                            "above the best measured point", "best measured: " + best_text});
+    } else if (in.throughput_p95 && *in.throughput_p95 > best->throughput) {
+      out.flags.push_back({"throughput_tok_s_p95", *in.throughput_p95, best->throughput,
+                           "the uncertain throughput's 95th percentile is above the best "
+                           "measured point",
+                           "best measured: " + best_text});
     }
     if (in.interactivity) {
       const double lo = m->min_interactivity();

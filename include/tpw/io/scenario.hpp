@@ -65,9 +65,9 @@ struct frontier_choice {
   frontier_point chosen;              // the frontier's point at the SLO; sets the throughput
   std::string source = "points";      // or the benchmark frontier's key
   std::optional<double> input_share;  // of the throughput, from benchmark files' input tok/s
-  // The spread of ln throughput around the frontier's point (lognormal), when given: the frontier
-  // is a snapshot, and software and serving configurations move it.
-  std::optional<double> throughput_sigma;
+  // frontier.throughput_factor as the file wrote it (a number or a distribution object), when
+  // given: the share of the frontier's throughput the deployment reaches.
+  std::optional<nlohmann::json> throughput_factor;
 };
 
 // Multi-year finance (tpw/finance/project.hpp) over the site's systems.
@@ -589,11 +589,42 @@ inline benchmark_frontier benchmark_frontier_at(const json& f,
   return std::move(matches.front());
 }
 
+// frontier.throughput_factor: the share of the frontier's throughput reached, a number or a
+// distribution whose every reachable value is in (0, 2].
+inline json throughput_factor_at(const json& value) {
+  constexpr std::string_view path = "frontier.throughput_factor";
+  const std::string_view meaning = "the share of the frontier's throughput the deployment reaches";
+  if (!value.is_object()) {
+    (void)bounded_at(value, path, 0.0, 2.0, meaning, false);
+    return value;
+  }
+  const mc::distribution d = distribution_at(value, std::string(path));
+  if (!(d.reachable_low() > 0.0 && d.reachable_high() <= 2.0)) {
+    refuse(path, json(d.describe()),
+           "its samples reach [" + tpw::detail::number_text(d.reachable_low()) + ", " +
+               tpw::detail::number_text(d.reachable_high()) +
+               "], outside (0, 2]: " + std::string(meaning));
+  }
+  return value;
+}
+
+// A distribution object with every location and scale parameter multiplied by `by` (the family and
+// its shape unchanged): the distribution of `by` times a value drawn from it.
+inline json scaled_distribution(json d, double by) {
+  for (const char* key : {"low", "high", "mode", "mean", "sd", "median", "value", "p10", "p90"}) {
+    if (d.contains(key)) d[key] = d[key].get<double>() * by;
+  }
+  if (d.contains("samples")) {
+    for (auto& x : d["samples"]) x = x.get<double>() * by;
+  }
+  return d;
+}
+
 inline frontier_choice read_frontier(const json& j, const std::filesystem::path& folder) {
   const json& f =
       object_at(j, "frontier",
                 {"points", "csv", "benchmarks", "select", "vllm", "min_interactivity_tok_s_user",
-                 "max_tpot_ms", "max_ttft_ms", "throughput_sigma"});
+                 "max_tpot_ms", "max_ttft_ms", "throughput_factor"});
   std::vector<frontier_point> points;
   std::string source = "points";
   std::optional<double> input_share;
@@ -705,12 +736,9 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
   }
   const frontier_point chosen =
       frontier.at_slo(token_rate::from_value(slo), "frontier." + bound_by);
-  std::optional<double> sigma;
-  if (f.contains("throughput_sigma")) {
-    sigma = bounded_at(f["throughput_sigma"], "frontier.throughput_sigma", 0.0, 2.0,
-                       "the spread of ln throughput around the frontier's point", false);
-  }
-  return {std::move(frontier), slo, tpot, ttft, bound_by, chosen, source, input_share, sigma};
+  std::optional<json> factor;
+  if (f.contains("throughput_factor")) factor = throughput_factor_at(f["throughput_factor"]);
+  return {std::move(frontier), slo, tpot, ttft, bound_by, chosen, source, input_share, factor};
 }
 
 inline request_shape read_workload(const json& j, scenario& s) {
@@ -1105,8 +1133,9 @@ inline scenario scenario_from_json(const nlohmann::json& j,
   if (s.frontier) {
     const double t = s.frontier->chosen.throughput.value();
     s.base[cost_input::throughput_tok_s] = t;
-    if (const auto sigma = s.frontier->throughput_sigma) {
-      d::leaf_at({{"dist", "lognormal"}, {"median", t}, {"sigma", *sigma}},
+    if (const auto& factor = s.frontier->throughput_factor) {
+      d::leaf_at(factor->is_object() ? d::scaled_distribution(*factor, t)
+                                     : d::json(t * factor->get<double>()),
                  cost_input::throughput_tok_s, s);
     }
     // Benchmark files measured a mix: its input and output tok/s, as if given in the deployment.

@@ -126,6 +126,9 @@ inline void add_point_figures(const scenario& s, study& out) {
     }
     p.precision = s.precision;
     p.throughput = s.base[cost_input::throughput_tok_s];
+    for (const auto& leaf : s.uncertain) {
+      if (leaf.input == cost_input::throughput_tok_s) p.throughput_p95 = leaf.dist.quantile(0.95);
+    }
     if (s.frontier) p.interactivity = s.frontier->min_interactivity;
     p.tokens_per_joule = out.point.tokens_per_joule.value();
     p.pue = s.base[cost_input::pue];
