@@ -445,8 +445,7 @@ class sample_run {
   // A refinement pass on a batch of one output's values. The root (split by pass 1) bins the whole
   // batch in a vectorized loop; only a value whose root bin has a child (a cell holding a wanted
   // rank: a few percent of the values) is routed further down. In the final pass, each value is
-  // also compared with the two tail cells, by its root bin first, and added to the tail sums in
-  // sample order.
+  // also compared with the two tail cells, by its root bin first, and added to the tail sums.
   void refine_batch(unsigned worker, std::size_t k, const double* v, std::size_t count,
                     tail_sums* tails, const quantile_tree::path& upper,
                     const quantile_tree::path& lower) {
@@ -454,22 +453,35 @@ class sample_run {
     const quantile_cell& root = tree.cell(0);
     alignas(64) unsigned bins[batch_size];
     for (std::size_t s = 0; s < count; ++s) bins[s] = bin_of(root, v[s]);
+    // Each value's child cell (-1: none), and whether any has one: loops that vectorize, so that
+    // the routing loop runs only for the few batches that need it.
     const std::int32_t* child = root.children.data();
+    alignas(64) std::int32_t via[batch_size];
+    std::int32_t most = -1;
     for (std::size_t s = 0; s < count; ++s) {
-      if (child[bins[s]] >= 0) observe(worker, k, v[s], child[bins[s]]);
+      via[s] = child[bins[s]];
+      most = std::max(most, via[s]);
+    }
+    if (most >= 0) {
+      for (std::size_t s = 0; s < count; ++s) {
+        if (via[s] >= 0) observe(worker, k, v[s], via[s]);
+      }
     }
     if (tails == nullptr) return;
+    // Above the upper tail cell's root bin or below the lower one's: in lanes, as pass 1 sums them.
+    // A value in either root bin (a few per thousand) is compared down the tree.
     const unsigned up = upper.front().second;
     const unsigned down = lower.front().second;
-    tail_sums t = *tails;
+    add_tails(v, bins, count, up, down, *tails);
+    unsigned in_either = 0;
     for (std::size_t s = 0; s < count; ++s) {
-      const int against_upper =
-          bins[s] != up ? (bins[s] > up ? 1 : -1) : tree.compare(v[s], upper, 1);
-      const int against_lower =
-          bins[s] != down ? (bins[s] > down ? 1 : -1) : tree.compare(v[s], lower, 1);
-      t.add(v[s], against_upper, against_lower);
+      in_either += static_cast<unsigned>(bins[s] == up) | static_cast<unsigned>(bins[s] == down);
     }
-    *tails = t;
+    if (in_either == 0) return;
+    for (std::size_t s = 0; s < count; ++s) {
+      if (bins[s] == up && tree.compare(v[s], upper, 1) > 0) tails->add(v[s], 1, 1);
+      if (bins[s] == down && tree.compare(v[s], lower, 1) < 0) tails->add(v[s], -1, -1);
+    }
   }
 
   // Pass 1 on a batch of one output's values: its moments, and each value into the root's
