@@ -23,6 +23,17 @@
 #define TPW_FLATTEN
 #endif
 
+// TPW_NOINLINE keeps a function out of its callers, where a host compiler's inlining would cost
+// its loops their vectorized form (the engine's per-batch observation of pass 1).
+#if !defined(__CUDACC__) && defined(__has_cpp_attribute)
+#if __has_cpp_attribute(gnu::noinline)
+#define TPW_NOINLINE [[gnu::noinline]]
+#endif
+#endif
+#ifndef TPW_NOINLINE
+#define TPW_NOINLINE
+#endif
+
 // TPW_UNROLL(n) asks GCC to unroll the loop that follows n times (a loop over a struct's fields
 // inside a batch loop, so that the batch loop vectorizes); other compilers decide alone.
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
