@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "tpw/config.hpp"
+#include "tpw/config.hpp"
 #include "tpw/error.hpp"
 #include "tpw/mc/engine/options.hpp"
 #include "tpw/mc/engine/parallel.hpp"
