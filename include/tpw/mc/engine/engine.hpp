@@ -30,7 +30,6 @@
 #include <vector>
 
 #include "tpw/config.hpp"
-#include "tpw/config.hpp"
 #include "tpw/error.hpp"
 #include "tpw/mc/engine/options.hpp"
 #include "tpw/mc/engine/parallel.hpp"
