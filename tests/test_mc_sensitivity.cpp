@@ -76,7 +76,9 @@ TEST_CASE("Sobol' indices of the Sobol' G-function") {
   const std::vector<double> a{0, 1, 4.5, 9, 99, 99, 99, 99};
   std::vector<mc::uncertain_input> inputs;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    inputs.push_back({"x" + std::to_string(i + 1), mc::distribution::uniform(0, 1)});
+    std::string name = "x";  // appended: GCC 12 -O3 -Wrestrict misfires on "x" + string
+    name.append(std::to_string(i + 1));
+    inputs.push_back({name, mc::distribution::uniform(0, 1)});
   }
   const mc::input_space space(inputs);
   const auto g = [&a](std::span<const double> x) {
