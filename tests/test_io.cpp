@@ -763,3 +763,57 @@ TEST_CASE("a power-cap curve file is read beside the scenario file that names it
   const io::scenario s = io::load_scenario(file);
   CHECK(s.base[tpw::cost_input::throughput_tok_s] == Approx(5000.0).epsilon(1e-14));
 }
+
+TEST_CASE("exceedance probabilities a scenario names, against the analytic answer") {
+  // tok/J = 0.64 u with u uniform on [0.4, 0.6]: uniform on [0.256, 0.384]. P(tok/J > 0.352) =
+  // (0.384 - 0.352) / 0.128 = 0.25; P(tok/J <= 0.288) = (0.288 - 0.256) / 0.128 = 0.25. Cost per
+  // Mtok is c / u for a constant c, so P(cost > c / 0.45) = P(u < 0.45) = 0.25 too.
+  json j = json::parse(
+      edited("/deployment/utilization", R"({"dist": "uniform", "low": 0.4, "high": 0.6})"));
+  const double c =
+      io::to_json(io::run_study(io::parse_scenario(j.dump())))["cost_per_mtok"]["total"]
+          .get<double>() *
+      0.5;
+  j["uncertainty"] = {{"samples", 100000},
+                      {"exceedances",
+                       {{{"figure", "tokens_per_joule"}, {"above", 0.352}},
+                        {{"figure", "tokens_per_joule"}, {"below", 0.288}},
+                        {{"figure", "cost_per_mtok"}, {"above", c / 0.45}}}}};
+  const io::scenario s = io::parse_scenario(j.dump());
+  const json r = io::to_json(io::run_study(s));
+  const json& e = r["uncertainty"]["exceedances"];
+  REQUIRE(e.size() == 3);
+  CHECK(e[0]["figure"] == "tokens_per_joule");
+  CHECK(e[0]["above"].get<double>() == 0.352);
+  CHECK(e[0]["probability"].get<double>() == Approx(0.25).epsilon(1e-3));
+  CHECK(e[1]["at_or_below"].get<double>() == 0.288);
+  CHECK(e[1]["probability"].get<double>() == Approx(0.25).epsilon(1e-3));
+  CHECK(e[2]["probability"].get<double>() == Approx(0.25).epsilon(1e-3));
+  // The table says the same.
+  std::ostringstream table;
+  tpw_whatif::print_table(table, {io::run_study(s)});
+  CHECK(table.str().find("P(tokens_per_joule > 0.352) = 25") != std::string::npos);
+  CHECK(table.str().find("P(tokens_per_joule <= 0.288) = 25") != std::string::npos);
+  // Refused by field.
+  const auto refused = [&](const json& exceedances) {
+    json k = j;
+    k["uncertainty"]["exceedances"] = exceedances;
+    return message_of([&] { (void)io::parse_scenario(k.dump()); });
+  };
+  CHECK(refused(json::array({{{"figure", "npv"}, {"above", 0}}}))
+            .starts_with("uncertainty.exceedances[0].figure = \"npv\": must be one of "
+                         "cost_per_mtok, cost_per_mtok.hardware,"));
+  CHECK(refused(json::array({{{"figure", "cost_per_mtok"}, {"above", 1}, {"below", 2}}}))
+            .ends_with("give \"above\" or \"below\", one of the two: the threshold"));
+  json unpriced = j;
+  unpriced.erase("revenue");
+  unpriced["uncertainty"]["exceedances"] =
+      json::array({{{"figure", "gross_margin"}, {"below", 0}}});
+  CHECK(message_of([&] { (void)io::parse_scenario(unpriced.dump()); }) ==
+        "uncertainty.exceedances[0].figure = \"gross_margin\": needs a token price (revenue)");
+  json fixed = json::parse(simple);
+  fixed["uncertainty"] = {{"exceedances", {{{"figure", "cost_per_mtok"}, {"above", 1}}}}};
+  CHECK(message_of([&] { (void)io::parse_scenario(fixed.dump()); }) ==
+        "uncertainty.exceedances[0].figure = \"cost_per_mtok\": needs an uncertain input: with "
+        "none, every figure is one number");
+}

@@ -270,6 +270,13 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
                 {cur + "/Mtok", "tok/J", "margin", "rev/MW-yr"}, rows);
   for (const auto& s : studies) {
     if (!s.statistics) continue;
+    for (std::size_t k = 0; k < s.input.exceedances.size(); ++k) {
+      const auto& q = s.input.exceedances[k];
+      const double above = s.statistics->exceedances.at(k).probability;
+      out << "  " << display_name(s.input.name) << ": P(" << q.figure << (q.below ? " <= " : " > ")
+          << num(q.threshold) << ") = " << tpw::format_percent(q.below ? 1.0 - above : above)
+          << "\n";
+    }
     out << "  " << display_name(s.input.name) << ": " << s.samples << " samples ("
         << tpw::mc::to_string(s.input.design) << ", seed " << s.seed << ")";
     for (const auto& sobol : s.sobol) {

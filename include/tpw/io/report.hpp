@@ -329,6 +329,16 @@ inline nlohmann::json unchecked_json(const study& r) {
                             {"p90", o.quantile(0.90)},
                             {"p95", o.quantile(0.95)}};
   }
+  if (!r.input.exceedances.empty()) {
+    u["exceedances"] = json::array();
+    for (std::size_t k = 0; k < r.input.exceedances.size(); ++k) {
+      const auto& q = r.input.exceedances[k];
+      const double above = r.statistics->exceedances.at(k).probability;
+      u["exceedances"].push_back({{"figure", q.figure},
+                                  {q.below ? "at_or_below" : "above", q.threshold},
+                                  {"probability", q.below ? 1.0 - above : above}});
+    }
+  }
   if (!r.sobol.empty()) {
     u["sobol"] = json::object();
     for (const auto& s : r.sobol) {

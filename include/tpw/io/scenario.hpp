@@ -115,6 +115,13 @@ struct scenario {
   bool tornado = false;
   bool sobol = false;
   std::uint64_t sobol_samples = 1u << 13;  // N: Sobol' indices cost N (d + 2) evaluations
+  // uncertainty.exceedances: the chance that a figure is above (or at or below) a threshold.
+  struct exceedance_query {
+    std::string figure;  // a Monte Carlo output: cost_per_mtok, gross_margin, ...
+    double threshold = 0.0;
+    bool below = false;  // P(figure <= threshold) rather than P(figure > threshold)
+  };
+  std::vector<exceedance_query> exceedances;
   std::optional<frontier_choice> frontier;
   // The request mix (a workload, or the input and output rates of a benchmark), when given.
   std::optional<request_shape> workload;
@@ -482,7 +489,8 @@ inline void read_costs(const json& j, scenario& s, const platform* catalog,
 
 inline void read_uncertainty(const json& j, scenario& s) {
   const json& u =
-      object_at(j, "uncertainty", {"samples", "seed", "sensitivity", "design", "sobol_samples"});
+      object_at(j, "uncertainty",
+                {"samples", "seed", "sensitivity", "design", "sobol_samples", "exceedances"});
   if (u.contains("samples")) s.samples = whole_at(u["samples"], "uncertainty.samples", 1, 1e12);
   if (u.contains("seed")) {
     // Any 64-bit seed, 2^64 - 1 included, as --seed takes (a double cannot hold it exactly).
@@ -507,6 +515,36 @@ inline void read_uncertainty(const json& j, scenario& s) {
     } else {
       refuse("uncertainty.design", u["design"],
              "must be \"monte_carlo\", \"latin_hypercube\" or \"sobol\"");
+    }
+  }
+  if (u.contains("exceedances")) {
+    const json& list = u["exceedances"];
+    const std::string_view shape =
+        "must be an array of {\"figure\": name, \"above\": x} or {\"figure\": name, "
+        "\"below\": x}";
+    if (!list.is_array()) refuse("uncertainty.exceedances", list, shape);
+    if (list.size() > 32) {
+      refuse("uncertainty.exceedances", list, "at most 32 (the GPU engine's limit)");
+    }
+    std::string names;
+    for (const char* name : cost_output_names) names.append(names.empty() ? "" : ", ").append(name);
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "]";
+      const json& e = object_at(list[k], at, {"figure", "above", "below"});
+      if (!e.contains("figure")) refuse_missing(at + ".figure", "required: " + names);
+      scenario::exceedance_query q;
+      q.figure = text_at(e["figure"], at + ".figure", "must be one of " + names);
+      if (std::find(cost_output_names.begin(), cost_output_names.end(), q.figure) ==
+          cost_output_names.end()) {
+        refuse(at + ".figure", e["figure"], "must be one of " + names);
+      }
+      if (e.contains("above") == e.contains("below")) {
+        refuse(at, e, "give \"above\" or \"below\", one of the two: the threshold");
+      }
+      q.below = e.contains("below");
+      const char* side = q.below ? "below" : "above";
+      q.threshold = number_at(e[side], at + "." + side);
+      s.exceedances.push_back(std::move(q));
     }
   }
   if (u.contains("sensitivity")) {
@@ -1173,6 +1211,16 @@ inline scenario scenario_from_json(const nlohmann::json& j,
   }
   if (j.contains("power_cap")) s.power_cap = d::read_power_cap(j["power_cap"], s, folder);
   if (j.contains("uncertainty")) d::read_uncertainty(j["uncertainty"], s);
+  for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
+    const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";
+    const std::string& figure = s.exceedances[k].figure;
+    if (s.uncertain.empty()) {
+      d::refuse(at, figure, "needs an uncertain input: with none, every figure is one number");
+    }
+    if (!s.base.priced && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
+      d::refuse(at, figure, "needs a token price (revenue)");
+    }
+  }
   s.validate();
   return s;
 }
