@@ -334,6 +334,9 @@ TEST_CASE("tpw-whatif: the default study's JSON report, by hand, with every cont
     CHECK(r["plausibility"]["measured"].is_string());
     CHECK(r["plausibility"]["unchecked"].empty());
     CHECK(r["frontier"]["min_interactivity_tok_s_user"] == 40);
+    // The chance of a loss: P(gross margin <= 0).
+    CHECK(u["exceedances"][0]["figure"] == "gross_margin");
+    CHECK(u["exceedances"][0]["at_or_below"] == 0.0);
   }
   // GB200 NVL72 by hand, from its measured points and the price list: 72 GPUs, 132 kW and 3.2 M
   // USD per rack (catalog); measured from 75 tok/s per user, so at the 40 tok/s target the
