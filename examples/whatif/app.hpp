@@ -303,7 +303,7 @@ inline void print_default_comparison(std::ostream& out,
         tpw::io::point_figures(s)[static_cast<std::size_t>(tpw::cost_output::revenue_per_mw_year)];
     // Revenue per MW-year is linear in utilization and in price.
     const double at_60 = revenue * 0.6 / s.input.base[tpw::cost_input::utilization];
-    const double at_api = at_60 * api_price_share;
+    const double at_api = at_60 * api_price_share();
     const auto ratio = [](double x) { return num(x / public_revenue_per_mw_year) + "x"; };
     rows.emplace_back(s.input.name,
                       std::vector<std::string>{num(revenue), ratio(revenue), num(at_60),

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <tpw/catalog/measured.hpp>
+
 #include "default_study_files.hpp"
 
 namespace tpw_whatif {
@@ -31,9 +33,14 @@ inline std::string default_study_heading() {
          "(sources in their notes).\n\n";
 }
 
-// DeepSeek's own API price for R1 (0.55 input, 2.19 output, to 2025-09) over the 8k/1k mix, as a
-// share of the study's (1.35, 5.40): (8192 * 0.55 + 1024 * 2.19) / (8192 * 1.35 + 1024 * 5.40).
-inline constexpr double api_price_share = (8192 * 0.55 + 1024 * 2.19) / (8192 * 1.35 + 1024 * 5.40);
+// DeepSeek's own API price for R1 (the price list's first entry) over the study's 8k/1k mix, as a
+// share of the study's GPU-cloud prices (its second).
+inline double api_price_share() {
+  const auto blend = [](const tpw::token_price_listing& l) {
+    return tpw::detail::blended_per_mtok(l.input, l.output, 8192, 1024);
+  };
+  return blend(tpw::token_price_list[0]) / blend(tpw::token_price_list[1]);
+}
 
 inline constexpr const char* default_study_reasons =
     "Why they differ: utilization (the median here, not 60%); price (GPU clouds' 1.80 USD per "

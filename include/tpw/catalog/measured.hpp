@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "tpw/error.hpp"
+#include "tpw/model/workload.hpp"
 
 namespace tpw {
 
@@ -95,45 +96,40 @@ inline constexpr std::array<measured_point, 3> dsr1_1k1k_fp4_gb300{
     {{71, 11951}, {128, 4793}, {184, 959}}};
 inline constexpr std::array<measured_point, 3> dsr1_1k1k_fp4_mi355x{
     {{66, 1847.7}, {116, 642.0}, {166, 206.4}}};
+// A DeepSeek-R1 frontier read from InferenceX's pages: one date and label for them all.
+constexpr measured_frontier dsr1(std::string_view platform, long input_tokens, long output_tokens,
+                                 std::string_view precision, std::span<const measured_point> points,
+                                 std::string_view source) {
+  return {platform, "deepseek-r1", input_tokens,  output_tokens, precision,
+          points,   source,        ix_pages_date, ix_pages_label};
+}
 }  // namespace detail
 
 inline constexpr std::array<measured_frontier, 12> measured_frontiers{{
-    {"b200", "deepseek-r1", 8192, 1024, "fp8", detail::dsr1_8k1k_fp8_b200,
-     "InferenceX compare pages deepseek-r1-b200-vs-mi300x, -vs-mi325x, -vs-gb200",
-     detail::ix_pages_date, detail::ix_pages_label},
-    {"gb200-nvl72", "deepseek-r1", 8192, 1024, "fp8", detail::dsr1_8k1k_fp8_gb200,
-     "InferenceX compare page deepseek-r1-b200-vs-gb200", detail::ix_pages_date,
-     detail::ix_pages_label},
-    {"mi300x", "deepseek-r1", 8192, 1024, "fp8", detail::dsr1_8k1k_fp8_mi300x,
-     "InferenceX compare page deepseek-r1-b200-vs-mi300x", detail::ix_pages_date,
-     detail::ix_pages_label},
-    {"mi325x", "deepseek-r1", 8192, 1024, "fp8", detail::dsr1_8k1k_fp8_mi325x,
-     "InferenceX compare page deepseek-r1-b200-vs-mi325x", detail::ix_pages_date,
-     detail::ix_pages_label},
-    {"b200", "deepseek-r1", 8192, 1024, "fp4", detail::dsr1_8k1k_fp4_b200,
-     "InferenceX compare-precision page deepseek-r1-b200-fp4-vs-fp8 (whole tok/s)",
-     detail::ix_pages_date, detail::ix_pages_label},
-    {"gb200-nvl72", "deepseek-r1", 8192, 1024, "fp4", detail::dsr1_8k1k_fp4_gb200,
-     "InferenceX compare-precision page deepseek-r1-gb200-fp4-vs-fp8 (whole tok/s)",
-     detail::ix_pages_date, detail::ix_pages_label},
-    {"h100", "deepseek-r1", 1024, 1024, "fp8", detail::dsr1_1k1k_fp8_h100,
-     "InferenceX compare page deepseek-r1-b200-vs-h100", detail::ix_pages_date,
-     detail::ix_pages_label},
-    {"b200", "deepseek-r1", 1024, 1024, "fp8", detail::dsr1_1k1k_fp8_b200,
-     "InferenceX compare page deepseek-r1-b200-vs-h100", detail::ix_pages_date,
-     detail::ix_pages_label},
-    {"gb300-nvl72", "deepseek-r1", 1024, 1024, "fp8", detail::dsr1_1k1k_fp8_gb300,
-     "InferenceX compare-precision page deepseek-r1-gb300-fp4-vs-fp8 (whole tok/s)",
-     detail::ix_pages_date, detail::ix_pages_label},
-    {"mi355x", "deepseek-r1", 1024, 1024, "fp8", detail::dsr1_1k1k_fp8_mi355x,
-     "InferenceX compare-precision page deepseek-r1-mi355x-fp4-vs-fp8", detail::ix_pages_date,
-     detail::ix_pages_label},
-    {"gb300-nvl72", "deepseek-r1", 1024, 1024, "fp4", detail::dsr1_1k1k_fp4_gb300,
-     "InferenceX compare-precision page deepseek-r1-gb300-fp4-vs-fp8 (whole tok/s)",
-     detail::ix_pages_date, detail::ix_pages_label},
-    {"mi355x", "deepseek-r1", 1024, 1024, "fp4", detail::dsr1_1k1k_fp4_mi355x,
-     "InferenceX compare-precision page deepseek-r1-mi355x-fp4-vs-fp8", detail::ix_pages_date,
-     detail::ix_pages_label},
+    detail::dsr1("b200", 8192, 1024, "fp8", detail::dsr1_8k1k_fp8_b200,
+                 "InferenceX compare pages deepseek-r1-b200-vs-mi300x, -vs-mi325x, -vs-gb200"),
+    detail::dsr1("gb200-nvl72", 8192, 1024, "fp8", detail::dsr1_8k1k_fp8_gb200,
+                 "InferenceX compare page deepseek-r1-b200-vs-gb200"),
+    detail::dsr1("mi300x", 8192, 1024, "fp8", detail::dsr1_8k1k_fp8_mi300x,
+                 "InferenceX compare page deepseek-r1-b200-vs-mi300x"),
+    detail::dsr1("mi325x", 8192, 1024, "fp8", detail::dsr1_8k1k_fp8_mi325x,
+                 "InferenceX compare page deepseek-r1-b200-vs-mi325x"),
+    detail::dsr1("b200", 8192, 1024, "fp4", detail::dsr1_8k1k_fp4_b200,
+                 "InferenceX compare-precision page deepseek-r1-b200-fp4-vs-fp8 (whole tok/s)"),
+    detail::dsr1("gb200-nvl72", 8192, 1024, "fp4", detail::dsr1_8k1k_fp4_gb200,
+                 "InferenceX compare-precision page deepseek-r1-gb200-fp4-vs-fp8 (whole tok/s)"),
+    detail::dsr1("h100", 1024, 1024, "fp8", detail::dsr1_1k1k_fp8_h100,
+                 "InferenceX compare page deepseek-r1-b200-vs-h100"),
+    detail::dsr1("b200", 1024, 1024, "fp8", detail::dsr1_1k1k_fp8_b200,
+                 "InferenceX compare page deepseek-r1-b200-vs-h100"),
+    detail::dsr1("gb300-nvl72", 1024, 1024, "fp8", detail::dsr1_1k1k_fp8_gb300,
+                 "InferenceX compare-precision page deepseek-r1-gb300-fp4-vs-fp8 (whole tok/s)"),
+    detail::dsr1("mi355x", 1024, 1024, "fp8", detail::dsr1_1k1k_fp8_mi355x,
+                 "InferenceX compare-precision page deepseek-r1-mi355x-fp4-vs-fp8"),
+    detail::dsr1("gb300-nvl72", 1024, 1024, "fp4", detail::dsr1_1k1k_fp4_gb300,
+                 "InferenceX compare-precision page deepseek-r1-gb300-fp4-vs-fp8 (whole tok/s)"),
+    detail::dsr1("mi355x", 1024, 1024, "fp4", detail::dsr1_1k1k_fp4_mi355x,
+                 "InferenceX compare-precision page deepseek-r1-mi355x-fp4-vs-fp8"),
 }};
 
 // The measured frontier of a platform on a model, request lengths and precision, if tpw has one.
@@ -148,6 +144,18 @@ inline const measured_frontier* find_measured(std::string_view platform, std::st
   }
   return nullptr;
 }
+
+namespace detail {
+// USD per Mtok of a mix of input and output tokens at these prices per Mtok (tpw::blended_price).
+inline double blended_per_mtok(double input, double output, long input_tokens, long output_tokens) {
+  const token_pricing<USD> pricing{
+      token_price<USD>::from_value(input / 1e6), token_price<USD>::from_value(output / 1e6), {}};
+  request_shape shape;
+  shape.input = tokens::from_value(static_cast<double>(input_tokens));
+  shape.output = tokens::from_value(static_cast<double>(output_tokens));
+  return blended_price(shape, pricing).value() * 1e6;
+}
+}  // namespace detail
 
 // One dated public price of a model, USD per million tokens.
 struct token_price_listing {

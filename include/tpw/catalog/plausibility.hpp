@@ -146,10 +146,11 @@ inline plausibility_report check_plausibility(const plausibility_input& in) {
     check("output_price_per_mtok", in.output_price, listed->output_low, listed->output_high);
     if (!in.input_price && in.input_tokens > 0 && in.output_tokens > 0) {
       // One price for the mix: the list blended over the workload's input and output tokens.
-      const double n = static_cast<double>(in.input_tokens + in.output_tokens);
-      const double wi = static_cast<double>(in.input_tokens) / n;
-      check("price_per_mtok", in.price, wi * listed->input_low + (1 - wi) * listed->output_low,
-            wi * listed->input_high + (1 - wi) * listed->output_high);
+      const auto blend = [&](double input, double output) {
+        return detail::blended_per_mtok(input, output, in.input_tokens, in.output_tokens);
+      };
+      check("price_per_mtok", in.price, blend(listed->input_low, listed->output_low),
+            blend(listed->input_high, listed->output_high));
     }
   }
   return out;
