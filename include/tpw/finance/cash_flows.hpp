@@ -8,12 +8,13 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "tpw/error.hpp"
+#include "tpw/finance/project_lines.hpp"
 #include "tpw/model/components.hpp"
 #include "tpw/model/deployment.hpp"
 #include "tpw/model/economics.hpp"
@@ -72,29 +73,6 @@ struct cash_flows {
 
 namespace detail {
 
-template <class T>
-struct is_owned_hardware : std::false_type {};
-template <class C>
-struct is_owned_hardware<owned_hardware<C>> : std::true_type {};
-template <class T>
-struct is_built_facility : std::false_type {};
-template <class C>
-struct is_built_facility<built_facility<C>> : std::true_type {};
-
-// The deployment's operating point in a year run at utilization u.
-inline operating_point point_in_year(const deployment& d, double u) noexcept {
-  operating_point op = d.point();
-  op.utilization = fraction::unchecked(u);
-  return op;
-}
-
-// Straight-line value of an asset `used` years into a life that ends at `residual` of its cost;
-// past its life it keeps the residual.
-inline double value_left(double residual, double life_years, double used_years) noexcept {
-  const double worn = used_years >= life_years ? 1.0 : used_years / life_years;
-  return 1.0 - (1.0 - residual) * worn;
-}
-
 template <currency_type C>
 void validate_plan(const cash_flow_plan<C>& plan) {
   require_years("finance.operating_years", plan.operating_years);
@@ -108,47 +86,6 @@ void validate_plan(const cash_flow_plan<C>& plan) {
                        "per Mtok");
 }
 
-// One component's contribution to the cash view of year t.
-template <currency_type C, class T>
-void add_component(cash_flows<C>& flows, const T& component, const deployment& d,
-                   const cash_flow_plan<C>& plan) {
-  const double accelerators = static_cast<double>(d.accelerators());
-  const int last = plan.build_years + plan.operating_years;
-  const int installments = std::max(plan.build_years, 1);
-  const auto pay_capex = [&](money<C> total) {
-    for (int t = 0; t < installments; ++t) {
-      flows.capex[static_cast<std::size_t>(t)] += total / static_cast<double>(installments);
-    }
-  };
-  if constexpr (is_owned_hardware<T>::value) {
-    const auto& p = component.parameters();
-    const money<C> total = p.price_per_system * static_cast<double>(d.systems());
-    flows.hardware_capex += total;
-    pay_capex(total);
-    flows.residual[static_cast<std::size_t>(last)] +=
-        total * value_left(p.residual_fraction.value(), in(p.life, units::year),
-                           static_cast<double>(plan.operating_years));
-  } else if constexpr (is_built_facility<T>::value) {
-    const auto& p = component.parameters();
-    const money<C> total = p.build_cost * d.point().provisioned_power * accelerators;
-    flows.facility_capex += total;
-    pay_capex(total);
-    flows.residual[static_cast<std::size_t>(last)] +=
-        total * value_left(0.0, in(p.life, units::year), static_cast<double>(plan.operating_years));
-  } else {
-    for (int k = 1; k <= plan.operating_years; ++k) {
-      const auto t = static_cast<std::size_t>(plan.build_years + k);
-      const money<C> yearly = component.hourly_cost(point_in_year(d, flows.utilization[t])) *
-                              units::year * accelerators;
-      if constexpr (T::category == cost_category::energy) {
-        flows.energy[t] += yearly;
-      } else {
-        flows.operating[t] += yearly;
-      }
-    }
-  }
-}
-
 }  // namespace detail
 
 // The yearly cash flows of a deployment under a plan, with the given cost components.
@@ -159,30 +96,39 @@ cash_flows<typename First::currency> project_cash_flows(
   using C = typename First::currency;
   detail::validate_plan(plan);
   const auto years = static_cast<std::size_t>(plan.build_years + plan.operating_years + 1);
+  std::vector<double> ramp;
+  for (const fraction& u : plan.utilization_ramp) ramp.push_back(u.value());
+  detail::project_plan_numbers numbers;
+  numbers.build_years = plan.build_years;
+  numbers.operating_years = plan.operating_years;
+  numbers.ramp = ramp.data();
+  numbers.ramp_size = static_cast<int>(ramp.size());
+  numbers.price_per_token = plan.price.value();
+  numbers.price_decline = plan.price_decline_per_year.value();
+  const auto lines = std::make_unique<detail::project_lines>();
+  detail::fill_project_lines(*lines, d.point(), static_cast<double>(d.systems()), numbers, first,
+                             rest...);
+
   cash_flows<C> flows;
   flows.build_years = plan.build_years;
   flows.operating_years = plan.operating_years;
-  flows.utilization.assign(years, 0.0);
-  flows.tokens_made.assign(years, tokens{});
-  for (auto* line : {&flows.capex, &flows.revenue, &flows.energy, &flows.operating, &flows.residual,
-                     &flows.net}) {
-    line->assign(years, money<C>{});
+  flows.hardware_capex = money<C>::from_value(lines->hardware_capex);
+  flows.facility_capex = money<C>::from_value(lines->facility_capex);
+  const auto line = [&](const double* values) {
+    std::vector<money<C>> out(years);
+    for (std::size_t t = 0; t < years; ++t) out[t] = money<C>::from_value(values[t]);
+    return out;
+  };
+  flows.utilization.assign(lines->utilization, lines->utilization + years);
+  for (std::size_t t = 0; t < years; ++t) {
+    flows.tokens_made.push_back(tokens::from_value(lines->tokens[t]));
   }
-
-  const double accelerators = static_cast<double>(d.accelerators());
-  for (int k = 1; k <= plan.operating_years; ++k) {
-    const auto t = static_cast<std::size_t>(plan.build_years + k);
-    const double u = static_cast<std::size_t>(k) <= plan.utilization_ramp.size()
-                         ? plan.utilization_ramp[static_cast<std::size_t>(k - 1)].value()
-                         : d.point().utilization.value();
-    flows.utilization[t] = u;
-    flows.tokens_made[t] =
-        average_token_rate(detail::point_in_year(d, u)) * units::year * accelerators;
-    const double price_factor = std::pow(plan.price_decline_per_year.complement(), k - 1);
-    flows.revenue[t] = plan.price * price_factor * flows.tokens_made[t];
-  }
-  detail::add_component(flows, first, d, plan);
-  (detail::add_component(flows, rest, d, plan), ...);
+  flows.capex = line(lines->capex);
+  flows.revenue = line(lines->revenue);
+  flows.energy = line(lines->energy);
+  flows.operating = line(lines->operating);
+  flows.residual = line(lines->residual);
+  flows.net.resize(years);
   for (std::size_t t = 0; t < years; ++t) {
     flows.net[t] = flows.revenue[t] + flows.residual[t] - flows.capex[t] - flows.energy[t] -
                    flows.operating[t];

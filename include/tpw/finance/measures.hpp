@@ -47,17 +47,96 @@ void require_cash_flows(const R& flows, std::size_t minimum) {
   }
 }
 
+// A flow as a plain number: money or a double (the Monte Carlo project model's flows).
+constexpr double amount_of(double x) noexcept {
+  return x;
+}
+template <money_type M>
+constexpr double amount_of(const M& m) noexcept {
+  return m.value();
+}
+
 // NPV as a plain number, for the root finder: sum of flows[t] * (1 + r)^-t.
-template <cash_flow_range R>
+template <class R>
 double npv_value(const R& flows, double r) noexcept {
   const double growth = 1.0 + r;
   double sum = 0.0;
   double discount = 1.0;
   for (const auto& flow : flows) {
-    sum += flow.value() * discount;
+    sum += amount_of(flow) * discount;
     discount /= growth;
   }
   return sum;
+}
+
+// Payback on flow(0), flow(1), ... flow(count - 1), read in that order; see payback_period.
+template <class Flow>
+std::optional<double> payback_of(std::size_t count, Flow&& flow) {
+  double cumulative = flow(0);
+  if (cumulative >= 0.0) return 0.0;
+  for (std::size_t t = 1; t < count; ++t) {
+    const double f = flow(t);
+    if (cumulative + f >= 0.0) return static_cast<double>(t - 1) + -cumulative / f;
+    cumulative += f;
+  }
+  return std::nullopt;
+}
+
+// The payback of a range's flows, and of its flows discounted at r: flows[t] / (1 + r)^t.
+template <class R>
+std::optional<double> payback_value(const R& flows) {
+  return payback_of(static_cast<std::size_t>(std::ranges::size(flows)),
+                    [&](std::size_t t) { return amount_of(flows[t]); });
+}
+template <class R>
+std::optional<double> discounted_payback_value(const R& flows, double r) {
+  double discount = 1.0;  // advanced as the flows are read in order
+  return payback_of(static_cast<std::size_t>(std::ranges::size(flows)), [&](std::size_t t) {
+    const double f = amount_of(flows[t]) * discount;
+    discount /= 1.0 + r;
+    return f;
+  });
+}
+
+// How many times the flows change sign, zeros skipped.
+template <class R>
+int sign_changes_of(const R& flows) noexcept {
+  int changes = 0;
+  int last_sign = 0;
+  for (const auto& flow : flows) {
+    const double x = amount_of(flow);
+    const int sign = (x > 0.0) - (x < 0.0);
+    if (sign != 0 && last_sign != 0 && sign != last_sign) ++changes;
+    if (sign != 0) last_sign = sign;
+  }
+  return changes;
+}
+
+// The IRR search's range: -99% to +10,000% a year.
+inline double lowest_irr() noexcept {
+  return std::expm1(std::log(0.01));
+}
+inline double highest_irr() noexcept {
+  return std::expm1(std::log(101.0));
+}
+
+// The IRR of flows that change sign once: the NPV is then a polynomial in 1 / (1 + r) with one
+// sign change, which has exactly one root (Descartes), refined with TOMS 748 over the whole
+// range. Empty when it lies outside the range.
+template <class R>
+std::optional<double> single_irr(const R& flows) {
+  const auto npv = [&](double r) { return npv_value(flows, r); };
+  const double low = lowest_irr();
+  const double high = highest_irr();
+  const double at_low = npv(low);
+  const double at_high = npv(high);
+  if (at_low == 0.0) return low;
+  if (at_high == 0.0) return high;
+  if ((at_low > 0.0) == (at_high > 0.0)) return std::nullopt;
+  std::uintmax_t iterations = 200;
+  const auto [a, b] = boost::math::tools::toms748_solve(
+      npv, low, high, at_low, at_high, boost::math::tools::eps_tolerance<double>(52), iterations);
+  return a + (b - a) / 2.0;
 }
 
 }  // namespace detail
@@ -88,30 +167,34 @@ struct irr_result {
   }
 };
 
-template <cash_flow_range R>
-irr_result internal_rate_of_return(const R& flows) {
-  detail::require_cash_flows(flows, 2);
-  int sign_changes = 0;
-  int last_sign = 0;
-  for (const auto& flow : flows) {
-    const int sign = (flow.value() > 0.0) - (flow.value() < 0.0);
-    if (sign != 0 && last_sign != 0 && sign != last_sign) ++sign_changes;
-    if (sign != 0) last_sign = sign;
-  }
+namespace detail {
+
+// internal_rate_of_return on checked flows (money or plain numbers).
+template <class R>
+irr_result irr_of(const R& flows) {
+  const int sign_changes = sign_changes_of(flows);
   irr_result result;
   if (sign_changes == 0) {
     result.reason =
         "no IRR exists: the flows never change sign, so the NPV is never zero at any rate";
     return result;
   }
+  if (sign_changes == 1) {
+    if (const auto r = single_irr(flows)) {
+      result.rates.push_back(*r);
+    } else {
+      result.reason = "no IRR exists between -99% and +10,000% per year";
+    }
+    return result;
+  }
 
-  // Scan r = e^z - 1 on a fine grid in z (dense near r = 0, sparse for large rates), then refine
-  // every sign change of the NPV.
+  // Several sign changes: scan r = e^z - 1 on a fine grid in z (dense near r = 0, sparse for
+  // large rates), then refine every sign change of the NPV.
   constexpr int steps = 4000;
   const double z_low = std::log(0.01);    // r = -99%
   const double z_high = std::log(101.0);  // r = +10,000%
   const auto rate_at = [&](int i) { return std::expm1(z_low + (z_high - z_low) * i / steps); };
-  const auto npv = [&](double r) { return detail::npv_value(flows, r); };
+  const auto npv = [&](double r) { return npv_value(flows, r); };
   double r_previous = rate_at(0);
   double npv_previous = npv(r_previous);
   if (npv_previous == 0.0) result.rates.push_back(r_previous);
@@ -142,36 +225,28 @@ irr_result internal_rate_of_return(const R& flows) {
   return result;
 }
 
+}  // namespace detail
+
+template <cash_flow_range R>
+irr_result internal_rate_of_return(const R& flows) {
+  detail::require_cash_flows(flows, 2);
+  return detail::irr_of(flows);
+}
+
 // Payback period in fractional years: when the cumulative flows first reach zero, assuming each
 // year's flow arrives evenly through that year: with cumulative flows -100, -70, -30, +20 it is
 // 2 + 30 / 50 = 2.6 years. Empty when the flows never pay back.
 template <cash_flow_range R>
 std::optional<double> payback_period(const R& flows) {
   detail::require_cash_flows(flows, 1);
-  const auto count = static_cast<std::size_t>(std::ranges::size(flows));
-  double cumulative = flows[0].value();
-  if (cumulative >= 0.0) return 0.0;
-  for (std::size_t t = 1; t < count; ++t) {
-    const double flow = flows[t].value();
-    if (cumulative + flow >= 0.0) return static_cast<double>(t - 1) + -cumulative / flow;
-    cumulative += flow;
-  }
-  return std::nullopt;
+  return detail::payback_value(flows);
 }
 
 // Discounted payback: the same on flows discounted at the rate, flows[t] / (1 + r)^t.
 template <cash_flow_range R>
 std::optional<double> discounted_payback_period(annual_rate rate, const R& flows) {
   detail::require_cash_flows(flows, 1);
-  using M = std::ranges::range_value_t<R>;
-  std::vector<M> discounted;
-  discounted.reserve(static_cast<std::size_t>(std::ranges::size(flows)));
-  double discount = 1.0;
-  for (const auto& flow : flows) {
-    discounted.push_back(flow * discount);
-    discount /= 1.0 + rate.value();
-  }
-  return payback_period(discounted);
+  return detail::discounted_payback_value(flows, rate.value());
 }
 
 }  // namespace tpw

@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@
 #include "tpw/finance/cash_flows.hpp"
 #include "tpw/finance/depreciation.hpp"
 #include "tpw/finance/measures.hpp"
+#include "tpw/finance/project_lines.hpp"
 #include "tpw/model/validate.hpp"
 #include "tpw/units/system.hpp"
 
@@ -167,18 +169,6 @@ std::vector<money<C>> tax_schedule(money<C> cost, int life, const tax_terms& tax
   return charges;
 }
 
-// Income tax on a year's income, using and feeding the losses carried forward.
-template <currency_type C>
-money<C> tax_on(money<C> income, double rate, money<C>& losses) {
-  if (income.value() < 0.0) {
-    losses -= income;
-    return money<C>{};
-  }
-  const money<C> used = std::min(losses, income);
-  losses -= used;
-  return (income - used) * rate;
-}
-
 // The cash view as project_cash_flows makes it: every line one amount per year t = 0 .. build +
 // operating years (a hand-made one is checked the same way).
 template <currency_type C>
@@ -205,6 +195,96 @@ void require_cash_view(const cash_flows<C>& flows) {
 
 }  // namespace detail
 
+namespace detail {
+
+// The project's and the equity's flows each year from the cash view and the terms, given each
+// operating year's tax depreciation of the hardware and the facility (hardware[k - 1] in year k);
+// with `shown`, also the table's other lines. The one place the fee, escalation, tax and debt
+// formulas are written: finance_project and the Monte Carlo project model call it.
+TPW_HD inline void project_flows_of(const project_lines& l, const project_terms& terms,
+                                    const double* hardware, const double* facility, double* project,
+                                    double* equity, project_detail* shown) noexcept {
+  const int years = l.years();
+  const int n = l.operating_years;
+  const int build = l.build_years;
+  double written_off = 0.0;
+  for (int k = 0; k < n; ++k) written_off += hardware[k] + facility[k];
+  const double book_left = l.hardware_capex + l.facility_capex - written_off;
+
+  // Debt: drawn with the capex, interest capitalized during the build, then level payments.
+  const double share = terms.debt.share;
+  const double r = terms.debt.rate;
+  double balance = 0.0;
+  for (int t = 0; t < build; ++t) {
+    balance += l.capex[t] * share;
+    balance *= 1.0 + r;
+  }
+  balance += l.capex[build] * share;
+  const int term = terms.debt.term_years;
+  const double payment = r == 0.0 ? balance / static_cast<double>(term)
+                                  : balance * (r / -expm1_of(-term * log1p_of(r)));
+
+  double losses = 0.0;
+  double project_losses = 0.0;
+  double energy_growth = 1.0;  // (1 + escalation)^(k - 1)
+  double opex_growth = 1.0;
+  double debt = 0.0;
+  // Income tax on a year's income, using and feeding the losses carried forward.
+  const auto tax_on = [&](double income, double& carried) {
+    if (income < 0.0) {
+      carried -= income;
+      return 0.0;
+    }
+    const double used = carried < income ? carried : income;
+    carried -= used;
+    return (income - used) * terms.tax.rate;
+  };
+  for (int t = 0; t < years; ++t) {
+    const double drawn = l.capex[t] * share;
+    debt += drawn;
+    const int k = t - build;  // operating year, 1..n
+    double fee = 0.0, energy = 0.0, other = 0.0, depreciation = 0.0, interest = 0.0,
+           principal = 0.0, tax = 0.0;
+    if (k >= 1) {
+      fee = l.revenue[t] * terms.revenue_fee_share;
+      energy = l.energy[t] * energy_growth;
+      other = l.operating[t] * opex_growth;
+      energy_growth *= 1.0 + terms.energy_escalation;
+      opex_growth *= 1.0 + terms.opex_escalation;
+      depreciation = hardware[k - 1] + facility[k - 1];
+      if (k <= term) {
+        interest = balance * r;
+        principal = payment - interest;
+      }
+      if (k == n) principal = balance;  // the last payment, or what the term leaves
+      balance -= principal;
+      const double gain = k == n ? l.residual[t] - book_left : 0.0;
+      const double operating = l.revenue[t] - fee - energy - other - depreciation + gain;
+      tax = tax_on(operating - interest, losses);
+      const double project_tax = tax_on(operating, project_losses);
+      const double cash = l.revenue[t] - fee - energy - other - l.capex[t] + l.residual[t];
+      project[t] = cash - project_tax;
+      equity[t] = cash + drawn - interest - principal - tax;
+    } else {
+      project[t] = -l.capex[t];
+      equity[t] = drawn - l.capex[t];
+    }
+    if (shown != nullptr) {
+      shown->fee[t] = fee;
+      shown->energy[t] = energy;
+      shown->other_opex[t] = other;
+      shown->depreciation[t] = depreciation;
+      shown->debt_drawn[t] = drawn;
+      shown->interest[t] = interest;
+      shown->principal[t] = principal;
+      shown->tax[t] = tax;
+    }
+  }
+  if (shown != nullptr) shown->debt = debt;
+}
+
+}  // namespace detail
+
 // The project's table and measures from the cash view (project_cash_flows) and the terms.
 template <currency_type C>
 project_finance<C> finance_project(const cash_flows<C>& flows, const project_terms& terms) {
@@ -212,76 +292,61 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
   detail::require_cash_view(flows);
   const auto years = flows.capex.size();
   const int n = flows.operating_years;
-  const int build = flows.build_years;
   project_finance<C> out;
   out.years.resize(years);
   out.investment = flows.investment();
   out.roi_multiple = flows.roi_multiple();
 
-  // Tax depreciation by operating year, and the tax book value left at the end.
-  const auto hardware =
-      detail::tax_schedule<C>(flows.hardware_capex, terms.tax.hardware_years, terms.tax, n);
-  const auto facility =
-      detail::tax_schedule<C>(flows.facility_capex, terms.tax.facility_years, terms.tax, n);
-  money<C> written_off{};
-  for (int k = 0; k < n; ++k) {
-    written_off += hardware[static_cast<std::size_t>(k)] + facility[static_cast<std::size_t>(k)];
-  }
-  const money<C> book_left = out.investment - written_off;
-
-  // Debt: drawn with the capex, interest capitalized during the build, then level payments.
-  money<C> balance{};
+  const auto lines = std::make_unique<detail::project_lines>();
+  lines->build_years = flows.build_years;
+  lines->operating_years = n;
+  lines->hardware_capex = flows.hardware_capex.value();
+  lines->facility_capex = flows.facility_capex.value();
   for (std::size_t t = 0; t < years; ++t) {
-    out.years[t].debt_drawn = flows.capex[t] * terms.debt.share;
+    lines->utilization[t] = flows.utilization[t];
+    lines->tokens[t] = flows.tokens_made[t].value();
+    lines->capex[t] = flows.capex[t].value();
+    lines->revenue[t] = flows.revenue[t].value();
+    lines->energy[t] = flows.energy[t].value();
+    lines->operating[t] = flows.operating[t].value();
+    lines->residual[t] = flows.residual[t].value();
   }
-  for (int t = 0; t < build; ++t) {
-    balance += out.years[static_cast<std::size_t>(t)].debt_drawn;
-    balance *= 1.0 + terms.debt.rate;
-  }
-  balance += out.years[static_cast<std::size_t>(build)].debt_drawn;
-  out.debt = money<C>{};
-  for (const auto& y : out.years) out.debt += y.debt_drawn;
-  const double r = terms.debt.rate;
-  const int term = terms.debt.term_years;
-  const money<C> payment = r == 0.0 ? balance / static_cast<double>(term)
-                                    : balance * (r / -std::expm1(-term * std::log1p(r)));
-
-  money<C> losses{};
-  money<C> project_losses{};
+  // Tax depreciation by operating year.
+  const auto plain = [n](const std::vector<money<C>>& schedule) {
+    std::vector<double> out(static_cast<std::size_t>(n));
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = schedule[k].value();
+    return out;
+  };
+  const auto hardware =
+      plain(detail::tax_schedule<C>(flows.hardware_capex, terms.tax.hardware_years, terms.tax, n));
+  const auto facility =
+      plain(detail::tax_schedule<C>(flows.facility_capex, terms.tax.facility_years, terms.tax, n));
+  std::vector<double> project_flow(years);
+  std::vector<double> equity_flow(years);
+  const auto shown = std::make_unique<detail::project_detail>();
+  detail::project_flows_of(*lines, terms, hardware.data(), facility.data(), project_flow.data(),
+                           equity_flow.data(), shown.get());
+  out.debt = money<C>::from_value(shown->debt);
   money<C> cumulative{};
   for (std::size_t t = 0; t < years; ++t) {
     project_year<C>& y = out.years[t];
+    const auto m = [](double x) { return money<C>::from_value(x); };
     y.year = static_cast<int>(t);
     y.utilization = flows.utilization[t];
     y.tokens_made = flows.tokens_made[t];
     y.revenue = flows.revenue[t];
     y.capex = flows.capex[t];
     y.residual = flows.residual[t];
-    const int k = static_cast<int>(t) - build;  // operating year, 1..n
-    if (k >= 1) {
-      y.fee = flows.revenue[t] * terms.revenue_fee_share;
-      y.energy = flows.energy[t] * std::pow(1.0 + terms.energy_escalation, k - 1);
-      y.other_opex = flows.operating[t] * std::pow(1.0 + terms.opex_escalation, k - 1);
-      y.depreciation =
-          hardware[static_cast<std::size_t>(k - 1)] + facility[static_cast<std::size_t>(k - 1)];
-      if (k <= term) {
-        y.interest = balance * r;
-        y.principal = payment - y.interest;
-      }
-      if (k == n) y.principal = balance;  // the last payment, or what the term leaves
-      balance -= y.principal;
-      const money<C> gain = k == n ? y.residual - book_left : money<C>{};
-      const money<C> operating =
-          y.revenue - y.fee - y.energy - y.other_opex - y.depreciation + gain;
-      y.tax = detail::tax_on<C>(operating - y.interest, terms.tax.rate, losses);
-      const money<C> project_tax = detail::tax_on<C>(operating, terms.tax.rate, project_losses);
-      const money<C> cash = y.revenue - y.fee - y.energy - y.other_opex - y.capex + y.residual;
-      y.project_flow = cash - project_tax;
-      y.equity_flow = cash + y.debt_drawn - y.interest - y.principal - y.tax;
-    } else {
-      y.project_flow = -y.capex;
-      y.equity_flow = y.debt_drawn - y.capex;
-    }
+    y.fee = m(shown->fee[t]);
+    y.energy = m(shown->energy[t]);
+    y.other_opex = m(shown->other_opex[t]);
+    y.depreciation = m(shown->depreciation[t]);
+    y.debt_drawn = m(shown->debt_drawn[t]);
+    y.interest = m(shown->interest[t]);
+    y.principal = m(shown->principal[t]);
+    y.tax = m(shown->tax[t]);
+    y.project_flow = m(project_flow[t]);
+    y.equity_flow = m(equity_flow[t]);
     cumulative += y.equity_flow;
     y.cumulative = cumulative;
   }
