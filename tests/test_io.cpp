@@ -638,11 +638,11 @@ TEST_CASE("every new section refuses bad input with its path, value and rule") {
         "\"sum_of_years_digits\"");
   CHECK(parse_error(with(fin, "/finance/utilization_ramp", "[0.5, 1.5]")) ==
         "finance.utilization_ramp[1] = 1.5: must be in [1e-06, 1]: a share of hours serving");
+  // A rate may be uncertain (tests/test_mc_project.cpp); a whole number of years may not.
   CHECK(
-      parse_error(with(fin, "/finance/revenue_fee_share",
-                       R"({"dist": "uniform", "low": 0.1, "high": 0.3})"))
-          .starts_with("finance.revenue_fee_share = {\"dist\":\"uniform\",\"high\":0.3,\"low\":0.1}"
-                       ": cannot be uncertain"));
+      parse_error(with(fin, "/finance/build_years", R"({"dist": "uniform", "low": 1, "high": 3})"))
+          .starts_with("finance.build_years = {\"dist\":\"uniform\",\"high\":3,\"low\":1}: "
+                       "a count cannot be uncertain"));
   CHECK(parse_error(with(fin, "/finance/operating_years", "0")) ==
         "finance.operating_years = 0: must be a whole number in [1, 100]");
   CHECK(parse_error(with(fin, "/finance/tax_rate", "0.2"))

@@ -22,6 +22,7 @@
 #include "tpw/finance/project.hpp"
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/engine/statistics.hpp"
+#include "tpw/mc/project_figures.hpp"
 #include "tpw/mc/sensitivity/sobol_estimators.hpp"
 #include "tpw/mc/sensitivity/tornado_bars.hpp"
 #include "tpw/model/parameters.hpp"
@@ -53,6 +54,9 @@ struct study {
   // The point figures against tpw's measured data and price lists (tpw::check_plausibility).
   plausibility_report plausibility;
   std::optional<mc::run_result> statistics;  // when an input is uncertain
+  // With a finance section: IRR and payback over the samples that have them, and the share
+  // without (mc::project_optional_names order).
+  std::vector<mc::project_figure_statistics> project_figures;
   std::vector<mc::tornado> tornado;
   std::vector<mc::sobol_indices> sobol;
   std::uint64_t samples = 0;
@@ -316,6 +320,9 @@ inline nlohmann::json unchecked_json(const study& r) {
   for (const auto& leaf : r.input.uncertain) {
     u["inputs"][rule_of(leaf.input).path] = leaf.dist.describe();
   }
+  for (const auto& leaf : r.input.project_uncertain) {
+    u["inputs"][project_slot_path(leaf.slot)] = leaf.dist.describe();
+  }
   u["outputs"] = json::object();
   for (const auto& o : r.statistics->outputs) {
     u["outputs"][o.name] = {{"mean", o.mean},
@@ -328,6 +335,23 @@ inline nlohmann::json unchecked_json(const study& r) {
                             {"p50", o.quantile(0.50)},
                             {"p90", o.quantile(0.90)},
                             {"p95", o.quantile(0.95)}};
+  }
+  for (const auto& f : r.project_figures) {
+    const mc::output_statistics& o = f.statistics;
+    json figure = {{"samples", f.evaluated}, {"share_without", f.missing_share()}};
+    if (o.count > 0) {
+      figure.update({{"mean", o.mean},
+                     {"sd", o.sd},
+                     {"standard_error", o.standard_error},
+                     {"min", o.min},
+                     {"max", o.max},
+                     {"p5", o.quantile(0.05)},
+                     {"p10", o.quantile(0.10)},
+                     {"p50", o.quantile(0.50)},
+                     {"p90", o.quantile(0.90)},
+                     {"p95", o.quantile(0.95)}});
+    }
+    u["outputs"][o.name] = figure;
   }
   if (!r.input.exceedances.empty()) {
     u["exceedances"] = json::array();

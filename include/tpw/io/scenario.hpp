@@ -40,6 +40,7 @@
 #include "tpw/curves/power_cap.hpp"
 #include "tpw/error.hpp"
 #include "tpw/finance/project.hpp"
+#include "tpw/finance/project_parameters.hpp"
 #include "tpw/io/benchmarks.hpp"
 #include "tpw/io/file.hpp"
 #include "tpw/io/json_text.hpp"
@@ -106,6 +107,8 @@ struct scenario {
   // Point values in scenario units; an uncertain input holds its distribution's median.
   cost_parameters base;
   std::vector<mc::uncertain_parameter> uncertain;  // in the order of the file's fields
+  // The project's uncertain numbers (finance), in the order of the file's fields.
+  std::vector<mc::uncertain_project_parameter> project_uncertain;
   long systems = 1;
   std::optional<double> site_power_mw;
   double site_headroom = 0.0;
@@ -135,6 +138,13 @@ struct scenario {
   void validate() const {
     (void)validated_parameters<scenario_currency>(base);
     mc::check_uncertain_parameters(base, uncertain);
+    for (const auto& u : project_uncertain) {
+      mc::detail::require_inside(project_slot_rule(u.slot), u.dist, project_slot_path(u.slot));
+    }
+  }
+  // Whether any input, of the cost model or of the project, is uncertain.
+  [[nodiscard]] bool any_uncertain() const noexcept {
+    return !uncertain.empty() || !project_uncertain.empty();
   }
 };
 
@@ -192,8 +202,8 @@ inline double bounded_at(const json& value, std::string_view path, double low, d
                          bool high_included = true) {
   if (value.is_object()) {
     refuse(path, value,
-           "cannot be uncertain: distributions apply to deployment, costs and "
-           "revenue.price_per_mtok");
+           "cannot be uncertain: distributions apply to deployment, costs, "
+           "revenue.price_per_mtok and finance's rates, shares and utilization ramp");
   }
   const double x = number_at(value, path);
   const bool ok = (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
@@ -487,6 +497,17 @@ inline void read_costs(const json& j, scenario& s, const platform* catalog,
   if (c.contains("inferencex")) read_inferencex_costs(c, deployment, s, catalog);
 }
 
+// The figures an exceedance may name: the single-period ones, then a project's (finance).
+inline std::vector<std::string> exceedance_figures() {
+  std::vector<std::string> names(cost_output_names.begin(), cost_output_names.end());
+  names.insert(names.end(), project_figure_names.begin(), project_figure_names.end());
+  return names;
+}
+inline bool is_project_figure(std::string_view name) {
+  return std::find(project_figure_names.begin(), project_figure_names.end(), name) !=
+         project_figure_names.end();
+}
+
 inline void read_uncertainty(const json& j, scenario& s) {
   const json& u =
       object_at(j, "uncertainty",
@@ -527,15 +548,16 @@ inline void read_uncertainty(const json& j, scenario& s) {
       refuse("uncertainty.exceedances", list, "at most 32 (the GPU engine's limit)");
     }
     std::string names;
-    for (const char* name : cost_output_names) names.append(names.empty() ? "" : ", ").append(name);
+    for (const auto& name : exceedance_figures())
+      names.append(names.empty() ? "" : ", ").append(name);
     for (std::size_t k = 0; k < list.size(); ++k) {
       const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "]";
       const json& e = object_at(list[k], at, {"figure", "above", "below"});
       if (!e.contains("figure")) refuse_missing(at + ".figure", "required: " + names);
       scenario::exceedance_query q;
       q.figure = text_at(e["figure"], at + ".figure", "must be one of " + names);
-      if (std::find(cost_output_names.begin(), cost_output_names.end(), q.figure) ==
-          cost_output_names.end()) {
+      const auto figures = exceedance_figures();
+      if (std::find(figures.begin(), figures.end(), q.figure) == figures.end()) {
         refuse(at + ".figure", e["figure"], "must be one of " + names);
       }
       if (e.contains("above") == e.contains("below")) {
@@ -892,7 +914,24 @@ inline std::string method_rule() {
   return "must be \"straight_line\", \"declining_balance\" or \"sum_of_years_digits\"";
 }
 
-inline finance_choice read_finance(const json& j, const scenario& s) {
+// A project number: a number in its rule, or a distribution object that makes it uncertain
+// (the point figures take its median); returns the point value.
+inline double project_leaf_at(const json& value, std::size_t slot, scenario& s,
+                              std::string_view meaning) {
+  const cost_input_rule& rule = project_slot_rule(slot);
+  const std::string path = project_slot_path(slot);
+  if (value.is_object()) {
+    mc::distribution d = distribution_at(value, path);
+    mc::detail::require_inside(rule, d, path);
+    const double median = d.quantile(0.5);
+    s.project_uncertain.push_back({slot, std::move(d)});
+    return median;
+  }
+  return bounded_at(value, path, rule.low, rule.high, meaning, rule.low_included,
+                    rule.high_included);
+}
+
+inline finance_choice read_finance(const json& j, scenario& s) {
   const json& f =
       object_at(j, "finance",
                 {"operating_years", "build_years", "utilization_ramp", "price_decline_per_year",
@@ -917,29 +956,28 @@ inline finance_choice read_finance(const json& j, const scenario& s) {
     }
     for (std::size_t k = 0; k < ramp.size(); ++k) {
       c.plan.utilization_ramp.push_back(fraction::unchecked(
-          bounded_at(ramp[k], "finance.utilization_ramp[" + std::to_string(k) + "]", 1e-6, 1.0,
-                     "a share of hours serving")));
+          project_leaf_at(ramp[k], project_ramp_slot + k, s, "a share of hours serving")));
     }
   }
-  const auto rate = [&](const char* key, double low, double high, std::string_view meaning,
-                        double fallback, bool high_included = true) {
-    const std::string path = std::string("finance.") + key;
-    return f.contains(key) ? bounded_at(f[key], path, low, high, meaning, true, high_included)
+  const auto rate = [&](const char* key, project_input input, std::string_view meaning,
+                        double fallback) {
+    return f.contains(key) ? project_leaf_at(f[key], static_cast<std::size_t>(input), s, meaning)
                            : fallback;
   };
-  c.plan.price_decline_per_year = fraction::unchecked(rate(
-      "price_decline_per_year", 0.0, 1.0, "the share the token price falls each year", 0.0, false));
+  c.plan.price_decline_per_year =
+      fraction::unchecked(rate("price_decline_per_year", project_input::price_decline_per_year,
+                               "the share the token price falls each year", 0.0));
   project_terms& t = c.terms;
-  t.energy_escalation =
-      rate("energy_escalation", -0.5, 1.0, "the yearly growth of energy costs", 0.0);
-  t.opex_escalation = rate("opex_escalation", -0.5, 1.0,
+  t.energy_escalation = rate("energy_escalation", project_input::energy_escalation,
+                             "the yearly growth of energy costs", 0.0);
+  t.opex_escalation = rate("opex_escalation", project_input::opex_escalation,
                            "the yearly growth of running costs other than energy", 0.0);
-  t.discount_rate =
-      rate("discount_rate", -0.5, 1.0, "an annual rate", s.base[cost_input::cost_of_capital]);
-  t.equity_discount_rate =
-      rate("equity_discount_rate", -0.5, 1.0, "an annual rate", t.discount_rate);
-  t.revenue_fee_share = rate("revenue_fee_share", 0.0, 1.0,
-                             "the share of revenue paid as a fee (a model licence)", 0.0, false);
+  t.discount_rate = rate("discount_rate", project_input::discount_rate, "an annual rate",
+                         s.base[cost_input::cost_of_capital]);
+  t.equity_discount_rate = rate("equity_discount_rate", project_input::equity_discount_rate,
+                                "an annual rate", t.discount_rate);
+  t.revenue_fee_share = rate("revenue_fee_share", project_input::revenue_fee_share,
+                             "the share of revenue paid as a fee (a model licence)", 0.0);
   const auto life = [&](cost_input k) {
     return static_cast<int>(std::clamp(std::round(s.base[k]), 1.0, 100.0));
   };
@@ -949,8 +987,8 @@ inline finance_choice read_finance(const json& j, const scenario& s) {
     const json& x =
         object_at(f["tax"], "finance.tax", {"rate", "method", "hardware_years", "facility_years"});
     if (x.contains("rate")) {
-      t.tax.rate =
-          bounded_at(x["rate"], "finance.tax.rate", 0.0, 1.0, "an income tax rate", true, false);
+      t.tax.rate = project_leaf_at(x["rate"], static_cast<std::size_t>(project_input::tax_rate), s,
+                                   "an income tax rate");
     }
     if (x.contains("method")) {
       const std::string m = text_at(x["method"], "finance.tax.method", method_rule());
@@ -982,8 +1020,11 @@ inline finance_choice read_finance(const json& j, const scenario& s) {
       }
       return x[key];
     };
-    t.debt.share = bounded_at(need("share"), "finance.debt.share", 0.0, 1.0, "the share of capex");
-    t.debt.rate = bounded_at(need("rate"), "finance.debt.rate", 0.0, 1.0, "an annual rate");
+    t.debt.share =
+        project_leaf_at(need("share"), static_cast<std::size_t>(project_input::debt_share), s,
+                        "the share of capex");
+    t.debt.rate = project_leaf_at(need("rate"), static_cast<std::size_t>(project_input::debt_rate),
+                                  s, "an annual rate");
     t.debt.term_years = whole_years_at(need("term_years"), "finance.debt.term_years", 1, 100);
   }
   return c;
@@ -1214,8 +1255,11 @@ inline scenario scenario_from_json(const nlohmann::json& j,
   for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
     const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";
     const std::string& figure = s.exceedances[k].figure;
-    if (s.uncertain.empty()) {
+    if (!s.any_uncertain()) {
       d::refuse(at, figure, "needs an uncertain input: with none, every figure is one number");
+    }
+    if (d::is_project_figure(figure) && !s.finance) {
+      d::refuse(at, figure, "is a project's figure: it needs a finance section");
     }
     if (!s.base.priced && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
       d::refuse(at, figure, "needs a token price (revenue)");

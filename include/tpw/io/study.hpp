@@ -21,6 +21,7 @@
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/cost_model.hpp"
 #include "tpw/mc/engine/engine.hpp"
+#include "tpw/mc/project_model.hpp"
 #include "tpw/mc/sensitivity.hpp"
 #include "tpw/site/site.hpp"
 
@@ -31,6 +32,14 @@ using scenario_model = mc::cost_model<scenario_currency>;
 // The cost model over a scenario's uncertain inputs (it needs at least one).
 [[nodiscard]] inline scenario_model model_of(const scenario& s) {
   return {s.base, s.uncertain};
+}
+
+using scenario_project_model = mc::project_model<scenario_currency>;
+
+// The project model of a scenario with a finance section, over `systems` systems (the site's).
+[[nodiscard]] inline scenario_project_model project_model_of(const scenario& s, long systems) {
+  return {s.base, systems, project_parameters_of(s.finance->plan, s.finance->terms), s.uncertain,
+          s.project_uncertain};
 }
 
 // Runs a study's statistics elsewhere (a GPU: tpw::cuda::run and tpw::cuda::sobol), given the
@@ -84,7 +93,7 @@ inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigne
                                  std::uint64_t limit) {
   if (limit == 0) limit = physical_memory();
   if (limit == 0) return;
-  const double d = static_cast<double>(s.uncertain.size());
+  const double d = static_cast<double>(s.uncertain.size() + s.project_uncertain.size());
   const double per_sample =
       8.0 * ((d + 2.0) * static_cast<double>(outputs) + static_cast<double>(threads));
   const double need = per_sample * static_cast<double>(s.sobol_samples);
@@ -169,10 +178,19 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   out.samples = options.samples.value_or(s.samples);
   out.seed = options.seed.value_or(s.seed);
   s.validate();
-  if (s.sobol && !s.uncertain.empty()) {
-    detail::require_sobol_memory(s,
-                                 s.base.priced ? mc::cost_output_count : mc::cost_output_count - 2,
-                                 mc::detail::thread_count(options.threads), options.memory_limit);
+  if (s.finance && s.any_uncertain() && !options.engine.empty()) {
+    throw invalid_input::shown_as(
+        "finance", "(a multi-year project)",
+        "its figures (NPV, IRR, payback) run on the CPU engine only: the GPU "
+        "engine runs the single-period figures; run without the GPU, or drop "
+        "the finance section");
+  }
+  if (s.sobol && s.any_uncertain()) {
+    const std::size_t outputs =
+        (s.base.priced ? mc::cost_output_count : mc::cost_output_count - 2) +
+        (s.finance ? mc::project_output_names.size() : 0);
+    detail::require_sobol_memory(s, outputs, mc::detail::thread_count(options.threads),
+                                 options.memory_limit);
   }
   const deployment d = deployment_of(s.base, s.systems);
   out.point = evaluate_cost_parameters<scenario_currency>(s.base);
@@ -186,8 +204,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
         d, d.systems(), facility_power_per_system(d) * static_cast<double>(d.systems()), out.point);
   }
   detail::add_point_figures(s, out);
-  if (s.uncertain.empty()) return out;
-  const scenario_model model = model_of(s);
+  if (!s.any_uncertain()) return out;
 
   mc::run_options o;
   o.samples = out.samples;
@@ -204,14 +221,26 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
                           o.probabilities.end());
   }
   o.on_progress = options.on_progress;
+  mc::sobol_options so;
+  so.base_samples = s.sobol_samples;
+  so.seed = out.seed;
+  so.threads = options.threads;
+  so.bootstrap = 100;
+  if (s.finance) {
+    const scenario_project_model model = project_model_of(s, out.site.systems);
+    mc::project_run_result r = mc::run_project(model, o);
+    out.statistics = std::move(r.statistics);
+    out.project_figures = std::move(r.optional);
+    if (s.tornado) {
+      out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
+    }
+    if (s.sobol) out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
+    return out;
+  }
+  const scenario_model model = model_of(s);
   out.statistics = options.engine.run ? options.engine.run(model.plan(), o) : mc::run(model, o);
   if (s.tornado) out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
   if (s.sobol) {
-    mc::sobol_options so;
-    so.base_samples = s.sobol_samples;
-    so.seed = out.seed;
-    so.threads = options.threads;
-    so.bootstrap = 100;
     out.sobol = options.engine.sobol
                     ? options.engine.sobol(model.plan(), so)
                     : mc::sobol_analysis(model.inputs(), model, so, model.output_names());

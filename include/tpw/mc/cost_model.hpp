@@ -60,6 +60,8 @@ class cost_model {
 
   [[nodiscard]] const input_space& inputs() const noexcept { return inputs_; }
   [[nodiscard]] const cost_parameters& base() const noexcept { return base_; }
+  // The parameter each uncertain input sets, in the inputs' order.
+  [[nodiscard]] const std::vector<cost_input>& slots() const noexcept { return slots_; }
   [[nodiscard]] std::vector<std::string> output_names() const {
     return {cost_output_names.begin(),
             cost_output_names.begin() + (base_.priced ? cost_output_count : cost_output_count - 2)};

@@ -5,6 +5,7 @@
 // the worst values reachable. No Eigen and no engine: reading a scenario needs only this.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -20,17 +21,27 @@ struct uncertain_parameter {
   distribution dist;
 };
 
+// One uncertain number of a multi-year project (tpw/finance/project_parameters.hpp): its slot
+// (a project_input, or project_ramp_slot + k for year k + 1 of the utilization ramp) and its
+// distribution.
+struct uncertain_project_parameter {
+  std::size_t slot;
+  distribution dist;
+};
+
 namespace detail {
 
 // Every value the samplers can draw from the distribution must obey the input's rule.
-inline void require_inside(const cost_input_rule& rule, const distribution& d) {
+// Messages name `path` when given (a rule shared by several inputs), else the rule's own path.
+inline void require_inside(const cost_input_rule& rule, const distribution& d,
+                           const std::string& path = {}) {
   const double lo = d.reachable_low();
   const double hi = d.reachable_high();
   const bool low_ok = obeys(rule, lo);
   const bool high_ok = obeys(rule, hi);
   if (!low_ok || !high_ok) {
     throw invalid_input(
-        rule.path, d.describe(),
+        path.empty() ? std::string(rule.path) : path, d.describe(),
         "its samples reach [" + tpw::detail::number_text(lo) + ", " + tpw::detail::number_text(hi) +
             "], " + (low_ok ? "above" : "below") + " the allowed range " + range_text(rule) +
             "; narrow it, or use a bounded distribution (uniform, triangular, PERT, beta, "

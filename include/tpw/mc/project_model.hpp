@@ -1,0 +1,332 @@
+// tpw/mc/project_model.hpp: a multi-year project as a Monte Carlo model: the cost model's inputs
+// and any of the project's numbers (tpw/finance/project_parameters.hpp) uncertain, and the
+// project's figures per sample beside the single-period ones.
+//
+// Each sample runs the deterministic formulas: the cost model's batch for the single-period
+// figures, then tpw's own cash view and flows (tpw/finance/project_lines.hpp, the functions
+// project_cash_flows and finance_project fill their tables with) on the sample's numbers, with no
+// allocation. The engine summarizes the figures every sample has: the project and equity NPV.
+// IRR and payback do not exist for every sample (flows that never turn positive have neither), so
+// run_project summarizes them over the samples that have one and reports the share that has none
+// (project_figure_statistics).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tpw/error.hpp"
+#include "tpw/finance/measures.hpp"
+#include "tpw/finance/project_parameters.hpp"
+#include "tpw/mc/cost_model.hpp"
+#include "tpw/mc/engine/engine.hpp"
+#include "tpw/mc/engine/parallel.hpp"
+#include "tpw/mc/engine/statistics.hpp"
+#include "tpw/mc/project_figures.hpp"
+#include "tpw/mc/sampling/design.hpp"
+#include "tpw/mc/sampling/input_space.hpp"
+
+namespace tpw::mc {
+
+struct project_run_result {
+  run_result statistics;  // the cost model's figures, then project_npv and equity_npv
+  std::vector<project_figure_statistics> optional;  // in project_optional_names order
+};
+
+template <currency_type C>
+class project_model {
+ public:
+  // A validated cost base over `systems` systems, the project's base numbers, and the uncertain
+  // inputs of each (at least one in all). Every distribution's reachable values must obey its
+  // input's rule.
+  project_model(const cost_parameters& base, long systems, const project_parameters& project,
+                std::vector<uncertain_parameter> cost_inputs,
+                std::vector<uncertain_project_parameter> project_inputs)
+      : cost_(base, cost_inputs),
+        systems_(static_cast<double>(systems)),
+        project_(validated_project(project)),
+        cost_count_(cost_inputs.size()),
+        inputs_(make_space(cost_inputs, project_inputs)) {
+    if (systems < 1)
+      throw invalid_input("deployment.systems", static_cast<double>(systems), ">= 1");
+    for (const auto& u : project_inputs) project_slots_.push_back(u.slot);
+    hardware_schedule_ = unit_tax_schedule(project_.terms.tax.hardware_years, project_.terms.tax,
+                                           project_.operating_years);
+    facility_schedule_ = unit_tax_schedule(project_.terms.tax.facility_years, project_.terms.tax,
+                                           project_.operating_years);
+  }
+
+  [[nodiscard]] const input_space& inputs() const noexcept { return inputs_; }
+  [[nodiscard]] std::vector<std::string> output_names() const {
+    std::vector<std::string> names = cost_.output_names();
+    names.insert(names.end(), project_output_names.begin(), project_output_names.end());
+    return names;
+  }
+
+  // The engine's batch: the cost model's figures, then each sample's project NPVs.
+  void evaluate_batch(const double* x, double* y, std::size_t count) const {
+    cost_.evaluate_batch(x, y, count);
+    const std::size_t first_project = cost_.output_names().size();
+    const auto lines = std::make_unique<tpw::detail::project_lines>();
+    flows f;
+    for (std::size_t s = 0; s < count; ++s) {
+      sample_flows(x, s, batch_size, *lines, f);
+      y[first_project * batch_size + s] = f.project_npv;
+      y[(first_project + 1) * batch_size + s] = f.equity_npv;
+    }
+  }
+  void operator()(std::span<const double> x, std::span<double> y) const {
+    const auto lines = std::make_unique<tpw::detail::project_lines>();
+    cost_figures<C>(cost_.parameters_at(x.first(cost_count_)), y.data());
+    flows f;
+    sample_flows(x.data(), 0, 1, *lines, f);
+    const std::size_t first_project = cost_.output_names().size();
+    y[first_project] = f.project_npv;
+    y[first_project + 1] = f.equity_npv;
+  }
+
+  // The optional figures of one sample (x: its inputs in order), empty where it has none.
+  [[nodiscard]] std::array<std::optional<double>, 4> optional_figures(const double* x) const {
+    const auto lines = std::make_unique<tpw::detail::project_lines>();
+    flows f;
+    sample_flows(x, 0, 1, *lines, f);
+    const std::span<const double> project(f.project.data(), static_cast<std::size_t>(f.years));
+    const std::span<const double> equity(f.equity.data(), static_cast<std::size_t>(f.years));
+    return {irr(project), irr(equity), tpw::detail::payback_value(project),
+            tpw::detail::discounted_payback_value(project, f.discount_rate)};
+  }
+
+ private:
+  struct flows {
+    int years = 0;
+    double project_npv = 0.0;
+    double equity_npv = 0.0;
+    double discount_rate = 0.0;
+    std::array<double, tpw::detail::max_project_years> project{};
+    std::array<double, tpw::detail::max_project_years> equity{};
+  };
+
+  // The unique IRR, or none (none, or several).
+  static std::optional<double> irr(std::span<const double> flows) {
+    if (tpw::detail::sign_changes_of(flows) == 1) return tpw::detail::single_irr(flows);
+    const irr_result r = tpw::detail::irr_of(flows);
+    if (r.unique()) return r.rates.front();
+    return std::nullopt;
+  }
+
+  // Sample s of inputs laid out with `stride` (the batch's) to its yearly flows and NPVs.
+  void sample_flows(const double* x, std::size_t s, std::size_t stride,
+                    tpw::detail::project_lines& lines, flows& f) const {
+    cost_parameters p = cost_.base();
+    const auto& slots = cost_.slots();
+    for (std::size_t k = 0; k < slots.size(); ++k) p[slots[k]] = x[k * stride + s];
+    project_parameters q = project_;
+    for (std::size_t k = 0; k < project_slots_.size(); ++k) {
+      q.values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
+    }
+    const operating_point op = tpw::detail::operating_point_of(p);
+    const double price = p.priced ? p[cost_input::price_per_mtok] / 1e6 : 0.0;
+    const tpw::detail::project_plan_numbers plan = q.plan_numbers(price);
+    with_cost_components<C>(p, [&](const auto&... components) {
+      tpw::detail::fill_project_lines(lines, op, systems_, plan, components...);
+      return 0;
+    });
+    std::array<double, max_ramp_years> hardware{};
+    std::array<double, max_ramp_years> facility{};
+    for (int k = 0; k < q.operating_years; ++k) {
+      hardware[static_cast<std::size_t>(k)] =
+          lines.hardware_capex * hardware_schedule_[static_cast<std::size_t>(k)];
+      facility[static_cast<std::size_t>(k)] =
+          lines.facility_capex * facility_schedule_[static_cast<std::size_t>(k)];
+    }
+    const project_terms terms = q.terms_now();
+    tpw::detail::project_flows_of(lines, terms, hardware.data(), facility.data(), f.project.data(),
+                                  f.equity.data(), nullptr);
+    f.years = lines.years();
+    const auto n = static_cast<std::size_t>(f.years);
+    f.discount_rate = terms.discount_rate;
+    f.project_npv =
+        tpw::detail::npv_value(std::span<const double>(f.project.data(), n), terms.discount_rate);
+    f.equity_npv = tpw::detail::npv_value(std::span<const double>(f.equity.data(), n),
+                                          terms.equity_discount_rate);
+  }
+
+  static project_parameters validated_project(const project_parameters& p) {
+    validate_terms(p.terms_now());
+    if (p.operating_years < 1 || p.operating_years > static_cast<int>(max_ramp_years)) {
+      throw invalid_input("finance.operating_years", p.operating_years, "must be in 1..100");
+    }
+    if (p.build_years < 0 || p.build_years > 20) {
+      throw invalid_input("finance.build_years", p.build_years, "must be in 0..20");
+    }
+    if (p.ramp_size < 0 || p.ramp_size > p.operating_years) {
+      throw invalid_input("finance.utilization_ramp.size", p.ramp_size,
+                          "must not be longer than operating_years");
+    }
+    for (int k = 0; k < p.ramp_size; ++k) {
+      const std::size_t slot = project_ramp_slot + static_cast<std::size_t>(k);
+      if (!obeys(ramp_rule, p.values[slot])) {
+        throw invalid_input(project_slot_path(slot), p.values[slot],
+                            "must be in " + range_text(ramp_rule));
+      }
+    }
+    return p;
+  }
+
+  input_space make_space(const std::vector<uncertain_parameter>& cost_inputs,
+                         const std::vector<uncertain_project_parameter>& project_inputs) const {
+    std::vector<uncertain_input> inputs;
+    for (const auto& u : cost_inputs) inputs.push_back({rule_of(u.input).path, u.dist});
+    for (const auto& u : project_inputs) {
+      const bool ramp = u.slot >= project_ramp_slot;
+      if (u.slot >= project_slot_count ||
+          (ramp && u.slot - project_ramp_slot >= static_cast<std::size_t>(project_.ramp_size))) {
+        throw invalid_input("finance", static_cast<double>(u.slot),
+                            "names no number of the project (a ramp year beyond the ramp?)");
+      }
+      detail::require_inside(project_slot_rule(u.slot), u.dist, project_slot_path(u.slot));
+      inputs.push_back({project_slot_path(u.slot), u.dist});
+    }
+    if (inputs.empty()) {
+      throw invalid_input("uncertainty.inputs", 0.0, "a Monte Carlo run needs an uncertain input");
+    }
+    return input_space(std::move(inputs));
+  }
+
+  static void validate_terms(const project_terms& t) { tpw::detail::validate_terms(t); }
+
+  cost_model<C> cost_;
+  double systems_;
+  project_parameters project_;
+  std::size_t cost_count_;
+  input_space inputs_;
+  std::vector<std::size_t> project_slots_;
+  std::array<double, max_ramp_years> hardware_schedule_{};
+  std::array<double, max_ramp_years> facility_schedule_{};
+};
+
+// The optional figures (IRR, payback) are summarized over at most this many samples, the first
+// ones of the run: they are kept in memory to be summarized exactly.
+inline constexpr std::uint64_t optional_figure_limit = 1u << 20;
+
+namespace detail {
+
+// Each exceedance on an optional figure (its index in project_optional_names and threshold)
+// gets P(figure > threshold) among the samples that have the figure in `above`.
+struct optional_exceedance {
+  std::size_t figure;
+  double threshold;
+  double above = 0.0;
+};
+
+// The optional figures over the first `limit` samples (every sample up to it), in chunk order:
+// the same numbers on any threads.
+template <currency_type C>
+std::vector<project_figure_statistics> optional_project_statistics(
+    const project_model<C>& model, const run_options& o, std::uint64_t limit,
+    std::vector<optional_exceedance>& queries) {
+  const std::uint64_t n = std::min(o.samples, limit);
+  const input_space& inputs = model.inputs();
+  const sample_design design(o.design, o.samples, static_cast<std::uint32_t>(inputs.size()),
+                             o.seed);
+  constexpr std::uint64_t chunk = 1u << 14;
+  const std::uint64_t chunks = (n + chunk - 1) / chunk;
+  constexpr std::size_t figures = project_optional_names.size();
+  // Per chunk, per figure: the values found.
+  std::vector<std::array<std::vector<double>, figures>> found(chunks);
+  const unsigned threads = thread_count(o.threads);
+  std::vector<batch_buffers> buffers(threads, batch_buffers(inputs.size(), 1));
+  run_in_rounds(
+      chunks, threads, chunks, o.stop,
+      [&](std::uint64_t c, unsigned worker) {
+        batch_buffers& b = buffers[worker];
+        for_each_batch(c * chunk, std::min(n, (c + 1) * chunk),
+                       [&](std::uint64_t first, std::size_t count) {
+                         design.uniform_columns(first, static_cast<std::uint32_t>(count),
+                                                b.u.data(), batch_size);
+                         inputs.transform_columns(b.u.data(), b.x.data(), count, batch_size);
+                         for (std::size_t s = 0; s < count; ++s) {
+                           for (std::size_t j = 0; j < inputs.size(); ++j) {
+                             b.x_one[j] = b.input(j, s);
+                           }
+                           const auto y = model.optional_figures(b.x_one.data());
+                           for (std::size_t k = 0; k < figures; ++k) {
+                             if (y[k]) found[c][k].push_back(*y[k]);
+                           }
+                         }
+                       });
+      },
+      [](std::uint64_t, std::uint64_t) {});
+  std::vector<project_figure_statistics> out(figures);
+  for (std::size_t k = 0; k < figures; ++k) {
+    std::vector<double> values;
+    for (const auto& per_chunk : found) {
+      values.insert(values.end(), per_chunk[k].begin(), per_chunk[k].end());
+    }
+    project_figure_statistics& f = out[k];
+    f.statistics.name = project_optional_names[k];
+    f.statistics.probabilities = o.probabilities;
+    f.statistics.tail_level = o.tail_level;
+    f.evaluated = n;
+    f.missing = n - values.size();
+    if (values.empty()) continue;
+    moments m;
+    const double shift = values.front();
+    m.add_batch(values.data(), values.size(), shift);
+    finish_moments(f.statistics, m, shift);
+    sort_values(values.begin(), values.end());
+    finish_from_sorted(f.statistics, values);
+    for (auto& q : queries) {
+      if (q.figure != k) continue;
+      const auto above = values.end() - std::upper_bound(values.begin(), values.end(), q.threshold);
+      q.above = static_cast<double>(above) / static_cast<double>(values.size());
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// Runs the project model: the engine over the single-period figures and the NPVs, and the
+// optional figures over the first optional_figure_limit samples. Exceedances may name any of
+// them; on an optional figure, the probability is among the samples that have it. The result's
+// exceedances follow the options' order.
+template <currency_type C>
+project_run_result run_project(const project_model<C>& model, const run_options& options) {
+  run_options engine = options;
+  engine.exceedances.clear();
+  std::vector<detail::optional_exceedance> queries;
+  std::vector<std::ptrdiff_t> engine_index;  // per exceedance asked; -1 - k: optional query k
+  for (const auto& e : options.exceedances) {
+    const auto* named =
+        std::find(project_optional_names.begin(), project_optional_names.end(), e.output);
+    if (named != project_optional_names.end()) {
+      engine_index.push_back(-1 - static_cast<std::ptrdiff_t>(queries.size()));
+      queries.push_back(
+          {static_cast<std::size_t>(named - project_optional_names.begin()), e.threshold});
+    } else {
+      engine_index.push_back(static_cast<std::ptrdiff_t>(engine.exceedances.size()));
+      engine.exceedances.push_back(e);
+    }
+  }
+  project_run_result r;
+  r.statistics = run(model.inputs(), model, engine, model.output_names());
+  r.optional = detail::optional_project_statistics(model, options, optional_figure_limit, queries);
+  std::vector<exceedance> all = options.exceedances;
+  for (std::size_t q = 0; q < all.size(); ++q) {
+    const std::ptrdiff_t at = engine_index[q];
+    all[q].probability = at >= 0
+                             ? r.statistics.exceedances[static_cast<std::size_t>(at)].probability
+                             : queries[static_cast<std::size_t>(-1 - at)].above;
+  }
+  r.statistics.exceedances = std::move(all);
+  return r;
+}
+
+}  // namespace tpw::mc

@@ -1,0 +1,292 @@
+// A multi-year project as a Monte Carlo model (tpw/mc/project_model.hpp): every sample runs the
+// deterministic project formulas, checked against the report's project at the point, against
+// analytic distributions (NPV linear in a uniform input, a flat annuity's IRR, the share without
+// an IRR or a payback, Sobol' indices of a linear NPV), and for the same numbers on any threads.
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <tpw/io/study.hpp>
+
+namespace io = tpw::io;
+namespace mc = tpw::mc;
+using doctest::Approx;
+using tpw_test::message_of;
+
+namespace {
+
+constexpr double seconds_per_year = 365.0 * 86400.0;
+
+// One owned system of one accelerator making 1000 tok/s all year: 31.536e9 tokens a year, worth
+// 31,536 per 1 per Mtok. Its price (100,000) is paid at t = 0 and it is worth nothing after the
+// project's five years; no energy, no opex, no tax: each operating year brings
+// A = 31,536 * price per Mtok, a flat annuity after an outlay of 100,000.
+std::string annuity(const std::string& price, const std::string& extra_finance = "") {
+  return R"({
+    "name": "annuity",
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1,
+                   "throughput_tok_s": 1000},
+    "costs": {"cost_of_capital": 0.1,
+              "hardware": {"price": 100000, "life_years": 5, "residual_fraction": 0},
+              "energy": {"price_per_kwh": 0, "pue": 1}},
+    "revenue": {"price_per_mtok": )" +
+         price + R"(},
+    "finance": {"operating_years": 5, "discount_rate": 0.1)" +
+         extra_finance + R"(},
+    "uncertainty": {"samples": 200000, "seed": 7}
+  })";
+}
+
+void replace(std::string& text, const std::string& from, const std::string& to) {
+  text.replace(text.find(from), from.size(), to);
+}
+
+const double tokens_per_year = 1000.0 * seconds_per_year;  // 31.536e9
+
+// The flat annuity's yearly flow at a price per Mtok, and its NPV at rate r over n years.
+double yearly(double price) {
+  return tokens_per_year * price / 1e6;
+}
+double annuity_npv(double a, double r, int n) {
+  return -100000.0 + a * (1.0 - std::pow(1.0 + r, -n)) / r;
+}
+
+io::scenario_project_model project_of(const io::scenario& s) {
+  return io::project_model_of(s, 1);
+}
+
+}  // namespace
+
+TEST_CASE("the project model at the scenario's point gives the report's project figures") {
+  // Owned hardware and a built facility, a build year, a ramp, a falling price, escalation, a
+  // fee, tax by declining balance and debt: every line of the project, one sample at its point.
+  const io::scenario s = io::parse_scenario(R"({
+    "name": "every line",
+    "deployment": {"accelerators_per_system": 8, "systems": 3, "it_power_kw": 10,
+                   "idle_power_kw": 4, "utilization": 0.6, "throughput_tok_s": 2500},
+    "costs": {"cost_of_capital": 0.08,
+              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0.1},
+              "facility": {"build_per_mw": 10000000, "life_years": 15},
+              "energy": {"price_per_kwh": 0.08, "pue": 1.2},
+              "opex": {"maintenance_fraction_per_year": 0.03, "software_per_accelerator_year": 500}},
+    "revenue": {"price_per_mtok": {"dist": "uniform", "low": 1.0, "high": 3.0}},
+    "finance": {"operating_years": 6, "build_years": 1, "utilization_ramp": [0.3, 0.5],
+                "price_decline_per_year": 0.15, "energy_escalation": 0.03,
+                "opex_escalation": 0.02, "discount_rate": {"dist": "uniform", "low": 0.06,
+                "high": 0.12}, "equity_discount_rate": 0.14, "revenue_fee_share": 0.05,
+                "tax": {"rate": 0.21, "method": "declining_balance", "hardware_years": 3},
+                "debt": {"share": 0.6, "rate": 0.07, "term_years": 4}},
+    "uncertainty": {"samples": 1000}
+  })");
+  const io::study r = io::run_study(s);
+  REQUIRE(r.finance);
+  const auto model = io::project_model_of(s, r.site.systems);
+  // The inputs at the point: the price's median 2.0, the discount rate's 0.09.
+  const std::vector<double> x{2.0, 0.09};
+  std::vector<double> y(model.output_names().size());
+  model(x, y);
+  CHECK(model.output_names()[y.size() - 2] == "project_npv");
+  CHECK(y[y.size() - 2] == Approx(r.finance->project_npv.value()).epsilon(1e-12));
+  CHECK(y[y.size() - 1] == Approx(r.finance->equity_npv.value()).epsilon(1e-12));
+  const auto optional = model.optional_figures(x.data());
+  REQUIRE(r.finance->project_irr.unique());
+  REQUIRE(optional[0]);
+  CHECK(*optional[0] == Approx(r.finance->project_irr.rate()).epsilon(1e-10));
+  REQUIRE(r.finance->equity_irr.unique());
+  CHECK(*optional[1] == Approx(r.finance->equity_irr.rate()).epsilon(1e-10));
+  REQUIRE(r.finance->payback_years);
+  CHECK(*optional[2] == Approx(*r.finance->payback_years).epsilon(1e-12));
+  CHECK(optional[3].has_value() == r.finance->discounted_payback_years.has_value());
+  // The single-period figures are the cost model's, sample for sample.
+  std::vector<double> cost(io::model_of(s).output_names().size());
+  io::model_of(s)(std::vector<double>{2.0}, cost);
+  for (std::size_t k = 0; k < cost.size(); ++k) CHECK(y[k] == cost[k]);
+  // The report carries the statistics of every project figure.
+  const auto j = io::to_json(r);
+  for (const char* name : tpw::project_figure_names) {
+    CAPTURE(name);
+    CHECK(j["uncertainty"]["outputs"].contains(name));
+  }
+  CHECK(j["uncertainty"]["inputs"].contains("finance.discount_rate"));
+}
+
+TEST_CASE("an NPV linear in one uniform input is uniform: P5 and P95 at 5% and 95% of its range") {
+  // NPV = -100,000 + 31,536 p * a(10%, 5), a(r, n) = (1 - (1 + r)^-n) / r = 3.790787; p uniform
+  // in [1, 2]: NPV uniform between 19,546.25 and 139,092.5.
+  const io::scenario s = io::parse_scenario(annuity(R"({"dist": "uniform", "low": 1, "high": 2})"));
+  const auto model = project_of(s);
+  const double low = annuity_npv(yearly(1.0), 0.1, 5);
+  const double high = annuity_npv(yearly(2.0), 0.1, 5);
+  CHECK(low == Approx(19546.25).epsilon(1e-6));
+  mc::run_options o;
+  o.samples = 100000;
+  o.seed = 7;
+  o.design = mc::design_kind::latin_hypercube;
+  o.probabilities = {0.05, 0.5, 0.95};
+  const auto r = mc::run_project(model, o);
+  const auto& npv = r.statistics.output("project_npv");
+  const double width = high - low;
+  CHECK(std::abs(npv.quantile(0.05) - (low + 0.05 * width)) < 1e-3 * width);
+  CHECK(std::abs(npv.quantile(0.95) - (low + 0.95 * width)) < 1e-3 * width);
+  CHECK(npv.mean == Approx((low + high) / 2.0).epsilon(1e-5));
+  CHECK(npv.sd == Approx(width / std::sqrt(12.0)).epsilon(1e-3));
+  CHECK(npv.min >= low - 1e-6 * width);
+  CHECK(npv.max <= high + 1e-6 * width);
+}
+
+TEST_CASE("a flat annuity's IRR, sample by sample, solves its closed form") {
+  // An outlay C = 100,000 and n = 5 yearly flows A: the IRR r solves C = A (1 - (1 + r)^-n) / r.
+  const io::scenario s = io::parse_scenario(annuity(R"({"dist": "uniform", "low": 1, "high": 2})"));
+  const auto model = project_of(s);
+  for (const double price : {0.7, 1.0, 1.37, 2.0, 5.0}) {
+    CAPTURE(price);
+    const double x[] = {price};
+    const auto f = model.optional_figures(x);
+    REQUIRE(f[0]);
+    const double r = *f[0];
+    const double a = yearly(price);
+    CHECK(100000.0 == Approx(a * (1.0 - std::pow(1.0 + r, -5)) / r).epsilon(1e-10));
+    // Payback: C / A years, inside the five.
+    if (100000.0 / a <= 5.0) {
+      REQUIRE(f[2]);
+      CHECK(*f[2] == Approx(100000.0 / a).epsilon(1e-12));
+    }
+  }
+}
+
+TEST_CASE("samples without an IRR or a payback are counted, not dropped") {
+  // With energy at 1 per kWh (8,760 a year for the 1 kW accelerator), a year's flow is
+  // 31,536 p - 8,760: no IRR when it is not positive (the flows never change sign), p <= 0.27778;
+  // no payback within five years when 5 (31,536 p - 8,760) < 100,000, p < 0.91194. With p
+  // uniform in [0, 1] (low 1e-6, the rule's floor): shares 0.27778 and 0.91194.
+  std::string text = annuity(R"({"dist": "uniform", "low": 0.000001, "high": 1})");
+  replace(text, R"("price_per_kwh": 0)", R"("price_per_kwh": 1)");
+  const io::scenario s = io::parse_scenario(text);
+  const auto model = project_of(s);
+  mc::run_options o;
+  o.samples = 100000;
+  o.design = mc::design_kind::latin_hypercube;
+  o.exceedances = {{"project_irr", 0.12, 0.0}, {"project_npv", 0.0, 0.0}};
+  const auto r = mc::run_project(model, o);
+  REQUIRE(r.optional.size() == 4);
+  const double no_irr = (8760.0 / 31536.0 - 1e-6) / (1.0 - 1e-6);
+  const double no_payback = ((100000.0 / 5.0 + 8760.0) / 31536.0 - 1e-6) / (1.0 - 1e-6);
+  CHECK(r.optional[0].statistics.name == "project_irr");
+  CHECK(r.optional[0].evaluated == 100000);
+  CHECK(r.optional[0].missing_share() == Approx(no_irr).epsilon(1e-4));
+  CHECK(r.optional[0].statistics.count == 100000 - r.optional[0].missing);
+  CHECK(r.optional[2].missing_share() == Approx(no_payback).epsilon(1e-4));
+  // P(IRR > 12%) among the samples with an IRR: above 12% when the NPV at 12% is positive,
+  // p > (100,000 / a(12%, 5) + 8,760) / 31,536 = 1.1580...: never here.
+  CHECK(r.statistics.exceedances[0].output == "project_irr");
+  CHECK(r.statistics.exceedances[0].probability == 0.0);
+  // P(NPV > 0) at 10%: p > (100,000 / a(10%, 5) + 8,760) / 31,536 = 1.1142: never either.
+  CHECK(r.statistics.exceedances[1].probability == 0.0);
+}
+
+TEST_CASE("Sobol' indices of an NPV linear in two inputs are their shares of its variance") {
+  // NPV = -100,000 + (31,536 p - 8,760 e) a(10%, 5): p uniform in [1, 2], e uniform in [0, 2]
+  // per kWh. Var = a^2 (31,536^2 / 12 + 8,760^2 * 4 / 12): price's share 0.86621, energy's
+  // 0.13379; additive, so first-order and total indices agree.
+  std::string text = annuity(R"({"dist": "uniform", "low": 1, "high": 2})");
+  replace(text, R"("price_per_kwh": 0)",
+          R"("price_per_kwh": {"dist": "uniform", "low": 0, "high": 2})");
+  const io::scenario s = io::parse_scenario(text);
+  const auto model = project_of(s);
+  const double vp = 31536.0 * 31536.0 / 12.0;
+  const double ve = 8760.0 * 8760.0 * 4.0 / 12.0;
+  mc::sobol_options so;
+  so.base_samples = 1u << 14;
+  so.seed = 3;
+  so.bootstrap = 0;
+  const auto indices = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
+  const auto& npv = *std::find_if(indices.begin(), indices.end(),
+                                  [](const auto& i) { return i.output == "project_npv"; });
+  REQUIRE(npv.indices.size() == 2);
+  // The inputs in the file's order: energy price (costs) before the price (revenue).
+  CHECK(npv.indices[0].input == "costs.energy.price_per_kwh");
+  CHECK(npv.indices[0].first == Approx(ve / (vp + ve)).epsilon(0.02));
+  CHECK(npv.indices[0].total == Approx(ve / (vp + ve)).epsilon(0.02));
+  CHECK(npv.indices[1].first == Approx(vp / (vp + ve)).epsilon(0.02));
+  CHECK(npv.indices[1].total == Approx(vp / (vp + ve)).epsilon(0.02));
+}
+
+TEST_CASE("a project's Monte Carlo gives the same numbers on 1, 2 and 8 threads") {
+  const io::scenario s = io::parse_scenario(
+      annuity(R"({"dist": "triangular", "low": 0.5, "mode": 1.2, "high": 2})",
+              R"(, "price_decline_per_year": {"dist": "uniform", "low": 0.1, "high": 0.3},
+                  "tax": {"rate": 0.21}, "debt": {"share": 0.5, "rate": 0.07, "term_years": 3})"));
+  const auto model = project_of(s);
+  const auto at = [&](unsigned threads) {
+    mc::run_options o;
+    o.samples = 20000;
+    o.in_memory_limit = 1000;  // past it: the streaming passes
+    o.threads = threads;
+    o.exceedances = {{"equity_irr", 0.15, 0.0}};
+    return mc::run_project(model, o);
+  };
+  const auto one = at(1);
+  for (const unsigned threads : {2u, 8u}) {
+    const auto other = at(threads);
+    for (std::size_t k = 0; k < one.statistics.outputs.size(); ++k) {
+      CHECK(one.statistics.outputs[k].mean == other.statistics.outputs[k].mean);
+      CHECK(one.statistics.outputs[k].quantiles == other.statistics.outputs[k].quantiles);
+    }
+    for (std::size_t k = 0; k < one.optional.size(); ++k) {
+      CHECK(one.optional[k].missing == other.optional[k].missing);
+      CHECK(one.optional[k].statistics.mean == other.optional[k].statistics.mean);
+      CHECK(one.optional[k].statistics.quantiles == other.optional[k].statistics.quantiles);
+    }
+    CHECK(one.statistics.exceedances[0].probability == other.statistics.exceedances[0].probability);
+  }
+}
+
+TEST_CASE("a project's uncertain numbers are refused by path when their samples leave the rule") {
+  const auto error = [](const std::string& extra) {
+    return message_of([&] { (void)io::parse_scenario(annuity("1.5", extra)); });
+  };
+  // A normal discount rate with sd 0.2 reaches 8.2 sd below 0.1: under the rule's -0.5.
+  CHECK(error(R"(, "equity_discount_rate": {"dist": "normal", "mean": 0.1, "sd": 0.2})")
+            .starts_with("finance.equity_discount_rate = \"normal(mean 0.1, sd 0.2)\": its samples "
+                         "reach [-1.54"));
+  // One that stays inside at every value the sampler reaches is taken as it is.
+  CHECK_NOTHROW((void)io::parse_scenario(
+      annuity("1.5", R"(, "equity_discount_rate": {"dist": "normal", "mean": 0.1, "sd": 0.05})")));
+  CHECK(
+      error(R"(, "utilization_ramp": [0.5, {"dist": "uniform", "low": 0.5, "high": 1.2}])")
+          .starts_with("finance.utilization_ramp[1] = \"uniform(low 0.5, high 1.2)\": its samples "
+                       "reach [0.5, 1.2], above the allowed range [1e-06, 1]"));
+  CHECK(error(R"(, "tax": {"rate": {"dist": "uniform", "low": 0.2, "high": 1}})")
+            .starts_with(
+                "finance.tax.rate = \"uniform(low 0.2, high 1)\": its samples reach [0.2, 1], "
+                "above the allowed range [0, 1)"));
+  // The whole numbers stay fixed.
+  CHECK(error(R"(, "build_years": {"dist": "uniform", "low": 0, "high": 2})")
+            .starts_with("finance.build_years = "));
+  // A project's figure needs a project.
+  CHECK(message_of([] {
+          (void)io::parse_scenario(R"({"deployment": {"accelerators_per_system": 1,
+            "it_power_kw": 1, "utilization": {"dist": "uniform", "low": 0.5, "high": 1},
+            "throughput_tok_s": 1000}, "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}},
+            "uncertainty": {"exceedances": [{"figure": "project_npv",
+            "below": 0}]}})");
+        }) ==
+        "uncertainty.exceedances[0].figure = \"project_npv\": is a project's figure: it "
+        "needs a finance section");
+}
+
+TEST_CASE("a GPU engine is refused up front for a project's figures, naming the section") {
+  const io::scenario s = io::parse_scenario(annuity(R"({"dist": "uniform", "low": 1, "high": 2})"));
+  io::study_options o;
+  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
+    FAIL("the GPU engine must not run");
+    return {};
+  };
+  CHECK(message_of([&] { (void)io::run_study(s, o); })
+            .starts_with("finance = (a multi-year project): its figures (NPV, IRR, payback) run "
+                         "on the CPU engine only"));
+}
