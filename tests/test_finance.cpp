@@ -4,6 +4,8 @@
 
 #include "support.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include <tpw/finance.hpp>
@@ -70,6 +72,68 @@ TEST_CASE("IRR: no IRR where the flows never change sign, never a NaN") {
   }
   CHECK(message_of([] { (void)tpw::internal_rate_of_return(usd({-100})); }) ==
         "cash_flows.size = 1: needs at least 2 years");
+}
+
+TEST_CASE(
+    "IRR: the search skips only spans proven free of roots: it finds what a full scan finds") {
+  // The search bisects a grid of 4001 rates and skips a span whose NPV bounds exclude zero; a
+  // scan of every cell of the same grid, written here as the reference, must find the same
+  // rates, bit for bit, on random series with up to five sign changes, roots close together
+  // and exact zeros.
+  const auto full_scan = [](const flows_t& flows) {
+    std::vector<double> rates;
+    if (tpw::detail::sign_changes_of(flows) == 0) return rates;  // no IRR, as documented
+    constexpr int steps = 4000;
+    const auto& grid = tpw::detail::irr_grid();  // e^z - 1, z in 4000 parts of [log 0.01, log 101]
+    REQUIRE(grid.size() == steps + 1);
+    CHECK(grid.front() == Approx(-0.99).epsilon(1e-14));
+    CHECK(grid.back() == Approx(100.0).epsilon(1e-14));
+    const auto rate_at = [&](int i) { return grid[static_cast<std::size_t>(i)]; };
+    const auto npv = [&](double r) { return tpw::detail::npv_value(flows, r); };
+    double r_previous = rate_at(0);
+    double npv_previous = npv(r_previous);
+    if (npv_previous == 0.0) rates.push_back(r_previous);
+    for (int i = 1; i <= steps; ++i) {
+      const double r = rate_at(i);
+      const double value = npv(r);
+      if (value == 0.0) {
+        rates.push_back(r);
+      } else if (npv_previous != 0.0 && (value > 0.0) != (npv_previous > 0.0)) {
+        std::uintmax_t iterations = 200;
+        const auto [low, high] = boost::math::tools::toms748_solve(
+            npv, r_previous, r, npv_previous, value, boost::math::tools::eps_tolerance<double>(52),
+            iterations);
+        rates.push_back(low + (high - low) / 2.0);
+      }
+      r_previous = r;
+      npv_previous = value;
+    }
+    return rates;
+  };
+  std::uint64_t state = 12345;
+  const auto next = [&] {  // a 64-bit LCG, uniform in [0, 1)
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) / 9007199254740992.0;
+  };
+  int several = 0;
+  for (int k = 0; k < 3000; ++k) {
+    flows_t flows;
+    const int years = 2 + static_cast<int>(next() * 15);
+    for (int t = 0; t < years; ++t) {
+      const double x = next();
+      // Mostly small flows of either sign, a few large, some exactly zero.
+      flows.push_back((x < 0.1 ? 0.0 : (next() - 0.5) * (x > 0.9 ? 1000.0 : 10.0)) * units::usd);
+    }
+    const auto found = tpw::internal_rate_of_return(flows);
+    CAPTURE(k);
+    CHECK(found.rates == full_scan(flows));
+    several += found.rates.size() > 1;
+  }
+  // Products of (1 + r - 1.10)(1 + r - 1.11)(1 + r - 1.5): three IRRs 1 point apart and one far.
+  const flows_t close = usd({1.0, -3.71, 4.536, -1.8315});
+  CHECK(tpw::internal_rate_of_return(close).rates == full_scan(close));
+  CHECK(tpw::internal_rate_of_return(close).rates.size() == 3);
+  CHECK(several > 10);
 }
 
 TEST_CASE("IRR: several sign changes, several IRRs, all reported") {

@@ -250,24 +250,70 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
   bool any_uncertain = false;
   for (const auto& s : studies) any_uncertain = any_uncertain || s.statistics.has_value();
   if (!any_uncertain) return;
-  std::vector<std::pair<std::string, std::vector<std::string>>> rows;
-  for (const auto& s : studies) {
-    if (!s.statistics) continue;
-    const auto band = [&](const char* name, bool percent) {
-      for (const auto& o : s.statistics->outputs) {
-        if (o.name != name) continue;
-        const auto f = [&](double x) { return percent ? tpw::format_percent(x) : num(x); };
-        return f(o.quantile(0.05)) + " / " + f(o.quantile(0.5)) + " / " + f(o.quantile(0.95));
+  // A column for each figure some study summarized (uncertainty.outputs may name a few): P5 /
+  // P50 / P95; an IRR or payback over the samples that have one, with the share that has none.
+  struct column {
+    std::string name;
+    std::string head;
+    bool percent;
+  };
+  const std::vector<column> columns{
+      {"cost_per_mtok", cur + "/Mtok", false}, {"tokens_per_joule", "tok/J", false},
+      {"gross_margin", "margin", true},        {"revenue_per_mw_year", "rev/MW-yr", false},
+      {"project_npv", "NPV", false},           {"project_irr", "IRR", true},
+      {"payback_years", "payback (yr)", false}};
+  const auto statistics_of = [](const tpw::io::study& s,
+                                const std::string& name) -> const tpw::mc::output_statistics* {
+    for (const auto& o : s.statistics->outputs) {
+      if (o.name == name) return &o;
+    }
+    for (const auto& f : s.project_figures) {
+      if (f.statistics.name == name) return &f.statistics;
+    }
+    return nullptr;
+  };
+  const auto band = [&](const tpw::io::study& s, const column& c) {
+    const tpw::mc::output_statistics* o = statistics_of(s, c.name);
+    if (o == nullptr) return std::string("-");
+    std::string text;
+    if (o->count > 0) {
+      const auto f = [&](double x) { return c.percent ? tpw::format_percent(x) : num(x); };
+      text = f(o->quantile(0.05)) + " / " + f(o->quantile(0.5)) + " / " + f(o->quantile(0.95));
+    }
+    for (const auto& p : s.project_figures) {
+      if (p.statistics.name != c.name || p.missing == 0) continue;
+      text += (text.empty() ? "" : "; ") + tpw::format_percent(p.missing_share()) + " without";
+    }
+    return text;
+  };
+  // The single-period figures, then the project's (columns 4 on), each section where it has one.
+  const auto section = [&](const std::string& title, std::size_t first, std::size_t last) {
+    std::vector<std::string> heads;
+    std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+    for (const auto& s : studies) {
+      if (s.statistics) rows.emplace_back(s.input.name, std::vector<std::string>{});
+    }
+    for (std::size_t k = first; k < last; ++k) {
+      std::vector<std::string> cells;
+      bool any = false;
+      for (const auto& s : studies) {
+        if (!s.statistics) continue;
+        cells.push_back(band(s, columns[k]));
+        any = any || cells.back() != "-";
       }
-      return std::string("-");
-    };
-    rows.emplace_back(
-        s.input.name,
-        std::vector<std::string>{band("cost_per_mtok", false), band("tokens_per_joule", false),
-                                 band("gross_margin", true), band("revenue_per_mw_year", false)});
+      if (!any) continue;
+      heads.push_back(columns[k].head);
+      for (std::size_t r = 0; r < rows.size(); ++r) rows[r].second.push_back(cells[r]);
+    }
+    if (!heads.empty()) print_section(out, title, heads, rows);
+  };
+  section("Uncertainty: P5 / P50 / P95 of each figure", 0, 4);
+  section("Project uncertainty (" + cur + "): P5 / P50 / P95", 4, columns.size());
+  for (const auto& s : studies) {
+    if (s.project_figures.empty() || s.project_figures.front().evaluated == s.samples) continue;
+    out << "  " << display_name(s.input.name) << ": IRR and payback over the first "
+        << s.project_figures.front().evaluated << " samples\n";
   }
-  print_section(out, "Uncertainty: P5 / P50 / P95 of each figure",
-                {cur + "/Mtok", "tok/J", "margin", "rev/MW-yr"}, rows);
   for (const auto& s : studies) {
     if (!s.statistics) continue;
     for (std::size_t k = 0; k < s.input.exceedances.size(); ++k) {

@@ -345,10 +345,13 @@ inline std::string distribution_bins(const tpw::mc::output_statistics& o) {
   return data.str();
 }
 
-inline void draw_distribution(chart_writer& w, const tpw::io::study& s, const std::string& title,
-                              const std::string& suffix, const std::string& currency) {
-  const auto& o = s.statistics->output("cost_per_mtok");
-  const std::string f = w.data("distribution" + suffix + ".dat", distribution_bins(o));
+// One figure's distribution (its P1..P99) as a histogram and its CDF: `stem` names the files,
+// `what` and `unit` the title and the x axis.
+inline void draw_distribution(chart_writer& w, const tpw::io::study& s,
+                              const tpw::mc::output_statistics& o, const std::string& stem,
+                              const std::string& what, const std::string& unit) {
+  const std::string title = s.input.name;
+  const std::string f = w.data(stem + ".dat", distribution_bins(o));
   std::string marks;
   for (const auto& [p, label] :
        {std::pair<double, const char*>{0.05, "P5"}, {0.50, "P50"}, {0.95, "P95"}}) {
@@ -359,19 +362,18 @@ inline void draw_distribution(chart_writer& w, const tpw::io::study& s, const st
              gnuplot_text(std::string(label) + " " + tpw::format_number(o.quantile(p))) + " at " +
              x + ", graph 0.96 left offset 0.5,0\n";
   }
-  w.render(
-      "distribution" + suffix,
-      "set title " +
-          gnuplot_text(title + ": cost per Mtok over " + std::to_string(s.samples) + " samples") +
-          "\nset xlabel " + gnuplot_text(currency + " per Mtok") +
-          "\nset ylabel 'density'\n"
-          "set y2label 'cumulative probability'\nset y2range [0:1]\nset y2tics 0.25\n"
-          "set ytics nomirror\nset style fill solid 0.5 border -1\n"
-          "set key at graph 0.98, graph 0.55 right\n" +
-          marks + "plot " + f +
-          " using (($1+$2)/2):3:($2-$1) with boxes lc rgb '#4e79a7' title 'histogram "
-          "(1% bins)', " +
-          f + " using 2:4 axes x1y2 with steps lw 2 lc rgb '#e15759' title 'CDF'");
+  w.render(stem, "set title " +
+                     gnuplot_text(title + ": " + what + " over " + std::to_string(s.samples) +
+                                  " samples") +
+                     "\nset xlabel " + gnuplot_text(unit) +
+                     "\nset ylabel 'density'\n"
+                     "set y2label 'cumulative probability'\nset y2range [0:1]\nset y2tics 0.25\n"
+                     "set ytics nomirror\nset style fill solid 0.5 border -1\n"
+                     "set key at graph 0.98, graph 0.55 right\n" +
+                     marks + "plot " + f +
+                     " using (($1+$2)/2):3:($2-$1) with boxes lc rgb '#4e79a7' title 'histogram "
+                     "(1% bins)', " +
+                     f + " using 2:4 axes x1y2 with steps lw 2 lc rgb '#e15759' title 'CDF'");
 }
 
 inline void draw_frontier(chart_writer& w, const tpw::io::frontier_choice& fr,
@@ -431,7 +433,17 @@ inline std::vector<fs::path> write_charts(const std::vector<tpw::io::study>& stu
     for (const auto& t : s.tornado) {
       if (t.output == "cost_per_mtok") draw_tornado(w, t, s.input.name, suffix, currency);
     }
-    if (s.statistics) draw_distribution(w, s, s.input.name, suffix, currency);
+    // The cost per Mtok's distribution, and beside it the project NPV's, when summarized.
+    if (s.statistics) {
+      for (const auto& o : s.statistics->outputs) {
+        if (o.name == "cost_per_mtok") {
+          draw_distribution(w, s, o, "distribution" + suffix, "cost per Mtok",
+                            currency + " per Mtok");
+        } else if (o.name == "project_npv") {
+          draw_distribution(w, s, o, "npv_distribution" + suffix, "project NPV", currency);
+        }
+      }
+    }
     if (s.input.frontier) draw_frontier(w, *s.input.frontier, s.input.name, suffix);
     if (s.finance) draw_cash_flows(w, s, suffix, currency);
   }

@@ -7,12 +7,14 @@
 #include <boost/math/tools/toms748_solve.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <ranges>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tpw/error.hpp"
@@ -59,12 +61,12 @@ constexpr double amount_of(const M& m) noexcept {
 // NPV as a plain number, for the root finder: sum of flows[t] * (1 + r)^-t.
 template <class R>
 double npv_value(const R& flows, double r) noexcept {
-  const double growth = 1.0 + r;
+  const double factor = 1.0 / (1.0 + r);
   double sum = 0.0;
   double discount = 1.0;
   for (const auto& flow : flows) {
     sum += amount_of(flow) * discount;
-    discount /= growth;
+    discount *= factor;
   }
   return sum;
 }
@@ -112,31 +114,30 @@ int sign_changes_of(const R& flows) noexcept {
   return changes;
 }
 
-// The IRR search's range: -99% to +10,000% a year.
-inline double lowest_irr() noexcept {
-  return std::expm1(std::log(0.01));
-}
-inline double highest_irr() noexcept {
-  return std::expm1(std::log(101.0));
-}
-
-// The IRR of flows that change sign once: the NPV is then a polynomial in 1 / (1 + r) with one
-// sign change, which has exactly one root (Descartes), refined with TOMS 748 over the whole
-// range. Empty when it lies outside the range.
+// Bounds of the NPV over the rates [low, high] (-1 < low < high): with x = 1 / (1 + r), which
+// falls as r rises, the positive flows' part P(x) = sum of f_t x^t over f_t > 0 and the negative
+// flows' part N(x) both grow with x, so NPV = P - N lies in [P(x_high) - N(x_low),
+// P(x_low) - N(x_high)], x_low = 1 / (1 + low). Widened by 1e-12 of P + N against rounding.
 template <class R>
-std::optional<double> single_irr(const R& flows) {
-  const auto npv = [&](double r) { return npv_value(flows, r); };
-  const double low = lowest_irr();
-  const double high = highest_irr();
-  const double at_low = npv(low);
-  const double at_high = npv(high);
-  if (at_low == 0.0) return low;
-  if (at_high == 0.0) return high;
-  if ((at_low > 0.0) == (at_high > 0.0)) return std::nullopt;
-  std::uintmax_t iterations = 200;
-  const auto [a, b] = boost::math::tools::toms748_solve(
-      npv, low, high, at_low, at_high, boost::math::tools::eps_tolerance<double>(52), iterations);
-  return a + (b - a) / 2.0;
+std::pair<double, double> npv_bounds(const R& flows, double low, double high) noexcept {
+  const double x_low = 1.0 / (1.0 + low);  // the larger x
+  const double x_high = 1.0 / (1.0 + high);
+  double p_large = 0.0, p_small = 0.0, n_large = 0.0, n_small = 0.0;
+  double power_large = 1.0, power_small = 1.0;
+  for (const auto& flow : flows) {
+    const double f = amount_of(flow);
+    if (f > 0.0) {
+      p_large += f * power_large;
+      p_small += f * power_small;
+    } else {
+      n_large -= f * power_large;
+      n_small -= f * power_small;
+    }
+    power_large *= x_low;
+    power_small *= x_high;
+  }
+  const double slack = 1e-12 * (p_large + n_large);
+  return {p_small - n_large - slack, p_large - n_small + slack};
 }
 
 }  // namespace detail
@@ -169,6 +170,22 @@ struct irr_result {
 
 namespace detail {
 
+// The IRR search's grid: r = e^z - 1 for z in steps equal parts of [log 0.01, log 101], -99% to
+// +10,000% a year (dense near r = 0, sparse for large rates); computed once.
+inline constexpr int irr_grid_steps = 4000;
+inline const std::array<double, irr_grid_steps + 1>& irr_grid() {
+  static const auto grid = [] {
+    std::array<double, irr_grid_steps + 1> g{};
+    const double z_low = std::log(0.01);    // r = -99%
+    const double z_high = std::log(101.0);  // r = +10,000%
+    for (int i = 0; i <= irr_grid_steps; ++i) {
+      g[static_cast<std::size_t>(i)] = std::expm1(z_low + (z_high - z_low) * i / irr_grid_steps);
+    }
+    return g;
+  }();
+  return grid;
+}
+
 // internal_rate_of_return on checked flows (money or plain numbers).
 template <class R>
 irr_result irr_of(const R& flows) {
@@ -179,27 +196,20 @@ irr_result irr_of(const R& flows) {
         "no IRR exists: the flows never change sign, so the NPV is never zero at any rate";
     return result;
   }
-  if (sign_changes == 1) {
-    if (const auto r = single_irr(flows)) {
-      result.rates.push_back(*r);
-    } else {
-      result.reason = "no IRR exists between -99% and +10,000% per year";
-    }
-    return result;
-  }
-
-  // Several sign changes: scan r = e^z - 1 on a fine grid in z (dense near r = 0, sparse for
-  // large rates), then refine every sign change of the NPV.
-  constexpr int steps = 4000;
-  const double z_low = std::log(0.01);    // r = -99%
-  const double z_high = std::log(101.0);  // r = +10,000%
-  const auto rate_at = [&](int i) { return std::expm1(z_low + (z_high - z_low) * i / steps); };
+  // The NPV's sign changes over the grid (irr_grid), each refined with TOMS 748. The grid's cells
+  // are visited by bisection, and a span whose NPV bounds (npv_bounds) exclude zero is skipped
+  // whole: the cells that can hold a root are found in a few dozen NPVs, not the grid's 4001, and
+  // the roots are those a scan of every cell finds.
+  constexpr int steps = irr_grid_steps;
+  const auto& grid = irr_grid();
+  const auto rate_at = [&](int i) { return grid[static_cast<std::size_t>(i)]; };
   const auto npv = [&](double r) { return npv_value(flows, r); };
-  double r_previous = rate_at(0);
-  double npv_previous = npv(r_previous);
-  if (npv_previous == 0.0) result.rates.push_back(r_previous);
-  for (int i = 1; i <= steps; ++i) {
+  if (npv(rate_at(0)) == 0.0) result.rates.push_back(rate_at(0));
+  // The cell [i - 1, i]: a zero at i, or a sign change in it refined.
+  const auto cell = [&](int i) {
+    const double r_previous = rate_at(i - 1);
     const double r = rate_at(i);
+    const double npv_previous = npv(r_previous);
     const double value = npv(r);
     if (value == 0.0) {
       result.rates.push_back(r);
@@ -210,8 +220,23 @@ irr_result irr_of(const R& flows) {
           iterations);
       result.rates.push_back(low + (high - low) / 2.0);
     }
-    r_previous = r;
-    npv_previous = value;
+  };
+  // Spans [first, last] of grid points, lowest first, on a stack: each level of the bisection adds
+  // at most one span, so it never holds more than log2(steps) + 2.
+  std::array<std::pair<int, int>, 32> spans;
+  std::size_t depth = 0;
+  spans[depth++] = {0, steps};
+  while (depth > 0) {
+    const auto [first, last] = spans[--depth];
+    const auto [lowest, highest] = npv_bounds(flows, rate_at(first), rate_at(last));
+    if (lowest > 0.0 || highest < 0.0) continue;
+    if (last - first == 1) {
+      cell(last);
+      continue;
+    }
+    const int middle = first + (last - first) / 2;
+    spans[depth++] = {middle, last};
+    spans[depth++] = {first, middle};
   }
   if (result.rates.empty()) {
     result.reason = "no IRR exists between -99% and +10,000% per year";

@@ -125,6 +125,8 @@ struct scenario {
     bool below = false;  // P(figure <= threshold) rather than P(figure > threshold)
   };
   std::vector<exceedance_query> exceedances;
+  // uncertainty.outputs: the figures to summarize (empty: every one).
+  std::vector<std::string> outputs;
   std::optional<frontier_choice> frontier;
   // The request mix (a workload, or the input and output rates of a benchmark), when given.
   std::optional<request_shape> workload;
@@ -509,9 +511,9 @@ inline bool is_project_figure(std::string_view name) {
 }
 
 inline void read_uncertainty(const json& j, scenario& s) {
-  const json& u =
-      object_at(j, "uncertainty",
-                {"samples", "seed", "sensitivity", "design", "sobol_samples", "exceedances"});
+  const json& u = object_at(
+      j, "uncertainty",
+      {"samples", "seed", "sensitivity", "design", "sobol_samples", "exceedances", "outputs"});
   if (u.contains("samples")) s.samples = whole_at(u["samples"], "uncertainty.samples", 1, 1e12);
   if (u.contains("seed")) {
     // Any 64-bit seed, 2^64 - 1 included, as --seed takes (a double cannot hold it exactly).
@@ -567,6 +569,24 @@ inline void read_uncertainty(const json& j, scenario& s) {
       const char* side = q.below ? "below" : "above";
       q.threshold = number_at(e[side], at + "." + side);
       s.exceedances.push_back(std::move(q));
+    }
+  }
+  if (u.contains("outputs")) {
+    const json& list = u["outputs"];
+    std::string names;
+    for (const auto& name : exceedance_figures())
+      names.append(names.empty() ? "" : ", ").append(name);
+    if (!list.is_array() || list.empty()) {
+      refuse("uncertainty.outputs", list, "must be a non-empty array of figures: " + names);
+    }
+    const auto figures = exceedance_figures();
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const std::string at = "uncertainty.outputs[" + std::to_string(k) + "]";
+      const std::string name = text_at(list[k], at, "must be one of " + names);
+      if (std::find(figures.begin(), figures.end(), name) == figures.end()) {
+        refuse(at, list[k], "must be one of " + names);
+      }
+      s.outputs.push_back(name);
     }
   }
   if (u.contains("sensitivity")) {
@@ -1255,6 +1275,23 @@ inline scenario scenario_from_json(const nlohmann::json& j,
   for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
     const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";
     const std::string& figure = s.exceedances[k].figure;
+    if (!s.any_uncertain()) {
+      d::refuse(at, figure, "needs an uncertain input: with none, every figure is one number");
+    }
+    if (d::is_project_figure(figure) && !s.finance) {
+      d::refuse(at, figure, "is a project's figure: it needs a finance section");
+    }
+    if (!s.base.priced && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
+      d::refuse(at, figure, "needs a token price (revenue)");
+    }
+    if (!s.outputs.empty() &&
+        std::find(s.outputs.begin(), s.outputs.end(), figure) == s.outputs.end()) {
+      d::refuse(at, figure, "must be one of uncertainty.outputs, the figures summarized");
+    }
+  }
+  for (std::size_t k = 0; k < s.outputs.size(); ++k) {
+    const std::string at = "uncertainty.outputs[" + std::to_string(k) + "]";
+    const std::string& figure = s.outputs[k];
     if (!s.any_uncertain()) {
       d::refuse(at, figure, "needs an uncertain input: with none, every figure is one number");
     }

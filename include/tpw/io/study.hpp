@@ -213,6 +213,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   o.threads = options.threads;
   o.probabilities = study_probabilities();
   for (const auto& q : s.exceedances) o.exceedances.push_back({q.figure, q.threshold, 0.0});
+  o.outputs = s.outputs;
   if (options.percentiles) {
     for (int k = 1; k <= 99; ++k) o.probabilities.push_back(k / 100.0);
     std::sort(o.probabilities.begin(), o.probabilities.end());

@@ -73,19 +73,19 @@ class project_model {
   void evaluate_batch(const double* x, double* y, std::size_t count) const {
     cost_.evaluate_batch(x, y, count);
     const std::size_t first_project = cost_.output_names().size();
-    const auto lines = std::make_unique<tpw::detail::project_lines>();
+    tpw::detail::project_lines lines;  // its first years() entries are written per sample
     flows f;
     for (std::size_t s = 0; s < count; ++s) {
-      sample_flows(x, s, batch_size, *lines, f);
+      sample_flows(x, s, batch_size, lines, f);
       y[first_project * batch_size + s] = f.project_npv;
       y[(first_project + 1) * batch_size + s] = f.equity_npv;
     }
   }
   void operator()(std::span<const double> x, std::span<double> y) const {
-    const auto lines = std::make_unique<tpw::detail::project_lines>();
+    tpw::detail::project_lines lines;  // its first years() entries are written per sample
     cost_figures<C>(cost_.parameters_at(x.first(cost_count_)), y.data());
     flows f;
-    sample_flows(x.data(), 0, 1, *lines, f);
+    sample_flows(x.data(), 0, 1, lines, f);
     const std::size_t first_project = cost_.output_names().size();
     y[first_project] = f.project_npv;
     y[first_project + 1] = f.equity_npv;
@@ -93,12 +93,15 @@ class project_model {
 
   // The optional figures of one sample (x: its inputs in order), empty where it has none.
   [[nodiscard]] std::array<std::optional<double>, 4> optional_figures(const double* x) const {
-    const auto lines = std::make_unique<tpw::detail::project_lines>();
+    tpw::detail::project_lines lines;  // its first years() entries are written per sample
     flows f;
-    sample_flows(x, 0, 1, *lines, f);
+    sample_flows(x, 0, 1, lines, f);
     const std::span<const double> project(f.project.data(), static_cast<std::size_t>(f.years));
     const std::span<const double> equity(f.equity.data(), static_cast<std::size_t>(f.years));
-    return {irr(project), irr(equity), tpw::detail::payback_value(project),
+    // Without debt and its interest the equity's flows are the project's: one IRR search.
+    const auto project_irr = irr(project);
+    const bool same = std::equal(project.begin(), project.end(), equity.begin());
+    return {project_irr, same ? project_irr : irr(equity), tpw::detail::payback_value(project),
             tpw::detail::discounted_payback_value(project, f.discount_rate)};
   }
 
@@ -108,13 +111,13 @@ class project_model {
     double project_npv = 0.0;
     double equity_npv = 0.0;
     double discount_rate = 0.0;
-    std::array<double, tpw::detail::max_project_years> project{};
-    std::array<double, tpw::detail::max_project_years> equity{};
+    // The first `years` are written per sample.
+    std::array<double, tpw::detail::max_project_years> project;
+    std::array<double, tpw::detail::max_project_years> equity;
   };
 
   // The unique IRR, or none (none, or several).
   static std::optional<double> irr(std::span<const double> flows) {
-    if (tpw::detail::sign_changes_of(flows) == 1) return tpw::detail::single_irr(flows);
     const irr_result r = tpw::detail::irr_of(flows);
     if (r.unique()) return r.rates.front();
     return std::nullopt;
@@ -212,8 +215,10 @@ class project_model {
 };
 
 // The optional figures (IRR, payback) are summarized over at most this many samples, the first
-// ones of the run: they are kept in memory to be summarized exactly.
-inline constexpr std::uint64_t optional_figure_limit = 1u << 20;
+// ones of the run (a random sample of the run's inputs in every design): they are kept in memory
+// to be summarized exactly, and each IRR is a root search. Their statistics say how many samples
+// they read (project_figure_statistics::evaluated).
+inline constexpr std::uint64_t optional_figure_limit = 1u << 18;
 
 namespace detail {
 
@@ -297,16 +302,33 @@ std::vector<project_figure_statistics> optional_project_statistics(
 // optional figures over the first optional_figure_limit samples. Exceedances may name any of
 // them; on an optional figure, the probability is among the samples that have it. The result's
 // exceedances follow the options' order.
+//
+// run_options::outputs may name any of them (empty: all); the optional figures are computed only
+// when one of them is named there or by an exceedance.
 template <currency_type C>
 project_run_result run_project(const project_model<C>& model, const run_options& options) {
+  const auto optional = [](const std::string& name) {
+    return std::find(project_optional_names.begin(), project_optional_names.end(), name) !=
+           project_optional_names.end();
+  };
   run_options engine = options;
   engine.exceedances.clear();
+  engine.outputs.clear();
+  bool wanted = options.outputs.empty();
+  for (const auto& name : options.outputs) {
+    if (optional(name)) {
+      wanted = true;
+    } else {
+      engine.outputs.push_back(name);
+    }
+  }
   std::vector<detail::optional_exceedance> queries;
   std::vector<std::ptrdiff_t> engine_index;  // per exceedance asked; -1 - k: optional query k
   for (const auto& e : options.exceedances) {
     const auto* named =
         std::find(project_optional_names.begin(), project_optional_names.end(), e.output);
     if (named != project_optional_names.end()) {
+      wanted = true;
       engine_index.push_back(-1 - static_cast<std::ptrdiff_t>(queries.size()));
       queries.push_back(
           {static_cast<std::size_t>(named - project_optional_names.begin()), e.threshold});
@@ -317,7 +339,10 @@ project_run_result run_project(const project_model<C>& model, const run_options&
   }
   project_run_result r;
   r.statistics = run(model.inputs(), model, engine, model.output_names());
-  r.optional = detail::optional_project_statistics(model, options, optional_figure_limit, queries);
+  if (wanted) {
+    r.optional =
+        detail::optional_project_statistics(model, options, optional_figure_limit, queries);
+  }
   std::vector<exceedance> all = options.exceedances;
   for (std::size_t q = 0; q < all.size(); ++q) {
     const std::ptrdiff_t at = engine_index[q];
