@@ -5,8 +5,11 @@ which computes the same ten figures and statistics with numpy. The two take turn
 spell of the machine slows both sides of a pair; each pair's ratio is printed, then the median.
 
 Usage: whatif_vs_numpy.py TPW_WHATIF [N ...] [--turns K] [--scenario FILE] [--numpy-up-to N]
+                          [--npv]
   N: sample counts (default 1e6 1e7 1e8); numpy runs only up to --numpy-up-to (default 1e8) and
   only where its arrays fit in this machine's memory (about 210 bytes a sample).
+  --npv: the project benchmark instead: bench/npv_10y_8_inputs.json (a 10-year project, 8
+  uncertain inputs, its NPV) against bench/npv_numpy.py, compared on the mean project NPV.
 Prints, for each N: both wall times, both peak memories (resident set), the ratios, tpw's time
 per sample, and the two programs' mean cost per Mtok (they draw different samples: they agree
 within a few standard errors).
@@ -52,6 +55,7 @@ def main():
         sys.exit(__doc__)
     whatif = args.pop(0)
     turns, scenario, numpy_up_to, counts = 3, os.path.join(HERE, "whatif_8_inputs.json"), 1e8, []
+    numpy_program, figure = "whatif_numpy.py", "cost_per_mtok"
     while args:
         a = args.pop(0)
         if a == "--turns":
@@ -60,10 +64,13 @@ def main():
             scenario = args.pop(0)
         elif a == "--numpy-up-to":
             numpy_up_to = float(args.pop(0))
+        elif a == "--npv":
+            scenario = os.path.join(HERE, "npv_10y_8_inputs.json")
+            numpy_program, figure = "npv_numpy.py", "project_npv"
         else:
             counts.append(int(float(a)))
     counts = counts or [10**6, 10**7, 10**8]
-    numpy = ["/usr/bin/python3", os.path.join(HERE, "whatif_numpy.py")]
+    numpy = ["/usr/bin/python3", os.path.join(HERE, numpy_program)]
     print(f"tpw-whatif: {whatif} --scenario {scenario}; numpy: {' '.join(numpy)}; "
           f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
     for n in counts:
@@ -75,11 +82,11 @@ def main():
         for _ in range(turns):
             wall, out = run(tpw_cmd)
             tpw_times.append(wall)
-            tpw_mean = json.loads(out)["uncertainty"]["outputs"]["cost_per_mtok"]["mean"]
+            tpw_mean = json.loads(out)["uncertainty"]["outputs"][figure]["mean"]
             if with_numpy:
                 wall, out = run(np_cmd)
                 np_times.append(wall)
-                np_out = json.loads(out)["outputs"]["cost_per_mtok"]
+                np_out = json.loads(out)["outputs"][figure]
         tpw_peak = peak_mb(tpw_cmd)
         line = (f"N={n:.0e}: tpw-whatif {min(tpw_times):.3f} to {max(tpw_times):.3f} s "
                 f"({1e9 * statistics.median(tpw_times) / n:.1f} ns a sample), peak {tpw_peak:.0f} MB")
@@ -90,8 +97,8 @@ def main():
                      f"pair ratios {', '.join(f'{r:.1f}' for r in ratios)}: tpw-whatif "
                      f"{statistics.median(ratios):.1f}x faster (median), "
                      f"{min(np_times) / min(tpw_times):.1f}x best against best, "
-                     f"{np_peak / tpw_peak:.0f}x less memory; mean cost per Mtok {tpw_mean:.6f} "
-                     f"(tpw) and {np_out['mean']:.6f} +- {np_out['standard_error']:.6f} (numpy)")
+                     f"{np_peak / tpw_peak:.0f}x less memory; mean {figure} {tpw_mean:.6g} "
+                     f"(tpw) and {np_out['mean']:.6g} +- {np_out['standard_error']:.3g} (numpy)")
         else:
             line += "; numpy not run (its arrays would not fit in memory, or above --numpy-up-to)"
         print(line, flush=True)

@@ -290,3 +290,66 @@ TEST_CASE("a GPU engine is refused up front for a project's figures, naming the 
             .starts_with("finance = (a multi-year project): its figures (NPV, IRR, payback) run "
                          "on the CPU engine only"));
 }
+
+namespace {
+
+// A user's own cost line, defined outside tpw's headers: networking billed per accelerator-hour.
+template <tpw::currency_type C>
+struct network_cost {
+  using currency = C;
+  static constexpr tpw::cost_category category = tpw::cost_category::opex;
+  tpw::cost_rate<C> rate;
+  [[nodiscard]] tpw::cost_rate<C> hourly_cost(const tpw::operating_point&) const noexcept {
+    return rate;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a user's own component with an uncertain rate: deterministic and Monte Carlo agree") {
+  // The scenario's built-in lines plus networking at r per accelerator-hour, r uniform in
+  // [0.10, 0.30]: cost per Mtok = the built-in lines' + r * 1e6 / (T u 3600). With T = 1000 tok/s
+  // and u = 1 that is + r / 3.6: its mean + 0.2 / 3.6 = 0.05556, its P5 + 0.11 / 3.6.
+  using C = io::scenario_currency;
+  const io::scenario s = io::parse_scenario(annuity("1.5"));
+  const tpw::operating_point op = tpw::detail::operating_point_of(s.base);
+  const auto price = tpw::token_price<C>::from_value(1.5 / 1e6);
+  const auto figures = [&](double rate, double* y) {
+    const network_cost<C> network{tpw::cost_rate<C>::from_value(rate / 3600.0)};
+    const auto e = tpw::with_cost_components<C>(s.base, [&](const auto&... built_in) {
+      return tpw::evaluate(op, price, built_in..., network);
+    });
+    tpw::economics_figures(e, true, y);
+  };
+  const auto model = [&](std::span<const double> x, std::span<double> y) {
+    figures(x[0], y.data());
+  };
+  std::vector<std::string> names(tpw::cost_output_names.begin(), tpw::cost_output_names.end());
+  const mc::input_space inputs(
+      {{"costs.network_per_accelerator_hour", mc::distribution::uniform(0.10, 0.30)}});
+  mc::run_options o;
+  o.samples = 100000;
+  o.design = mc::design_kind::latin_hypercube;
+  o.probabilities = {0.05, 0.5};
+  const auto r = mc::run(inputs, model, o, names);
+  double without[tpw::cost_output_count];
+  figures(0.0, without);
+  const auto& cost = r.output("cost_per_mtok");
+  CHECK(cost.mean == Approx(without[0] + 0.2 / 3.6).epsilon(1e-6));
+  CHECK(cost.quantile(0.05) == Approx(without[0] + 0.11 / 3.6).epsilon(1e-4));
+  // The opex line carries it, and the deterministic evaluation at the median is the engine's P50.
+  CHECK(r.output("cost_per_mtok.opex").mean == Approx(0.2 / 3.6).epsilon(1e-6));
+  double at_median[tpw::cost_output_count];
+  figures(0.2, at_median);
+  CHECK(cost.quantile(0.5) == Approx(at_median[0]).epsilon(1e-4));
+  // The same component runs in the deterministic project: a running cost each year.
+  tpw::cash_flow_plan<C> plan;
+  plan.operating_years = 5;
+  plan.price = price;
+  const auto with = tpw::with_cost_components<C>(s.base, [&](const auto&... built_in) {
+    return tpw::project_cash_flows(tpw::deployment_of(s.base), plan, built_in...,
+                                   network_cost<C>{tpw::cost_rate<C>::from_value(0.2 / 3600.0)});
+  });
+  // 0.20 an hour over a year of 8,760 hours.
+  CHECK(with.operating[1].value() == Approx(0.2 * 8760.0).epsilon(1e-12));
+}

@@ -229,15 +229,15 @@ TPW_HD inline void project_flows_of(const project_lines& l, const project_terms&
   double energy_growth = 1.0;  // (1 + escalation)^(k - 1)
   double opex_growth = 1.0;
   double debt = 0.0;
-  // Income tax on a year's income, using and feeding the losses carried forward.
+  // Income tax on a year's income, using and feeding the losses carried forward: a loss adds to
+  // them, a profit uses them first. Written without branches (a sample's years change sign
+  // unpredictably); the same numbers as if (income < 0) { carried -= income; return 0; }.
   const auto tax_on = [&](double income, double& carried) {
-    if (income < 0.0) {
-      carried -= income;
-      return 0.0;
-    }
-    const double used = carried < income ? carried : income;
-    carried -= used;
-    return (income - used) * terms.tax.rate;
+    const double profit = income > 0.0 ? income : 0.0;
+    const double loss = income < 0.0 ? -income : 0.0;
+    const double used = carried < profit ? carried : profit;
+    carried += loss - used;
+    return (profit - used) * terms.tax.rate;
   };
   for (int t = 0; t < years; ++t) {
     const double drawn = l.capex[t] * share;

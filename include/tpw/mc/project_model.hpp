@@ -73,29 +73,27 @@ class project_model {
   void evaluate_batch(const double* x, double* y, std::size_t count) const {
     cost_.evaluate_batch(x, y, count);
     const std::size_t first_project = cost_.output_names().size();
-    tpw::detail::project_lines lines;  // its first years() entries are written per sample
-    flows f;
+    scratch w(*this);
     for (std::size_t s = 0; s < count; ++s) {
-      sample_flows(x, s, batch_size, lines, f);
-      y[first_project * batch_size + s] = f.project_npv;
-      y[(first_project + 1) * batch_size + s] = f.equity_npv;
+      sample_flows(x, s, batch_size, w);
+      y[first_project * batch_size + s] = w.f.project_npv;
+      y[(first_project + 1) * batch_size + s] = w.f.equity_npv;
     }
   }
   void operator()(std::span<const double> x, std::span<double> y) const {
-    tpw::detail::project_lines lines;  // its first years() entries are written per sample
     cost_figures<C>(cost_.parameters_at(x.first(cost_count_)), y.data());
-    flows f;
-    sample_flows(x.data(), 0, 1, lines, f);
+    scratch w(*this);
+    sample_flows(x.data(), 0, 1, w);
     const std::size_t first_project = cost_.output_names().size();
-    y[first_project] = f.project_npv;
-    y[first_project + 1] = f.equity_npv;
+    y[first_project] = w.f.project_npv;
+    y[first_project + 1] = w.f.equity_npv;
   }
 
   // The optional figures of one sample (x: its inputs in order), empty where it has none.
   [[nodiscard]] std::array<std::optional<double>, 4> optional_figures(const double* x) const {
-    tpw::detail::project_lines lines;  // its first years() entries are written per sample
-    flows f;
-    sample_flows(x, 0, 1, lines, f);
+    scratch w(*this);
+    sample_flows(x, 0, 1, w);
+    const flows& f = w.f;
     const std::span<const double> project(f.project.data(), static_cast<std::size_t>(f.years));
     const std::span<const double> equity(f.equity.data(), static_cast<std::size_t>(f.years));
     // Without debt and its interest the equity's flows are the project's: one IRR search.
@@ -116,6 +114,19 @@ class project_model {
     std::array<double, tpw::detail::max_project_years> equity;
   };
 
+  // One evaluation's working memory, reused sample after sample: the base parameters (each
+  // sample overwrites its uncertain ones), the lines, the depreciation and the flows; only the
+  // project's years of each array are written and read.
+  struct scratch {
+    explicit scratch(const project_model& m) : p(m.cost_.base()), q(m.project_) {}
+    cost_parameters p;
+    project_parameters q;
+    tpw::detail::project_lines lines;
+    std::array<double, max_ramp_years> hardware;
+    std::array<double, max_ramp_years> facility;
+    flows f;
+  };
+
   // The unique IRR, or none (none, or several).
   static std::optional<double> irr(std::span<const double> flows) {
     const irr_result r = tpw::detail::irr_of(flows);
@@ -124,12 +135,13 @@ class project_model {
   }
 
   // Sample s of inputs laid out with `stride` (the batch's) to its yearly flows and NPVs.
-  void sample_flows(const double* x, std::size_t s, std::size_t stride,
-                    tpw::detail::project_lines& lines, flows& f) const {
-    cost_parameters p = cost_.base();
+  void sample_flows(const double* x, std::size_t s, std::size_t stride, scratch& w) const {
+    cost_parameters& p = w.p;
+    project_parameters& q = w.q;
+    tpw::detail::project_lines& lines = w.lines;
+    flows& f = w.f;
     const auto& slots = cost_.slots();
     for (std::size_t k = 0; k < slots.size(); ++k) p[slots[k]] = x[k * stride + s];
-    project_parameters q = project_;
     for (std::size_t k = 0; k < project_slots_.size(); ++k) {
       q.values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
     }
@@ -140,8 +152,8 @@ class project_model {
       tpw::detail::fill_project_lines(lines, op, systems_, plan, components...);
       return 0;
     });
-    std::array<double, max_ramp_years> hardware{};
-    std::array<double, max_ramp_years> facility{};
+    auto& hardware = w.hardware;
+    auto& facility = w.facility;
     for (int k = 0; k < q.operating_years; ++k) {
       hardware[static_cast<std::size_t>(k)] =
           lines.hardware_capex * hardware_schedule_[static_cast<std::size_t>(k)];
