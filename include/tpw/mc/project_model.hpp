@@ -15,7 +15,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,7 +35,9 @@ namespace tpw::mc {
 
 struct project_run_result {
   run_result statistics;  // the cost model's figures, then project_npv and equity_npv
-  std::vector<project_figure_statistics> optional;  // in project_optional_names order
+  // In project_optional_names order; empty when run_options::outputs names none of them and no
+  // exceedance does.
+  std::vector<project_figure_statistics> optional;
 };
 
 template <currency_type C>
@@ -53,8 +54,9 @@ class project_model {
         project_(validated_project(project)),
         cost_count_(cost_inputs.size()),
         inputs_(make_space(cost_inputs, project_inputs)) {
-    if (systems < 1)
-      throw invalid_input("deployment.systems", static_cast<double>(systems), ">= 1");
+    if (systems < 1) {
+      throw invalid_input("deployment.systems", static_cast<double>(systems), "must be at least 1");
+    }
     for (const auto& u : project_inputs) project_slots_.push_back(u.slot);
     hardware_schedule_ = unit_tax_schedule(project_.terms.tax.hardware_years, project_.terms.tax,
                                            project_.operating_years);
