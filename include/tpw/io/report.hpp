@@ -323,35 +323,25 @@ inline nlohmann::json unchecked_json(const study& r) {
   for (const auto& leaf : r.input.project_uncertain) {
     u["inputs"][project_slot_path(leaf.slot)] = leaf.dist.describe();
   }
+  // One figure's statistics as the report shows them.
+  const auto statistics_json = [](const mc::output_statistics& o) {
+    return json{{"mean", o.mean},
+                {"sd", o.sd},
+                {"standard_error", o.standard_error},
+                {"min", o.min},
+                {"max", o.max},
+                {"p5", o.quantile(0.05)},
+                {"p10", o.quantile(0.10)},
+                {"p50", o.quantile(0.50)},
+                {"p90", o.quantile(0.90)},
+                {"p95", o.quantile(0.95)}};
+  };
   u["outputs"] = json::object();
-  for (const auto& o : r.statistics->outputs) {
-    u["outputs"][o.name] = {{"mean", o.mean},
-                            {"sd", o.sd},
-                            {"standard_error", o.standard_error},
-                            {"min", o.min},
-                            {"max", o.max},
-                            {"p5", o.quantile(0.05)},
-                            {"p10", o.quantile(0.10)},
-                            {"p50", o.quantile(0.50)},
-                            {"p90", o.quantile(0.90)},
-                            {"p95", o.quantile(0.95)}};
-  }
+  for (const auto& o : r.statistics->outputs) u["outputs"][o.name] = statistics_json(o);
   for (const auto& f : r.project_figures) {
-    const mc::output_statistics& o = f.statistics;
     json figure = {{"samples", f.evaluated}, {"share_without", f.missing_share()}};
-    if (o.count > 0) {
-      figure.update({{"mean", o.mean},
-                     {"sd", o.sd},
-                     {"standard_error", o.standard_error},
-                     {"min", o.min},
-                     {"max", o.max},
-                     {"p5", o.quantile(0.05)},
-                     {"p10", o.quantile(0.10)},
-                     {"p50", o.quantile(0.50)},
-                     {"p90", o.quantile(0.90)},
-                     {"p95", o.quantile(0.95)}});
-    }
-    u["outputs"][o.name] = figure;
+    if (f.statistics.count > 0) figure.update(statistics_json(f.statistics));
+    u["outputs"][f.statistics.name] = figure;
   }
   if (!r.input.exceedances.empty()) {
     u["exceedances"] = json::array();

@@ -505,9 +505,37 @@ inline std::vector<std::string> exceedance_figures() {
   names.insert(names.end(), project_figure_names.begin(), project_figure_names.end());
   return names;
 }
+inline std::string figure_names_text() {
+  std::string names;
+  for (const auto& name : exceedance_figures())
+    names.append(names.empty() ? "" : ", ").append(name);
+  return names;
+}
+// A figure's name at `path`: one of exceedance_figures().
+inline std::string figure_at(const json& value, const std::string& path) {
+  const std::string rule = "must be one of " + figure_names_text();
+  std::string name = text_at(value, path, rule);
+  const auto figures = exceedance_figures();
+  if (std::find(figures.begin(), figures.end(), name) == figures.end()) refuse(path, value, rule);
+  return name;
+}
 inline bool is_project_figure(std::string_view name) {
   return std::find(project_figure_names.begin(), project_figure_names.end(), name) !=
          project_figure_names.end();
+}
+// A figure the scenario can give a distribution of: an uncertain input, a finance section for a
+// project's figure, a price for revenue and margin; refused at `at` otherwise.
+inline void require_figure_given(const scenario& s, const std::string& at,
+                                 const std::string& figure) {
+  if (!s.any_uncertain()) {
+    refuse(at, figure, "needs an uncertain input: with none, every figure is one number");
+  }
+  if (is_project_figure(figure) && !s.finance) {
+    refuse(at, figure, "is a project's figure: it needs a finance section");
+  }
+  if (!s.base.priced && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
+    refuse(at, figure, "needs a token price (revenue)");
+  }
 }
 
 inline void read_uncertainty(const json& j, scenario& s) {
@@ -549,19 +577,13 @@ inline void read_uncertainty(const json& j, scenario& s) {
     if (list.size() > 32) {
       refuse("uncertainty.exceedances", list, "at most 32 (the GPU engine's limit)");
     }
-    std::string names;
-    for (const auto& name : exceedance_figures())
-      names.append(names.empty() ? "" : ", ").append(name);
+    const std::string names = figure_names_text();
     for (std::size_t k = 0; k < list.size(); ++k) {
       const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "]";
       const json& e = object_at(list[k], at, {"figure", "above", "below"});
       if (!e.contains("figure")) refuse_missing(at + ".figure", "required: " + names);
       scenario::exceedance_query q;
-      q.figure = text_at(e["figure"], at + ".figure", "must be one of " + names);
-      const auto figures = exceedance_figures();
-      if (std::find(figures.begin(), figures.end(), q.figure) == figures.end()) {
-        refuse(at + ".figure", e["figure"], "must be one of " + names);
-      }
+      q.figure = figure_at(e["figure"], at + ".figure");
       if (e.contains("above") == e.contains("below")) {
         refuse(at, e, "give \"above\" or \"below\", one of the two: the threshold");
       }
@@ -573,20 +595,12 @@ inline void read_uncertainty(const json& j, scenario& s) {
   }
   if (u.contains("outputs")) {
     const json& list = u["outputs"];
-    std::string names;
-    for (const auto& name : exceedance_figures())
-      names.append(names.empty() ? "" : ", ").append(name);
     if (!list.is_array() || list.empty()) {
-      refuse("uncertainty.outputs", list, "must be a non-empty array of figures: " + names);
+      refuse("uncertainty.outputs", list,
+             "must be a non-empty array of figures: " + figure_names_text());
     }
-    const auto figures = exceedance_figures();
     for (std::size_t k = 0; k < list.size(); ++k) {
-      const std::string at = "uncertainty.outputs[" + std::to_string(k) + "]";
-      const std::string name = text_at(list[k], at, "must be one of " + names);
-      if (std::find(figures.begin(), figures.end(), name) == figures.end()) {
-        refuse(at, list[k], "must be one of " + names);
-      }
-      s.outputs.push_back(name);
+      s.outputs.push_back(figure_at(list[k], "uncertainty.outputs[" + std::to_string(k) + "]"));
     }
   }
   if (u.contains("sensitivity")) {
@@ -1275,32 +1289,14 @@ inline scenario scenario_from_json(const nlohmann::json& j,
   for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
     const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";
     const std::string& figure = s.exceedances[k].figure;
-    if (!s.any_uncertain()) {
-      d::refuse(at, figure, "needs an uncertain input: with none, every figure is one number");
-    }
-    if (d::is_project_figure(figure) && !s.finance) {
-      d::refuse(at, figure, "is a project's figure: it needs a finance section");
-    }
-    if (!s.base.priced && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
-      d::refuse(at, figure, "needs a token price (revenue)");
-    }
+    d::require_figure_given(s, at, figure);
     if (!s.outputs.empty() &&
         std::find(s.outputs.begin(), s.outputs.end(), figure) == s.outputs.end()) {
       d::refuse(at, figure, "must be one of uncertainty.outputs, the figures summarized");
     }
   }
   for (std::size_t k = 0; k < s.outputs.size(); ++k) {
-    const std::string at = "uncertainty.outputs[" + std::to_string(k) + "]";
-    const std::string& figure = s.outputs[k];
-    if (!s.any_uncertain()) {
-      d::refuse(at, figure, "needs an uncertain input: with none, every figure is one number");
-    }
-    if (d::is_project_figure(figure) && !s.finance) {
-      d::refuse(at, figure, "is a project's figure: it needs a finance section");
-    }
-    if (!s.base.priced && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
-      d::refuse(at, figure, "needs a token price (revenue)");
-    }
+    d::require_figure_given(s, "uncertainty.outputs[" + std::to_string(k) + "]", s.outputs[k]);
   }
   s.validate();
   return s;

@@ -175,7 +175,7 @@ class project_model {
   }
 
   static project_parameters validated_project(const project_parameters& p) {
-    validate_terms(p.terms_now());
+    tpw::detail::validate_terms(p.terms_now());
     if (p.operating_years < 1 || p.operating_years > static_cast<int>(max_ramp_years)) {
       throw invalid_input("finance.operating_years", p.operating_years, "must be in 1..100");
     }
@@ -215,8 +215,6 @@ class project_model {
     }
     return input_space(std::move(inputs));
   }
-
-  static void validate_terms(const project_terms& t) { tpw::detail::validate_terms(t); }
 
   cost_model<C> cost_;
   double systems_;
@@ -321,16 +319,18 @@ std::vector<project_figure_statistics> optional_project_statistics(
 // when one of them is named there or by an exceedance.
 template <currency_type C>
 project_run_result run_project(const project_model<C>& model, const run_options& options) {
+  // An optional figure's index in project_optional_names, or its size when `name` is none.
   const auto optional = [](const std::string& name) {
-    return std::find(project_optional_names.begin(), project_optional_names.end(), name) !=
-           project_optional_names.end();
+    return static_cast<std::size_t>(
+        std::find(project_optional_names.begin(), project_optional_names.end(), name) -
+        project_optional_names.begin());
   };
   run_options engine = options;
   engine.exceedances.clear();
   engine.outputs.clear();
   bool wanted = options.outputs.empty();
   for (const auto& name : options.outputs) {
-    if (optional(name)) {
+    if (optional(name) < project_optional_names.size()) {
       wanted = true;
     } else {
       engine.outputs.push_back(name);
@@ -339,13 +339,11 @@ project_run_result run_project(const project_model<C>& model, const run_options&
   std::vector<detail::optional_exceedance> queries;
   std::vector<std::ptrdiff_t> engine_index;  // per exceedance asked; -1 - k: optional query k
   for (const auto& e : options.exceedances) {
-    const auto* named =
-        std::find(project_optional_names.begin(), project_optional_names.end(), e.output);
-    if (named != project_optional_names.end()) {
+    const std::size_t figure = optional(e.output);
+    if (figure < project_optional_names.size()) {
       wanted = true;
       engine_index.push_back(-1 - static_cast<std::ptrdiff_t>(queries.size()));
-      queries.push_back(
-          {static_cast<std::size_t>(named - project_optional_names.begin()), e.threshold});
+      queries.push_back({figure, e.threshold});
     } else {
       engine_index.push_back(static_cast<std::ptrdiff_t>(engine.exceedances.size()));
       engine.exceedances.push_back(e);
