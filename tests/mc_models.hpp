@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <tpw/mc/composed_model.hpp>
 #include <tpw/mc/cost_model.hpp>
 
 namespace tpw_test {
@@ -71,6 +72,26 @@ inline mc::run_options numpy_program_options(std::uint64_t n) {
   o.outputs = {"cost_per_mtok", "gross_margin"};
   o.exceedances = {{"cost_per_mtok", 2.0, 0.0}};
   return o;
+}
+
+// The GB200 base as a composed model's values, named by path: every number an owned, built
+// deployment reads (provisioned power is not given, so it follows IT power).
+inline std::vector<mc::field_value> gb200_values() {
+  const mc::cost_parameters p = gb200();
+  std::vector<mc::field_value> values;
+  for (std::size_t k = 0; k < mc::cost_input_count; ++k) {
+    const auto input = static_cast<mc::cost_input>(k);
+    if (mc::parameter_used(p, input)) values.push_back({mc::rule_of(input).path, p[input]});
+  }
+  return values;
+}
+
+// The eight inputs of eight_inputs, named by path (a composed model's uncertain inputs).
+inline std::vector<mc::uncertain_input> eight_by_path() {
+  const auto model = eight_inputs(false);
+  std::vector<mc::uncertain_input> inputs;
+  for (std::size_t k = 0; k < model.inputs().size(); ++k) inputs.push_back(model.inputs()[k]);
+  return inputs;
 }
 
 }  // namespace tpw_test

@@ -77,9 +77,9 @@ TEST_CASE("the plain cost plan (the GPU engine's per-sample code) is the CPU eng
   const mc::cost_model<tpw::USD> pert(tpw_test::gb200(),
                                       {{cost_input::utilization, d::pert(0.5, 0.7, 0.85)}});
   CHECK(message_of([&] { (void)pert.plan(); }) ==
-        "deployment.utilization = \"pert(low 0.5, mode 0.7, high 0.85)\": the GPU engine samples "
-        "fixed, uniform, triangular, normal, truncated normal and lognormal inputs; run PERT, beta "
-        "and empirical ones on the CPU engine");
+        "deployment.utilization = \"pert(low 0.5, mode 0.7, high 0.85)\": the GPU and MPI engines "
+        "sample fixed, uniform, triangular, normal, truncated normal and lognormal inputs; run "
+        "PERT, beta and empirical ones on the CPU engine");
 }
 
 TEST_CASE("the GPU engine's radix passes, run on the host, give the CPU engine's statistics") {

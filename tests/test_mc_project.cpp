@@ -4,6 +4,7 @@
 // an IRR or a payback, Sobol' indices of a linear NPV), and for the same numbers on any threads.
 #include <doctest/doctest.h>
 
+#include "network_cost.hpp"
 #include "support.hpp"
 
 #include <cmath>
@@ -291,20 +292,7 @@ TEST_CASE("a GPU engine is refused up front for a project's figures, naming the 
                          "on the CPU engine only"));
 }
 
-namespace {
-
-// A user's own cost line, defined outside tpw's headers: networking billed per accelerator-hour.
-template <tpw::currency_type C>
-struct network_cost {
-  using currency = C;
-  static constexpr tpw::cost_category category = tpw::cost_category::opex;
-  tpw::cost_rate<C> rate;
-  [[nodiscard]] tpw::cost_rate<C> hourly_cost(const tpw::operating_point&) const noexcept {
-    return rate;
-  }
-};
-
-}  // namespace
+using tpw_test::network_cost;
 
 TEST_CASE("a user's own component with an uncertain rate: deterministic and Monte Carlo agree") {
   // The scenario's built-in lines plus networking at r per accelerator-hour, r uniform in

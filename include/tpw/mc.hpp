@@ -7,6 +7,7 @@
 //   - tpw/mc/plan/: the cost model as plain data and the passes the GPU and MPI engines share.
 #pragma once
 
+#include "tpw/mc/composed_model.hpp"
 #include "tpw/mc/cost_model.hpp"
 #include "tpw/mc/engine/engine.hpp"
 #include "tpw/mc/sensitivity.hpp"

@@ -7,6 +7,7 @@
 #include "tpw/model/deployment.hpp"
 #include "tpw/model/economics.hpp"
 #include "tpw/model/formulas.hpp"
+#include "tpw/model/inputs.hpp"
 #include "tpw/model/operating_point.hpp"
 #include "tpw/model/workload.hpp"
 #include "tpw/units.hpp"

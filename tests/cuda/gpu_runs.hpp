@@ -7,8 +7,11 @@
 #include <vector>
 
 #include <tpw/mc/engine/options.hpp>
+#include <tpw/mc/plan/composed_plan.hpp>
 #include <tpw/mc/plan/cost_plan.hpp>
 #include <tpw/mc/sensitivity/sobol_estimators.hpp>
+
+#include "../network_cost.hpp"
 
 namespace tpw_test {
 
@@ -18,6 +21,12 @@ std::string gpu_name();
 
 // tpw::cuda::run on the GPU.
 tpw::mc::run_result gpu_run(const tpw::mc::cost_plan& plan, const tpw::mc::run_options& options);
+
+// The built-in lines plus a user's own component (tests/network_cost.hpp), compiled into the GPU
+// engine: tpw::cuda::run on the GPU.
+using network_plan = tpw::mc::composed_plan<tpw::owned_hardware, tpw::built_facility,
+                                            tpw::energy_cost, tpw::opex, network_cost>;
+tpw::mc::run_result gpu_run(const network_plan& plan, const tpw::mc::run_options& options);
 
 // tpw::cuda::sobol on the GPU.
 std::vector<tpw::mc::sobol_indices> gpu_sobol(const tpw::mc::cost_plan& plan,

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include <tpw/mc/composed_model.hpp>
 #include <tpw/mc/cost_model.hpp>
 #include <tpw/mc/sensitivity.hpp>
 
@@ -124,4 +125,32 @@ TEST_CASE("the GPU's Sobol' indices and bootstrap intervals equal the CPU's to 1
     CHECK(worst < 1e-9);
     CHECK(worst_variance < 1e-12);
   }
+}
+
+TEST_CASE("a user's own component, compiled into the GPU engine, gives the CPU's statistics") {
+  // The eight inputs of the benchmarks plus networking at an uncertain rate per accelerator-hour
+  // (tests/network_cost.hpp), a cost line tpw's headers do not know.
+  auto values = tpw_test::gb200_values();
+  values.push_back({"costs.network.per_accelerator_hour", 0.2});
+  auto inputs = tpw_test::eight_by_path();
+  inputs.push_back({"costs.network.per_accelerator_hour", mc::distribution::uniform(0.1, 0.3)});
+  const mc::composed_model<tpw::USD, tpw::owned_hardware, tpw::built_facility, tpw::energy_cost,
+                           tpw::opex, tpw_test::network_cost>
+      model(values, inputs);
+  mc::run_options o;
+  o.samples = 1'000'000;
+  o.seed = 7;
+  const auto cpu = mc::run(model, o);
+  const auto gpu = tpw_test::gpu_run(model.plan(), o);
+  REQUIRE(gpu.outputs.size() == cpu.outputs.size());
+  double worst = 0.0;
+  for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
+    const auto& a = gpu.outputs[k];
+    const auto& b = cpu.outputs[k];
+    worst = std::max({worst, relative(a.mean, b.mean), relative(a.sd, b.sd)});
+    for (std::size_t p = 0; p < b.quantiles.size(); ++p) {
+      worst = std::max(worst, relative(a.quantiles[p], b.quantiles[p]));
+    }
+  }
+  CHECK(worst < 1e-12);
 }

@@ -13,6 +13,7 @@
 #include <tpw/mpi/engine.hpp>
 
 #include "../mc_models.hpp"
+#include "../network_cost.hpp"
 #include "../support.hpp"
 
 namespace mc = tpw::mc;
@@ -108,6 +109,29 @@ TEST_CASE("an MPI run gathers kept samples in sample order, and refuses bad opti
   CHECK(message_of([&] { (void)tpw::mpi::run<tpw::USD>(MPI_COMM_WORLD, model.plan(), o); }) ==
         "uncertainty.samples = 2147483648: with keep_samples, an MPI run keeps at most 2^31 - 1 "
         "samples");
+}
+
+TEST_CASE("a model with a user's own component, sharded across MPI ranks, gives bitwise one run") {
+  // The eight inputs plus networking per accelerator-hour (tests/network_cost.hpp).
+  auto values = tpw_test::gb200_values();
+  values.push_back({"costs.network.per_accelerator_hour", 0.2});
+  auto inputs = tpw_test::eight_by_path();
+  inputs.push_back({"costs.network.per_accelerator_hour", mc::distribution::uniform(0.1, 0.3)});
+  const mc::composed_model<tpw::USD, tpw::owned_hardware, tpw::built_facility, tpw::energy_cost,
+                           tpw::opex, tpw_test::network_cost>
+      model(values, inputs);
+  mc::run_options o;
+  o.samples = 2 * 16'384 + 777;
+  o.seed = 11;
+  o.probabilities = {0.01, 0.5, 0.99};
+  o.exceedances = {{"cost_per_mtok", 0.3, 0.0}};
+  const auto sharded = tpw::mpi::run<tpw::USD>(MPI_COMM_WORLD, model.plan(), o);
+  mc::radix::host_backend backend;
+  CHECK(bitwise_equal(sharded, mc::radix::run_passes<tpw::USD>(backend, model.plan(), o)));
+  const auto cpu = mc::run(model, o);
+  for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
+    CHECK(sharded.outputs[k].quantiles == cpu.outputs[k].quantiles);
+  }
 }
 
 int main(int argc, char** argv) {

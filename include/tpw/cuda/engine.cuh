@@ -7,10 +7,10 @@
 //
 // The algorithm (four passes: moments, exact quantiles by radix selection, expected shortfall)
 // is tpw/mc/plan/radix_passes.hpp's, written once for any backend; this header gives it the CUDA
-// backend: device buffers, and a pass kernel whose threads compute their samples with
-// mc::plan_figures, aggregate histogram updates per warp and reduce per-block sums in a fixed
-// tree order. Sobol' indices (tpw::cuda::sobol) are tpw/mc/plan/sobol_passes.hpp's algorithm on the
-// same backend.
+// backend: device buffers, and a pass kernel (one per plan type: mc::cost_plan, or a composed
+// model's mc::composed_plan) whose threads compute their samples with the plan's figures, aggregate
+// histogram updates per warp and reduce per-block sums in a fixed tree order. Sobol' indices
+// (tpw::cuda::sobol) are tpw/mc/plan/sobol_passes.hpp's algorithm on the same backend.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "tpw/mc/engine/options.hpp"
+#include "tpw/mc/plan/composed_plan.hpp"
 #include "tpw/mc/plan/cost_plan.hpp"
 #include "tpw/mc/plan/radix_passes.hpp"
 #include "tpw/mc/plan/sobol_passes.hpp"
@@ -138,7 +139,8 @@ __device__ inline double block_reduce(double* shared, double value, int op) {
 // So the kernel evaluates under ISO 4217's "no currency" code, and the figures are in the plan's.
 using kernel_currency = currency<"XXX">;
 
-__global__ void __launch_bounds__(block_threads) pass_kernel(const pass_args a) {
+template <class Plan>
+__global__ void __launch_bounds__(block_threads) pass_kernel(const pass_args<Plan> a) {
   __shared__ double shared[block_threads];
   const std::uint64_t begin = a.first + blockIdx.x * samples_per_block;
   const std::uint64_t end = begin + samples_per_block < a.end ? begin + samples_per_block : a.end;
@@ -185,9 +187,9 @@ __global__ void __launch_bounds__(block_threads) pass_kernel(const pass_args a) 
 struct cuda_backend {
   template <class T>
   using buffer = device_buffer<T>;
-  template <currency_type>
-  void pass(const pass_args& args, unsigned blocks) const {
-    pass_kernel<<<blocks, block_threads>>>(args);
+  template <currency_type, class Plan>
+  void pass(const pass_args<Plan>& args, unsigned blocks) const {
+    pass_kernel<Plan><<<blocks, block_threads>>>(args);
     check(cudaGetLastError(), "launching the pass kernel");
     check(cudaDeviceSynchronize(), "running the pass kernel");
   }
@@ -195,19 +197,22 @@ struct cuda_backend {
 
 // Sobol' indices (tpw/mc/plan/sobol_passes.hpp): one thread per row evaluates A, B and AB_j; the
 // sums and each bootstrap resample reduce per block in the fixed tree above.
-__global__ void __launch_bounds__(block_threads) sobol_evaluate_kernel(const sobol_args a) {
+template <class Plan>
+__global__ void __launch_bounds__(block_threads) sobol_evaluate_kernel(const sobol_args<Plan> a) {
   const std::uint64_t i = a.first + blockIdx.x * std::uint64_t{block_threads} + threadIdx.x;
   if (i < a.end && !sobol_evaluate_row<kernel_currency>(a, i)) {
     atomicMin(a.first_bad, static_cast<unsigned long long>(i));
   }
 }
-__global__ void __launch_bounds__(block_threads) sobol_sums_kernel(const sobol_args a) {
+template <class Plan>
+__global__ void __launch_bounds__(block_threads) sobol_sums_kernel(const sobol_args<Plan> a) {
   __shared__ double shared[block_threads];
   sobol_block_sums(
       a, blockIdx.x, threadIdx.x, block_threads,
       [&](double v) { return block_reduce(shared, v, 0); }, threadIdx.x == 0);
 }
-__global__ void __launch_bounds__(block_threads) sobol_bootstrap_kernel(const sobol_args a) {
+template <class Plan>
+__global__ void __launch_bounds__(block_threads) sobol_bootstrap_kernel(const sobol_args<Plan> a) {
   __shared__ double shared[block_threads];
   sobol_resample(
       a, blockIdx.x, threadIdx.x, block_threads,
@@ -218,28 +223,31 @@ inline void finish_launch(const char* what) {
   check(cudaGetLastError(), what);
   check(cudaDeviceSynchronize(), what);
 }
-template <currency_type>
-void sobol_evaluate(cuda_backend&, const sobol_args& a, unsigned rows) {
-  sobol_evaluate_kernel<<<(rows + block_threads - 1) / block_threads, block_threads>>>(a);
+template <currency_type, class Plan>
+void sobol_evaluate(cuda_backend&, const sobol_args<Plan>& a, unsigned rows) {
+  sobol_evaluate_kernel<Plan><<<(rows + block_threads - 1) / block_threads, block_threads>>>(a);
   finish_launch("running the Sobol' evaluation kernel");
 }
-inline void sobol_sums(cuda_backend&, const sobol_args& a, unsigned blocks) {
-  sobol_sums_kernel<<<blocks, block_threads>>>(a);
+template <class Plan>
+void sobol_sums(cuda_backend&, const sobol_args<Plan>& a, unsigned blocks) {
+  sobol_sums_kernel<Plan><<<blocks, block_threads>>>(a);
   finish_launch("running the Sobol' sums kernel");
 }
-inline void sobol_bootstrap(cuda_backend&, const sobol_args& a, unsigned resamples) {
-  sobol_bootstrap_kernel<<<resamples, block_threads>>>(a);
+template <class Plan>
+void sobol_bootstrap(cuda_backend&, const sobol_args<Plan>& a, unsigned resamples) {
+  sobol_bootstrap_kernel<Plan><<<resamples, block_threads>>>(a);
   finish_launch("running the Sobol' bootstrap kernel");
 }
 
 }  // namespace detail
 
-// Runs the cost model plan over options.samples samples on the first GPU: the statistics of
-// mc::run(cost_model, options) on the CPU, to 1e-12 (the quantiles exactly, up to the last bits
-// of each sample). Throws invalid_input for bad options or a non-finite output, cuda_error when no
-// GPU can run it, mc::cancelled when stopped.
-template <currency_type C>
-mc::run_result run(const mc::cost_plan& plan, const mc::run_options& o) {
+// Runs a plan (mc::cost_model::plan(), or mc::composed_model::plan() for a model composed of
+// declared components, a user's own included) over options.samples samples on the first GPU: the
+// statistics of mc::run on the CPU, to 1e-12 (the quantiles exactly, up to the last bits of each
+// sample). Throws invalid_input for bad options or a non-finite output, cuda_error when no GPU can
+// run it, mc::cancelled when stopped.
+template <currency_type C, class Plan>
+mc::run_result run(const Plan& plan, const mc::run_options& o) {
   detail::check(cudaSetDevice(0), "cudaSetDevice (is there a GPU?)");
   detail::cuda_backend backend;
   return mc::radix::run_passes<C>(backend, plan, o);
@@ -249,8 +257,8 @@ mc::run_result run(const mc::cost_plan& plan, const mc::run_options& o) {
 // bootstrap intervals for the same plan, base samples, seed and design, to 1e-9 (the sums differ
 // only in their order). The model's values stay on the GPU. Throws invalid_input for bad options
 // or a correlated plan, cuda_error when no GPU can run it, mc::cancelled when stopped.
-template <currency_type C>
-std::vector<mc::sobol_indices> sobol(const mc::cost_plan& plan, const mc::sobol_options& o) {
+template <currency_type C, class Plan>
+std::vector<mc::sobol_indices> sobol(const Plan& plan, const mc::sobol_options& o) {
   detail::check(cudaSetDevice(0), "cudaSetDevice (is there a GPU?)");
   detail::cuda_backend backend;
   return mc::radix::run_sobol<C>(backend, plan, o);

@@ -35,6 +35,28 @@
 
 namespace tpw::mc {
 
+namespace detail {
+
+// A plan's distributions and copula, from the input space (one plan entry per input, in order).
+// Throws invalid_input when an input's distribution has no closed-form quantile.
+template <class Plan>
+void plan_distributions(const input_space& inputs, Plan& plan) {
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    const distribution& d = inputs[k].dist;
+    if (!has_closed_form(d.kind())) {
+      throw invalid_input(inputs[k].name, d.describe(),
+                          "the GPU and MPI engines sample fixed, uniform, triangular, normal, "
+                          "truncated normal and lognormal inputs; run PERT, beta and empirical "
+                          "ones on the CPU engine");
+    }
+    plan.dists[k] = d.params();
+  }
+  plan.correlated = inputs.correlated();
+  std::copy(inputs.cholesky().begin(), inputs.cholesky().end(), plan.cholesky.begin());
+}
+
+}  // namespace detail
+
 // The cost model with its uncertain inputs: a base scenario, validated by tpw's own constructors
 // (so errors read as for a deterministic deployment), and a distribution for each uncertain
 // input, whose values must stay within that input's rule.
@@ -100,19 +122,8 @@ class cost_model {
     cost_plan plan;
     plan.base = base_;
     plan.inputs = static_cast<std::uint32_t>(slots_.size());
-    for (std::size_t k = 0; k < slots_.size(); ++k) {
-      const distribution& d = inputs_[k].dist;
-      if (!has_closed_form(d.kind())) {
-        throw invalid_input(inputs_[k].name, d.describe(),
-                            "the GPU engine samples fixed, uniform, triangular, normal, truncated "
-                            "normal and lognormal inputs; run PERT, beta and empirical ones on the "
-                            "CPU engine");
-      }
-      plan.slots[k] = slots_[k];
-      plan.dists[k] = d.params();
-    }
-    plan.correlated = inputs_.correlated();
-    std::copy(inputs_.cholesky().begin(), inputs_.cholesky().end(), plan.cholesky.begin());
+    std::copy(slots_.begin(), slots_.end(), plan.slots.begin());
+    detail::plan_distributions(inputs_, plan);
     return plan;
   }
 

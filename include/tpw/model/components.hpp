@@ -8,11 +8,14 @@
 // formula in tpw/model/formulas.hpp; constructors validate and name fields by scenario path.
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <string>
+#include <type_traits>
 
 #include "tpw/config.hpp"
 #include "tpw/model/formulas.hpp"
+#include "tpw/model/inputs.hpp"
 #include "tpw/model/operating_point.hpp"
 #include "tpw/model/validate.hpp"
 #include "tpw/units/checked.hpp"
@@ -96,6 +99,19 @@ class owned_hardware : public detail::component_base<owned_hardware<C>, owned_ha
     }
   }
 
+  // Its numbers: price per system, life in years, residual share, cost of capital.
+  static constexpr std::array<input_field, 4> fields{{
+      field_of(cost_input::hardware_price, "per system"),
+      field_of(cost_input::hardware_life_years, "years"),
+      field_of(cost_input::hardware_residual_fraction, "a share of the price"),
+      field_of(cost_input::cost_of_capital, "a year"),
+  }};
+  TPW_HD static constexpr owned_hardware from_fields(const double* v) noexcept {
+    return base::unchecked({money<C>::from_value(v[0]),
+                            duration::from_value(v[1] * detail::seconds_per_year),
+                            fraction::unchecked(v[2]), annual_rate::unchecked(v[3])});
+  }
+
   [[nodiscard]] TPW_HD cost_rate<C> hourly_cost(const operating_point& op) const noexcept {
     const spec& s = this->spec_;
     return owned_hardware_cost_rate<C>(s.price_per_system / op.accelerators_per_system,
@@ -126,6 +142,13 @@ class rented_hardware : public detail::component_base<rented_hardware<C>, rented
     detail::require_non_negative("costs.hardware.rental_per_accelerator_hour",
                                  s.rental_per_accelerator, units::unit_of<C> / units::hour,
                                  "per accelerator-hour");
+  }
+
+  static constexpr std::array<input_field, 1> fields{{
+      field_of(cost_input::rental_per_accelerator_hour, "per accelerator-hour"),
+  }};
+  TPW_HD static constexpr rented_hardware from_fields(const double* v) noexcept {
+    return base::unchecked({cost_rate<C>::from_value(v[0] / detail::seconds_per_hour)});
   }
 
   [[nodiscard]] TPW_HD constexpr cost_rate<C> hourly_cost(const operating_point&) const noexcept {
@@ -162,6 +185,18 @@ class built_facility : public detail::component_base<built_facility<C>, built_fa
     detail::require_positive("costs.facility.life_years", s.life, units::year, "years");
   }
 
+  // Its numbers: build cost per MW of IT power, life in years, cost of capital.
+  static constexpr std::array<input_field, 3> fields{{
+      field_of(cost_input::facility_build_per_mw, "per MW of IT power"),
+      field_of(cost_input::facility_life_years, "years"),
+      field_of(cost_input::cost_of_capital, "a year"),
+  }};
+  TPW_HD static constexpr built_facility from_fields(const double* v) noexcept {
+    return base::unchecked({money_per_power<C>::from_value(v[0] / 1e6),
+                            duration::from_value(v[1] * detail::seconds_per_year),
+                            annual_rate::unchecked(v[2])});
+  }
+
   [[nodiscard]] TPW_HD cost_rate<C> hourly_cost(const operating_point& op) const noexcept {
     const spec& s = this->spec_;
     return built_facility_cost_rate<C>(s.build_cost, op.provisioned_power, s.cost_of_capital,
@@ -193,6 +228,14 @@ class colocation : public detail::component_base<colocation<C>, colocation_spec<
                                  units::unit_of<C> / (units::kW * units::month), "per kW-month");
   }
 
+  static constexpr std::array<input_field, 1> fields{{
+      field_of(cost_input::colocation_per_kw_month, "per kW-month of provisioned IT power"),
+  }};
+  TPW_HD static constexpr colocation from_fields(const double* v) noexcept {
+    return base::unchecked({money_per_power_time<C>::from_value(
+        v[0] / detail::watts_per_kw / (detail::seconds_per_year / 12.0))});
+  }
+
   [[nodiscard]] TPW_HD constexpr cost_rate<C> hourly_cost(
       const operating_point& op) const noexcept {
     return colocation_cost_rate<C>(this->spec_.rate, op.provisioned_power);
@@ -221,6 +264,13 @@ class energy_cost : public detail::component_base<energy_cost<C>, energy_cost_sp
   explicit energy_cost(const spec& s) : base(s) {
     detail::require_non_negative("costs.energy.price_per_kwh", s.price,
                                  units::unit_of<C> / units::kWh, "per kWh");
+  }
+
+  static constexpr std::array<input_field, 1> fields{{
+      field_of(cost_input::energy_price_per_kwh, "per kWh"),
+  }};
+  TPW_HD static constexpr energy_cost from_fields(const double* v) noexcept {
+    return base::unchecked({energy_price<C>::from_value(v[0] / detail::joules_per_kwh)});
   }
 
   [[nodiscard]] TPW_HD constexpr cost_rate<C> hourly_cost(
@@ -262,6 +312,20 @@ class opex : public detail::component_base<opex<C>, opex_spec<C>> {
                                  units::unit_of<C> / units::year, "per accelerator-year");
   }
 
+  // Its numbers: maintenance share of the hardware price a year, the hardware price per system
+  // (0 for rented hardware), software and other costs per accelerator-year.
+  static constexpr std::array<input_field, 4> fields{{
+      field_of(cost_input::maintenance_fraction_per_year, "a share of the hardware price"),
+      field_of(cost_input::hardware_price, "per system"),
+      field_of(cost_input::software_per_accelerator_year, "per accelerator-year"),
+      field_of(cost_input::other_per_accelerator_year, "per accelerator-year"),
+  }};
+  TPW_HD static constexpr opex from_fields(const double* v) noexcept {
+    return base::unchecked({fraction::unchecked(v[0]), money<C>::from_value(v[1]),
+                            cost_rate<C>::from_value(v[2] / detail::seconds_per_year),
+                            cost_rate<C>::from_value(v[3] / detail::seconds_per_year)});
+  }
+
   [[nodiscard]] TPW_HD constexpr cost_rate<C> hourly_cost(
       const operating_point& op) const noexcept {
     const spec& s = this->spec_;
@@ -272,6 +336,25 @@ class opex : public detail::component_base<opex<C>, opex_spec<C>> {
 
  private:
   TPW_HD constexpr opex(typename base::unchecked_tag, const spec& s) noexcept : base(s) {}
+};
+
+namespace detail {
+template <class T>
+inline constexpr bool is_field_array = false;
+template <std::size_t N>
+inline constexpr bool is_field_array<std::array<input_field, N>> = N > 0;
+}  // namespace detail
+
+// A component that declares the numbers it is built from: a cost_component with
+//   static constexpr std::array<tpw::input_field, N> fields;      // scenario path, unit, rule
+//   static T from_fields(const double* v) noexcept;               // v[k] in fields[k]'s unit
+// from_fields needs no checks beyond the fields' rules: callers check every value (and every
+// value a distribution can reach) against them first. Mark it TPW_HD to run it on a GPU.
+template <class T>
+concept declared_component = cost_component<T> &&
+    detail::is_field_array<std::remove_cv_t<decltype(T::fields)>> && requires(const double* v) {
+  { T::from_fields(v) }
+  noexcept->std::same_as<T>;
 };
 
 }  // namespace tpw

@@ -12,93 +12,23 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
 #include "tpw/model/components.hpp"
 #include "tpw/model/deployment.hpp"
 #include "tpw/model/economics.hpp"
+#include "tpw/model/inputs.hpp"
 #include "tpw/model/validate.hpp"
 #include "tpw/units/checked.hpp"
 #include "tpw/units/system.hpp"
 
 namespace tpw {
 
-// Every number of a deployment and its costs, in scenario units.
-enum class cost_input : std::uint32_t {
-  accelerators_per_system,        // deployment.accelerators_per_system (a count: never uncertain)
-  it_power_kw,                    // per system, while serving
-  idle_power_kw,                  // per system; follows it_power_kw unless given
-  provisioned_power_kw,           // per system; follows it_power_kw unless given
-  utilization,                    // (0, 1]
-  throughput_tok_s,               // per accelerator while serving
-  cost_of_capital,                // annual
-  hardware_price,                 // per system (owned)
-  hardware_life_years,            // (owned)
-  hardware_residual_fraction,     // (owned)
-  rental_per_accelerator_hour,    // (rented)
-  facility_build_per_mw,          // (built)
-  facility_life_years,            // (built)
-  colocation_per_kw_month,        // (colocation)
-  energy_price_per_kwh,           //
-  pue,                            // costs.energy.pue
-  maintenance_fraction_per_year,  // of the hardware price
-  software_per_accelerator_year,  //
-  other_per_accelerator_year,     //
-  price_per_mtok,                 // revenue.price_per_mtok (optional)
-};
-inline constexpr std::size_t cost_input_count = 20;
-static_assert(static_cast<std::size_t>(cost_input::price_per_mtok) + 1 == cost_input_count,
-              "cost_input_count counts cost_input");
-
 enum class hardware_terms : std::uint8_t { none, owned, rented };
 enum class facility_terms : std::uint8_t { none, built, colocation };
-
-// One input's scenario path and the range its values must stay in. Every range is finite: its
-// bounds are wide enough for any real deployment (a system of 1 W to 1 GW, a price up to 1e12 in
-// any currency) and narrow enough that no figure of the model can overflow, underflow to a
-// division by zero or turn negative (docs/scenario-limits.md gives each bound and why).
-struct cost_input_rule {
-  const char* path;
-  double low;
-  double high;
-  bool low_included;
-  bool high_included;
-};
-
-inline constexpr std::array<cost_input_rule, cost_input_count> cost_input_rules{{
-    {"deployment.accelerators_per_system", 1.0, 1e6, true, true},
-    {"deployment.it_power_kw", 1e-3, 1e6, true, true},
-    {"deployment.idle_power_kw", 0.0, 1e6, true, true},
-    {"deployment.provisioned_power_kw", 1e-3, 1e6, true, true},
-    {"deployment.utilization", 1e-6, 1.0, true, true},
-    {"deployment.throughput_tok_s", 1e-6, 1e9, true, true},
-    {"costs.cost_of_capital", -0.5, 1.0, true, true},
-    {"costs.hardware.price", 0.0, 1e12, true, true},
-    {"costs.hardware.life_years", 0.1, 100.0, true, true},
-    {"costs.hardware.residual_fraction", 0.0, 1.0, true, true},
-    {"costs.hardware.rental_per_accelerator_hour", 0.0, 1e6, true, true},
-    {"costs.facility.build_per_mw", 0.0, 1e12, true, true},
-    {"costs.facility.life_years", 0.1, 100.0, true, true},
-    {"costs.facility.colocation_per_kw_month", 0.0, 1e6, true, true},
-    {"costs.energy.price_per_kwh", 0.0, 1e6, true, true},
-    {"costs.energy.pue", 1.0, 10.0, true, true},
-    {"costs.opex.maintenance_fraction_per_year", 0.0, 1.0, true, true},
-    {"costs.opex.software_per_accelerator_year", 0.0, 1e9, true, true},
-    {"costs.opex.other_per_accelerator_year", 0.0, 1e9, true, true},
-    {"revenue.price_per_mtok", 1e-6, 1e9, true, true},
-}};
-
-// Whether x obeys a rule (false for NaN).
-TPW_HD constexpr bool obeys(const cost_input_rule& rule, double x) noexcept {
-  const bool low_ok = rule.low_included ? x >= rule.low : x > rule.low;
-  const bool high_ok = rule.high_included ? x <= rule.high : x < rule.high;
-  return low_ok && high_ok;
-}
-
-inline const cost_input_rule& rule_of(cost_input input) noexcept {
-  return cost_input_rules[static_cast<std::size_t>(input)];
-}
 
 // A plain struct: what the cost model reads, one sample at a time, on a CPU or a GPU.
 struct cost_parameters {
@@ -148,41 +78,67 @@ inline constexpr std::array<const char*, cost_output_count> cost_output_names{
 
 namespace detail {
 
-// Scenario units to tpw's canonical SI storage, read off the unit system as plain numbers (device
-// code cannot refer to the host's unit constants).
-inline constexpr double watts_per_kw = units::kilowatt.value();
-inline constexpr double joules_per_kwh = units::kilowatt_hour.value();
-inline constexpr double seconds_per_hour = units::seconds_per_hour;
-inline constexpr double seconds_per_year = units::seconds_per_year;
-
 TPW_HD constexpr operating_point operating_point_of(const cost_parameters& p) noexcept {
-  const double per_system = p[cost_input::accelerators_per_system];
-  const double it = p[cost_input::it_power_kw] * watts_per_kw / per_system;
-  const double idle = p.idle_given ? p[cost_input::idle_power_kw] * watts_per_kw / per_system : it;
-  const double provisioned =
-      p.provisioned_given ? p[cost_input::provisioned_power_kw] * watts_per_kw / per_system : it;
-  return {token_rate::from_value(p[cost_input::throughput_tok_s]),
-          fraction::unchecked(p[cost_input::utilization]),
-          power::from_value(it),
-          power::from_value(idle),
-          power::from_value(provisioned),
-          pue::unchecked(p[cost_input::pue]),
-          per_system};
+  using k = cost_input;
+  const double it = p[k::it_power_kw];
+  const double v[operating_point_fields.size()] = {
+      p[k::accelerators_per_system],
+      it,
+      p.idle_given ? p[k::idle_power_kw] : it,
+      p.provisioned_given ? p[k::provisioned_power_kw] : it,
+      p[k::utilization],
+      p[k::throughput_tok_s],
+      p[k::pue]};
+  return operating_point_from_fields(v);
+}
+
+// A built-in input's position among cost_parameters' values, found by its field's path.
+constexpr std::size_t built_in_index(const input_field& f) noexcept {
+  for (std::size_t k = 0; k < cost_input_count; ++k) {
+    const char* a = cost_input_rules[k].path;
+    const char* b = f.rule.path;
+    while (*a != 0 && *a == *b) {
+      ++a;
+      ++b;
+    }
+    if (*a == *b) return k;
+  }
+  return cost_input_count;
+}
+
+// A built-in component's numbers, read from a base by their paths (found at compile time, so
+// device code reads no host table).
+template <class T, std::size_t I>
+inline constexpr std::size_t built_in_slot = built_in_index(T::fields[I]);
+template <class T, std::size_t... I>
+TPW_HD constexpr std::array<double, sizeof...(I)> built_in_values(
+    const cost_parameters& p, std::index_sequence<I...>) noexcept {
+  static_assert(((built_in_slot<T, I> < cost_input_count) && ...),
+                "a built-in component's fields are cost inputs");
+  return {p.values[std::integral_constant<std::size_t, built_in_slot<T, I>>::value]...};
+}
+template <class T>
+TPW_HD constexpr std::array<double, T::fields.size()> built_in_values(
+    const cost_parameters& p) noexcept {
+  return built_in_values<T>(p, std::make_index_sequence<T::fields.size()>{});
+}
+template <class T>
+TPW_HD constexpr T built_in_component(const cost_parameters& p) noexcept {
+  return T::from_fields(built_in_values<T>(p).data());
 }
 
 // Calls f with the scenario's cost components: its hardware and facility terms when given, then
-// energy and opex, the set tpw::evaluate and tpw::project_cash_flows take.
+// energy and opex, the set tpw::evaluate and tpw::project_cash_flows take. Each is built from the
+// base's numbers by its own from_fields, as a composed model builds it.
 template <currency_type C, class Hardware, class Facility, class F>
 TPW_HD constexpr decltype(auto) apply_components(const cost_parameters& p, const Hardware* hardware,
                                                  const Facility* facility, F&& f) {
-  const auto energy = energy_cost<C>::unchecked(
-      {energy_price<C>::from_value(p[cost_input::energy_price_per_kwh] / joules_per_kwh)});
-  const auto running = opex<C>::unchecked(
-      {fraction::unchecked(p[cost_input::maintenance_fraction_per_year]),
-       money<C>::from_value(p.hardware == hardware_terms::owned ? p[cost_input::hardware_price]
-                                                                : 0.0),
-       cost_rate<C>::from_value(p[cost_input::software_per_accelerator_year] / seconds_per_year),
-       cost_rate<C>::from_value(p[cost_input::other_per_accelerator_year] / seconds_per_year)});
+  const auto energy = built_in_component<energy_cost<C>>(p);
+  // Maintenance is a share of an owned system's price; rented hardware has none.
+  auto running_values = built_in_values<opex<C>>(p);
+  if (p.hardware != hardware_terms::owned) running_values[1] = 0.0;
+  static_assert(built_in_slot<opex<C>, 1> == static_cast<std::size_t>(cost_input::hardware_price));
+  const auto running = opex<C>::from_fields(running_values.data());
   static_assert(Hardware::category == cost_category::hardware &&
                 Facility::category == cost_category::facility);
   if (hardware && facility) return f(*hardware, *facility, energy, running);
@@ -197,19 +153,11 @@ TPW_HD constexpr decltype(auto) apply_components(const cost_parameters& p, const
 // `p` must satisfy the rules above.
 template <currency_type C, class F>
 TPW_HD constexpr decltype(auto) with_cost_components(const cost_parameters& p, F&& f) {
-  const annual_rate r = annual_rate::unchecked(p[cost_input::cost_of_capital]);
-  const auto owned = owned_hardware<C>::unchecked(
-      {money<C>::from_value(p[cost_input::hardware_price]),
-       duration::from_value(p[cost_input::hardware_life_years] * detail::seconds_per_year),
-       fraction::unchecked(p[cost_input::hardware_residual_fraction]), r});
-  const auto rented = rented_hardware<C>::unchecked({cost_rate<C>::from_value(
-      p[cost_input::rental_per_accelerator_hour] / detail::seconds_per_hour)});
-  const auto built = built_facility<C>::unchecked(
-      {money_per_power<C>::from_value(p[cost_input::facility_build_per_mw] / 1e6),
-       duration::from_value(p[cost_input::facility_life_years] * detail::seconds_per_year), r});
-  const auto colo = colocation<C>::unchecked({money_per_power_time<C>::from_value(
-      p[cost_input::colocation_per_kw_month] / detail::watts_per_kw /
-      (detail::seconds_per_year / 12.0))});
+  using detail::built_in_component;
+  const auto owned = built_in_component<owned_hardware<C>>(p);
+  const auto rented = built_in_component<rented_hardware<C>>(p);
+  const auto built = built_in_component<built_facility<C>>(p);
+  const auto colo = built_in_component<colocation<C>>(p);
   const bool has_facility = p.facility != facility_terms::none;
   if (p.hardware == hardware_terms::rented) {
     return p.facility == facility_terms::colocation

@@ -91,13 +91,13 @@ class mpi_backend {
     check(MPI_Comm_size(comm, &size_), "MPI_Comm_size");
   }
 
-  template <currency_type C>
-  void pass(const tpw::mc::radix::pass_args& a, unsigned blocks) const {
+  template <currency_type C, class Plan>
+  void pass(const tpw::mc::radix::pass_args<Plan>& a, unsigned blocks) const {
     namespace radix = tpw::mc::radix;
     const auto first_block = static_cast<unsigned>(share_begin(blocks, rank_, size_));
     const auto end_block = static_cast<unsigned>(share_begin(blocks, rank_ + 1, size_));
     // This launch's counts start from zero on every rank and are summed after it.
-    radix::pass_args local = a;
+    radix::pass_args<Plan> local = a;
     std::vector<unsigned long long> histogram(std::size_t{a.group_first[a.outputs]} * radix::bins);
     std::vector<unsigned long long> exceeding(radix::max_exceedances, 0);
     unsigned long long first_bad = radix::no_sample;
@@ -132,14 +132,13 @@ class mpi_backend {
 
 }  // namespace detail
 
-// Runs the cost model plan (mc::cost_model::plan()) over options.samples samples shared across
-// the ranks of `comm`; every rank returns the same result (see the header comment). Throws
-// invalid_input for bad options or a non-finite output (on every rank, naming the same sample),
-// mpi_error when MPI fails, mc::cancelled when stopped. run_options::threads, in_memory_limit and
-// quantile_budget do not apply.
-template <currency_type C>
-tpw::mc::run_result run(MPI_Comm comm, const tpw::mc::cost_plan& plan,
-                        const tpw::mc::run_options& options) {
+// Runs a plan (mc::cost_model::plan(), mc::composed_model::plan()) over options.samples samples
+// shared across the ranks of `comm`; every rank returns the same result (see the header comment).
+// Throws invalid_input for bad options or a non-finite output (on every rank, naming the same
+// sample), mpi_error when MPI fails, mc::cancelled when stopped. run_options::threads,
+// in_memory_limit and quantile_budget do not apply.
+template <currency_type C, class Plan>
+tpw::mc::run_result run(MPI_Comm comm, const Plan& plan, const tpw::mc::run_options& options) {
   int initialized = 0;
   detail::check(MPI_Initialized(&initialized), "MPI_Initialized");
   if (!initialized) throw mpi_error("tpw::mpi: MPI_Init has not been called");

@@ -129,30 +129,57 @@ struct cost_plan {
   std::array<distribution_params, cost_input_count> dists{};
   bool correlated = false;
   std::array<double, cost_input_count * cost_input_count> cholesky{};  // inputs x inputs, row-major
+  static constexpr std::size_t max_inputs = cost_input_count;
   [[nodiscard]] TPW_HD constexpr std::uint32_t outputs() const noexcept {
     return base.priced ? static_cast<std::uint32_t>(cost_output_count)
                        : static_cast<std::uint32_t>(cost_output_count - 2);
   }
+  // Uncertain input k's scenario path.
+  [[nodiscard]] const char* input_name(std::uint32_t k) const noexcept {
+    return rule_of(slots[k]).path;
+  }
+  // The figures with the uncertain inputs at x (in the plan's order).
+  template <currency_type C>
+  TPW_HD constexpr void figures_at(const double* x, double* y) const noexcept {
+    cost_parameters p = base;
+    for (std::uint32_t k = 0; k < inputs; ++k) p[slots[k]] = x[k];
+    cost_figures<C>(p, y);
+  }
+  // Sample i: its inputs (x) and figures (y), as plan_figures below.
+  template <currency_type C>
+  TPW_HD constexpr void figures(const design_view& design, std::uint64_t i, double* x,
+                                double* y) const noexcept;
 };
 
 // Sample i of a plan under a design: its uniforms, the copula, each input's inverse CDF, then the
 // cost figures into y (plan.outputs() values); x receives the inputs' values. The CPU tests check
 // it against the CPU engine sample by sample; the GPU engine calls it in its kernels.
+// Sample i's uncertain inputs (x, in the plan's order) of a plan with at most N of them: the
+// design's uniforms, the copula when correlated, each input's closed-form quantile. Every plan
+// (the cost model's, a composed model's) draws through it, on any backend.
+template <std::size_t N, class Plan>
+TPW_HD constexpr void plan_inputs(const Plan& plan, const design_view& design, std::uint64_t i,
+                                  double* x) noexcept {
+  double u[N];
+  design_uniforms(design, i, u, plan.inputs);
+  if (plan.correlated) {
+    double z[N];
+    gaussian_copula(plan.cholesky.data(), plan.inputs, u, z);
+  }
+  for (std::uint32_t k = 0; k < plan.inputs; ++k) x[k] = closed_form_quantile(plan.dists[k], u[k]);
+}
+
 template <currency_type C>
 TPW_HD constexpr void plan_figures(const cost_plan& plan, const design_view& design,
                                    std::uint64_t i, double* x, double* y) noexcept {
-  double u[cost_input_count];
-  design_uniforms(design, i, u, plan.inputs);
-  if (plan.correlated) {
-    double z[cost_input_count];
-    gaussian_copula(plan.cholesky.data(), plan.inputs, u, z);
-  }
-  cost_parameters p = plan.base;
-  for (std::uint32_t k = 0; k < plan.inputs; ++k) {
-    x[k] = closed_form_quantile(plan.dists[k], u[k]);
-    p[plan.slots[k]] = x[k];
-  }
-  cost_figures<C>(p, y);
+  plan_inputs<cost_input_count>(plan, design, i, x);
+  plan.template figures_at<C>(x, y);
+}
+
+template <currency_type C>
+TPW_HD constexpr void cost_plan::figures(const design_view& design, std::uint64_t i, double* x,
+                                         double* y) const noexcept {
+  plan_figures<C>(*this, design, i, x, y);
 }
 
 }  // namespace tpw::mc

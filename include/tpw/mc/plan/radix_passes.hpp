@@ -2,7 +2,8 @@
 // device (tpw/cuda/engine.cuh) or the host (host_backend, which the CPU tests run, so the
 // algorithm is checked against the CPU engine on machines without a GPU).
 //
-// Every sample is computed with tpw::mc::plan_figures: the same Philox draws, designs, copula,
+// Every sample is computed by the plan's figures (tpw::mc::cost_plan, or a composed model's
+// composed_plan): the same Philox draws, designs, copula,
 // inverse CDFs and tpw::evaluate as the CPU engine. Nothing per sample leaves the backend unless
 // keep_samples asks for it. Statistics come in four passes over the samples (each regenerated
 // from its counter):
@@ -74,9 +75,12 @@ TPW_HD constexpr unsigned key_digit(std::uint64_t key, unsigned position) noexce
   return static_cast<unsigned>((key >> (64 - digit_bits * (position + 1))) & (bins - 1));
 }
 
-// What one pass over a slice of samples needs: plain data, passed by value to the kernel.
+// What one pass over a slice of samples needs: plain data, passed by value to the kernel. A Plan
+// is plain data with inputs, max_inputs, outputs(), input_name(k) and figures<C>(design, i, x, y)
+// (cost_plan, composed_plan).
+template <class Plan>
 struct pass_args {
-  const tpw::mc::cost_plan* plan = nullptr;
+  const Plan* plan = nullptr;
   tpw::mc::design_view design;
   std::uint64_t first = 0;  // the slice: samples [first, end)
   std::uint64_t end = 0;
@@ -113,14 +117,14 @@ struct pass_args {
 // caller's accumulators, and sets slot[k], the histogram cell output k's key falls in (~0 for
 // none). Returns whether every output is finite; the caller records the lowest sample that is
 // not. The GPU kernel and the host backend both call it.
-template <currency_type C>
-TPW_HD inline bool observe_sample(const pass_args& a, std::uint64_t i, double (*acc)[fields],
+template <currency_type C, class Plan>
+TPW_HD inline bool observe_sample(const pass_args<Plan>& a, std::uint64_t i, double (*acc)[fields],
                                   unsigned long long* exceeding,
                                   unsigned long long* slot) noexcept {
-  const tpw::mc::cost_plan& plan = *a.plan;
-  double x[tpw::mc::cost_input_count];
+  const Plan& plan = *a.plan;
+  double x[Plan::max_inputs];
   double y[tpw::mc::cost_output_count];
-  tpw::mc::plan_figures<C>(plan, a.design, i, x, y);
+  plan.template figures<C>(a.design, i, x, y);
   bool finite = true;
   for (unsigned k = 0; k < plan.outputs(); ++k) finite = finite && tpw::detail::is_finite(y[k]);
   if (finite && a.kept_y) {
@@ -210,14 +214,14 @@ struct host_backend {
     std::vector<T> data_;
   };
 
-  template <currency_type C>
-  void pass(const pass_args& a, unsigned blocks) const {
+  template <currency_type C, class Plan>
+  void pass(const pass_args<Plan>& a, unsigned blocks) const {
     pass_blocks<C>(a, 0, blocks);
   }
 
   // Blocks [first_block, end_block) of the slice (an MPI rank's share; see tpw/mpi/engine.hpp).
-  template <currency_type C>
-  static void pass_blocks(const pass_args& a, unsigned first_block, unsigned end_block) {
+  template <currency_type C, class Plan>
+  static void pass_blocks(const pass_args<Plan>& a, unsigned first_block, unsigned end_block) {
     for (unsigned b = first_block; b < end_block; ++b) {
       const std::uint64_t begin = a.first + b * samples_per_block;
       const std::uint64_t end = std::min(a.end, begin + samples_per_block);
@@ -247,13 +251,13 @@ struct host_backend {
 // and fix the moments' shift (prepare), upload the plan and allocate the buffers, then one pass per
 // digit (the histogram groups of each output's targets, the launches over the samples, each
 // target's next digit), and the statistics from the targets' keys (finish).
-template <currency_type C, class Backend>
+template <currency_type C, class Backend, class Plan>
 class radix_run {
   template <class T>
   using buffer = typename Backend::template buffer<T>;
 
  public:
-  radix_run(Backend& backend, const tpw::mc::cost_plan& plan, const tpw::mc::run_options& o)
+  radix_run(Backend& backend, const Plan& plan, const tpw::mc::run_options& o)
       : backend_(backend),
         plan_(plan),
         o_(o),
@@ -280,7 +284,7 @@ class radix_run {
     host_design_.emplace(o_.design, n_, plan_.inputs, o_.seed);
     m_ = md::tail_count(o_.tail_level, n_);
     for (std::uint32_t k = 0; k < plan_.inputs; ++k) {
-      input_names_.push_back(tpw::mc::rule_of(plan_.slots[k]).path);
+      input_names_.push_back(plan_.input_name(k));
     }
     std::tie(result_, pick_) = md::prepare_result(o_, input_names_, names_);
     if (o_.exceedances.size() > max_exceedances) {
@@ -292,9 +296,9 @@ class radix_run {
     const std::uint64_t pilot = std::min<std::uint64_t>(n_, 1024);
     std::vector<double> sums(outputs_, 0.0);
     for (std::uint64_t i = 0; i < pilot; ++i) {
-      double x[tpw::mc::cost_input_count];
+      double x[Plan::max_inputs];
       double y[tpw::mc::cost_output_count];
-      tpw::mc::plan_figures<C>(plan_, host_design_->view(), i, x, y);
+      plan_.template figures<C>(host_design_->view(), i, x, y);
       for (unsigned k = 0; k < plan_.outputs(); ++k) {
         if (!tpw::detail::is_finite(y[k])) refuse_at(i);
       }
@@ -314,9 +318,9 @@ class radix_run {
 
   // The error for sample i, which has a non-finite output: recomputed on the host, naming it.
   void refuse_at(std::uint64_t i) const {
-    double x[tpw::mc::cost_input_count];
+    double x[Plan::max_inputs];
     double y[tpw::mc::cost_output_count];
-    tpw::mc::plan_figures<C>(plan_, host_design_->view(), i, x, y);
+    plan_.template figures<C>(host_design_->view(), i, x, y);
     for (unsigned k = 0; k < plan_.outputs(); ++k) {
       if (!tpw::detail::is_finite(y[k])) {
         tpw::mc::detail::refuse_non_finite(names_[k], y[k], i, input_names_,
@@ -327,7 +331,7 @@ class radix_run {
 
   // Device copies of the plan and the design's tables, and the buffers every pass shares.
   void upload() {
-    d_plan_ = std::make_unique<buffer<tpw::mc::cost_plan>>(std::vector<tpw::mc::cost_plan>{plan_});
+    d_plan_ = std::make_unique<buffer<Plan>>(std::vector<Plan>{plan_});
     d_directions_ = std::make_unique<buffer<std::uint32_t>>(host_design_->directions());
     d_shifts_ = std::make_unique<buffer<std::uint32_t>>(host_design_->shifts());
     args_.plan = d_plan_->get();
@@ -531,7 +535,7 @@ class radix_run {
   }
 
   Backend& backend_;
-  const tpw::mc::cost_plan& plan_;
+  const Plan& plan_;
   const tpw::mc::run_options& o_;
   std::uint64_t n_;
   std::vector<std::string> names_;
@@ -541,8 +545,8 @@ class radix_run {
   tpw::mc::run_result result_;
   std::vector<std::size_t> pick_;  // summarized output k is the model's pick_[k]
   unsigned outputs_ = 0;
-  pass_args args_;
-  std::unique_ptr<buffer<tpw::mc::cost_plan>> d_plan_;
+  pass_args<Plan> args_;
+  std::unique_ptr<buffer<Plan>> d_plan_;
   std::unique_ptr<buffer<std::uint32_t>> d_directions_, d_shifts_;
   std::unique_ptr<buffer<unsigned long long>> d_exceeding_, d_first_bad_;
   std::unique_ptr<buffer<double>> d_block_sums_, d_kept_x_, d_kept_y_;
@@ -558,10 +562,9 @@ class radix_run {
 // in_memory_limit and quantile_budget do not apply). Throws invalid_input for bad options or a
 // non-finite output (naming the sample, as the CPU engine does), tpw::mc::cancelled when stopped
 // (checked between launches of 2^28 samples).
-template <currency_type C, class Backend>
-tpw::mc::run_result run_passes(Backend& backend, const tpw::mc::cost_plan& plan,
-                               const tpw::mc::run_options& o) {
-  return radix_run<C, Backend>(backend, plan, o).run();
+template <currency_type C, class Backend, class Plan>
+tpw::mc::run_result run_passes(Backend& backend, const Plan& plan, const tpw::mc::run_options& o) {
+  return radix_run<C, Backend, Plan>(backend, plan, o).run();
 }
 
 }  // namespace tpw::mc::radix

@@ -24,13 +24,16 @@
 
 namespace tpw::mc::radix {
 
-// The most sums a block reports for one output: the squares, then d Saltelli and d Jansen sums.
-inline constexpr unsigned max_sobol_sums = 1 + 2 * static_cast<unsigned>(cost_input_count);
+// The most inputs a plan's Sobol' run takes, and the most sums a block reports for one output:
+// the squares, then d Saltelli and d Jansen sums.
+inline constexpr unsigned max_sobol_inputs = static_cast<unsigned>(cost_input_count);
+inline constexpr unsigned max_sobol_sums = 1 + 2 * max_sobol_inputs;
 inline constexpr std::uint64_t sobol_launch_rows = std::uint64_t{1} << 22;
 
-// What a Sobol' launch needs: plain data, passed by value to a kernel.
+// What a Sobol' launch needs: plain data, passed by value to a kernel (Plan: see pass_args).
+template <class Plan>
 struct sobol_args {
-  const cost_plan* plan = nullptr;
+  const Plan* plan = nullptr;
   design_view design;        // 2d coordinates: A's row is [0, d), B's is [d, 2d)
   double* values = nullptr;  // the table's storage, (d + 2) x outputs x n
   mc::detail::sobol_table table;
@@ -56,34 +59,35 @@ struct sobol_args {
 
 // Row i of A, B and AB_j under the plan: store(m, y) receives matrix m's cost figures
 // (plan.outputs() values; m = 0 for A, 1 for B, 2 + j for AB_j).
-template <currency_type C, class Store>
-TPW_HD inline void sobol_row_figures(const cost_plan& plan, const design_view& design,
-                                     std::uint64_t i, Store&& store) noexcept {
+template <currency_type C, class Plan, class Store>
+TPW_HD inline void sobol_row_figures(const Plan& plan, const design_view& design, std::uint64_t i,
+                                     Store&& store) noexcept {
   const std::uint32_t d = plan.inputs;
-  double u[2 * cost_input_count];
+  double u[2 * max_sobol_inputs];
   design_uniforms(design, i, u, 2 * d);
-  cost_parameters a = plan.base;
-  cost_parameters b = plan.base;
+  double a[max_sobol_inputs];
+  double b[max_sobol_inputs];
   for (std::uint32_t j = 0; j < d; ++j) {
-    a[plan.slots[j]] = closed_form_quantile(plan.dists[j], u[j]);
-    b[plan.slots[j]] = closed_form_quantile(plan.dists[j], u[d + j]);
+    a[j] = closed_form_quantile(plan.dists[j], u[j]);
+    b[j] = closed_form_quantile(plan.dists[j], u[d + j]);
   }
   double y[cost_output_count];
-  cost_figures<C>(a, y);
+  plan.template figures_at<C>(a, y);
   store(0u, y);
-  cost_figures<C>(b, y);
+  plan.template figures_at<C>(b, y);
   store(1u, y);
   for (std::uint32_t j = 0; j < d; ++j) {
-    cost_parameters ab = a;
-    ab[plan.slots[j]] = b[plan.slots[j]];
-    cost_figures<C>(ab, y);
+    const double aj = a[j];
+    a[j] = b[j];
+    plan.template figures_at<C>(a, y);
+    a[j] = aj;
     store(2 + j, y);
   }
 }
 
 // Evaluates row i into the table; returns whether every value is finite.
-template <currency_type C>
-TPW_HD inline bool sobol_evaluate_row(const sobol_args& a, std::uint64_t i) noexcept {
+template <currency_type C, class Plan>
+TPW_HD inline bool sobol_evaluate_row(const sobol_args<Plan>& a, std::uint64_t i) noexcept {
   bool finite = true;
   const std::uint32_t outputs = a.table.outputs;
   sobol_row_figures<C>(*a.plan, a.design, i, [&](std::uint32_t m, const double* y) {
@@ -99,8 +103,8 @@ TPW_HD inline bool sobol_evaluate_row(const sobol_args& a, std::uint64_t i) noex
 // takes rows begin + w, begin + w + stride, ...: `reduce` totals a value over the block's workers
 // (the value itself on the host, a fixed-order tree on a GPU) and every worker gets the total;
 // the one with `write` stores them.
-template <class Reduce>
-TPW_HD inline void sobol_block_sums(const sobol_args& a, std::uint64_t b, std::uint64_t w,
+template <class Plan, class Reduce>
+TPW_HD inline void sobol_block_sums(const sobol_args<Plan>& a, std::uint64_t b, std::uint64_t w,
                                     std::uint64_t stride, Reduce&& reduce, bool write) noexcept {
   double sums[max_sobol_sums] = {};
   const std::uint64_t begin = b * samples_per_block;
@@ -122,8 +126,8 @@ TPW_HD inline void sobol_block_sums(const sobol_args& a, std::uint64_t b, std::u
 
 // Bootstrap resample r of output k, shared as above: its n rows drawn from the seed's bootstrap
 // stream, the mean over them, the sums about it, and the estimates.
-template <class Reduce>
-TPW_HD inline void sobol_resample(const sobol_args& a, unsigned r, std::uint64_t w,
+template <class Plan, class Reduce>
+TPW_HD inline void sobol_resample(const sobol_args<Plan>& a, unsigned r, std::uint64_t w,
                                   std::uint64_t stride, Reduce&& reduce, bool write) noexcept {
   const mc::detail::sobol_table& t = a.table;
   double sum = 0.0;
@@ -145,21 +149,23 @@ TPW_HD inline void sobol_resample(const sobol_args& a, unsigned r, std::uint64_t
 
 // The host backend's Sobol' launches (radix_engine.hpp's host_backend): one block, or one
 // resample, after another. The CUDA backend's are in tpw/cuda/engine.cuh.
-template <currency_type C>
-void sobol_evaluate(host_backend&, const sobol_args& a, unsigned) {
+template <currency_type C, class Plan>
+void sobol_evaluate(host_backend&, const sobol_args<Plan>& a, unsigned) {
   for (std::uint64_t i = a.first; i < a.end; ++i) {
     if (!sobol_evaluate_row<C>(a, i)) {
       *a.first_bad = std::min<unsigned long long>(*a.first_bad, i);
     }
   }
 }
-inline void sobol_sums(host_backend&, const sobol_args& a, unsigned blocks) {
+template <class Plan>
+void sobol_sums(host_backend&, const sobol_args<Plan>& a, unsigned blocks) {
   for (unsigned b = 0; b < blocks; ++b) {
     sobol_block_sums(
         a, b, 0, 1, [](double v) { return v; }, true);
   }
 }
-inline void sobol_bootstrap(host_backend&, const sobol_args& a, unsigned resamples) {
+template <class Plan>
+void sobol_bootstrap(host_backend&, const sobol_args<Plan>& a, unsigned resamples) {
   for (unsigned r = 0; r < resamples; ++r) {
     sobol_resample(
         a, r, 0, 1, [](double v) { return v; }, true);
@@ -171,10 +177,14 @@ inline void sobol_bootstrap(host_backend&, const sobol_args& a, unsigned resampl
 // the order of the sums (options.threads does not apply). Throws invalid_input for bad options, a
 // correlated plan or a non-finite value (with the CPU's messages), tpw::mc::cancelled when
 // stopped (checked between launches).
-template <currency_type C, class Backend>
-std::vector<sobol_indices> run_sobol(Backend& backend, const cost_plan& plan,
-                                     const sobol_options& o) {
+template <currency_type C, class Backend, class Plan>
+std::vector<sobol_indices> run_sobol(Backend& backend, const Plan& plan, const sobol_options& o) {
   mc::detail::validate_sobol(o, plan.correlated);
+  if (plan.inputs > max_sobol_inputs) {
+    throw invalid_input("uncertainty.inputs", static_cast<double>(plan.inputs),
+                        "Sobol' indices on the GPU and MPI engines take at most 20 uncertain "
+                        "inputs; run them on the CPU engine");
+  }
   const std::uint32_t d = plan.inputs;
   const std::uint32_t outputs = plan.outputs();
   const std::uint64_t n = o.base_samples;
@@ -183,13 +193,13 @@ std::vector<sobol_indices> run_sobol(Backend& backend, const cost_plan& plan,
     if (o.stop.stop_requested()) throw cancelled();
   };
 
-  typename Backend::template buffer<cost_plan> d_plan(std::vector<cost_plan>{plan});
+  typename Backend::template buffer<Plan> d_plan(std::vector<Plan>{plan});
   typename Backend::template buffer<std::uint32_t> d_directions(host_design.directions());
   typename Backend::template buffer<std::uint32_t> d_shifts(host_design.shifts());
   typename Backend::template buffer<double> d_values(static_cast<std::size_t>(d + 2) * outputs * n);
   typename Backend::template buffer<unsigned long long> d_first_bad(
       std::vector<unsigned long long>{no_sample});
-  sobol_args args;
+  sobol_args<Plan> args;
   args.plan = d_plan.get();
   args.design = host_design.view();
   args.design.directions = d_directions.get();
@@ -225,7 +235,7 @@ std::vector<sobol_indices> run_sobol(Backend& backend, const cost_plan& plan,
   args.boot_first = d_boot_first.get();
   args.boot_total = d_boot_total.get();
   std::vector<std::string> input_names;
-  for (std::uint32_t j = 0; j < d; ++j) input_names.push_back(rule_of(plan.slots[j]).path);
+  for (std::uint32_t j = 0; j < d; ++j) input_names.push_back(plan.input_name(j));
 
   std::vector<sobol_indices> result;
   for (std::uint32_t k = 0; k < outputs; ++k) {
