@@ -258,10 +258,12 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
     bool percent;
   };
   const std::vector<column> columns{
-      {"cost_per_mtok", cur + "/Mtok", false}, {"tokens_per_joule", "tok/J", false},
+      {"cost_per_mtok", cur + "/Mtok", false}, {"cost_per_request", cur + "/request", false},
+      {"tokens_per_joule", "tok/J", false},    {"carbon_g_per_mtok", "gCO2e/Mtok", false},
       {"gross_margin", "margin", true},        {"revenue_per_mw_year", "rev/MW-yr", false},
       {"project_npv", "NPV", false},           {"project_irr", "IRR", true},
       {"payback_years", "payback (yr)", false}};
+  const std::size_t single_period = 6;  // the columns before the project's
   const auto statistics_of = [](const tpw::io::study& s,
                                 const std::string& name) -> const tpw::mc::output_statistics* {
     for (const auto& o : s.statistics->outputs) {
@@ -286,7 +288,7 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
     }
     return text;
   };
-  // The single-period figures, then the project's (columns 4 on), each section where it has one.
+  // The single-period figures, then the project's, each section where it has one.
   const auto section = [&](const std::string& title, std::size_t first, std::size_t last) {
     std::vector<std::string> heads;
     std::vector<std::pair<std::string, std::vector<std::string>>> rows;
@@ -307,8 +309,8 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
     }
     if (!heads.empty()) print_section(out, title, heads, rows);
   };
-  section("Uncertainty: P5 / P50 / P95 of each figure", 0, 4);
-  section("Project uncertainty (" + cur + "): P5 / P50 / P95", 4, columns.size());
+  section("Uncertainty: P5 / P50 / P95 of each figure", 0, single_period);
+  section("Project uncertainty (" + cur + "): P5 / P50 / P95", single_period, columns.size());
   for (const auto& s : studies) {
     if (s.project_figures.empty() || s.project_figures.front().evaluated == s.samples) continue;
     out << "  " << display_name(s.input.name) << ": IRR and payback over the first "

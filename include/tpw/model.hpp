@@ -6,6 +6,7 @@
 #include "tpw/model/components.hpp"
 #include "tpw/model/deployment.hpp"
 #include "tpw/model/economics.hpp"
+#include "tpw/model/extras.hpp"
 #include "tpw/model/formulas.hpp"
 #include "tpw/model/inputs.hpp"
 #include "tpw/model/operating_point.hpp"

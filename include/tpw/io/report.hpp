@@ -320,6 +320,9 @@ inline nlohmann::json unchecked_json(const study& r) {
   for (const auto& leaf : r.input.uncertain) {
     u["inputs"][rule_of(leaf.input).path] = leaf.dist.describe();
   }
+  for (const auto& leaf : r.input.extra_uncertain) {
+    u["inputs"][rule_of(leaf.input).path] = leaf.dist.describe();
+  }
   for (const auto& leaf : r.input.project_uncertain) {
     u["inputs"][project_slot_path(leaf.slot)] = leaf.dist.describe();
   }

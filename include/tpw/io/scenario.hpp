@@ -90,7 +90,8 @@ struct power_cap_choice {
 struct carbon_choice {
   double grid_g_per_kwh = 0.0;
   double embodied_kg_per_accelerator = 0.0;
-  double life_years = 0.0;  // over which embodied emissions are spread
+  double life_years = 0.0;             // over which embodied emissions are spread
+  bool life_follows_hardware = false;  // not given: the owned hardware's life
 };
 
 struct scenario {
@@ -109,6 +110,8 @@ struct scenario {
   std::vector<mc::uncertain_parameter> uncertain;  // in the order of the file's fields
   // The project's uncertain numbers (finance), in the order of the file's fields.
   std::vector<mc::uncertain_project_parameter> project_uncertain;
+  // The carbon section's uncertain numbers, in the order of the file's fields.
+  std::vector<mc::uncertain_extra> extra_uncertain;
   long systems = 1;
   std::optional<double> site_power_mw;
   double site_headroom = 0.0;
@@ -143,10 +146,11 @@ struct scenario {
     for (const auto& u : project_uncertain) {
       mc::detail::require_inside(project_slot_rule(u.slot), u.dist, project_slot_path(u.slot));
     }
+    for (const auto& u : extra_uncertain) mc::detail::require_inside(rule_of(u.input), u.dist);
   }
-  // Whether any input, of the cost model or of the project, is uncertain.
+  // Whether any input, of the cost model, the carbon section or the project, is uncertain.
   [[nodiscard]] bool any_uncertain() const noexcept {
-    return !uncertain.empty() || !project_uncertain.empty();
+    return !uncertain.empty() || !project_uncertain.empty() || !extra_uncertain.empty();
   }
 };
 
@@ -205,7 +209,7 @@ inline double bounded_at(const json& value, std::string_view path, double low, d
   if (value.is_object()) {
     refuse(path, value,
            "cannot be uncertain: distributions apply to deployment, costs, "
-           "revenue.price_per_mtok and finance's rates, shares and utilization ramp");
+           "revenue.price_per_mtok, carbon and finance's rates, shares and utilization ramp");
   }
   const double x = number_at(value, path);
   const bool ok = (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
@@ -499,9 +503,15 @@ inline void read_costs(const json& j, scenario& s, const platform* catalog,
   if (c.contains("inferencex")) read_inferencex_costs(c, deployment, s, catalog);
 }
 
-// The figures an exceedance may name: the single-period ones, then a project's (finance).
+// The figures an exceedance may name: the single-period ones, the extras (a workload's cost per
+// request, a carbon section's emissions), then a project's (finance).
 inline std::vector<std::string> exceedance_figures() {
   std::vector<std::string> names(cost_output_names.begin(), cost_output_names.end());
+  extra_parameters all;
+  all.tokens_per_request = 1.0;
+  all.carbon = true;
+  const auto extras = all.output_names();
+  names.insert(names.end(), extras.begin(), extras.end());
   names.insert(names.end(), project_figure_names.begin(), project_figure_names.end());
   return names;
 }
@@ -535,6 +545,12 @@ inline void require_figure_given(const scenario& s, const std::string& at,
   }
   if (!s.base.priced && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
     refuse(at, figure, "needs a token price (revenue)");
+  }
+  if (figure == "cost_per_request" && !s.workload && !s.phase_rates) {
+    refuse(at, figure, "needs a workload (the tokens of a request)");
+  }
+  if (figure.starts_with("carbon_") && !s.carbon) {
+    refuse(at, figure, "needs a carbon section");
   }
 }
 
@@ -1151,7 +1167,23 @@ inline power_cap_choice read_power_cap(const json& j, scenario& s,
   return out;
 }
 
-inline carbon_choice read_carbon(const json& j, const scenario& s) {
+// A carbon number: a number in its rule, or a distribution object that makes it uncertain (the
+// point figures take its median); returns the point value.
+inline double carbon_leaf_at(const json& value, extra_input input, scenario& s,
+                             std::string_view meaning) {
+  const cost_input_rule& rule = rule_of(input);
+  if (value.is_object()) {
+    mc::distribution d = distribution_at(value, rule.path);
+    mc::detail::require_inside(rule, d);
+    const double median = d.quantile(0.5);
+    s.extra_uncertain.push_back({input, std::move(d)});
+    return median;
+  }
+  return bounded_at(value, rule.path, rule.low, rule.high, meaning, rule.low_included,
+                    rule.high_included);
+}
+
+inline carbon_choice read_carbon(const json& j, scenario& s) {
   const json& c =
       object_at(j, "carbon", {"grid_g_per_kwh", "embodied_kg_per_accelerator", "life_years"});
   carbon_choice out;
@@ -1159,16 +1191,17 @@ inline carbon_choice read_carbon(const json& j, const scenario& s) {
     refuse_missing("carbon.grid_g_per_kwh", "required: the grid's intensity in gCO2e per kWh");
   }
   out.grid_g_per_kwh =
-      bounded_at(c["grid_g_per_kwh"], "carbon.grid_g_per_kwh", 0.0, 1e4, "gCO2e per kWh");
+      carbon_leaf_at(c["grid_g_per_kwh"], extra_input::grid_g_per_kwh, s, "gCO2e per kWh");
   if (c.contains("embodied_kg_per_accelerator")) {
     out.embodied_kg_per_accelerator =
-        bounded_at(c["embodied_kg_per_accelerator"], "carbon.embodied_kg_per_accelerator", 0.0, 1e7,
-                   "kgCO2e to make and ship one accelerator and its share of the server");
+        carbon_leaf_at(c["embodied_kg_per_accelerator"], extra_input::embodied_kg_per_accelerator,
+                       s, "kgCO2e to make and ship one accelerator and its share of the server");
   }
   if (c.contains("life_years")) {
-    out.life_years = bounded_at(c["life_years"], "carbon.life_years", 0.1, 100.0, "years");
+    out.life_years = carbon_leaf_at(c["life_years"], extra_input::life_years, s, "years");
   } else if (s.base.hardware == hardware_terms::owned) {
     out.life_years = s.base[cost_input::hardware_life_years];
+    out.life_follows_hardware = true;
   } else if (out.embodied_kg_per_accelerator > 0.0) {
     refuse_missing("carbon.life_years",
                    "required with embodied emissions when the hardware is not owned (its life "

@@ -29,17 +29,48 @@ namespace tpw::io {
 
 using scenario_model = mc::cost_model<scenario_currency>;
 
-// The cost model over a scenario's uncertain inputs (it needs at least one).
+// The request mix the per-request figures use: the workload, or a benchmark's input and output
+// rates taken as one request's tokens.
+[[nodiscard]] inline std::optional<request_shape> mix_of(const scenario& s) {
+  if (s.workload) return *s.workload;
+  if (s.phase_rates) {
+    return request_shape{tokens::from_value(s.phase_rates->first),
+                         tokens::from_value(s.phase_rates->second)};
+  }
+  return std::nullopt;
+}
+
+// What a scenario adds to the cost model's figures: the cost per request (with a mix) and the
+// emissions per Mtok (with a carbon section), at their point values.
+[[nodiscard]] inline extra_parameters extras_of(const scenario& s) {
+  extra_parameters e;
+  if (const auto mix = mix_of(s)) e.tokens_per_request = tokens_per_request(*mix).value();
+  if (s.carbon) {
+    e.carbon = true;
+    e[extra_input::grid_g_per_kwh] = s.carbon->grid_g_per_kwh;
+    e[extra_input::embodied_kg_per_accelerator] = s.carbon->embodied_kg_per_accelerator;
+    e[extra_input::life_years] = s.carbon->life_years;
+    e.life_follows_hardware = s.carbon->life_follows_hardware;
+  }
+  return e;
+}
+
+// The cost model over a scenario's uncertain inputs (it needs at least one), with its extras.
 [[nodiscard]] inline scenario_model model_of(const scenario& s) {
-  return {s.base, s.uncertain};
+  return {s.base, s.uncertain, extras_of(s), s.extra_uncertain};
 }
 
 using scenario_project_model = mc::project_model<scenario_currency>;
 
 // The project model of a scenario with a finance section, over `systems` systems (the site's).
 [[nodiscard]] inline scenario_project_model project_model_of(const scenario& s, long systems) {
-  return {s.base, systems, project_parameters_of(s.finance->plan, s.finance->terms), s.uncertain,
-          s.project_uncertain};
+  return {s.base,
+          systems,
+          project_parameters_of(s.finance->plan, s.finance->terms),
+          s.uncertain,
+          s.project_uncertain,
+          extras_of(s),
+          s.extra_uncertain};
 }
 
 // Runs a study's statistics elsewhere (a GPU: tpw::cuda::run and tpw::cuda::sobol), given the
@@ -106,14 +137,53 @@ inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigne
           tpw::detail::number_text(std::floor(static_cast<double>(limit) / per_sample)));
 }
 
+// A run on a caller's engine (a GPU), which computes the cost model's figures: the cost per
+// request, cost per Mtok times the tokens of a request, is that figure's statistics scaled (each
+// statistic of a positive multiple is the multiple of the statistic). A figure the engine cannot
+// give (the emissions, or the cost per request named by uncertainty.outputs or an exceedance) is
+// refused up front (cost_model::plan, and here).
+inline mc::run_result run_on_engine(const plan_engine& engine, const scenario_model& model,
+                                    mc::run_options o) {
+  const mc::cost_plan plan = model.plan();
+  const double tokens = model.extras().tokens_per_request;
+  const auto cpu_only = [](const std::string& figure) { return figure == "cost_per_request"; };
+  for (const auto& e : o.exceedances) {
+    if (cpu_only(e.output)) {
+      throw invalid_input("uncertainty.exceedances", e.output,
+                          "the GPU engine computes the cost model's figures; ask this figure's "
+                          "exceedance on the CPU engine");
+    }
+  }
+  const bool wanted = o.outputs.empty() || std::find(o.outputs.begin(), o.outputs.end(),
+                                                     "cost_per_request") != o.outputs.end();
+  if (!o.outputs.empty()) {
+    std::erase_if(o.outputs, cpu_only);
+    if (wanted &&
+        std::find(o.outputs.begin(), o.outputs.end(), "cost_per_mtok") == o.outputs.end()) {
+      o.outputs.push_back("cost_per_mtok");
+    }
+  }
+  mc::run_result r = engine.run(plan, o);
+  if (tokens > 0.0 && wanted) {
+    mc::output_statistics per_request = r.output("cost_per_mtok");
+    const double k = tokens / 1e6;
+    per_request.name = "cost_per_request";
+    for (double* v : {&per_request.mean, &per_request.sd, &per_request.standard_error,
+                      &per_request.min, &per_request.max, &per_request.expected_shortfall_upper,
+                      &per_request.expected_shortfall_lower}) {
+      *v *= k;
+    }
+    for (double& q : per_request.quantiles) q *= k;
+    r.outputs.push_back(std::move(per_request));
+  }
+  return r;
+}
+
 // The request mix, the project and the emissions at the point figures, when the scenario asks.
 inline void add_point_figures(const scenario& s, study& out) {
   using C = scenario_currency;
-  if (s.workload || s.phase_rates) {
-    const request_shape mix = s.workload ? *s.workload
-                                         : request_shape{tokens::from_value(s.phase_rates->first),
-                                                         tokens::from_value(s.phase_rates->second)};
-    out.mix = evaluate_mix<C>(out.point.cost_per_token.total, mix, s.prices);
+  if (const auto mix = mix_of(s)) {
+    out.mix = evaluate_mix<C>(out.point.cost_per_token.total, *mix, s.prices);
   }
   if (s.finance) {
     const deployment site = deployment_of(s.base, out.site.systems);
@@ -152,16 +222,13 @@ inline void add_point_figures(const scenario& s, study& out) {
     out.plausibility = check_plausibility(p);
   }
   if (s.carbon) {
-    const deployment one = deployment_of(s.base);
-    const auto g_per_mtok = units::g / units::Mtok;
+    // The Monte Carlo's own formulas (tpw/model/extras.hpp), at the point values.
+    const carbon_per_mtok point =
+        carbon_at(tpw::detail::operating_point_of(s.base), s.carbon->grid_g_per_kwh,
+                  s.carbon->embodied_kg_per_accelerator, s.carbon->life_years);
     carbon_figures c;
-    c.operational_g_per_mtok =
-        in(emissions_per_token_of(one, s.carbon->grid_g_per_kwh * (units::g / units::kWh)),
-           g_per_mtok);
-    c.embodied_g_per_mtok =
-        in(embodied_emissions_per_token(one, s.carbon->embodied_kg_per_accelerator * units::kg,
-                                        s.carbon->life_years * units::year),
-           g_per_mtok);
+    c.operational_g_per_mtok = point.operational;
+    c.embodied_g_per_mtok = point.embodied;
     // g per Mtok * Mtok a year, in tonnes.
     c.site_t_per_year = c.total_g_per_mtok() * (out.site.tokens_per_year.value() / 1e6) / 1e6;
     out.carbon = c;
@@ -188,7 +255,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   if (s.sobol && s.any_uncertain()) {
     const std::size_t outputs =
         (s.base.priced ? mc::cost_output_count : mc::cost_output_count - 2) +
-        (s.finance ? mc::project_output_names.size() : 0);
+        extras_of(s).output_count() + (s.finance ? mc::project_output_names.size() : 0);
     detail::require_sobol_memory(s, outputs, mc::detail::thread_count(options.threads),
                                  options.memory_limit);
   }
@@ -239,7 +306,11 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     return out;
   }
   const scenario_model model = model_of(s);
-  out.statistics = options.engine.run ? options.engine.run(model.plan(), o) : mc::run(model, o);
+  if (options.engine.run) {
+    out.statistics = detail::run_on_engine(options.engine, model, o);
+  } else {
+    out.statistics = mc::run(model, o);
+  }
   if (s.tornado) out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
   if (s.sobol) {
     out.sobol = options.engine.sobol

@@ -30,6 +30,7 @@
 #include "tpw/model/components.hpp"
 #include "tpw/model/deployment.hpp"
 #include "tpw/model/economics.hpp"
+#include "tpw/model/extras.hpp"
 #include "tpw/units/checked.hpp"
 #include "tpw/units/system.hpp"
 
@@ -67,26 +68,53 @@ class cost_model {
 
   cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs)
       : base_(validated(base)),
-        inputs_(make_space(base_, uncertain_inputs, nullptr)),
+        inputs_(make_space(base_, uncertain_inputs, {}, nullptr)),
         base_rows_(base_rows(base_)) {
     for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
   }
+  // With the figures a scenario adds (cost per request, emissions per Mtok) and the carbon
+  // section's uncertain numbers, after the cost inputs; a rank correlation matrix (optional) is
+  // over all of them, in that order. These figures run on the CPU engine only (plan() refuses).
+  cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
+             const extra_parameters& extras, std::vector<uncertain_extra> extra_inputs,
+             const Eigen::MatrixXd* rank_correlation = nullptr)
+      : cost_model(base, std::move(uncertain_inputs), extras, std::move(extra_inputs),
+                   rank_correlation, false) {}
+  // A part of a larger model (mc::project_model), whose other inputs may be the only uncertain
+  // ones: inputs() is then empty, and the larger model runs the engine.
+  struct part_tag {};
+  cost_model(part_tag, const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
+             const extra_parameters& extras, std::vector<uncertain_extra> extra_inputs)
+      : cost_model(base, std::move(uncertain_inputs), extras, std::move(extra_inputs), nullptr,
+                   true) {}
   // With a Spearman rank correlation matrix over the uncertain inputs, in their order.
   cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
              const Eigen::MatrixXd& rank_correlation)
       : base_(validated(base)),
-        inputs_(make_space(base_, uncertain_inputs, &rank_correlation)),
+        inputs_(make_space(base_, uncertain_inputs, {}, &rank_correlation)),
         base_rows_(base_rows(base_)) {
     for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
   }
 
-  [[nodiscard]] const input_space& inputs() const noexcept { return inputs_; }
+  // The uncertain inputs (cost inputs, then extras); empty only for a part_tag model.
+  [[nodiscard]] const input_space& inputs() const noexcept { return *inputs_; }
+  [[nodiscard]] std::size_t input_count() const noexcept {
+    return slots_.size() + extra_slots_.size();
+  }
   [[nodiscard]] const cost_parameters& base() const noexcept { return base_; }
   // The parameter each uncertain input sets, in the inputs' order.
   [[nodiscard]] const std::vector<cost_input>& slots() const noexcept { return slots_; }
+  [[nodiscard]] const extra_parameters& extras() const noexcept { return extras_; }
+  // The figures per sample: the cost model's, then the extras'.
+  [[nodiscard]] std::size_t output_count() const noexcept {
+    return cost_outputs() + extras_.output_count();
+  }
   [[nodiscard]] std::vector<std::string> output_names() const {
-    return {cost_output_names.begin(),
-            cost_output_names.begin() + (base_.priced ? cost_output_count : cost_output_count - 2)};
+    std::vector<std::string> names(cost_output_names.begin(),
+                                   cost_output_names.begin() + cost_outputs());
+    const auto more = extras_.output_names();
+    names.insert(names.end(), more.begin(), more.end());
+    return names;
   }
 
   // The parameters of one sample: the base with the uncertain inputs set to x.
@@ -97,7 +125,9 @@ class cost_model {
   }
 
   void operator()(std::span<const double> x, std::span<double> y) const noexcept {
-    cost_figures<C>(parameters_at(x), y.data());
+    const cost_parameters p = parameters_at(x);
+    cost_figures<C>(p, y.data());
+    if (extras_.any()) add_extras(p, x.data(), 1, 0, y.data(), 1);
   }
 
   // A batch for the engine (batch_model): uncertain input k of sample s at x[k * batch_size + s],
@@ -110,11 +140,24 @@ class cost_model {
       rows[static_cast<std::size_t>(slots_[k])] = x + k * batch_size;
     }
     cost_figures_batch<C, batch_size>(base_, rows, y, count);
+    if (extras_.any()) {
+      for (std::size_t s = 0; s < count; ++s) {
+        cost_parameters p = base_;
+        for (std::size_t k = 0; k < slots_.size(); ++k) p[slots_[k]] = x[k * batch_size + s];
+        add_extras(p, x + s, batch_size, 0, y + s, batch_size);
+      }
+    }
   }
 
   // The model as plain data for the GPU engine. Throws invalid_input when an uncertain input's
   // distribution has no closed-form quantile (PERT, beta and empirical inputs run on the CPU).
   [[nodiscard]] cost_plan plan() const {
+    if (extras_.carbon) {
+      throw invalid_input::shown_as(
+          "carbon", "(emissions per Mtok)",
+          "the GPU and MPI engines compute the cost model's figures only: run the emissions on "
+          "the CPU engine, or drop the carbon section");
+    }
     if (slots_.size() > cost_input_count) {
       throw invalid_input("uncertainty.inputs", static_cast<double>(slots_.size()),
                           "a plan holds at most one distribution per cost input");
@@ -123,14 +166,58 @@ class cost_model {
     plan.base = base_;
     plan.inputs = static_cast<std::uint32_t>(slots_.size());
     std::copy(slots_.begin(), slots_.end(), plan.slots.begin());
-    detail::plan_distributions(inputs_, plan);
+    detail::plan_distributions(*inputs_, plan);
     return plan;
   }
 
   // Checks a base through tpw's validating types and limits (validated_parameters); returns it.
   static cost_parameters validated(const cost_parameters& p) { return validated_parameters<C>(p); }
+  // Checks the extra figures' numbers against their rules; returns them.
+  static extra_parameters validated(const extra_parameters& e) {
+    if (!(e.tokens_per_request >= 0.0 && e.tokens_per_request <= 1e12)) {
+      throw invalid_input("workload.tokens_per_request", e.tokens_per_request,
+                          "must be in [0, 1e12] (0: no workload)");
+    }
+    for (std::size_t k = 0; e.carbon && k < extra_input_count; ++k) {
+      if (!obeys(extra_input_rules[k], e.values[k])) {
+        throw invalid_input(extra_input_rules[k].path, e.values[k],
+                            "must be in " + range_text(extra_input_rules[k]) + limits_note);
+      }
+    }
+    return e;
+  }
 
  private:
+  cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
+             const extra_parameters& extras, std::vector<uncertain_extra> extra_inputs,
+             const Eigen::MatrixXd* rank_correlation, bool may_be_empty)
+      : base_(validated(base)),
+        extras_(validated(extras)),
+        inputs_(make_space(base_, uncertain_inputs, extra_inputs, rank_correlation, may_be_empty)),
+        base_rows_(base_rows(base_)) {
+    for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
+    for (const auto& u : extra_inputs) extra_slots_.push_back(u.input);
+  }
+
+  [[nodiscard]] std::size_t cost_outputs() const noexcept {
+    return base_.priced ? cost_output_count : cost_output_count - 2;
+  }
+
+  // The extra figures of one sample, whose parameters are p: its extra inputs at
+  // x[(slots + k) * stride + offset], its figures at y[k * y_stride] (cost per Mtok first).
+  void add_extras(const cost_parameters& p, const double* x, std::size_t stride, std::size_t offset,
+                  double* y, std::size_t y_stride) const noexcept {
+    extra_parameters e = extras_;
+    for (std::size_t k = 0; k < extra_slots_.size(); ++k) {
+      e[extra_slots_[k]] = x[(slots_.size() + k) * stride + offset];
+    }
+    if (e.life_follows_hardware) e[extra_input::life_years] = p[cost_input::hardware_life_years];
+    double out[4];
+    extra_figures(tpw::detail::operating_point_of(p), y[0], e, out);
+    const std::size_t first = cost_outputs();
+    const std::size_t count = extras_.output_count();
+    for (std::size_t k = 0; k < count; ++k) y[(first + k) * y_stride] = out[k];
+  }
   // Each parameter's base value repeated batch_size times: the rows a batch reads its certain
   // parameters from.
   static std::vector<double> base_rows(const cost_parameters& p) {
@@ -142,19 +229,33 @@ class cost_model {
     return rows;
   }
 
-  static input_space make_space(const cost_parameters& base, const std::vector<uncertain>& list,
-                                const Eigen::MatrixXd* correlation) {
+  std::optional<input_space> make_space(const cost_parameters& base,
+                                        const std::vector<uncertain>& list,
+                                        const std::vector<uncertain_extra>& extra,
+                                        const Eigen::MatrixXd* correlation,
+                                        bool may_be_empty = false) const {
     check_uncertain_parameters(base, list);
     std::vector<uncertain_input> inputs;
     for (const auto& u : list) inputs.push_back({rule_of(u.input).path, u.dist});
+    for (const auto& u : extra) {
+      if (!extras_.carbon) {
+        throw invalid_input(rule_of(u.input).path, u.dist.describe(),
+                            "needs a carbon section (grid_g_per_kwh at least)");
+      }
+      detail::require_inside(rule_of(u.input), u.dist);
+      inputs.push_back({rule_of(u.input).path, u.dist});
+    }
+    if (inputs.empty() && may_be_empty) return std::nullopt;
     return correlation ? input_space(std::move(inputs), *correlation)
                        : input_space(std::move(inputs));
   }
 
   cost_parameters base_;
-  input_space inputs_;
+  extra_parameters extras_;
+  std::optional<input_space> inputs_;
   std::vector<double> base_rows_;
   std::vector<cost_input> slots_;
+  std::vector<extra_input> extra_slots_;
 };
 
 // Runs the cost model over its uncertain inputs.

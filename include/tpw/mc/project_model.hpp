@@ -46,14 +46,17 @@ class project_model {
   // A validated cost base over `systems` systems, the project's base numbers, and the uncertain
   // inputs of each (at least one in all). Every distribution's reachable values must obey its
   // input's rule.
+  // With extras (cost per request, emissions per Mtok; tpw/model/extras.hpp), their figures follow
+  // the cost model's and their uncertain numbers its inputs.
   project_model(const cost_parameters& base, long systems, const project_parameters& project,
                 std::vector<uncertain_parameter> cost_inputs,
-                std::vector<uncertain_project_parameter> project_inputs)
-      : cost_(base, cost_inputs),
+                std::vector<uncertain_project_parameter> project_inputs,
+                const extra_parameters& extras = {}, std::vector<uncertain_extra> extra_inputs = {})
+      : cost_(typename cost_model<C>::part_tag{}, base, cost_inputs, extras, extra_inputs),
         systems_(static_cast<double>(systems)),
         project_(validated_project(project)),
-        cost_count_(cost_inputs.size()),
-        inputs_(make_space(cost_inputs, project_inputs)) {
+        cost_count_(cost_.input_count()),
+        inputs_(make_space(cost_inputs, extra_inputs, project_inputs)) {
     if (systems < 1) {
       throw invalid_input("deployment.systems", static_cast<double>(systems), "must be at least 1");
     }
@@ -74,7 +77,7 @@ class project_model {
   // The engine's batch: the cost model's figures, then each sample's project NPVs.
   void evaluate_batch(const double* x, double* y, std::size_t count) const {
     cost_.evaluate_batch(x, y, count);
-    const std::size_t first_project = cost_.output_names().size();
+    const std::size_t first_project = cost_.output_count();
     scratch w(*this);
     for (std::size_t s = 0; s < count; ++s) {
       sample_flows(x, s, batch_size, w);
@@ -83,10 +86,10 @@ class project_model {
     }
   }
   void operator()(std::span<const double> x, std::span<double> y) const {
-    cost_figures<C>(cost_.parameters_at(x.first(cost_count_)), y.data());
+    cost_(x.first(cost_count_), y);
     scratch w(*this);
     sample_flows(x.data(), 0, 1, w);
-    const std::size_t first_project = cost_.output_names().size();
+    const std::size_t first_project = cost_.output_count();
     y[first_project] = w.f.project_npv;
     y[first_project + 1] = w.f.equity_npv;
   }
@@ -197,9 +200,11 @@ class project_model {
   }
 
   input_space make_space(const std::vector<uncertain_parameter>& cost_inputs,
+                         const std::vector<uncertain_extra>& extra_inputs,
                          const std::vector<uncertain_project_parameter>& project_inputs) const {
     std::vector<uncertain_input> inputs;
     for (const auto& u : cost_inputs) inputs.push_back({rule_of(u.input).path, u.dist});
+    for (const auto& u : extra_inputs) inputs.push_back({rule_of(u.input).path, u.dist});
     for (const auto& u : project_inputs) {
       const bool ramp = u.slot >= project_ramp_slot;
       if (u.slot >= project_slot_count ||

@@ -11,6 +11,7 @@
 
 #include "tpw/error.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
+#include "tpw/model/extras.hpp"
 #include "tpw/model/parameters.hpp"
 
 namespace tpw::mc {
@@ -18,6 +19,12 @@ namespace tpw::mc {
 // One uncertain input: which parameter, and its distribution.
 struct uncertain_parameter {
   cost_input input;
+  distribution dist;
+};
+
+// One uncertain number of the carbon section (tpw/model/extras.hpp).
+struct uncertain_extra {
+  extra_input input;
   distribution dist;
 };
 

@@ -162,6 +162,14 @@ TPW_HD constexpr emissions_per_token emissions_per_token_at(const operating_poin
   return grid / tokens_per_joule(op);
 }
 
+// Embodied emissions per token: an accelerator's embodied emissions spread over the tokens it
+// makes in its life, E / (T u life).
+TPW_HD constexpr emissions_per_token embodied_emissions_per_token_at(const operating_point& op,
+                                                                     mass per_accelerator,
+                                                                     duration life) noexcept {
+  return per_accelerator / (average_token_rate(op) * life);
+}
+
 // Gross margin at a token price: 1 - cost / revenue = 1 - cost per token / price.
 template <class C>
 TPW_HD constexpr double gross_margin(token_price<C> cost, token_price<C> price) noexcept {

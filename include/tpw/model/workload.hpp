@@ -182,7 +182,7 @@ inline emissions_per_token embodied_emissions_per_token(const deployment& d, mas
   detail::require_non_negative("carbon.embodied_kg_per_accelerator", per_accelerator, units::kg,
                                "kgCO2e");
   detail::require_positive("carbon.life_years", life, units::year, "years");
-  return per_accelerator / (average_token_rate(d.point()) * life);
+  return embodied_emissions_per_token_at(d.point(), per_accelerator, life);
 }
 
 // The cost, energy and (optionally) revenue and emissions of one request on a deployment whose

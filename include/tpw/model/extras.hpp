@@ -1,0 +1,100 @@
+// tpw/model/extras.hpp: the figures a scenario adds beside the cost model's, per sample, as
+// plain numbers: the cost per request (with a workload) and the emissions per Mtok (with a carbon
+// section: operational from the grid's intensity, embodied from the accelerator's, and their
+// total), with the carbon section's numbers open to uncertainty. The deterministic study
+// (tpw/io/study.hpp) and the CPU Monte Carlo (tpw/mc/cost_model.hpp) compute them here. No Eigen,
+// no engine.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tpw/model/formulas.hpp"
+#include "tpw/model/inputs.hpp"
+#include "tpw/model/operating_point.hpp"
+#include "tpw/units/system.hpp"
+
+namespace tpw {
+
+// The carbon section's numbers, each open to uncertainty.
+enum class extra_input : std::uint32_t {
+  grid_g_per_kwh,               // carbon.grid_g_per_kwh
+  embodied_kg_per_accelerator,  // carbon.embodied_kg_per_accelerator
+  life_years,                   // carbon.life_years, over which embodied emissions are spread
+};
+inline constexpr std::size_t extra_input_count = 3;
+inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
+    {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
+    {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
+    {"carbon.life_years", 0.1, 100.0, true, true},
+}};
+constexpr const cost_input_rule& rule_of(extra_input input) noexcept {
+  return extra_input_rules[static_cast<std::size_t>(input)];
+}
+
+// What a scenario adds: a request size (cost per request) and a carbon section.
+struct extra_parameters {
+  std::array<double, extra_input_count> values{};
+  bool carbon = false;
+  double tokens_per_request = 0.0;  // input + output * reasoning; 0: no workload
+  bool life_follows_hardware =
+      false;  // carbon.life_years is the owned hardware's, sample by sample
+
+  constexpr double& operator[](extra_input k) noexcept {
+    return values[static_cast<std::size_t>(k)];
+  }
+  constexpr double operator[](extra_input k) const noexcept {
+    return values[static_cast<std::size_t>(k)];
+  }
+  [[nodiscard]] constexpr bool any() const noexcept { return carbon || tokens_per_request > 0.0; }
+  [[nodiscard]] constexpr std::size_t output_count() const noexcept {
+    return (tokens_per_request > 0.0 ? 1 : 0) + (carbon ? 3 : 0);
+  }
+  // The figures given, in the order extra_figures writes them.
+  [[nodiscard]] std::vector<std::string> output_names() const {
+    std::vector<std::string> names;
+    if (tokens_per_request > 0.0) names.emplace_back("cost_per_request");
+    if (carbon) {
+      names.insert(names.end(), {"carbon_g_per_mtok", "carbon_g_per_mtok.operational",
+                                 "carbon_g_per_mtok.embodied"});
+    }
+    return names;
+  }
+};
+
+// Emissions per Mtok at an operating point, in gCO2e: operational (the grid's intensity times the
+// facility energy per token) and embodied (the accelerator's spread over the tokens it makes in
+// its life).
+struct carbon_per_mtok {
+  double operational = 0.0;
+  double embodied = 0.0;
+};
+inline carbon_per_mtok carbon_at(const operating_point& op, double grid_g_per_kwh,
+                                 double embodied_kg_per_accelerator, double life_years) noexcept {
+  const auto g_per_mtok = units::g / units::Mtok;
+  return {in(emissions_per_token_at(op, grid_g_per_kwh * (units::g / units::kWh)), g_per_mtok),
+          in(embodied_emissions_per_token_at(op, embodied_kg_per_accelerator * units::kg,
+                                             life_years * units::year),
+             g_per_mtok)};
+}
+
+// One sample's extra figures (extra_parameters::output_names' order), from its operating point and
+// cost per Mtok (in the scenario's currency).
+inline void extra_figures(const operating_point& op, double cost_per_mtok,
+                          const extra_parameters& e, double* y) noexcept {
+  std::size_t k = 0;
+  if (e.tokens_per_request > 0.0) y[k++] = cost_per_mtok / 1e6 * e.tokens_per_request;
+  if (e.carbon) {
+    const carbon_per_mtok c =
+        carbon_at(op, e[extra_input::grid_g_per_kwh], e[extra_input::embodied_kg_per_accelerator],
+                  e[extra_input::life_years]);
+    y[k++] = c.operational + c.embodied;
+    y[k++] = c.operational;
+    y[k++] = c.embodied;
+  }
+}
+
+}  // namespace tpw

@@ -1,0 +1,174 @@
+// The figures a scenario adds beside the cost model's as distributions (tpw/model/extras.hpp):
+// the cost per request, and the emissions per Mtok with the carbon section's numbers uncertain;
+// checked against their analytic distributions, the point figures, the GPU engine's hook and the
+// refusals.
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+#include <cmath>
+#include <string>
+
+#include <tpw/io/study.hpp>
+#include <tpw/mc/plan/radix_passes.hpp>
+
+namespace io = tpw::io;
+namespace mc = tpw::mc;
+using doctest::Approx;
+using tpw_test::message_of;
+
+namespace {
+
+// One accelerator of 1 kW serving 1,000 tok/s all the time at PUE 1: 1 tok/J, so 1 kWh makes
+// 3.6 Mtok and a grid of g gCO2e/kWh gives g / 3.6 gCO2e per Mtok. Owned hardware at 100,000 over
+// `life` years: embodied E kg over the life gives E * 1e3 / (1000 * life * 31.536e6) * 1e6 g/Mtok.
+std::string scenario_text(const std::string& carbon, const std::string& life = "5",
+                          const std::string& extra = "") {
+  return R"({
+    "name": "carbon",
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1,
+                   "throughput_tok_s": 1000},
+    "workload": {"input_tokens": 8192, "output_tokens": 1024},
+    "costs": {"cost_of_capital": 0.1,
+              "hardware": {"price": 100000, "life_years": )" +
+         life + R"(, "residual_fraction": 0},
+              "energy": {"price_per_kwh": {"dist": "uniform", "low": 0.05, "high": 0.15},
+                         "pue": 1}},
+    "carbon": )" +
+         carbon + extra + R"(,
+    "uncertainty": {"samples": 100000, "seed": 3, "design": "latin_hypercube"}
+  })";
+}
+
+const double seconds_per_year = 8760.0 * 3600.0;
+
+}  // namespace
+
+TEST_CASE("emissions per Mtok with an uncertain grid: a uniform, against its analytic quantiles") {
+  const io::scenario s = io::parse_scenario(
+      scenario_text(R"({"grid_g_per_kwh": {"dist": "uniform", "low": 200, "high": 600}})"));
+  const io::study st = io::run_study(s);
+  REQUIRE(st.statistics.has_value());
+  const auto& total = st.statistics->output("carbon_g_per_mtok");
+  const auto& operational = st.statistics->output("carbon_g_per_mtok.operational");
+  // g / 3.6 with g uniform in [200, 600]: P5 at 220, P95 at 580, mean 400.
+  CHECK(operational.mean == Approx(400.0 / 3.6).epsilon(1e-6));
+  CHECK(operational.quantile(0.05) == Approx(220.0 / 3.6).epsilon(1e-5));
+  CHECK(operational.quantile(0.95) == Approx(580.0 / 3.6).epsilon(1e-5));
+  CHECK(st.statistics->output("carbon_g_per_mtok.embodied").max == 0.0);
+  CHECK(total.mean == Approx(operational.mean).epsilon(1e-15));
+  // The point figures (the grid's median, 400) are the Monte Carlo's own formulas.
+  REQUIRE(st.carbon.has_value());
+  CHECK(st.carbon->operational_g_per_mtok == Approx(400.0 / 3.6).epsilon(1e-14));
+  CHECK(operational.quantile(0.5) == Approx(st.carbon->operational_g_per_mtok).epsilon(1e-5));
+  // The uncertain grid is reported as an input, and the JSON report carries the figures.
+  const auto j = io::to_json(st);
+  CHECK(j["uncertainty"]["inputs"].contains("carbon.grid_g_per_kwh"));
+  CHECK(j["uncertainty"]["outputs"].contains("carbon_g_per_mtok.operational"));
+}
+
+TEST_CASE("embodied emissions follow the owned hardware's uncertain life, sample by sample") {
+  // E = 3000 kg over a life L uniform in [3, 5] years (carbon.life_years not given): embodied
+  // g/Mtok = 3e6 g / (1000 tok/s * L * 31.536e6 s) * 1e6 = c / L with c = 3e9 / 31.536e9 * 1e3.
+  // Its mean is c * ln(5/3) / 2, its P5 c / 4.9 (1/L falls as L rises).
+  const io::scenario s = io::parse_scenario(
+      scenario_text(R"({"grid_g_per_kwh": 0, "embodied_kg_per_accelerator": 3000})",
+                    R"({"dist": "uniform", "low": 3, "high": 5})"));
+  const io::study st = io::run_study(s);
+  const double c = 3e6 / (1000.0 * seconds_per_year) * 1e6;
+  const auto& embodied = st.statistics->output("carbon_g_per_mtok.embodied");
+  CHECK(embodied.mean == Approx(c * std::log(5.0 / 3.0) / 2.0).epsilon(1e-7));
+  CHECK(embodied.quantile(0.05) == Approx(c / 4.9).epsilon(1e-5));
+  CHECK(embodied.quantile(0.95) == Approx(c / 3.1).epsilon(1e-5));
+  CHECK(st.carbon->embodied_g_per_mtok == Approx(c / 4.0).epsilon(1e-14));
+}
+
+TEST_CASE("cost per request is cost per Mtok times the request's tokens, sample by sample") {
+  const io::scenario s = io::parse_scenario(scenario_text(R"({"grid_g_per_kwh": 400})"));
+  const io::study st = io::run_study(s);
+  const auto& per_mtok = st.statistics->output("cost_per_mtok");
+  const auto& per_request = st.statistics->output("cost_per_request");
+  const double tokens = 8192.0 + 1024.0;
+  CHECK(per_request.mean == Approx(per_mtok.mean * tokens / 1e6).epsilon(1e-13));
+  CHECK(per_request.quantile(0.05) ==
+        Approx(per_mtok.quantile(0.05) * tokens / 1e6).epsilon(1e-13));
+  REQUIRE(st.mix.has_value());
+  CHECK(per_request.quantile(0.5) == Approx(st.mix->cost_per_request.value()).epsilon(1e-4));
+
+  // A caller's engine (the GPU engine's passes on the host stand in) computes the cost model's
+  // figures; the study scales cost per Mtok's statistics to the request's.
+  const io::scenario no_carbon = io::parse_scenario(R"({
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1,
+                   "throughput_tok_s": 1000},
+    "workload": {"input_tokens": 8192, "output_tokens": 1024},
+    "costs": {"energy": {"price_per_kwh": {"dist": "uniform", "low": 0.05, "high": 0.15},
+                         "pue": 1}},
+    "uncertainty": {"samples": 20000, "seed": 3}
+  })");
+  io::study_options o;
+  o.engine.run = [](const mc::cost_plan& plan, const mc::run_options& options) {
+    mc::radix::host_backend backend;
+    return mc::radix::run_passes<io::scenario_currency>(backend, plan, options);
+  };
+  const io::study hooked = io::run_study(no_carbon, o);
+  const io::study cpu = io::run_study(no_carbon);
+  const auto& a = hooked.statistics->output("cost_per_request");
+  const auto& b = cpu.statistics->output("cost_per_request");
+  CHECK(a.mean == Approx(b.mean).epsilon(1e-12));
+  for (std::size_t k = 0; k < b.quantiles.size(); ++k) {
+    CHECK(a.quantiles[k] == Approx(b.quantiles[k]).epsilon(1e-14));
+  }
+  // The emissions run on the CPU engine only: refused up front, naming the section.
+  CHECK(message_of([&] { (void)io::run_study(s, o); })
+            .starts_with("carbon = (emissions per Mtok): the GPU and MPI engines compute the cost "
+                         "model's figures only"));
+}
+
+TEST_CASE("the carbon section's distributions and figures are refused by path") {
+  CHECK(message_of([] {
+          (void)io::parse_scenario(
+              scenario_text(R"({"grid_g_per_kwh": {"dist": "normal", "mean": 400, "sd": 100}})"));
+        })
+            .starts_with("carbon.grid_g_per_kwh = \"normal(mean 400, sd 100)\": its samples reach "
+                         "[-4"));
+  // A normal far from zero is accepted (its reachable values stay at or above 0).
+  CHECK_NOTHROW((void)io::parse_scenario(
+      scenario_text(R"({"grid_g_per_kwh": {"dist": "normal", "mean": 400, "sd": 40}})")));
+  CHECK(message_of([] {
+          (void)io::parse_scenario(R"({
+            "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 0.5,
+                           "throughput_tok_s": {"dist": "uniform", "low": 900, "high": 1100}},
+            "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}},
+            "uncertainty": {"exceedances": [{"figure": "carbon_g_per_mtok", "above": 100}]}
+          })");
+        }) == "uncertainty.exceedances[0].figure = \"carbon_g_per_mtok\": needs a carbon section");
+  CHECK(message_of([] {
+          (void)io::parse_scenario(R"({
+            "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 0.5,
+                           "throughput_tok_s": {"dist": "uniform", "low": 900, "high": 1100}},
+            "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}},
+            "uncertainty": {"outputs": ["cost_per_request"]}
+          })");
+        }) ==
+        "uncertainty.outputs[0] = \"cost_per_request\": needs a workload (the tokens of a "
+        "request)");
+}
+
+TEST_CASE("a project whose only uncertain numbers are finance's runs") {
+  // Before, the cost model refused to be built with no uncertain input of its own.
+  const io::scenario s = io::parse_scenario(R"({
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1,
+                   "throughput_tok_s": 1000},
+    "costs": {"hardware": {"price": 100000, "life_years": 5, "residual_fraction": 0},
+              "energy": {"price_per_kwh": 0, "pue": 1}},
+    "revenue": {"price_per_mtok": 1.5},
+    "finance": {"operating_years": 5,
+                "discount_rate": {"dist": "uniform", "low": 0.05, "high": 0.15}},
+    "uncertainty": {"samples": 20000, "seed": 1}
+  })");
+  const io::study st = io::run_study(s);
+  REQUIRE(st.statistics.has_value());
+  // The cost figures are one number; the NPV spans the discount rates.
+  CHECK(st.statistics->output("cost_per_mtok").sd == 0.0);
+  CHECK(st.statistics->output("project_npv").sd > 0.0);
+}
