@@ -8,6 +8,7 @@
 
 #include <tpw/mc/composed_model.hpp>
 #include <tpw/mc/cost_model.hpp>
+#include <tpw/mc/project_model.hpp>
 
 namespace tpw_test {
 
@@ -92,6 +93,33 @@ inline std::vector<mc::uncertain_input> eight_by_path() {
   std::vector<mc::uncertain_input> inputs;
   for (std::size_t k = 0; k < model.inputs().size(); ++k) inputs.push_back(model.inputs()[k]);
   return inputs;
+}
+
+// The GB200 deployment (10 systems) as a 5-year project with a one-year ramp and 21% tax, its
+// price, utilization, throughput, energy price, discount rate and first ramp year uncertain.
+inline mc::project_model<tpw::USD> gb200_project() {
+  using mc::cost_input;
+  using d = mc::distribution;
+  tpw::project_parameters q;
+  q.operating_years = 5;
+  q.ramp_size = 1;
+  q.terms.tax.rate = 0.21;
+  q.terms.tax.hardware_years = 5;
+  q.terms.tax.facility_years = 15;
+  q[tpw::project_input::price_decline_per_year] = 0.2;
+  q[tpw::project_input::discount_rate] = 0.08;
+  q[tpw::project_input::equity_discount_rate] = 0.08;
+  q[tpw::project_input::tax_rate] = 0.21;
+  q.values[tpw::project_ramp_slot] = 0.4;
+  return {gb200(),
+          10,
+          q,
+          {{cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
+           {cost_input::throughput_tok_s, d::lognormal(5789.6, 0.2)},
+           {cost_input::energy_price_per_kwh, d::triangular(0.04, 0.08, 0.15)},
+           {cost_input::price_per_mtok, d::uniform(1.5, 2.5)}},
+          {{static_cast<std::size_t>(tpw::project_input::discount_rate), d::uniform(0.06, 0.12)},
+           {tpw::project_ramp_slot, d::uniform(0.2, 0.6)}}};
 }
 
 }  // namespace tpw_test

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <tpw/io/study.hpp>
+#include <tpw/mc/plan/radix_passes.hpp>
 
 namespace io = tpw::io;
 namespace mc = tpw::mc;
@@ -244,6 +245,51 @@ TEST_CASE("a project's Monte Carlo gives the same numbers on 1, 2 and 8 threads"
     }
     CHECK(one.statistics.exceedances[0].probability == other.statistics.exceedances[0].probability);
   }
+}
+
+TEST_CASE("the project's plan, through the GPU and MPI engines' passes, gives the CPU's NPVs") {
+  // Every line (build year, ramp, decline, tax, debt) with cost and project numbers uncertain:
+  // the plan runs the same per-sample code (project_sample) as the CPU model.
+  const io::scenario s = io::parse_scenario(
+      annuity(R"({"dist": "triangular", "low": 0.5, "mode": 1.2, "high": 2})",
+              R"(, "build_years": 1, "utilization_ramp": [{"dist": "uniform", "low": 0.3, "high": 0.6}],
+                  "price_decline_per_year": {"dist": "uniform", "low": 0.1, "high": 0.3},
+                  "revenue_fee_share": {"dist": "uniform", "low": 0, "high": 0.1},
+                  "tax": {"rate": 0.21}, "debt": {"share": 0.5, "rate": 0.07, "term_years": 3})"));
+  const auto model = project_of(s);
+  const mc::project_plan plan = model.plan();
+  REQUIRE(plan.inputs == 4);
+  for (std::uint32_t k = 0; k < plan.inputs; ++k) {
+    CHECK(plan.input_name(k) == model.inputs()[k].name);
+  }
+  CHECK(std::string(plan.output_name(plan.outputs() - 2)) == "project_npv");
+  for (const auto kind : {mc::design_kind::monte_carlo, mc::design_kind::latin_hypercube}) {
+    mc::run_options o;
+    o.samples = 40000;
+    o.seed = 5;
+    o.design = kind;
+    o.outputs = {"cost_per_mtok", "gross_margin", "project_npv", "equity_npv"};
+    o.exceedances = {{"project_npv", 0.0, 0.0}};
+    const auto cpu = mc::run_project(model, o).statistics;
+    mc::radix::host_backend backend;
+    const auto passes = mc::radix::run_passes<io::scenario_currency>(backend, plan, o);
+    REQUIRE(passes.outputs.size() == cpu.outputs.size());
+    for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
+      CAPTURE(cpu.outputs[k].name);
+      CHECK(passes.outputs[k].name == cpu.outputs[k].name);
+      CHECK(passes.outputs[k].quantiles == cpu.outputs[k].quantiles);
+      CHECK(passes.outputs[k].mean == Approx(cpu.outputs[k].mean).epsilon(1e-12));
+      CHECK(passes.outputs[k].sd == Approx(cpu.outputs[k].sd).epsilon(1e-12));
+    }
+    CHECK(passes.exceedances[0].probability == cpu.exceedances[0].probability);
+  }
+  // What a plan cannot carry is refused, naming it: the extras (here a workload's cost per
+  // request).
+  io::scenario with_mix = s;
+  with_mix.workload = tpw::request_shape{tpw::tokens::from_value(1000), tpw::tokens::from_value(100)};
+  CHECK(message_of([&] { (void)io::project_model_of(with_mix, 1).plan(); })
+            .starts_with("workload = (cost per request): a project's plan for the GPU and MPI "
+                         "engines gives the cost model's figures and the NPVs"));
 }
 
 TEST_CASE("a project's uncertain numbers are refused by path when their samples leave the rule") {

@@ -20,6 +20,11 @@ tpw::mc::run_result gpu_run(const network_plan& plan, const tpw::mc::run_options
   return tpw::cuda::run<tpw::USD>(plan, options);
 }
 
+tpw::mc::run_result gpu_run(const tpw::mc::project_plan& plan,
+                            const tpw::mc::run_options& options) {
+  return tpw::cuda::run<tpw::USD>(plan, options);
+}
+
 std::vector<tpw::mc::sobol_indices> gpu_sobol(const tpw::mc::cost_plan& plan,
                                               const tpw::mc::sobol_options& options) {
   return tpw::cuda::sobol<tpw::USD>(plan, options);

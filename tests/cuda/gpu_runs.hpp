@@ -9,6 +9,7 @@
 #include <tpw/mc/engine/options.hpp>
 #include <tpw/mc/plan/composed_plan.hpp>
 #include <tpw/mc/plan/cost_plan.hpp>
+#include <tpw/mc/plan/project_plan.hpp>
 #include <tpw/mc/sensitivity/sobol_estimators.hpp>
 
 #include "../network_cost.hpp"
@@ -27,6 +28,9 @@ tpw::mc::run_result gpu_run(const tpw::mc::cost_plan& plan, const tpw::mc::run_o
 using network_plan = tpw::mc::composed_plan<tpw::owned_hardware, tpw::built_facility,
                                             tpw::energy_cost, tpw::opex, network_cost>;
 tpw::mc::run_result gpu_run(const network_plan& plan, const tpw::mc::run_options& options);
+
+// A multi-year project's plan (cost figures and NPVs): tpw::cuda::run on the GPU.
+tpw::mc::run_result gpu_run(const tpw::mc::project_plan& plan, const tpw::mc::run_options& options);
 
 // tpw::cuda::sobol on the GPU.
 std::vector<tpw::mc::sobol_indices> gpu_sobol(const tpw::mc::cost_plan& plan,

@@ -154,3 +154,24 @@ TEST_CASE("a user's own component, compiled into the GPU engine, gives the CPU's
   }
   CHECK(worst < 1e-12);
 }
+
+TEST_CASE("a multi-year project's NPVs on the GPU equal the CPU's project model") {
+  const auto model = tpw_test::gb200_project();
+  mc::run_options o;
+  o.samples = 1'000'000;
+  o.seed = 7;
+  const auto cpu = mc::run_project(model, o).statistics;
+  const auto gpu = tpw_test::gpu_run(model.plan(), o);
+  REQUIRE(gpu.outputs.size() == cpu.outputs.size());
+  double worst = 0.0;
+  for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
+    const auto& a = gpu.outputs[k];
+    const auto& b = cpu.outputs[k];
+    CHECK(a.name == b.name);
+    worst = std::max({worst, relative(a.mean, b.mean), relative(a.sd, b.sd)});
+    for (std::size_t p = 0; p < b.quantiles.size(); ++p) {
+      worst = std::max(worst, relative(a.quantiles[p], b.quantiles[p]));
+    }
+  }
+  CHECK(worst < 1e-12);
+}

@@ -134,6 +134,27 @@ TEST_CASE("a model with a user's own component, sharded across MPI ranks, gives 
   }
 }
 
+TEST_CASE("a multi-year project's NPVs, sharded across MPI ranks, give bitwise one run") {
+  const auto model = tpw_test::gb200_project();
+  mc::run_options o;
+  o.samples = 2 * 16'384 + 777;
+  o.seed = 11;
+  o.design = mc::design_kind::latin_hypercube;
+  o.probabilities = {0.01, 0.05, 0.5, 0.95, 0.99};
+  o.exceedances = {{"project_npv", 0.0, 0.0}};
+  const auto sharded = tpw::mpi::run<tpw::USD>(MPI_COMM_WORLD, model.plan(), o);
+  mc::radix::host_backend backend;
+  CHECK(bitwise_equal(sharded, mc::radix::run_passes<tpw::USD>(backend, model.plan(), o)));
+  // And the CPU engine's project model: the same order statistics and exceedance.
+  const auto cpu = mc::run_project(model, o).statistics;
+  REQUIRE(cpu.outputs.size() == sharded.outputs.size());
+  for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
+    CHECK(sharded.outputs[k].name == cpu.outputs[k].name);
+    CHECK(sharded.outputs[k].quantiles == cpu.outputs[k].quantiles);
+  }
+  CHECK(sharded.exceedances[0].probability == cpu.exceedances[0].probability);
+}
+
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   int rank = 0;

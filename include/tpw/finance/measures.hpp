@@ -50,17 +50,17 @@ void require_cash_flows(const R& flows, std::size_t minimum) {
 }
 
 // A flow as a plain number: money or a double (the Monte Carlo project model's flows).
-constexpr double amount_of(double x) noexcept {
+TPW_HD constexpr double amount_of(double x) noexcept {
   return x;
 }
 template <money_type M>
-constexpr double amount_of(const M& m) noexcept {
+TPW_HD constexpr double amount_of(const M& m) noexcept {
   return m.value();
 }
 
 // NPV as a plain number, for the root finder: sum of flows[t] * (1 + r)^-t.
 template <class R>
-double npv_value(const R& flows, double r) noexcept {
+TPW_HD double npv_value(const R& flows, double r) noexcept {
   const double factor = 1.0 / (1.0 + r);
   double sum = 0.0;
   double discount = 1.0;

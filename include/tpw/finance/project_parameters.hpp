@@ -73,11 +73,15 @@ struct project_parameters {
   project_terms terms{};  // its rates are read from `values`
   std::array<double, project_slot_count> values{};
 
-  double& operator[](project_input k) noexcept { return values[static_cast<std::size_t>(k)]; }
-  double operator[](project_input k) const noexcept { return values[static_cast<std::size_t>(k)]; }
+  TPW_HD double& operator[](project_input k) noexcept {
+    return values[static_cast<std::size_t>(k)];
+  }
+  TPW_HD double operator[](project_input k) const noexcept {
+    return values[static_cast<std::size_t>(k)];
+  }
 
   // The terms with this project's numbers.
-  [[nodiscard]] project_terms terms_now() const noexcept {
+  [[nodiscard]] TPW_HD project_terms terms_now() const noexcept {
     project_terms t = terms;
     t.discount_rate = (*this)[project_input::discount_rate];
     t.equity_discount_rate = (*this)[project_input::equity_discount_rate];
@@ -91,7 +95,8 @@ struct project_parameters {
   }
 
   // The plan's numbers (the ramp read from `values`), at a price per token.
-  [[nodiscard]] detail::project_plan_numbers plan_numbers(double price_per_token) const noexcept {
+  [[nodiscard]] TPW_HD detail::project_plan_numbers plan_numbers(
+      double price_per_token) const noexcept {
     detail::project_plan_numbers p;
     p.build_years = build_years;
     p.operating_years = operating_years;

@@ -27,6 +27,7 @@
 #include "tpw/mc/engine/engine.hpp"
 #include "tpw/mc/engine/parallel.hpp"
 #include "tpw/mc/engine/statistics.hpp"
+#include "tpw/mc/plan/project_plan.hpp"
 #include "tpw/mc/project_figures.hpp"
 #include "tpw/mc/sampling/design.hpp"
 #include "tpw/mc/sampling/input_space.hpp"
@@ -80,27 +81,27 @@ class project_model {
     const std::size_t first_project = cost_.output_count();
     scratch w(*this);
     for (std::size_t s = 0; s < count; ++s) {
-      sample_flows(x, s, batch_size, w);
-      y[first_project * batch_size + s] = w.f.project_npv;
-      y[(first_project + 1) * batch_size + s] = w.f.equity_npv;
+      const detail::project_npvs npv = sample_flows(x, s, batch_size, w);
+      y[first_project * batch_size + s] = npv.project;
+      y[(first_project + 1) * batch_size + s] = npv.equity;
     }
   }
   void operator()(std::span<const double> x, std::span<double> y) const {
     cost_(x.first(cost_count_), y);
     scratch w(*this);
-    sample_flows(x.data(), 0, 1, w);
+    const detail::project_npvs npv = sample_flows(x.data(), 0, 1, w);
     const std::size_t first_project = cost_.output_count();
-    y[first_project] = w.f.project_npv;
-    y[first_project + 1] = w.f.equity_npv;
+    y[first_project] = npv.project;
+    y[first_project + 1] = npv.equity;
   }
 
   // The optional figures of one sample (x: its inputs in order), empty where it has none.
   [[nodiscard]] std::array<std::optional<double>, 4> optional_figures(const double* x) const {
     scratch w(*this);
-    sample_flows(x, 0, 1, w);
-    const flows& f = w.f;
-    const std::span<const double> project(f.project.data(), static_cast<std::size_t>(f.years));
-    const std::span<const double> equity(f.equity.data(), static_cast<std::size_t>(f.years));
+    (void)sample_flows(x, 0, 1, w);
+    const detail::project_work& f = w.work;
+    const std::span<const double> project(f.project, static_cast<std::size_t>(f.years));
+    const std::span<const double> equity(f.equity, static_cast<std::size_t>(f.years));
     // Without debt and its interest the equity's flows are the project's: one IRR search.
     const auto project_irr = irr(project);
     const bool same = std::equal(project.begin(), project.end(), equity.begin());
@@ -108,28 +109,51 @@ class project_model {
             tpw::detail::discounted_payback_value(project, f.discount_rate)};
   }
 
- private:
-  struct flows {
-    int years = 0;
-    double project_npv = 0.0;
-    double equity_npv = 0.0;
-    double discount_rate = 0.0;
-    // The first `years` are written per sample.
-    std::array<double, tpw::detail::max_project_years> project;
-    std::array<double, tpw::detail::max_project_years> equity;
-  };
+  // The model as plain data for the GPU and MPI engines (tpw/mc/plan/project_plan.hpp): the cost
+  // model's figures and the NPVs. Throws invalid_input for what a plan cannot carry: the extras
+  // (cost per request, emissions), more than 12 uncertain project numbers or a ramp year past the
+  // 12th, and distributions without a closed-form quantile.
+  [[nodiscard]] project_plan plan() const {
+    if (cost_.extras().any()) {
+      throw invalid_input::shown_as(
+          cost_.extras().carbon ? "carbon" : "workload",
+          cost_.extras().carbon ? "(emissions per Mtok)" : "(cost per request)",
+          "a project's plan for the GPU and MPI engines gives the cost model's figures and the "
+          "NPVs; run these figures on the CPU engine");
+    }
+    if (project_slots_.size() > max_plan_project_inputs) {
+      throw invalid_input("finance", static_cast<double>(project_slots_.size()),
+                          "uncertain numbers: a plan for the GPU and MPI engines carries at most 12");
+    }
+    project_plan plan;
+    plan.base = cost_.base();
+    plan.cost_inputs = static_cast<std::uint32_t>(cost_.slots().size());
+    std::copy(cost_.slots().begin(), cost_.slots().end(), plan.cost_slots.begin());
+    plan.project = project_;
+    plan.systems = systems_;
+    plan.hardware_schedule = hardware_schedule_;
+    plan.facility_schedule = facility_schedule_;
+    plan.project_inputs = static_cast<std::uint32_t>(project_slots_.size());
+    for (std::size_t k = 0; k < project_slots_.size(); ++k) {
+      if (project_slots_[k] >= project_ramp_slot + max_plan_project_inputs) {
+        throw invalid_input(project_slot_path(project_slots_[k]), "uncertain",
+                            "a plan for the GPU and MPI engines carries the first 12 ramp years");
+      }
+      plan.project_slots[k] = static_cast<std::uint32_t>(project_slots_[k]);
+    }
+    plan.inputs = plan.cost_inputs + plan.project_inputs;
+    detail::plan_distributions(inputs_, plan);
+    return plan;
+  }
 
+ private:
   // One evaluation's working memory, reused sample after sample: the base parameters (each
-  // sample overwrites its uncertain ones), the lines, the depreciation and the flows; only the
-  // project's years of each array are written and read.
+  // sample overwrites its uncertain ones) and the project's lines and flows.
   struct scratch {
     explicit scratch(const project_model& m) : p(m.cost_.base()), q(m.project_) {}
     cost_parameters p;
     project_parameters q;
-    tpw::detail::project_lines lines;
-    std::array<double, max_ramp_years> hardware;
-    std::array<double, max_ramp_years> facility;
-    flows f;
+    detail::project_work work;
   };
 
   // The unique IRR, or none (none, or several).
@@ -140,41 +164,15 @@ class project_model {
   }
 
   // Sample s of inputs laid out with `stride` (the batch's) to its yearly flows and NPVs.
-  void sample_flows(const double* x, std::size_t s, std::size_t stride, scratch& w) const {
-    cost_parameters& p = w.p;
-    project_parameters& q = w.q;
-    tpw::detail::project_lines& lines = w.lines;
-    flows& f = w.f;
+  detail::project_npvs sample_flows(const double* x, std::size_t s, std::size_t stride,
+                                    scratch& w) const {
     const auto& slots = cost_.slots();
-    for (std::size_t k = 0; k < slots.size(); ++k) p[slots[k]] = x[k * stride + s];
+    for (std::size_t k = 0; k < slots.size(); ++k) w.p[slots[k]] = x[k * stride + s];
     for (std::size_t k = 0; k < project_slots_.size(); ++k) {
-      q.values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
+      w.q.values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
     }
-    const operating_point op = tpw::detail::operating_point_of(p);
-    const double price = p.priced ? p[cost_input::price_per_mtok] / 1e6 : 0.0;
-    const tpw::detail::project_plan_numbers plan = q.plan_numbers(price);
-    with_cost_components<C>(p, [&](const auto&... components) {
-      tpw::detail::fill_project_lines(lines, op, systems_, plan, components...);
-      return 0;
-    });
-    auto& hardware = w.hardware;
-    auto& facility = w.facility;
-    for (int k = 0; k < q.operating_years; ++k) {
-      hardware[static_cast<std::size_t>(k)] =
-          lines.hardware_capex * hardware_schedule_[static_cast<std::size_t>(k)];
-      facility[static_cast<std::size_t>(k)] =
-          lines.facility_capex * facility_schedule_[static_cast<std::size_t>(k)];
-    }
-    const project_terms terms = q.terms_now();
-    tpw::detail::project_flows_of(lines, terms, hardware.data(), facility.data(), f.project.data(),
-                                  f.equity.data(), nullptr);
-    f.years = lines.years();
-    const auto n = static_cast<std::size_t>(f.years);
-    f.discount_rate = terms.discount_rate;
-    f.project_npv =
-        tpw::detail::npv_value(std::span<const double>(f.project.data(), n), terms.discount_rate);
-    f.equity_npv = tpw::detail::npv_value(std::span<const double>(f.equity.data(), n),
-                                          terms.equity_discount_rate);
+    return detail::project_sample<C>(w.p, w.q, systems_, hardware_schedule_.data(),
+                                     facility_schedule_.data(), w.work);
   }
 
   static project_parameters validated_project(const project_parameters& p) {

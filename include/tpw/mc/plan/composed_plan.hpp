@@ -71,6 +71,9 @@ struct composed_plan {
                   : static_cast<std::uint32_t>(cost_output_count - 2);
   }
   [[nodiscard]] const char* input_name(std::uint32_t k) const noexcept { return paths[slots[k]]; }
+  [[nodiscard]] const char* output_name(std::uint32_t k) const noexcept {
+    return cost_output_names[k];
+  }
 
   // The figures (cost_output order) of one set of values in the layout above; with no price the
   // last two are not written.

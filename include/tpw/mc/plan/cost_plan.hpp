@@ -134,9 +134,12 @@ struct cost_plan {
     return base.priced ? static_cast<std::uint32_t>(cost_output_count)
                        : static_cast<std::uint32_t>(cost_output_count - 2);
   }
-  // Uncertain input k's scenario path.
+  // Uncertain input k's scenario path, and figure k's name.
   [[nodiscard]] const char* input_name(std::uint32_t k) const noexcept {
     return rule_of(slots[k]).path;
+  }
+  [[nodiscard]] const char* output_name(std::uint32_t k) const noexcept {
+    return cost_output_names[k];
   }
   // The figures with the uncertain inputs at x (in the plan's order).
   template <currency_type C>

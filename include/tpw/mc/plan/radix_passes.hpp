@@ -41,7 +41,8 @@ inline constexpr std::uint64_t slice_samples = std::uint64_t{1} << 28;  // per l
 inline constexpr unsigned digit_bits = 16;
 inline constexpr unsigned digit_count = 64 / digit_bits;
 inline constexpr std::uint64_t bins = std::uint64_t{1} << digit_bits;
-inline constexpr unsigned max_outputs = static_cast<unsigned>(tpw::mc::cost_output_count);
+// The most figures a plan gives: the cost model's, and a project's two NPVs (project_plan).
+inline constexpr unsigned max_outputs = static_cast<unsigned>(tpw::mc::cost_output_count) + 2;
 inline constexpr unsigned max_exceedances = 32;
 // The accumulator slots per output and block: the first pass's moments (about the shift), min and
 // max, and a later pass's sums beyond the upper and lower tail cells.
@@ -123,7 +124,7 @@ TPW_HD inline bool observe_sample(const pass_args<Plan>& a, std::uint64_t i, dou
                                   unsigned long long* slot) noexcept {
   const Plan& plan = *a.plan;
   double x[Plan::max_inputs];
-  double y[tpw::mc::cost_output_count];
+  double y[max_outputs];
   plan.template figures<C>(a.design, i, x, y);
   bool finite = true;
   for (unsigned k = 0; k < plan.outputs(); ++k) finite = finite && tpw::detail::is_finite(y[k]);
@@ -251,6 +252,14 @@ struct host_backend {
 // and fix the moments' shift (prepare), upload the plan and allocate the buffers, then one pass per
 // digit (the histogram groups of each output's targets, the launches over the samples, each
 // target's next digit), and the statistics from the targets' keys (finish).
+// A plan's figures' names, in order.
+template <class Plan>
+std::vector<std::string> output_names(const Plan& plan) {
+  std::vector<std::string> names;
+  for (std::uint32_t k = 0; k < plan.outputs(); ++k) names.emplace_back(plan.output_name(k));
+  return names;
+}
+
 template <currency_type C, class Backend, class Plan>
 class radix_run {
   template <class T>
@@ -262,8 +271,7 @@ class radix_run {
         plan_(plan),
         o_(o),
         n_(o.samples),
-        names_(tpw::mc::cost_output_names.begin(),
-               tpw::mc::cost_output_names.begin() + plan.outputs()),
+        names_(output_names(plan)),
         m_(0) {}
 
   tpw::mc::run_result run() {
@@ -297,7 +305,7 @@ class radix_run {
     std::vector<double> sums(outputs_, 0.0);
     for (std::uint64_t i = 0; i < pilot; ++i) {
       double x[Plan::max_inputs];
-      double y[tpw::mc::cost_output_count];
+      double y[max_outputs];
       plan_.template figures<C>(host_design_->view(), i, x, y);
       for (unsigned k = 0; k < plan_.outputs(); ++k) {
         if (!tpw::detail::is_finite(y[k])) refuse_at(i);
@@ -319,7 +327,7 @@ class radix_run {
   // The error for sample i, which has a non-finite output: recomputed on the host, naming it.
   void refuse_at(std::uint64_t i) const {
     double x[Plan::max_inputs];
-    double y[tpw::mc::cost_output_count];
+    double y[max_outputs];
     plan_.template figures<C>(host_design_->view(), i, x, y);
     for (unsigned k = 0; k < plan_.outputs(); ++k) {
       if (!tpw::detail::is_finite(y[k])) {

@@ -71,7 +71,7 @@ TPW_HD inline void sobol_row_figures(const Plan& plan, const design_view& design
     a[j] = closed_form_quantile(plan.dists[j], u[j]);
     b[j] = closed_form_quantile(plan.dists[j], u[d + j]);
   }
-  double y[cost_output_count];
+  double y[max_outputs];
   plan.template figures_at<C>(a, y);
   store(0u, y);
   plan.template figures_at<C>(b, y);
@@ -266,7 +266,7 @@ std::vector<sobol_indices> run_sobol(Backend& backend, const Plan& plan, const s
       boot_first = d_boot_first.download(static_cast<std::size_t>(resamples) * d);
       boot_total = d_boot_total.download(static_cast<std::size_t>(resamples) * d);
     }
-    result.push_back(mc::detail::sobol_result(cost_output_names[k], input_names, variance, first,
+    result.push_back(mc::detail::sobol_result(plan.output_name(k), input_names, variance, first,
                                               total, boot_first, boot_total, resamples,
                                               o.confidence));
   }

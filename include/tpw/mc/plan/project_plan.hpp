@@ -1,0 +1,147 @@
+// tpw/mc/plan/project_plan.hpp: a multi-year project's sample as plain numbers, and the project
+// model as a plan for the GPU and MPI engines.
+//
+// project_sample runs one sample's project: tpw's own cash view and flows
+// (tpw/finance/project_lines.hpp, the functions tpw::project_cash_flows and tpw::finance_project
+// fill their tables with) on the sample's cost parameters and project numbers, with no allocation,
+// to its yearly flows and NPVs. mc::project_model (CPU) and project_plan (the radix passes on a
+// GPU, an MPI rank or the host) both call it, so the engines cannot drift apart. A plan's figures
+// are the cost model's, then project_npv and equity_npv; IRR and payback, which a sample may
+// lack, run on the CPU (mc::run_project). No Eigen.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "tpw/config.hpp"
+#include "tpw/finance/measures.hpp"
+#include "tpw/finance/project.hpp"
+#include "tpw/finance/project_lines.hpp"
+#include "tpw/finance/project_parameters.hpp"
+#include "tpw/mc/plan/cost_plan.hpp"
+
+namespace tpw::mc {
+
+namespace detail {
+
+// One sample's project working memory; only the project's years of each array are written.
+struct project_work {
+  tpw::detail::project_lines lines;
+  double hardware[max_ramp_years];  // tax depreciation per operating year
+  double facility[max_ramp_years];
+  double project[tpw::detail::max_project_years];  // flows
+  double equity[tpw::detail::max_project_years];
+  int years = 0;
+  double discount_rate = 0.0;
+};
+
+struct project_npvs {
+  double project = 0.0;
+  double equity = 0.0;
+};
+
+// One sample's project: its flows (in w) and NPVs, from its cost parameters p over `systems`
+// systems and its project numbers q, with the tax depreciation of a unit of hardware and of
+// facility per operating year.
+template <currency_type C>
+TPW_HD project_npvs project_sample(const cost_parameters& p, const project_parameters& q,
+                                   double systems, const double* hardware_schedule,
+                                   const double* facility_schedule, project_work& w) noexcept {
+  const operating_point op = tpw::detail::operating_point_of(p);
+  const double price = p.priced ? p[cost_input::price_per_mtok] / 1e6 : 0.0;
+  const tpw::detail::project_plan_numbers plan = q.plan_numbers(price);
+  with_cost_components<C>(p, [&](const auto&... components) {
+    tpw::detail::fill_project_lines(w.lines, op, systems, plan, components...);
+    return 0;
+  });
+  for (int k = 0; k < q.operating_years; ++k) {
+    w.hardware[k] = w.lines.hardware_capex * hardware_schedule[k];
+    w.facility[k] = w.lines.facility_capex * facility_schedule[k];
+  }
+  const project_terms terms = q.terms_now();
+  tpw::detail::project_flows_of(w.lines, terms, w.hardware, w.facility, w.project, w.equity,
+                                nullptr);
+  w.years = w.lines.years();
+  w.discount_rate = terms.discount_rate;
+  const auto n = static_cast<std::size_t>(w.years);
+  return {tpw::detail::npv_value(std::span<const double>(w.project, n), terms.discount_rate),
+          tpw::detail::npv_value(std::span<const double>(w.equity, n),
+                                 terms.equity_discount_rate)};
+}
+
+}  // namespace detail
+
+// The most uncertain project numbers a plan carries.
+inline constexpr std::size_t max_plan_project_inputs = 12;
+
+// The project model as plain data (mc::project_model::plan()): the cost model's base and slots,
+// the project's numbers and slots, and every input's distribution (the cost inputs first).
+struct project_plan {
+  static constexpr std::size_t max_inputs = cost_input_count + max_plan_project_inputs;
+
+  cost_parameters base;
+  std::uint32_t cost_inputs = 0;
+  std::array<cost_input, cost_input_count> cost_slots{};
+  project_parameters project;
+  double systems = 1.0;
+  std::array<double, max_ramp_years> hardware_schedule{};
+  std::array<double, max_ramp_years> facility_schedule{};
+  std::uint32_t project_inputs = 0;
+  std::array<std::uint32_t, max_plan_project_inputs> project_slots{};
+  std::uint32_t inputs = 0;  // cost_inputs + project_inputs
+  std::array<distribution_params, max_inputs> dists{};
+  bool correlated = false;
+  std::array<double, max_inputs * max_inputs> cholesky{};
+
+  [[nodiscard]] TPW_HD constexpr std::uint32_t cost_outputs() const noexcept {
+    return base.priced ? static_cast<std::uint32_t>(cost_output_count)
+                       : static_cast<std::uint32_t>(cost_output_count - 2);
+  }
+  [[nodiscard]] TPW_HD constexpr std::uint32_t outputs() const noexcept {
+    return cost_outputs() + 2;
+  }
+  [[nodiscard]] const char* output_name(std::uint32_t k) const noexcept {
+    return k < cost_outputs() ? cost_output_names[k] : project_figure_names[k - cost_outputs()];
+  }
+  [[nodiscard]] const char* input_name(std::uint32_t k) const noexcept {
+    if (k < cost_inputs) return rule_of(cost_slots[k]).path;
+    const std::size_t slot = project_slots[k - cost_inputs];
+    return slot < project_ramp_slot ? project_input_rules[slot].path : ramp_paths[slot - project_ramp_slot];
+  }
+
+  // The figures with the uncertain inputs at x (in the plan's order).
+  template <currency_type C>
+  TPW_HD void figures_at(const double* x, double* y) const noexcept {
+    cost_parameters p = base;
+    for (std::uint32_t k = 0; k < cost_inputs; ++k) p[cost_slots[k]] = x[k];
+    project_parameters q = project;
+    for (std::uint32_t k = 0; k < project_inputs; ++k) {
+      q.values[project_slots[k]] = x[cost_inputs + k];
+    }
+    cost_figures<C>(p, y);
+    detail::project_work w;
+    const detail::project_npvs npv = detail::project_sample<C>(
+        p, q, systems, hardware_schedule.data(), facility_schedule.data(), w);
+    y[cost_outputs()] = npv.project;
+    y[cost_outputs() + 1] = npv.equity;
+  }
+  // Sample i: its uncertain inputs (x) and figures (y).
+  template <currency_type C>
+  TPW_HD void figures(const design_view& design, std::uint64_t i, double* x,
+                      double* y) const noexcept {
+    plan_inputs<max_inputs>(*this, design, i, x);
+    figures_at<C>(x, y);
+  }
+
+  // "finance.utilization_ramp[k]" for the first years a plan may make uncertain.
+  static constexpr std::array<const char*, max_plan_project_inputs> ramp_paths{
+      "finance.utilization_ramp[0]", "finance.utilization_ramp[1]", "finance.utilization_ramp[2]",
+      "finance.utilization_ramp[3]", "finance.utilization_ramp[4]", "finance.utilization_ramp[5]",
+      "finance.utilization_ramp[6]", "finance.utilization_ramp[7]", "finance.utilization_ramp[8]",
+      "finance.utilization_ramp[9]", "finance.utilization_ramp[10]",
+      "finance.utilization_ramp[11]"};
+};
+
+}  // namespace tpw::mc
