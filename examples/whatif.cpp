@@ -12,18 +12,22 @@
 #include "whatif/app.hpp"
 
 #ifdef TPW_WHATIF_CUDA
-// whatif_gpu.cu: tpw::cuda::run and tpw::cuda::sobol on the scenario's plan.
+// whatif_gpu.cu: tpw::cuda::run and tpw::cuda::sobol on the scenario's plan, or its project's.
 tpw::mc::run_result whatif_gpu_run(const tpw::mc::cost_plan& plan,
                                    const tpw::mc::run_options& options);
 std::vector<tpw::mc::sobol_indices> whatif_gpu_sobol(const tpw::mc::cost_plan& plan,
                                                      const tpw::mc::sobol_options& options);
+tpw::mc::run_result whatif_gpu_run_project(const tpw::mc::project_plan& plan,
+                                           const tpw::mc::run_options& options);
+std::vector<tpw::mc::sobol_indices> whatif_gpu_sobol_project(const tpw::mc::project_plan& plan,
+                                                             const tpw::mc::sobol_options& options);
 #endif
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   tpw_whatif::gpu_engine gpu;
 #ifdef TPW_WHATIF_CUDA
-  gpu = {whatif_gpu_run, whatif_gpu_sobol};
+  gpu = {whatif_gpu_run, whatif_gpu_sobol, whatif_gpu_run_project, whatif_gpu_sobol_project};
 #endif
   const int status =
       tpw_whatif::run_whatif(args, std::cout, std::cerr, isatty(STDERR_FILENO) == 1, gpu);

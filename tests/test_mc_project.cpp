@@ -326,16 +326,50 @@ TEST_CASE("a project's uncertain numbers are refused by path when their samples 
         "needs a finance section");
 }
 
-TEST_CASE("a GPU engine is refused up front for a project's figures, naming the section") {
-  const io::scenario s = io::parse_scenario(annuity(R"({"dist": "uniform", "low": 1, "high": 2})"));
-  io::study_options o;
-  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
-    FAIL("the GPU engine must not run");
+TEST_CASE("a study's engine hook runs a project's NPVs; one without a project run is refused") {
+  io::scenario s = io::parse_scenario(
+      annuity(R"({"dist": "uniform", "low": 1, "high": 2})",
+              R"(, "price_decline_per_year": {"dist": "uniform", "low": 0.1, "high": 0.3})"));
+  s.workload = tpw::request_shape{tpw::tokens::from_value(1000), tpw::tokens::from_value(100)};
+  s.samples = 30000;
+  s.exceedances = {{"project_npv", 0.0, true}, {"project_irr", 0.12, false}};
+  io::study_options cost_only;
+  cost_only.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
+    FAIL("the engine must not run");
     return {};
   };
-  CHECK(message_of([&] { (void)io::run_study(s, o); })
-            .starts_with("finance = (a multi-year project): its figures (NPV, IRR, payback) run "
-                         "on the CPU engine only"));
+  CHECK(message_of([&] { (void)io::run_study(s, cost_only); })
+            .starts_with("finance = (a multi-year project): its figures (NPV, IRR, payback) need "
+                         "the engine's project run"));
+  // The GPU engine's passes on the host stand in: the report is the CPU's, its quantiles exactly.
+  int runs = 0;
+  io::study_options o;
+  o.engine.run_project = [&](const mc::project_plan& plan, const mc::run_options& options) {
+    ++runs;
+    mc::radix::host_backend backend;
+    return mc::radix::run_passes<io::scenario_currency>(backend, plan, options);
+  };
+  const io::study hooked = io::run_study(s, o);
+  const io::study cpu = io::run_study(s);
+  CHECK(runs == 1);
+  for (const char* name : {"cost_per_mtok", "gross_margin", "project_npv", "equity_npv",
+                           "cost_per_request"}) {
+    CAPTURE(name);
+    const auto& a = hooked.statistics->output(name);
+    const auto& b = cpu.statistics->output(name);
+    CHECK(a.mean == Approx(b.mean).epsilon(1e-12));
+    for (std::size_t k = 0; k < b.quantiles.size(); ++k) {
+      CHECK(a.quantiles[k] == Approx(b.quantiles[k]).epsilon(1e-14));
+    }
+  }
+  REQUIRE(hooked.statistics->exceedances.size() == 2);
+  CHECK(hooked.statistics->exceedances[0].probability ==
+        cpu.statistics->exceedances[0].probability);
+  CHECK(hooked.statistics->exceedances[1].probability ==
+        cpu.statistics->exceedances[1].probability);
+  REQUIRE(hooked.project_figures.size() == cpu.project_figures.size());
+  CHECK(hooked.project_figures[0].statistics.quantiles ==
+        cpu.project_figures[0].statistics.quantiles);
 }
 
 using tpw_test::network_cost;

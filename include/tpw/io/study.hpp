@@ -79,7 +79,13 @@ struct plan_engine {
   std::function<mc::run_result(const mc::cost_plan&, const mc::run_options&)> run;
   std::function<std::vector<mc::sobol_indices>(const mc::cost_plan&, const mc::sobol_options&)>
       sobol;
-  [[nodiscard]] bool empty() const noexcept { return !run && !sobol; }
+  // A multi-year project's plan (its cost figures and NPVs; IRR and payback run on the CPU).
+  std::function<mc::run_result(const mc::project_plan&, const mc::run_options&)> run_project;
+  std::function<std::vector<mc::sobol_indices>(const mc::project_plan&, const mc::sobol_options&)>
+      sobol_project;
+  [[nodiscard]] bool empty() const noexcept {
+    return !run && !sobol && !run_project && !sobol_project;
+  }
 };
 
 struct study_options {
@@ -142,10 +148,8 @@ inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigne
 // statistic of a positive multiple is the multiple of the statistic). A figure the engine cannot
 // give (the emissions, or the cost per request named by uncertainty.outputs or an exceedance) is
 // refused up front (cost_model::plan, and here).
-inline mc::run_result run_on_engine(const plan_engine& engine, const scenario_model& model,
-                                    mc::run_options o) {
-  const mc::cost_plan plan = model.plan();
-  const double tokens = model.extras().tokens_per_request;
+template <class Run>
+mc::run_result run_on_engine(const Run& run, double tokens, mc::run_options o) {
   const auto cpu_only = [](const std::string& figure) { return figure == "cost_per_request"; };
   for (const auto& e : o.exceedances) {
     if (cpu_only(e.output)) {
@@ -163,7 +167,7 @@ inline mc::run_result run_on_engine(const plan_engine& engine, const scenario_mo
       o.outputs.push_back("cost_per_mtok");
     }
   }
-  mc::run_result r = engine.run(plan, o);
+  mc::run_result r = run(o);
   if (tokens > 0.0 && wanted) {
     mc::output_statistics per_request = r.output("cost_per_mtok");
     const double k = tokens / 1e6;
@@ -245,12 +249,12 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   out.samples = options.samples.value_or(s.samples);
   out.seed = options.seed.value_or(s.seed);
   s.validate();
-  if (s.finance && s.any_uncertain() && !options.engine.empty()) {
+  if (s.finance && s.any_uncertain() && !options.engine.empty() &&
+      !options.engine.run_project) {
     throw invalid_input::shown_as(
         "finance", "(a multi-year project)",
-        "its figures (NPV, IRR, payback) run on the CPU engine only: the GPU "
-        "engine runs the single-period figures; run without the GPU, or drop "
-        "the finance section");
+        "its figures (NPV, IRR, payback) need the engine's project run: this engine runs the "
+        "single-period figures; run without it, or drop the finance section");
   }
   if (s.sobol && s.any_uncertain()) {
     const std::size_t outputs =
@@ -296,18 +300,35 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   so.bootstrap = 100;
   if (s.finance) {
     const scenario_project_model model = project_model_of(s, out.site.systems);
-    mc::project_run_result r = mc::run_project(model, o);
+    std::function<mc::run_result(const mc::run_options&)> elsewhere;
+    if (options.engine.run_project) {
+      const mc::project_plan plan = model.plan();  // refuses what it cannot carry, up front
+      elsewhere = [&options, plan, tokens = extras_of(s).tokens_per_request](
+                      const mc::run_options& part) {
+        return detail::run_on_engine(
+            [&](const mc::run_options& e) { return options.engine.run_project(plan, e); }, tokens,
+            part);
+      };
+    }
+    mc::project_run_result r = mc::run_project(model, o, elsewhere);
     out.statistics = std::move(r.statistics);
     out.project_figures = std::move(r.optional);
     if (s.tornado) {
       out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
     }
-    if (s.sobol) out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
+    if (s.sobol) {
+      out.sobol = options.engine.sobol_project
+                      ? options.engine.sobol_project(model.plan(), so)
+                      : mc::sobol_analysis(model.inputs(), model, so, model.output_names());
+    }
     return out;
   }
   const scenario_model model = model_of(s);
   if (options.engine.run) {
-    out.statistics = detail::run_on_engine(options.engine, model, o);
+    const mc::cost_plan plan = model.plan();
+    out.statistics = detail::run_on_engine(
+        [&](const mc::run_options& e) { return options.engine.run(plan, e); },
+        model.extras().tokens_per_request, o);
   } else {
     out.statistics = mc::run(model, o);
   }

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -110,16 +111,16 @@ class project_model {
   }
 
   // The model as plain data for the GPU and MPI engines (tpw/mc/plan/project_plan.hpp): the cost
-  // model's figures and the NPVs. Throws invalid_input for what a plan cannot carry: the extras
-  // (cost per request, emissions), more than 12 uncertain project numbers or a ramp year past the
-  // 12th, and distributions without a closed-form quantile.
+  // model's figures and the NPVs (not the extras: the cost per request is cost per Mtok's
+  // multiple, tpw::io scales it). Throws invalid_input for what a plan cannot carry: the
+  // emissions, more than 12 uncertain project numbers or a ramp year past the 12th, and
+  // distributions without a closed-form quantile.
   [[nodiscard]] project_plan plan() const {
-    if (cost_.extras().any()) {
+    if (cost_.extras().carbon) {
       throw invalid_input::shown_as(
-          cost_.extras().carbon ? "carbon" : "workload",
-          cost_.extras().carbon ? "(emissions per Mtok)" : "(cost per request)",
+          "carbon", "(emissions per Mtok)",
           "a project's plan for the GPU and MPI engines gives the cost model's figures and the "
-          "NPVs; run these figures on the CPU engine");
+          "NPVs; run the emissions on the CPU engine, or drop the carbon section");
     }
     if (project_slots_.size() > max_plan_project_inputs) {
       throw invalid_input("finance", static_cast<double>(project_slots_.size()),
@@ -319,9 +320,13 @@ std::vector<project_figure_statistics> optional_project_statistics(
 // exceedances follow the options' order.
 //
 // run_options::outputs may name any of them (empty: all); the optional figures are computed only
-// when one of them is named there or by an exceedance.
+// when one of them is named there or by an exceedance. `engine_run`, when given, runs the engine's
+// part elsewhere (a GPU on model.plan(): the same figures), given the options that part takes;
+// the optional figures still run here.
 template <currency_type C>
-project_run_result run_project(const project_model<C>& model, const run_options& options) {
+project_run_result run_project(
+    const project_model<C>& model, const run_options& options,
+    const std::function<run_result(const run_options&)>& engine_run = {}) {
   // An optional figure's index in project_optional_names, or its size when `name` is none.
   const auto optional = [](const std::string& name) {
     return static_cast<std::size_t>(
@@ -353,7 +358,8 @@ project_run_result run_project(const project_model<C>& model, const run_options&
     }
   }
   project_run_result r;
-  r.statistics = run(model.inputs(), model, engine, model.output_names());
+  r.statistics =
+      engine_run ? engine_run(engine) : run(model.inputs(), model, engine, model.output_names());
   if (wanted) {
     r.optional =
         detail::optional_project_statistics(model, options, optional_figure_limit, queries);
