@@ -20,7 +20,7 @@ tpw::mc::run_result whatif_gpu_run_project(const tpw::mc::project_plan& plan,
   return tpw::cuda::run<tpw::currency<"XXX">>(plan, options);
 }
 
-std::vector<tpw::mc::sobol_indices> whatif_gpu_sobol_project(const tpw::mc::project_plan& plan,
-                                                             const tpw::mc::sobol_options& options) {
+std::vector<tpw::mc::sobol_indices> whatif_gpu_sobol_project(
+    const tpw::mc::project_plan& plan, const tpw::mc::sobol_options& options) {
   return tpw::cuda::sobol<tpw::currency<"XXX">>(plan, options);
 }

@@ -172,3 +172,61 @@ TEST_CASE("a project whose only uncertain numbers are finance's runs") {
   CHECK(st.statistics->output("cost_per_mtok").sd == 0.0);
   CHECK(st.statistics->output("project_npv").sd > 0.0);
 }
+
+namespace {
+std::string priced_by_kind(const std::string& input_price) {
+  return R"({
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 0.8,
+                   "throughput_tok_s": 1000},
+    "workload": {"input_tokens": 8192, "output_tokens": 1024},
+    "costs": {"hardware": {"price": 30000, "life_years": 4, "residual_fraction": 0},
+              "energy": {"price_per_kwh": {"dist": "uniform", "low": 0.05, "high": 0.15},
+                         "pue": 1.2}},
+    "revenue": {"input_price_per_mtok": )" +
+         input_price + R"(, "output_price_per_mtok": 5.4},
+    "finance": {"operating_years": 4, "discount_rate": 0.08, "tax": {"rate": 0.21}},
+    "uncertainty": {"samples": 100000, "seed": 9, "design": "latin_hypercube"}
+  })";
+}
+}  // namespace
+
+TEST_CASE("uncertain prices by kind blend, sample by sample, into the revenue, margin and NPV") {
+  // Input price uniform in [1, 2], output 5.40, over 8,192 input and 1,024 output tokens: the
+  // blend is (8192 p + 5.4 * 1024) / 9216, rising with p, and so do revenue and the NPV. Each
+  // figure's P5 and P95 are therefore the point figures at p = 1.05 and p = 1.95 (revenue does not
+  // depend on the energy price; the NPV does, so its median is checked loosely).
+  const io::study st = io::run_study(
+      io::parse_scenario(priced_by_kind(R"({"dist": "uniform", "low": 1, "high": 2})")));
+  const io::study at_p5 = io::run_study(io::parse_scenario(priced_by_kind("1.05")));
+  const io::study at_p95 = io::run_study(io::parse_scenario(priced_by_kind("1.95")));
+  const auto& revenue = st.statistics->output("revenue_per_mw_year");
+  const double point_p5 =
+      at_p5.point.revenue->revenue_per_power_time.value() * 1e6 * seconds_per_year;
+  const double point_p95 =
+      at_p95.point.revenue->revenue_per_power_time.value() * 1e6 * seconds_per_year;
+  CHECK(revenue.quantile(0.05) == Approx(point_p5).epsilon(1e-5));
+  CHECK(revenue.quantile(0.95) == Approx(point_p95).epsilon(1e-5));
+  CHECK(st.point.revenue->price.value() * 1e6 == Approx((8192 * 1.5 + 5.4 * 1024) / 9216.0));
+  // The project reads each sample's blend: its NPV spreads with the price, and its median sits
+  // near the point NPV at the median prices.
+  const auto& npv = st.statistics->output("project_npv");
+  REQUIRE(st.finance.has_value());
+  CHECK(npv.quantile(0.05) < st.finance->project_npv.value());
+  CHECK(npv.quantile(0.95) > st.finance->project_npv.value());
+  CHECK(npv.quantile(0.5) == Approx(st.finance->project_npv.value()).epsilon(0.01));
+  // The input price is an input of the run, and drives the revenue alone.
+  const auto j = io::to_json(st);
+  CHECK(j["uncertainty"]["inputs"].contains("revenue.input_price_per_mtok"));
+  // A caller's engine (the GPU) takes one price: refused up front, naming the section.
+  io::scenario cost_only =
+      io::parse_scenario(priced_by_kind(R"({"dist": "uniform", "low": 1, "high": 2})"));
+  cost_only.finance.reset();
+  io::study_options o;
+  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
+    FAIL("the engine must not run");
+    return {};
+  };
+  CHECK(message_of([&] { (void)io::run_study(cost_only, o); })
+            .starts_with("revenue = (uncertain prices by kind of token): the GPU and MPI engines "
+                         "take one token price"));
+}

@@ -250,9 +250,9 @@ TEST_CASE("a project's Monte Carlo gives the same numbers on 1, 2 and 8 threads"
 TEST_CASE("the project's plan, through the GPU and MPI engines' passes, gives the CPU's NPVs") {
   // Every line (build year, ramp, decline, tax, debt) with cost and project numbers uncertain:
   // the plan runs the same per-sample code (project_sample) as the CPU model.
-  const io::scenario s = io::parse_scenario(
-      annuity(R"({"dist": "triangular", "low": 0.5, "mode": 1.2, "high": 2})",
-              R"(, "build_years": 1, "utilization_ramp": [{"dist": "uniform", "low": 0.3, "high": 0.6}],
+  const io::scenario s = io::parse_scenario(annuity(
+      R"({"dist": "triangular", "low": 0.5, "mode": 1.2, "high": 2})",
+      R"(, "build_years": 1, "utilization_ramp": [{"dist": "uniform", "low": 0.3, "high": 0.6}],
                   "price_decline_per_year": {"dist": "uniform", "low": 0.1, "high": 0.3},
                   "revenue_fee_share": {"dist": "uniform", "low": 0, "high": 0.1},
                   "tax": {"rate": 0.21}, "debt": {"share": 0.5, "rate": 0.07, "term_years": 3})"));
@@ -283,12 +283,12 @@ TEST_CASE("the project's plan, through the GPU and MPI engines' passes, gives th
     }
     CHECK(passes.exceedances[0].probability == cpu.exceedances[0].probability);
   }
-  // What a plan cannot carry is refused, naming it: the extras (here a workload's cost per
-  // request).
-  io::scenario with_mix = s;
-  with_mix.workload = tpw::request_shape{tpw::tokens::from_value(1000), tpw::tokens::from_value(100)};
-  CHECK(message_of([&] { (void)io::project_model_of(with_mix, 1).plan(); })
-            .starts_with("workload = (cost per request): a project's plan for the GPU and MPI "
+  // What a plan cannot carry is refused, naming it: the emissions (the cost per request is cost
+  // per Mtok's multiple, which the study scales).
+  io::scenario with_carbon = s;
+  with_carbon.carbon = io::carbon_choice{400.0, 0.0, 1.0, false};
+  CHECK(message_of([&] { (void)io::project_model_of(with_carbon, 1).plan(); })
+            .starts_with("carbon = (emissions per Mtok): a project's plan for the GPU and MPI "
                          "engines gives the cost model's figures and the NPVs"));
 }
 
@@ -352,8 +352,8 @@ TEST_CASE("a study's engine hook runs a project's NPVs; one without a project ru
   const io::study hooked = io::run_study(s, o);
   const io::study cpu = io::run_study(s);
   CHECK(runs == 1);
-  for (const char* name : {"cost_per_mtok", "gross_margin", "project_npv", "equity_npv",
-                           "cost_per_request"}) {
+  for (const char* name :
+       {"cost_per_mtok", "gross_margin", "project_npv", "equity_npv", "cost_per_request"}) {
     CAPTURE(name);
     const auto& a = hooked.statistics->output(name);
     const auto& b = cpu.statistics->output(name);

@@ -905,6 +905,22 @@ inline void require_same_mix(const scenario& s, const json& workload) {
   }
 }
 
+// A carbon number or a price by kind of token: a number in its rule, or a distribution object
+// that makes it uncertain (the point figures take its median); returns the point value.
+inline double extra_leaf_at(const json& value, extra_input input, scenario& s,
+                            std::string_view meaning) {
+  const cost_input_rule& rule = rule_of(input);
+  if (value.is_object()) {
+    mc::distribution d = distribution_at(value, rule.path);
+    mc::detail::require_inside(rule, d);
+    const double median = d.quantile(0.5);
+    s.extra_uncertain.push_back({input, std::move(d)});
+    return median;
+  }
+  return bounded_at(value, rule.path, rule.low, rule.high, meaning, rule.low_included,
+                    rule.high_included);
+}
+
 inline void read_revenue(const json& j, scenario& s) {
   const json& r = object_at(j, "revenue",
                             {"price_per_mtok", "input_price_per_mtok",
@@ -919,15 +935,17 @@ inline void read_revenue(const json& j, scenario& s) {
     refuse("revenue.price_per_mtok", r["price_per_mtok"],
            "give one price for every token or prices by kind of token, not both");
   }
-  const auto price = [&](const char* key, std::string_view rule) {
+  const auto price = [&](const char* key, extra_input kind, std::string_view rule) {
     const std::string path = std::string("revenue.") + key;
     if (!r.contains(key)) refuse_missing(path, rule);
-    return token_price<scenario_currency>::from_value(
-        bounded_at(r[key], path, 0.0, 1e9, "per Mtok") / 1e6);
+    return token_price<scenario_currency>::from_value(extra_leaf_at(r[key], kind, s, "per Mtok") /
+                                                      1e6);
   };
   token_pricing<scenario_currency> p;
-  p.input = price("input_price_per_mtok", "required with prices by kind of token");
-  p.output = price("output_price_per_mtok", "required with prices by kind of token");
+  p.input = price("input_price_per_mtok", extra_input::input_price_per_mtok,
+                  "required with prices by kind of token");
+  p.output = price("output_price_per_mtok", extra_input::output_price_per_mtok,
+                   "required with prices by kind of token");
   const request_shape mix = s.workload ? *s.workload
                             : s.phase_rates
                                 ? request_shape{tokens::from_value(s.phase_rates->first),
@@ -939,11 +957,12 @@ inline void read_revenue(const json& j, scenario& s) {
            "and output_tok_s");
   }
   if (mix.cached_share > 0.0) {
-    p.cached_input = price("cached_input_price_per_mtok",
+    p.cached_input = price("cached_input_price_per_mtok", extra_input::cached_input_price_per_mtok,
                            "required when workload.cached_share > 0 (public price lists charge "
                            "about a tenth of the input price)");
   } else if (r.contains("cached_input_price_per_mtok")) {
-    p.cached_input = price("cached_input_price_per_mtok", "");
+    p.cached_input =
+        price("cached_input_price_per_mtok", extra_input::cached_input_price_per_mtok, "");
   }
   const double blended = blended_price<scenario_currency>(mix, p).value() * 1e6;
   if (!(blended >= rule_of(cost_input::price_per_mtok).low)) {
@@ -1167,22 +1186,6 @@ inline power_cap_choice read_power_cap(const json& j, scenario& s,
   return out;
 }
 
-// A carbon number: a number in its rule, or a distribution object that makes it uncertain (the
-// point figures take its median); returns the point value.
-inline double carbon_leaf_at(const json& value, extra_input input, scenario& s,
-                             std::string_view meaning) {
-  const cost_input_rule& rule = rule_of(input);
-  if (value.is_object()) {
-    mc::distribution d = distribution_at(value, rule.path);
-    mc::detail::require_inside(rule, d);
-    const double median = d.quantile(0.5);
-    s.extra_uncertain.push_back({input, std::move(d)});
-    return median;
-  }
-  return bounded_at(value, rule.path, rule.low, rule.high, meaning, rule.low_included,
-                    rule.high_included);
-}
-
 inline carbon_choice read_carbon(const json& j, scenario& s) {
   const json& c =
       object_at(j, "carbon", {"grid_g_per_kwh", "embodied_kg_per_accelerator", "life_years"});
@@ -1191,14 +1194,14 @@ inline carbon_choice read_carbon(const json& j, scenario& s) {
     refuse_missing("carbon.grid_g_per_kwh", "required: the grid's intensity in gCO2e per kWh");
   }
   out.grid_g_per_kwh =
-      carbon_leaf_at(c["grid_g_per_kwh"], extra_input::grid_g_per_kwh, s, "gCO2e per kWh");
+      extra_leaf_at(c["grid_g_per_kwh"], extra_input::grid_g_per_kwh, s, "gCO2e per kWh");
   if (c.contains("embodied_kg_per_accelerator")) {
     out.embodied_kg_per_accelerator =
-        carbon_leaf_at(c["embodied_kg_per_accelerator"], extra_input::embodied_kg_per_accelerator,
-                       s, "kgCO2e to make and ship one accelerator and its share of the server");
+        extra_leaf_at(c["embodied_kg_per_accelerator"], extra_input::embodied_kg_per_accelerator, s,
+                      "kgCO2e to make and ship one accelerator and its share of the server");
   }
   if (c.contains("life_years")) {
-    out.life_years = carbon_leaf_at(c["life_years"], extra_input::life_years, s, "years");
+    out.life_years = extra_leaf_at(c["life_years"], extra_input::life_years, s, "years");
   } else if (s.base.hardware == hardware_terms::owned) {
     out.life_years = s.base[cost_input::hardware_life_years];
     out.life_follows_hardware = true;

@@ -45,6 +45,13 @@ using scenario_model = mc::cost_model<scenario_currency>;
 [[nodiscard]] inline extra_parameters extras_of(const scenario& s) {
   extra_parameters e;
   if (const auto mix = mix_of(s)) e.tokens_per_request = tokens_per_request(*mix).value();
+  if (s.prices) {
+    e.priced_by_kind = true;
+    e.mix = *mix_of(s);
+    e[extra_input::input_price_per_mtok] = s.prices->input.value() * 1e6;
+    e[extra_input::output_price_per_mtok] = s.prices->output.value() * 1e6;
+    e[extra_input::cached_input_price_per_mtok] = s.prices->cached_input.value() * 1e6;
+  }
   if (s.carbon) {
     e.carbon = true;
     e[extra_input::grid_g_per_kwh] = s.carbon->grid_g_per_kwh;
@@ -249,8 +256,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   out.samples = options.samples.value_or(s.samples);
   out.seed = options.seed.value_or(s.seed);
   s.validate();
-  if (s.finance && s.any_uncertain() && !options.engine.empty() &&
-      !options.engine.run_project) {
+  if (s.finance && s.any_uncertain() && !options.engine.empty() && !options.engine.run_project) {
     throw invalid_input::shown_as(
         "finance", "(a multi-year project)",
         "its figures (NPV, IRR, payback) need the engine's project run: this engine runs the "
@@ -303,8 +309,8 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     std::function<mc::run_result(const mc::run_options&)> elsewhere;
     if (options.engine.run_project) {
       const mc::project_plan plan = model.plan();  // refuses what it cannot carry, up front
-      elsewhere = [&options, plan, tokens = extras_of(s).tokens_per_request](
-                      const mc::run_options& part) {
+      elsewhere = [&options, plan,
+                   tokens = extras_of(s).tokens_per_request](const mc::run_options& part) {
         return detail::run_on_engine(
             [&](const mc::run_options& e) { return options.engine.run_project(plan, e); }, tokens,
             part);
@@ -326,9 +332,9 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   const scenario_model model = model_of(s);
   if (options.engine.run) {
     const mc::cost_plan plan = model.plan();
-    out.statistics = detail::run_on_engine(
-        [&](const mc::run_options& e) { return options.engine.run(plan, e); },
-        model.extras().tokens_per_request, o);
+    out.statistics =
+        detail::run_on_engine([&](const mc::run_options& e) { return options.engine.run(plan, e); },
+                              model.extras().tokens_per_request, o);
   } else {
     out.statistics = mc::run(model, o);
   }

@@ -121,7 +121,22 @@ class cost_model {
   [[nodiscard]] cost_parameters parameters_at(std::span<const double> x) const noexcept {
     cost_parameters p = base_;
     for (std::size_t k = 0; k < slots_.size(); ++k) p[slots_[k]] = x[k];
+    derive_price(p, x.data(), 1, 0);
     return p;
+  }
+
+  // Whether the token price is derived sample by sample (uncertain prices by kind of token).
+  [[nodiscard]] bool derives_price() const noexcept { return derives_price_; }
+  // With uncertain prices by kind, sets p's price per Mtok to their blend for sample s of inputs
+  // laid out with `stride` (the extras after the cost inputs); otherwise leaves it.
+  void derive_price(cost_parameters& p, const double* x, std::size_t stride,
+                    std::size_t s) const noexcept {
+    if (!derives_price_) return;
+    extra_parameters e = extras_;
+    for (std::size_t k = 0; k < extra_slots_.size(); ++k) {
+      e[extra_slots_[k]] = x[(slots_.size() + k) * stride + s];
+    }
+    p[cost_input::price_per_mtok] = blended_price_per_mtok(e);
   }
 
   void operator()(std::span<const double> x, std::span<double> y) const noexcept {
@@ -139,6 +154,15 @@ class cost_model {
     for (std::size_t k = 0; k < slots_.size(); ++k) {
       rows[static_cast<std::size_t>(slots_[k])] = x + k * batch_size;
     }
+    double price_row[batch_size];
+    if (derives_price_) {
+      cost_parameters p = base_;
+      for (std::size_t s = 0; s < count; ++s) {
+        derive_price(p, x, batch_size, s);
+        price_row[s] = p[cost_input::price_per_mtok];
+      }
+      rows[static_cast<std::size_t>(cost_input::price_per_mtok)] = price_row;
+    }
     cost_figures_batch<C, batch_size>(base_, rows, y, count);
     if (extras_.any()) {
       for (std::size_t s = 0; s < count; ++s) {
@@ -152,6 +176,12 @@ class cost_model {
   // The model as plain data for the GPU engine. Throws invalid_input when an uncertain input's
   // distribution has no closed-form quantile (PERT, beta and empirical inputs run on the CPU).
   [[nodiscard]] cost_plan plan() const {
+    if (derives_price_) {
+      throw invalid_input::shown_as(
+          "revenue", "(uncertain prices by kind of token)",
+          "the GPU and MPI engines take one token price: run prices by kind as distributions on "
+          "the CPU engine, or give revenue.price_per_mtok");
+    }
     if (extras_.carbon) {
       throw invalid_input::shown_as(
           "carbon", "(emissions per Mtok)",
@@ -178,8 +208,9 @@ class cost_model {
       throw invalid_input("workload.tokens_per_request", e.tokens_per_request,
                           "must be in [0, 1e12] (0: no workload)");
     }
-    for (std::size_t k = 0; e.carbon && k < extra_input_count; ++k) {
-      if (!obeys(extra_input_rules[k], e.values[k])) {
+    for (std::size_t k = 0; k < extra_input_count; ++k) {
+      const bool used = is_price_by_kind(static_cast<extra_input>(k)) ? e.priced_by_kind : e.carbon;
+      if (used && !obeys(extra_input_rules[k], e.values[k])) {
         throw invalid_input(extra_input_rules[k].path, e.values[k],
                             "must be in " + range_text(extra_input_rules[k]) + limits_note);
       }
@@ -196,7 +227,10 @@ class cost_model {
         inputs_(make_space(base_, uncertain_inputs, extra_inputs, rank_correlation, may_be_empty)),
         base_rows_(base_rows(base_)) {
     for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
-    for (const auto& u : extra_inputs) extra_slots_.push_back(u.input);
+    for (const auto& u : extra_inputs) {
+      extra_slots_.push_back(u.input);
+      derives_price_ = derives_price_ || is_price_by_kind(u.input);
+    }
   }
 
   [[nodiscard]] std::size_t cost_outputs() const noexcept {
@@ -237,13 +271,23 @@ class cost_model {
     check_uncertain_parameters(base, list);
     std::vector<uncertain_input> inputs;
     for (const auto& u : list) inputs.push_back({rule_of(u.input).path, u.dist});
+    extra_parameters lowest = extras_;  // every price by kind at its lowest reachable value
     for (const auto& u : extra) {
-      if (!extras_.carbon) {
+      const bool price = is_price_by_kind(u.input);
+      if (price ? !extras_.priced_by_kind : !extras_.carbon) {
         throw invalid_input(rule_of(u.input).path, u.dist.describe(),
-                            "needs a carbon section (grid_g_per_kwh at least)");
+                            price ? "needs prices by kind of token and a request mix"
+                                  : "needs a carbon section (grid_g_per_kwh at least)");
       }
       detail::require_inside(rule_of(u.input), u.dist);
       inputs.push_back({rule_of(u.input).path, u.dist});
+      if (price) lowest[u.input] = u.dist.reachable_low();
+    }
+    if (extras_.priced_by_kind &&
+        !(blended_price_per_mtok(lowest) >= rule_of(cost_input::price_per_mtok).low)) {
+      throw invalid_input("revenue.output_price_per_mtok", blended_price_per_mtok(lowest),
+                          "the prices by kind can blend to nothing: at their lowest reachable "
+                          "values the mix earns less than 1e-6 per Mtok; raise them");
     }
     if (inputs.empty() && may_be_empty) return std::nullopt;
     return correlation ? input_space(std::move(inputs), *correlation)
@@ -256,6 +300,7 @@ class cost_model {
   std::vector<double> base_rows_;
   std::vector<cost_input> slots_;
   std::vector<extra_input> extra_slots_;
+  bool derives_price_ = false;
 };
 
 // Runs the cost model over its uncertain inputs.

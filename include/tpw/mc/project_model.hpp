@@ -116,6 +116,7 @@ class project_model {
   // emissions, more than 12 uncertain project numbers or a ramp year past the 12th, and
   // distributions without a closed-form quantile.
   [[nodiscard]] project_plan plan() const {
+    if (cost_.derives_price()) (void)cost_.plan();  // refuses, naming the prices by kind
     if (cost_.extras().carbon) {
       throw invalid_input::shown_as(
           "carbon", "(emissions per Mtok)",
@@ -123,8 +124,9 @@ class project_model {
           "NPVs; run the emissions on the CPU engine, or drop the carbon section");
     }
     if (project_slots_.size() > max_plan_project_inputs) {
-      throw invalid_input("finance", static_cast<double>(project_slots_.size()),
-                          "uncertain numbers: a plan for the GPU and MPI engines carries at most 12");
+      throw invalid_input(
+          "finance", static_cast<double>(project_slots_.size()),
+          "uncertain numbers: a plan for the GPU and MPI engines carries at most 12");
     }
     project_plan plan;
     plan.base = cost_.base();
@@ -169,6 +171,7 @@ class project_model {
                                     scratch& w) const {
     const auto& slots = cost_.slots();
     for (std::size_t k = 0; k < slots.size(); ++k) w.p[slots[k]] = x[k * stride + s];
+    cost_.derive_price(w.p, x, stride, s);
     for (std::size_t k = 0; k < project_slots_.size(); ++k) {
       w.q.values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
     }

@@ -15,22 +15,33 @@
 #include "tpw/model/formulas.hpp"
 #include "tpw/model/inputs.hpp"
 #include "tpw/model/operating_point.hpp"
+#include "tpw/model/workload.hpp"
 #include "tpw/units/system.hpp"
 
 namespace tpw {
 
-// The carbon section's numbers, each open to uncertainty.
+// The carbon section's numbers and the prices by kind of token, each open to uncertainty.
 enum class extra_input : std::uint32_t {
   grid_g_per_kwh,               // carbon.grid_g_per_kwh
   embodied_kg_per_accelerator,  // carbon.embodied_kg_per_accelerator
   life_years,                   // carbon.life_years, over which embodied emissions are spread
+  input_price_per_mtok,         // revenue.input_price_per_mtok (uncached input)
+  output_price_per_mtok,        // revenue.output_price_per_mtok
+  cached_input_price_per_mtok,  // revenue.cached_input_price_per_mtok
 };
-inline constexpr std::size_t extra_input_count = 3;
+inline constexpr std::size_t extra_input_count = 6;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
     {"carbon.life_years", 0.1, 100.0, true, true},
+    {"revenue.input_price_per_mtok", 0.0, 1e9, true, true},
+    {"revenue.output_price_per_mtok", 0.0, 1e9, true, true},
+    {"revenue.cached_input_price_per_mtok", 0.0, 1e9, true, true},
 }};
+// Whether an extra number is a price by kind (the others are the carbon section's).
+constexpr bool is_price_by_kind(extra_input k) noexcept {
+  return k >= extra_input::input_price_per_mtok;
+}
 constexpr const cost_input_rule& rule_of(extra_input input) noexcept {
   return extra_input_rules[static_cast<std::size_t>(input)];
 }
@@ -40,8 +51,12 @@ struct extra_parameters {
   std::array<double, extra_input_count> values{};
   bool carbon = false;
   double tokens_per_request = 0.0;  // input + output * reasoning; 0: no workload
-  bool life_follows_hardware =
-      false;  // carbon.life_years is the owned hardware's, sample by sample
+  // Without carbon.life_years: the owned hardware's life, sample by sample.
+  bool life_follows_hardware = false;
+  // Prices by kind of token: revenue.price_per_mtok is their blend over this request mix, sample
+  // by sample (tpw::blended_price's formula).
+  bool priced_by_kind = false;
+  request_shape mix{};
 
   constexpr double& operator[](extra_input k) noexcept {
     return values[static_cast<std::size_t>(k)];
@@ -79,6 +94,17 @@ inline carbon_per_mtok carbon_at(const operating_point& op, double grid_g_per_kw
           in(embodied_emissions_per_token_at(op, embodied_kg_per_accelerator * units::kg,
                                              life_years * units::year),
              g_per_mtok)};
+}
+
+// The price per Mtok of a mix at prices by kind (per Mtok): its revenue per token processed, by
+// the formula tpw::blended_price uses.
+inline double blended_price_per_mtok(const extra_parameters& e) noexcept {
+  using X = currency<"XXX">;
+  const auto per_token = [&](extra_input k) { return token_price<X>::from_value(e[k] / 1e6); };
+  const token_pricing<X> p{per_token(extra_input::input_price_per_mtok),
+                           per_token(extra_input::output_price_per_mtok),
+                           per_token(extra_input::cached_input_price_per_mtok)};
+  return (detail::priced_request(e.mix, p) / tokens_per_request(e.mix)).value() * 1e6;
 }
 
 // One sample's extra figures (extra_parameters::output_names' order), from its operating point and

@@ -67,8 +67,7 @@ TPW_HD project_npvs project_sample(const cost_parameters& p, const project_param
   w.discount_rate = terms.discount_rate;
   const auto n = static_cast<std::size_t>(w.years);
   return {tpw::detail::npv_value(std::span<const double>(w.project, n), terms.discount_rate),
-          tpw::detail::npv_value(std::span<const double>(w.equity, n),
-                                 terms.equity_discount_rate)};
+          tpw::detail::npv_value(std::span<const double>(w.equity, n), terms.equity_discount_rate)};
 }
 
 }  // namespace detail
@@ -108,7 +107,8 @@ struct project_plan {
   [[nodiscard]] const char* input_name(std::uint32_t k) const noexcept {
     if (k < cost_inputs) return rule_of(cost_slots[k]).path;
     const std::size_t slot = project_slots[k - cost_inputs];
-    return slot < project_ramp_slot ? project_input_rules[slot].path : ramp_paths[slot - project_ramp_slot];
+    return slot < project_ramp_slot ? project_input_rules[slot].path
+                                    : ramp_paths[slot - project_ramp_slot];
   }
 
   // The figures with the uncertain inputs at x (in the plan's order).
@@ -137,11 +137,12 @@ struct project_plan {
 
   // "finance.utilization_ramp[k]" for the first years a plan may make uncertain.
   static constexpr std::array<const char*, max_plan_project_inputs> ramp_paths{
-      "finance.utilization_ramp[0]", "finance.utilization_ramp[1]", "finance.utilization_ramp[2]",
-      "finance.utilization_ramp[3]", "finance.utilization_ramp[4]", "finance.utilization_ramp[5]",
-      "finance.utilization_ramp[6]", "finance.utilization_ramp[7]", "finance.utilization_ramp[8]",
-      "finance.utilization_ramp[9]", "finance.utilization_ramp[10]",
-      "finance.utilization_ramp[11]"};
+      "finance.utilization_ramp[0]",  "finance.utilization_ramp[1]",
+      "finance.utilization_ramp[2]",  "finance.utilization_ramp[3]",
+      "finance.utilization_ramp[4]",  "finance.utilization_ramp[5]",
+      "finance.utilization_ramp[6]",  "finance.utilization_ramp[7]",
+      "finance.utilization_ramp[8]",  "finance.utilization_ramp[9]",
+      "finance.utilization_ramp[10]", "finance.utilization_ramp[11]"};
 };
 
 }  // namespace tpw::mc

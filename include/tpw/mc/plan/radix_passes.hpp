@@ -267,12 +267,7 @@ class radix_run {
 
  public:
   radix_run(Backend& backend, const Plan& plan, const tpw::mc::run_options& o)
-      : backend_(backend),
-        plan_(plan),
-        o_(o),
-        n_(o.samples),
-        names_(output_names(plan)),
-        m_(0) {}
+      : backend_(backend), plan_(plan), o_(o), n_(o.samples), names_(output_names(plan)), m_(0) {}
 
   tpw::mc::run_result run() {
     prepare();
