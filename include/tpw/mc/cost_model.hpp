@@ -67,11 +67,7 @@ class cost_model {
   using uncertain = uncertain_parameter;
 
   cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs)
-      : base_(validated(base)),
-        inputs_(make_space(base_, uncertain_inputs, {}, nullptr)),
-        base_rows_(base_rows(base_)) {
-    for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
-  }
+      : cost_model(base, std::move(uncertain_inputs), {}, {}, nullptr, false) {}
   // With the figures a scenario adds (cost per request, emissions per Mtok) and the carbon
   // section's uncertain numbers, after the cost inputs; a rank correlation matrix (optional) is
   // over all of them, in that order. These figures run on the CPU engine only (plan() refuses).
@@ -90,11 +86,7 @@ class cost_model {
   // With a Spearman rank correlation matrix over the uncertain inputs, in their order.
   cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
              const Eigen::MatrixXd& rank_correlation)
-      : base_(validated(base)),
-        inputs_(make_space(base_, uncertain_inputs, {}, &rank_correlation)),
-        base_rows_(base_rows(base_)) {
-    for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
-  }
+      : cost_model(base, std::move(uncertain_inputs), {}, {}, &rank_correlation, false) {}
 
   // The uncertain inputs (cost inputs, then extras); empty only for a part_tag model.
   [[nodiscard]] const input_space& inputs() const noexcept { return *inputs_; }
@@ -131,12 +123,8 @@ class cost_model {
   // laid out with `stride` (the extras after the cost inputs); otherwise leaves it.
   void derive_price(cost_parameters& p, const double* x, std::size_t stride,
                     std::size_t s) const noexcept {
-    if (!derives_price_) return;
-    extra_parameters e = extras_;
-    for (std::size_t k = 0; k < extra_slots_.size(); ++k) {
-      e[extra_slots_[k]] = x[(slots_.size() + k) * stride + s];
-    }
-    p[cost_input::price_per_mtok] = blended_price_per_mtok(e);
+    if (derives_price_)
+      p[cost_input::price_per_mtok] = blended_price_per_mtok(extras_at(x, stride, s));
   }
 
   void operator()(std::span<const double> x, std::span<double> y) const noexcept {
@@ -237,14 +225,22 @@ class cost_model {
     return base_.priced ? cost_output_count : cost_output_count - 2;
   }
 
+  // The extras of sample s of inputs laid out with `stride`: its extra inputs at
+  // x[(slots + k) * stride + s].
+  [[nodiscard]] extra_parameters extras_at(const double* x, std::size_t stride,
+                                           std::size_t s) const noexcept {
+    extra_parameters e = extras_;
+    for (std::size_t k = 0; k < extra_slots_.size(); ++k) {
+      e[extra_slots_[k]] = x[(slots_.size() + k) * stride + s];
+    }
+    return e;
+  }
+
   // The extra figures of one sample, whose parameters are p: its extra inputs at
   // x[(slots + k) * stride + offset], its figures at y[k * y_stride] (cost per Mtok first).
   void add_extras(const cost_parameters& p, const double* x, std::size_t stride, std::size_t offset,
                   double* y, std::size_t y_stride) const noexcept {
-    extra_parameters e = extras_;
-    for (std::size_t k = 0; k < extra_slots_.size(); ++k) {
-      e[extra_slots_[k]] = x[(slots_.size() + k) * stride + offset];
-    }
+    extra_parameters e = extras_at(x, stride, offset);
     if (e.life_follows_hardware) e[extra_input::life_years] = p[cost_input::hardware_life_years];
     double out[4];
     extra_figures(tpw::detail::operating_point_of(p), y[0], e, out);
