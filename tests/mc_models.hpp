@@ -10,6 +10,8 @@
 #include <tpw/mc/cost_model.hpp>
 #include <tpw/mc/project_model.hpp>
 
+#include "network_cost.hpp"
+
 namespace tpw_test {
 
 namespace mc = tpw::mc;
@@ -120,6 +122,18 @@ inline mc::project_model<tpw::USD> gb200_project() {
            {cost_input::price_per_mtok, d::uniform(1.5, 2.5)}},
           {{static_cast<std::size_t>(tpw::project_input::discount_rate), d::uniform(0.06, 0.12)},
            {tpw::project_ramp_slot, d::uniform(0.2, 0.6)}}};
+}
+
+// A model composed of the built-in components and a user's own (tests/network_cost.hpp): the
+// eight inputs plus networking at a rate per accelerator-hour uniform in [0.10, 0.30].
+using gb200_network_model = mc::composed_model<tpw::USD, tpw::owned_hardware, tpw::built_facility,
+                                               tpw::energy_cost, tpw::opex, network_cost>;
+inline gb200_network_model gb200_with_network() {
+  auto values = gb200_values();
+  values.push_back({"costs.network.per_accelerator_hour", 0.2});
+  auto inputs = eight_by_path();
+  inputs.push_back({"costs.network.per_accelerator_hour", mc::distribution::uniform(0.1, 0.3)});
+  return {values, inputs};
 }
 
 }  // namespace tpw_test

@@ -29,8 +29,7 @@ namespace {
 
 using built_in = mc::composed_model<tpw::USD, tpw::owned_hardware, tpw::built_facility,
                                     tpw::energy_cost, tpw::opex>;
-using with_network = mc::composed_model<tpw::USD, tpw::owned_hardware, tpw::built_facility,
-                                        tpw::energy_cost, tpw::opex, network_cost>;
+using with_network = tpw_test::gb200_network_model;
 
 bool same_statistics(const mc::run_result& a, const mc::run_result& b) {
   bool same = a.outputs.size() == b.outputs.size();

@@ -22,6 +22,23 @@ double relative(double a, double b) {
   return std::abs(a - b) / std::max(std::abs(b), 1e-300);
 }
 
+// The largest relative difference between two runs' means, sds and quantiles, figure by figure
+// (the same figures, by name, in the same order).
+double worst_difference(const mc::run_result& gpu, const mc::run_result& cpu) {
+  REQUIRE(gpu.outputs.size() == cpu.outputs.size());
+  double worst = 0.0;
+  for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
+    const auto& a = gpu.outputs[k];
+    const auto& b = cpu.outputs[k];
+    CHECK(a.name == b.name);
+    worst = std::max({worst, relative(a.mean, b.mean), relative(a.sd, b.sd)});
+    for (std::size_t p = 0; p < b.quantiles.size(); ++p) {
+      worst = std::max(worst, relative(a.quantiles[p], b.quantiles[p]));
+    }
+  }
+  return worst;
+}
+
 }  // namespace
 
 TEST_CASE("the GPU draws the CPU's uniforms, bit for bit, in every design") {
@@ -130,29 +147,13 @@ TEST_CASE("the GPU's Sobol' indices and bootstrap intervals equal the CPU's to 1
 TEST_CASE("a user's own component, compiled into the GPU engine, gives the CPU's statistics") {
   // The eight inputs of the benchmarks plus networking at an uncertain rate per accelerator-hour
   // (tests/network_cost.hpp), a cost line tpw's headers do not know.
-  auto values = tpw_test::gb200_values();
-  values.push_back({"costs.network.per_accelerator_hour", 0.2});
-  auto inputs = tpw_test::eight_by_path();
-  inputs.push_back({"costs.network.per_accelerator_hour", mc::distribution::uniform(0.1, 0.3)});
-  const mc::composed_model<tpw::USD, tpw::owned_hardware, tpw::built_facility, tpw::energy_cost,
-                           tpw::opex, tpw_test::network_cost>
-      model(values, inputs);
+  const auto model = tpw_test::gb200_with_network();
   mc::run_options o;
   o.samples = 1'000'000;
   o.seed = 7;
   const auto cpu = mc::run(model, o);
   const auto gpu = tpw_test::gpu_run(model.plan(), o);
-  REQUIRE(gpu.outputs.size() == cpu.outputs.size());
-  double worst = 0.0;
-  for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
-    const auto& a = gpu.outputs[k];
-    const auto& b = cpu.outputs[k];
-    worst = std::max({worst, relative(a.mean, b.mean), relative(a.sd, b.sd)});
-    for (std::size_t p = 0; p < b.quantiles.size(); ++p) {
-      worst = std::max(worst, relative(a.quantiles[p], b.quantiles[p]));
-    }
-  }
-  CHECK(worst < 1e-12);
+  CHECK(worst_difference(gpu, cpu) < 1e-12);
 }
 
 TEST_CASE("a multi-year project's NPVs on the GPU equal the CPU's project model") {
@@ -162,16 +163,5 @@ TEST_CASE("a multi-year project's NPVs on the GPU equal the CPU's project model"
   o.seed = 7;
   const auto cpu = mc::run_project(model, o).statistics;
   const auto gpu = tpw_test::gpu_run(model.plan(), o);
-  REQUIRE(gpu.outputs.size() == cpu.outputs.size());
-  double worst = 0.0;
-  for (std::size_t k = 0; k < cpu.outputs.size(); ++k) {
-    const auto& a = gpu.outputs[k];
-    const auto& b = cpu.outputs[k];
-    CHECK(a.name == b.name);
-    worst = std::max({worst, relative(a.mean, b.mean), relative(a.sd, b.sd)});
-    for (std::size_t p = 0; p < b.quantiles.size(); ++p) {
-      worst = std::max(worst, relative(a.quantiles[p], b.quantiles[p]));
-    }
-  }
-  CHECK(worst < 1e-12);
+  CHECK(worst_difference(gpu, cpu) < 1e-12);
 }

@@ -13,7 +13,6 @@
 #include <tpw/mpi/engine.hpp>
 
 #include "../mc_models.hpp"
-#include "../network_cost.hpp"
 #include "../support.hpp"
 
 namespace mc = tpw::mc;
@@ -113,13 +112,7 @@ TEST_CASE("an MPI run gathers kept samples in sample order, and refuses bad opti
 
 TEST_CASE("a model with a user's own component, sharded across MPI ranks, gives bitwise one run") {
   // The eight inputs plus networking per accelerator-hour (tests/network_cost.hpp).
-  auto values = tpw_test::gb200_values();
-  values.push_back({"costs.network.per_accelerator_hour", 0.2});
-  auto inputs = tpw_test::eight_by_path();
-  inputs.push_back({"costs.network.per_accelerator_hour", mc::distribution::uniform(0.1, 0.3)});
-  const mc::composed_model<tpw::USD, tpw::owned_hardware, tpw::built_facility, tpw::energy_cost,
-                           tpw::opex, tpw_test::network_cost>
-      model(values, inputs);
+  const auto model = tpw_test::gb200_with_network();
   mc::run_options o;
   o.samples = 2 * 16'384 + 777;
   o.seed = 11;

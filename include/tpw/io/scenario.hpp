@@ -154,6 +154,17 @@ struct scenario {
   }
 };
 
+// The request mix the per-request figures use: the workload, or a benchmark's input and output
+// rates taken as one request's tokens.
+[[nodiscard]] inline std::optional<request_shape> mix_of(const scenario& s) {
+  if (s.workload) return *s.workload;
+  if (s.phase_rates) {
+    return request_shape{tokens::from_value(s.phase_rates->first),
+                         tokens::from_value(s.phase_rates->second)};
+  }
+  return std::nullopt;
+}
+
 namespace detail {
 
 using json = nlohmann::json;
@@ -946,12 +957,8 @@ inline void read_revenue(const json& j, scenario& s) {
                   "required with prices by kind of token");
   p.output = price("output_price_per_mtok", extra_input::output_price_per_mtok,
                    "required with prices by kind of token");
-  const request_shape mix = s.workload ? *s.workload
-                            : s.phase_rates
-                                ? request_shape{tokens::from_value(s.phase_rates->first),
-                                                tokens::from_value(s.phase_rates->second)}
-                                : request_shape{};
-  if (!s.workload && !s.phase_rates) {
+  const request_shape mix = mix_of(s).value_or(request_shape{});
+  if (!mix_of(s)) {
     refuse("revenue.input_price_per_mtok", r["input_price_per_mtok"],
            "prices by kind of token need the mix: give a workload, or deployment.input_tok_s "
            "and output_tok_s");

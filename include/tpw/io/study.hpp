@@ -29,17 +29,6 @@ namespace tpw::io {
 
 using scenario_model = mc::cost_model<scenario_currency>;
 
-// The request mix the per-request figures use: the workload, or a benchmark's input and output
-// rates taken as one request's tokens.
-[[nodiscard]] inline std::optional<request_shape> mix_of(const scenario& s) {
-  if (s.workload) return *s.workload;
-  if (s.phase_rates) {
-    return request_shape{tokens::from_value(s.phase_rates->first),
-                         tokens::from_value(s.phase_rates->second)};
-  }
-  return std::nullopt;
-}
-
 // What a scenario adds to the cost model's figures: the cost per request (with a mix) and the
 // emissions per Mtok (with a carbon section), at their point values.
 [[nodiscard]] inline extra_parameters extras_of(const scenario& s) {

@@ -117,8 +117,6 @@ class cost_model {
     return p;
   }
 
-  // Whether the token price is derived sample by sample (uncertain prices by kind of token).
-  [[nodiscard]] bool derives_price() const noexcept { return derives_price_; }
   // With uncertain prices by kind, sets p's price per Mtok to their blend for sample s of inputs
   // laid out with `stride` (the extras after the cost inputs); otherwise leaves it.
   void derive_price(cost_parameters& p, const double* x, std::size_t stride,
@@ -163,13 +161,19 @@ class cost_model {
 
   // The model as plain data for the GPU engine. Throws invalid_input when an uncertain input's
   // distribution has no closed-form quantile (PERT, beta and empirical inputs run on the CPU).
-  [[nodiscard]] cost_plan plan() const {
+  // Refuses, naming the section, what a plan for the GPU and MPI engines cannot carry: a price
+  // derived sample by sample. (The emissions: each plan's own message.)
+  void require_one_price() const {
     if (derives_price_) {
       throw invalid_input::shown_as(
           "revenue", "(uncertain prices by kind of token)",
           "the GPU and MPI engines take one token price: run prices by kind as distributions on "
           "the CPU engine, or give revenue.price_per_mtok");
     }
+  }
+
+  [[nodiscard]] cost_plan plan() const {
+    require_one_price();
     if (extras_.carbon) {
       throw invalid_input::shown_as(
           "carbon", "(emissions per Mtok)",

@@ -116,7 +116,7 @@ class project_model {
   // emissions, more than 12 uncertain project numbers or a ramp year past the 12th, and
   // distributions without a closed-form quantile.
   [[nodiscard]] project_plan plan() const {
-    if (cost_.derives_price()) (void)cost_.plan();  // refuses, naming the prices by kind
+    cost_.require_one_price();
     if (cost_.extras().carbon) {
       throw invalid_input::shown_as(
           "carbon", "(emissions per Mtok)",
