@@ -51,6 +51,18 @@ options:
 // The GPU engine, when the program was built with CUDA (whatif_gpu.cu); empty otherwise.
 using gpu_engine = tpw::io::plan_engine;
 
+// How this process takes part: tpw-whatif is one process; each of tpw-whatif-mpi's ranks
+// (whatif_mpi.cpp) runs the whole program on the MPI engine, and only the first writes.
+struct process {
+  // The engine every study runs on (the MPI ranks); empty: the CPU, or the GPU with --gpu.
+  tpw::io::plan_engine engine;
+  // Whether this process checks the output folders and writes the chart and CSV files.
+  bool writes = true;
+  // Given whether this process's checks before the run passed, whether every process's did (on
+  // MPI ranks a collective, so that no rank is left waiting in a run the others did not start).
+  std::function<bool(bool)> all_passed;
+};
+
 struct arguments {
   std::vector<std::string> scenarios;
   bool json = false;
@@ -397,32 +409,46 @@ class progress_bar {
 
 // Runs the program; returns its exit status (0 ok, 1 bad input or a failed run, 2 bad usage).
 inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-                      bool terminal = false, const gpu_engine& gpu = {}) {
+                      bool terminal = false, const gpu_engine& gpu = {}, const process& p = {}) {
+  // Every check before the run is also asked of the other processes, if any: a failure anywhere
+  // stops every process before the run.
+  const auto stop_before_run = [&](int status) {
+    if (p.all_passed && !p.all_passed(status == 0) && status == 0) {
+      err << "tpw-whatif: another MPI rank stopped before the run\n";
+      status = 1;
+    }
+    return status;
+  };
   arguments a;
   try {
     a = parse_arguments(args);
   } catch (const usage_error& e) {
     err << "tpw-whatif: " << e.what() << "\n";
-    return 2;
+    return stop_before_run(2);
   }
   if (a.help) {
     out << usage;
-    return 0;
+    return stop_before_run(0);
+  }
+  if (a.gpu && !p.engine.empty()) {
+    err << "tpw-whatif: --gpu: this program runs its Monte Carlo on MPI ranks; --gpu is "
+           "tpw-whatif's\n";
+    return stop_before_run(2);
   }
   if (a.gpu && gpu.empty()) {
     err << "tpw-whatif: --gpu: this tpw-whatif was built without CUDA (configure with nvcc "
            "present, TPW_BUILD_CUDA=ON)\n";
-    return 2;
+    return stop_before_run(2);
   }
 
   // The chart folder and gnuplot, checked before the run rather than after it.
   std::string gnuplot;
   try {
-    if (a.charts) gnuplot = check_chart_folder(*a.charts);
-    if (a.csv) check_output_folder(*a.csv, "--csv");
+    if (a.charts && p.writes) gnuplot = check_chart_folder(*a.charts);
+    if (a.csv && p.writes) check_output_folder(*a.csv, "--csv");
   } catch (const std::exception& e) {
     err << "tpw-whatif: " << display_name(e.what()) << "\n";
-    return 2;
+    return stop_before_run(2);
   }
 
   // The scenarios: the files (each named by its file in messages), or the built-in study.
@@ -448,8 +474,9 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
     }
   } catch (const std::exception& e) {
     err << "tpw-whatif: " << display_name(e.what()) << "\n";
-    return 1;
+    return stop_before_run(1);
   }
+  if (const int status = stop_before_run(0); status != 0) return status;
 
   std::vector<tpw::io::study> studies;
   nlohmann::json reports = nlohmann::json::array();  // written as JSON, or checked for the table
@@ -462,6 +489,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       o.threads = a.threads;
       o.percentiles = a.charts.has_value();
       if (a.gpu) o.engine = gpu;
+      if (!p.engine.empty()) o.engine = p.engine;
       const std::string what = "[" + std::to_string(k + 1) + "/" +
                                std::to_string(scenarios.size()) + "] " +
                                display_name(scenarios[k].name, 32);
@@ -492,6 +520,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
     err << "tpw-whatif: cannot write the report to standard output\n";
     return 1;
   }
+  if (!p.writes) return 0;
   if (a.csv) {
     try {
       const auto files = write_csv(studies, *a.csv);

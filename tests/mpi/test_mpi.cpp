@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <vector>
 
+#include <tpw/io/report.hpp>
+#include <tpw/io/study.hpp>
 #include <tpw/mc/engine/engine.hpp>
 #include <tpw/mpi/engine.hpp>
 
@@ -146,6 +148,102 @@ TEST_CASE("a multi-year project's NPVs, sharded across MPI ranks, give bitwise o
     CHECK(sharded.outputs[k].quantiles == cpu.outputs[k].quantiles);
   }
   CHECK(sharded.exceedances[0].probability == cpu.exceedances[0].probability);
+}
+
+TEST_CASE("Sobol' indices sharded across MPI ranks give bitwise one run, and the CPU's") {
+  const auto model = tpw_test::eight_inputs(false);
+  mc::sobol_options o;
+  o.base_samples = 3 * 16'384 + 101;  // not a whole number of blocks, nor (2 ranks) of shares
+  o.seed = 5;
+  o.bootstrap = 41;  // not a multiple of the ranks
+  const auto sharded = tpw::mpi::sobol<tpw::USD>(MPI_COMM_WORLD, model.plan(), o);
+  mc::radix::host_backend backend;
+  const auto alone = mc::radix::run_sobol<tpw::USD>(backend, model.plan(), o);
+  const auto cpu = mc::sobol_analysis(model.inputs(), model, o, model.output_names());
+  REQUIRE(sharded.size() == alone.size());
+  REQUIRE(sharded.size() == cpu.size());
+  for (std::size_t k = 0; k < sharded.size(); ++k) {
+    CAPTURE(sharded[k].output);
+    CHECK(sharded[k].output == cpu[k].output);
+    CHECK(sharded[k].variance == alone[k].variance);
+    CHECK(sharded[k].variance == doctest::Approx(cpu[k].variance).epsilon(1e-12));
+    for (std::size_t j = 0; j < sharded[k].indices.size(); ++j) {
+      const auto& x = sharded[k].indices[j];
+      const auto& y = alone[k].indices[j];
+      CHECK((x.first == y.first && x.total == y.total && x.first_low == y.first_low &&
+             x.first_high == y.first_high && x.total_low == y.total_low &&
+             x.total_high == y.total_high));
+      CHECK(x.first == doctest::Approx(cpu[k].indices[j].first).epsilon(1e-9));
+      CHECK(x.total == doctest::Approx(cpu[k].indices[j].total).epsilon(1e-9));
+    }
+  }
+}
+
+TEST_CASE("a scenario's whole report is byte for byte the same on 1, 2 and every rank") {
+  namespace io = tpw::io;
+  // The default study's B200 scenario: a four-year project, a tornado, Sobol' indices and
+  // exceedances, through the study on the MPI engine (as tpw-whatif-mpi runs it).
+  const io::scenario s =
+      io::load_scenario(TPW_EXAMPLES_DIR "/scenarios/deepseek_r1_8k1k_b200.json");
+  const auto report_on = [&](MPI_Comm comm) {
+    using C = io::scenario_currency;
+    io::study_options o;
+    o.samples = 20'000;
+    o.threads = 1;
+    o.engine.run = [comm](const mc::cost_plan& p, const mc::run_options& r) {
+      return tpw::mpi::run<C>(comm, p, r);
+    };
+    o.engine.run_project = [comm](const mc::project_plan& p, const mc::run_options& r) {
+      return tpw::mpi::run<C>(comm, p, r);
+    };
+    o.engine.sobol = [comm](const mc::cost_plan& p, const mc::sobol_options& r) {
+      return tpw::mpi::sobol<C>(comm, p, r);
+    };
+    o.engine.sobol_project = [comm](const mc::project_plan& p, const mc::sobol_options& r) {
+      return tpw::mpi::sobol<C>(comm, p, r);
+    };
+    return io::run_study(s, o);
+  };
+  const io::study every = report_on(MPI_COMM_WORLD);
+  REQUIRE(every.statistics.has_value());
+  REQUIRE(!every.sobol.empty());
+  const std::string text = io::to_json(every).dump();
+  // The first one and two ranks, each on a communicator of their own.
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  for (const int size : {1, 2}) {
+    MPI_Comm part = MPI_COMM_NULL;
+    MPI_Comm_split(MPI_COMM_WORLD, rank < size ? 0 : MPI_UNDEFINED, rank, &part);
+    if (part == MPI_COMM_NULL) continue;
+    CAPTURE(size);
+    CHECK(io::to_json(report_on(part)).dump() == text);
+    MPI_Comm_free(&part);
+  }
+  // And the CPU study's figures in its order, their order statistics exactly; its Sobol' indices
+  // for the same figures.
+  io::study_options cpu_options;
+  cpu_options.samples = 20'000;
+  cpu_options.threads = 1;
+  const io::study cpu = io::run_study(s, cpu_options);
+  REQUIRE(cpu.statistics->outputs.size() == every.statistics->outputs.size());
+  for (std::size_t k = 0; k < cpu.statistics->outputs.size(); ++k) {
+    CAPTURE(cpu.statistics->outputs[k].name);
+    CHECK(every.statistics->outputs[k].name == cpu.statistics->outputs[k].name);
+    const auto& q = every.statistics->outputs[k].quantiles;
+    const auto& cpu_q = cpu.statistics->outputs[k].quantiles;
+    if (cpu.statistics->outputs[k].name != "cost_per_request") {
+      CHECK(q == cpu_q);
+    } else {  // cost per Mtok's scaled, against the CPU's per sample: to the last bits
+      REQUIRE(q.size() == cpu_q.size());
+      for (std::size_t i = 0; i < q.size(); ++i)
+        CHECK(q[i] == doctest::Approx(cpu_q[i]).epsilon(1e-14));
+    }
+  }
+  REQUIRE(cpu.sobol.size() == every.sobol.size());
+  for (std::size_t k = 0; k < cpu.sobol.size(); ++k) {
+    CHECK(every.sobol[k].output == cpu.sobol[k].output);
+    CHECK(every.sobol[k].variance == doctest::Approx(cpu.sobol[k].variance).epsilon(1e-9));
+  }
 }
 
 int main(int argc, char** argv) {

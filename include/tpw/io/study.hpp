@@ -139,11 +139,37 @@ inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigne
           tpw::detail::number_text(std::floor(static_cast<double>(limit) / per_sample)));
 }
 
+// Where the CPU models put the cost per request among their figures: after the cost model's,
+// before a project's.
+template <class Figure>
+typename std::vector<Figure>::iterator cost_per_request_place(std::vector<Figure>& figures) {
+  return std::find_if(figures.begin(), figures.end(), [](const Figure& f) {
+    if constexpr (requires { f.output; }) {
+      return f.output == "project_npv" || f.output == "equity_npv";
+    } else {
+      return f.name == "project_npv" || f.name == "equity_npv";
+    }
+  });
+}
+
+// The Sobol' indices of the cost per request beside cost per Mtok's, from an engine that gives
+// the latter: a positive multiple has the same indices, its variance the multiple squared.
+inline void add_cost_per_request(std::vector<mc::sobol_indices>& sobol, double tokens) {
+  if (tokens <= 0.0) return;
+  const auto per_mtok = std::find_if(sobol.begin(), sobol.end(),
+                                     [](const auto& s) { return s.output == "cost_per_mtok"; });
+  if (per_mtok == sobol.end()) return;
+  mc::sobol_indices per_request = *per_mtok;
+  per_request.output = "cost_per_request";
+  per_request.variance *= (tokens / 1e6) * (tokens / 1e6);
+  sobol.insert(cost_per_request_place(sobol), std::move(per_request));
+}
+
 // A run on a caller's engine (a GPU), which computes the cost model's figures: the cost per
 // request, cost per Mtok times the tokens of a request, is that figure's statistics scaled (each
-// statistic of a positive multiple is the multiple of the statistic). A figure the engine cannot
-// give (the emissions, or the cost per request named by uncertainty.outputs or an exceedance) is
-// refused up front (cost_model::plan, and here).
+// statistic of a positive multiple is the multiple of the statistic), in the CPU's place among
+// the figures. A figure the engine cannot give (the emissions, or the cost per request named by
+// uncertainty.outputs or an exceedance) is refused up front (cost_model::plan, and here).
 template <class Run>
 mc::run_result run_on_engine(const Run& run, double tokens, mc::run_options o) {
   const auto cpu_only = [](const std::string& figure) { return figure == "cost_per_request"; };
@@ -174,7 +200,7 @@ mc::run_result run_on_engine(const Run& run, double tokens, mc::run_options o) {
       *v *= k;
     }
     for (double& q : per_request.quantiles) q *= k;
-    r.outputs.push_back(std::move(per_request));
+    r.outputs.insert(cost_per_request_place(r.outputs), std::move(per_request));
   }
   return r;
 }
@@ -311,10 +337,11 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     if (s.tornado) {
       out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
     }
-    if (s.sobol) {
-      out.sobol = options.engine.sobol_project
-                      ? options.engine.sobol_project(model.plan(), so)
-                      : mc::sobol_analysis(model.inputs(), model, so, model.output_names());
+    if (s.sobol && options.engine.sobol_project) {
+      out.sobol = options.engine.sobol_project(model.plan(), so);
+      detail::add_cost_per_request(out.sobol, extras_of(s).tokens_per_request);
+    } else if (s.sobol) {
+      out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
     }
     return out;
   }
@@ -328,10 +355,11 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     out.statistics = mc::run(model, o);
   }
   if (s.tornado) out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
-  if (s.sobol) {
-    out.sobol = options.engine.sobol
-                    ? options.engine.sobol(model.plan(), so)
-                    : mc::sobol_analysis(model.inputs(), model, so, model.output_names());
+  if (s.sobol && options.engine.sobol) {
+    out.sobol = options.engine.sobol(model.plan(), so);
+    detail::add_cost_per_request(out.sobol, model.extras().tokens_per_request);
+  } else if (s.sobol) {
+    out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
   }
   return out;
 }

@@ -1,5 +1,5 @@
-// tpw/mpi/engine.hpp: the cost model's Monte Carlo sharded across MPI ranks (target tpw::mpi,
-// built when CMake finds MPI; Open MPI from Debian: libopenmpi-dev, openmpi-bin).
+// tpw/mpi/engine.hpp: a plan's Monte Carlo and Sobol' indices sharded across MPI ranks (target
+// tpw::mpi, built when CMake finds MPI; Open MPI from Debian: libopenmpi-dev, openmpi-bin).
 //
 // The run is the radix engine of tpw/mc/plan/radix_passes.hpp (the GPU engine's algorithm) on the
 // host, with each launch's blocks of samples split into one contiguous share per rank. Every
@@ -15,9 +15,12 @@
 // exceedance probabilities equal the CPU engine's tpw::mc::run exactly, the moments and expected
 // shortfalls to 1e-12 (its chunks sum in another order).
 //
-// tpw::mpi::run is a collective: every rank of the communicator calls it with the same plan and
-// options. A rank is one thread (start one rank per core). Cancellation (options.stop) must be
-// requested on every rank, as for any collective.
+// tpw::mpi::sobol shares the Sobol' passes (tpw/mc/plan/sobol_passes.hpp) the same way: rows,
+// blocks and bootstrap resamples in contiguous shares, gathered after each launch.
+//
+// tpw::mpi::run and tpw::mpi::sobol are collectives: every rank of the communicator calls it with
+// the same plan and options. A rank is one thread (start one rank per core). Cancellation
+// (options.stop) must be requested on every rank, as for any collective.
 #pragma once
 
 #include <mpi.h>
@@ -31,6 +34,7 @@
 
 #include "tpw/error.hpp"
 #include "tpw/mc/plan/radix_passes.hpp"
+#include "tpw/mc/plan/sobol_passes.hpp"
 
 namespace tpw::mpi {
 
@@ -91,6 +95,10 @@ class mpi_backend {
     check(MPI_Comm_size(comm, &size_), "MPI_Comm_size");
   }
 
+  [[nodiscard]] MPI_Comm comm() const noexcept { return comm_; }
+  [[nodiscard]] int rank() const noexcept { return rank_; }
+  [[nodiscard]] int size() const noexcept { return size_; }
+
   template <currency_type C, class Plan>
   void pass(const tpw::mc::radix::pass_args<Plan>& a, unsigned blocks) const {
     namespace radix = tpw::mc::radix;
@@ -130,6 +138,58 @@ class mpi_backend {
   int size_ = 1;
 };
 
+// The Sobol' launches (tpw/mc/plan/sobol_passes.hpp), each rank taking a contiguous share of the
+// rows, blocks or resamples and computing it as the host backend does; the shares are then
+// gathered, so that every rank holds the one-process table, sums and estimates.
+template <currency_type C, class Plan>
+void sobol_evaluate(mpi_backend& backend, const tpw::mc::radix::sobol_args<Plan>& a,
+                    unsigned rows) {
+  const auto row_of = [&](int r) { return share_begin(rows, r, backend.size()); };
+  tpw::mc::radix::sobol_args<Plan> local = a;
+  local.first = a.first + row_of(backend.rank());
+  local.end = a.first + row_of(backend.rank() + 1);
+  unsigned long long first_bad = tpw::mc::radix::no_sample;
+  local.first_bad = &first_bad;
+  tpw::mc::radix::host_backend host;
+  tpw::mc::radix::sobol_evaluate<C>(host, local, rows);
+  check(MPI_Allreduce(MPI_IN_PLACE, &first_bad, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, backend.comm()),
+        "MPI_Allreduce");
+  *a.first_bad = std::min(*a.first_bad, first_bad);
+  // Each of the table's (d + 2) x outputs rows of n values, over this launch's rows.
+  for (std::uint32_t m = 0; m < a.table.d + 2; ++m) {
+    for (std::uint32_t k = 0; k < a.table.outputs; ++k) {
+      gather_shares(backend.comm(), backend.size(), a.values + a.table.index(m, k, a.first), 1,
+                    row_of);
+    }
+  }
+}
+template <class Plan>
+void sobol_sums(mpi_backend& backend, const tpw::mc::radix::sobol_args<Plan>& a, unsigned blocks) {
+  const auto block_of = [&](int r) { return share_begin(blocks, r, backend.size()); };
+  const auto first = static_cast<unsigned>(block_of(backend.rank()));
+  const auto end = static_cast<unsigned>(block_of(backend.rank() + 1));
+  for (unsigned b = first; b < end; ++b) {
+    tpw::mc::radix::sobol_block_sums(
+        a, b, 0, 1, [](double v) { return v; }, true);
+  }
+  gather_shares(backend.comm(), backend.size(), a.block_sums, static_cast<int>(a.sum_count()),
+                block_of);
+}
+template <class Plan>
+void sobol_bootstrap(mpi_backend& backend, const tpw::mc::radix::sobol_args<Plan>& a,
+                     unsigned resamples) {
+  const auto resample_of = [&](int r) { return share_begin(resamples, r, backend.size()); };
+  const auto first = static_cast<unsigned>(resample_of(backend.rank()));
+  const auto end = static_cast<unsigned>(resample_of(backend.rank() + 1));
+  for (unsigned r = first; r < end; ++r) {
+    tpw::mc::radix::sobol_resample(
+        a, r, 0, 1, [](double v) { return v; }, true);
+  }
+  const auto width = static_cast<int>(a.table.d);
+  gather_shares(backend.comm(), backend.size(), a.boot_first, width, resample_of);
+  gather_shares(backend.comm(), backend.size(), a.boot_total, width, resample_of);
+}
+
 }  // namespace detail
 
 // Runs a plan (mc::cost_model::plan(), mc::composed_model::plan()) over options.samples samples
@@ -149,6 +209,21 @@ tpw::mc::run_result run(MPI_Comm comm, const Plan& plan, const tpw::mc::run_opti
   }
   detail::mpi_backend backend(comm);
   return tpw::mc::radix::run_passes<C>(backend, plan, options);
+}
+
+// Sobol' indices of every figure of a plan over options.base_samples rows shared across the
+// ranks of `comm` (a collective, as run): every rank returns bitwise the one-process result of
+// the same passes on the host (mc::radix::run_sobol), which equals mc::sobol_analysis up to the
+// order of the sums. Throws as run does, and invalid_input for a correlated plan or more than 20
+// uncertain inputs. sobol_options::threads does not apply.
+template <currency_type C, class Plan>
+std::vector<tpw::mc::sobol_indices> sobol(MPI_Comm comm, const Plan& plan,
+                                          const tpw::mc::sobol_options& options) {
+  int initialized = 0;
+  detail::check(MPI_Initialized(&initialized), "MPI_Initialized");
+  if (!initialized) throw mpi_error("tpw::mpi: MPI_Init has not been called");
+  detail::mpi_backend backend(comm);
+  return tpw::mc::radix::run_sobol<C>(backend, plan, options);
 }
 
 }  // namespace tpw::mpi
