@@ -193,6 +193,24 @@ TEST_CASE("a study's engine hook (tpw-whatif --gpu) runs the statistics and Sobo
   }
 }
 
+TEST_CASE("a scenario's whole report is byte for byte the same on 1, 2 and 8 threads") {
+  // The default study's B200 scenario: a four-year project with its IRR and payback, a tornado,
+  // Sobol' indices and exceedances.
+  const io::scenario s = io::parse_scenario(tpw_whatif::default_study()[0]);
+  REQUIRE(s.finance.has_value());
+  REQUIRE(s.sobol);
+  REQUIRE(s.tornado);
+  const auto report_on = [&](unsigned threads) {
+    io::study_options o;
+    o.samples = 30'000;
+    o.threads = threads;
+    return io::to_json(io::run_study(s, o)).dump();
+  };
+  const std::string one = report_on(1);
+  CHECK(report_on(2) == one);
+  CHECK(report_on(8) == one);
+}
+
 TEST_CASE("bad scenario values are refused with the field's path, the value and the rule") {
   CHECK(parse_error(edited("/costs/energy/pue", "0.9")) ==
         "costs.energy.pue = 0.9: a PUE is facility power over IT power: finite and >= 1");
