@@ -175,22 +175,36 @@ TEST_CASE("a study's engine hook (tpw-whatif --gpu) runs the statistics and Sobo
   CHECK(runs == 1);
   CHECK(sobols == 1);
   REQUIRE(hooked.statistics.has_value());
-  for (std::size_t k = 0; k < cpu.statistics->outputs.size(); ++k) {
+  // The engine gives the cost model's figures, in the CPU's order; the site's yearly figures are
+  // the CPU's alone.
+  std::vector<std::string> cpu_names;
+  for (const auto& b : cpu.statistics->outputs) cpu_names.push_back(b.name);
+  std::vector<std::string> cpu_only(cpu_names.end() - 3, cpu_names.end());
+  CHECK(cpu_only == std::vector<std::string>{"site_tokens_per_year", "site_cost_per_year",
+                                             "site_revenue_per_year"});
+  REQUIRE(hooked.statistics->outputs.size() == cpu_names.size() - 3);
+  for (std::size_t k = 0; k < hooked.statistics->outputs.size(); ++k) {
     const auto& a = hooked.statistics->outputs[k];
     const auto& b = cpu.statistics->outputs[k];
     CAPTURE(b.name);
+    CHECK(a.name == b.name);
     CHECK(a.quantiles == b.quantiles);
     CHECK(a.mean == Approx(b.mean).epsilon(1e-12));
     CHECK(a.sd == Approx(b.sd).epsilon(1e-12));
   }
-  REQUIRE(hooked.sobol.size() == cpu.sobol.size());
-  for (std::size_t k = 0; k < cpu.sobol.size(); ++k) {
+  REQUIRE(hooked.sobol.size() == cpu.sobol.size() - 3);
+  for (std::size_t k = 0; k < hooked.sobol.size(); ++k) {
     CAPTURE(cpu.sobol[k].output);
     CHECK(hooked.sobol[k].output == cpu.sobol[k].output);
     CHECK(std::abs(hooked.sobol[k].indices[0].first - cpu.sobol[k].indices[0].first) < 1e-9);
     CHECK(std::abs(hooked.sobol[k].indices[0].total_high - cpu.sobol[k].indices[0].total_high) <
           1e-9);
   }
+  // Named, a figure the engine does not compute is refused up front.
+  s.outputs = {"cost_per_mtok", "site_cost_per_year"};
+  CHECK(message_of([&] { (void)io::run_study(s, o); }) ==
+        "uncertainty.outputs = \"site_cost_per_year\": the GPU and MPI engines compute the cost "
+        "model's figures (and a project's NPVs); ask this figure on the CPU engine");
 }
 
 TEST_CASE("a scenario's whole report is byte for byte the same on 1, 2 and 8 threads") {

@@ -6,8 +6,10 @@
 
 #include "support.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include <tpw/io/study.hpp>
 #include <tpw/mc/plan/radix_passes.hpp>
@@ -122,6 +124,74 @@ TEST_CASE("cost per request is cost per Mtok times the request's tokens, sample 
   CHECK(message_of([&] { (void)io::run_study(s, o); })
             .starts_with("carbon = (emissions per Mtok): the GPU and MPI engines compute the cost "
                          "model's figures only"));
+}
+
+TEST_CASE("the site's tokens, cost and revenue a year and the request's figures, per sample") {
+  // 10 systems of 8 accelerators (a site of 80), each 1,000 tok/s at a utilization u uniform in
+  // [0.4, 0.6]: tokens a year = 80 * 1000 * u * 31.536e6, uniform, with P5 at u = 0.41 and P95 at
+  // u = 0.59. A request of 8,192 input tokens at 1 USD per Mtok and 1,024 output tokens at 10:
+  // revenue per request 0.008192 + 0.01024 = 0.018432, a blend of 2 USD per Mtok, so a revenue a
+  // year of 2e-6 per token. The cost per input Mtok is the cost per request over 8,192 input
+  // tokens, per output Mtok over 1,024.
+  const io::scenario s = io::parse_scenario(R"({
+    "deployment": {"accelerators_per_system": 8, "systems": 10, "it_power_kw": 8,
+                   "utilization": {"dist": "uniform", "low": 0.4, "high": 0.6},
+                   "throughput_tok_s": 1000},
+    "workload": {"input_tokens": 8192, "output_tokens": 1024},
+    "costs": {"cost_of_capital": 0.1,
+              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0},
+              "energy": {"price_per_kwh": 0.1, "pue": 1.2}},
+    "revenue": {"input_price_per_mtok": 1, "output_price_per_mtok": 10},
+    "uncertainty": {"samples": 100000, "seed": 5, "design": "latin_hypercube"}
+  })");
+  const io::study st = io::run_study(s);
+  REQUIRE(st.statistics.has_value());
+  const double year_tokens = 80.0 * 1000.0 * seconds_per_year;  // at u = 1
+  const auto& tokens = st.statistics->output("site_tokens_per_year");
+  CHECK(tokens.mean == Approx(0.5 * year_tokens).epsilon(1e-6));
+  CHECK(tokens.quantile(0.05) == Approx(0.41 * year_tokens).epsilon(1e-5));
+  CHECK(tokens.quantile(0.95) == Approx(0.59 * year_tokens).epsilon(1e-5));
+  const auto& revenue = st.statistics->output("site_revenue_per_year");
+  CHECK(revenue.quantile(0.05) == Approx(2e-6 * 0.41 * year_tokens).epsilon(1e-5));
+  CHECK(revenue.mean == Approx(2e-6 * tokens.mean).epsilon(1e-12));
+  // The price is certain: the revenue per request is one number.
+  const auto& per_request = st.statistics->output("revenue_per_request");
+  CHECK(per_request.min == Approx(0.018432).epsilon(1e-14));
+  CHECK(per_request.max == per_request.min);
+  // Each sample's cost a year is its tokens at its cost per token.
+  const auto& cost = st.statistics->output("site_cost_per_year");
+  const auto& per_mtok = st.statistics->output("cost_per_mtok");
+  CHECK(cost.quantile(0.5) > 0.0);
+  CHECK(st.statistics->output("cost_per_mtok_input").quantile(0.95) ==
+        Approx(per_mtok.quantile(0.95) * 9216.0 / 8192.0).epsilon(1e-15));
+  CHECK(st.statistics->output("cost_per_mtok_output").quantile(0.05) ==
+        Approx(per_mtok.quantile(0.05) * 9.0).epsilon(1e-15));
+
+  // At the point values (u = 0.5) the model gives the report's site and mix figures.
+  const auto model = io::model_of(s, st.site.accelerators);
+  const auto names = model.output_names();
+  std::vector<double> y(names.size());
+  model(std::vector<double>{0.5}, y);
+  const auto at = [&](const std::string& name) {
+    return y[static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin())];
+  };
+  CHECK(at("site_tokens_per_year") == Approx(st.site.tokens_per_year.value()).epsilon(1e-14));
+  CHECK(at("site_cost_per_year") == Approx(st.site.cost_per_year.value()).epsilon(1e-13));
+  CHECK(at("site_revenue_per_year") == Approx(st.site.revenue_per_year->value()).epsilon(1e-14));
+  REQUIRE(st.mix.has_value());
+  CHECK(at("cost_per_mtok_input") ==
+        Approx(st.mix->cost_per_input_token.value() * 1e6).epsilon(1e-14));
+  CHECK(at("cost_per_mtok_output") ==
+        Approx(st.mix->cost_per_output_token.value() * 1e6).epsilon(1e-14));
+  CHECK(at("revenue_per_request") == Approx(st.mix->revenue_per_request->value()).epsilon(1e-14));
+  // The cost per year: the site's cost per accelerator-hour a year, against tokens at cost/token.
+  CHECK(cost.mean == Approx(st.site.cost_per_year.value()).epsilon(0.05));
+
+  // An exceedance on a site figure, against its analytic value: P(tokens > 0.55 * year) = 0.25.
+  io::scenario asked = s;
+  asked.exceedances.push_back({"site_tokens_per_year", 0.55 * year_tokens, false});
+  const io::study e = io::run_study(asked);
+  CHECK(e.statistics->exceedances.at(0).probability == Approx(0.25).epsilon(1e-3));
 }
 
 TEST_CASE("the carbon section's distributions and figures are refused by path") {

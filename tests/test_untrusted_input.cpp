@@ -444,13 +444,14 @@ TEST_CASE("a Sobol' analysis larger than memory is refused before anything runs"
   io::scenario s = io::parse_scenario(base_scenario);
   s.sobol = true;
   s.sobol_samples = 100'000'000;
-  // One uncertain input, 10 outputs, 1 thread: 8 * (3 * 10 + 1) = 248 bytes per base sample.
+  // One uncertain input, 13 outputs (the cost model's 10, the site's tokens, cost and revenue a
+  // year), 1 thread: 8 * (3 * 13 + 1) = 320 bytes per base sample.
   CHECK(message_of([&] { (void)io::run_study(s, one_thread(1'000'000'000)); }) ==
-        "uncertainty.sobol_samples = 100000000: the Sobol' analysis would need about 24.8 GB "
-        "(248 bytes per base sample), above the 1 GB this machine has; use at most "
-        "4032258");
+        "uncertainty.sobol_samples = 100000000: the Sobol' analysis would need about 32 GB "
+        "(320 bytes per base sample), above the 1 GB this machine has; use at most "
+        "3125000");
   s.sobol_samples = 4096;
-  CHECK(io::run_study(s, one_thread(1'000'000'000)).sobol.size() == 10);
+  CHECK(io::run_study(s, one_thread(1'000'000'000)).sobol.size() == 13);
 }
 
 TEST_CASE("distributions whose samples could be NaN or leave the rule are refused up front") {

@@ -29,14 +29,19 @@ namespace tpw::io {
 
 using scenario_model = mc::cost_model<scenario_currency>;
 
-// What a scenario adds to the cost model's figures: the cost per request (with a mix) and the
-// emissions per Mtok (with a carbon section), at their point values.
-[[nodiscard]] inline extra_parameters extras_of(const scenario& s) {
+// What a scenario adds to the cost model's figures, at their point values: the request's figures
+// (with a mix), the emissions per Mtok (with a carbon section) and, given the site's
+// accelerators, the site's yearly figures.
+[[nodiscard]] inline extra_parameters extras_of(const scenario& s, long site_accelerators = 0) {
   extra_parameters e;
-  if (const auto mix = mix_of(s)) e.tokens_per_request = tokens_per_request(*mix).value();
+  e.priced = s.base.priced;
+  e.site_accelerators = static_cast<double>(site_accelerators);
+  if (const auto mix = mix_of(s)) {
+    e.tokens_per_request = tokens_per_request(*mix).value();
+    e.mix = *mix;
+  }
   if (s.prices) {
     e.priced_by_kind = true;
-    e.mix = *mix_of(s);
     e[extra_input::input_price_per_mtok] = s.prices->input.value() * 1e6;
     e[extra_input::output_price_per_mtok] = s.prices->output.value() * 1e6;
     e[extra_input::cached_input_price_per_mtok] = s.prices->cached_input.value() * 1e6;
@@ -51,21 +56,24 @@ using scenario_model = mc::cost_model<scenario_currency>;
   return e;
 }
 
-// The cost model over a scenario's uncertain inputs (it needs at least one), with its extras.
-[[nodiscard]] inline scenario_model model_of(const scenario& s) {
-  return {s.base, s.uncertain, extras_of(s), s.extra_uncertain};
+// The cost model over a scenario's uncertain inputs (it needs at least one), with its extras (the
+// site's yearly figures over `site_accelerators`, when given).
+[[nodiscard]] inline scenario_model model_of(const scenario& s, long site_accelerators = 0) {
+  return {s.base, s.uncertain, extras_of(s, site_accelerators), s.extra_uncertain};
 }
 
 using scenario_project_model = mc::project_model<scenario_currency>;
 
-// The project model of a scenario with a finance section, over `systems` systems (the site's).
+// The project model of a scenario with a finance section, over `systems` systems (the site's),
+// with the site's yearly figures over them.
 [[nodiscard]] inline scenario_project_model project_model_of(const scenario& s, long systems) {
+  const auto per_system = std::lround(s.base[cost_input::accelerators_per_system]);
   return {s.base,
           systems,
           project_parameters_of(s.finance->plan, s.finance->terms),
           s.uncertain,
           s.project_uncertain,
-          extras_of(s),
+          extras_of(s, systems * per_system),
           s.extra_uncertain};
 }
 
@@ -139,10 +147,10 @@ inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigne
           tpw::detail::number_text(std::floor(static_cast<double>(limit) / per_sample)));
 }
 
-// Where the CPU models put the cost per request among their figures: after the cost model's,
+// Where the CPU models put the figures a scenario adds among theirs: after the cost model's,
 // before a project's.
 template <class Figure>
-typename std::vector<Figure>::iterator cost_per_request_place(std::vector<Figure>& figures) {
+typename std::vector<Figure>::iterator extras_place(std::vector<Figure>& figures) {
   return std::find_if(figures.begin(), figures.end(), [](const Figure& f) {
     if constexpr (requires { f.output; }) {
       return f.output == "project_npv" || f.output == "equity_npv";
@@ -152,56 +160,80 @@ typename std::vector<Figure>::iterator cost_per_request_place(std::vector<Figure
   });
 }
 
-// The Sobol' indices of the cost per request beside cost per Mtok's, from an engine that gives
-// the latter: a positive multiple has the same indices, its variance the multiple squared.
-inline void add_cost_per_request(std::vector<mc::sobol_indices>& sobol, double tokens) {
-  if (tokens <= 0.0) return;
+// The Sobol' indices of the figures that are cost per Mtok times a constant (the cost per request
+// and per kind of token), from an engine that gives cost per Mtok's: the same indices, the
+// variance times the constant squared.
+inline void add_cost_multiples(std::vector<mc::sobol_indices>& sobol, const extra_parameters& e) {
   const auto per_mtok = std::find_if(sobol.begin(), sobol.end(),
                                      [](const auto& s) { return s.output == "cost_per_mtok"; });
   if (per_mtok == sobol.end()) return;
-  mc::sobol_indices per_request = *per_mtok;
-  per_request.output = "cost_per_request";
-  per_request.variance *= (tokens / 1e6) * (tokens / 1e6);
-  sobol.insert(cost_per_request_place(sobol), std::move(per_request));
+  std::vector<mc::sobol_indices> added;
+  for (const auto& m : e.cost_multiples()) {
+    mc::sobol_indices x = *per_mtok;
+    x.output = m.name;
+    x.variance *= m.factor * m.factor;
+    added.push_back(std::move(x));
+  }
+  sobol.insert(extras_place(sobol), added.begin(), added.end());
 }
 
-// A run on a caller's engine (a GPU), which computes the cost model's figures: the cost per
-// request, cost per Mtok times the tokens of a request, is that figure's statistics scaled (each
-// statistic of a positive multiple is the multiple of the statistic), in the CPU's place among
-// the figures. A figure the engine cannot give (the emissions, or the cost per request named by
-// uncertainty.outputs or an exceedance) is refused up front (cost_model::plan, and here).
+// A run on a caller's engine (a GPU, MPI ranks), which computes the plan's figures (the cost
+// model's, and a project's NPVs). The figures that are cost per Mtok times a constant (the cost
+// per request and per kind of token) are its statistics scaled (each statistic of a positive
+// multiple is the multiple of the statistic, as extra_figures computes them per sample), in the
+// CPU's place among the figures. The other figures a scenario adds (revenue per request, the
+// site's yearly figures) are computed on the CPU engine only: left out of an engine's report, and
+// refused up front when uncertainty.outputs or an exceedance names one (the emissions: refused
+// with the carbon section, by the plan).
 template <class Run>
-mc::run_result run_on_engine(const Run& run, double tokens, mc::run_options o) {
-  const auto cpu_only = [](const std::string& figure) { return figure == "cost_per_request"; };
-  for (const auto& e : o.exceedances) {
-    if (cpu_only(e.output)) {
-      throw invalid_input("uncertainty.exceedances", e.output,
-                          "the GPU engine computes the cost model's figures; ask this figure's "
-                          "exceedance on the CPU engine");
-    }
+mc::run_result run_on_engine(const Run& run, const extra_parameters& e, mc::run_options o) {
+  const auto multiples = e.cost_multiples();
+  const auto scaled = [&](const std::string& figure) {
+    return std::any_of(multiples.begin(), multiples.end(),
+                       [&](const cost_multiple& m) { return figure == m.name; });
+  };
+  const auto names = e.output_names();
+  const auto cpu_only = [&](const std::string& figure) {
+    return !scaled(figure) && std::find(names.begin(), names.end(), figure) != names.end();
+  };
+  const auto refuse = [](const char* path, const std::string& figure) {
+    throw invalid_input(path, figure,
+                        "the GPU and MPI engines compute the cost model's figures (and a "
+                        "project's NPVs); ask this figure on the CPU engine");
+  };
+  for (const auto& x : o.exceedances) {
+    if (scaled(x.output) || cpu_only(x.output)) refuse("uncertainty.exceedances", x.output);
   }
-  const bool wanted = o.outputs.empty() || std::find(o.outputs.begin(), o.outputs.end(),
-                                                     "cost_per_request") != o.outputs.end();
+  for (const auto& x : o.outputs) {
+    if (cpu_only(x)) refuse("uncertainty.outputs", x);
+  }
+  std::vector<cost_multiple> wanted;
+  for (const auto& m : multiples) {
+    if (o.outputs.empty() ||
+        std::find(o.outputs.begin(), o.outputs.end(), m.name) != o.outputs.end())
+      wanted.push_back(m);
+  }
   if (!o.outputs.empty()) {
-    std::erase_if(o.outputs, cpu_only);
-    if (wanted &&
+    std::erase_if(o.outputs, scaled);
+    if (!wanted.empty() &&
         std::find(o.outputs.begin(), o.outputs.end(), "cost_per_mtok") == o.outputs.end()) {
       o.outputs.push_back("cost_per_mtok");
     }
   }
   mc::run_result r = run(o);
-  if (tokens > 0.0 && wanted) {
-    mc::output_statistics per_request = r.output("cost_per_mtok");
-    const double k = tokens / 1e6;
-    per_request.name = "cost_per_request";
-    for (double* v : {&per_request.mean, &per_request.sd, &per_request.standard_error,
-                      &per_request.min, &per_request.max, &per_request.expected_shortfall_upper,
-                      &per_request.expected_shortfall_lower}) {
+  std::vector<mc::output_statistics> added;
+  for (const auto& m : wanted) {
+    mc::output_statistics x = r.output("cost_per_mtok");
+    const double k = m.factor;
+    x.name = m.name;
+    for (double* v : {&x.mean, &x.sd, &x.standard_error, &x.min, &x.max,
+                      &x.expected_shortfall_upper, &x.expected_shortfall_lower}) {
       *v *= k;
     }
-    for (double& q : per_request.quantiles) q *= k;
-    r.outputs.insert(cost_per_request_place(r.outputs), std::move(per_request));
+    for (double& q : x.quantiles) q *= k;
+    added.push_back(std::move(x));
   }
+  r.outputs.insert(extras_place(r.outputs), added.begin(), added.end());
   return r;
 }
 
@@ -277,13 +309,6 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
         "its figures (NPV, IRR, payback) need the engine's project run: this engine runs the "
         "single-period figures; run without it, or drop the finance section");
   }
-  if (s.sobol && s.any_uncertain()) {
-    const std::size_t outputs =
-        (s.base.priced ? mc::cost_output_count : mc::cost_output_count - 2) +
-        extras_of(s).output_count() + (s.finance ? mc::project_output_names.size() : 0);
-    detail::require_sobol_memory(s, outputs, mc::detail::thread_count(options.threads),
-                                 options.memory_limit);
-  }
   const deployment d = deployment_of(s.base, s.systems);
   out.point = evaluate_cost_parameters<scenario_currency>(s.base);
   if (s.site_power_mw) {
@@ -297,6 +322,15 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   }
   detail::add_point_figures(s, out);
   if (!s.any_uncertain()) return out;
+  // The figures a scenario adds, the site's yearly figures over its accelerators among them.
+  const extra_parameters extras = extras_of(s, out.site.accelerators);
+  if (s.sobol) {
+    const std::size_t outputs =
+        (s.base.priced ? mc::cost_output_count : mc::cost_output_count - 2) +
+        extras.output_count() + (s.finance ? mc::project_output_names.size() : 0);
+    detail::require_sobol_memory(s, outputs, mc::detail::thread_count(options.threads),
+                                 options.memory_limit);
+  }
 
   mc::run_options o;
   o.samples = out.samples;
@@ -324,10 +358,9 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     std::function<mc::run_result(const mc::run_options&)> elsewhere;
     if (options.engine.run_project) {
       const mc::project_plan plan = model.plan();  // refuses what it cannot carry, up front
-      elsewhere = [&options, plan,
-                   tokens = extras_of(s).tokens_per_request](const mc::run_options& part) {
+      elsewhere = [&options, &extras, plan](const mc::run_options& part) {
         return detail::run_on_engine(
-            [&](const mc::run_options& e) { return options.engine.run_project(plan, e); }, tokens,
+            [&](const mc::run_options& e) { return options.engine.run_project(plan, e); }, extras,
             part);
       };
     }
@@ -339,25 +372,24 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     }
     if (s.sobol && options.engine.sobol_project) {
       out.sobol = options.engine.sobol_project(model.plan(), so);
-      detail::add_cost_per_request(out.sobol, extras_of(s).tokens_per_request);
+      detail::add_cost_multiples(out.sobol, extras);
     } else if (s.sobol) {
       out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
     }
     return out;
   }
-  const scenario_model model = model_of(s);
+  const scenario_model model = model_of(s, out.site.accelerators);
   if (options.engine.run) {
     const mc::cost_plan plan = model.plan();
-    out.statistics =
-        detail::run_on_engine([&](const mc::run_options& e) { return options.engine.run(plan, e); },
-                              model.extras().tokens_per_request, o);
+    out.statistics = detail::run_on_engine(
+        [&](const mc::run_options& e) { return options.engine.run(plan, e); }, extras, o);
   } else {
     out.statistics = mc::run(model, o);
   }
   if (s.tornado) out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
   if (s.sobol && options.engine.sobol) {
     out.sobol = options.engine.sobol(model.plan(), so);
-    detail::add_cost_per_request(out.sobol, model.extras().tokens_per_request);
+    detail::add_cost_multiples(out.sobol, extras);
   } else if (s.sobol) {
     out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
   }

@@ -154,6 +154,7 @@ class cost_model {
       for (std::size_t s = 0; s < count; ++s) {
         cost_parameters p = base_;
         for (std::size_t k = 0; k < slots_.size(); ++k) p[slots_[k]] = x[k * batch_size + s];
+        derive_price(p, x, batch_size, s);
         add_extras(p, x + s, batch_size, 0, y + s, batch_size);
       }
     }
@@ -200,6 +201,10 @@ class cost_model {
       throw invalid_input("workload.tokens_per_request", e.tokens_per_request,
                           "must be in [0, 1e12] (0: no workload)");
     }
+    if (!(e.site_accelerators >= 0.0 && e.site_accelerators <= 9007199254740992.0)) {
+      throw invalid_input("site.accelerators", e.site_accelerators,
+                          "must be a count in [0, 2^53] (0: no site figures)");
+    }
     for (std::size_t k = 0; k < extra_input_count; ++k) {
       const bool used = is_price_by_kind(static_cast<extra_input>(k)) ? e.priced_by_kind : e.carbon;
       if (used && !obeys(extra_input_rules[k], e.values[k])) {
@@ -218,6 +223,7 @@ class cost_model {
         extras_(validated(extras)),
         inputs_(make_space(base_, uncertain_inputs, extra_inputs, rank_correlation, may_be_empty)),
         base_rows_(base_rows(base_)) {
+    extras_.priced = base_.priced;
     for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
     for (const auto& u : extra_inputs) {
       extra_slots_.push_back(u.input);
@@ -246,8 +252,8 @@ class cost_model {
                   double* y, std::size_t y_stride) const noexcept {
     extra_parameters e = extras_at(x, stride, offset);
     if (e.life_follows_hardware) e[extra_input::life_years] = p[cost_input::hardware_life_years];
-    double out[4];
-    extra_figures(tpw::detail::operating_point_of(p), y[0], e, out);
+    double out[max_extra_outputs];
+    extra_figures(tpw::detail::operating_point_of(p), y[0], p[cost_input::price_per_mtok], e, out);
     const std::size_t first = cost_outputs();
     const std::size_t count = extras_.output_count();
     for (std::size_t k = 0; k < count; ++k) y[(first + k) * y_stride] = out[k];

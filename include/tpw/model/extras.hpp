@@ -46,17 +46,38 @@ constexpr const cost_input_rule& rule_of(extra_input input) noexcept {
   return extra_input_rules[static_cast<std::size_t>(input)];
 }
 
-// What a scenario adds: a request size (cost per request) and a carbon section.
+// A figure that is cost per Mtok times a constant: its name and the constant.
+struct cost_multiple {
+  const char* name = "";
+  double factor = 0.0;
+};
+// At most three of them, without allocating (extra_figures runs per sample).
+struct cost_multiple_list {
+  std::array<cost_multiple, 3> items{};
+  std::size_t count = 0;
+  [[nodiscard]] constexpr const cost_multiple* begin() const noexcept { return items.data(); }
+  [[nodiscard]] constexpr const cost_multiple* end() const noexcept { return items.data() + count; }
+};
+
+// What a scenario adds: a request mix (cost per request and per kind of token, revenue per
+// request), a carbon section and a site (its yearly figures).
 struct extra_parameters {
   std::array<double, extra_input_count> values{};
   bool carbon = false;
   double tokens_per_request = 0.0;  // input + output * reasoning; 0: no workload
   // Without carbon.life_years: the owned hardware's life, sample by sample.
   bool life_follows_hardware = false;
-  // Prices by kind of token: revenue.price_per_mtok is their blend over this request mix, sample
-  // by sample (tpw::blended_price's formula).
+  // The request mix (with tokens_per_request > 0). With prices by kind of token,
+  // revenue.price_per_mtok is their blend over it, sample by sample (tpw::blended_price's
+  // formula).
   bool priced_by_kind = false;
   request_shape mix{};
+  // Whether the model has a token price (the site's revenue; with prices by kind, the revenue
+  // per request).
+  bool priced = false;
+  // The site's accelerators, bought at the point values (its systems times the accelerators per
+  // system): its tokens, cost and revenue a year per sample. 0: no site figures.
+  double site_accelerators = 0.0;
 
   constexpr double& operator[](extra_input k) noexcept {
     return values[static_cast<std::size_t>(k)];
@@ -64,21 +85,46 @@ struct extra_parameters {
   constexpr double operator[](extra_input k) const noexcept {
     return values[static_cast<std::size_t>(k)];
   }
-  [[nodiscard]] constexpr bool any() const noexcept { return carbon || tokens_per_request > 0.0; }
+  [[nodiscard]] constexpr bool any() const noexcept {
+    return carbon || tokens_per_request > 0.0 || site_accelerators > 0.0;
+  }
+  // The figures that are cost per Mtok times a constant, in extra_figures' order: the cost per
+  // request, per input Mtok and per output Mtok (each per token of its kind, the request's whole
+  // cost borne by that kind's tokens: tpw::evaluate_mix's definitions).
+  [[nodiscard]] constexpr cost_multiple_list cost_multiples() const noexcept {
+    cost_multiple_list m;
+    if (tokens_per_request <= 0.0) return m;
+    m.items[m.count++] = {"cost_per_request", tokens_per_request / 1e6};
+    const double input = mix.input.value();
+    const double output = mix.output.value() * mix.reasoning_multiplier;
+    if (input > 0.0) m.items[m.count++] = {"cost_per_mtok_input", tokens_per_request / input};
+    if (output > 0.0) m.items[m.count++] = {"cost_per_mtok_output", tokens_per_request / output};
+    return m;
+  }
   [[nodiscard]] constexpr std::size_t output_count() const noexcept {
-    return (tokens_per_request > 0.0 ? 1 : 0) + (carbon ? 3 : 0);
+    const bool site = site_accelerators > 0.0;
+    return cost_multiples().count + (tokens_per_request > 0.0 && priced_by_kind ? 1 : 0) +
+           (carbon ? 3 : 0) + (site ? 2 + (priced ? 1 : 0) + (carbon ? 1 : 0) : 0);
   }
   // The figures given, in the order extra_figures writes them.
   [[nodiscard]] std::vector<std::string> output_names() const {
     std::vector<std::string> names;
-    if (tokens_per_request > 0.0) names.emplace_back("cost_per_request");
+    for (const auto& m : cost_multiples()) names.emplace_back(m.name);
+    if (tokens_per_request > 0.0 && priced_by_kind) names.emplace_back("revenue_per_request");
     if (carbon) {
       names.insert(names.end(), {"carbon_g_per_mtok", "carbon_g_per_mtok.operational",
                                  "carbon_g_per_mtok.embodied"});
     }
+    if (site_accelerators > 0.0) {
+      names.insert(names.end(), {"site_tokens_per_year", "site_cost_per_year"});
+      if (priced) names.emplace_back("site_revenue_per_year");
+      if (carbon) names.emplace_back("site_carbon_t_per_year");
+    }
     return names;
   }
 };
+// The most figures extra_figures writes.
+inline constexpr std::size_t max_extra_outputs = 3 + 1 + 3 + 4;
 
 // Emissions per Mtok at an operating point, in gCO2e: operational (the grid's intensity times the
 // facility energy per token) and embodied (the accelerator's spread over the tokens it makes in
@@ -107,19 +153,31 @@ inline double blended_price_per_mtok(const extra_parameters& e) noexcept {
   return (detail::priced_request(e.mix, p) / tokens_per_request(e.mix)).value() * 1e6;
 }
 
-// One sample's extra figures (extra_parameters::output_names' order), from its operating point and
-// cost per Mtok (in the scenario's currency).
-inline void extra_figures(const operating_point& op, double cost_per_mtok,
-                          const extra_parameters& e, double* y) noexcept {
+// One sample's extra figures (extra_parameters::output_names' order), from its operating point,
+// cost per Mtok and price per Mtok (unused without a price), in the scenario's currency. The
+// site's tokens a year are its accelerators' average token rate over a year (tpw::plan_site's
+// formula); its cost and revenue, those tokens at the sample's cost and price per token.
+inline void extra_figures(const operating_point& op, double cost_per_mtok, double price_per_mtok,
+                          const extra_parameters& e, double* y) {
   std::size_t k = 0;
-  if (e.tokens_per_request > 0.0) y[k++] = cost_per_mtok / 1e6 * e.tokens_per_request;
+  for (const auto& m : e.cost_multiples()) y[k++] = cost_per_mtok * m.factor;
+  if (e.tokens_per_request > 0.0 && e.priced_by_kind) {
+    y[k++] = price_per_mtok * (e.tokens_per_request / 1e6);
+  }
+  carbon_per_mtok c;
   if (e.carbon) {
-    const carbon_per_mtok c =
-        carbon_at(op, e[extra_input::grid_g_per_kwh], e[extra_input::embodied_kg_per_accelerator],
+    c = carbon_at(op, e[extra_input::grid_g_per_kwh], e[extra_input::embodied_kg_per_accelerator],
                   e[extra_input::life_years]);
     y[k++] = c.operational + c.embodied;
     y[k++] = c.operational;
     y[k++] = c.embodied;
+  }
+  if (e.site_accelerators > 0.0) {
+    const double mtok = in(average_token_rate(op) * units::year, units::Mtok) * e.site_accelerators;
+    y[k++] = mtok * 1e6;
+    y[k++] = cost_per_mtok * mtok;
+    if (e.priced) y[k++] = price_per_mtok * mtok;
+    if (e.carbon) y[k++] = (c.operational + c.embodied) * mtok / 1e6;  // g to t
   }
 }
 
