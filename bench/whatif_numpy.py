@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """What `tpw-whatif --scenario bench/whatif_8_inputs.json` reports, written in numpy the way an
 analyst writes it: draw each of the 8 uncertain inputs as an array of N samples (numpy's own
-generators), evaluate the ten figures on whole arrays, then summarize each figure with the
+generators), evaluate the thirteen figures (the cost model's ten, and the site's tokens, cost and
+revenue a year) on whole arrays, then summarize each figure with the
 statistics of the what-if report: mean, sd, standard error, min, max, P5, P10, P50, P90, P95
 (linear interpolation between order statistics, as tpw does).
 
@@ -53,6 +54,11 @@ def main():
         "revenue_per_mw_year": token_price * mtok_per_hour * HOURS_PER_YEAR / (facility_w / 1e6),
     }
     figures["gross_margin"] = 1.0 - figures["cost_per_mtok"] / token_price
+    # The site: the deployment's one system of GPUS accelerators, a year of 8,760 hours.
+    site_mtok = mtok_per_hour * HOURS_PER_YEAR * GPUS
+    figures["site_tokens_per_year"] = site_mtok * 1e6
+    figures["site_cost_per_year"] = figures["cost_per_mtok"] * site_mtok
+    figures["site_revenue_per_year"] = token_price * site_mtok
     outputs = {name: summarize(x) for name, x in figures.items()}
 
     seconds = time.perf_counter() - start

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """What a user runs, timed as a whole process: tpw-whatif on bench/whatif_8_inputs.json (8 uncertain
 inputs, every figure, the default Latin hypercube design, every core) against bench/whatif_numpy.py,
-which computes the same ten figures and statistics with numpy. The two take turns, so that a busy
+which computes the same thirteen figures and statistics with numpy. The two take turns, so that a busy
 spell of the machine slows both sides of a pair; each pair's ratio is printed, then the median.
 
 Usage: whatif_vs_numpy.py TPW_WHATIF [N ...] [--turns K] [--scenario FILE] [--numpy-up-to N]

@@ -179,19 +179,44 @@ TEST_CASE("the site's tokens, cost and revenue a year and the request's figures,
   CHECK(at("site_cost_per_year") == Approx(st.site.cost_per_year.value()).epsilon(1e-13));
   CHECK(at("site_revenue_per_year") == Approx(st.site.revenue_per_year->value()).epsilon(1e-14));
   REQUIRE(st.mix.has_value());
-  CHECK(at("cost_per_mtok_input") ==
+  // The cost multiples (the study scales cost per Mtok's statistics by them) give the mix's.
+  const auto multiples = model.extras().cost_multiples();
+  REQUIRE(multiples.count == 3);
+  CHECK(std::string(multiples.items[1].name) == "cost_per_mtok_input");
+  CHECK(at("cost_per_mtok") * multiples.items[1].factor ==
         Approx(st.mix->cost_per_input_token.value() * 1e6).epsilon(1e-14));
-  CHECK(at("cost_per_mtok_output") ==
+  CHECK(at("cost_per_mtok") * multiples.items[2].factor ==
         Approx(st.mix->cost_per_output_token.value() * 1e6).epsilon(1e-14));
+  CHECK(at("cost_per_mtok") * multiples.items[0].factor ==
+        Approx(st.mix->cost_per_request.value()).epsilon(1e-14));
   CHECK(at("revenue_per_request") == Approx(st.mix->revenue_per_request->value()).epsilon(1e-14));
   // The cost per year: the site's cost per accelerator-hour a year, against tokens at cost/token.
   CHECK(cost.mean == Approx(st.site.cost_per_year.value()).epsilon(0.05));
 
-  // An exceedance on a site figure, against its analytic value: P(tokens > 0.55 * year) = 0.25.
-  io::scenario asked = s;
-  asked.exceedances.push_back({"site_tokens_per_year", 0.55 * year_tokens, false});
-  const io::study e = io::run_study(asked);
+  // Exceedances named in the file: on a site figure, against its analytic value (P(tokens >
+  // 0.55 * year) = 0.25), and on a cost multiple, cost per Mtok's at the threshold over the
+  // constant.
+  const double per_mtok_p50 = per_mtok.quantile(0.5);
+  std::string text = R"({
+    "deployment": {"accelerators_per_system": 8, "systems": 10, "it_power_kw": 8,
+                   "utilization": {"dist": "uniform", "low": 0.4, "high": 0.6},
+                   "throughput_tok_s": 1000},
+    "workload": {"input_tokens": 8192, "output_tokens": 1024},
+    "costs": {"cost_of_capital": 0.1,
+              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0},
+              "energy": {"price_per_kwh": 0.1, "pue": 1.2}},
+    "revenue": {"input_price_per_mtok": 1, "output_price_per_mtok": 10},
+    "uncertainty": {"samples": 100000, "seed": 5, "design": "latin_hypercube",
+      "exceedances": [{"figure": "site_tokens_per_year", "above": )" +
+                     std::to_string(0.55 * year_tokens) + R"(},
+                      {"figure": "cost_per_mtok_output", "above": )" +
+                     std::to_string(per_mtok_p50 * 9.0) + R"(}]}})";
+  const io::study e = io::run_study(io::parse_scenario(text));
+  CHECK(e.statistics->exceedances.at(0).output == "site_tokens_per_year");
   CHECK(e.statistics->exceedances.at(0).probability == Approx(0.25).epsilon(1e-3));
+  CHECK(e.statistics->exceedances.at(1).output == "cost_per_mtok_output");
+  CHECK(e.statistics->exceedances.at(1).threshold == Approx(per_mtok_p50 * 9.0).epsilon(1e-6));
+  CHECK(e.statistics->exceedances.at(1).probability == Approx(0.5).epsilon(1e-3));
 }
 
 TEST_CASE("the carbon section's distributions and figures are refused by path") {

@@ -515,12 +515,18 @@ inline void read_costs(const json& j, scenario& s, const platform* catalog,
 }
 
 // The figures an exceedance may name: the single-period ones, the extras (a workload's cost per
-// request, a carbon section's emissions), then a project's (finance).
+// request and per kind of token, the revenue per request, a carbon section's emissions, the
+// site's yearly figures), then a project's (finance).
 inline std::vector<std::string> exceedance_figures() {
   std::vector<std::string> names(cost_output_names.begin(), cost_output_names.end());
   extra_parameters all;
-  all.tokens_per_request = 1.0;
+  all.tokens_per_request = 2.0;
+  all.mix = {1.0 * units::tok, 1.0 * units::tok};
+  all.priced_by_kind = true;
+  all.priced = true;
   all.carbon = true;
+  all.site_accelerators = 1.0;
+  for (const auto& m : all.cost_multiples()) names.emplace_back(m.name);
   const auto extras = all.output_names();
   names.insert(names.end(), extras.begin(), extras.end());
   names.insert(names.end(), project_figure_names.begin(), project_figure_names.end());
@@ -557,10 +563,19 @@ inline void require_figure_given(const scenario& s, const std::string& at,
   if (!s.base.priced && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
     refuse(at, figure, "needs a token price (revenue)");
   }
-  if (figure == "cost_per_request" && !s.workload && !s.phase_rates) {
+  if (!s.base.priced && figure == "site_revenue_per_year") {
+    refuse(at, figure, "needs a token price (revenue)");
+  }
+  const bool request = figure == "cost_per_request" || figure.starts_with("cost_per_mtok_");
+  if (request && !s.workload && !s.phase_rates) {
     refuse(at, figure, "needs a workload (the tokens of a request)");
   }
-  if (figure.starts_with("carbon_") && !s.carbon) {
+  if (figure == "revenue_per_request" && !s.prices) {
+    refuse(at, figure,
+           "needs prices by kind of token (revenue.input_price_per_mtok and "
+           "output_price_per_mtok)");
+  }
+  if ((figure.starts_with("carbon_") || figure == "site_carbon_t_per_year") && !s.carbon) {
     refuse(at, figure, "needs a carbon section");
   }
 }

@@ -147,80 +147,118 @@ inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigne
           tpw::detail::number_text(std::floor(static_cast<double>(limit) / per_sample)));
 }
 
-// Where the CPU models put the figures a scenario adds among theirs: after the cost model's,
-// before a project's.
+// Where the figures a scenario adds go among a run's: after the cost model's own.
 template <class Figure>
 typename std::vector<Figure>::iterator extras_place(std::vector<Figure>& figures) {
   return std::find_if(figures.begin(), figures.end(), [](const Figure& f) {
+    std::string_view name;
     if constexpr (requires { f.output; }) {
-      return f.output == "project_npv" || f.output == "equity_npv";
+      name = f.output;
     } else {
-      return f.name == "project_npv" || f.name == "equity_npv";
+      name = f.name;
+    }
+    return std::find(cost_output_names.begin(), cost_output_names.end(), name) ==
+           cost_output_names.end();
+  });
+}
+
+// Copies of cost per Mtok's entry (statistics, Sobol' indices, tornado) for each figure that is
+// cost per Mtok times a constant, scaled by `scale(copy, constant)`, in their place.
+template <class Figure, class Scale>
+void add_cost_multiples(std::vector<Figure>& figures, const extra_parameters& e,
+                        const Scale& scale) {
+  std::vector<Figure> added;
+  for (const auto& m : e.cost_multiples()) {
+    const auto per_mtok = std::find_if(figures.begin(), figures.end(), [](const Figure& f) {
+      if constexpr (requires { f.output; }) {
+        return f.output == "cost_per_mtok";
+      } else {
+        return f.name == "cost_per_mtok";
+      }
+    });
+    if (per_mtok == figures.end()) return;
+    Figure x = *per_mtok;
+    if constexpr (requires { x.output; }) {
+      x.output = m.name;
+    } else {
+      x.name = m.name;
+    }
+    scale(x, m.factor);
+    added.push_back(std::move(x));
+  }
+  figures.insert(extras_place(figures), added.begin(), added.end());
+}
+
+// Sobol' indices: a positive multiple has the same indices, its variance the constant squared.
+inline void add_cost_multiples(std::vector<mc::sobol_indices>& sobol, const extra_parameters& e) {
+  add_cost_multiples(sobol, e, [](mc::sobol_indices& x, double k) { x.variance *= k * k; });
+}
+// A tornado: every bar and the base scale.
+inline void add_cost_multiples(std::vector<mc::tornado>& tornado, const extra_parameters& e) {
+  add_cost_multiples(tornado, e, [](mc::tornado& x, double k) {
+    x.base *= k;
+    for (auto& bar : x.bars) {
+      bar.low *= k;
+      bar.high *= k;
     }
   });
 }
 
-// The Sobol' indices of the figures that are cost per Mtok times a constant (the cost per request
-// and per kind of token), from an engine that gives cost per Mtok's: the same indices, the
-// variance times the constant squared.
-inline void add_cost_multiples(std::vector<mc::sobol_indices>& sobol, const extra_parameters& e) {
-  const auto per_mtok = std::find_if(sobol.begin(), sobol.end(),
-                                     [](const auto& s) { return s.output == "cost_per_mtok"; });
-  if (per_mtok == sobol.end()) return;
-  std::vector<mc::sobol_indices> added;
-  for (const auto& m : e.cost_multiples()) {
-    mc::sobol_indices x = *per_mtok;
-    x.output = m.name;
-    x.variance *= m.factor * m.factor;
-    added.push_back(std::move(x));
-  }
-  sobol.insert(extras_place(sobol), added.begin(), added.end());
-}
-
-// A run on a caller's engine (a GPU, MPI ranks), which computes the plan's figures (the cost
-// model's, and a project's NPVs). The figures that are cost per Mtok times a constant (the cost
-// per request and per kind of token) are its statistics scaled (each statistic of a positive
-// multiple is the multiple of the statistic, as extra_figures computes them per sample), in the
-// CPU's place among the figures. The other figures a scenario adds (revenue per request, the
-// site's yearly figures) are computed on the CPU engine only: left out of an engine's report, and
-// refused up front when uncertainty.outputs or an exceedance names one (the emissions: refused
-// with the carbon section, by the plan).
+// A run of the cost model's figures (and a project's NPVs) on the CPU engine or a caller's (a
+// GPU, MPI ranks), with the figures that are cost per Mtok times a constant (the cost per request
+// and per input and output Mtok) added: each statistic of a positive multiple is the multiple of
+// the statistic, so they are cost per Mtok's statistics scaled, and an exceedance on one is cost
+// per Mtok's at the threshold over the constant. On a caller's engine (`engine`), the other
+// figures a scenario adds (revenue per request, the site's yearly figures), which the CPU computes
+// per sample, are left out, and refused up front when uncertainty.outputs or an exceedance names
+// one (the emissions: refused with the carbon section, by the plan).
 template <class Run>
-mc::run_result run_on_engine(const Run& run, const extra_parameters& e, mc::run_options o) {
+mc::run_result run_with_multiples(const Run& run, const extra_parameters& e, mc::run_options o,
+                                  bool engine) {
   const auto multiples = e.cost_multiples();
-  const auto scaled = [&](const std::string& figure) {
-    return std::any_of(multiples.begin(), multiples.end(),
-                       [&](const cost_multiple& m) { return figure == m.name; });
+  const auto multiple = [&](const std::string& figure) -> const cost_multiple* {
+    for (const auto& m : multiples) {
+      if (figure == m.name) return &m;
+    }
+    return nullptr;
   };
-  const auto names = e.output_names();
-  const auto cpu_only = [&](const std::string& figure) {
-    return !scaled(figure) && std::find(names.begin(), names.end(), figure) != names.end();
-  };
-  const auto refuse = [](const char* path, const std::string& figure) {
-    throw invalid_input(path, figure,
-                        "the GPU and MPI engines compute the cost model's figures (and a "
-                        "project's NPVs); ask this figure on the CPU engine");
-  };
-  for (const auto& x : o.exceedances) {
-    if (scaled(x.output) || cpu_only(x.output)) refuse("uncertainty.exceedances", x.output);
+  if (engine) {
+    const auto names = e.output_names();
+    const auto refuse = [&](const char* path, const std::string& figure) {
+      if (std::find(names.begin(), names.end(), figure) == names.end()) return;
+      throw invalid_input(path, figure,
+                          "the GPU and MPI engines compute the cost model's figures (and a "
+                          "project's NPVs); ask this figure on the CPU engine");
+    };
+    for (const auto& x : o.exceedances) refuse("uncertainty.exceedances", x.output);
+    for (const auto& x : o.outputs) refuse("uncertainty.outputs", x);
   }
-  for (const auto& x : o.outputs) {
-    if (cpu_only(x)) refuse("uncertainty.outputs", x);
+  std::vector<mc::exceedance> asked = o.exceedances;
+  for (auto& x : o.exceedances) {
+    if (const cost_multiple* m = multiple(x.output)) {
+      x.output = "cost_per_mtok";
+      x.threshold /= m->factor;
+    }
   }
   std::vector<cost_multiple> wanted;
   for (const auto& m : multiples) {
     if (o.outputs.empty() ||
-        std::find(o.outputs.begin(), o.outputs.end(), m.name) != o.outputs.end())
+        std::find(o.outputs.begin(), o.outputs.end(), m.name) != o.outputs.end()) {
       wanted.push_back(m);
+    }
   }
   if (!o.outputs.empty()) {
-    std::erase_if(o.outputs, scaled);
+    std::erase_if(o.outputs, [&](const std::string& x) { return multiple(x) != nullptr; });
     if (!wanted.empty() &&
         std::find(o.outputs.begin(), o.outputs.end(), "cost_per_mtok") == o.outputs.end()) {
       o.outputs.push_back("cost_per_mtok");
     }
   }
   mc::run_result r = run(o);
+  for (std::size_t k = 0; k < asked.size() && k < r.exceedances.size(); ++k) {
+    r.exceedances[k].output = asked[k].output;
+    r.exceedances[k].threshold = asked[k].threshold;
+  }
   std::vector<mc::output_statistics> added;
   for (const auto& m : wanted) {
     mc::output_statistics x = r.output("cost_per_mtok");
@@ -355,43 +393,56 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   so.bootstrap = 100;
   if (s.finance) {
     const scenario_project_model model = project_model_of(s, out.site.systems);
-    std::function<mc::run_result(const mc::run_options&)> elsewhere;
+    std::function<mc::run_result(const mc::run_options&)> engine_part;
     if (options.engine.run_project) {
       const mc::project_plan plan = model.plan();  // refuses what it cannot carry, up front
-      elsewhere = [&options, &extras, plan](const mc::run_options& part) {
-        return detail::run_on_engine(
+      engine_part = [&options, &extras, plan](const mc::run_options& part) {
+        return detail::run_with_multiples(
             [&](const mc::run_options& e) { return options.engine.run_project(plan, e); }, extras,
-            part);
+            part, true);
+      };
+    } else {
+      engine_part = [&model, &extras](const mc::run_options& part) {
+        return detail::run_with_multiples(
+            [&](const mc::run_options& e) {
+              return mc::run(model.inputs(), model, e, model.output_names());
+            },
+            extras, part, false);
       };
     }
-    mc::project_run_result r = mc::run_project(model, o, elsewhere);
+    mc::project_run_result r = mc::run_project(model, o, engine_part);
     out.statistics = std::move(r.statistics);
     out.project_figures = std::move(r.optional);
     if (s.tornado) {
       out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
+      detail::add_cost_multiples(out.tornado, extras);
     }
-    if (s.sobol && options.engine.sobol_project) {
-      out.sobol = options.engine.sobol_project(model.plan(), so);
+    if (s.sobol) {
+      out.sobol = options.engine.sobol_project
+                      ? options.engine.sobol_project(model.plan(), so)
+                      : mc::sobol_analysis(model.inputs(), model, so, model.output_names());
       detail::add_cost_multiples(out.sobol, extras);
-    } else if (s.sobol) {
-      out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
     }
     return out;
   }
   const scenario_model model = model_of(s, out.site.accelerators);
   if (options.engine.run) {
     const mc::cost_plan plan = model.plan();
-    out.statistics = detail::run_on_engine(
-        [&](const mc::run_options& e) { return options.engine.run(plan, e); }, extras, o);
+    out.statistics = detail::run_with_multiples(
+        [&](const mc::run_options& e) { return options.engine.run(plan, e); }, extras, o, true);
   } else {
-    out.statistics = mc::run(model, o);
+    out.statistics = detail::run_with_multiples(
+        [&](const mc::run_options& e) { return mc::run(model, e); }, extras, o, false);
   }
-  if (s.tornado) out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
-  if (s.sobol && options.engine.sobol) {
-    out.sobol = options.engine.sobol(model.plan(), so);
+  if (s.tornado) {
+    out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
+    detail::add_cost_multiples(out.tornado, extras);
+  }
+  if (s.sobol) {
+    out.sobol = options.engine.sobol
+                    ? options.engine.sobol(model.plan(), so)
+                    : mc::sobol_analysis(model.inputs(), model, so, model.output_names());
     detail::add_cost_multiples(out.sobol, extras);
-  } else if (s.sobol) {
-    out.sobol = mc::sobol_analysis(model.inputs(), model, so, model.output_names());
   }
   return out;
 }

@@ -1,9 +1,10 @@
 // tpw/model/extras.hpp: the figures a scenario adds beside the cost model's, per sample, as
-// plain numbers: the cost per request (with a workload) and the emissions per Mtok (with a carbon
-// section: operational from the grid's intensity, embodied from the accelerator's, and their
-// total), with the carbon section's numbers open to uncertainty. The deterministic study
-// (tpw/io/study.hpp) and the CPU Monte Carlo (tpw/mc/cost_model.hpp) compute them here. No Eigen,
-// no engine.
+// plain numbers: with prices by kind of token the revenue per request, with a carbon section the
+// emissions per Mtok (operational from the grid's intensity, embodied from the accelerator's, and
+// their total; its numbers open to uncertainty), with a site its tokens, cost and revenue (and
+// emissions) a year; and the figures that are cost per Mtok times a constant (cost per request,
+// per input and output Mtok). The deterministic study (tpw/io/study.hpp) and the CPU Monte Carlo
+// (tpw/mc/cost_model.hpp) compute them here. No Eigen, no engine.
 #pragma once
 
 #include <array>
@@ -88,9 +89,10 @@ struct extra_parameters {
   [[nodiscard]] constexpr bool any() const noexcept {
     return carbon || tokens_per_request > 0.0 || site_accelerators > 0.0;
   }
-  // The figures that are cost per Mtok times a constant, in extra_figures' order: the cost per
-  // request, per input Mtok and per output Mtok (each per token of its kind, the request's whole
-  // cost borne by that kind's tokens: tpw::evaluate_mix's definitions).
+  // The figures that are cost per Mtok times a constant: the cost per request, per input Mtok and
+  // per output Mtok (each per token of its kind, the request's whole cost borne by that kind's
+  // tokens: tpw::evaluate_mix's definitions). Each statistic of a positive multiple is the
+  // multiple of the statistic: a study scales cost per Mtok's (tpw/io/study.hpp), on any engine.
   [[nodiscard]] constexpr cost_multiple_list cost_multiples() const noexcept {
     cost_multiple_list m;
     if (tokens_per_request <= 0.0) return m;
@@ -101,15 +103,16 @@ struct extra_parameters {
     if (output > 0.0) m.items[m.count++] = {"cost_per_mtok_output", tokens_per_request / output};
     return m;
   }
+  // The figures extra_figures computes per sample (the cost multiples are not among them: a
+  // study derives their statistics from cost per Mtok's, tpw/io/study.hpp).
   [[nodiscard]] constexpr std::size_t output_count() const noexcept {
     const bool site = site_accelerators > 0.0;
-    return cost_multiples().count + (tokens_per_request > 0.0 && priced_by_kind ? 1 : 0) +
-           (carbon ? 3 : 0) + (site ? 2 + (priced ? 1 : 0) + (carbon ? 1 : 0) : 0);
+    return (tokens_per_request > 0.0 && priced_by_kind ? 1 : 0) + (carbon ? 3 : 0) +
+           (site ? 2 + (priced ? 1 : 0) + (carbon ? 1 : 0) : 0);
   }
   // The figures given, in the order extra_figures writes them.
   [[nodiscard]] std::vector<std::string> output_names() const {
     std::vector<std::string> names;
-    for (const auto& m : cost_multiples()) names.emplace_back(m.name);
     if (tokens_per_request > 0.0 && priced_by_kind) names.emplace_back("revenue_per_request");
     if (carbon) {
       names.insert(names.end(), {"carbon_g_per_mtok", "carbon_g_per_mtok.operational",
@@ -124,7 +127,7 @@ struct extra_parameters {
   }
 };
 // The most figures extra_figures writes.
-inline constexpr std::size_t max_extra_outputs = 3 + 1 + 3 + 4;
+inline constexpr std::size_t max_extra_outputs = 1 + 3 + 4;
 
 // Emissions per Mtok at an operating point, in gCO2e: operational (the grid's intensity times the
 // facility energy per token) and embodied (the accelerator's spread over the tokens it makes in
@@ -160,7 +163,6 @@ inline double blended_price_per_mtok(const extra_parameters& e) noexcept {
 inline void extra_figures(const operating_point& op, double cost_per_mtok, double price_per_mtok,
                           const extra_parameters& e, double* y) {
   std::size_t k = 0;
-  for (const auto& m : e.cost_multiples()) y[k++] = cost_per_mtok * m.factor;
   if (e.tokens_per_request > 0.0 && e.priced_by_kind) {
     y[k++] = price_per_mtok * (e.tokens_per_request / 1e6);
   }
