@@ -133,17 +133,21 @@ TEST_CASE("the site's tokens, cost and revenue a year and the request's figures,
   // revenue per request 0.008192 + 0.01024 = 0.018432, a blend of 2 USD per Mtok, so a revenue a
   // year of 2e-6 per token. The cost per input Mtok is the cost per request over 8,192 input
   // tokens, per output Mtok over 1,024.
-  const io::scenario s = io::parse_scenario(R"({
-    "deployment": {"accelerators_per_system": 8, "systems": 10, "it_power_kw": 8,
-                   "utilization": {"dist": "uniform", "low": 0.4, "high": 0.6},
-                   "throughput_tok_s": 1000},
-    "workload": {"input_tokens": 8192, "output_tokens": 1024},
-    "costs": {"cost_of_capital": 0.1,
-              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0},
-              "energy": {"price_per_kwh": 0.1, "pue": 1.2}},
-    "revenue": {"input_price_per_mtok": 1, "output_price_per_mtok": 10},
-    "uncertainty": {"samples": 100000, "seed": 5, "design": "latin_hypercube"}
-  })");
+  const auto site_scenario = [](const std::string& exceedances) {
+    return io::parse_scenario(R"({
+      "deployment": {"accelerators_per_system": 8, "systems": 10, "it_power_kw": 8,
+                     "utilization": {"dist": "uniform", "low": 0.4, "high": 0.6},
+                     "throughput_tok_s": 1000},
+      "workload": {"input_tokens": 8192, "output_tokens": 1024},
+      "costs": {"cost_of_capital": 0.1,
+                "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0},
+                "energy": {"price_per_kwh": 0.1, "pue": 1.2}},
+      "revenue": {"input_price_per_mtok": 1, "output_price_per_mtok": 10},
+      "uncertainty": {"samples": 100000, "seed": 5, "design": "latin_hypercube",
+                      "exceedances": [)" +
+                              exceedances + "]}}");
+  };
+  const io::scenario s = site_scenario("");
   const io::study st = io::run_study(s);
   REQUIRE(st.statistics.has_value());
   const double year_tokens = 80.0 * 1000.0 * seconds_per_year;  // at u = 1
@@ -197,21 +201,10 @@ TEST_CASE("the site's tokens, cost and revenue a year and the request's figures,
   // 0.55 * year) = 0.25), and on a cost multiple, cost per Mtok's at the threshold over the
   // constant.
   const double per_mtok_p50 = per_mtok.quantile(0.5);
-  std::string text = R"({
-    "deployment": {"accelerators_per_system": 8, "systems": 10, "it_power_kw": 8,
-                   "utilization": {"dist": "uniform", "low": 0.4, "high": 0.6},
-                   "throughput_tok_s": 1000},
-    "workload": {"input_tokens": 8192, "output_tokens": 1024},
-    "costs": {"cost_of_capital": 0.1,
-              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0},
-              "energy": {"price_per_kwh": 0.1, "pue": 1.2}},
-    "revenue": {"input_price_per_mtok": 1, "output_price_per_mtok": 10},
-    "uncertainty": {"samples": 100000, "seed": 5, "design": "latin_hypercube",
-      "exceedances": [{"figure": "site_tokens_per_year", "above": )" +
-                     std::to_string(0.55 * year_tokens) + R"(},
-                      {"figure": "cost_per_mtok_output", "above": )" +
-                     std::to_string(per_mtok_p50 * 9.0) + R"(}]}})";
-  const io::study e = io::run_study(io::parse_scenario(text));
+  const io::study e = io::run_study(site_scenario(
+      R"({"figure": "site_tokens_per_year", "above": )" + std::to_string(0.55 * year_tokens) +
+      R"(}, {"figure": "cost_per_mtok_output", "above": )" + std::to_string(per_mtok_p50 * 9.0) +
+      "}"));
   CHECK(e.statistics->exceedances.at(0).output == "site_tokens_per_year");
   CHECK(e.statistics->exceedances.at(0).probability == Approx(0.25).epsilon(1e-3));
   CHECK(e.statistics->exceedances.at(1).output == "cost_per_mtok_output");

@@ -96,6 +96,16 @@ class mpi_backend {
   }
 
   [[nodiscard]] MPI_Comm comm() const noexcept { return comm_; }
+  // Where rank r's share of `count` items begins (rank size(): the end).
+  [[nodiscard]] std::uint64_t share_of(std::uint64_t count, int r) const noexcept {
+    return share_begin(count, r, size_);
+  }
+  // Calls f(i) for each item i of this rank's share of [0, count).
+  template <class F>
+  void for_own_share(unsigned count, F&& f) const {
+    const auto end = static_cast<unsigned>(share_of(count, rank_ + 1));
+    for (auto i = static_cast<unsigned>(share_of(count, rank_)); i < end; ++i) f(i);
+  }
   [[nodiscard]] int rank() const noexcept { return rank_; }
   [[nodiscard]] int size() const noexcept { return size_; }
 
@@ -144,7 +154,7 @@ class mpi_backend {
 template <currency_type C, class Plan>
 void sobol_evaluate(mpi_backend& backend, const tpw::mc::radix::sobol_args<Plan>& a,
                     unsigned rows) {
-  const auto row_of = [&](int r) { return share_begin(rows, r, backend.size()); };
+  const auto row_of = [&](int r) { return backend.share_of(rows, r); };
   tpw::mc::radix::sobol_args<Plan> local = a;
   local.first = a.first + row_of(backend.rank());
   local.end = a.first + row_of(backend.rank() + 1);
@@ -165,26 +175,21 @@ void sobol_evaluate(mpi_backend& backend, const tpw::mc::radix::sobol_args<Plan>
 }
 template <class Plan>
 void sobol_sums(mpi_backend& backend, const tpw::mc::radix::sobol_args<Plan>& a, unsigned blocks) {
-  const auto block_of = [&](int r) { return share_begin(blocks, r, backend.size()); };
-  const auto first = static_cast<unsigned>(block_of(backend.rank()));
-  const auto end = static_cast<unsigned>(block_of(backend.rank() + 1));
-  for (unsigned b = first; b < end; ++b) {
+  backend.for_own_share(blocks, [&](unsigned b) {
     tpw::mc::radix::sobol_block_sums(
         a, b, 0, 1, [](double v) { return v; }, true);
-  }
+  });
   gather_shares(backend.comm(), backend.size(), a.block_sums, static_cast<int>(a.sum_count()),
-                block_of);
+                [&](int r) { return backend.share_of(blocks, r); });
 }
 template <class Plan>
 void sobol_bootstrap(mpi_backend& backend, const tpw::mc::radix::sobol_args<Plan>& a,
                      unsigned resamples) {
-  const auto resample_of = [&](int r) { return share_begin(resamples, r, backend.size()); };
-  const auto first = static_cast<unsigned>(resample_of(backend.rank()));
-  const auto end = static_cast<unsigned>(resample_of(backend.rank() + 1));
-  for (unsigned r = first; r < end; ++r) {
+  backend.for_own_share(resamples, [&](unsigned r) {
     tpw::mc::radix::sobol_resample(
         a, r, 0, 1, [](double v) { return v; }, true);
-  }
+  });
+  const auto resample_of = [&](int r) { return backend.share_of(resamples, r); };
   const auto width = static_cast<int>(a.table.d);
   gather_shares(backend.comm(), backend.size(), a.boot_first, width, resample_of);
   gather_shares(backend.comm(), backend.size(), a.boot_total, width, resample_of);
