@@ -147,17 +147,21 @@ inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigne
           tpw::detail::number_text(std::floor(static_cast<double>(limit) / per_sample)));
 }
 
+// A figure's name in a run's statistics (name), or in its Sobol' indices and tornado (output).
+template <class Figure>
+std::string& figure_name(Figure& f) {
+  if constexpr (requires { f.output; }) {
+    return f.output;
+  } else {
+    return f.name;
+  }
+}
+
 // Where the figures a scenario adds go among a run's: after the cost model's own.
 template <class Figure>
 typename std::vector<Figure>::iterator extras_place(std::vector<Figure>& figures) {
-  return std::find_if(figures.begin(), figures.end(), [](const Figure& f) {
-    std::string_view name;
-    if constexpr (requires { f.output; }) {
-      name = f.output;
-    } else {
-      name = f.name;
-    }
-    return std::find(cost_output_names.begin(), cost_output_names.end(), name) ==
+  return std::find_if(figures.begin(), figures.end(), [](Figure& f) {
+    return std::find(cost_output_names.begin(), cost_output_names.end(), figure_name(f)) ==
            cost_output_names.end();
   });
 }
@@ -169,20 +173,11 @@ void add_cost_multiples(std::vector<Figure>& figures, const extra_parameters& e,
                         const Scale& scale) {
   std::vector<Figure> added;
   for (const auto& m : e.cost_multiples()) {
-    const auto per_mtok = std::find_if(figures.begin(), figures.end(), [](const Figure& f) {
-      if constexpr (requires { f.output; }) {
-        return f.output == "cost_per_mtok";
-      } else {
-        return f.name == "cost_per_mtok";
-      }
-    });
+    const auto per_mtok = std::find_if(figures.begin(), figures.end(),
+                                       [](Figure& f) { return figure_name(f) == "cost_per_mtok"; });
     if (per_mtok == figures.end()) return;
     Figure x = *per_mtok;
-    if constexpr (requires { x.output; }) {
-      x.output = m.name;
-    } else {
-      x.name = m.name;
-    }
+    figure_name(x) = m.name;
     scale(x, m.factor);
     added.push_back(std::move(x));
   }

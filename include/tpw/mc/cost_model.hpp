@@ -154,7 +154,9 @@ class cost_model {
       for (std::size_t s = 0; s < count; ++s) {
         cost_parameters p = base_;
         for (std::size_t k = 0; k < slots_.size(); ++k) p[slots_[k]] = x[k * batch_size + s];
-        derive_price(p, x, batch_size, s);
+        // The sample's price as the batch read it (a blend of prices by kind: derived above).
+        p[cost_input::price_per_mtok] =
+            rows[static_cast<std::size_t>(cost_input::price_per_mtok)][s];
         add_extras(p, x + s, batch_size, 0, y + s, batch_size);
       }
     }
