@@ -318,3 +318,121 @@ TEST_CASE("uncertain prices by kind blend, sample by sample, into the revenue, m
             .starts_with("revenue = (uncertain prices by kind of token): the GPU and MPI engines "
                          "take one token price"));
 }
+
+namespace {
+// One accelerator of 1 kW at 1,000 tok/s all the time, energy at 0.10 per kWh and PUE 1 (nothing
+// else costs): 3.6 Mtok an hour for 0.10, so c = 0.1 / 3.6 per Mtok in every sample. The request
+// is `input` input tokens (a number or a distribution) and 1,024 output tokens.
+std::string workload_scenario(const std::string& input, const std::string& more = "") {
+  return R"({
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1,
+                   "throughput_tok_s": 1000},
+    "workload": {"input_tokens": )" +
+         input + R"(, "output_tokens": 1024},
+    "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}})" +
+         more + R"(,
+    "uncertainty": {"samples": 100000, "seed": 5, "design": "latin_hypercube"}
+  })";
+}
+}  // namespace
+
+TEST_CASE(
+    "an uncertain workload: the request's cost and revenue per sample, its blend in the NPV") {
+  // Input tokens I uniform in [4000, 12000]: P5 at I = 4,400, P95 at I = 11,600, median 8,000.
+  const std::string uniform = R"({"dist": "uniform", "low": 4000, "high": 12000})";
+  const double c = 0.1 / 3.6;  // per Mtok
+  const io::study st = io::run_study(io::parse_scenario(workload_scenario(uniform)));
+  REQUIRE(st.statistics.has_value());
+  CHECK(st.statistics->output("cost_per_mtok").sd == 0.0);
+  // Cost per request c (I + 1024) / 1e6: uniform, rising with I.
+  const auto& request = st.statistics->output("cost_per_request");
+  CHECK(request.mean == Approx(c * (8000.0 + 1024.0) / 1e6).epsilon(1e-6));
+  CHECK(request.quantile(0.05) == Approx(c * (4400.0 + 1024.0) / 1e6).epsilon(1e-5));
+  CHECK(request.quantile(0.95) == Approx(c * (11600.0 + 1024.0) / 1e6).epsilon(1e-5));
+  // Per output Mtok c (I + 1024) / 1024, rising with I; per input Mtok c (1 + 1024 / I), falling.
+  const auto& output = st.statistics->output("cost_per_mtok_output");
+  CHECK(output.quantile(0.05) == Approx(c * (4400.0 + 1024.0) / 1024.0).epsilon(1e-5));
+  const auto& input = st.statistics->output("cost_per_mtok_input");
+  CHECK(input.quantile(0.05) == Approx(c * (1.0 + 1024.0 / 11600.0)).epsilon(1e-5));
+  CHECK(input.quantile(0.95) == Approx(c * (1.0 + 1024.0 / 4400.0)).epsilon(1e-5));
+  // The point figures take the median request, 8,000 input tokens.
+  REQUIRE(st.mix.has_value());
+  CHECK(st.mix->cost_per_request.value() == Approx(c * 9024.0 / 1e6).epsilon(1e-12));
+  // An exceedance on a figure of its own: P(cost per request > its median) = 0.5.
+  io::scenario with_exceedance = io::parse_scenario(workload_scenario(uniform));
+  with_exceedance.exceedances.push_back({"cost_per_request", c * 9024.0 / 1e6, false});
+  const io::study asked = io::run_study(with_exceedance);
+  REQUIRE(asked.statistics->exceedances.size() == 1);
+  CHECK(asked.statistics->exceedances[0].output == "cost_per_request");
+  CHECK(asked.statistics->exceedances[0].probability == Approx(0.5).epsilon(1e-4));
+
+  // Prices by kind, 1 per input and 10 per output Mtok: revenue per request (I + 10240) / 1e6,
+  // and a blend (I + 10240) / (I + 1024) per Mtok that falls as I grows; a four-year project's
+  // NPV falls with it, so its P5 is the point NPV at I = 11,600 and its P95 at I = 4,400.
+  const std::string priced = R"(,
+    "revenue": {"input_price_per_mtok": 1, "output_price_per_mtok": 10},
+    "finance": {"operating_years": 4, "discount_rate": 0.08})";
+  const io::study p = io::run_study(io::parse_scenario(workload_scenario(uniform, priced)));
+  const auto& revenue = p.statistics->output("revenue_per_request");
+  CHECK(revenue.quantile(0.05) == Approx((4400.0 + 10240.0) / 1e6).epsilon(1e-5));
+  const io::study at_p5 = io::run_study(io::parse_scenario(workload_scenario("11600", priced)));
+  const io::study at_p95 = io::run_study(io::parse_scenario(workload_scenario("4400", priced)));
+  REQUIRE(at_p5.finance.has_value());
+  CHECK(at_p5.point.revenue->price.value() * 1e6 ==
+        Approx((11600.0 + 10240.0) / (11600.0 + 1024.0)).epsilon(1e-12));
+  // The revenue per MW-year is the blend times a fixed 3.1536e7 Mtok: the blend's P5 and P95.
+  const auto per_mw_year = [](const io::study& x) {
+    return x.point.revenue->revenue_per_power_time.value() * 1e6 * seconds_per_year;
+  };
+  const auto& revenue_mw = p.statistics->output("revenue_per_mw_year");
+  CHECK(revenue_mw.quantile(0.05) == Approx(per_mw_year(at_p5)).epsilon(1e-5));
+  CHECK(revenue_mw.quantile(0.95) == Approx(per_mw_year(at_p95)).epsilon(1e-5));
+  const auto& npv = p.statistics->output("project_npv");
+  CHECK(npv.quantile(0.05) == Approx(at_p5.finance->project_npv.value()).epsilon(1e-5));
+  CHECK(npv.quantile(0.95) == Approx(at_p95.finance->project_npv.value()).epsilon(1e-5));
+  // The workload's input is an input of the run, and the Sobol' indices see it.
+  CHECK(io::to_json(p)["uncertainty"]["inputs"].contains("workload.input_tokens"));
+}
+
+TEST_CASE("an uncertain workload is refused where it cannot hold") {
+  // A token count that can reach 0.
+  CHECK(message_of([] {
+          (void)io::run_study(io::parse_scenario(
+              workload_scenario(R"({"dist": "uniform", "low": 0, "high": 100})")));
+        })
+            .starts_with(
+                R"x(workload.input_tokens = "uniform(low 0, high 100)": its samples reach 0: )x"
+                "an uncertain token count must stay above 0"));
+  // Throughput measured on 8 input tokens per output token: every sample's mix within 10%.
+  const auto measured = [](const std::string& input) {
+    return R"({
+      "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1,
+                     "input_tok_s": 800, "output_tok_s": 100},
+      "workload": {"input_tokens": )" +
+           input + R"(, "output_tokens": 1000},
+      "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}},
+      "uncertainty": {"samples": 1000, "seed": 5}
+    })";
+  };
+  CHECK_NOTHROW(
+      (void)io::parse_scenario(measured(R"({"dist": "uniform", "low": 7300, "high": 8700})")));
+  const std::string wide = message_of([&] {
+    (void)io::parse_scenario(measured(R"({"dist": "uniform", "low": 7000, "high": 9000})"));
+  });
+  CHECK(wide.find("workload.input_tokens") == 0);
+  CHECK(wide.find("over its reachable samples") != std::string::npos);
+  // A caller's engine (the GPU) takes a fixed mix: refused up front, naming the section.
+  io::study_options o;
+  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
+    FAIL("the engine must not run");
+    return {};
+  };
+  CHECK(
+      message_of([&] {
+        (void)io::run_study(io::parse_scenario(workload_scenario(
+                                R"({"dist": "uniform", "low": 4000, "high": 12000})")),
+                            o);
+      })
+          .starts_with("workload = (uncertain tokens per request): the GPU and MPI engines take a "
+                       "fixed request mix"));
+}

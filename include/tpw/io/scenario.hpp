@@ -219,8 +219,9 @@ inline double bounded_at(const json& value, std::string_view path, double low, d
                          bool high_included = true) {
   if (value.is_object()) {
     refuse(path, value,
-           "cannot be uncertain: distributions apply to deployment, costs, "
-           "revenue.price_per_mtok, carbon and finance's rates, shares and utilization ramp");
+           "cannot be uncertain: distributions apply to deployment (not its input and output "
+           "rates), costs, workload, revenue, carbon and finance's rates, shares and utilization "
+           "ramp");
   }
   const double x = number_at(value, path);
   const bool ok = (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
@@ -877,61 +878,8 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
   return {std::move(frontier), slo, tpot, ttft, bound_by, chosen, source, input_share, factor};
 }
 
-inline request_shape read_workload(const json& j, scenario& s) {
-  const json& w = object_at(j, "workload",
-                            {"input_tokens", "output_tokens", "cached_share",
-                             "reasoning_multiplier", "model", "precision"});
-  if (w.contains("model")) {
-    s.model =
-        text_at(w["model"], "workload.model", "must be a model's name such as \"deepseek-r1\"");
-  }
-  if (w.contains("precision")) {
-    s.precision =
-        text_at(w["precision"], "workload.precision", "must be a precision such as \"fp8\"");
-  }
-  request_shape shape;
-  const auto count = [&](const char* key) {
-    const std::string path = std::string("workload.") + key;
-    if (!w.contains(key)) refuse_missing(path, "required: tokens per request");
-    return bounded_at(w[key], path, 0.0, 1e9, "tokens per request");
-  };
-  shape.input = tokens::from_value(count("input_tokens"));
-  shape.output = tokens::from_value(count("output_tokens"));
-  if (shape.input.value() + shape.output.value() <= 0.0) {
-    refuse("workload.output_tokens", w["output_tokens"],
-           "a request needs some input or output tokens");
-  }
-  if (w.contains("cached_share")) {
-    shape.cached_share = bounded_at(w["cached_share"], "workload.cached_share", 0.0, 1.0,
-                                    "the share of input tokens read from a prompt cache");
-  }
-  if (w.contains("reasoning_multiplier")) {
-    shape.reasoning_multiplier =
-        bounded_at(w["reasoning_multiplier"], "workload.reasoning_multiplier", 1.0, 1000.0,
-                   "output tokens written per output token shown");
-  }
-  return shape;
-}
-
-// A benchmark's input and output rates measure one mix; a workload priced on them must be that
-// mix, within 10% of its input tokens per output token.
-inline void require_same_mix(const scenario& s, const json& workload) {
-  if (!s.workload || !s.phase_rates) return;
-  const double rates = s.phase_rates->first / s.phase_rates->second;
-  const double output = (s.workload->output * s.workload->reasoning_multiplier).value();
-  const double asked =
-      output > 0.0 ? s.workload->input.value() / output : std::numeric_limits<double>::infinity();
-  if (!(std::abs(asked - rates) <= 0.1 * rates)) {
-    refuse("workload.input_tokens", workload["input_tokens"],
-           "the workload has " + tpw::detail::number_text(asked) +
-               " input tokens per output token written, but the throughput was measured on " +
-               tpw::detail::number_text(rates) +
-               " (deployment.input_tok_s over output_tok_s, or the frontier's benchmark files)"
-               ": throughput measured on another mix does not apply (allowed: within 10%)");
-  }
-}
-
-// A carbon number or a price by kind of token: a number in its rule, or a distribution object
+// A carbon number, a price by kind of token or a workload number: a number in its rule, or a
+// distribution object
 // that makes it uncertain (the point figures take its median); returns the point value.
 inline double extra_leaf_at(const json& value, extra_input input, scenario& s,
                             std::string_view meaning) {
@@ -945,6 +893,77 @@ inline double extra_leaf_at(const json& value, extra_input input, scenario& s,
   }
   return bounded_at(value, rule.path, rule.low, rule.high, meaning, rule.low_included,
                     rule.high_included);
+}
+
+inline request_shape read_workload(const json& j, scenario& s) {
+  const json& w = object_at(j, "workload",
+                            {"input_tokens", "output_tokens", "cached_share",
+                             "reasoning_multiplier", "model", "precision"});
+  if (w.contains("model")) {
+    s.model =
+        text_at(w["model"], "workload.model", "must be a model's name such as \"deepseek-r1\"");
+  }
+  if (w.contains("precision")) {
+    s.precision =
+        text_at(w["precision"], "workload.precision", "must be a precision such as \"fp8\"");
+  }
+  request_shape shape;
+  const auto count = [&](const char* key, extra_input input) {
+    const std::string path = std::string("workload.") + key;
+    if (!w.contains(key)) refuse_missing(path, "required: tokens per request");
+    return extra_leaf_at(w[key], input, s, "tokens per request");
+  };
+  shape.input = tokens::from_value(count("input_tokens", extra_input::input_tokens));
+  shape.output = tokens::from_value(count("output_tokens", extra_input::output_tokens));
+  if (shape.input.value() + shape.output.value() <= 0.0) {
+    refuse("workload.output_tokens", w["output_tokens"],
+           "a request needs some input or output tokens");
+  }
+  if (w.contains("cached_share")) {
+    shape.cached_share = extra_leaf_at(w["cached_share"], extra_input::cached_share, s,
+                                       "the share of input tokens read from a prompt cache");
+  }
+  if (w.contains("reasoning_multiplier")) {
+    shape.reasoning_multiplier =
+        extra_leaf_at(w["reasoning_multiplier"], extra_input::reasoning_multiplier, s,
+                      "output tokens written per output token shown");
+  }
+  return shape;
+}
+
+// A benchmark's input and output rates measure one mix; a workload priced on them must be that
+// mix, within 10% of its input tokens per output token; an uncertain workload, in every sample
+// it can draw (the ratio's least and greatest over its numbers' reachable ranges).
+inline void require_same_mix(const scenario& s, const json& workload) {
+  if (!s.workload || !s.phase_rates) return;
+  const double rates = s.phase_rates->first / s.phase_rates->second;
+  const auto range = [&](extra_input k, double point) {
+    for (const auto& u : s.extra_uncertain) {
+      if (u.input == k) return std::pair{u.dist.reachable_low(), u.dist.reachable_high()};
+    }
+    return std::pair{point, point};
+  };
+  const auto input = range(extra_input::input_tokens, s.workload->input.value());
+  const auto output = range(extra_input::output_tokens, s.workload->output.value());
+  const auto reasoning = range(extra_input::reasoning_multiplier, s.workload->reasoning_multiplier);
+  const auto ratio = [](double in, double out) {
+    return out > 0.0 ? in / out : std::numeric_limits<double>::infinity();
+  };
+  const double least = ratio(input.first, output.second * reasoning.second);
+  const double most = ratio(input.second, output.first * reasoning.first);
+  const auto near = [&](double asked) { return std::abs(asked - rates) <= 0.1 * rates; };
+  if (!(near(least) && near(most))) {
+    const std::string asked = least == most ? tpw::detail::number_text(least)
+                                            : "from " + tpw::detail::number_text(least) + " to " +
+                                                  tpw::detail::number_text(most) +
+                                                  " (over its reachable samples)";
+    refuse("workload.input_tokens", workload["input_tokens"],
+           "the workload has " + asked +
+               " input tokens per output token written, but the throughput was measured on " +
+               tpw::detail::number_text(rates) +
+               " (deployment.input_tok_s over output_tok_s, or the frontier's benchmark files)"
+               ": throughput measured on another mix does not apply (allowed: within 10%)");
+  }
 }
 
 inline void read_revenue(const json& j, scenario& s) {
@@ -978,7 +997,10 @@ inline void read_revenue(const json& j, scenario& s) {
            "prices by kind of token need the mix: give a workload, or deployment.input_tok_s "
            "and output_tok_s");
   }
-  if (mix.cached_share > 0.0) {
+  const bool cached_uncertain = std::any_of(
+      s.extra_uncertain.begin(), s.extra_uncertain.end(),
+      [](const mc::uncertain_extra& u) { return u.input == extra_input::cached_share; });
+  if (mix.cached_share > 0.0 || cached_uncertain) {
     p.cached_input = price("cached_input_price_per_mtok", extra_input::cached_input_price_per_mtok,
                            "required when workload.cached_share > 0 (public price lists charge "
                            "about a tenth of the input price)");

@@ -36,10 +36,8 @@ using scenario_model = mc::cost_model<scenario_currency>;
   extra_parameters e;
   e.priced = s.base.priced;
   e.site_accelerators = static_cast<double>(site_accelerators);
-  if (const auto mix = mix_of(s)) {
-    e.tokens_per_request = tokens_per_request(*mix).value();
-    e.mix = *mix;
-  }
+  if (const auto mix = mix_of(s)) e.set_mix(*mix);
+  for (const auto& u : s.extra_uncertain) e.mix_varies = e.mix_varies || is_workload(u.input);
   if (s.prices) {
     e.priced_by_kind = true;
     e[extra_input::input_price_per_mtok] = s.prices->input.value() * 1e6;

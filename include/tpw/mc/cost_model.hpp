@@ -165,8 +165,14 @@ class cost_model {
   // The model as plain data for the GPU engine. Throws invalid_input when an uncertain input's
   // distribution has no closed-form quantile (PERT, beta and empirical inputs run on the CPU).
   // Refuses, naming the section, what a plan for the GPU and MPI engines cannot carry: a price
-  // derived sample by sample. (The emissions: each plan's own message.)
+  // derived sample by sample, a request mix that varies. (The emissions: each plan's own message.)
   void require_one_price() const {
+    if (extras_.mix_varies) {
+      throw invalid_input::shown_as(
+          "workload", "(uncertain tokens per request)",
+          "the GPU and MPI engines take a fixed request mix: run an uncertain workload on the CPU "
+          "engine, or give its numbers as numbers");
+    }
     if (derives_price_) {
       throw invalid_input::shown_as(
           "revenue", "(uncertain prices by kind of token)",
@@ -207,8 +213,16 @@ class cost_model {
       throw invalid_input("site.accelerators", e.site_accelerators,
                           "must be a count in [0, 2^53] (0: no site figures)");
     }
+    if (e.tokens_per_request > 0.0) {
+      tpw::detail::validate_workload_shape(e.mix);
+    } else if (e.mix_varies || e.priced_by_kind) {
+      throw invalid_input("workload.tokens_per_request", e.tokens_per_request,
+                          "a varying mix and prices by kind of token need a workload");
+    }
     for (std::size_t k = 0; k < extra_input_count; ++k) {
-      const bool used = is_price_by_kind(static_cast<extra_input>(k)) ? e.priced_by_kind : e.carbon;
+      const auto kind = static_cast<extra_input>(k);
+      if (is_workload(kind)) continue;  // the mix, checked above
+      const bool used = is_price_by_kind(kind) ? e.priced_by_kind : e.carbon;
       if (used && !obeys(extra_input_rules[k], e.values[k])) {
         throw invalid_input(extra_input_rules[k].path, e.values[k],
                             "must be in " + range_text(extra_input_rules[k]) + limits_note);
@@ -229,7 +243,9 @@ class cost_model {
     for (const auto& u : uncertain_inputs) slots_.push_back(u.input);
     for (const auto& u : extra_inputs) {
       extra_slots_.push_back(u.input);
-      derives_price_ = derives_price_ || is_price_by_kind(u.input);
+      extras_.mix_varies = extras_.mix_varies || is_workload(u.input);
+      derives_price_ = derives_price_ || is_price_by_kind(u.input) ||
+                       (extras_.priced_by_kind && is_workload(u.input));
     }
   }
 
@@ -243,7 +259,7 @@ class cost_model {
                                            std::size_t s) const noexcept {
     extra_parameters e = extras_;
     for (std::size_t k = 0; k < extra_slots_.size(); ++k) {
-      e[extra_slots_[k]] = x[(slots_.size() + k) * stride + s];
+      e.set(extra_slots_[k], x[(slots_.size() + k) * stride + s]);
     }
     return e;
   }
@@ -280,22 +296,48 @@ class cost_model {
     std::vector<uncertain_input> inputs;
     for (const auto& u : list) inputs.push_back({rule_of(u.input).path, u.dist});
     extra_parameters lowest = extras_;  // every price by kind at its lowest reachable value
+    std::vector<const uncertain_extra*> workload;  // the mix's uncertain numbers
     for (const auto& u : extra) {
       const bool price = is_price_by_kind(u.input);
-      if (price ? !extras_.priced_by_kind : !extras_.carbon) {
+      const bool work = is_workload(u.input);
+      if (price  ? !extras_.priced_by_kind
+          : work ? !(extras_.tokens_per_request > 0.0)
+                 : !extras_.carbon) {
         throw invalid_input(rule_of(u.input).path, u.dist.describe(),
-                            price ? "needs prices by kind of token and a request mix"
-                                  : "needs a carbon section (grid_g_per_kwh at least)");
+                            price  ? "needs prices by kind of token and a request mix"
+                            : work ? "needs a workload (its input and output tokens)"
+                                   : "needs a carbon section (grid_g_per_kwh at least)");
       }
       detail::require_inside(rule_of(u.input), u.dist);
+      if ((u.input == extra_input::input_tokens || u.input == extra_input::output_tokens) &&
+          !(u.dist.reachable_low() > 0.0)) {
+        throw invalid_input(rule_of(u.input).path, u.dist.describe(),
+                            "its samples reach " +
+                                tpw::detail::number_text(u.dist.reachable_low()) +
+                                ": an uncertain token count must stay above 0 (the cost per "
+                                "Mtok of its kind divides by it)");
+      }
       inputs.push_back({rule_of(u.input).path, u.dist});
-      if (price) lowest[u.input] = u.dist.reachable_low();
+      if (price) lowest.set(u.input, u.dist.reachable_low());
+      if (work) workload.push_back(&u);
     }
-    if (extras_.priced_by_kind &&
-        !(blended_price_per_mtok(lowest) >= rule_of(cost_input::price_per_mtok).low)) {
-      throw invalid_input("revenue.output_price_per_mtok", blended_price_per_mtok(lowest),
-                          "the prices by kind can blend to nothing: at their lowest reachable "
-                          "values the mix earns less than 1e-6 per Mtok; raise them");
+    if (extras_.priced_by_kind) {
+      // The blend is monotone in each number of the mix: its least is at a corner of their
+      // reachable box.
+      double least = std::numeric_limits<double>::infinity();
+      for (std::size_t corner = 0; corner < (std::size_t{1} << workload.size()); ++corner) {
+        extra_parameters e = lowest;
+        for (std::size_t k = 0; k < workload.size(); ++k) {
+          const distribution& d = workload[k]->dist;
+          e.set(workload[k]->input, (corner >> k) & 1U ? d.reachable_high() : d.reachable_low());
+        }
+        least = std::min(least, blended_price_per_mtok(e));
+      }
+      if (!(least >= rule_of(cost_input::price_per_mtok).low)) {
+        throw invalid_input("revenue.output_price_per_mtok", least,
+                            "the prices by kind can blend to nothing: at their lowest reachable "
+                            "values the mix earns less than 1e-6 per Mtok; raise them");
+      }
     }
     if (inputs.empty() && may_be_empty) return std::nullopt;
     return correlation ? input_space(std::move(inputs), *correlation)

@@ -21,7 +21,8 @@
 
 namespace tpw {
 
-// The carbon section's numbers and the prices by kind of token, each open to uncertainty.
+// The carbon section's numbers, the prices by kind of token and the workload's request, each open
+// to uncertainty.
 enum class extra_input : std::uint32_t {
   grid_g_per_kwh,               // carbon.grid_g_per_kwh
   embodied_kg_per_accelerator,  // carbon.embodied_kg_per_accelerator
@@ -29,8 +30,12 @@ enum class extra_input : std::uint32_t {
   input_price_per_mtok,         // revenue.input_price_per_mtok (uncached input)
   output_price_per_mtok,        // revenue.output_price_per_mtok
   cached_input_price_per_mtok,  // revenue.cached_input_price_per_mtok
+  input_tokens,                 // workload.input_tokens, per request
+  output_tokens,                // workload.output_tokens, shown per request
+  cached_share,                 // workload.cached_share, of the input tokens
+  reasoning_multiplier,         // workload.reasoning_multiplier, written per shown output token
 };
-inline constexpr std::size_t extra_input_count = 6;
+inline constexpr std::size_t extra_input_count = 10;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
@@ -38,10 +43,18 @@ inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rule
     {"revenue.input_price_per_mtok", 0.0, 1e9, true, true},
     {"revenue.output_price_per_mtok", 0.0, 1e9, true, true},
     {"revenue.cached_input_price_per_mtok", 0.0, 1e9, true, true},
+    {"workload.input_tokens", 0.0, 1e9, true, true},
+    {"workload.output_tokens", 0.0, 1e9, true, true},
+    {"workload.cached_share", 0.0, 1.0, true, true},
+    {"workload.reasoning_multiplier", 1.0, 1000.0, true, true},
 }};
-// Whether an extra number is a price by kind (the others are the carbon section's).
+// Whether an extra number is a price by kind, or the workload's (the others are the carbon
+// section's).
 constexpr bool is_price_by_kind(extra_input k) noexcept {
-  return k >= extra_input::input_price_per_mtok;
+  return k >= extra_input::input_price_per_mtok && k <= extra_input::cached_input_price_per_mtok;
+}
+constexpr bool is_workload(extra_input k) noexcept {
+  return k >= extra_input::input_tokens;
 }
 constexpr const cost_input_rule& rule_of(extra_input input) noexcept {
   return extra_input_rules[static_cast<std::size_t>(input)];
@@ -63,7 +76,7 @@ struct cost_multiple_list {
 // What a scenario adds: a request mix (cost per request and per kind of token, revenue per
 // request), a carbon section and a site (its yearly figures).
 struct extra_parameters {
-  std::array<double, extra_input_count> values{};
+  std::array<double, extra_input_count> values{};  // the workload's: set_mix and set keep them
   bool carbon = false;
   double tokens_per_request = 0.0;  // input + output * reasoning; 0: no workload
   // Without carbon.life_years: the owned hardware's life, sample by sample.
@@ -73,6 +86,9 @@ struct extra_parameters {
   // formula).
   bool priced_by_kind = false;
   request_shape mix{};
+  // Whether the mix changes sample by sample (an uncertain workload number): the cost per request
+  // and per input and output Mtok are then figures of their own, per sample, not multiples.
+  bool mix_varies = false;
   // Whether the model has a token price (the site's revenue; with prices by kind, the revenue
   // per request).
   bool priced = false;
@@ -86,6 +102,39 @@ struct extra_parameters {
   constexpr double operator[](extra_input k) const noexcept {
     return values[static_cast<std::size_t>(k)];
   }
+  // The request mix, its numbers mirrored in values[] and its tokens per request.
+  void set_mix(const request_shape& shape) noexcept {
+    mix = shape;
+    values[static_cast<std::size_t>(extra_input::input_tokens)] = shape.input.value();
+    values[static_cast<std::size_t>(extra_input::output_tokens)] = shape.output.value();
+    values[static_cast<std::size_t>(extra_input::cached_share)] = shape.cached_share;
+    values[static_cast<std::size_t>(extra_input::reasoning_multiplier)] =
+        shape.reasoning_multiplier;
+    tokens_per_request = tpw::tokens_per_request(shape).value();
+  }
+  // Sets one number (a sample's); a workload number changes the mix and its tokens per request.
+  void set(extra_input k, double value) noexcept {
+    if (!is_workload(k)) {
+      (*this)[k] = value;
+      return;
+    }
+    request_shape shape = mix;
+    switch (k) {
+      case extra_input::input_tokens:
+        shape.input = tokens::from_value(value);
+        break;
+      case extra_input::output_tokens:
+        shape.output = tokens::from_value(value);
+        break;
+      case extra_input::cached_share:
+        shape.cached_share = value;
+        break;
+      default:
+        shape.reasoning_multiplier = value;
+        break;
+    }
+    set_mix(shape);
+  }
   [[nodiscard]] constexpr bool any() const noexcept {
     return carbon || tokens_per_request > 0.0 || site_accelerators > 0.0;
   }
@@ -93,7 +142,13 @@ struct extra_parameters {
   // per output Mtok (each per token of its kind, the request's whole cost borne by that kind's
   // tokens: tpw::evaluate_mix's definitions). Each statistic of a positive multiple is the
   // multiple of the statistic: a study scales cost per Mtok's (tpw/io/study.hpp), on any engine.
+  // With a mix that varies they are no multiples (none here), but per-sample figures.
   [[nodiscard]] constexpr cost_multiple_list cost_multiples() const noexcept {
+    return mix_varies ? cost_multiple_list{} : request_costs();
+  }
+  // The cost per request and per input and output Mtok of the mix: their names and the constants
+  // that multiply cost per Mtok.
+  [[nodiscard]] constexpr cost_multiple_list request_costs() const noexcept {
     cost_multiple_list m;
     if (tokens_per_request <= 0.0) return m;
     m.items[m.count++] = {"cost_per_request", tokens_per_request / 1e6};
@@ -103,16 +158,21 @@ struct extra_parameters {
     if (output > 0.0) m.items[m.count++] = {"cost_per_mtok_output", tokens_per_request / output};
     return m;
   }
-  // The figures extra_figures computes per sample (the cost multiples are not among them: a
-  // study derives their statistics from cost per Mtok's, tpw/io/study.hpp).
+  // The figures extra_figures computes per sample (the cost multiples are among them only when
+  // the mix varies: otherwise a study derives their statistics from cost per Mtok's,
+  // tpw/io/study.hpp).
   [[nodiscard]] constexpr std::size_t output_count() const noexcept {
     const bool site = site_accelerators > 0.0;
-    return (tokens_per_request > 0.0 && priced_by_kind ? 1 : 0) + (carbon ? 3 : 0) +
+    return (mix_varies ? request_costs().count : 0) +
+           (tokens_per_request > 0.0 && priced_by_kind ? 1 : 0) + (carbon ? 3 : 0) +
            (site ? 2 + (priced ? 1 : 0) + (carbon ? 1 : 0) : 0);
   }
   // The figures given, in the order extra_figures writes them.
   [[nodiscard]] std::vector<std::string> output_names() const {
     std::vector<std::string> names;
+    if (mix_varies) {
+      for (const auto& m : request_costs()) names.emplace_back(m.name);
+    }
     if (tokens_per_request > 0.0 && priced_by_kind) names.emplace_back("revenue_per_request");
     if (carbon) {
       names.insert(names.end(), {"carbon_g_per_mtok", "carbon_g_per_mtok.operational",
@@ -127,7 +187,7 @@ struct extra_parameters {
   }
 };
 // The most figures extra_figures writes.
-inline constexpr std::size_t max_extra_outputs = 1 + 3 + 4;
+inline constexpr std::size_t max_extra_outputs = 3 + 1 + 3 + 4;
 
 // Emissions per Mtok at an operating point, in gCO2e: operational (the grid's intensity times the
 // facility energy per token) and embodied (the accelerator's spread over the tokens it makes in
@@ -163,6 +223,9 @@ inline double blended_price_per_mtok(const extra_parameters& e) noexcept {
 inline void extra_figures(const operating_point& op, double cost_per_mtok, double price_per_mtok,
                           const extra_parameters& e, double* y) {
   std::size_t k = 0;
+  if (e.mix_varies) {
+    for (const auto& m : e.request_costs()) y[k++] = cost_per_mtok * m.factor;
+  }
   if (e.tokens_per_request > 0.0 && e.priced_by_kind) {
     y[k++] = price_per_mtok * (e.tokens_per_request / 1e6);
   }
