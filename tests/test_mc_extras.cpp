@@ -436,3 +436,68 @@ TEST_CASE("an uncertain workload is refused where it cannot hold") {
           .starts_with("workload = (uncertain tokens per request): the GPU and MPI engines take a "
                        "fixed request mix"));
 }
+
+namespace {
+// One accelerator of 1 kW, serving all the time, energy at 0.10 per kWh and PUE 1, on a frontier
+// of two measured points, 6,000 tok/s at 20 tok/s per user and 2,000 at 60: between them the
+// throughput is 8,000 - 100 x at a target of x tok/s per user (a straight line), and the cost per
+// Mtok 0.1 / (3600 T / 1e6).
+std::string target_scenario(const std::string& target, const std::string& more = "") {
+  return R"({
+    "frontier": {"points": [[20, 6000], [60, 2000]], "min_interactivity_tok_s_user": )" +
+         target + more + R"(},
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1},
+    "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}},
+    "uncertainty": {"samples": 100000, "seed": 8, "design": "latin_hypercube"}
+  })";
+}
+}  // namespace
+
+TEST_CASE("an uncertain latency target picks each sample's throughput on the frontier") {
+  // Target uniform in [30, 50]: P5 31, P95 49, so the throughput's P5 is 8000 - 4900 = 3,100 and
+  // its P95 4,900; the cost per Mtok falls with the throughput.
+  const io::study st = io::run_study(
+      io::parse_scenario(target_scenario(R"({"dist": "uniform", "low": 30, "high": 50})")));
+  REQUIRE(st.statistics.has_value());
+  const auto cost = [](double throughput) { return 0.1 / (3600.0 * throughput / 1e6); };
+  const auto& per_mtok = st.statistics->output("cost_per_mtok");
+  CHECK(per_mtok.quantile(0.05) == Approx(cost(4900.0)).epsilon(1e-5));
+  CHECK(per_mtok.quantile(0.95) == Approx(cost(3100.0)).epsilon(1e-5));
+  // Tokens per joule: T / 1000 W, uniform in [3, 5].
+  const auto& per_joule = st.statistics->output("tokens_per_joule");
+  CHECK(per_joule.mean == Approx(4.0).epsilon(1e-6));
+  CHECK(per_joule.quantile(0.05) == Approx(3.1).epsilon(1e-5));
+  // The point figures take the median target, 40: 4,000 tok/s.
+  CHECK(st.point.cost_per_token.total.value() * 1e6 == Approx(cost(4000.0)).epsilon(1e-12));
+  CHECK(io::to_json(st)["uncertainty"]["inputs"].contains("frontier.min_interactivity_tok_s_user"));
+
+  // With the throughput factor uncertain too, each sample's throughput is factor x the frontier's
+  // at its target: a factor fixed at 0.5 halves tokens per joule in every sample.
+  const io::study half = io::run_study(io::parse_scenario(target_scenario(
+      R"({"dist": "uniform", "low": 30, "high": 50})",
+      R"(, "throughput_factor": {"dist": "uniform", "low": 0.5, "high": 0.5000001})")));
+  CHECK(half.statistics->output("tokens_per_joule").mean == Approx(2.0).epsilon(1e-6));
+
+  // Refused: a target its samples could push past the fastest measured point, one beside
+  // max_tpot_ms, and the GPU and MPI engines (a fixed operating point), each naming the path.
+  CHECK(message_of([] {
+          (void)io::parse_scenario(
+              target_scenario(R"({"dist": "uniform", "low": 30, "high": 70})"));
+        }).find("beyond the frontier's fastest measured point (60)") != std::string::npos);
+  CHECK(message_of([] {
+          (void)io::parse_scenario(target_scenario(R"({"dist": "uniform", "low": 30, "high": 50})",
+                                                   R"(, "max_tpot_ms": 25)"));
+        }).starts_with("frontier.min_interactivity_tok_s_user"));
+  io::study_options o;
+  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
+    FAIL("the engine must not run");
+    return {};
+  };
+  CHECK(message_of([&] {
+          (void)io::run_study(
+              io::parse_scenario(target_scenario(R"({"dist": "uniform", "low": 30, "high": 50})")),
+              o);
+        })
+            .starts_with("frontier = (uncertain latency target): the GPU and MPI engines take a "
+                         "fixed operating point"));
+}

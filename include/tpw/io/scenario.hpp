@@ -69,6 +69,9 @@ struct frontier_choice {
   // frontier.throughput_factor as the file wrote it (a number or a distribution object), when
   // given: the share of the frontier's throughput the deployment reaches.
   std::optional<nlohmann::json> throughput_factor;
+  // frontier.min_interactivity_tok_s_user when the file gave a distribution (min_interactivity is
+  // then its median): each sample's throughput is the frontier's at its own target.
+  std::optional<nlohmann::json> uncertain_target;
 };
 
 // Multi-year finance (tpw/finance/project.hpp) over the site's systems.
@@ -827,8 +830,21 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
   double slo = 0.0;
   std::string bound_by;
   std::string field;
+  std::optional<json> uncertain_target;
   if (f.contains("min_interactivity_tok_s_user")) {
-    slo = number_at(f["min_interactivity_tok_s_user"], "frontier.min_interactivity_tok_s_user");
+    constexpr std::string_view path = "frontier.min_interactivity_tok_s_user";
+    const json& target = f["min_interactivity_tok_s_user"];
+    if (target.is_object()) {
+      if (f.contains("max_tpot_ms") || f.contains("max_ttft_ms")) {
+        refuse(path, target,
+               "an uncertain latency target stands alone: give it without max_tpot_ms and "
+               "max_ttft_ms");
+      }
+      slo = distribution_at(target, std::string(path)).quantile(0.5);
+      uncertain_target = target;
+    } else {
+      slo = number_at(target, path);
+    }
     bound_by = "min_interactivity_tok_s_user";
   }
   std::optional<double> tpot;
@@ -875,7 +891,8 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
       frontier.at_slo(token_rate::from_value(slo), "frontier." + bound_by);
   std::optional<json> factor;
   if (f.contains("throughput_factor")) factor = throughput_factor_at(f["throughput_factor"]);
-  return {std::move(frontier), slo, tpot, ttft, bound_by, chosen, source, input_share, factor};
+  return {std::move(frontier), slo, tpot, ttft, bound_by, chosen, source, input_share, factor,
+          uncertain_target};
 }
 
 // A carbon number, a price by kind of token or a workload number: a number in its rule, or a
@@ -1311,7 +1328,16 @@ inline scenario scenario_from_json(const nlohmann::json& j,
         static_cast<double>(catalog->accelerators_per_system);
     s.base[cost_input::it_power_kw] = catalog->system_it_power.value;
   }
-  if (j.contains("frontier")) s.frontier = d::read_frontier(j["frontier"], folder);
+  if (j.contains("frontier")) {
+    s.frontier = d::read_frontier(j["frontier"], folder);
+    if (const auto& target = s.frontier->uncertain_target) {
+      const cost_input_rule& rule = rule_of(extra_input::min_interactivity);
+      mc::distribution dist = d::distribution_at(*target, rule.path);
+      mc::detail::require_inside(rule, dist);
+      mc::detail::require_within_frontier(dist, s.frontier->frontier);
+      s.extra_uncertain.push_back({extra_input::min_interactivity, std::move(dist)});
+    }
+  }
   if (!j.contains("deployment")) {
     d::refuse_missing("deployment", "required: the accelerators, their power and throughput");
   }

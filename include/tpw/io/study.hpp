@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,7 @@ using scenario_model = mc::cost_model<scenario_currency>;
   e.priced = s.base.priced;
   e.site_accelerators = static_cast<double>(site_accelerators);
   if (const auto mix = mix_of(s)) e.set_mix(*mix);
+  if (s.frontier) e[extra_input::min_interactivity] = s.frontier->min_interactivity;
   for (const auto& u : s.extra_uncertain) e.mix_varies = e.mix_varies || is_workload(u.input);
   if (s.prices) {
     e.priced_by_kind = true;
@@ -54,10 +56,18 @@ using scenario_model = mc::cost_model<scenario_currency>;
   return e;
 }
 
+// The frontier a scenario's uncertain latency target picks its throughput on (none when the target
+// is a number).
+[[nodiscard]] inline std::shared_ptr<const throughput_frontier> frontier_of(const scenario& s) {
+  if (!s.frontier || !s.frontier->uncertain_target) return nullptr;
+  return std::make_shared<const throughput_frontier>(s.frontier->frontier);
+}
+
 // The cost model over a scenario's uncertain inputs (it needs at least one), with its extras (the
 // site's yearly figures over `site_accelerators`, when given).
 [[nodiscard]] inline scenario_model model_of(const scenario& s, long site_accelerators = 0) {
-  return {s.base, s.uncertain, extras_of(s, site_accelerators), s.extra_uncertain};
+  return {s.base,  s.uncertain,   extras_of(s, site_accelerators), s.extra_uncertain,
+          nullptr, frontier_of(s)};
 }
 
 using scenario_project_model = mc::project_model<scenario_currency>;
@@ -72,7 +82,8 @@ using scenario_project_model = mc::project_model<scenario_currency>;
           s.uncertain,
           s.project_uncertain,
           extras_of(s, systems * per_system),
-          s.extra_uncertain};
+          s.extra_uncertain,
+          frontier_of(s)};
 }
 
 // Runs a study's statistics elsewhere (a GPU: tpw::cuda::run and tpw::cuda::sobol), given the

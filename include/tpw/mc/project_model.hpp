@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -53,8 +54,10 @@ class project_model {
   project_model(const cost_parameters& base, long systems, const project_parameters& project,
                 std::vector<uncertain_parameter> cost_inputs,
                 std::vector<uncertain_project_parameter> project_inputs,
-                const extra_parameters& extras = {}, std::vector<uncertain_extra> extra_inputs = {})
-      : cost_(typename cost_model<C>::part_tag{}, base, cost_inputs, extras, extra_inputs),
+                const extra_parameters& extras = {}, std::vector<uncertain_extra> extra_inputs = {},
+                std::shared_ptr<const throughput_frontier> frontier = nullptr)
+      : cost_(typename cost_model<C>::part_tag{}, base, cost_inputs, extras, extra_inputs,
+              std::move(frontier)),
         systems_(static_cast<double>(systems)),
         project_(validated_project(project)),
         cost_count_(cost_.input_count()),
@@ -171,7 +174,7 @@ class project_model {
                                     scratch& w) const {
     const auto& slots = cost_.slots();
     for (std::size_t k = 0; k < slots.size(); ++k) w.p[slots[k]] = x[k * stride + s];
-    cost_.derive_price(w.p, x, stride, s);
+    cost_.derive(w.p, x, stride, s);
     for (std::size_t k = 0; k < project_slots_.size(); ++k) {
       w.q.values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
     }
