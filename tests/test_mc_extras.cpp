@@ -501,3 +501,65 @@ TEST_CASE("an uncertain latency target picks each sample's throughput on the fro
             .starts_with("frontier = (uncertain latency target): the GPU and MPI engines take a "
                          "fixed operating point"));
 }
+
+namespace {
+// One accelerator on a power-cap curve of two measured points, 2,000 tok/s drawing 380 W at a
+// 400 W cap and 3,000 tok/s drawing 760 W at 800 W: between them the throughput is
+// 1000 + 2.5 c and the draw 0.95 c at a cap of c W (straight lines), no overhead. Energy at 0.10
+// per kWh, PUE 1, serving all the time, and a facility built at 10 M per MW provisioned (the cap)
+// over 10 years: both costs grow with c faster than the throughput, so the cost per Mtok rises
+// with the cap and the tokens per joule fall.
+std::string cap_scenario(const std::string& cap) {
+  return R"({
+    "power_cap": {"points": [[400, 2000, 380], [800, 3000, 760]], "cap": )" +
+         cap + R"(, "overhead_w_per_accelerator": 0},
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1},
+    "costs": {"cost_of_capital": 0.05, "facility": {"build_per_mw": 10000000, "life_years": 10},
+              "energy": {"price_per_kwh": 0.1, "pue": 1}},
+    "uncertainty": {"samples": 100000, "seed": 4, "design": "latin_hypercube"}
+  })";
+}
+}  // namespace
+
+TEST_CASE("an uncertain power cap picks each sample's throughput, draw and provisioned power") {
+  // Cap uniform in [500, 700]: P5 510, P50 600, P95 690.
+  const io::study st = io::run_study(
+      io::parse_scenario(cap_scenario(R"({"dist": "uniform", "low": 500, "high": 700})")));
+  REQUIRE(st.statistics.has_value());
+  const io::study at_p5 = io::run_study(io::parse_scenario(cap_scenario("510")));
+  const io::study at_p50 = io::run_study(io::parse_scenario(cap_scenario("600")));
+  const io::study at_p95 = io::run_study(io::parse_scenario(cap_scenario("690")));
+  const auto per_mtok = [](const io::study& x) {
+    return x.point.cost_per_token.total.value() * 1e6;
+  };
+  // The point figures are those at the median cap, to the last bit.
+  CHECK(per_mtok(st) == per_mtok(at_p50));
+  const auto& cost = st.statistics->output("cost_per_mtok");
+  CHECK(cost.quantile(0.05) == Approx(per_mtok(at_p5)).epsilon(1e-5));
+  CHECK(cost.quantile(0.95) == Approx(per_mtok(at_p95)).epsilon(1e-5));
+  // The facility's share follows the provisioned power, the energy's the draw.
+  CHECK(st.statistics->output("cost_per_mtok.facility").quantile(0.95) ==
+        Approx(at_p95.point.cost_per_token.facility.value() * 1e6).epsilon(1e-5));
+  // Tokens per joule (1000 + 2.5 c) / (0.95 c), falling: P5 at the cap's P95.
+  const auto& per_joule = st.statistics->output("tokens_per_joule");
+  CHECK(per_joule.quantile(0.05) == Approx((1000.0 + 2.5 * 690.0) / (0.95 * 690.0)).epsilon(1e-5));
+  CHECK(per_joule.quantile(0.95) == Approx((1000.0 + 2.5 * 510.0) / (0.95 * 510.0)).epsilon(1e-5));
+  CHECK(io::to_json(st)["uncertainty"]["inputs"].contains("power_cap.cap"));
+
+  // Refused: a cap its samples could push off the measured curve, and the GPU and MPI engines.
+  CHECK(message_of([] {
+          (void)io::parse_scenario(cap_scenario(R"({"dist": "uniform", "low": 300, "high": 700})"));
+        }).find("outside the curve's measured caps [400, 800]") != std::string::npos);
+  io::study_options o;
+  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
+    FAIL("the engine must not run");
+    return {};
+  };
+  CHECK(message_of([&] {
+          (void)io::run_study(
+              io::parse_scenario(cap_scenario(R"({"dist": "uniform", "low": 500, "high": 700})")),
+              o);
+        })
+            .starts_with("power_cap = (uncertain power cap): the GPU and MPI engines take a fixed "
+                         "operating point"));
+}

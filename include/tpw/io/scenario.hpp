@@ -44,6 +44,7 @@
 #include "tpw/io/benchmarks.hpp"
 #include "tpw/io/file.hpp"
 #include "tpw/io/json_text.hpp"
+#include "tpw/mc/operating_curve.hpp"
 #include "tpw/mc/sampling/design.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
 #include "tpw/mc/uncertain_parameters.hpp"
@@ -85,7 +86,7 @@ struct finance_choice {
 // serving (draw + overhead) and the provisioned power (cap + overhead).
 struct power_cap_choice {
   power_cap_curve curve;
-  std::string rule;  // "fixed", "max_q" or "best_for_site"
+  std::string rule;  // "fixed", "max_q", "best_for_site" or "uncertain" (chosen at its median)
   double overhead_w = 0.0;
   power_cap_point chosen;
 };
@@ -141,6 +142,9 @@ struct scenario {
   std::optional<finance_choice> finance;
   std::optional<carbon_choice> carbon;
   std::optional<power_cap_choice> power_cap;
+  // The curve an uncertain latency target (frontier) or power cap moves the operating point on,
+  // sample by sample; null when neither is uncertain.
+  std::shared_ptr<const mc::operating_curve> operating_curve;
 
   // Checks every value, and every distribution's reachable values, against its input's rule.
   void validate() const {
@@ -1233,6 +1237,18 @@ inline power_cap_choice read_power_cap(const json& j, scenario& s,
     } else {
       refuse("power_cap.cap", cap, "must be a cap in W, \"max_q\" or \"best_for_site\"");
     }
+  } else if (cap.is_object()) {
+    // An uncertain cap: each sample's throughput and draw are the curve's at its own cap.
+    const cost_input_rule& rule = rule_of(extra_input::power_cap);
+    mc::distribution dist = distribution_at(cap, rule.path);
+    mc::detail::require_inside(rule, dist);
+    auto curve = std::make_shared<const mc::power_cap_operating_curve>(out.curve, out.overhead_w,
+                                                                       per_system);
+    curve->require_within(dist);
+    out.rule = "uncertain";
+    out.chosen = out.curve.at(dist.quantile(0.5) * units::W);
+    s.extra_uncertain.push_back({extra_input::power_cap, std::move(dist)});
+    s.operating_curve = std::move(curve);
   } else {
     const double w = bounded_at(cap, "power_cap.cap", out.curve.min_cap().value(), max_cap,
                                 "W, within the curve's measured caps");
@@ -1334,8 +1350,11 @@ inline scenario scenario_from_json(const nlohmann::json& j,
       const cost_input_rule& rule = rule_of(extra_input::min_interactivity);
       mc::distribution dist = d::distribution_at(*target, rule.path);
       mc::detail::require_inside(rule, dist);
-      mc::detail::require_within_frontier(dist, s.frontier->frontier);
+      auto curve = std::make_shared<const mc::frontier_curve>(s.frontier->frontier,
+                                                              s.frontier->min_interactivity);
+      curve->require_within(dist);
       s.extra_uncertain.push_back({extra_input::min_interactivity, std::move(dist)});
+      s.operating_curve = std::move(curve);
     }
   }
   if (!j.contains("deployment")) {

@@ -39,6 +39,7 @@ using scenario_model = mc::cost_model<scenario_currency>;
   e.site_accelerators = static_cast<double>(site_accelerators);
   if (const auto mix = mix_of(s)) e.set_mix(*mix);
   if (s.frontier) e[extra_input::min_interactivity] = s.frontier->min_interactivity;
+  if (s.power_cap) e[extra_input::power_cap] = s.power_cap->chosen.cap.value();
   for (const auto& u : s.extra_uncertain) e.mix_varies = e.mix_varies || is_workload(u.input);
   if (s.prices) {
     e.priced_by_kind = true;
@@ -56,18 +57,11 @@ using scenario_model = mc::cost_model<scenario_currency>;
   return e;
 }
 
-// The frontier a scenario's uncertain latency target picks its throughput on (none when the target
-// is a number).
-[[nodiscard]] inline std::shared_ptr<const throughput_frontier> frontier_of(const scenario& s) {
-  if (!s.frontier || !s.frontier->uncertain_target) return nullptr;
-  return std::make_shared<const throughput_frontier>(s.frontier->frontier);
-}
-
 // The cost model over a scenario's uncertain inputs (it needs at least one), with its extras (the
 // site's yearly figures over `site_accelerators`, when given).
 [[nodiscard]] inline scenario_model model_of(const scenario& s, long site_accelerators = 0) {
-  return {s.base,  s.uncertain,   extras_of(s, site_accelerators), s.extra_uncertain,
-          nullptr, frontier_of(s)};
+  return {s.base,  s.uncertain,      extras_of(s, site_accelerators), s.extra_uncertain,
+          nullptr, s.operating_curve};
 }
 
 using scenario_project_model = mc::project_model<scenario_currency>;
@@ -83,7 +77,7 @@ using scenario_project_model = mc::project_model<scenario_currency>;
           s.project_uncertain,
           extras_of(s, systems * per_system),
           s.extra_uncertain,
-          frontier_of(s)};
+          s.operating_curve};
 }
 
 // Runs a study's statistics elsewhere (a GPU: tpw::cuda::run and tpw::cuda::sobol), given the

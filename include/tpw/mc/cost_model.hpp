@@ -24,6 +24,7 @@
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
 #include "tpw/mc/engine/engine.hpp"
+#include "tpw/mc/operating_curve.hpp"
 #include "tpw/mc/plan/cost_plan.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
 #include "tpw/mc/sampling/input_space.hpp"
@@ -72,23 +73,23 @@ class cost_model {
   // With the figures a scenario adds (cost per request, emissions per Mtok) and the carbon
   // section's uncertain numbers, after the cost inputs; a rank correlation matrix (optional) is
   // over all of them, in that order. These figures run on the CPU engine only (plan() refuses).
-  // With a measured frontier, the latency target (extra_input::min_interactivity, its base value
-  // in extras) may be uncertain: each sample's throughput is then the base throughput (or its
-  // sample) times the frontier's throughput at the sample's target over that at the base target.
+  // With an operating curve (tpw/mc/operating_curve.hpp), its number (the latency target on a
+  // frontier, the power cap on a power-cap curve; its base value in extras) may be uncertain:
+  // each sample's operating point is then the curve's at the sample's value.
   cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
              const extra_parameters& extras, std::vector<uncertain_extra> extra_inputs,
              const Eigen::MatrixXd* rank_correlation = nullptr,
-             std::shared_ptr<const throughput_frontier> frontier = nullptr)
+             std::shared_ptr<const operating_curve> curve = nullptr)
       : cost_model(base, std::move(uncertain_inputs), extras, std::move(extra_inputs),
-                   rank_correlation, false, std::move(frontier)) {}
+                   rank_correlation, false, std::move(curve)) {}
   // A part of a larger model (mc::project_model), whose other inputs may be the only uncertain
   // ones: inputs() is then empty, and the larger model runs the engine.
   struct part_tag {};
   cost_model(part_tag, const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
              const extra_parameters& extras, std::vector<uncertain_extra> extra_inputs,
-             std::shared_ptr<const throughput_frontier> frontier = nullptr)
+             std::shared_ptr<const operating_curve> curve = nullptr)
       : cost_model(base, std::move(uncertain_inputs), extras, std::move(extra_inputs), nullptr,
-                   true, std::move(frontier)) {}
+                   true, std::move(curve)) {}
   // With a Spearman rank correlation matrix over the uncertain inputs, in their order.
   cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
              const Eigen::MatrixXd& rank_correlation)
@@ -125,24 +126,18 @@ class cost_model {
 
   // Sets what sample s of inputs laid out with `stride` (the extras after the cost inputs)
   // derives: with uncertain prices by kind (or a mix that varies under them), p's price per Mtok
-  // to their blend; with an uncertain latency target, p's throughput to the base's (or the
-  // sample's) times the frontier's at the sample's target over the frontier's at the base target.
-  // Otherwise leaves p.
+  // to their blend; with an uncertain operating curve's number, the inputs the curve sets (the
+  // throughput drawn, the base's or the sample's, is what a frontier scales). Otherwise leaves p.
   void derive(cost_parameters& p, const double* x, std::size_t stride,
               std::size_t s) const noexcept {
-    if (!derives_price_ && !derives_throughput_) return;
+    if (!derives_price_ && !follows_curve_) return;
     const extra_parameters e = extras_at(x, stride, s);
     if (derives_price_) p[cost_input::price_per_mtok] = blended_price_per_mtok(e);
-    if (derives_throughput_) {
-      const double measured = throughput_slot_ < slots_.size()
-                                  ? x[throughput_slot_ * stride + s]
-                                  : base_[cost_input::throughput_tok_s];
-      // The target's reachable values were checked within the frontier up front.
-      p[cost_input::throughput_tok_s] =
-          measured *
-          (frontier_->throughput_at(token_rate::from_value(e[extra_input::min_interactivity]))
-               .value() /
-           frontier_throughput_);
+    if (follows_curve_) {
+      const double drawn = throughput_slot_ < slots_.size() ? x[throughput_slot_ * stride + s]
+                                                            : base_[cost_input::throughput_tok_s];
+      // The number's reachable values were checked on the curve up front.
+      curve_->set(e[curve_->input()], drawn, p);
     }
   }
 
@@ -161,28 +156,31 @@ class cost_model {
     for (std::size_t k = 0; k < slots_.size(); ++k) {
       rows[static_cast<std::size_t>(slots_[k])] = x + k * batch_size;
     }
-    constexpr auto price = static_cast<std::size_t>(cost_input::price_per_mtok);
-    constexpr auto throughput = static_cast<std::size_t>(cost_input::throughput_tok_s);
-    double price_row[batch_size];
-    double throughput_row[batch_size];
-    if (derives_price_ || derives_throughput_) {
+    // The inputs derived per sample: the price, then those the curve sets.
+    std::array<cost_input, 1 + max_curve_inputs> derived{};
+    std::size_t derived_count = 0;
+    if (derives_price_) derived[derived_count++] = cost_input::price_per_mtok;
+    if (follows_curve_) {
+      for (const cost_input c : curve_->sets()) derived[derived_count++] = c;
+    }
+    double derived_rows[1 + max_curve_inputs][batch_size];
+    if (derived_count > 0) {
       cost_parameters p = base_;
       for (std::size_t s = 0; s < count; ++s) {
         derive(p, x, batch_size, s);
-        price_row[s] = p[cost_input::price_per_mtok];
-        throughput_row[s] = p[cost_input::throughput_tok_s];
+        for (std::size_t k = 0; k < derived_count; ++k) derived_rows[k][s] = p[derived[k]];
       }
-      if (derives_price_) rows[price] = price_row;
-      if (derives_throughput_) rows[throughput] = throughput_row;
+      for (std::size_t k = 0; k < derived_count; ++k) {
+        rows[static_cast<std::size_t>(derived[k])] = derived_rows[k];
+      }
     }
     cost_figures_batch<C, batch_size>(base_, rows, y, count);
     if (extras_.any()) {
       for (std::size_t s = 0; s < count; ++s) {
         cost_parameters p = base_;
         for (std::size_t k = 0; k < slots_.size(); ++k) p[slots_[k]] = x[k * batch_size + s];
-        // The sample's price and throughput as the batch read them (derived above).
-        p[cost_input::price_per_mtok] = rows[price][s];
-        p[cost_input::throughput_tok_s] = rows[throughput][s];
+        // The sample's derived inputs as the batch read them (derived above).
+        for (std::size_t k = 0; k < derived_count; ++k) p[derived[k]] = derived_rows[k][s];
         add_extras(p, x + s, batch_size, 0, y + s, batch_size);
       }
     }
@@ -193,11 +191,14 @@ class cost_model {
   // Refuses, naming the section, what a plan for the GPU and MPI engines cannot carry: a price
   // derived sample by sample, a request mix that varies. (The emissions: each plan's own message.)
   void require_one_price() const {
-    if (derives_throughput_) {
+    if (follows_curve_) {
+      const bool target = curve_->input() == extra_input::min_interactivity;
       throw invalid_input::shown_as(
-          "frontier", "(uncertain latency target)",
-          "the GPU and MPI engines take a fixed operating point: run an uncertain latency target "
-          "on the CPU engine, or give it as a number");
+          target ? "frontier" : "power_cap",
+          target ? "(uncertain latency target)" : "(uncertain power cap)",
+          std::string("the GPU and MPI engines take a fixed operating point: run an uncertain ") +
+              (target ? "latency target" : "power cap") +
+              " on the CPU engine, or give it as a number");
     }
     if (extras_.mix_varies) {
       throw invalid_input::shown_as(
@@ -253,8 +254,8 @@ class cost_model {
     }
     for (std::size_t k = 0; k < extra_input_count; ++k) {
       const auto kind = static_cast<extra_input>(k);
-      // The mix, checked above; the latency target, against the model's frontier.
-      if (is_workload(kind) || kind == extra_input::min_interactivity) continue;
+      // The mix, checked above; a curve's number, against the model's curve.
+      if (is_workload(kind) || is_curve_input(kind)) continue;
       const bool used = is_price_by_kind(kind) ? e.priced_by_kind : e.carbon;
       if (used && !obeys(extra_input_rules[k], e.values[k])) {
         throw invalid_input(extra_input_rules[k].path, e.values[k],
@@ -268,11 +269,10 @@ class cost_model {
   cost_model(const cost_parameters& base, std::vector<uncertain> uncertain_inputs,
              const extra_parameters& extras, std::vector<uncertain_extra> extra_inputs,
              const Eigen::MatrixXd* rank_correlation, bool may_be_empty,
-             std::shared_ptr<const throughput_frontier> frontier)
+             std::shared_ptr<const operating_curve> curve)
       : base_(validated(base)),
         extras_(validated(extras)),
-        frontier_(std::move(frontier)),
-        frontier_throughput_(frontier_throughput(frontier_.get(), extras_)),
+        curve_(std::move(curve)),
         inputs_(make_space(base_, uncertain_inputs, extra_inputs, rank_correlation, may_be_empty)),
         base_rows_(base_rows(base_)) {
     extras_.priced = base_.priced;
@@ -285,24 +285,8 @@ class cost_model {
       extras_.mix_varies = extras_.mix_varies || is_workload(u.input);
       derives_price_ = derives_price_ || is_price_by_kind(u.input) ||
                        (extras_.priced_by_kind && is_workload(u.input));
-      derives_throughput_ = derives_throughput_ || u.input == extra_input::min_interactivity;
+      follows_curve_ = follows_curve_ || is_curve_input(u.input);
     }
-  }
-
-  // The frontier's throughput at the base latency target (0 without a frontier).
-  static double frontier_throughput(const throughput_frontier* frontier,
-                                    const extra_parameters& e) {
-    if (frontier == nullptr) return 0.0;
-    const double t = frontier
-                         ->throughput_at(token_rate::from_value(e[extra_input::min_interactivity]),
-                                         rule_of(extra_input::min_interactivity).path)
-                         .value();
-    if (!(t > 0.0)) {
-      throw invalid_input(rule_of(extra_input::min_interactivity).path,
-                          e[extra_input::min_interactivity],
-                          "the frontier's throughput there is not above 0");
-    }
-    return t;
   }
 
   [[nodiscard]] std::size_t cost_outputs() const noexcept {
@@ -356,19 +340,22 @@ class cost_model {
     for (const auto& u : extra) {
       const bool price = is_price_by_kind(u.input);
       const bool work = is_workload(u.input);
-      const bool target = u.input == extra_input::min_interactivity;
-      if (price    ? !extras_.priced_by_kind
-          : work   ? !(extras_.tokens_per_request > 0.0)
-          : target ? !frontier_
-                   : !extras_.carbon) {
-        throw invalid_input(rule_of(u.input).path, u.dist.describe(),
-                            price    ? "needs prices by kind of token and a request mix"
-                            : work   ? "needs a workload (its input and output tokens)"
-                            : target ? "needs a measured frontier to pick the throughput on"
-                                     : "needs a carbon section (grid_g_per_kwh at least)");
+      const bool on_curve = is_curve_input(u.input);
+      if (price      ? !extras_.priced_by_kind
+          : work     ? !(extras_.tokens_per_request > 0.0)
+          : on_curve ? !(curve_ && curve_->input() == u.input)
+                     : !extras_.carbon) {
+        throw invalid_input(
+            rule_of(u.input).path, u.dist.describe(),
+            price      ? "needs prices by kind of token and a request mix"
+            : work     ? "needs a workload (its input and output tokens)"
+            : on_curve ? (u.input == extra_input::min_interactivity
+                              ? "needs a measured frontier to pick the throughput on"
+                              : "needs a power-cap curve to pick the throughput and draw on")
+                       : "needs a carbon section (grid_g_per_kwh at least)");
       }
       detail::require_inside(rule_of(u.input), u.dist);
-      if (target) detail::require_within_frontier(u.dist, *frontier_);
+      if (on_curve) curve_->require_within(u.dist);
       if ((u.input == extra_input::input_tokens || u.input == extra_input::output_tokens) &&
           !(u.dist.reachable_low() > 0.0)) {
         throw invalid_input(rule_of(u.input).path, u.dist.describe(),
@@ -406,15 +393,14 @@ class cost_model {
 
   cost_parameters base_;
   extra_parameters extras_;
-  std::shared_ptr<const throughput_frontier> frontier_;
-  double frontier_throughput_ = 0.0;
+  std::shared_ptr<const operating_curve> curve_;
   std::optional<input_space> inputs_;
   std::vector<double> base_rows_;
   std::vector<cost_input> slots_;
   std::vector<extra_input> extra_slots_;
   std::size_t throughput_slot_ = static_cast<std::size_t>(-1);  // none: the base's
   bool derives_price_ = false;
-  bool derives_throughput_ = false;
+  bool follows_curve_ = false;
 };
 
 // Runs the cost model over its uncertain inputs.

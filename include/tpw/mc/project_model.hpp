@@ -55,9 +55,9 @@ class project_model {
                 std::vector<uncertain_parameter> cost_inputs,
                 std::vector<uncertain_project_parameter> project_inputs,
                 const extra_parameters& extras = {}, std::vector<uncertain_extra> extra_inputs = {},
-                std::shared_ptr<const throughput_frontier> frontier = nullptr)
+                std::shared_ptr<const operating_curve> curve = nullptr)
       : cost_(typename cost_model<C>::part_tag{}, base, cost_inputs, extras, extra_inputs,
-              std::move(frontier)),
+              std::move(curve)),
         systems_(static_cast<double>(systems)),
         project_(validated_project(project)),
         cost_count_(cost_.input_count()),

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "tpw/curves/frontier.hpp"
 #include "tpw/error.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
 #include "tpw/model/extras.hpp"
@@ -103,17 +102,6 @@ inline void require_positive_hardware_line(const cost_parameters& base,
         "can be worth more than the price: at a cost of capital of " +
             tpw::detail::number_text(rate) + " the residual may be at most (1 + r)^life = " +
             tpw::detail::number_text(growth) + ", or the hardware line would be negative");
-  }
-}
-
-// An uncertain latency target: every value it can reach must pick a point on the frontier.
-inline void require_within_frontier(const distribution& target,
-                                    const throughput_frontier& frontier) {
-  if (target.reachable_high() > frontier.max_interactivity().value()) {
-    throw invalid_input(rule_of(extra_input::min_interactivity).path, target.describe(),
-                        "its samples reach " + tpw::detail::number_text(target.reachable_high()) +
-                            " tok/s per user, beyond the frontier's fastest measured point (" +
-                            tpw::detail::number_text(frontier.max_interactivity().value()) + ")");
   }
 }
 

@@ -22,8 +22,9 @@
 namespace tpw {
 
 // The carbon section's numbers, the prices by kind of token, the workload's request and the
-// latency target (the least interactivity, which picks the throughput on a measured frontier),
-// each open to uncertainty.
+// latency target (the least interactivity, which picks the throughput on a measured frontier) and
+// the power cap (which picks the throughput and draw on a power-cap curve), each open to
+// uncertainty.
 enum class extra_input : std::uint32_t {
   grid_g_per_kwh,               // carbon.grid_g_per_kwh
   embodied_kg_per_accelerator,  // carbon.embodied_kg_per_accelerator
@@ -36,8 +37,9 @@ enum class extra_input : std::uint32_t {
   cached_share,                 // workload.cached_share, of the input tokens
   reasoning_multiplier,         // workload.reasoning_multiplier, written per shown output token
   min_interactivity,            // frontier.min_interactivity_tok_s_user, the latency target
+  power_cap,                    // power_cap.cap, W per accelerator
 };
-inline constexpr std::size_t extra_input_count = 11;
+inline constexpr std::size_t extra_input_count = 12;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
@@ -50,6 +52,7 @@ inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rule
     {"workload.cached_share", 0.0, 1.0, true, true},
     {"workload.reasoning_multiplier", 1.0, 1000.0, true, true},
     {"frontier.min_interactivity_tok_s_user", 0.0, 1e6, false, true},
+    {"power_cap.cap", 0.0, 1e9, false, true},
 }};
 // Whether an extra number is a price by kind, or the workload's (the others are the carbon
 // section's).
@@ -58,6 +61,10 @@ constexpr bool is_price_by_kind(extra_input k) noexcept {
 }
 constexpr bool is_workload(extra_input k) noexcept {
   return k >= extra_input::input_tokens && k <= extra_input::reasoning_multiplier;
+}
+// Whether an extra number moves the operating point along a curve (tpw/mc/operating_curve.hpp).
+constexpr bool is_curve_input(extra_input k) noexcept {
+  return k == extra_input::min_interactivity || k == extra_input::power_cap;
 }
 constexpr const cost_input_rule& rule_of(extra_input input) noexcept {
   return extra_input_rules[static_cast<std::size_t>(input)];

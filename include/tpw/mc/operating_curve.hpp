@@ -1,0 +1,119 @@
+// tpw/mc/operating_curve.hpp: the operating point as a function of one uncertain number, sample by
+// sample: the latency target on a measured throughput frontier, or the power cap on a power-cap
+// curve. The cost model (tpw/mc/cost_model.hpp) asks a curve for each sample's throughput (and, for
+// a power cap, its IT and provisioned power); the point figures take the curve at the number's
+// median. CPU engine only: a plan for the GPU and MPI engines carries a fixed operating point.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <utility>
+
+#include "tpw/curves/frontier.hpp"
+#include "tpw/curves/power_cap.hpp"
+#include "tpw/error.hpp"
+#include "tpw/mc/sampling/distributions.hpp"
+#include "tpw/model/extras.hpp"
+#include "tpw/model/parameters.hpp"
+
+namespace tpw::mc {
+
+// The most cost inputs a curve sets.
+inline constexpr std::size_t max_curve_inputs = 3;
+
+class operating_curve {
+ public:
+  operating_curve() = default;
+  operating_curve(const operating_curve&) = default;
+  operating_curve& operator=(const operating_curve&) = default;
+  virtual ~operating_curve() = default;
+  // The number that moves the point (extra_input::min_interactivity or extra_input::power_cap).
+  [[nodiscard]] virtual extra_input input() const noexcept = 0;
+  // The cost inputs the curve sets.
+  [[nodiscard]] virtual std::span<const cost_input> sets() const noexcept = 0;
+  // Throws invalid_input, naming the number's path and the reachable values, when a value the
+  // distribution can reach is off the curve.
+  virtual void require_within(const distribution& d) const = 0;
+  // Sets p's inputs at the number's value x (checked by require_within); `drawn` is the sample's
+  // throughput before the curve moves it (its uncertain value, or the base's).
+  virtual void set(double x, double drawn, cost_parameters& p) const noexcept = 0;
+};
+
+// A latency target (the least interactivity, tok/s per user) on a measured frontier. The drawn
+// throughput is the frontier's at the base target times any throughput factor, so a sample's
+// throughput is the drawn one times the frontier's at the sample's target over the frontier's at
+// the base target: at the base target, the drawn one exactly.
+class frontier_curve final : public operating_curve {
+ public:
+  frontier_curve(throughput_frontier frontier, double base_target)
+      : frontier_(std::move(frontier)),
+        base_(frontier_.throughput_at(token_rate::from_value(base_target), path()).value()) {
+    if (!(base_ > 0.0)) {
+      throw invalid_input(path(), base_target, "the frontier's throughput there is not above 0");
+    }
+  }
+  [[nodiscard]] extra_input input() const noexcept override {
+    return extra_input::min_interactivity;
+  }
+  [[nodiscard]] std::span<const cost_input> sets() const noexcept override { return sets_; }
+  void require_within(const distribution& d) const override {
+    const double fastest = frontier_.max_interactivity().value();
+    if (d.reachable_high() > fastest) {
+      throw invalid_input(path(), d.describe(),
+                          "its samples reach " + tpw::detail::number_text(d.reachable_high()) +
+                              " tok/s per user, beyond the frontier's fastest measured point (" +
+                              tpw::detail::number_text(fastest) + ")");
+    }
+  }
+  void set(double x, double drawn, cost_parameters& p) const noexcept override {
+    p[cost_input::throughput_tok_s] =
+        drawn * (frontier_.throughput_at(token_rate::from_value(x)).value() / base_);
+  }
+
+ private:
+  static std::string path() { return rule_of(extra_input::min_interactivity).path; }
+  static constexpr std::array<cost_input, 1> sets_{cost_input::throughput_tok_s};
+  throughput_frontier frontier_;
+  double base_;  // tok/s per accelerator at the base target
+};
+
+// A power cap (W per accelerator) on a measured power-cap curve: the curve's throughput and draw at
+// the sample's cap; a system's IT power is (draw + overhead) per accelerator and its provisioned
+// power (cap + overhead) per accelerator, as the point figures take them.
+class power_cap_operating_curve final : public operating_curve {
+ public:
+  power_cap_operating_curve(power_cap_curve curve, double overhead_w,
+                            double accelerators_per_system)
+      : curve_(std::move(curve)), overhead_w_(overhead_w), per_system_(accelerators_per_system) {}
+  [[nodiscard]] extra_input input() const noexcept override { return extra_input::power_cap; }
+  [[nodiscard]] std::span<const cost_input> sets() const noexcept override { return sets_; }
+  void require_within(const distribution& d) const override {
+    const double low = curve_.min_cap().value();
+    const double high = curve_.max_cap().value();
+    if (d.reachable_low() < low || d.reachable_high() > high) {
+      throw invalid_input(rule_of(extra_input::power_cap).path, d.describe(),
+                          "its samples reach [" + tpw::detail::number_text(d.reachable_low()) +
+                              ", " + tpw::detail::number_text(d.reachable_high()) +
+                              "] W, outside the curve's measured caps [" +
+                              tpw::detail::number_text(low) + ", " +
+                              tpw::detail::number_text(high) + "]");
+    }
+  }
+  void set(double x, double, cost_parameters& p) const noexcept override {
+    const power_cap_point at = curve_.at(power::from_value(x));
+    p[cost_input::throughput_tok_s] = at.throughput.value();
+    p[cost_input::it_power_kw] = (at.power_draw.value() + overhead_w_) * per_system_ / 1e3;
+    p[cost_input::provisioned_power_kw] = (x + overhead_w_) * per_system_ / 1e3;
+  }
+
+ private:
+  static constexpr std::array<cost_input, 3> sets_{
+      cost_input::throughput_tok_s, cost_input::it_power_kw, cost_input::provisioned_power_kw};
+  power_cap_curve curve_;
+  double overhead_w_;
+  double per_system_;
+};
+
+}  // namespace tpw::mc
