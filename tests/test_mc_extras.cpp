@@ -44,6 +44,17 @@ std::string scenario_text(const std::string& carbon, const std::string& life = "
 
 const double seconds_per_year = 8760.0 * 3600.0;
 
+// The message a study of `s` on a caller's engine (the GPU's or MPI's stand-in, which must not
+// run) refuses with, up front.
+std::string engine_refusal(const io::scenario& s) {
+  io::study_options o;
+  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
+    FAIL("the engine must not run");
+    return {};
+  };
+  return message_of([&] { (void)io::run_study(s, o); });
+}
+
 }  // namespace
 
 TEST_CASE("emissions per Mtok with an uncertain grid: a uniform, against its analytic quantiles") {
@@ -309,14 +320,9 @@ TEST_CASE("uncertain prices by kind blend, sample by sample, into the revenue, m
   io::scenario cost_only =
       io::parse_scenario(priced_by_kind(R"({"dist": "uniform", "low": 1, "high": 2})"));
   cost_only.finance.reset();
-  io::study_options o;
-  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
-    FAIL("the engine must not run");
-    return {};
-  };
-  CHECK(message_of([&] { (void)io::run_study(cost_only, o); })
-            .starts_with("revenue = (uncertain prices by kind of token): the GPU and MPI engines "
-                         "take one token price"));
+  CHECK(engine_refusal(cost_only).starts_with(
+      "revenue = (uncertain prices by kind of token): the GPU and MPI engines "
+      "take one token price"));
 }
 
 namespace {
@@ -422,17 +428,9 @@ TEST_CASE("an uncertain workload is refused where it cannot hold") {
   CHECK(wide.find("workload.input_tokens") == 0);
   CHECK(wide.find("over its reachable samples") != std::string::npos);
   // A caller's engine (the GPU) takes a fixed mix: refused up front, naming the section.
-  io::study_options o;
-  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
-    FAIL("the engine must not run");
-    return {};
-  };
   CHECK(
-      message_of([&] {
-        (void)io::run_study(io::parse_scenario(workload_scenario(
-                                R"({"dist": "uniform", "low": 4000, "high": 12000})")),
-                            o);
-      })
+      engine_refusal(io::parse_scenario(
+                         workload_scenario(R"({"dist": "uniform", "low": 4000, "high": 12000})")))
           .starts_with("workload = (uncertain tokens per request): the GPU and MPI engines take a "
                        "fixed request mix"));
 }
@@ -488,16 +486,8 @@ TEST_CASE("an uncertain latency target picks each sample's throughput on the fro
           (void)io::parse_scenario(target_scenario(R"({"dist": "uniform", "low": 30, "high": 50})",
                                                    R"(, "max_tpot_ms": 25)"));
         }).starts_with("frontier.min_interactivity_tok_s_user"));
-  io::study_options o;
-  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
-    FAIL("the engine must not run");
-    return {};
-  };
-  CHECK(message_of([&] {
-          (void)io::run_study(
-              io::parse_scenario(target_scenario(R"({"dist": "uniform", "low": 30, "high": 50})")),
-              o);
-        })
+  CHECK(engine_refusal(
+            io::parse_scenario(target_scenario(R"({"dist": "uniform", "low": 30, "high": 50})")))
             .starts_with("frontier = (uncertain latency target): the GPU and MPI engines take a "
                          "fixed operating point"));
 }
@@ -550,16 +540,8 @@ TEST_CASE("an uncertain power cap picks each sample's throughput, draw and provi
   CHECK(message_of([] {
           (void)io::parse_scenario(cap_scenario(R"({"dist": "uniform", "low": 300, "high": 700})"));
         }).find("outside the curve's measured caps [400, 800]") != std::string::npos);
-  io::study_options o;
-  o.engine.run = [](const mc::cost_plan&, const mc::run_options&) -> mc::run_result {
-    FAIL("the engine must not run");
-    return {};
-  };
-  CHECK(message_of([&] {
-          (void)io::run_study(
-              io::parse_scenario(cap_scenario(R"({"dist": "uniform", "low": 500, "high": 700})")),
-              o);
-        })
+  CHECK(engine_refusal(
+            io::parse_scenario(cap_scenario(R"({"dist": "uniform", "low": 500, "high": 700})")))
             .starts_with("power_cap = (uncertain power cap): the GPU and MPI engines take a fixed "
                          "operating point"));
 }

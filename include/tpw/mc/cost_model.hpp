@@ -188,9 +188,10 @@ class cost_model {
 
   // The model as plain data for the GPU engine. Throws invalid_input when an uncertain input's
   // distribution has no closed-form quantile (PERT, beta and empirical inputs run on the CPU).
-  // Refuses, naming the section, what a plan for the GPU and MPI engines cannot carry: a price
-  // derived sample by sample, a request mix that varies. (The emissions: each plan's own message.)
-  void require_one_price() const {
+  // Refuses, naming the section, what a plan for the GPU and MPI engines cannot carry: an
+  // operating point that moves along a curve, a request mix that varies, a price derived sample by
+  // sample. (The emissions: each plan's own message.)
+  void require_plannable() const {
     if (follows_curve_) {
       const bool target = curve_->input() == extra_input::min_interactivity;
       throw invalid_input::shown_as(
@@ -215,7 +216,7 @@ class cost_model {
   }
 
   [[nodiscard]] cost_plan plan() const {
-    require_one_price();
+    require_plannable();
     if (extras_.carbon) {
       throw invalid_input::shown_as(
           "carbon", "(emissions per Mtok)",

@@ -119,7 +119,7 @@ class project_model {
   // emissions, more than 12 uncertain project numbers or a ramp year past the 12th, and
   // distributions without a closed-form quantile.
   [[nodiscard]] project_plan plan() const {
-    cost_.require_one_price();
+    cost_.require_plannable();
     if (cost_.extras().carbon) {
       throw invalid_input::shown_as(
           "carbon", "(emissions per Mtok)",
