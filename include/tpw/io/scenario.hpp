@@ -155,6 +155,14 @@ struct scenario {
     }
     for (const auto& u : extra_uncertain) mc::detail::require_inside(rule_of(u.input), u.dist);
   }
+  // The distribution an extra number was given (a carbon number, a price by kind, a workload
+  // number, the latency target or the power cap); null when it is a number.
+  [[nodiscard]] const mc::distribution* uncertain_extra(extra_input k) const noexcept {
+    for (const auto& u : extra_uncertain) {
+      if (u.input == k) return &u.dist;
+    }
+    return nullptr;
+  }
   // Whether any input, of the cost model, the carbon section or the project, is uncertain.
   [[nodiscard]] bool any_uncertain() const noexcept {
     return !uncertain.empty() || !project_uncertain.empty() || !extra_uncertain.empty();
@@ -959,10 +967,8 @@ inline void require_same_mix(const scenario& s, const json& workload) {
   if (!s.workload || !s.phase_rates) return;
   const double rates = s.phase_rates->first / s.phase_rates->second;
   const auto range = [&](extra_input k, double point) {
-    for (const auto& u : s.extra_uncertain) {
-      if (u.input == k) return std::pair{u.dist.reachable_low(), u.dist.reachable_high()};
-    }
-    return std::pair{point, point};
+    const mc::distribution* d = s.uncertain_extra(k);
+    return d ? std::pair{d->reachable_low(), d->reachable_high()} : std::pair{point, point};
   };
   const auto input = range(extra_input::input_tokens, s.workload->input.value());
   const auto output = range(extra_input::output_tokens, s.workload->output.value());
@@ -1018,10 +1024,7 @@ inline void read_revenue(const json& j, scenario& s) {
            "prices by kind of token need the mix: give a workload, or deployment.input_tok_s "
            "and output_tok_s");
   }
-  const bool cached_uncertain = std::any_of(
-      s.extra_uncertain.begin(), s.extra_uncertain.end(),
-      [](const mc::uncertain_extra& u) { return u.input == extra_input::cached_share; });
-  if (mix.cached_share > 0.0 || cached_uncertain) {
+  if (mix.cached_share > 0.0 || s.uncertain_extra(extra_input::cached_share) != nullptr) {
     p.cached_input = price("cached_input_price_per_mtok", extra_input::cached_input_price_per_mtok,
                            "required when workload.cached_share > 0 (public price lists charge "
                            "about a tenth of the input price)");
@@ -1254,11 +1257,7 @@ inline power_cap_choice read_power_cap(const json& j, scenario& s,
                                 "W, within the curve's measured caps");
     out.chosen = out.curve.at(w * units::W);
   }
-  s.base[cost_input::throughput_tok_s] = out.chosen.throughput.value();
-  s.base[cost_input::it_power_kw] =
-      (out.chosen.power_draw.value() + out.overhead_w) * per_system / 1e3;
-  s.base[cost_input::provisioned_power_kw] =
-      (out.chosen.cap.value() + out.overhead_w) * per_system / 1e3;
+  mc::power_cap_operating_curve::set_point(out.chosen, out.overhead_w, per_system, s.base);
   s.base.provisioned_given = true;
   return out;
 }

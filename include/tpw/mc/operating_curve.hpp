@@ -102,10 +102,16 @@ class power_cap_operating_curve final : public operating_curve {
     }
   }
   void set(double x, double, cost_parameters& p) const noexcept override {
-    const power_cap_point at = curve_.at(power::from_value(x));
+    set_point(curve_.at(power::from_value(x)), overhead_w_, per_system_, p);
+  }
+  // What a point of the curve sets (the scenario's point figures and every sample alike): its
+  // throughput, a system's IT power (draw + overhead per accelerator) and provisioned power (cap
+  // + overhead per accelerator), in kW.
+  static void set_point(const power_cap_point& at, double overhead_w, double per_system,
+                        cost_parameters& p) noexcept {
     p[cost_input::throughput_tok_s] = at.throughput.value();
-    p[cost_input::it_power_kw] = (at.power_draw.value() + overhead_w_) * per_system_ / 1e3;
-    p[cost_input::provisioned_power_kw] = (x + overhead_w_) * per_system_ / 1e3;
+    p[cost_input::it_power_kw] = (at.power_draw.value() + overhead_w) * per_system / 1e3;
+    p[cost_input::provisioned_power_kw] = (at.cap.value() + overhead_w) * per_system / 1e3;
   }
 
  private:
