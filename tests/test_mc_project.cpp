@@ -116,6 +116,39 @@ TEST_CASE("the project model at the scenario's point gives the report's project 
   CHECK(j["uncertainty"]["inputs"].contains("finance.discount_rate"));
 }
 
+TEST_CASE("discount rates left to their defaults follow each sample's cost of capital") {
+  // The annuity's flows do not depend on the cost of capital (the hardware is paid at t = 0), so
+  // a sample's NPVs differ only by the rate they are discounted at. Without discount_rate in the
+  // finance section it is the sample's cost of capital, not the point's 0.1; without
+  // equity_discount_rate, the equity's is the discount rate.
+  std::string text = annuity("2.0");
+  replace(text, R"(, "discount_rate": 0.1)", "");
+  replace(text, R"("cost_of_capital": 0.1)",
+          R"("cost_of_capital": {"dist": "uniform", "low": 0.05, "high": 0.15})");
+  const double a = yearly(2.0);  // 63,072 a year
+  const std::vector<double> x{0.08};
+  std::vector<double> y(project_of(io::parse_scenario(text)).output_names().size());
+  project_of(io::parse_scenario(text))(x, y);
+  // -100,000 + 63,072 * (1 - 1.08^-5) / 0.08 = -100,000 + 63,072 * 3.99271 = 151,828.2
+  CHECK(y[y.size() - 2] == Approx(annuity_npv(a, 0.08, 5)).epsilon(1e-12));
+  CHECK(y[y.size() - 2] == Approx(151828.2).epsilon(1e-6));
+  CHECK(y[y.size() - 1] == Approx(annuity_npv(a, 0.08, 5)).epsilon(1e-12));
+  // A rate the finance section gives stays what it says: the equity's at 0.12 in every sample.
+  std::string fixed = text;
+  replace(fixed, R"("operating_years": 5)",
+          R"("operating_years": 5, "equity_discount_rate": 0.12)");
+  project_of(io::parse_scenario(fixed))(x, y);
+  CHECK(y[y.size() - 2] == Approx(annuity_npv(a, 0.08, 5)).epsilon(1e-12));
+  CHECK(y[y.size() - 1] == Approx(annuity_npv(a, 0.12, 5)).epsilon(1e-12));
+  // An uncertain discount rate, with no equity rate: the equity's follows it.
+  std::string drawn = annuity("2.0");
+  replace(drawn, R"("discount_rate": 0.1)",
+          R"("discount_rate": {"dist": "uniform", "low": 0.05, "high": 0.15})");
+  project_of(io::parse_scenario(drawn))(x, y);
+  CHECK(y[y.size() - 2] == Approx(annuity_npv(a, 0.08, 5)).epsilon(1e-12));
+  CHECK(y[y.size() - 1] == Approx(annuity_npv(a, 0.08, 5)).epsilon(1e-12));
+}
+
 TEST_CASE("an NPV linear in one uniform input is uniform: P5 and P95 at 5% and 95% of its range") {
   // NPV = -100,000 + 31,536 p * a(10%, 5), a(r, n) = (1 - (1 + r)^-n) / r = 3.790787; p uniform
   // in [1, 2]: NPV uniform between 19,546.25 and 139,092.5.

@@ -72,6 +72,10 @@ struct project_parameters {
   int ramp_size = 0;
   project_terms terms{};  // its rates are read from `values`
   std::array<double, project_slot_count> values{};
+  // Rates a scenario leaves to their defaults follow what they default to, sample by sample
+  // (rates_of): the discount rate is the cost of capital, the equity's the discount rate.
+  bool discount_rate_is_cost_of_capital = false;
+  bool equity_rate_is_discount_rate = false;
 
   TPW_HD double& operator[](project_input k) noexcept {
     return values[static_cast<std::size_t>(k)];
@@ -91,6 +95,15 @@ struct project_parameters {
     t.tax.rate = (*this)[project_input::tax_rate];
     t.debt.share = (*this)[project_input::debt_share];
     t.debt.rate = (*this)[project_input::debt_rate];
+    return t;
+  }
+
+  // The terms of a sample whose cost of capital is `cost_of_capital`: terms_now() with the rates
+  // that follow another one set from it.
+  [[nodiscard]] TPW_HD project_terms terms_at(double cost_of_capital) const noexcept {
+    project_terms t = terms_now();
+    if (discount_rate_is_cost_of_capital) t.discount_rate = cost_of_capital;
+    if (equity_rate_is_discount_rate) t.equity_discount_rate = t.discount_rate;
     return t;
   }
 

@@ -79,6 +79,10 @@ struct frontier_choice {
 struct finance_choice {
   cash_flow_plan<scenario_currency> plan;  // price filled from the scenario's price
   project_terms terms;
+  // The rates left to their defaults: each sample's follows its own cost of capital or discount
+  // rate (project_parameters::terms_at).
+  bool discount_rate_is_cost_of_capital = false;
+  bool equity_rate_is_discount_rate = false;
 };
 
 // A power-cap curve and the cap chosen on it (tpw/curves/power_cap.hpp): it sets the throughput
@@ -1113,6 +1117,8 @@ inline finance_choice read_finance(const json& j, scenario& s) {
                          s.base[cost_input::cost_of_capital]);
   t.equity_discount_rate = rate("equity_discount_rate", project_input::equity_discount_rate,
                                 "an annual rate", t.discount_rate);
+  c.discount_rate_is_cost_of_capital = !f.contains("discount_rate");
+  c.equity_rate_is_discount_rate = !f.contains("equity_discount_rate");
   t.revenue_fee_share = rate("revenue_fee_share", project_input::revenue_fee_share,
                              "the share of revenue paid as a fee (a model licence)", 0.0);
   const auto life = [&](cost_input k) {

@@ -70,9 +70,12 @@ using scenario_project_model = mc::project_model<scenario_currency>;
 // with the site's yearly figures over them.
 [[nodiscard]] inline scenario_project_model project_model_of(const scenario& s, long systems) {
   const auto per_system = std::lround(s.base[cost_input::accelerators_per_system]);
+  project_parameters project = project_parameters_of(s.finance->plan, s.finance->terms);
+  project.discount_rate_is_cost_of_capital = s.finance->discount_rate_is_cost_of_capital;
+  project.equity_rate_is_discount_rate = s.finance->equity_rate_is_discount_rate;
   return {s.base,
           systems,
-          project_parameters_of(s.finance->plan, s.finance->terms),
+          project,
           s.uncertain,
           s.project_uncertain,
           extras_of(s, systems * per_system),

@@ -60,7 +60,7 @@ TPW_HD project_npvs project_sample(const cost_parameters& p, const project_param
     w.hardware[k] = w.lines.hardware_capex * hardware_schedule[k];
     w.facility[k] = w.lines.facility_capex * facility_schedule[k];
   }
-  const project_terms terms = q.terms_now();
+  const project_terms terms = q.terms_at(p[cost_input::cost_of_capital]);
   tpw::detail::project_flows_of(w.lines, terms, w.hardware, w.facility, w.project, w.equity,
                                 nullptr);
   w.years = w.lines.years();
