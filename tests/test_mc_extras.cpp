@@ -481,7 +481,8 @@ TEST_CASE("an uncertain latency target picks each sample's throughput on the fro
   CHECK(message_of([] {
           (void)io::parse_scenario(
               target_scenario(R"({"dist": "uniform", "low": 30, "high": 70})"));
-        }).find("beyond the frontier's fastest measured point (60)") != std::string::npos);
+        }).find("beyond the frontier's fastest measured point (60 tok/s per user)") !=
+        std::string::npos);
   CHECK(message_of([] {
           (void)io::parse_scenario(target_scenario(R"({"dist": "uniform", "low": 30, "high": 50})",
                                                    R"(, "max_tpot_ms": 25)"));
@@ -490,6 +491,78 @@ TEST_CASE("an uncertain latency target picks each sample's throughput on the fro
             io::parse_scenario(target_scenario(R"({"dist": "uniform", "low": 30, "high": 50})")))
             .starts_with("frontier = (uncertain latency target): the GPU and MPI engines take a "
                          "fixed operating point"));
+}
+
+namespace {
+// The same frontier with a time to first token at each point: 800 ms at 20 tok/s per user, 200 ms
+// at 60, given its latency targets.
+std::string latency_scenario(const std::string& targets) {
+  return R"({
+    "frontier": {"points": [[20, 6000, 800], [60, 2000, 200]], )" +
+         targets + R"(},
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1},
+    "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}},
+    "uncertainty": {"samples": 100000, "seed": 8, "design": "latin_hypercube"}
+  })";
+}
+}  // namespace
+
+TEST_CASE("an uncertain time per output token or to the first token picks each sample's point") {
+  const auto study_at = [](const std::string& targets) {
+    return io::run_study(io::parse_scenario(latency_scenario(targets)));
+  };
+  const auto per_mtok = [](const io::study& x) {
+    return x.point.cost_per_token.total.value() * 1e6;
+  };
+  const auto cost = [](double throughput) { return 0.1 / (3600.0 * throughput / 1e6); };
+  // Time per output token uniform in [20, 30] ms: its P5, 20.5 ms, asks 1000 / 20.5 = 48.78 tok/s
+  // per user, where the frontier makes 8000 - 100 x 48.78 = 3,121.95 tok/s (the costliest
+  // samples, the cost's P95); its P95, 29.5 ms, asks 33.90 tok/s per user (4,610.17 tok/s). The
+  // point takes the median, 25 ms: 40 tok/s per user, 4,000 tok/s.
+  const io::study tpot = study_at(R"("max_tpot_ms": {"dist": "uniform", "low": 20, "high": 30})");
+  REQUIRE(tpot.statistics.has_value());
+  CHECK(per_mtok(tpot) == per_mtok(study_at(R"("max_tpot_ms": 25)")));
+  CHECK(per_mtok(tpot) == Approx(cost(4000.0)).epsilon(1e-12));
+  const auto& tpot_cost = tpot.statistics->output("cost_per_mtok");
+  CHECK(tpot_cost.quantile(0.95) == Approx(cost(8000.0 - 100.0 * 1000.0 / 20.5)).epsilon(1e-5));
+  CHECK(tpot_cost.quantile(0.05) == Approx(cost(8000.0 - 100.0 * 1000.0 / 29.5)).epsilon(1e-5));
+  CHECK(io::to_json(tpot)["uncertainty"]["inputs"].contains("frontier.max_tpot_ms"));
+
+  // Time to first token uniform in [350, 650] ms: each sample's least interactivity is the
+  // frontier's whose interpolated TTFT meets it, as for a fixed target; the cost's P95 is the
+  // point study's at the TTFT's P5 (365 ms), its P5 the one at its P95 (635 ms).
+  const io::study ttft = study_at(R"("max_ttft_ms": {"dist": "uniform", "low": 350, "high": 650})");
+  REQUIRE(ttft.statistics.has_value());
+  CHECK(per_mtok(ttft) == per_mtok(study_at(R"("max_ttft_ms": 500)")));
+  const auto& ttft_cost = ttft.statistics->output("cost_per_mtok");
+  CHECK(ttft_cost.quantile(0.95) ==
+        Approx(per_mtok(study_at(R"("max_ttft_ms": 365)"))).epsilon(1e-5));
+  CHECK(ttft_cost.quantile(0.05) ==
+        Approx(per_mtok(study_at(R"("max_ttft_ms": 635)"))).epsilon(1e-5));
+  CHECK(ttft_cost.quantile(0.05) < per_mtok(ttft));
+  CHECK(io::to_json(ttft)["uncertainty"]["inputs"].contains("frontier.max_ttft_ms"));
+
+  // Refused, naming the path: a time per token whose samples ask more than the fastest measured
+  // point (10 ms: 100 tok/s per user), a TTFT below every point's (150 ms), a distribution beside
+  // another target, and the GPU and MPI engines.
+  CHECK(message_of([&] {
+          (void)study_at(R"("max_tpot_ms": {"dist": "uniform", "low": 10, "high": 30})");
+        }).find("frontier.max_tpot_ms") == 0);
+  CHECK(message_of(
+            [&] { (void)study_at(R"("max_tpot_ms": {"dist": "uniform", "low": 10, "high": 30})"); })
+            .find("its samples reach 10 ms (100 tok/s per user), beyond the frontier's fastest "
+                  "measured point (60 tok/s per user)") != std::string::npos);
+  const std::string low_ttft = message_of(
+      [&] { (void)study_at(R"("max_ttft_ms": {"dist": "uniform", "low": 150, "high": 650})"); });
+  CHECK(low_ttft.starts_with("frontier.max_ttft_ms"));
+  CHECK(low_ttft.find("its samples reach 150 ms") != std::string::npos);
+  CHECK(message_of([&] {
+          (void)study_at(
+              R"("max_ttft_ms": {"dist": "uniform", "low": 350, "high": 650}, "max_tpot_ms": 25)");
+        }).starts_with("frontier.max_ttft_ms"));
+  CHECK(engine_refusal(io::parse_scenario(latency_scenario(
+                           R"("max_tpot_ms": {"dist": "uniform", "low": 20, "high": 30})")))
+            .starts_with("frontier = (uncertain latency target)"));
 }
 
 namespace {

@@ -70,8 +70,9 @@ struct frontier_choice {
   // frontier.throughput_factor as the file wrote it (a number or a distribution object), when
   // given: the share of the frontier's throughput the deployment reaches.
   std::optional<nlohmann::json> throughput_factor;
-  // frontier.min_interactivity_tok_s_user when the file gave a distribution (min_interactivity is
-  // then its median): each sample's throughput is the frontier's at its own target.
+  // The latency target bound_by names, when the file gave it as a distribution (it then stands
+  // alone, and the point takes its median): each sample's throughput is the frontier's at its own
+  // target.
   std::optional<nlohmann::json> uncertain_target;
 };
 
@@ -239,8 +240,8 @@ inline double bounded_at(const json& value, std::string_view path, double low, d
   if (value.is_object()) {
     refuse(path, value,
            "cannot be uncertain: distributions apply to deployment (not its input and output "
-           "rates), costs, workload, revenue, carbon and finance's rates, shares and utilization "
-           "ramp");
+           "rates), costs, workload, revenue, carbon, a frontier's latency target, a power cap "
+           "and finance's rates, shares and utilization ramp");
   }
   const double x = number_at(value, path);
   const bool ok = (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
@@ -843,30 +844,38 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
   }
   // Each target sets a least interactivity (a time per output token of t ms is 1000 / t tok/s per
   // user); the stricter one binds.
+  // A target given as a distribution stands alone; the point takes its median (its reachable
+  // values are checked on the frontier by the scenario reader, mc::frontier_curve).
+  std::optional<json> uncertain_target;
+  for (const char* key : {"min_interactivity_tok_s_user", "max_tpot_ms", "max_ttft_ms"}) {
+    if (!f.contains(key) || !f[key].is_object()) continue;
+    for (const char* other : {"min_interactivity_tok_s_user", "max_tpot_ms", "max_ttft_ms"}) {
+      if (std::string_view(other) != key && f.contains(other)) {
+        refuse(std::string("frontier.") + key, f[key],
+               std::string("an uncertain latency target stands alone: give it without ") + other);
+      }
+    }
+    uncertain_target = f[key];
+  }
+  // A target's number, or its distribution's median.
+  const auto target_at = [&](const char* key, double high, std::string_view meaning) {
+    const std::string path = std::string("frontier.") + key;
+    return f[key].is_object() ? distribution_at(f[key], path).quantile(0.5)
+                              : bounded_at(f[key], path, 0.0, high, meaning, false);
+  };
   double slo = 0.0;
   std::string bound_by;
   std::string field;
-  std::optional<json> uncertain_target;
   if (f.contains("min_interactivity_tok_s_user")) {
     constexpr std::string_view path = "frontier.min_interactivity_tok_s_user";
     const json& target = f["min_interactivity_tok_s_user"];
-    if (target.is_object()) {
-      if (f.contains("max_tpot_ms") || f.contains("max_ttft_ms")) {
-        refuse(path, target,
-               "an uncertain latency target stands alone: give it without max_tpot_ms and "
-               "max_ttft_ms");
-      }
-      slo = distribution_at(target, std::string(path)).quantile(0.5);
-      uncertain_target = target;
-    } else {
-      slo = number_at(target, path);
-    }
+    slo = target.is_object() ? distribution_at(target, std::string(path)).quantile(0.5)
+                             : number_at(target, path);
     bound_by = "min_interactivity_tok_s_user";
   }
   std::optional<double> tpot;
   if (f.contains("max_tpot_ms")) {
-    tpot = bounded_at(f["max_tpot_ms"], "frontier.max_tpot_ms", 0.0, 1e6,
-                      "ms per output token for one user", false);
+    tpot = target_at("max_tpot_ms", 1e6, "ms per output token for one user");
     if (1000.0 / *tpot > slo) {
       slo = 1000.0 / *tpot;
       bound_by = "max_tpot_ms";
@@ -885,8 +894,7 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
   }
   std::optional<double> ttft;
   if (f.contains("max_ttft_ms")) {
-    ttft = bounded_at(f["max_ttft_ms"], "frontier.max_ttft_ms", 0.0, 1e7,
-                      "ms to the first token of a reply", false);
+    ttft = target_at("max_ttft_ms", 1e7, "ms to the first token of a reply");
     if (!frontier.has_ttft()) {
       refuse("frontier.max_ttft_ms", f["max_ttft_ms"],
              "the frontier's points carry no time to first token: give them as [interactivity, "
@@ -1352,13 +1360,19 @@ inline scenario scenario_from_json(const nlohmann::json& j,
   if (j.contains("frontier")) {
     s.frontier = d::read_frontier(j["frontier"], folder);
     if (const auto& target = s.frontier->uncertain_target) {
-      const cost_input_rule& rule = rule_of(extra_input::min_interactivity);
+      const std::string& by = s.frontier->bound_by;
+      const extra_input kind = by == "max_tpot_ms"   ? extra_input::max_tpot_ms
+                               : by == "max_ttft_ms" ? extra_input::max_ttft_ms
+                                                     : extra_input::min_interactivity;
+      const cost_input_rule& rule = rule_of(kind);
       mc::distribution dist = d::distribution_at(*target, rule.path);
       mc::detail::require_inside(rule, dist);
-      auto curve = std::make_shared<const mc::frontier_curve>(s.frontier->frontier,
-                                                              s.frontier->min_interactivity);
+      const double median = kind == extra_input::max_tpot_ms   ? *s.frontier->max_tpot_ms
+                            : kind == extra_input::max_ttft_ms ? *s.frontier->max_ttft_ms
+                                                               : s.frontier->min_interactivity;
+      auto curve = std::make_shared<const mc::frontier_curve>(s.frontier->frontier, kind, median);
       curve->require_within(dist);
-      s.extra_uncertain.push_back({extra_input::min_interactivity, std::move(dist)});
+      s.extra_uncertain.push_back({kind, std::move(dist)});
       s.operating_curve = std::move(curve);
     }
   }

@@ -38,7 +38,11 @@ using scenario_model = mc::cost_model<scenario_currency>;
   e.priced = s.base.priced;
   e.site_accelerators = static_cast<double>(site_accelerators);
   if (const auto mix = mix_of(s)) e.set_mix(*mix);
-  if (s.frontier) e[extra_input::min_interactivity] = s.frontier->min_interactivity;
+  if (s.frontier) {
+    e[extra_input::min_interactivity] = s.frontier->min_interactivity;
+    e[extra_input::max_tpot_ms] = s.frontier->max_tpot_ms.value_or(0.0);
+    e[extra_input::max_ttft_ms] = s.frontier->max_ttft_ms.value_or(0.0);
+  }
   if (s.power_cap) e[extra_input::power_cap] = s.power_cap->chosen.cap.value();
   for (const auto& u : s.extra_uncertain) e.mix_varies = e.mix_varies || is_workload(u.input);
   if (s.prices) {

@@ -193,7 +193,7 @@ class cost_model {
   // sample. (The emissions: each plan's own message.)
   void require_plannable() const {
     if (follows_curve_) {
-      const bool target = curve_->input() == extra_input::min_interactivity;
+      const bool target = is_latency_target(curve_->input());
       throw invalid_input::shown_as(
           target ? "frontier" : "power_cap",
           target ? "(uncertain latency target)" : "(uncertain power cap)",
@@ -350,7 +350,7 @@ class cost_model {
             rule_of(u.input).path, u.dist.describe(),
             price      ? "needs prices by kind of token and a request mix"
             : work     ? "needs a workload (its input and output tokens)"
-            : on_curve ? (u.input == extra_input::min_interactivity
+            : on_curve ? (is_latency_target(u.input)
                               ? "needs a measured frontier to pick the throughput on"
                               : "needs a power-cap curve to pick the throughput and draw on")
                        : "needs a carbon section (grid_g_per_kwh at least)");

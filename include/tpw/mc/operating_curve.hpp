@@ -29,7 +29,7 @@ class operating_curve {
   operating_curve(const operating_curve&) = default;
   operating_curve& operator=(const operating_curve&) = default;
   virtual ~operating_curve() = default;
-  // The number that moves the point (extra_input::min_interactivity or extra_input::power_cap).
+  // The number that moves the point: a latency target (is_latency_target) or the power cap.
   [[nodiscard]] virtual extra_input input() const noexcept = 0;
   // The cost inputs the curve sets.
   [[nodiscard]] virtual std::span<const cost_input> sets() const noexcept = 0;
@@ -41,42 +41,79 @@ class operating_curve {
   virtual void set(double x, double drawn, cost_parameters& p) const noexcept = 0;
 };
 
-// A latency target (the least interactivity, tok/s per user) on a measured frontier. The drawn
-// throughput is the frontier's at the base target times any throughput factor, so a sample's
-// throughput is the drawn one times the frontier's at the sample's target over the frontier's at
-// the base target: at the base target, the drawn one exactly.
+// A latency target on a measured frontier, as one of three numbers (each alone): the least
+// interactivity (tok/s per user), the most time per output token (t ms is 1000 / t tok/s per
+// user) or the most time to the first token (the least interactivity whose interpolated TTFT
+// meets it, tpw::throughput_frontier::min_interactivity_for_ttft). The drawn throughput is the
+// frontier's at the base target times any throughput factor, so a sample's throughput is the
+// drawn one times the frontier's at the sample's target over the frontier's at the base target:
+// at the base target, the drawn one exactly.
 class frontier_curve final : public operating_curve {
  public:
-  frontier_curve(throughput_frontier frontier, double base_target)
-      : frontier_(std::move(frontier)),
-        base_(frontier_.throughput_at(token_rate::from_value(base_target), path()).value()) {
+  frontier_curve(throughput_frontier frontier, extra_input target, double base_value)
+      : frontier_(std::move(frontier)), target_(target) {
+    if (!is_latency_target(target)) {
+      throw invalid_input("frontier", rule_of(target).path, "is not a latency target");
+    }
+    if (target == extra_input::max_ttft_ms && !frontier_.has_ttft()) {
+      throw invalid_input(path(), base_value, "the frontier's points carry no time to first token");
+    }
+    base_ = frontier_.throughput_at(interactivity(base_value), path()).value();
     if (!(base_ > 0.0)) {
-      throw invalid_input(path(), base_target, "the frontier's throughput there is not above 0");
+      throw invalid_input(path(), base_value, "the frontier's throughput there is not above 0");
     }
   }
-  [[nodiscard]] extra_input input() const noexcept override {
-    return extra_input::min_interactivity;
-  }
+  [[nodiscard]] extra_input input() const noexcept override { return target_; }
   [[nodiscard]] std::span<const cost_input> sets() const noexcept override { return sets_; }
   void require_within(const distribution& d) const override {
+    // The strictest reachable target asks the most interactivity: the highest least
+    // interactivity, the lowest time per token or to the first token.
+    const bool least = target_ == extra_input::min_interactivity;
+    const double strictest = least ? d.reachable_high() : d.reachable_low();
     const double fastest = frontier_.max_interactivity().value();
-    if (d.reachable_high() > fastest) {
-      throw invalid_input(path(), d.describe(),
-                          "its samples reach " + tpw::detail::number_text(d.reachable_high()) +
-                              " tok/s per user, beyond the frontier's fastest measured point (" +
-                              tpw::detail::number_text(fastest) + ")");
+    const std::string reach = "its samples reach " + tpw::detail::number_text(strictest) +
+                              (least ? " tok/s per user" : " ms");
+    if (target_ == extra_input::max_ttft_ms) {
+      try {
+        (void)interactivity(strictest);
+      } catch (const invalid_input& e) {
+        throw invalid_input(path(), d.describe(), reach + ": " + e.rule());
+      }
+      return;
+    }
+    const double asked = least ? strictest : 1000.0 / strictest;
+    if (asked > fastest) {
+      throw invalid_input(
+          path(), d.describe(),
+          reach + (least ? "" : " (" + tpw::detail::number_text(asked) + " tok/s per user)") +
+              ", beyond the frontier's fastest measured point (" +
+              tpw::detail::number_text(fastest) + " tok/s per user)");
     }
   }
+  // (Noexcept: require_within checked every reachable value.)
   void set(double x, double drawn, cost_parameters& p) const noexcept override {
     p[cost_input::throughput_tok_s] =
-        drawn * (frontier_.throughput_at(token_rate::from_value(x)).value() / base_);
+        drawn * (frontier_.throughput_at(interactivity(x)).value() / base_);
   }
 
  private:
-  static std::string path() { return rule_of(extra_input::min_interactivity).path; }
+  // The least interactivity the target's value x asks.
+  [[nodiscard]] token_rate interactivity(double x) const {
+    switch (target_) {
+      case extra_input::max_tpot_ms:
+        return token_rate::from_value(1000.0 / x);
+      case extra_input::max_ttft_ms:
+        return frontier_.min_interactivity_for_ttft(
+            x * units::ms, frontier_.points().front().interactivity, path());
+      default:
+        return token_rate::from_value(x);
+    }
+  }
+  [[nodiscard]] std::string path() const { return rule_of(target_).path; }
   static constexpr std::array<cost_input, 1> sets_{cost_input::throughput_tok_s};
   throughput_frontier frontier_;
-  double base_;  // tok/s per accelerator at the base target
+  extra_input target_;
+  double base_ = 0.0;  // tok/s per accelerator at the base target
 };
 
 // A power cap (W per accelerator) on a measured power-cap curve: the curve's throughput and draw at

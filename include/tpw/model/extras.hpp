@@ -22,7 +22,8 @@
 namespace tpw {
 
 // The carbon section's numbers, the prices by kind of token, the workload's request and the
-// latency target (the least interactivity, which picks the throughput on a measured frontier) and
+// latency target (the least interactivity, the most time per output token or to the first token:
+// each picks the throughput on a measured frontier) and
 // the power cap (which picks the throughput and draw on a power-cap curve), each open to
 // uncertainty.
 enum class extra_input : std::uint32_t {
@@ -38,8 +39,10 @@ enum class extra_input : std::uint32_t {
   reasoning_multiplier,         // workload.reasoning_multiplier, written per shown output token
   min_interactivity,            // frontier.min_interactivity_tok_s_user, the latency target
   power_cap,                    // power_cap.cap, W per accelerator
+  max_tpot_ms,                  // frontier.max_tpot_ms, a latency target as time per token
+  max_ttft_ms,                  // frontier.max_ttft_ms, a latency target as time to first token
 };
-inline constexpr std::size_t extra_input_count = 12;
+inline constexpr std::size_t extra_input_count = 14;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
@@ -53,6 +56,8 @@ inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rule
     {"workload.reasoning_multiplier", 1.0, 1000.0, true, true},
     {"frontier.min_interactivity_tok_s_user", 0.0, 1e6, false, true},
     {"power_cap.cap", 0.0, 1e9, false, true},
+    {"frontier.max_tpot_ms", 0.0, 1e6, false, true},
+    {"frontier.max_ttft_ms", 0.0, 1e7, false, true},
 }};
 // Whether an extra number is a price by kind, or the workload's (the others are the carbon
 // section's).
@@ -62,9 +67,15 @@ constexpr bool is_price_by_kind(extra_input k) noexcept {
 constexpr bool is_workload(extra_input k) noexcept {
   return k >= extra_input::input_tokens && k <= extra_input::reasoning_multiplier;
 }
-// Whether an extra number moves the operating point along a curve (tpw/mc/operating_curve.hpp).
+// Whether an extra number is a latency target, which picks the operating point on a measured
+// frontier; whether it moves the operating point along a curve (tpw/mc/operating_curve.hpp): a
+// latency target or the power cap.
+constexpr bool is_latency_target(extra_input k) noexcept {
+  return k == extra_input::min_interactivity || k == extra_input::max_tpot_ms ||
+         k == extra_input::max_ttft_ms;
+}
 constexpr bool is_curve_input(extra_input k) noexcept {
-  return k == extra_input::min_interactivity || k == extra_input::power_cap;
+  return is_latency_target(k) || k == extra_input::power_cap;
 }
 constexpr const cost_input_rule& rule_of(extra_input input) noexcept {
   return extra_input_rules[static_cast<std::size_t>(input)];
