@@ -149,6 +149,46 @@ TEST_CASE("discount rates left to their defaults follow each sample's cost of ca
   CHECK(y[y.size() - 1] == Approx(annuity_npv(a, 0.08, 5)).epsilon(1e-12));
 }
 
+TEST_CASE("an uncertain site power buys each sample the systems its ceiling holds") {
+  // Systems of one accelerator drawing 1 MW (provisioned, PUE 1), each the annuity above: a
+  // ceiling uniform in [10, 20] MW holds floor(P) systems, 10 to 19, each one tenth of the
+  // samples (the Latin hypercube's strata fall on those tenths). Each system adds 31.536e9
+  // tokens a year and the annuity's NPV: -100,000 + 63,072 * 3.79079 = 139,092.5 at 10%.
+  std::string text = annuity("2.0");
+  replace(text, R"("it_power_kw": 1)", R"("it_power_kw": 1000)");
+  replace(text, R"("uncertainty": {)",
+          R"("site": {"power_mw": {"dist": "uniform", "low": 10, "high": 20}},
+             "uncertainty": {"design": "latin_hypercube", )");
+  const io::scenario s = io::parse_scenario(text);
+  const io::study st = io::run_study(s);
+  REQUIRE(st.statistics.has_value());
+  // The point: the median ceiling, 15 MW, 15 systems.
+  CHECK(st.site.systems == 15);
+  const double npv = annuity_npv(yearly(2.0), 0.1, 5);
+  CHECK(npv == Approx(139092.5).epsilon(1e-6));
+  const auto& project = st.statistics->output("project_npv");
+  CHECK(project.mean == Approx(14.5 * npv).epsilon(1e-9));
+  CHECK(project.quantile(0.05) == Approx(10.0 * npv).epsilon(1e-9));
+  CHECK(project.quantile(0.95) == Approx(19.0 * npv).epsilon(1e-9));
+  const auto& tokens = st.statistics->output("site_tokens_per_year");
+  CHECK(tokens.mean == Approx(14.5 * tokens_per_year).epsilon(1e-9));
+  CHECK(tokens.quantile(0.05) == Approx(10.0 * tokens_per_year).epsilon(1e-9));
+  // The single-period figures per token do not depend on the site's size.
+  CHECK(st.statistics->output("cost_per_mtok").sd == Approx(0.0).epsilon(1e-12));
+  CHECK(io::to_json(st)["uncertainty"]["inputs"].contains("site.power_mw"));
+
+  // Refused, naming the path: a ceiling whose samples reach below one system, and the GPU and MPI
+  // engines' plan (a site of fixed size).
+  std::string small = text;
+  replace(small, R"("low": 10, "high": 20)", R"("low": 0.5, "high": 20)");
+  const std::string below = message_of([&] { (void)io::run_study(io::parse_scenario(small)); });
+  CHECK(below.starts_with("site.power_mw"));
+  CHECK(below.find("below one system, which needs 1 MW") != std::string::npos);
+  CHECK(message_of([&] {
+          (void)io::project_model_of(s, 15).plan();
+        }).starts_with("site = (uncertain power ceiling)"));
+}
+
 TEST_CASE("an NPV linear in one uniform input is uniform: P5 and P95 at 5% and 95% of its range") {
   // NPV = -100,000 + 31,536 p * a(10%, 5), a(r, n) = (1 - (1 + r)^-n) / r = 3.790787; p uniform
   // in [1, 2]: NPV uniform between 19,546.25 and 139,092.5.

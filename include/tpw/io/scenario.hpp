@@ -1410,10 +1410,11 @@ inline scenario scenario_from_json(const nlohmann::json& j,
   if (j.contains("carbon")) s.carbon = d::read_carbon(j["carbon"], s);
   if (j.contains("site")) {
     const d::json& site = d::object_at(j["site"], "site", {"power_mw", "headroom"});
-    if (site.contains("power_mw")) {
-      if (site["power_mw"].is_object()) {
-        d::refuse("site.power_mw", site["power_mw"], "a site's power ceiling cannot be uncertain");
-      }
+    // A distribution sizes each sample's site (tpw::extra_parameters::site_systems).
+    if (site.contains("power_mw") && site["power_mw"].is_object()) {
+      s.site_power_mw = d::extra_leaf_at(site["power_mw"], extra_input::site_power_mw, s,
+                                         "MW, the site's power ceiling");
+    } else if (site.contains("power_mw")) {
       s.site_power_mw = d::number_at(site["power_mw"], "site.power_mw");
       if (*s.site_power_mw <= 0.0) d::refuse("site.power_mw", site["power_mw"], "must be > 0");
       if (*s.site_power_mw > 1e6) {
@@ -1421,7 +1422,10 @@ inline scenario scenario_from_json(const nlohmann::json& j,
                   "must be at most 1000000 MW (tpw's limits: docs/scenario-limits.md)");
       }
     }
-    if (site.contains("headroom")) {
+    if (site.contains("headroom") && site["headroom"].is_object()) {
+      s.site_headroom =
+          d::extra_leaf_at(site["headroom"], extra_input::site_headroom, s, "the share held back");
+    } else if (site.contains("headroom")) {
       s.site_headroom = d::number_at(site["headroom"], "site.headroom");
       if (s.site_headroom < 0.0 || s.site_headroom >= 1.0) {
         d::refuse("site.headroom", site["headroom"], "must be in [0, 1): the share held back");

@@ -44,6 +44,15 @@ using scenario_model = mc::cost_model<scenario_currency>;
     e[extra_input::max_ttft_ms] = s.frontier->max_ttft_ms.value_or(0.0);
   }
   if (s.power_cap) e[extra_input::power_cap] = s.power_cap->chosen.cap.value();
+  if (s.site_power_mw) {
+    // Each system's facility power at the point: what a sample's ceiling divides by when it is
+    // uncertain.
+    const deployment d = deployment_of(s.base, s.systems);
+    e.site_system_mw = in(facility_power_per_system(d), units::MW);
+    e.site_accelerators_per_system = static_cast<double>(d.accelerators_per_system());
+    e[extra_input::site_power_mw] = *s.site_power_mw;
+    e[extra_input::site_headroom] = s.site_headroom;
+  }
   for (const auto& u : s.extra_uncertain) e.mix_varies = e.mix_varies || is_workload(u.input);
   if (s.prices) {
     e.priced_by_kind = true;

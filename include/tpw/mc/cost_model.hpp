@@ -116,6 +116,14 @@ class cost_model {
     return names;
   }
 
+  // Whether the site's size changes sample by sample (its power ceiling or headroom uncertain),
+  // and sample s's systems then (inputs laid out with `stride`, the extras after the cost inputs).
+  [[nodiscard]] bool site_varies() const noexcept { return site_varies_; }
+  [[nodiscard]] double site_systems_at(const double* x, std::size_t stride,
+                                       std::size_t s) const noexcept {
+    return extras_at(x, stride, s).site_systems();
+  }
+
   // The parameters of one sample: the base with the uncertain inputs set to x.
   [[nodiscard]] cost_parameters parameters_at(std::span<const double> x) const noexcept {
     cost_parameters p = base_;
@@ -201,6 +209,12 @@ class cost_model {
               (target ? "latency target" : "power cap") +
               " on the CPU engine, or give it as a number");
     }
+    if (site_varies_) {
+      throw invalid_input::shown_as(
+          "site", "(uncertain power ceiling)",
+          "the GPU and MPI engines take a site of fixed size: run an uncertain site power or "
+          "headroom on the CPU engine, or give them as numbers");
+    }
     if (extras_.mix_varies) {
       throw invalid_input::shown_as(
           "workload", "(uncertain tokens per request)",
@@ -247,6 +261,14 @@ class cost_model {
       throw invalid_input("site.accelerators", e.site_accelerators,
                           "must be a count in [0, 2^53] (0: no site figures)");
     }
+    if (!(e.site_system_mw >= 0.0 && e.site_system_mw <= 1e6)) {
+      throw invalid_input("site.system_mw", e.site_system_mw,
+                          "must be in [0, 1e6] MW (0: a site of fixed size)");
+    }
+    if (e.site_system_mw > 0.0 && !(e.site_accelerators_per_system >= 1.0)) {
+      throw invalid_input("site.accelerators_per_system", e.site_accelerators_per_system,
+                          "must be at least 1 for a site whose power may be uncertain");
+    }
     if (e.tokens_per_request > 0.0) {
       tpw::detail::validate_workload_shape(e.mix);
     } else if (e.mix_varies || e.priced_by_kind) {
@@ -257,7 +279,9 @@ class cost_model {
       const auto kind = static_cast<extra_input>(k);
       // The mix, checked above; a curve's number, against the model's curve.
       if (is_workload(kind) || is_curve_input(kind)) continue;
-      const bool used = is_price_by_kind(kind) ? e.priced_by_kind : e.carbon;
+      const bool used = is_price_by_kind(kind) ? e.priced_by_kind
+                        : is_site_input(kind)  ? e.site_system_mw > 0.0
+                                               : e.carbon;
       if (used && !obeys(extra_input_rules[k], e.values[k])) {
         throw invalid_input(extra_input_rules[k].path, e.values[k],
                             "must be in " + range_text(extra_input_rules[k]) + limits_note);
@@ -287,6 +311,7 @@ class cost_model {
       derives_price_ = derives_price_ || is_price_by_kind(u.input) ||
                        (extras_.priced_by_kind && is_workload(u.input));
       follows_curve_ = follows_curve_ || is_curve_input(u.input);
+      site_varies_ = site_varies_ || is_site_input(u.input);
     }
   }
 
@@ -336,15 +361,20 @@ class cost_model {
     check_uncertain_parameters(base, list);
     std::vector<uncertain_input> inputs;
     for (const auto& u : list) inputs.push_back({rule_of(u.input).path, u.dist});
-    extra_parameters lowest = extras_;  // every price by kind at its lowest reachable value
+    extra_parameters lowest = extras_;    // every price by kind at its lowest reachable value
+    extra_parameters smallest = extras_;  // the site at its smallest reachable size
+    std::string site_path;                // an uncertain site number's path, and its distribution
+    std::string site_dist;
     std::vector<const uncertain_extra*> workload;  // the mix's uncertain numbers
     for (const auto& u : extra) {
       const bool price = is_price_by_kind(u.input);
       const bool work = is_workload(u.input);
       const bool on_curve = is_curve_input(u.input);
+      const bool site = is_site_input(u.input);
       if (price      ? !extras_.priced_by_kind
           : work     ? !(extras_.tokens_per_request > 0.0)
           : on_curve ? !(curve_ && curve_->input() == u.input)
+          : site     ? !(extras_.site_system_mw > 0.0)
                      : !extras_.carbon) {
         throw invalid_input(
             rule_of(u.input).path, u.dist.describe(),
@@ -353,7 +383,17 @@ class cost_model {
             : on_curve ? (is_latency_target(u.input)
                               ? "needs a measured frontier to pick the throughput on"
                               : "needs a power-cap curve to pick the throughput and draw on")
+            : site     ? "needs a site: its power ceiling and each system's power"
                        : "needs a carbon section (grid_g_per_kwh at least)");
+      }
+      if (site) {
+        // The smallest reachable site: the lowest ceiling, the most held back.
+        smallest.set(u.input, u.input == extra_input::site_power_mw ? u.dist.reachable_low()
+                                                                    : u.dist.reachable_high());
+        if (site_path.empty() || u.input == extra_input::site_power_mw) {  // the ceiling first
+          site_path = rule_of(u.input).path;
+          site_dist = u.dist.describe();
+        }
       }
       detail::require_inside(rule_of(u.input), u.dist);
       if (on_curve) curve_->require_within(u.dist);
@@ -387,6 +427,15 @@ class cost_model {
                             "values the mix earns less than 1e-6 per Mtok; raise them");
       }
     }
+    if (!site_path.empty() && !(smallest.site_systems() >= 1.0)) {
+      const double usable =
+          smallest[extra_input::site_power_mw] * (1.0 - smallest[extra_input::site_headroom]);
+      throw invalid_input(site_path, site_dist,
+                          "its samples reach a site of " + tpw::detail::number_text(usable) +
+                              " MW beside the headroom, below one system, which needs " +
+                              tpw::detail::number_text(extras_.site_system_mw) +
+                              " MW (provisioned IT power * PUE)");
+    }
     if (inputs.empty() && may_be_empty) return std::nullopt;
     return correlation ? input_space(std::move(inputs), *correlation)
                        : input_space(std::move(inputs));
@@ -402,6 +451,7 @@ class cost_model {
   std::size_t throughput_slot_ = static_cast<std::size_t>(-1);  // none: the base's
   bool derives_price_ = false;
   bool follows_curve_ = false;
+  bool site_varies_ = false;
 };
 
 // Runs the cost model over its uncertain inputs.

@@ -50,7 +50,9 @@ class project_model {
   // inputs of each (at least one in all). Every distribution's reachable values must obey its
   // input's rule.
   // With extras (cost per request, emissions per Mtok; tpw/model/extras.hpp), their figures follow
-  // the cost model's and their uncertain numbers its inputs.
+  // the cost model's and their uncertain numbers its inputs; with the site's power uncertain
+  // (extra_parameters::site_system_mw), each sample's project runs over its site's systems, not
+  // `systems`.
   project_model(const cost_parameters& base, long systems, const project_parameters& project,
                 std::vector<uncertain_parameter> cost_inputs,
                 std::vector<uncertain_project_parameter> project_inputs,
@@ -178,7 +180,9 @@ class project_model {
     for (std::size_t k = 0; k < project_slots_.size(); ++k) {
       w.q.values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
     }
-    return detail::project_sample<C>(w.p, w.q, systems_, hardware_schedule_.data(),
+    // A site whose power is uncertain buys, sample by sample, the systems its ceiling holds.
+    const double systems = cost_.site_varies() ? cost_.site_systems_at(x, stride, s) : systems_;
+    return detail::project_sample<C>(w.p, w.q, systems, hardware_schedule_.data(),
                                      facility_schedule_.data(), w.work);
   }
 

@@ -41,8 +41,10 @@ enum class extra_input : std::uint32_t {
   power_cap,                    // power_cap.cap, W per accelerator
   max_tpot_ms,                  // frontier.max_tpot_ms, a latency target as time per token
   max_ttft_ms,                  // frontier.max_ttft_ms, a latency target as time to first token
+  site_power_mw,                // site.power_mw, the site's power ceiling
+  site_headroom,                // site.headroom, the share of it held back
 };
-inline constexpr std::size_t extra_input_count = 14;
+inline constexpr std::size_t extra_input_count = 16;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
@@ -58,6 +60,8 @@ inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rule
     {"power_cap.cap", 0.0, 1e9, false, true},
     {"frontier.max_tpot_ms", 0.0, 1e6, false, true},
     {"frontier.max_ttft_ms", 0.0, 1e7, false, true},
+    {"site.power_mw", 0.0, 1e6, false, true},
+    {"site.headroom", 0.0, 1.0, true, false},
 }};
 // Whether an extra number is a price by kind, or the workload's (the others are the carbon
 // section's).
@@ -76,6 +80,10 @@ constexpr bool is_latency_target(extra_input k) noexcept {
 }
 constexpr bool is_curve_input(extra_input k) noexcept {
   return is_latency_target(k) || k == extra_input::power_cap;
+}
+// Whether an extra number sizes the site (its power ceiling or headroom).
+constexpr bool is_site_input(extra_input k) noexcept {
+  return k == extra_input::site_power_mw || k == extra_input::site_headroom;
 }
 constexpr const cost_input_rule& rule_of(extra_input input) noexcept {
   return extra_input_rules[static_cast<std::size_t>(input)];
@@ -116,6 +124,13 @@ struct extra_parameters {
   // The site's accelerators, bought at the point values (its systems times the accelerators per
   // system): its tokens, cost and revenue a year per sample. 0: no site figures.
   double site_accelerators = 0.0;
+  // For a site whose power ceiling or headroom may be uncertain (site_system_mw > 0): the facility
+  // power one system needs at the point values, in MW (provisioned IT power * PUE), and its
+  // accelerators. A sample's site is then the whole systems its own usable power holds
+  // (site_systems; set() keeps site_accelerators to them): as many as the sample's ceiling buys,
+  // each with the point's power.
+  double site_system_mw = 0.0;
+  double site_accelerators_per_system = 0.0;
 
   constexpr double& operator[](extra_input k) noexcept {
     return values[static_cast<std::size_t>(k)];
@@ -134,7 +149,13 @@ struct extra_parameters {
     tokens_per_request = tpw::tokens_per_request(shape).value();
   }
   // Sets one number (a sample's); a workload number changes the mix and its tokens per request.
+  // A site number changes the site's accelerators.
   void set(extra_input k, double value) noexcept {
+    if (is_site_input(k)) {
+      (*this)[k] = value;
+      site_accelerators = site_systems() * site_accelerators_per_system;
+      return;
+    }
     if (!is_workload(k)) {
       (*this)[k] = value;
       return;
@@ -155,6 +176,13 @@ struct extra_parameters {
         break;
     }
     set_mix(shape);
+  }
+  // The whole systems the site's usable power (power_mw * (1 - headroom)) holds at
+  // site_system_mw each.
+  [[nodiscard]] double site_systems() const noexcept {
+    return detail::whole_systems(
+        (*this)[extra_input::site_power_mw] * (1.0 - (*this)[extra_input::site_headroom]),
+        site_system_mw);
   }
   [[nodiscard]] constexpr bool any() const noexcept {
     return carbon || tokens_per_request > 0.0 || site_accelerators > 0.0;

@@ -5,6 +5,8 @@
 // Everything is per accelerator. H = 8760 hours = units::year.
 #pragma once
 
+#include <cmath>
+
 #include "tpw/config.hpp"
 #include "tpw/model/operating_point.hpp"
 #include "tpw/units/checked.hpp"
@@ -48,6 +50,16 @@ TPW_HD inline double discount_factor_years(double r, double years) noexcept {
 }
 TPW_HD inline double capital_recovery_factor_years(double r, double years) noexcept {
   return capital_recovery_factor_of_exponent(r, years, growth_exponent(r, years));
+}
+
+// The whole systems of `per_system` power each that `usable` power holds (same units): the floor
+// of their ratio, one more when the usable power falls short of it by less than a billionth of a
+// system (so that 0.1 + 0.2 style rounding does not strand a system; a tolerance on the system,
+// not on the site: at a trillion systems a relative 1e-12 of the site would be a whole system).
+inline double whole_systems(double usable, double per_system) noexcept {
+  double whole = std::floor(usable / per_system);
+  if ((whole + 1.0) * per_system <= usable + 1e-9 * per_system) whole += 1.0;
+  return whole;
 }
 
 }  // namespace detail

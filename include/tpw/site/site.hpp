@@ -61,15 +61,10 @@ inline power usable_power(const site_spec& site) {
 }  // namespace detail
 
 // How many systems of `per_system` facility power fit in `usable` power: floor(usable /
-// per_system). A usable power short of a whole number of systems by less than a billionth of a
-// system counts as fitting them, so that 0.1 + 0.2 style rounding does not strand a system (a
-// tolerance on the system, not on the site: at a trillion systems a relative 1e-12 of the site
-// would be a whole system). Throws when the count is too large to count exactly (2^53 and more).
+// per_system), with tpw::detail::whole_systems' tolerance of a billionth of a system. Throws when
+// the count is too large to count exactly (2^53 and more).
 inline long systems_that_fit(power usable, power per_system) {
-  double whole = std::floor(usable / per_system);
-  if ((whole + 1.0) * per_system.value() <= usable.value() + 1e-9 * per_system.value()) {
-    whole += 1.0;
-  }
+  const double whole = detail::whole_systems(usable.value(), per_system.value());
   if (!(whole >= 0.0 && whole < 9007199254740992.0)) {  // NaN, or beyond 2^53
     throw invalid_input::converted(
         "site.power_mw", in(usable, units::MW),
