@@ -408,7 +408,7 @@ TEST_CASE("an uncertain workload is refused where it cannot hold") {
         })
             .starts_with(
                 R"x(workload.input_tokens = "uniform(low 0, high 100)": its samples reach 0: )x"
-                "an uncertain token count must stay above 0"));
+                "an uncertain token count or rate must stay above 0"));
   // Throughput measured on 8 input tokens per output token: every sample's mix within 10%.
   const auto measured = [](const std::string& input) {
     return R"({
@@ -491,6 +491,65 @@ TEST_CASE("an uncertain latency target picks each sample's throughput on the fro
             io::parse_scenario(target_scenario(R"({"dist": "uniform", "low": 30, "high": 50})")))
             .starts_with("frontier = (uncertain latency target): the GPU and MPI engines take a "
                          "fixed operating point"));
+}
+
+namespace {
+// One accelerator measured at `input` tok/s of input and 1,000 of output, drawing 1 kW at 0.10 per
+// kWh: 0.1 an hour over its throughput T = input + 1000, so cost per Mtok 1e5 / (3600 T).
+std::string rates_scenario(const std::string& input, const std::string& more = "") {
+  return R"({
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1,
+                   "input_tok_s": )" +
+         input + R"(, "output_tok_s": 1000},
+    "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}})" +
+         more + R"(,
+    "uncertainty": {"samples": 100000, "seed": 6, "design": "latin_hypercube"}
+  })";
+}
+}  // namespace
+
+TEST_CASE(
+    "uncertain input and output rates: each sample's throughput is their sum, its mix theirs") {
+  // Input rate uniform in [1000, 3000]: T uniform in [2000, 4000], median 3,000; the input rate's
+  // P5 (1,100) gives the costliest samples' T = 2,100 (the cost's P95), its P95 (2,900) T = 3,900.
+  const auto cost = [](double t) { return 1e5 / (3600.0 * t); };
+  const std::string uniform = R"({"dist": "uniform", "low": 1000, "high": 3000})";
+  const io::study st = io::run_study(io::parse_scenario(rates_scenario(uniform)));
+  REQUIRE(st.statistics.has_value());
+  CHECK(st.point.cost_per_token.total.value() * 1e6 == Approx(cost(3000.0)).epsilon(1e-12));
+  const auto& per_mtok = st.statistics->output("cost_per_mtok");
+  CHECK(per_mtok.quantile(0.95) == Approx(cost(2100.0)).epsilon(1e-5));
+  CHECK(per_mtok.quantile(0.05) == Approx(cost(3900.0)).epsilon(1e-5));
+  // Tokens per joule T / 1000 W: mean 3.
+  CHECK(st.statistics->output("tokens_per_joule").mean == Approx(3.0).epsilon(1e-6));
+  // The mix is each sample's rates: the request's whole cost over its 1,000 output tokens is
+  // cost(T) * T / 1000 = 1e5 / 3.6e6 per output Mtok in every sample; over its input tokens,
+  // 1e5 / (3600 input), whose P5 is at the input rate's P95.
+  const auto& output = st.statistics->output("cost_per_mtok_output");
+  CHECK(output.mean == Approx(1e5 / 3.6e6).epsilon(1e-12));
+  CHECK(output.sd == Approx(0.0).epsilon(1e-9));
+  CHECK(st.statistics->output("cost_per_mtok_input").quantile(0.05) ==
+        Approx(1e5 / (3600.0 * 2900.0)).epsilon(1e-5));
+  CHECK(io::to_json(st)["uncertainty"]["inputs"].contains("deployment.input_tok_s"));
+
+  // Beside a workload, the rates' ratio must stay within 10% of the workload's at both ends:
+  // 2,000 input tokens per 1,000 output against rates 1.9 to 2.1 is accepted, 1 to 3 refused.
+  const std::string workload = R"(, "workload": {"input_tokens": 2000, "output_tokens": 1000})";
+  CHECK(io::run_study(io::parse_scenario(rates_scenario(
+                          R"({"dist": "uniform", "low": 1900, "high": 2100})", workload)))
+            .statistics.has_value());
+  const std::string far =
+      message_of([&] { (void)io::parse_scenario(rates_scenario(uniform, workload)); });
+  CHECK(far.starts_with("workload.input_tokens"));
+  CHECK(far.find("but the throughput was measured on from 1") != std::string::npos);
+  // A rate the mix is taken from must stay above 0; the GPU and MPI engines refuse uncertain
+  // rates, naming the deployment.
+  CHECK(message_of([] {
+          (void)io::run_study(
+              io::parse_scenario(rates_scenario(R"({"dist": "uniform", "low": 0, "high": 3000})")));
+        }).find("must stay above 0") != std::string::npos);
+  CHECK(engine_refusal(io::parse_scenario(rates_scenario(uniform)))
+            .starts_with("deployment = (uncertain input and output rates)"));
 }
 
 namespace {

@@ -239,9 +239,9 @@ inline double bounded_at(const json& value, std::string_view path, double low, d
                          bool high_included = true) {
   if (value.is_object()) {
     refuse(path, value,
-           "cannot be uncertain: distributions apply to deployment (not its input and output "
-           "rates), costs, workload, revenue, carbon, a frontier's latency target, a power cap "
-           "and finance's rates, shares and utilization ramp");
+           "cannot be uncertain: distributions apply to deployment, costs, workload, revenue, "
+           "carbon, a frontier's latency target, a power cap, a site's power and finance's "
+           "rates, shares and utilization ramp (counts and whole numbers of years stay fixed)");
   }
   const double x = number_at(value, path);
   const bool ok = (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
@@ -353,6 +353,23 @@ inline void required_leaf(const json& object, const char* key, cost_input input,
   if (!optional_leaf(object, key, input, s)) refuse_missing(rule_of(input).path, rule);
 }
 
+// An extra number (a carbon number, a price by kind of token, a workload number, a rate, a site
+// number): a number in its rule, or a distribution object that makes it uncertain (the point
+// figures take its median); returns the point value.
+inline double extra_leaf_at(const json& value, extra_input input, scenario& s,
+                            std::string_view meaning) {
+  const cost_input_rule& rule = rule_of(input);
+  if (value.is_object()) {
+    mc::distribution d = distribution_at(value, rule.path);
+    mc::detail::require_inside(rule, d);
+    const double median = d.quantile(0.5);
+    s.extra_uncertain.push_back({input, std::move(d)});
+    return median;
+  }
+  return bounded_at(value, rule.path, rule.low, rule.high, meaning, rule.low_included,
+                    rule.high_included);
+}
+
 // `throughput_from` names the section that sets the throughput ("frontier", "power_cap"), if any.
 inline void read_deployment(const json& j, scenario& s, bool from_platform,
                             std::string_view throughput_from) {
@@ -393,10 +410,12 @@ inline void read_deployment(const json& j, scenario& s, bool from_platform,
       refuse("deployment.input_tok_s", d["input_tok_s"],
              "give the input and output rates or " + which + ", not both");
     }
+    // Each a number or a distribution (the point takes its median; each sample's throughput is
+    // the sum of its own rates).
     const double in =
-        bounded_at(d["input_tok_s"], "deployment.input_tok_s", 0.0, 1e9, "tok/s per accelerator");
-    const double out = bounded_at(d["output_tok_s"], "deployment.output_tok_s", 0.0, 1e9,
-                                  "tok/s per accelerator", false);
+        extra_leaf_at(d["input_tok_s"], extra_input::input_tok_s, s, "tok/s per accelerator");
+    const double out =
+        extra_leaf_at(d["output_tok_s"], extra_input::output_tok_s, s, "tok/s per accelerator");
     s.phase_rates = {in, out};
     s.base[cost_input::throughput_tok_s] = in + out;
     return;
@@ -919,23 +938,6 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
           uncertain_target};
 }
 
-// A carbon number, a price by kind of token or a workload number: a number in its rule, or a
-// distribution object
-// that makes it uncertain (the point figures take its median); returns the point value.
-inline double extra_leaf_at(const json& value, extra_input input, scenario& s,
-                            std::string_view meaning) {
-  const cost_input_rule& rule = rule_of(input);
-  if (value.is_object()) {
-    mc::distribution d = distribution_at(value, rule.path);
-    mc::detail::require_inside(rule, d);
-    const double median = d.quantile(0.5);
-    s.extra_uncertain.push_back({input, std::move(d)});
-    return median;
-  }
-  return bounded_at(value, rule.path, rule.low, rule.high, meaning, rule.low_included,
-                    rule.high_included);
-}
-
 inline request_shape read_workload(const json& j, scenario& s) {
   const json& w = object_at(j, "workload",
                             {"input_tokens", "output_tokens", "cached_share",
@@ -973,15 +975,21 @@ inline request_shape read_workload(const json& j, scenario& s) {
 }
 
 // A benchmark's input and output rates measure one mix; a workload priced on them must be that
-// mix, within 10% of its input tokens per output token; an uncertain workload, in every sample
-// it can draw (the ratio's least and greatest over its numbers' reachable ranges).
+// mix, within 10% of its input tokens per output token; an uncertain workload or uncertain rates,
+// in every sample they can draw (the ratios' least and greatest over their numbers' reachable
+// ranges).
 inline void require_same_mix(const scenario& s, const json& workload) {
   if (!s.workload || !s.phase_rates) return;
-  const double rates = s.phase_rates->first / s.phase_rates->second;
   const auto range = [&](extra_input k, double point) {
     const mc::distribution* d = s.uncertain_extra(k);
     return d ? std::pair{d->reachable_low(), d->reachable_high()} : std::pair{point, point};
   };
+  // The rates' ratio over their reachable values (uncertain rates), each end against the
+  // workload's farthest.
+  const auto in_rate = range(extra_input::input_tok_s, s.phase_rates->first);
+  const auto out_rate = range(extra_input::output_tok_s, s.phase_rates->second);
+  const double rates_least = in_rate.first / out_rate.second;
+  const double rates_most = in_rate.second / out_rate.first;
   const auto input = range(extra_input::input_tokens, s.workload->input.value());
   const auto output = range(extra_input::output_tokens, s.workload->output.value());
   const auto reasoning = range(extra_input::reasoning_multiplier, s.workload->reasoning_multiplier);
@@ -990,8 +998,11 @@ inline void require_same_mix(const scenario& s, const json& workload) {
   };
   const double least = ratio(input.first, output.second * reasoning.second);
   const double most = ratio(input.second, output.first * reasoning.first);
-  const auto near = [&](double asked) { return std::abs(asked - rates) <= 0.1 * rates; };
-  if (!(near(least) && near(most))) {
+  const auto near = [&](double asked, double rates) {
+    return std::abs(asked - rates) <= 0.1 * rates;
+  };
+  if (!(near(least, rates_most) && near(most, rates_least) && near(least, rates_least) &&
+        near(most, rates_most))) {
     const std::string asked = least == most ? tpw::detail::number_text(least)
                                             : "from " + tpw::detail::number_text(least) + " to " +
                                                   tpw::detail::number_text(most) +
@@ -999,7 +1010,9 @@ inline void require_same_mix(const scenario& s, const json& workload) {
     refuse("workload.input_tokens", workload["input_tokens"],
            "the workload has " + asked +
                " input tokens per output token written, but the throughput was measured on " +
-               tpw::detail::number_text(rates) +
+               (rates_least == rates_most ? tpw::detail::number_text(rates_least)
+                                          : "from " + tpw::detail::number_text(rates_least) +
+                                                " to " + tpw::detail::number_text(rates_most)) +
                " (deployment.input_tok_s over output_tok_s, or the frontier's benchmark files)"
                ": throughput measured on another mix does not apply (allowed: within 10%)");
   }

@@ -53,7 +53,13 @@ using scenario_model = mc::cost_model<scenario_currency>;
     e[extra_input::site_power_mw] = *s.site_power_mw;
     e[extra_input::site_headroom] = s.site_headroom;
   }
-  for (const auto& u : s.extra_uncertain) e.mix_varies = e.mix_varies || is_workload(u.input);
+  if (s.phase_rates) {
+    e.rates_given = true;
+    e.mix_from_rates = !s.workload;
+    e[extra_input::input_tok_s] = s.phase_rates->first;
+    e[extra_input::output_tok_s] = s.phase_rates->second;
+  }
+  for (const auto& u : s.extra_uncertain) e.mix_varies = e.mix_varies || e.of_mix(u.input);
   if (s.prices) {
     e.priced_by_kind = true;
     e[extra_input::input_price_per_mtok] = s.prices->input.value() * 1e6;

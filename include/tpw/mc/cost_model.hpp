@@ -135,12 +135,16 @@ class cost_model {
   // Sets what sample s of inputs laid out with `stride` (the extras after the cost inputs)
   // derives: with uncertain prices by kind (or a mix that varies under them), p's price per Mtok
   // to their blend; with an uncertain operating curve's number, the inputs the curve sets (the
-  // throughput drawn, the base's or the sample's, is what a frontier scales). Otherwise leaves p.
+  // throughput drawn, the base's or the sample's, is what a frontier scales); with an uncertain
+  // input or output rate, the throughput to their sum. Otherwise leaves p.
   void derive(cost_parameters& p, const double* x, std::size_t stride,
               std::size_t s) const noexcept {
-    if (!derives_price_ && !follows_curve_) return;
+    if (!derives_price_ && !follows_curve_ && !rates_vary_) return;
     const extra_parameters e = extras_at(x, stride, s);
     if (derives_price_) p[cost_input::price_per_mtok] = blended_price_per_mtok(e);
+    if (rates_vary_) {
+      p[cost_input::throughput_tok_s] = e[extra_input::input_tok_s] + e[extra_input::output_tok_s];
+    }
     if (follows_curve_) {
       const double drawn = throughput_slot_ < slots_.size() ? x[throughput_slot_ * stride + s]
                                                             : base_[cost_input::throughput_tok_s];
@@ -164,14 +168,17 @@ class cost_model {
     for (std::size_t k = 0; k < slots_.size(); ++k) {
       rows[static_cast<std::size_t>(slots_[k])] = x + k * batch_size;
     }
-    // The inputs derived per sample: the price, then those the curve sets.
-    std::array<cost_input, 1 + max_curve_inputs> derived{};
+    // The inputs derived per sample: the price, the throughput of uncertain rates, then those the
+    // curve sets (the rates and a curve never come together: each sets the throughput).
+    constexpr std::size_t most_derived = 2 + max_curve_inputs;
+    std::array<cost_input, most_derived> derived{};
     std::size_t derived_count = 0;
     if (derives_price_) derived[derived_count++] = cost_input::price_per_mtok;
+    if (rates_vary_) derived[derived_count++] = cost_input::throughput_tok_s;
     if (follows_curve_) {
       for (const cost_input c : curve_->sets()) derived[derived_count++] = c;
     }
-    double derived_rows[1 + max_curve_inputs][batch_size];
+    double derived_rows[most_derived][batch_size];
     if (derived_count > 0) {
       cost_parameters p = base_;
       for (std::size_t s = 0; s < count; ++s) {
@@ -208,6 +215,12 @@ class cost_model {
           std::string("the GPU and MPI engines take a fixed operating point: run an uncertain ") +
               (target ? "latency target" : "power cap") +
               " on the CPU engine, or give it as a number");
+    }
+    if (rates_vary_) {
+      throw invalid_input::shown_as(
+          "deployment", "(uncertain input and output rates)",
+          "the GPU and MPI engines take a fixed throughput: run uncertain rates on the CPU "
+          "engine, or give them as numbers");
     }
     if (site_varies_) {
       throw invalid_input::shown_as(
@@ -265,6 +278,11 @@ class cost_model {
       throw invalid_input("site.system_mw", e.site_system_mw,
                           "must be in [0, 1e6] MW (0: a site of fixed size)");
     }
+    if (e.mix_from_rates && !(e.rates_given && e.tokens_per_request > 0.0)) {
+      throw invalid_input(
+          "deployment.input_tok_s", e[extra_input::input_tok_s],
+          "a mix taken from the rates needs the rates given, and their sum above 0");
+    }
     if (e.site_system_mw > 0.0 && !(e.site_accelerators_per_system >= 1.0)) {
       throw invalid_input("site.accelerators_per_system", e.site_accelerators_per_system,
                           "must be at least 1 for a site whose power may be uncertain");
@@ -281,6 +299,7 @@ class cost_model {
       if (is_workload(kind) || is_curve_input(kind)) continue;
       const bool used = is_price_by_kind(kind) ? e.priced_by_kind
                         : is_site_input(kind)  ? e.site_system_mw > 0.0
+                        : is_rate(kind)        ? e.rates_given
                                                : e.carbon;
       if (used && !obeys(extra_input_rules[k], e.values[k])) {
         throw invalid_input(extra_input_rules[k].path, e.values[k],
@@ -307,9 +326,11 @@ class cost_model {
     }
     for (const auto& u : extra_inputs) {
       extra_slots_.push_back(u.input);
-      extras_.mix_varies = extras_.mix_varies || is_workload(u.input);
-      derives_price_ = derives_price_ || is_price_by_kind(u.input) ||
-                       (extras_.priced_by_kind && is_workload(u.input));
+      const bool of_mix = extras_.of_mix(u.input);
+      extras_.mix_varies = extras_.mix_varies || of_mix;
+      derives_price_ =
+          derives_price_ || is_price_by_kind(u.input) || (extras_.priced_by_kind && of_mix);
+      rates_vary_ = rates_vary_ || is_rate(u.input);
       follows_curve_ = follows_curve_ || is_curve_input(u.input);
       site_varies_ = site_varies_ || is_site_input(u.input);
     }
@@ -371,10 +392,12 @@ class cost_model {
       const bool work = is_workload(u.input);
       const bool on_curve = is_curve_input(u.input);
       const bool site = is_site_input(u.input);
+      const bool rate = is_rate(u.input);
       if (price      ? !extras_.priced_by_kind
           : work     ? !(extras_.tokens_per_request > 0.0)
           : on_curve ? !(curve_ && curve_->input() == u.input)
           : site     ? !(extras_.site_system_mw > 0.0)
+          : rate     ? !extras_.rates_given
                      : !extras_.carbon) {
         throw invalid_input(
             rule_of(u.input).path, u.dist.describe(),
@@ -384,6 +407,7 @@ class cost_model {
                               ? "needs a measured frontier to pick the throughput on"
                               : "needs a power-cap curve to pick the throughput and draw on")
             : site     ? "needs a site: its power ceiling and each system's power"
+            : rate     ? "needs the deployment's input and output rates, side by side"
                        : "needs a carbon section (grid_g_per_kwh at least)");
       }
       if (site) {
@@ -397,17 +421,19 @@ class cost_model {
       }
       detail::require_inside(rule_of(u.input), u.dist);
       if (on_curve) curve_->require_within(u.dist);
-      if ((u.input == extra_input::input_tokens || u.input == extra_input::output_tokens) &&
+      const bool of_mix = extras_.of_mix(u.input);
+      if ((u.input == extra_input::input_tokens || u.input == extra_input::output_tokens ||
+           (of_mix && rate)) &&
           !(u.dist.reachable_low() > 0.0)) {
         throw invalid_input(rule_of(u.input).path, u.dist.describe(),
                             "its samples reach " +
                                 tpw::detail::number_text(u.dist.reachable_low()) +
-                                ": an uncertain token count must stay above 0 (the cost per "
-                                "Mtok of its kind divides by it)");
+                                ": an uncertain token count or rate must stay above 0 (the "
+                                "cost per Mtok of its kind divides by it)");
       }
       inputs.push_back({rule_of(u.input).path, u.dist});
       if (price) lowest.set(u.input, u.dist.reachable_low());
-      if (work) workload.push_back(&u);
+      if (of_mix) workload.push_back(&u);
     }
     if (extras_.priced_by_kind) {
       // The blend is monotone in each number of the mix: its least is at a corner of their
@@ -452,6 +478,7 @@ class cost_model {
   bool derives_price_ = false;
   bool follows_curve_ = false;
   bool site_varies_ = false;
+  bool rates_vary_ = false;
 };
 
 // Runs the cost model over its uncertain inputs.

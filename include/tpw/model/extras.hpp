@@ -43,8 +43,10 @@ enum class extra_input : std::uint32_t {
   max_ttft_ms,                  // frontier.max_ttft_ms, a latency target as time to first token
   site_power_mw,                // site.power_mw, the site's power ceiling
   site_headroom,                // site.headroom, the share of it held back
+  input_tok_s,                  // deployment.input_tok_s, a benchmark's input rate
+  output_tok_s,                 // deployment.output_tok_s, its output rate
 };
-inline constexpr std::size_t extra_input_count = 16;
+inline constexpr std::size_t extra_input_count = 18;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
@@ -62,6 +64,8 @@ inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rule
     {"frontier.max_ttft_ms", 0.0, 1e7, false, true},
     {"site.power_mw", 0.0, 1e6, false, true},
     {"site.headroom", 0.0, 1.0, true, false},
+    {"deployment.input_tok_s", 0.0, 1e9, true, true},
+    {"deployment.output_tok_s", 0.0, 1e9, false, true},
 }};
 // Whether an extra number is a price by kind, or the workload's (the others are the carbon
 // section's).
@@ -80,6 +84,11 @@ constexpr bool is_latency_target(extra_input k) noexcept {
 }
 constexpr bool is_curve_input(extra_input k) noexcept {
   return is_latency_target(k) || k == extra_input::power_cap;
+}
+// Whether an extra number is one of the deployment's input and output rates, whose sum is the
+// throughput.
+constexpr bool is_rate(extra_input k) noexcept {
+  return k == extra_input::input_tok_s || k == extra_input::output_tok_s;
 }
 // Whether an extra number sizes the site (its power ceiling or headroom).
 constexpr bool is_site_input(extra_input k) noexcept {
@@ -131,6 +140,11 @@ struct extra_parameters {
   // each with the point's power.
   double site_system_mw = 0.0;
   double site_accelerators_per_system = 0.0;
+  // Whether the deployment gave its input and output rates (a benchmark's split; their sum is the
+  // throughput), and whether they are the request mix too (no workload): set() then keeps the mix
+  // to a sample's rates.
+  bool rates_given = false;
+  bool mix_from_rates = false;
 
   constexpr double& operator[](extra_input k) noexcept {
     return values[static_cast<std::size_t>(k)];
@@ -149,8 +163,23 @@ struct extra_parameters {
     tokens_per_request = tpw::tokens_per_request(shape).value();
   }
   // Sets one number (a sample's); a workload number changes the mix and its tokens per request.
-  // A site number changes the site's accelerators.
+  // Whether a number is one of the request mix's: the workload's, or a rate the mix is taken
+  // from. Uncertain, it makes the mix vary (mix_varies).
+  [[nodiscard]] constexpr bool of_mix(extra_input k) const noexcept {
+    return is_workload(k) || (mix_from_rates && is_rate(k));
+  }
+  // A site number changes the site's accelerators; a rate, a mix taken from the rates.
   void set(extra_input k, double value) noexcept {
+    if (is_rate(k)) {
+      (*this)[k] = value;
+      if (mix_from_rates) {
+        request_shape shape = mix;
+        shape.input = tokens::from_value((*this)[extra_input::input_tok_s]);
+        shape.output = tokens::from_value((*this)[extra_input::output_tok_s]);
+        set_mix(shape);
+      }
+      return;
+    }
     if (is_site_input(k)) {
       (*this)[k] = value;
       site_accelerators = site_systems() * site_accelerators_per_system;
