@@ -207,38 +207,37 @@ class cost_model {
   // operating point that moves along a curve, a request mix that varies, a price derived sample by
   // sample. (The emissions: each plan's own message.)
   void require_plannable() const {
-    if (follows_curve_) {
-      const bool target = is_latency_target(curve_->input());
-      throw invalid_input::shown_as(
-          target ? "frontier" : "power_cap",
-          target ? "(uncertain latency target)" : "(uncertain power cap)",
-          std::string("the GPU and MPI engines take a fixed operating point: run an uncertain ") +
-              (target ? "latency target" : "power cap") +
-              " on the CPU engine, or give it as a number");
-    }
-    if (rates_vary_) {
-      throw invalid_input::shown_as(
-          "deployment", "(uncertain input and output rates)",
-          "the GPU and MPI engines take a fixed throughput: run uncertain rates on the CPU "
-          "engine, or give them as numbers");
-    }
-    if (site_varies_) {
-      throw invalid_input::shown_as(
-          "site", "(uncertain power ceiling)",
-          "the GPU and MPI engines take a site of fixed size: run an uncertain site power or "
-          "headroom on the CPU engine, or give them as numbers");
-    }
-    if (extras_.mix_varies) {
-      throw invalid_input::shown_as(
-          "workload", "(uncertain tokens per request)",
-          "the GPU and MPI engines take a fixed request mix: run an uncertain workload on the CPU "
-          "engine, or give its numbers as numbers");
-    }
-    if (derives_price_) {
-      throw invalid_input::shown_as(
-          "revenue", "(uncertain prices by kind of token)",
-          "the GPU and MPI engines take one token price: run prices by kind as distributions on "
-          "the CPU engine, or give revenue.price_per_mtok");
+    // What each refusal names: the section, what is uncertain in it, and what to do instead; the
+    // first that applies is thrown.
+    struct refusal {
+      bool applies;
+      const char* section;
+      const char* shown;
+      const char* rule;
+    };
+    const bool target = follows_curve_ && is_latency_target(curve_->input());
+    const std::array<refusal, 6> refusals{{
+        {target, "frontier", "(uncertain latency target)",
+         "the GPU and MPI engines take a fixed operating point: run an uncertain latency target "
+         "on the CPU engine, or give it as a number"},
+        {follows_curve_ && !target, "power_cap", "(uncertain power cap)",
+         "the GPU and MPI engines take a fixed operating point: run an uncertain power cap on the "
+         "CPU engine, or give it as a number"},
+        {rates_vary_, "deployment", "(uncertain input and output rates)",
+         "the GPU and MPI engines take a fixed throughput: run uncertain rates on the CPU engine, "
+         "or give them as numbers"},
+        {site_varies_, "site", "(uncertain power ceiling)",
+         "the GPU and MPI engines take a site of fixed size: run an uncertain site power or "
+         "headroom on the CPU engine, or give them as numbers"},
+        {extras_.mix_varies, "workload", "(uncertain tokens per request)",
+         "the GPU and MPI engines take a fixed request mix: run an uncertain workload on the CPU "
+         "engine, or give its numbers as numbers"},
+        {derives_price_, "revenue", "(uncertain prices by kind of token)",
+         "the GPU and MPI engines take one token price: run prices by kind as distributions on "
+         "the CPU engine, or give revenue.price_per_mtok"},
+    }};
+    for (const refusal& r : refusals) {
+      if (r.applies) throw invalid_input::shown_as(r.section, r.shown, r.rule);
     }
   }
 

@@ -21,11 +21,12 @@
 
 namespace tpw {
 
-// The carbon section's numbers, the prices by kind of token, the workload's request and the
-// latency target (the least interactivity, the most time per output token or to the first token:
-// each picks the throughput on a measured frontier) and
-// the power cap (which picks the throughput and draw on a power-cap curve), each open to
-// uncertainty.
+// The numbers beside the cost model's inputs, each open to uncertainty: the carbon section's, the
+// prices by kind of token, the workload's request, the latency target (the least interactivity,
+// the most time per output token or to the first token: each picks the throughput on a measured
+// frontier), the power cap (which picks the throughput and draw on a power-cap curve), the site's
+// power ceiling and headroom (its size) and a benchmark's input and output rates (their sum is
+// the throughput).
 enum class extra_input : std::uint32_t {
   grid_g_per_kwh,               // carbon.grid_g_per_kwh
   embodied_kg_per_accelerator,  // carbon.embodied_kg_per_accelerator
