@@ -326,19 +326,26 @@ TEST_CASE("uncertain prices by kind blend, sample by sample, into the revenue, m
 }
 
 namespace {
-// One accelerator of 1 kW at 1,000 tok/s all the time, energy at 0.10 per kWh and PUE 1 (nothing
-// else costs): 3.6 Mtok an hour for 0.10, so c = 0.1 / 3.6 per Mtok in every sample. The request
-// is `input` input tokens (a number or a distribution) and 1,024 output tokens.
-std::string workload_scenario(const std::string& input, const std::string& more = "") {
+// One accelerator of 1 kW serving all the time, energy at 0.10 per kWh and PUE 1 (nothing else
+// costs): 0.1 an hour. `throughput` is the deployment's throughput keys, `more` the sections
+// after the costs; 100,000 Latin hypercube samples from `seed`.
+std::string energy_only_scenario(const std::string& throughput, const std::string& more, int seed) {
   return R"({
-    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1,
-                   "throughput_tok_s": 1000},
-    "workload": {"input_tokens": )" +
-         input + R"(, "output_tokens": 1024},
+    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1, )" +
+         throughput + R"(},
     "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}})" +
          more + R"(,
-    "uncertainty": {"samples": 100000, "seed": 5, "design": "latin_hypercube"}
+    "uncertainty": {"samples": 100000, "seed": )" +
+         std::to_string(seed) + R"(, "design": "latin_hypercube"}
   })";
+}
+
+// At 1,000 tok/s: 3.6 Mtok an hour for 0.10, so c = 0.1 / 3.6 per Mtok in every sample. The
+// request is `input` input tokens (a number or a distribution) and 1,024 output tokens.
+std::string workload_scenario(const std::string& input, const std::string& more = "") {
+  return energy_only_scenario(
+      R"("throughput_tok_s": 1000)",
+      R"(, "workload": {"input_tokens": )" + input + R"(, "output_tokens": 1024})" + more, 5);
 }
 }  // namespace
 
@@ -494,17 +501,10 @@ TEST_CASE("an uncertain latency target picks each sample's throughput on the fro
 }
 
 namespace {
-// One accelerator measured at `input` tok/s of input and 1,000 of output, drawing 1 kW at 0.10 per
-// kWh: 0.1 an hour over its throughput T = input + 1000, so cost per Mtok 1e5 / (3600 T).
+// Measured at `input` tok/s of input and 1,000 of output: 0.1 an hour over its throughput
+// T = input + 1000, so cost per Mtok 1e5 / (3600 T).
 std::string rates_scenario(const std::string& input, const std::string& more = "") {
-  return R"({
-    "deployment": {"accelerators_per_system": 1, "it_power_kw": 1, "utilization": 1,
-                   "input_tok_s": )" +
-         input + R"(, "output_tok_s": 1000},
-    "costs": {"energy": {"price_per_kwh": 0.1, "pue": 1}})" +
-         more + R"(,
-    "uncertainty": {"samples": 100000, "seed": 6, "design": "latin_hypercube"}
-  })";
+  return energy_only_scenario(R"("input_tok_s": )" + input + R"(, "output_tok_s": 1000)", more, 6);
 }
 }  // namespace
 

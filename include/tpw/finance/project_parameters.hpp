@@ -73,7 +73,7 @@ struct project_parameters {
   project_terms terms{};  // its rates are read from `values`
   std::array<double, project_slot_count> values{};
   // Rates a scenario leaves to their defaults follow what they default to, sample by sample
-  // (rates_of): the discount rate is the cost of capital, the equity's the discount rate.
+  // (terms_at): the discount rate is the cost of capital, the equity's the discount rate.
   bool discount_rate_is_cost_of_capital = false;
   bool equity_rate_is_discount_rate = false;
 
