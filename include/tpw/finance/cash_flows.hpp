@@ -112,8 +112,8 @@ cash_flows<typename First::currency> project_cash_flows(
   cash_flows<C> flows;
   flows.build_years = plan.build_years;
   flows.operating_years = plan.operating_years;
-  flows.hardware_capex = money<C>::from_value(lines->hardware_capex);
-  flows.facility_capex = money<C>::from_value(lines->facility_capex);
+  flows.hardware_capex = money<C>::from_value(lines->hardware_capex[0]);
+  flows.facility_capex = money<C>::from_value(lines->facility_capex[0]);
   const auto line = [&](const double* values) {
     std::vector<money<C>> out(years);
     for (std::size_t t = 0; t < years; ++t) out[t] = money<C>::from_value(values[t]);

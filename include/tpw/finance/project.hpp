@@ -201,86 +201,136 @@ namespace detail {
 // operating year's tax depreciation of the hardware and the facility (hardware[k - 1] in year k);
 // with `shown`, also the table's other lines. The one place the fee, escalation, tax and debt
 // formulas are written: finance_project and the Monte Carlo project model call it.
-TPW_HD inline void project_flows_of(const project_lines& l, const project_terms& terms,
-                                    const double* hardware, const double* facility, double* project,
-                                    double* equity, project_detail* shown) noexcept {
-  const int years = l.years();
+//
+// Lanes projects at once (see basic_project_lines): lane s has terms[s], its depreciation at
+// hardware[(k - 1) * Lanes + s] and its flows at project[t * Lanes + s]; the lanes share the
+// timeline and the debt's term. Each lane's numbers are those it would have on its own; running
+// the lanes' years together lets a core overlap their dependency chains (the debt's balance, the
+// losses carried forward), which one project's years cannot. `shown` only with one lane.
+template <int Lanes>
+TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const project_terms* terms,
+                               const double* hardware, const double* facility, double* project,
+                               double* equity, project_detail* shown) noexcept {
+  static_assert(Lanes >= 1);
   const int n = l.operating_years;
   const int build = l.build_years;
-  double written_off = 0.0;
-  for (int k = 0; k < n; ++k) written_off += hardware[k] + facility[k];
-  const double book_left = l.hardware_capex + l.facility_capex - written_off;
+  const int term = terms[0].debt.term_years;
 
-  // Debt: drawn with the capex, interest capitalized during the build, then level payments.
-  const double share = terms.debt.share;
-  const double r = terms.debt.rate;
-  double balance = 0.0;
-  for (int t = 0; t < build; ++t) {
-    balance += l.capex[t] * share;
-    balance *= 1.0 + r;
+  // Per lane: the book value left at the end, the debt (drawn with the capex, interest
+  // capitalized during the build, then level payments), and the running state below.
+  double book_left[Lanes], share[Lanes], r[Lanes], balance[Lanes], payment[Lanes];
+  double fee_share[Lanes], energy_escalation[Lanes], opex_escalation[Lanes], tax_rate[Lanes];
+  double losses[Lanes], project_losses[Lanes], debt[Lanes];
+  double energy_growth[Lanes], opex_growth[Lanes];  // (1 + escalation)^(k - 1)
+  for (int s = 0; s < Lanes; ++s) {
+    double written_off = 0.0;
+    for (int k = 0; k < n; ++k) written_off += hardware[k * Lanes + s] + facility[k * Lanes + s];
+    book_left[s] = l.hardware_capex[s] + l.facility_capex[s] - written_off;
+    share[s] = terms[s].debt.share;
+    r[s] = terms[s].debt.rate;
+    double b = 0.0;
+    for (int t = 0; t < build; ++t) {
+      b += l.capex[t * Lanes + s] * share[s];
+      b *= 1.0 + r[s];
+    }
+    b += l.capex[build * Lanes + s] * share[s];
+    balance[s] = b;
+    payment[s] = r[s] == 0.0 ? b / static_cast<double>(term)
+                             : b * (r[s] / -expm1_of(-term * log1p_of(r[s])));
+    fee_share[s] = terms[s].revenue_fee_share;
+    energy_escalation[s] = terms[s].energy_escalation;
+    opex_escalation[s] = terms[s].opex_escalation;
+    tax_rate[s] = terms[s].tax.rate;
+    losses[s] = 0.0;
+    project_losses[s] = 0.0;
+    debt[s] = 0.0;
+    energy_growth[s] = 1.0;
+    opex_growth[s] = 1.0;
   }
-  balance += l.capex[build] * share;
-  const int term = terms.debt.term_years;
-  const double payment = r == 0.0 ? balance / static_cast<double>(term)
-                                  : balance * (r / -expm1_of(-term * log1p_of(r)));
-
-  double losses = 0.0;
-  double project_losses = 0.0;
-  double energy_growth = 1.0;  // (1 + escalation)^(k - 1)
-  double opex_growth = 1.0;
-  double debt = 0.0;
   // Income tax on a year's income, using and feeding the losses carried forward: a loss adds to
   // them, a profit uses them first. Written without branches (a sample's years change sign
   // unpredictably); the same numbers as if (income < 0) { carried -= income; return 0; }.
-  const auto tax_on = [&](double income, double& carried) {
+  const auto tax_on = [](double income, double& carried, double rate) {
     const double profit = income > 0.0 ? income : 0.0;
     const double loss = income < 0.0 ? -income : 0.0;
     const double used = carried < profit ? carried : profit;
     carried += loss - used;
-    return (profit - used) * terms.tax.rate;
+    return (profit - used) * rate;
   };
-  for (int t = 0; t < years; ++t) {
-    const double drawn = l.capex[t] * share;
-    debt += drawn;
-    const int k = t - build;  // operating year, 1..n
-    double fee = 0.0, energy = 0.0, other = 0.0, depreciation = 0.0, interest = 0.0,
-           principal = 0.0, tax = 0.0;
-    if (k >= 1) {
-      fee = l.revenue[t] * terms.revenue_fee_share;
-      energy = l.energy[t] * energy_growth;
-      other = l.operating[t] * opex_growth;
-      energy_growth *= 1.0 + terms.energy_escalation;
-      opex_growth *= 1.0 + terms.opex_escalation;
-      depreciation = hardware[k - 1] + facility[k - 1];
-      if (k <= term) {
-        interest = balance * r;
-        principal = payment - interest;
+  // What the table shows of year t, lane 0.
+  const auto show = [shown](int t, double fee, double energy, double other, double depreciation,
+                            double drawn, double interest, double principal, double tax) {
+    if constexpr (Lanes == 1) {
+      if (shown != nullptr) {
+        shown->fee[t] = fee;
+        shown->energy[t] = energy;
+        shown->other_opex[t] = other;
+        shown->depreciation[t] = depreciation;
+        shown->debt_drawn[t] = drawn;
+        shown->interest[t] = interest;
+        shown->principal[t] = principal;
+        shown->tax[t] = tax;
       }
-      if (k == n) principal = balance;  // the last payment, or what the term leaves
-      balance -= principal;
-      const double gain = k == n ? l.residual[t] - book_left : 0.0;
-      const double operating = l.revenue[t] - fee - energy - other - depreciation + gain;
-      tax = tax_on(operating - interest, losses);
-      const double project_tax = tax_on(operating, project_losses);
-      const double cash = l.revenue[t] - fee - energy - other - l.capex[t] + l.residual[t];
-      project[t] = cash - project_tax;
-      equity[t] = cash + drawn - interest - principal - tax;
-    } else {
-      project[t] = -l.capex[t];
-      equity[t] = drawn - l.capex[t];
     }
-    if (shown != nullptr) {
-      shown->fee[t] = fee;
-      shown->energy[t] = energy;
-      shown->other_opex[t] = other;
-      shown->depreciation[t] = depreciation;
-      shown->debt_drawn[t] = drawn;
-      shown->interest[t] = interest;
-      shown->principal[t] = principal;
-      shown->tax[t] = tax;
+  };
+  // The build years and year 0: capex, part of it drawn as debt.
+  for (int t = 0; t <= build; ++t) {
+    for (int s = 0; s < Lanes; ++s) {
+      const double capex = l.capex[t * Lanes + s];
+      const double drawn = capex * share[s];
+      debt[s] += drawn;
+      project[t * Lanes + s] = -capex;
+      equity[t * Lanes + s] = drawn - capex;
+      show(t, 0.0, 0.0, 0.0, 0.0, drawn, 0.0, 0.0, 0.0);
     }
   }
-  if (shown != nullptr) shown->debt = debt;
+  // The operating years, k = 1 .. n. Within a year the lanes run the same branch-free code.
+  for (int k = 1; k <= n; ++k) {
+    const int t = build + k;
+    const bool paying = k <= term;
+    const bool last = k == n;
+    const double* revenue = l.revenue + t * Lanes;
+    const double* energy_cost = l.energy + t * Lanes;
+    const double* operating_cost = l.operating + t * Lanes;
+    const double* capex = l.capex + t * Lanes;
+    const double* residual = l.residual + t * Lanes;
+    const double* hardware_charge = hardware + (k - 1) * Lanes;
+    const double* facility_charge = facility + (k - 1) * Lanes;
+    for (int s = 0; s < Lanes; ++s) {
+      const double drawn = capex[s] * share[s];
+      debt[s] += drawn;
+      const double fee = revenue[s] * fee_share[s];
+      const double energy = energy_cost[s] * energy_growth[s];
+      const double other = operating_cost[s] * opex_growth[s];
+      energy_growth[s] *= 1.0 + energy_escalation[s];
+      opex_growth[s] *= 1.0 + opex_escalation[s];
+      const double depreciation = hardware_charge[s] + facility_charge[s];
+      const double interest = paying ? balance[s] * r[s] : 0.0;
+      // The last payment, or what the term leaves.
+      const double principal = last ? balance[s] : (paying ? payment[s] - interest : 0.0);
+      balance[s] -= principal;
+      const double gain = last ? residual[s] - book_left[s] : 0.0;
+      const double operating = revenue[s] - fee - energy - other - depreciation + gain;
+      const double tax = tax_on(operating - interest, losses[s], tax_rate[s]);
+      const double project_tax = tax_on(operating, project_losses[s], tax_rate[s]);
+      const double cash = revenue[s] - fee - energy - other - capex[s] + residual[s];
+      project[t * Lanes + s] = cash - project_tax;
+      equity[t * Lanes + s] = cash + drawn - interest - principal - tax;
+      show(t, fee, energy, other, depreciation, drawn, interest, principal, tax);
+    }
+  }
+  if constexpr (Lanes == 1) {
+    if (shown != nullptr) shown->debt = debt[0];
+  } else {
+    (void)shown;
+  }
+}
+
+// One project's flows (project_lane_flows with one lane).
+TPW_HD inline void project_flows_of(const project_lines& l, const project_terms& terms,
+                                    const double* hardware, const double* facility, double* project,
+                                    double* equity, project_detail* shown) noexcept {
+  project_lane_flows(l, &terms, hardware, facility, project, equity, shown);
 }
 
 }  // namespace detail
@@ -300,8 +350,8 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
   const auto lines = std::make_unique<detail::project_lines>();
   lines->build_years = flows.build_years;
   lines->operating_years = n;
-  lines->hardware_capex = flows.hardware_capex.value();
-  lines->facility_capex = flows.facility_capex.value();
+  lines->hardware_capex[0] = flows.hardware_capex.value();
+  lines->facility_capex[0] = flows.facility_capex.value();
   for (std::size_t t = 0; t < years; ++t) {
     lines->utilization[t] = flows.utilization[t];
     lines->tokens[t] = flows.tokens_made[t].value();

@@ -23,24 +23,30 @@ namespace detail {
 // The longest project: 20 build years, 100 operating years and year 0.
 inline constexpr int max_project_years = 121;
 
-// The cash view of one project (tpw::cash_flows as plain numbers).
-struct project_lines {
+// The cash view of `Lanes` projects side by side (tpw::cash_flows as plain numbers): line x of
+// project s in year t at x[t * Lanes + s], so that code running the projects' years together reads
+// each year's lanes contiguously (the Monte Carlo project model runs a batch's samples eight at a
+// time; see project_flows_of). The projects share the timeline. project_lines is one project.
+template <int Lanes>
+struct basic_project_lines {
+  static constexpr int lanes = Lanes;
   int build_years = 0;
   int operating_years = 0;
-  double hardware_capex = 0.0;  // owned hardware, in total
-  double facility_capex = 0.0;  // a built facility, in total
-  double utilization[max_project_years];
-  double tokens[max_project_years];
-  double capex[max_project_years];
-  double revenue[max_project_years];
-  double energy[max_project_years];
-  double operating[max_project_years];  // every running cost but energy
-  double residual[max_project_years];
+  double hardware_capex[Lanes];  // owned hardware, in total
+  double facility_capex[Lanes];  // a built facility, in total
+  double utilization[max_project_years * Lanes];
+  double tokens[max_project_years * Lanes];
+  double capex[max_project_years * Lanes];
+  double revenue[max_project_years * Lanes];
+  double energy[max_project_years * Lanes];
+  double operating[max_project_years * Lanes];  // every running cost but energy
+  double residual[max_project_years * Lanes];
 
   [[nodiscard]] TPW_HD constexpr int years() const noexcept {
     return build_years + operating_years + 1;
   }
 };
+using project_lines = basic_project_lines<1>;
 
 // The plan's numbers: the timeline, the utilization ramp (ramp[k - 1] in operating year k, for
 // k <= ramp_size; later years run at the operating point's), the token price in operating year 1
@@ -70,41 +76,47 @@ TPW_HD constexpr double value_left(double residual, double life_years, double us
   return 1.0 - (1.0 - residual) * worn;
 }
 
-// One component's part of the lines: owned hardware and a built facility are capital, paid in
-// equal parts at the start of each build year (all at t = 0 without a build period) and worth
+// One component's part of lane s's lines: owned hardware and a built facility are capital, paid
+// in equal parts at the start of each build year (all at t = 0 without a build period) and worth
 // their straight-line value at the end; every other component is a running cost paid each
 // operating year at that year's utilization (energy on its own line).
-template <class T>
-TPW_HD void add_component_lines(project_lines& l, const T& component, const operating_point& op,
-                                double systems) noexcept {
+template <int Lanes, class T>
+TPW_HD void add_component_lines(basic_project_lines<Lanes>& l, int s, const T& component,
+                                const operating_point& op, double systems) noexcept {
   const double accelerators = op.accelerators_per_system * systems;
   const int last = l.build_years + l.operating_years;
   const int installments = l.build_years > 1 ? l.build_years : 1;
   const auto pay_capex = [&](double total) {
-    for (int t = 0; t < installments; ++t) l.capex[t] += total / static_cast<double>(installments);
+    for (int t = 0; t < installments; ++t) {
+      l.capex[t * Lanes + s] += total / static_cast<double>(installments);
+    }
   };
   if constexpr (is_owned_hardware<T>::value) {
     const auto& p = component.parameters();
     const double total = p.price_per_system.value() * systems;
-    l.hardware_capex += total;
+    l.hardware_capex[s] += total;
     pay_capex(total);
-    l.residual[last] +=
+    l.residual[last * Lanes + s] +=
         total * value_left(p.residual_fraction.value(), p.life.value() / units::seconds_per_year,
                            static_cast<double>(l.operating_years));
   } else if constexpr (is_built_facility<T>::value) {
     const auto& p = component.parameters();
     const double total = p.build_cost.value() * op.provisioned_power.value() * accelerators;
-    l.facility_capex += total;
+    l.facility_capex[s] += total;
     pay_capex(total);
-    l.residual[last] += total * value_left(0.0, p.life.value() / units::seconds_per_year,
-                                           static_cast<double>(l.operating_years));
+    l.residual[last * Lanes + s] +=
+        total * value_left(0.0, p.life.value() / units::seconds_per_year,
+                           static_cast<double>(l.operating_years));
   } else {
+    // A year at the previous year's utilization costs what it did (the years past the ramp).
+    double yearly = 0.0;
     for (int k = 1; k <= l.operating_years; ++k) {
-      const int t = l.build_years + k;
-      operating_point in_year = op;
-      in_year.utilization = fraction::unchecked(l.utilization[t]);
-      const double yearly =
-          component.hourly_cost(in_year).value() * units::seconds_per_year * accelerators;
+      const int t = (l.build_years + k) * Lanes + s;
+      if (k == 1 || l.utilization[t] != l.utilization[t - Lanes]) {
+        operating_point in_year = op;
+        in_year.utilization = fraction::unchecked(l.utilization[t]);
+        yearly = component.hourly_cost(in_year).value() * units::seconds_per_year * accelerators;
+      }
       if constexpr (T::category == cost_category::energy) {
         l.energy[t] += yearly;
       } else {
@@ -114,30 +126,38 @@ TPW_HD void add_component_lines(project_lines& l, const T& component, const oper
   }
 }
 
-// The cash view of `systems` systems at operating point op (at its own utilization outside the
-// ramp) under a plan, with the given cost components: tokens and revenue each operating year,
-// then each component's lines.
-template <class... Components>
-TPW_HD void fill_project_lines(project_lines& l, const operating_point& op, double systems,
-                               const project_plan_numbers& plan,
-                               const Components&... components) noexcept {
-  l.build_years = plan.build_years;
-  l.operating_years = plan.operating_years;
-  l.hardware_capex = 0.0;
-  l.facility_capex = 0.0;
-  for (int t = 0; t < l.years(); ++t) {
-    l.utilization[t] = 0.0;
-    l.tokens[t] = 0.0;
-    l.capex[t] = 0.0;
-    l.revenue[t] = 0.0;
-    l.energy[t] = 0.0;
-    l.operating[t] = 0.0;
-    l.residual[t] = 0.0;
+// Every lane's lines set to nothing over the plan's timeline.
+template <int Lanes>
+TPW_HD void clear_project_lines(basic_project_lines<Lanes>& l, int build_years,
+                                int operating_years) noexcept {
+  l.build_years = build_years;
+  l.operating_years = operating_years;
+  for (int s = 0; s < Lanes; ++s) {
+    l.hardware_capex[s] = 0.0;
+    l.facility_capex[s] = 0.0;
   }
+  for (int i = 0; i < l.years() * Lanes; ++i) {
+    l.utilization[i] = 0.0;
+    l.tokens[i] = 0.0;
+    l.capex[i] = 0.0;
+    l.revenue[i] = 0.0;
+    l.energy[i] = 0.0;
+    l.operating[i] = 0.0;
+    l.residual[i] = 0.0;
+  }
+}
+
+// Lane s's cash view, on cleared lines with the plan's timeline: `systems` systems at operating
+// point op (at its own utilization outside the ramp) under a plan, with the given cost
+// components: tokens and revenue each operating year, then each component's lines.
+template <int Lanes, class... Components>
+TPW_HD void fill_project_lane(basic_project_lines<Lanes>& l, int s, const operating_point& op,
+                              double systems, const project_plan_numbers& plan,
+                              const Components&... components) noexcept {
   const double accelerators = op.accelerators_per_system * systems;
   double price = plan.price_per_token;  // falls by the decline each year
   for (int k = 1; k <= plan.operating_years; ++k) {
-    const int t = plan.build_years + k;
+    const int t = (plan.build_years + k) * Lanes + s;
     const double u = k <= plan.ramp_size ? plan.ramp[k - 1] : op.utilization.value();
     l.utilization[t] = u;
     operating_point in_year = op;
@@ -146,7 +166,16 @@ TPW_HD void fill_project_lines(project_lines& l, const operating_point& op, doub
     l.revenue[t] = price * l.tokens[t];
     price *= 1.0 - plan.price_decline;
   }
-  (add_component_lines(l, components, op, systems), ...);
+  (add_component_lines(l, s, components, op, systems), ...);
+}
+
+// The cash view of one project (fill_project_lane on its own lines).
+template <class... Components>
+TPW_HD void fill_project_lines(project_lines& l, const operating_point& op, double systems,
+                               const project_plan_numbers& plan,
+                               const Components&... components) noexcept {
+  clear_project_lines(l, plan.build_years, plan.operating_years);
+  fill_project_lane(l, 0, op, systems, plan, components...);
 }
 
 // What finance_project shows per year beside the flows (tpw::project_year as plain numbers).

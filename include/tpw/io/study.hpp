@@ -424,10 +424,8 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     } else {
       engine_part = [&model, &extras](const mc::run_options& part) {
         return detail::run_with_multiples(
-            [&](const mc::run_options& e) {
-              return mc::run(model.inputs(), model, e, model.output_names());
-            },
-            extras, part, false);
+            [&](const mc::run_options& e) { return mc::run_project_engine(model, e); }, extras,
+            part, false);
       };
     }
     mc::project_run_result r = mc::run_project(model, o, engine_part);

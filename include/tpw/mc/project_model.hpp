@@ -81,30 +81,47 @@ class project_model {
     return names;
   }
 
-  // The engine's batch: the cost model's figures, then each sample's project NPVs.
+  // The engine's batch: the cost model's figures, then each sample's project NPVs, the samples'
+  // projects run lanes at a time (detail::project_lane_samples); a last group short of lanes
+  // repeats its last sample in the lanes left over.
   void evaluate_batch(const double* x, double* y, std::size_t count) const {
-    cost_.evaluate_batch(x, y, count);
+    if (cost_figures_) cost_.evaluate_batch(x, y, count);
     const std::size_t first_project = cost_.output_count();
-    scratch w(*this);
-    for (std::size_t s = 0; s < count; ++s) {
-      const detail::project_npvs npv = sample_flows(x, s, batch_size, w);
-      y[first_project * batch_size + s] = npv.project;
-      y[(first_project + 1) * batch_size + s] = npv.equity;
+    scratch<lanes> w(*this);
+    detail::project_npvs npv[lanes];
+    for (std::size_t first = 0; first < count; first += lanes) {
+      const std::size_t used = std::min<std::size_t>(lanes, count - first);
+      sample_flows(x, first, used, batch_size, w, npv);
+      for (std::size_t s = 0; s < used; ++s) {
+        y[first_project * batch_size + first + s] = npv[s].project;
+        y[(first_project + 1) * batch_size + first + s] = npv[s].equity;
+      }
     }
   }
   void operator()(std::span<const double> x, std::span<double> y) const {
     cost_(x.first(cost_count_), y);
-    scratch w(*this);
-    const detail::project_npvs npv = sample_flows(x.data(), 0, 1, w);
+    scratch<1> w(*this);
+    detail::project_npvs npv;
+    sample_flows(x.data(), 0, 1, 1, w, &npv);
     const std::size_t first_project = cost_.output_count();
     y[first_project] = npv.project;
     y[first_project + 1] = npv.equity;
   }
 
+  // A copy whose batches write only the NPVs, leaving the cost model's rows as they are: for a
+  // run that summarizes only the project's figures (run_project makes one when its outputs and
+  // exceedances name nothing else). Each NPV is the same number.
+  [[nodiscard]] project_model npvs_only() const {
+    project_model m = *this;
+    m.cost_figures_ = false;
+    return m;
+  }
+
   // The optional figures of one sample (x: its inputs in order), empty where it has none.
   [[nodiscard]] std::array<std::optional<double>, 4> optional_figures(const double* x) const {
-    scratch w(*this);
-    (void)sample_flows(x, 0, 1, w);
+    scratch<1> w(*this);
+    detail::project_npvs npv;
+    sample_flows(x, 0, 1, 1, w, &npv);
     const detail::project_work& f = w.work;
     const std::span<const double> project(f.project, static_cast<std::size_t>(f.years));
     const std::span<const double> equity(f.equity, static_cast<std::size_t>(f.years));
@@ -112,7 +129,7 @@ class project_model {
     const auto project_irr = irr(project);
     const bool same = std::equal(project.begin(), project.end(), equity.begin());
     return {project_irr, same ? project_irr : irr(equity), tpw::detail::payback_value(project),
-            tpw::detail::discounted_payback_value(project, f.discount_rate)};
+            tpw::detail::discounted_payback_value(project, f.discount_rate[0])};
   }
 
   // The model as plain data for the GPU and MPI engines (tpw/mc/plan/project_plan.hpp): the cost
@@ -155,13 +172,24 @@ class project_model {
   }
 
  private:
-  // One evaluation's working memory, reused sample after sample: the base parameters (each
-  // sample overwrites its uncertain ones) and the project's lines and flows.
+  // How many samples' projects a batch runs side by side.
+  static constexpr int lanes = 8;
+
+  // One evaluation's working memory, reused group after group: per lane, the base parameters
+  // (each sample overwrites its uncertain ones) and its site's systems; the lanes' lines and flows.
+  template <int Lanes>
   struct scratch {
-    explicit scratch(const project_model& m) : p(m.cost_.base()), q(m.project_) {}
-    cost_parameters p;
-    project_parameters q;
-    detail::project_work work;
+    explicit scratch(const project_model& m) {
+      for (int s = 0; s < Lanes; ++s) {
+        p[s] = m.cost_.base();
+        q[s] = m.project_;
+        systems[s] = m.systems_;
+      }
+    }
+    cost_parameters p[Lanes];
+    project_parameters q[Lanes];
+    double systems[Lanes];
+    detail::basic_project_work<Lanes> work;
   };
 
   // The unique IRR, or none (none, or several).
@@ -171,19 +199,27 @@ class project_model {
     return std::nullopt;
   }
 
-  // Sample s of inputs laid out with `stride` (the batch's) to its yearly flows and NPVs.
-  detail::project_npvs sample_flows(const double* x, std::size_t s, std::size_t stride,
-                                    scratch& w) const {
+  // Samples first .. first + used - 1 of inputs laid out with `stride` (the batch's) to their
+  // yearly flows (w.work, lane by lane) and NPVs (npv[0 .. used - 1]); lanes past `used` repeat
+  // the last sample.
+  template <int Lanes>
+  void sample_flows(const double* x, std::size_t first, std::size_t used, std::size_t stride,
+                    scratch<Lanes>& w, detail::project_npvs* npv) const {
     const auto& slots = cost_.slots();
-    for (std::size_t k = 0; k < slots.size(); ++k) w.p[slots[k]] = x[k * stride + s];
-    cost_.derive(w.p, x, stride, s);
-    for (std::size_t k = 0; k < project_slots_.size(); ++k) {
-      w.q.values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
+    for (int lane = 0; lane < Lanes; ++lane) {
+      const std::size_t s = first + std::min(static_cast<std::size_t>(lane), used - 1);
+      for (std::size_t k = 0; k < slots.size(); ++k) w.p[lane][slots[k]] = x[k * stride + s];
+      cost_.derive(w.p[lane], x, stride, s);
+      for (std::size_t k = 0; k < project_slots_.size(); ++k) {
+        w.q[lane].values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
+      }
+      // A site whose power is uncertain buys, sample by sample, the systems its ceiling holds.
+      if (cost_.site_varies()) w.systems[lane] = cost_.site_systems_at(x, stride, s);
     }
-    // A site whose power is uncertain buys, sample by sample, the systems its ceiling holds.
-    const double systems = cost_.site_varies() ? cost_.site_systems_at(x, stride, s) : systems_;
-    return detail::project_sample<C>(w.p, w.q, systems, hardware_schedule_.data(),
-                                     facility_schedule_.data(), w.work);
+    detail::project_npvs all[Lanes];
+    detail::project_lane_samples<C, Lanes>(w.p, w.q, w.systems, hardware_schedule_.data(),
+                                           facility_schedule_.data(), w.work, all);
+    for (std::size_t s = 0; s < used; ++s) npv[s] = all[s];
   }
 
   static project_parameters validated_project(const project_parameters& p) {
@@ -238,6 +274,7 @@ class project_model {
   std::vector<std::size_t> project_slots_;
   std::array<double, max_ramp_years> hardware_schedule_{};
   std::array<double, max_ramp_years> facility_schedule_{};
+  bool cost_figures_ = true;  // evaluate_batch writes the cost model's figures
 };
 
 // The optional figures (IRR, payback) are summarized over at most this many samples, the first
@@ -324,6 +361,21 @@ std::vector<project_figure_statistics> optional_project_statistics(
 
 }  // namespace detail
 
+// The engine's part of a project run on the CPU: the cost model's figures and the NPVs, with
+// the options' outputs (empty: all). A run whose outputs and exceedances name only the NPVs does
+// not compute the cost model's figures (project_model::npvs_only): the same NPVs, sooner.
+template <currency_type C>
+run_result run_project_engine(const project_model<C>& model, const run_options& o) {
+  const auto npv = [](const std::string& name) {
+    return std::find(project_output_names.begin(), project_output_names.end(), name) !=
+           project_output_names.end();
+  };
+  bool npvs_only = !o.outputs.empty() && std::ranges::all_of(o.outputs, npv);
+  for (const auto& e : o.exceedances) npvs_only = npvs_only && npv(e.output);
+  if (npvs_only) return run(model.inputs(), model.npvs_only(), o, model.output_names());
+  return run(model.inputs(), model, o, model.output_names());
+}
+
 // Runs the project model: the engine over the single-period figures and the NPVs, and the
 // optional figures over the first optional_figure_limit samples. Exceedances may name any of
 // them; on an optional figure, the probability is among the samples that have it. The result's
@@ -368,8 +420,7 @@ project_run_result run_project(
     }
   }
   project_run_result r;
-  r.statistics =
-      engine_run ? engine_run(engine) : run(model.inputs(), model, engine, model.output_names());
+  r.statistics = engine_run ? engine_run(engine) : run_project_engine(model, engine);
   if (wanted) {
     r.optional =
         detail::optional_project_statistics(model, options, optional_figure_limit, queries);

@@ -26,48 +26,87 @@ namespace tpw::mc {
 
 namespace detail {
 
-// One sample's project working memory; only the project's years of each array are written.
-struct project_work {
-  tpw::detail::project_lines lines;
-  double hardware[max_ramp_years];  // tax depreciation per operating year
-  double facility[max_ramp_years];
-  double project[tpw::detail::max_project_years];  // flows
-  double equity[tpw::detail::max_project_years];
+// The working memory of Lanes samples' projects, laid out by lane (tpw::detail::
+// basic_project_lines): only the project's years of each array are written.
+template <int Lanes>
+struct basic_project_work {
+  tpw::detail::basic_project_lines<Lanes> lines;
+  double hardware[max_ramp_years * Lanes];  // tax depreciation per operating year
+  double facility[max_ramp_years * Lanes];
+  double project[tpw::detail::max_project_years * Lanes];  // flows
+  double equity[tpw::detail::max_project_years * Lanes];
   int years = 0;
-  double discount_rate = 0.0;
+  double discount_rate[Lanes];
 };
+// One sample's project working memory.
+using project_work = basic_project_work<1>;
 
 struct project_npvs {
   double project = 0.0;
   double equity = 0.0;
 };
 
-// One sample's project: its flows (in w) and NPVs, from its cost parameters p over `systems`
-// systems and its project numbers q, with the tax depreciation of a unit of hardware and of
-// facility per operating year.
+// Lanes samples' projects side by side: sample s's flows (in w, lane s) and NPVs (npvs[s]), from
+// its cost parameters p[s] over systems[s] systems and its project numbers q[s], with the tax
+// depreciation of a unit of hardware and of facility per operating year. The samples share the
+// project's timeline and the debt's term (whole numbers, never uncertain). Each sample's numbers
+// are those it has on its own (Lanes = 1); the CPU engine runs eight at a time, so that the
+// years' dependency chains of eight samples overlap.
+template <currency_type C, int Lanes>
+TPW_HD void project_lane_samples(const cost_parameters* p, const project_parameters* q,
+                                 const double* systems, const double* hardware_schedule,
+                                 const double* facility_schedule, basic_project_work<Lanes>& w,
+                                 project_npvs* npvs) noexcept {
+  const int n = q[0].operating_years;
+  tpw::detail::clear_project_lines(w.lines, q[0].build_years, n);
+  project_terms terms[Lanes];
+  for (int s = 0; s < Lanes; ++s) {
+    const operating_point op = tpw::detail::operating_point_of(p[s]);
+    const double price = p[s].priced ? p[s][cost_input::price_per_mtok] / 1e6 : 0.0;
+    const tpw::detail::project_plan_numbers plan = q[s].plan_numbers(price);
+    with_cost_components<C>(p[s], [&](const auto&... components) {
+      tpw::detail::fill_project_lane(w.lines, s, op, systems[s], plan, components...);
+      return 0;
+    });
+    terms[s] = q[s].terms_at(p[s][cost_input::cost_of_capital]);
+  }
+  for (int k = 0; k < n; ++k) {
+    for (int s = 0; s < Lanes; ++s) {
+      w.hardware[k * Lanes + s] = w.lines.hardware_capex[s] * hardware_schedule[k];
+      w.facility[k * Lanes + s] = w.lines.facility_capex[s] * facility_schedule[k];
+    }
+  }
+  tpw::detail::project_lane_flows(w.lines, terms, w.hardware, w.facility, w.project, w.equity,
+                                  nullptr);
+  w.years = w.lines.years();
+  // Each NPV as tpw::detail::npv_value sums it: flow t at 1 / (1 + rate)^t, a running product.
+  double factor[Lanes], equity_factor[Lanes], discount[Lanes], equity_discount[Lanes];
+  for (int s = 0; s < Lanes; ++s) {
+    w.discount_rate[s] = terms[s].discount_rate;
+    factor[s] = 1.0 / (1.0 + terms[s].discount_rate);
+    equity_factor[s] = 1.0 / (1.0 + terms[s].equity_discount_rate);
+    discount[s] = 1.0;
+    equity_discount[s] = 1.0;
+    npvs[s] = {};
+  }
+  for (int t = 0; t < w.years; ++t) {
+    for (int s = 0; s < Lanes; ++s) {
+      npvs[s].project += w.project[t * Lanes + s] * discount[s];
+      npvs[s].equity += w.equity[t * Lanes + s] * equity_discount[s];
+      discount[s] *= factor[s];
+      equity_discount[s] *= equity_factor[s];
+    }
+  }
+}
+
+// One sample's project: its flows (in w) and NPVs.
 template <currency_type C>
 TPW_HD project_npvs project_sample(const cost_parameters& p, const project_parameters& q,
                                    double systems, const double* hardware_schedule,
                                    const double* facility_schedule, project_work& w) noexcept {
-  const operating_point op = tpw::detail::operating_point_of(p);
-  const double price = p.priced ? p[cost_input::price_per_mtok] / 1e6 : 0.0;
-  const tpw::detail::project_plan_numbers plan = q.plan_numbers(price);
-  with_cost_components<C>(p, [&](const auto&... components) {
-    tpw::detail::fill_project_lines(w.lines, op, systems, plan, components...);
-    return 0;
-  });
-  for (int k = 0; k < q.operating_years; ++k) {
-    w.hardware[k] = w.lines.hardware_capex * hardware_schedule[k];
-    w.facility[k] = w.lines.facility_capex * facility_schedule[k];
-  }
-  const project_terms terms = q.terms_at(p[cost_input::cost_of_capital]);
-  tpw::detail::project_flows_of(w.lines, terms, w.hardware, w.facility, w.project, w.equity,
-                                nullptr);
-  w.years = w.lines.years();
-  w.discount_rate = terms.discount_rate;
-  const auto n = static_cast<std::size_t>(w.years);
-  return {tpw::detail::npv_value(std::span<const double>(w.project, n), terms.discount_rate),
-          tpw::detail::npv_value(std::span<const double>(w.equity, n), terms.equity_discount_rate)};
+  project_npvs npvs;
+  project_lane_samples<C, 1>(&p, &q, &systems, hardware_schedule, facility_schedule, w, &npvs);
+  return npvs;
 }
 
 }  // namespace detail
