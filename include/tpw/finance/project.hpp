@@ -258,8 +258,8 @@ TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const projec
     return (profit - used) * rate;
   };
   // What the table shows of year t, lane 0.
-  const auto show = [shown](int t, double fee, double energy, double other, double depreciation,
-                            double drawn, double interest, double principal, double tax) {
+  const auto show = [&](int t, double fee, double energy, double other, double depreciation,
+                        double drawn, double interest, double principal, double tax) {
     if constexpr (Lanes == 1) {
       if (shown != nullptr) {
         shown->fee[t] = fee;
