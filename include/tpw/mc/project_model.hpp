@@ -109,8 +109,8 @@ class project_model {
   }
 
   // A copy whose batches write only the NPVs, leaving the cost model's rows as they are: for a
-  // run that summarizes only the project's figures (run_project makes one when its outputs and
-  // exceedances name nothing else). Each NPV is the same number.
+  // run that summarizes only the project's figures (run_project_engine makes one when its outputs
+  // and exceedances name nothing else). Each NPV is the same number.
   [[nodiscard]] project_model npvs_only() const {
     project_model m = *this;
     m.cost_figures_ = false;
