@@ -86,26 +86,27 @@ class project_model {
   // repeats its last sample in the lanes left over.
   void evaluate_batch(const double* x, double* y, std::size_t count) const {
     if (cost_figures_) cost_.evaluate_batch(x, y, count);
-    const std::size_t first_project = cost_.output_count();
+    double* project_row = y + cost_.output_count() * batch_size;
+    double* equity_row = project_row + batch_size;
     scratch<lanes> w(*this);
-    detail::project_npvs npv[lanes];
     for (std::size_t first = 0; first < count; first += lanes) {
       const std::size_t used = std::min<std::size_t>(lanes, count - first);
-      sample_flows(x, first, used, batch_size, w, npv);
-      for (std::size_t s = 0; s < used; ++s) {
-        y[first_project * batch_size + first + s] = npv[s].project;
-        y[(first_project + 1) * batch_size + first + s] = npv[s].equity;
+      if (used == lanes) {
+        sample_flows(x, first, used, batch_size, w, project_row + first, equity_row + first);
+        continue;
       }
+      double project[lanes];
+      double equity[lanes];
+      sample_flows(x, first, used, batch_size, w, project, equity);
+      std::copy_n(project, used, project_row + first);
+      std::copy_n(equity, used, equity_row + first);
     }
   }
   void operator()(std::span<const double> x, std::span<double> y) const {
     cost_(x.first(cost_count_), y);
     scratch<1> w(*this);
-    detail::project_npvs npv;
-    sample_flows(x.data(), 0, 1, 1, w, &npv);
     const std::size_t first_project = cost_.output_count();
-    y[first_project] = npv.project;
-    y[first_project + 1] = npv.equity;
+    sample_flows(x.data(), 0, 1, 1, w, &y[first_project], &y[first_project + 1]);
   }
 
   // A copy whose batches write only the NPVs, leaving the cost model's rows as they are: for a
@@ -120,8 +121,9 @@ class project_model {
   // The optional figures of one sample (x: its inputs in order), empty where it has none.
   [[nodiscard]] std::array<std::optional<double>, 4> optional_figures(const double* x) const {
     scratch<1> w(*this);
-    detail::project_npvs npv;
-    sample_flows(x, 0, 1, 1, w, &npv);
+    double project_npv = 0.0;
+    double equity_npv = 0.0;
+    sample_flows(x, 0, 1, 1, w, &project_npv, &equity_npv);
     const detail::project_work& f = w.work;
     const std::span<const double> project(f.project, static_cast<std::size_t>(f.years));
     const std::span<const double> equity(f.equity, static_cast<std::size_t>(f.years));
@@ -200,11 +202,11 @@ class project_model {
   }
 
   // Samples first .. first + used - 1 of inputs laid out with `stride` (the batch's) to their
-  // yearly flows (w.work, lane by lane) and NPVs (npv[0 .. used - 1]); lanes past `used` repeat
-  // the last sample.
+  // yearly flows (w.work, lane by lane) and NPVs (project_npv and equity_npv, Lanes of each);
+  // lanes past `used` repeat the last sample.
   template <int Lanes>
   void sample_flows(const double* x, std::size_t first, std::size_t used, std::size_t stride,
-                    scratch<Lanes>& w, detail::project_npvs* npv) const {
+                    scratch<Lanes>& w, double* project_npv, double* equity_npv) const {
     const auto& slots = cost_.slots();
     for (int lane = 0; lane < Lanes; ++lane) {
       const std::size_t s = first + std::min(static_cast<std::size_t>(lane), used - 1);
@@ -216,10 +218,9 @@ class project_model {
       // A site whose power is uncertain buys, sample by sample, the systems its ceiling holds.
       if (cost_.site_varies()) w.systems[lane] = cost_.site_systems_at(x, stride, s);
     }
-    detail::project_npvs all[Lanes];
     detail::project_lane_samples<C, Lanes>(w.p, w.q, w.systems, hardware_schedule_.data(),
-                                           facility_schedule_.data(), w.work, all);
-    for (std::size_t s = 0; s < used; ++s) npv[s] = all[s];
+                                           facility_schedule_.data(), w.work, project_npv,
+                                           equity_npv);
   }
 
   static project_parameters validated_project(const project_parameters& p) {

@@ -46,7 +46,8 @@ struct project_npvs {
   double equity = 0.0;
 };
 
-// Lanes samples' projects side by side: sample s's flows (in w, lane s) and NPVs (npvs[s]), from
+// Lanes samples' projects side by side: sample s's flows (in w, lane s) and NPVs (project_npv[s],
+// equity_npv[s]), from
 // its cost parameters p[s] over systems[s] systems and its project numbers q[s], with the tax
 // depreciation of a unit of hardware and of facility per operating year. The samples share the
 // project's timeline and the debt's term (whole numbers, never uncertain). Each sample's numbers
@@ -56,7 +57,7 @@ template <currency_type C, int Lanes>
 TPW_HD void project_lane_samples(const cost_parameters* p, const project_parameters* q,
                                  const double* systems, const double* hardware_schedule,
                                  const double* facility_schedule, basic_project_work<Lanes>& w,
-                                 project_npvs* npvs) noexcept {
+                                 double* project_npv, double* equity_npv) noexcept {
   const int n = q[0].operating_years;
   tpw::detail::clear_project_lines(w.lines, q[0].build_years, n);
   project_terms terms[Lanes];
@@ -79,24 +80,16 @@ TPW_HD void project_lane_samples(const cost_parameters* p, const project_paramet
   tpw::detail::project_lane_flows(w.lines, terms, w.hardware, w.facility, w.project, w.equity,
                                   nullptr);
   w.years = w.lines.years();
-  // Each NPV as tpw::detail::npv_value sums it: flow t at 1 / (1 + rate)^t, a running product.
-  double factor[Lanes], equity_factor[Lanes], discount[Lanes], equity_discount[Lanes];
+  double rates[Lanes];
+  double equity_rates[Lanes];
   for (int s = 0; s < Lanes; ++s) {
-    w.discount_rate[s] = terms[s].discount_rate;
-    factor[s] = 1.0 / (1.0 + terms[s].discount_rate);
-    equity_factor[s] = 1.0 / (1.0 + terms[s].equity_discount_rate);
-    discount[s] = 1.0;
-    equity_discount[s] = 1.0;
-    npvs[s] = {};
+    w.discount_rate[s] = rates[s] = terms[s].discount_rate;
+    equity_rates[s] = terms[s].equity_discount_rate;
   }
-  for (int t = 0; t < w.years; ++t) {
-    for (int s = 0; s < Lanes; ++s) {
-      npvs[s].project += w.project[t * Lanes + s] * discount[s];
-      npvs[s].equity += w.equity[t * Lanes + s] * equity_discount[s];
-      discount[s] *= factor[s];
-      equity_discount[s] *= equity_factor[s];
-    }
-  }
+  tpw::detail::lane_npvs<Lanes>(
+      w.years, [&](int t, int s) { return w.project[t * Lanes + s]; }, rates, project_npv);
+  tpw::detail::lane_npvs<Lanes>(
+      w.years, [&](int t, int s) { return w.equity[t * Lanes + s]; }, equity_rates, equity_npv);
 }
 
 // One sample's project: its flows (in w) and NPVs.
@@ -105,7 +98,8 @@ TPW_HD project_npvs project_sample(const cost_parameters& p, const project_param
                                    double systems, const double* hardware_schedule,
                                    const double* facility_schedule, project_work& w) noexcept {
   project_npvs npvs;
-  project_lane_samples<C, 1>(&p, &q, &systems, hardware_schedule, facility_schedule, w, &npvs);
+  project_lane_samples<C, 1>(&p, &q, &systems, hardware_schedule, facility_schedule, w,
+                             &npvs.project, &npvs.equity);
   return npvs;
 }
 
