@@ -448,6 +448,31 @@ TEST_CASE("tpw-whatif: scenario files side by side, bad files and arguments exit
   CHECK(help.out.starts_with("usage: tpw-whatif"));
 }
 
+TEST_CASE("tpw-whatif's Sobol' line names the drivers of a figure that varies") {
+  // Only the site's power uncertain: the cost per Mtok does not move (the figures per token do not
+  // depend on the site's size), so the line names the first figure that does, the site's tokens a
+  // year. Control: an uncertain utilization moves
+  // the cost per Mtok, whose drivers the line names.
+  const scratch_dir dir("sobol_line");
+  json site = json::parse(edited("/site/power_mw", R"({"dist": "uniform", "low": 1, "high": 2})"));
+  site["uncertainty"] =
+      json::parse(R"({"samples": 2000, "sensitivity": ["sobol"], "sobol_samples": 256})");
+  json utilization = json::parse(simple);
+  utilization["deployment"]["utilization"] = json::parse(R"({"dist": "uniform", "low": 0.4,
+                                                            "high": 0.6})");
+  utilization["uncertainty"] = site["uncertainty"];
+  const program_run by_site = whatif({"--scenario", dir.write("site.json", site.dump())});
+  REQUIRE(by_site.status == 0);
+  CHECK(by_site.out.find("cost per Mtok driven by") == std::string::npos);
+  CHECK(by_site.out.find("site_tokens_per_year driven by (Sobol' total) site.power_mw") !=
+        std::string::npos);
+  const program_run by_utilization =
+      whatif({"--scenario", dir.write("utilization.json", utilization.dump())});
+  REQUIRE(by_utilization.status == 0);
+  CHECK(by_utilization.out.find("cost per Mtok driven by (Sobol' total) deployment.utilization") !=
+        std::string::npos);
+}
+
 TEST_CASE("tpw-whatif --charts writes every chart, non-empty, when gnuplot is there") {
   if (std::system("gnuplot --version > /dev/null 2>&1") != 0) {
     MESSAGE("gnuplot is not installed: the chart test is skipped");

@@ -339,15 +339,28 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
     }
     out << "  " << display_name(s.input.name) << ": " << s.samples << " samples ("
         << tpw::mc::to_string(s.input.design) << ", seed " << s.seed << ")";
-    for (const auto& sobol : s.sobol) {
-      if (sobol.output != "cost_per_mtok") continue;
-      out << "; cost per Mtok driven by (Sobol' total)";
-      auto indices = sobol.indices;
+    // The drivers of the cost per Mtok, or where it does not move (only the site's power or the
+    // project's numbers uncertain) of the first figure that does: a figure no input moves has no
+    // drivers to name.
+    const auto varies = [](const tpw::mc::sobol_indices& x) {
+      return x.variance > 0.0 && std::any_of(x.indices.begin(), x.indices.end(),
+                                             [](const auto& i) { return i.total > 0.0; });
+    };
+    auto driven = std::find_if(s.sobol.begin(), s.sobol.end(), [&](const auto& x) {
+      return x.output == "cost_per_mtok" && varies(x);
+    });
+    if (driven == s.sobol.end()) driven = std::find_if(s.sobol.begin(), s.sobol.end(), varies);
+    if (driven != s.sobol.end()) {
+      out << "; " << (driven->output == "cost_per_mtok" ? "cost per Mtok" : driven->output)
+          << " driven by (Sobol' total)";
+      auto indices = driven->indices;
       std::sort(indices.begin(), indices.end(),
                 [](const auto& a, const auto& b) { return a.total > b.total; });
       for (std::size_t k = 0; k < indices.size(); ++k) {
         out << (k == 0 ? " " : ", ") << indices[k].input << " " << num(indices[k].total);
       }
+    } else if (!s.sobol.empty()) {
+      out << "; no figure varies with the uncertain inputs (no Sobol' drivers)";
     }
     out << "\n";
   }
