@@ -100,7 +100,8 @@ TPW_HD constexpr std::uint64_t permute_index(std::uint64_t i, std::uint64_t n, s
 }
 
 // The strata of samples [first, first + count), count <= 256, into out, in integers of type T:
-// every index is mapped once in a vectorizable loop, then those beyond n again until none is.
+// every index is mapped once in a vectorizable loop; the few beyond n (listed without a branch)
+// are then mapped again until none is, each round over only those still beyond.
 template <class T>
 TPW_HD constexpr void permute_batch(std::uint64_t first, std::uint32_t count,
                                     const permutation_keys& k, T* out) noexcept {
@@ -108,18 +109,21 @@ TPW_HD constexpr void permute_batch(std::uint64_t first, std::uint32_t count,
   for (std::uint32_t s = 0; s < count; ++s) {
     out[s] = permute_once_as<T>(static_cast<T>(first + s), k);
   }
-  // Walks until every value is inside: each round maps all the values still beyond n at once,
-  // in a vectorized loop (rounds stop when none is left; a few for most batches).
-  for (;;) {
-    unsigned walking = 0;
-    for (std::uint32_t s = 0; s < count; ++s) {
-      const T v = out[s];
-      const bool beyond = v > n;
-      const T next = permute_once_as<T>(v, k);
-      out[s] = beyond ? next : v;
-      walking |= beyond ? 1u : 0u;
+  std::uint32_t walking[256];
+  std::uint32_t beyond = 0;
+  for (std::uint32_t s = 0; s < count; ++s) {
+    walking[beyond] = s;
+    beyond += out[s] > n ? 1u : 0u;
+  }
+  while (beyond > 0) {
+    std::uint32_t still = 0;
+    for (std::uint32_t j = 0; j < beyond; ++j) {
+      const std::uint32_t s = walking[j];
+      out[s] = permute_once_as<T>(out[s], k);
+      walking[still] = s;
+      still += out[s] > n ? 1u : 0u;
     }
-    if (walking == 0) return;
+    beyond = still;
   }
 }
 
