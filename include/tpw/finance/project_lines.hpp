@@ -26,10 +26,9 @@ inline constexpr int max_project_years = 121;
 // The cash view of `Lanes` projects side by side (tpw::cash_flows as plain numbers): line x of
 // project s in year t at x[t * Lanes + s], so that code running the projects' years together reads
 // each year's lanes contiguously (the Monte Carlo project model runs a batch's samples eight at a
-// time; see project_flows_of). The projects share the timeline. project_lines is one project.
+// time; see project_lane_flows). The projects share the timeline. project_lines is one project.
 template <int Lanes>
 struct basic_project_lines {
-  static constexpr int lanes = Lanes;
   int build_years = 0;
   int operating_years = 0;
   double hardware_capex[Lanes];  // owned hardware, in total

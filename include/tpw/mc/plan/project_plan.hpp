@@ -47,12 +47,11 @@ struct project_npvs {
 };
 
 // Lanes samples' projects side by side: sample s's flows (in w, lane s) and NPVs (project_npv[s],
-// equity_npv[s]), from
-// its cost parameters p[s] over systems[s] systems and its project numbers q[s], with the tax
-// depreciation of a unit of hardware and of facility per operating year. The samples share the
-// project's timeline and the debt's term (whole numbers, never uncertain). Each sample's numbers
-// are those it has on its own (Lanes = 1); the CPU engine runs eight at a time, so that the
-// years' dependency chains of eight samples overlap.
+// equity_npv[s]), from its cost parameters p[s] over systems[s] systems and its project numbers
+// q[s], with the tax depreciation of a unit of hardware and of facility per operating year. The
+// samples share the project's timeline and the debt's term (whole numbers, never uncertain). Each
+// sample's numbers are those it has on its own (Lanes = 1); the CPU engine runs eight at a time, so
+// that the years' dependency chains of eight samples overlap.
 template <currency_type C, int Lanes>
 TPW_HD void project_lane_samples(const cost_parameters* p, const project_parameters* q,
                                  const double* systems, const double* hardware_schedule,
@@ -80,14 +79,14 @@ TPW_HD void project_lane_samples(const cost_parameters* p, const project_paramet
   tpw::detail::project_lane_flows(w.lines, terms, w.hardware, w.facility, w.project, w.equity,
                                   nullptr);
   w.years = w.lines.years();
-  double rates[Lanes];
   double equity_rates[Lanes];
   for (int s = 0; s < Lanes; ++s) {
-    w.discount_rate[s] = rates[s] = terms[s].discount_rate;
+    w.discount_rate[s] = terms[s].discount_rate;
     equity_rates[s] = terms[s].equity_discount_rate;
   }
   tpw::detail::lane_npvs<Lanes>(
-      w.years, [&](int t, int s) { return w.project[t * Lanes + s]; }, rates, project_npv);
+      w.years, [&](int t, int s) { return w.project[t * Lanes + s]; }, w.discount_rate,
+      project_npv);
   tpw::detail::lane_npvs<Lanes>(
       w.years, [&](int t, int s) { return w.equity[t * Lanes + s]; }, equity_rates, equity_npv);
 }
