@@ -320,6 +320,53 @@ TEST_CASE("a project's Monte Carlo gives the same numbers on 1, 2 and 8 threads"
   }
 }
 
+TEST_CASE("a run that reads fewer figures computes fewer, and gives the same numbers for those") {
+  // With debt, so that the equity's NPV differs from the project's. A run naming only the project
+  // NPV skips the cost figures and the equity's flows; one naming the equity NPV keeps them.
+  const io::scenario s = io::parse_scenario(
+      annuity(R"({"dist": "triangular", "low": 0.5, "mode": 1.2, "high": 2})",
+              R"(, "price_decline_per_year": {"dist": "uniform", "low": 0.1, "high": 0.3},
+                  "tax": {"rate": 0.21}, "debt": {"share": 0.5, "rate": 0.07, "term_years": 3})"));
+  const auto model = project_of(s);
+  const auto run = [&](std::vector<std::string> outputs,
+                       std::vector<mc::exceedance> exceedances = {}) {
+    mc::run_options o;
+    o.samples = 20000;
+    o.in_memory_limit = 1000;  // past it: the streaming passes
+    o.outputs = std::move(outputs);
+    o.exceedances = std::move(exceedances);
+    return mc::run_project(model, o).statistics;
+  };
+  const auto all = run({});
+  const auto same_as_all = [&](const mc::run_result& r, const std::string& name) {
+    const auto in = [&](const mc::run_result& of) {
+      for (const auto& out : of.outputs) {
+        if (out.name == name) return out;
+      }
+      FAIL("no output ", name);
+      return of.outputs.front();
+    };
+    const auto a = in(all);
+    const auto b = in(r);
+    CHECK(a.mean == b.mean);
+    CHECK(a.sd == b.sd);
+    CHECK(a.quantiles == b.quantiles);
+    CHECK(a.expected_shortfall_lower == b.expected_shortfall_lower);
+  };
+  const auto project_only = run({"project_npv"}, {{"project_npv", 0.0, 0.0}});
+  same_as_all(project_only, "project_npv");
+  CHECK(project_only.exceedances[0].probability > 0.0);
+  same_as_all(run({"equity_npv"}), "equity_npv");
+  const auto both = run({"project_npv", "equity_npv"});
+  same_as_all(both, "project_npv");
+  same_as_all(both, "equity_npv");
+  const auto mixed = run({"cost_per_mtok", "project_npv"});
+  same_as_all(mixed, "cost_per_mtok");
+  same_as_all(mixed, "project_npv");
+  // The equity's NPV is not the project's here: skipping it is a real saving, not a copy.
+  CHECK(all.outputs[all.outputs.size() - 1].mean != all.outputs[all.outputs.size() - 2].mean);
+}
+
 TEST_CASE("the project's plan, through the GPU and MPI engines' passes, gives the CPU's NPVs") {
   // Every line (build year, ramp, decline, tax, debt) with cost and project numbers uncertain:
   // the plan runs the same per-sample code (project_sample) as the CPU model.

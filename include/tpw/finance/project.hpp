@@ -206,12 +206,15 @@ namespace detail {
 // hardware[(k - 1) * Lanes + s] and its flows at project[t * Lanes + s]; the lanes share the
 // timeline and the debt's term. Each lane's numbers are those it would have on its own; running
 // the lanes' years together lets a core overlap their dependency chains (the debt's balance, the
-// losses carried forward), which one project's years cannot. `shown` only with one lane.
-template <int Lanes>
+// losses carried forward), which one project's years cannot. `shown` only with one lane. With
+// Equity false, only the project's flows: the equity's (its debt, interest and tax) are skipped,
+// for a caller that reads no equity figure.
+template <int Lanes, bool Equity = true>
 TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const project_terms* terms,
                                const double* hardware, const double* facility, double* project,
                                double* equity, project_detail* shown) noexcept {
   static_assert(Lanes >= 1);
+  static_assert(Equity || Lanes > 1, "the table (one lane) shows the equity's lines");
   const int n = l.operating_years;
   const int build = l.build_years;
   const int term = terms[0].debt.term_years;
@@ -222,21 +225,28 @@ TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const projec
   double fee_share[Lanes], energy_escalation[Lanes], opex_escalation[Lanes], tax_rate[Lanes];
   double losses[Lanes], project_losses[Lanes], debt[Lanes];
   double energy_growth[Lanes], opex_growth[Lanes];  // (1 + escalation)^(k - 1)
+  double written_off[Lanes];  // each lane's years in order, the lanes side by side
+  for (int s = 0; s < Lanes; ++s) written_off[s] = 0.0;
+  for (int k = 0; k < n; ++k) {
+    for (int s = 0; s < Lanes; ++s) {
+      written_off[s] += hardware[k * Lanes + s] + facility[k * Lanes + s];
+    }
+  }
   for (int s = 0; s < Lanes; ++s) {
-    double written_off = 0.0;
-    for (int k = 0; k < n; ++k) written_off += hardware[k * Lanes + s] + facility[k * Lanes + s];
-    book_left[s] = l.hardware_capex[s] + l.facility_capex[s] - written_off;
+    book_left[s] = l.hardware_capex[s] + l.facility_capex[s] - written_off[s];
     share[s] = terms[s].debt.share;
     r[s] = terms[s].debt.rate;
-    double b = 0.0;
-    for (int t = 0; t < build; ++t) {
-      b += l.capex[t * Lanes + s] * share[s];
-      b *= 1.0 + r[s];
+    if constexpr (Equity) {
+      double b = 0.0;
+      for (int t = 0; t < build; ++t) {
+        b += l.capex[t * Lanes + s] * share[s];
+        b *= 1.0 + r[s];
+      }
+      b += l.capex[build * Lanes + s] * share[s];
+      balance[s] = b;
+      payment[s] = r[s] == 0.0 ? b / static_cast<double>(term)
+                               : b * (r[s] / -expm1_of(-term * log1p_of(r[s])));
     }
-    b += l.capex[build * Lanes + s] * share[s];
-    balance[s] = b;
-    payment[s] = r[s] == 0.0 ? b / static_cast<double>(term)
-                             : b * (r[s] / -expm1_of(-term * log1p_of(r[s])));
     fee_share[s] = terms[s].revenue_fee_share;
     energy_escalation[s] = terms[s].energy_escalation;
     opex_escalation[s] = terms[s].opex_escalation;
@@ -280,7 +290,7 @@ TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const projec
       const double drawn = capex * share[s];
       debt[s] += drawn;
       project[t * Lanes + s] = -capex;
-      equity[t * Lanes + s] = drawn - capex;
+      if constexpr (Equity) equity[t * Lanes + s] = drawn - capex;
       show(t, 0.0, 0.0, 0.0, 0.0, drawn, 0.0, 0.0, 0.0);
     }
   }
@@ -297,26 +307,28 @@ TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const projec
     const double* hardware_charge = hardware + (k - 1) * Lanes;
     const double* facility_charge = facility + (k - 1) * Lanes;
     for (int s = 0; s < Lanes; ++s) {
-      const double drawn = capex[s] * share[s];
-      debt[s] += drawn;
       const double fee = revenue[s] * fee_share[s];
       const double energy = energy_cost[s] * energy_growth[s];
       const double other = operating_cost[s] * opex_growth[s];
       energy_growth[s] *= 1.0 + energy_escalation[s];
       opex_growth[s] *= 1.0 + opex_escalation[s];
       const double depreciation = hardware_charge[s] + facility_charge[s];
-      const double interest = paying ? balance[s] * r[s] : 0.0;
-      // The last payment, or what the term leaves.
-      const double principal = last ? balance[s] : (paying ? payment[s] - interest : 0.0);
-      balance[s] -= principal;
       const double gain = last ? residual[s] - book_left[s] : 0.0;
       const double operating = revenue[s] - fee - energy - other - depreciation + gain;
-      const double tax = tax_on(operating - interest, losses[s], tax_rate[s]);
       const double project_tax = tax_on(operating, project_losses[s], tax_rate[s]);
       const double cash = revenue[s] - fee - energy - other - capex[s] + residual[s];
       project[t * Lanes + s] = cash - project_tax;
-      equity[t * Lanes + s] = cash + drawn - interest - principal - tax;
-      show(t, fee, energy, other, depreciation, drawn, interest, principal, tax);
+      if constexpr (Equity) {
+        const double drawn = capex[s] * share[s];
+        debt[s] += drawn;
+        const double interest = paying ? balance[s] * r[s] : 0.0;
+        // The last payment, or what the term leaves.
+        const double principal = last ? balance[s] : (paying ? payment[s] - interest : 0.0);
+        balance[s] -= principal;
+        const double tax = tax_on(operating - interest, losses[s], tax_rate[s]);
+        equity[t * Lanes + s] = cash + drawn - interest - principal - tax;
+        show(t, fee, energy, other, depreciation, drawn, interest, principal, tax);
+      }
     }
   }
   if constexpr (Lanes == 1) {

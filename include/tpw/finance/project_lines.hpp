@@ -75,13 +75,21 @@ TPW_HD constexpr double value_left(double residual, double life_years, double us
   return 1.0 - (1.0 - residual) * worn;
 }
 
+// The operating years whose lines are computed one by one: the ramp's years and the first year
+// after it. Every later year runs at the operating point's utilization, so its tokens and running
+// costs repeat that year's (finish_project_lines copies them); only its revenue differs.
+TPW_HD constexpr int computed_years(int ramp_size, int operating_years) noexcept {
+  return ramp_size + 1 < operating_years ? ramp_size + 1 : operating_years;
+}
+
 // One component's part of lane s's lines: owned hardware and a built facility are capital, paid
 // in equal parts at the start of each build year (all at t = 0 without a build period) and worth
 // their straight-line value at the end; every other component is a running cost paid each
-// operating year at that year's utilization (energy on its own line).
+// operating year at that year's utilization (energy on its own line), here for the computed years
+// (computed_years: `computed`).
 template <int Lanes, class T>
 TPW_HD void add_component_lines(basic_project_lines<Lanes>& l, int s, const T& component,
-                                const operating_point& op, double systems) noexcept {
+                                const operating_point& op, double systems, int computed) noexcept {
   const double accelerators = op.accelerators_per_system * systems;
   const int last = l.build_years + l.operating_years;
   const int installments = l.build_years > 1 ? l.build_years : 1;
@@ -107,28 +115,22 @@ TPW_HD void add_component_lines(basic_project_lines<Lanes>& l, int s, const T& c
         total * value_left(0.0, p.life.value() / units::seconds_per_year,
                            static_cast<double>(l.operating_years));
   } else {
-    // A year at the previous year's utilization costs what it did (the years past the ramp).
-    double yearly = 0.0;
-    for (int k = 1; k <= l.operating_years; ++k) {
+    double* line = T::category == cost_category::energy ? l.energy : l.operating;
+    for (int k = 1; k <= computed; ++k) {
       const int t = (l.build_years + k) * Lanes + s;
-      if (k == 1 || l.utilization[t] != l.utilization[t - Lanes]) {
-        operating_point in_year = op;
-        in_year.utilization = fraction::unchecked(l.utilization[t]);
-        yearly = component.hourly_cost(in_year).value() * units::seconds_per_year * accelerators;
-      }
-      if constexpr (T::category == cost_category::energy) {
-        l.energy[t] += yearly;
-      } else {
-        l.operating[t] += yearly;
-      }
+      operating_point in_year = op;
+      in_year.utilization = fraction::unchecked(l.utilization[t]);
+      line[t] += component.hourly_cost(in_year).value() * units::seconds_per_year * accelerators;
     }
   }
 }
 
-// Every lane's lines set to nothing over the plan's timeline.
+// Every lane's lines set to nothing where a lane's filling adds to them or leaves them: the
+// capex and residual over the whole timeline, the other lines up to the last computed year
+// (computed_years: `computed`; finish_project_lines writes the years after it).
 template <int Lanes>
-TPW_HD void clear_project_lines(basic_project_lines<Lanes>& l, int build_years,
-                                int operating_years) noexcept {
+TPW_HD void clear_project_lines(basic_project_lines<Lanes>& l, int build_years, int operating_years,
+                                int computed) noexcept {
   l.build_years = build_years;
   l.operating_years = operating_years;
   for (int s = 0; s < Lanes; ++s) {
@@ -136,45 +138,76 @@ TPW_HD void clear_project_lines(basic_project_lines<Lanes>& l, int build_years,
     l.facility_capex[s] = 0.0;
   }
   for (int i = 0; i < l.years() * Lanes; ++i) {
+    l.capex[i] = 0.0;
+    l.residual[i] = 0.0;
+  }
+  for (int i = 0; i < (build_years + computed + 1) * Lanes; ++i) {
     l.utilization[i] = 0.0;
     l.tokens[i] = 0.0;
-    l.capex[i] = 0.0;
     l.revenue[i] = 0.0;
     l.energy[i] = 0.0;
     l.operating[i] = 0.0;
-    l.residual[i] = 0.0;
   }
 }
 
-// Lane s's cash view, on cleared lines with the plan's timeline: `systems` systems at operating
-// point op (at its own utilization outside the ramp) under a plan, with the given cost
-// components: tokens and revenue each operating year, then each component's lines.
+// Lane s's cash view, on cleared lines with the plan's timeline, up to the last computed year
+// (computed_years; finish_project_lines completes it): `systems` systems at operating point op (at
+// its own utilization outside the ramp) under a plan, with the given cost components: each
+// computed year's utilization and tokens, then each component's lines.
 template <int Lanes, class... Components>
 TPW_HD void fill_project_lane(basic_project_lines<Lanes>& l, int s, const operating_point& op,
                               double systems, const project_plan_numbers& plan,
                               const Components&... components) noexcept {
   const double accelerators = op.accelerators_per_system * systems;
-  double price = plan.price_per_token;  // falls by the decline each year
-  for (int k = 1; k <= plan.operating_years; ++k) {
+  const int computed = computed_years(plan.ramp_size, plan.operating_years);
+  for (int k = 1; k <= computed; ++k) {
     const int t = (plan.build_years + k) * Lanes + s;
     const double u = k <= plan.ramp_size ? plan.ramp[k - 1] : op.utilization.value();
     l.utilization[t] = u;
     operating_point in_year = op;
     in_year.utilization = fraction::unchecked(u);
     l.tokens[t] = average_token_rate(in_year).value() * units::seconds_per_year * accelerators;
-    l.revenue[t] = price * l.tokens[t];
-    price *= 1.0 - plan.price_decline;
   }
-  (add_component_lines(l, s, components, op, systems), ...);
+  (add_component_lines(l, s, components, op, systems, computed), ...);
 }
 
-// The cash view of one project (fill_project_lane on its own lines).
+// Every lane's lines completed after fill_project_lane: the years after the last computed one
+// (`computed`) repeat its utilization, tokens and running costs, and each operating year's revenue
+// is its tokens at that year's price (lane s: price_per_token[s] in operating year 1, falling by
+// price_decline[s] a year). Written lanes innermost, so that the loops run across the lanes.
+template <int Lanes>
+TPW_HD void finish_project_lines(basic_project_lines<Lanes>& l, int computed,
+                                 const double* price_per_token,
+                                 const double* price_decline) noexcept {
+  const int from = (l.build_years + computed) * Lanes;
+  for (int t = from + Lanes; t < l.years() * Lanes; t += Lanes) {
+    for (int s = 0; s < Lanes; ++s) {
+      l.utilization[t + s] = l.utilization[from + s];
+      l.tokens[t + s] = l.tokens[from + s];
+      l.energy[t + s] = l.energy[from + s];
+      l.operating[t + s] = l.operating[from + s];
+    }
+  }
+  double price[Lanes];
+  for (int s = 0; s < Lanes; ++s) price[s] = price_per_token[s];
+  for (int k = 1; k <= l.operating_years; ++k) {
+    const int t = (l.build_years + k) * Lanes;
+    for (int s = 0; s < Lanes; ++s) {
+      l.revenue[t + s] = price[s] * l.tokens[t + s];
+      price[s] *= 1.0 - price_decline[s];
+    }
+  }
+}
+
+// The cash view of one project (fill_project_lane and finish_project_lines on its own lines).
 template <class... Components>
 TPW_HD void fill_project_lines(project_lines& l, const operating_point& op, double systems,
                                const project_plan_numbers& plan,
                                const Components&... components) noexcept {
-  clear_project_lines(l, plan.build_years, plan.operating_years);
+  const int computed = computed_years(plan.ramp_size, plan.operating_years);
+  clear_project_lines(l, plan.build_years, plan.operating_years, computed);
   fill_project_lane(l, 0, op, systems, plan, components...);
+  finish_project_lines(l, computed, &plan.price_per_token, &plan.price_decline);
 }
 
 // What finance_project shows per year beside the flows (tpw::project_year as plain numbers).

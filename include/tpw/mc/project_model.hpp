@@ -87,19 +87,21 @@ class project_model {
   void evaluate_batch(const double* x, double* y, std::size_t count) const {
     if (cost_figures_) cost_.evaluate_batch(x, y, count);
     double* project_row = y + cost_.output_count() * batch_size;
-    double* equity_row = project_row + batch_size;
+    double* equity_row = equity_npvs_ ? project_row + batch_size : nullptr;
     scratch<lanes> w(*this);
     for (std::size_t first = 0; first < count; first += lanes) {
       const std::size_t used = std::min<std::size_t>(lanes, count - first);
       if (used == lanes) {
-        sample_flows(x, first, used, batch_size, w, project_row + first, equity_row + first);
+        sample_flows(x, first, used, batch_size, w, project_row + first,
+                     equity_row != nullptr ? equity_row + first : nullptr);
         continue;
       }
       double project[lanes];
       double equity[lanes];
-      sample_flows(x, first, used, batch_size, w, project, equity);
+      sample_flows(x, first, used, batch_size, w, project,
+                   equity_row != nullptr ? equity : nullptr);
       std::copy_n(project, used, project_row + first);
-      std::copy_n(equity, used, equity_row + first);
+      if (equity_row != nullptr) std::copy_n(equity, used, equity_row + first);
     }
   }
   void operator()(std::span<const double> x, std::span<double> y) const {
@@ -109,12 +111,14 @@ class project_model {
     sample_flows(x.data(), 0, 1, 1, w, &y[first_project], &y[first_project + 1]);
   }
 
-  // A copy whose batches write only the NPVs, leaving the cost model's rows as they are: for a
-  // run that summarizes only the project's figures (run_project_engine makes one when its outputs
-  // and exceedances name nothing else). Each NPV is the same number.
-  [[nodiscard]] project_model npvs_only() const {
+  // A copy whose batches write only what a run summarizes, leaving the other rows as they are: the
+  // cost model's figures only with `cost_figures`, the equity's NPV only with `equity_npv`
+  // (run_project_engine makes one from its outputs and exceedances). Each figure written is the
+  // same number.
+  [[nodiscard]] project_model summarizing(bool cost_figures, bool equity_npv) const {
     project_model m = *this;
-    m.cost_figures_ = false;
+    m.cost_figures_ = cost_figures;
+    m.equity_npvs_ = equity_npv;
     return m;
   }
 
@@ -276,6 +280,7 @@ class project_model {
   std::array<double, max_ramp_years> hardware_schedule_{};
   std::array<double, max_ramp_years> facility_schedule_{};
   bool cost_figures_ = true;  // evaluate_batch writes the cost model's figures
+  bool equity_npvs_ = true;   // and the equity's NPVs
 };
 
 // The optional figures (IRR, payback) are summarized over at most this many samples, the first
@@ -364,17 +369,22 @@ std::vector<project_figure_statistics> optional_project_statistics(
 
 // The engine's part of a project run on the CPU: the cost model's figures and the NPVs, with
 // the options' outputs (empty: all). A run whose outputs and exceedances name only the NPVs does
-// not compute the cost model's figures (project_model::npvs_only): the same NPVs, sooner.
+// not compute the cost model's figures, and one that names no equity NPV does not compute the
+// equity's flows (project_model::summarizing): the same numbers, sooner.
 template <currency_type C>
 run_result run_project_engine(const project_model<C>& model, const run_options& o) {
+  if (o.outputs.empty()) return run(model.inputs(), model, o, model.output_names());
+  std::vector<std::string> named = o.outputs;
+  for (const auto& e : o.exceedances) named.push_back(e.output);
   const auto npv = [](const std::string& name) {
     return std::find(project_output_names.begin(), project_output_names.end(), name) !=
            project_output_names.end();
   };
-  bool npvs_only = !o.outputs.empty() && std::ranges::all_of(o.outputs, npv);
-  for (const auto& e : o.exceedances) npvs_only = npvs_only && npv(e.output);
-  if (npvs_only) return run(model.inputs(), model.npvs_only(), o, model.output_names());
-  return run(model.inputs(), model, o, model.output_names());
+  const auto equity = [](const std::string& name) { return name == project_output_names[1]; };
+  return run(
+      model.inputs(),
+      model.summarizing(!std::ranges::all_of(named, npv), std::ranges::any_of(named, equity)), o,
+      model.output_names());
 }
 
 // Runs the project model: the engine over the single-period figures and the NPVs, and the

@@ -49,17 +49,22 @@ struct project_npvs {
 // Lanes samples' projects side by side: sample s's flows (in w, lane s) and NPVs (project_npv[s],
 // equity_npv[s]), from its cost parameters p[s] over systems[s] systems and its project numbers
 // q[s], with the tax depreciation of a unit of hardware and of facility per operating year. The
-// samples share the project's timeline and the debt's term (whole numbers, never uncertain). Each
-// sample's numbers are those it has on its own (Lanes = 1); the CPU engine runs eight at a time, so
-// that the years' dependency chains of eight samples overlap.
+// samples share the project's timeline, its ramp's length and the debt's term (whole numbers,
+// never uncertain). Each sample's numbers are those it has on its own (Lanes = 1); the CPU engine
+// runs eight at a time, so that the years' dependency chains of eight samples overlap. With more
+// than one lane, equity_npv may be null: the equity's flows and NPVs are then skipped (w.equity is
+// left as it was), for a run that reads no equity figure.
 template <currency_type C, int Lanes>
 TPW_HD void project_lane_samples(const cost_parameters* p, const project_parameters* q,
                                  const double* systems, const double* hardware_schedule,
                                  const double* facility_schedule, basic_project_work<Lanes>& w,
                                  double* project_npv, double* equity_npv) noexcept {
   const int n = q[0].operating_years;
-  tpw::detail::clear_project_lines(w.lines, q[0].build_years, n);
+  const int computed = tpw::detail::computed_years(q[0].ramp_size, n);
+  tpw::detail::clear_project_lines(w.lines, q[0].build_years, n, computed);
   project_terms terms[Lanes];
+  double price_per_token[Lanes];
+  double price_decline[Lanes];
   for (int s = 0; s < Lanes; ++s) {
     const operating_point op = tpw::detail::operating_point_of(p[s]);
     const double price = p[s].priced ? p[s][cost_input::price_per_mtok] / 1e6 : 0.0;
@@ -68,25 +73,33 @@ TPW_HD void project_lane_samples(const cost_parameters* p, const project_paramet
       tpw::detail::fill_project_lane(w.lines, s, op, systems[s], plan, components...);
       return 0;
     });
+    price_per_token[s] = plan.price_per_token;
+    price_decline[s] = plan.price_decline;
     terms[s] = q[s].terms_at(p[s][cost_input::cost_of_capital]);
   }
+  tpw::detail::finish_project_lines(w.lines, computed, price_per_token, price_decline);
   for (int k = 0; k < n; ++k) {
     for (int s = 0; s < Lanes; ++s) {
       w.hardware[k * Lanes + s] = w.lines.hardware_capex[s] * hardware_schedule[k];
       w.facility[k * Lanes + s] = w.lines.facility_capex[s] * facility_schedule[k];
     }
   }
+  w.years = w.lines.years();
+  for (int s = 0; s < Lanes; ++s) w.discount_rate[s] = terms[s].discount_rate;
+  const auto project_flow = [&](int t, int s) { return w.project[t * Lanes + s]; };
+  if constexpr (Lanes > 1) {
+    if (equity_npv == nullptr) {
+      tpw::detail::project_lane_flows<Lanes, false>(w.lines, terms, w.hardware, w.facility,
+                                                    w.project, nullptr, nullptr);
+      tpw::detail::lane_npvs<Lanes>(w.years, project_flow, w.discount_rate, project_npv);
+      return;
+    }
+  }
   tpw::detail::project_lane_flows(w.lines, terms, w.hardware, w.facility, w.project, w.equity,
                                   nullptr);
-  w.years = w.lines.years();
   double equity_rates[Lanes];
-  for (int s = 0; s < Lanes; ++s) {
-    w.discount_rate[s] = terms[s].discount_rate;
-    equity_rates[s] = terms[s].equity_discount_rate;
-  }
-  tpw::detail::lane_npvs<Lanes>(
-      w.years, [&](int t, int s) { return w.project[t * Lanes + s]; }, w.discount_rate,
-      project_npv);
+  for (int s = 0; s < Lanes; ++s) equity_rates[s] = terms[s].equity_discount_rate;
+  tpw::detail::lane_npvs<Lanes>(w.years, project_flow, w.discount_rate, project_npv);
   tpw::detail::lane_npvs<Lanes>(
       w.years, [&](int t, int s) { return w.equity[t * Lanes + s]; }, equity_rates, equity_npv);
 }
