@@ -149,9 +149,18 @@ struct batch_buffers {
 template <class F>
 class evaluator {
  public:
+  // `checked`: the outputs whose values the run reads (each must be finite); empty: all of them.
   evaluator(const input_space& inputs, const sample_design& design, const F& model,
-            const std::vector<std::string>& names)
-      : inputs_(inputs), design_(design), model_(model), names_(names) {}
+            const std::vector<std::string>& names, std::vector<std::size_t> checked = {})
+      : inputs_(inputs),
+        design_(design),
+        model_(model),
+        names_(names),
+        checked_(std::move(checked)) {
+    if (checked_.empty()) {
+      for (std::size_t k = 0; k < names_.size(); ++k) checked_.push_back(k);
+    }
+  }
 
   [[nodiscard]] std::size_t inputs() const noexcept { return inputs_.size(); }
   [[nodiscard]] std::size_t outputs() const noexcept { return names_.size(); }
@@ -171,8 +180,9 @@ class evaluator {
       }
     }
     // One test over the whole batch (vectorized); the offending sample is found only on failure.
+    // Only the outputs the run reads: a model may leave the others unwritten (project_model).
     unsigned non_finite = 0;
-    for (std::size_t k = 0; k < outputs(); ++k) {
+    for (const std::size_t k : checked_) {
       const double* row = b.y.data() + k * batch_size;
       for (std::size_t s = 0; s < count; ++s)
         non_finite |= tpw::detail::is_finite(row[s]) ? 0u : 1u;
@@ -183,7 +193,7 @@ class evaluator {
  private:
   [[noreturn]] void refuse(std::uint64_t first, std::size_t count, batch_buffers& b) const {
     for (std::size_t s = 0; s < count; ++s) {
-      for (std::size_t k = 0; k < outputs(); ++k) {
+      for (const std::size_t k : checked_) {
         if (tpw::detail::is_finite(b.output(k, s))) continue;
         std::vector<std::string> input_names;
         for (std::size_t j = 0; j < inputs(); ++j) {
@@ -200,6 +210,7 @@ class evaluator {
   const sample_design& design_;
   const F& model_;
   const std::vector<std::string>& names_;
+  std::vector<std::size_t> checked_;
 };
 
 // The samples of a chunk in batches: calls f(first, count) for each, aligned on batch_size.
@@ -835,7 +846,8 @@ run_result run_samples(const evaluator<F>& eval, const run_options& o, unsigned 
 // Runs a model over a design's samples of the inputs. `output_names` names the outputs: one for a
 // scalar model (double f(std::span<const double>)), as many as it writes for a vector model
 // (void f(std::span<const double> x, std::span<double> y)). Throws invalid_input for bad options
-// or a non-finite model output, mc::cancelled when stopped.
+// or a non-finite value of an output the run summarizes (of any output with keep_samples),
+// mc::cancelled when stopped.
 template <class F>
 requires scalar_model<F> || vector_model<F> run_result
 run(const input_space& inputs, const F& model, const run_options& options,
@@ -850,7 +862,9 @@ run(const input_space& inputs, const F& model, const run_options& options,
   std::vector<std::string> input_names;
   for (const auto& input : inputs.inputs()) input_names.push_back(input.name);
   auto [result, pick] = detail::prepare_result(options, input_names, output_names);
-  const detail::evaluator<F> eval(inputs, design, model, output_names);
+  // The outputs summarized, or all where the run keeps every sample's outputs.
+  const detail::evaluator<F> eval(inputs, design, model, output_names,
+                                  options.keep_samples ? std::vector<std::size_t>{} : pick);
   return detail::run_samples(eval, options, detail::thread_count(options.threads),
                              std::move(result), pick);
 }

@@ -135,7 +135,7 @@ TPW_HD constexpr void permute_indices(std::uint64_t first, std::uint32_t count,
     permute_batch<std::uint64_t>(first, count, k, out);
     return;
   }
-  std::uint32_t narrow[256] = {};
+  std::uint32_t narrow[256];  // permute_batch writes [0, count)
   permute_batch<std::uint32_t>(first, count, k, narrow);
   for (std::uint32_t s = 0; s < count; ++s) out[s] = narrow[s];
 }
@@ -206,6 +206,32 @@ TPW_HD constexpr double design_uniform(const design_view& d, std::uint64_t i,
   }
 }
 
+namespace detail {
+
+// A Latin hypercube's batch (count <= 256) for design_uniform_columns: the jitter inside each
+// stratum is the plain Monte Carlo uniform of (i, j). `keys`: coordinate j's permutation keys at
+// keys[j], or null to make them here (sample_design keeps them).
+TPW_HD constexpr void latin_hypercube_columns(const design_view& d, std::uint64_t first,
+                                              std::uint32_t count, std::uint32_t dimensions,
+                                              double* u, std::size_t stride,
+                                              const permutation_keys* keys) noexcept {
+  uniform_columns(d.seed, first, count, dimensions, u, stride);
+  const double scale = 1.0 / static_cast<double>(d.samples);
+  for (std::uint32_t j = 0; j < dimensions; ++j) {
+    std::uint64_t strata[256];
+    permute_indices(first, count,
+                    keys != nullptr ? keys[j] : make_permutation_keys(d.samples, d.seed, j),
+                    strata);
+    double* row = u + j * stride;
+    for (std::uint32_t s = 0; s < count; ++s) {
+      row[s] = inside_unit_interval(
+          (static_cast<double>(static_cast<std::int64_t>(strata[s])) + row[s]) * scale);
+    }
+  }
+}
+
+}  // namespace detail
+
 // The uniforms of samples [first, first + count) for coordinates [0, dimensions), laid out by
 // coordinate (coordinate j's at u + j * stride): the same numbers as design_uniform. Plain Monte
 // Carlo draws them in vectorizable loops (uniform_columns).
@@ -217,19 +243,7 @@ TPW_HD constexpr void design_uniform_columns(const design_view& d, std::uint64_t
     return;
   }
   if (d.kind == design_kind::latin_hypercube && count <= 256) {
-    // The jitter inside each stratum is the plain Monte Carlo uniform of (i, j).
-    uniform_columns(d.seed, first, count, dimensions, u, stride);
-    const double scale = 1.0 / static_cast<double>(d.samples);
-    for (std::uint32_t j = 0; j < dimensions; ++j) {
-      std::uint64_t strata[256];
-      detail::permute_indices(first, count, detail::make_permutation_keys(d.samples, d.seed, j),
-                              strata);
-      double* row = u + j * stride;
-      for (std::uint32_t s = 0; s < count; ++s) {
-        row[s] = detail::inside_unit_interval(
-            (static_cast<double>(static_cast<std::int64_t>(strata[s])) + row[s]) * scale);
-      }
-    }
+    detail::latin_hypercube_columns(d, first, count, dimensions, u, stride, nullptr);
     return;
   }
   if (d.kind == design_kind::sobol) {
@@ -283,6 +297,11 @@ class sample_design {
         shifts_[j] = static_cast<std::uint32_t>(random_bits(seed, 0, j, stream::shift) >> 32);
       }
     }
+    if (kind == design_kind::latin_hypercube) {
+      for (std::uint32_t j = 0; j < dimensions; ++j) {
+        strata_keys_.push_back(detail::make_permutation_keys(samples, seed, j));
+      }
+    }
   }
 
   [[nodiscard]] design_kind kind() const noexcept { return kind_; }
@@ -299,6 +318,11 @@ class sample_design {
   // u + j * stride.
   void uniform_columns(std::uint64_t first, std::uint32_t count, double* u,
                        std::size_t stride) const noexcept {
+    if (kind_ == design_kind::latin_hypercube && count <= 256) {
+      detail::latin_hypercube_columns(view(), first, count, dimensions_, u, stride,
+                                      strata_keys_.data());
+      return;
+    }
     design_uniform_columns(view(), first, count, dimensions_, u, stride);
   }
 
@@ -323,6 +347,7 @@ class sample_design {
   std::uint64_t seed_;
   std::vector<std::uint32_t> directions_;  // Sobol': 32 per coordinate
   std::vector<std::uint32_t> shifts_;      // Sobol': the random digital shift per coordinate
+  std::vector<detail::permutation_keys> strata_keys_;  // Latin hypercube: per coordinate
 };
 
 }  // namespace tpw::mc
