@@ -34,6 +34,14 @@
 #define TPW_NOINLINE
 #endif
 
+// TPW_WIDE_VECTORS lets GCC use 512-bit vectors in a function's loops over integers (the Latin
+// hypercube's strata), where its tuning for AVX-512 CPUs stops at 256 bits; elsewhere nothing.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__AVX512F__)
+#define TPW_WIDE_VECTORS __attribute__((target("prefer-vector-width=512")))
+#else
+#define TPW_WIDE_VECTORS
+#endif
+
 // TPW_UNROLL(n) asks GCC to unroll the loop that follows n times (a loop over a struct's fields
 // inside a batch loop, so that the batch loop vectorizes); other compilers decide alone.
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)

@@ -211,10 +211,9 @@ namespace detail {
 // A Latin hypercube's batch (count <= 256) for design_uniform_columns: the jitter inside each
 // stratum is the plain Monte Carlo uniform of (i, j). `keys`: coordinate j's permutation keys at
 // keys[j], or null to make them here (sample_design keeps them).
-TPW_HD constexpr void latin_hypercube_columns(const design_view& d, std::uint64_t first,
-                                              std::uint32_t count, std::uint32_t dimensions,
-                                              double* u, std::size_t stride,
-                                              const permutation_keys* keys) noexcept {
+TPW_WIDE_VECTORS TPW_HD constexpr void latin_hypercube_columns(
+    const design_view& d, std::uint64_t first, std::uint32_t count, std::uint32_t dimensions,
+    double* u, std::size_t stride, const permutation_keys* keys) noexcept {
   uniform_columns(d.seed, first, count, dimensions, u, stride);
   const double scale = 1.0 / static_cast<double>(d.samples);
   for (std::uint32_t j = 0; j < dimensions; ++j) {
