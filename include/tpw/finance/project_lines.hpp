@@ -31,6 +31,9 @@ template <int Lanes>
 struct basic_project_lines {
   int build_years = 0;
   int operating_years = 0;
+  // The computed years (computed_years) the lines were last cleared for with this timeline, or
+  // -1: lines filled since then are zero wherever a filling leaves them (clear_project_lines).
+  int cleared_for = -1;
   double hardware_capex[Lanes];  // owned hardware, in total
   double facility_capex[Lanes];  // a built facility, in total
   double utilization[max_project_years * Lanes];
@@ -127,16 +130,31 @@ TPW_HD void add_component_lines(basic_project_lines<Lanes>& l, int s, const T& c
 
 // Every lane's lines set to nothing where a lane's filling adds to them or leaves them: the
 // capex and residual over the whole timeline, the other lines up to the last computed year
-// (computed_years: `computed`; finish_project_lines writes the years after it).
+// (computed_years: `computed`; finish_project_lines writes the years after it). Lines cleared
+// before for the same timeline and filled since are zero except where a filling writes, so only
+// those entries are cleared again: the capex's installments, the last year's residual and the
+// computed years' running costs (the Monte Carlo project model fills its lines group after group).
 template <int Lanes>
 TPW_HD void clear_project_lines(basic_project_lines<Lanes>& l, int build_years, int operating_years,
                                 int computed) noexcept {
-  l.build_years = build_years;
-  l.operating_years = operating_years;
   for (int s = 0; s < Lanes; ++s) {
     l.hardware_capex[s] = 0.0;
     l.facility_capex[s] = 0.0;
   }
+  if (l.cleared_for == computed && l.build_years == build_years &&
+      l.operating_years == operating_years) {
+    const int installments = build_years > 1 ? build_years : 1;
+    for (int i = 0; i < installments * Lanes; ++i) l.capex[i] = 0.0;
+    for (int i = 0; i < Lanes; ++i) l.residual[(build_years + operating_years) * Lanes + i] = 0.0;
+    for (int i = (build_years + 1) * Lanes; i < (build_years + computed + 1) * Lanes; ++i) {
+      l.energy[i] = 0.0;
+      l.operating[i] = 0.0;
+    }
+    return;
+  }
+  l.build_years = build_years;
+  l.operating_years = operating_years;
+  l.cleared_for = computed;
   for (int i = 0; i < l.years() * Lanes; ++i) {
     l.capex[i] = 0.0;
     l.residual[i] = 0.0;
