@@ -1,5 +1,6 @@
-// The uniforms drawn with x86 vector instructions (tpw/mc/sampling/philox.hpp: AVX2, AVX-512),
-// against the portable Philox one draw at a time. Built twice beside the unit tests: for this
+// The uniforms drawn with x86 vector instructions (tpw/mc/sampling/philox.hpp: AVX2, AVX-512;
+// the Latin hypercube's strata listed with AVX-512, design.hpp), against the portable code one
+// draw at a time. Built twice beside the unit tests: for this
 // machine's CPU (-march=native, the build tpw-whatif uses) and for AVX2 alone; each reports which
 // path it compiled, and the AVX2 build skips (exit code 77) on a CPU without AVX2.
 #define DOCTEST_CONFIG_IMPLEMENT
@@ -54,15 +55,21 @@ TEST_CASE("vector draws give the portable Philox's uniforms, bit for bit") {
 }
 
 TEST_CASE("a vector-drawn Latin hypercube batch gives each sample's own uniform") {
-  const mc::sample_design design(mc::design_kind::latin_hypercube, 1000003, 8, 99);
+  // Sample counts whose strata walk few indices (1000003: 5% beyond n in a domain of 2^20), half
+  // of them (65537, just past 2^16), and none (2^20); batches whole and partial (sixteen at a
+  // time with AVX-512, the rest one by one).
   bool same = true;
-  for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{256}, std::uint64_t{999936}}) {
-    const auto count = static_cast<std::uint32_t>(std::min<std::uint64_t>(256, 1000003 - first));
-    std::vector<double> u(8 * 256);
-    design.uniform_columns(first, count, u.data(), 256);
-    for (std::uint32_t j = 0; j < 8; ++j) {
-      for (std::uint32_t s = 0; s < count; ++s) {
-        same = same && u[j * 256 + s] == design.uniform(first + s, j);
+  for (const std::uint64_t n :
+       {std::uint64_t{1000003}, std::uint64_t{65537}, std::uint64_t{1} << 20}) {
+    const mc::sample_design design(mc::design_kind::latin_hypercube, n, 8, 99);
+    for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{256}, (n - 1) / 256 * 256}) {
+      const auto count = static_cast<std::uint32_t>(std::min<std::uint64_t>(256, n - first));
+      std::vector<double> u(8 * 256);
+      design.uniform_columns(first, count, u.data(), 256);
+      for (std::uint32_t j = 0; j < 8; ++j) {
+        for (std::uint32_t s = 0; s < count; ++s) {
+          same = same && u[j * 256 + s] == design.uniform(first + s, j);
+        }
       }
     }
   }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <boost/random/sobol.hpp>
@@ -111,7 +112,23 @@ TPW_HD constexpr void permute_batch(std::uint64_t first, std::uint32_t count,
   }
   std::uint32_t walking[256];
   std::uint32_t beyond = 0;
-  for (std::uint32_t s = 0; s < count; ++s) {
+  std::uint32_t listed = 0;  // the indices below it are listed
+#if defined(__AVX512F__) && !defined(__CUDACC__)
+  if constexpr (sizeof(T) == 4) {
+    // Sixteen at a time with AVX-512's compress, the same list in the same order.
+    if (!std::is_constant_evaluated()) {
+      const __m512i limit = _mm512_set1_epi32(static_cast<int>(n));
+      const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+      for (; listed + 16 <= count; listed += 16) {
+        const __mmask16 over = _mm512_cmpgt_epu32_mask(_mm512_loadu_si512(out + listed), limit);
+        const __m512i index = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(listed)), lanes);
+        _mm512_mask_compressstoreu_epi32(walking + beyond, over, index);
+        beyond += static_cast<std::uint32_t>(std::popcount(static_cast<unsigned>(over)));
+      }
+    }
+  }
+#endif
+  for (std::uint32_t s = listed; s < count; ++s) {
     walking[beyond] = s;
     beyond += out[s] > n ? 1u : 0u;
   }
