@@ -61,6 +61,14 @@ io::scenario_project_model project_of(const io::scenario& s) {
   return io::project_model_of(s, 1);
 }
 
+// The annuity with an uncertain price and its decline, 21% tax and half of it on debt: every line
+// of a project's flows at work, and an equity NPV that is not the project's.
+std::string taxed_annuity_with_debt() {
+  return annuity(R"({"dist": "triangular", "low": 0.5, "mode": 1.2, "high": 2})",
+                 R"(, "price_decline_per_year": {"dist": "uniform", "low": 0.1, "high": 0.3},
+                     "tax": {"rate": 0.21}, "debt": {"share": 0.5, "rate": 0.07, "term_years": 3})");
+}
+
 }  // namespace
 
 TEST_CASE("the project model at the scenario's point gives the report's project figures") {
@@ -291,11 +299,7 @@ TEST_CASE("Sobol' indices of an NPV linear in two inputs are their shares of its
 }
 
 TEST_CASE("a project's Monte Carlo gives the same numbers on 1, 2 and 8 threads") {
-  const io::scenario s = io::parse_scenario(
-      annuity(R"({"dist": "triangular", "low": 0.5, "mode": 1.2, "high": 2})",
-              R"(, "price_decline_per_year": {"dist": "uniform", "low": 0.1, "high": 0.3},
-                  "tax": {"rate": 0.21}, "debt": {"share": 0.5, "rate": 0.07, "term_years": 3})"));
-  const auto model = project_of(s);
+  const auto model = project_of(io::parse_scenario(taxed_annuity_with_debt()));
   const auto at = [&](unsigned threads) {
     mc::run_options o;
     o.samples = 20000;
@@ -323,11 +327,7 @@ TEST_CASE("a project's Monte Carlo gives the same numbers on 1, 2 and 8 threads"
 TEST_CASE("a run that reads fewer figures computes fewer, and gives the same numbers for those") {
   // With debt, so that the equity's NPV differs from the project's. A run naming only the project
   // NPV skips the cost figures and the equity's flows; one naming the equity NPV keeps them.
-  const io::scenario s = io::parse_scenario(
-      annuity(R"({"dist": "triangular", "low": 0.5, "mode": 1.2, "high": 2})",
-              R"(, "price_decline_per_year": {"dist": "uniform", "low": 0.1, "high": 0.3},
-                  "tax": {"rate": 0.21}, "debt": {"share": 0.5, "rate": 0.07, "term_years": 3})"));
-  const auto model = project_of(s);
+  const auto model = project_of(io::parse_scenario(taxed_annuity_with_debt()));
   const auto run = [&](std::vector<std::string> outputs,
                        std::vector<mc::exceedance> exceedances = {}) {
     mc::run_options o;

@@ -370,10 +370,13 @@ std::vector<project_figure_statistics> optional_project_statistics(
 // The engine's part of a project run on the CPU: the cost model's figures and the NPVs, with
 // the options' outputs (empty: all). A run whose outputs and exceedances name only the NPVs does
 // not compute the cost model's figures, and one that names no equity NPV does not compute the
-// equity's flows (project_model::summarizing): the same numbers, sooner.
+// equity's flows (project_model::summarizing): the same numbers, sooner. A run that keeps every
+// sample's outputs computes them all.
 template <currency_type C>
 run_result run_project_engine(const project_model<C>& model, const run_options& o) {
-  if (o.outputs.empty()) return run(model.inputs(), model, o, model.output_names());
+  if (o.outputs.empty() || o.keep_samples) {
+    return run(model.inputs(), model, o, model.output_names());
+  }
   std::vector<std::string> named = o.outputs;
   for (const auto& e : o.exceedances) named.push_back(e.output);
   const auto npv = [](const std::string& name) {
