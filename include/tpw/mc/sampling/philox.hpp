@@ -13,11 +13,13 @@
 #include "tpw/config.hpp"
 
 // x86 with AVX2, outside CUDA: uniform_columns draws four samples' blocks at a time (eight with
-// AVX-512) with the vector unit's 32 x 32 -> 64-bit multiply (vpmuludq), which compilers do not
-// pick for Philox on their own (GCC multiplies whole 64-bit lanes: vpmullq, or three multiplies).
-#if defined(__AVX2__) && !defined(__CUDACC__)
+// AVX-512) in vector words with the vector unit's 32 x 32 -> 64-bit multiply (vpmuludq), which
+// compilers do not pick for Philox on their own (GCC multiplies whole 64-bit lanes: vpmullq, or
+// three multiplies). The rounds are the scalar ones (philox_rounds), on GCC/Clang vector words.
+#if defined(__AVX2__) && !defined(__CUDACC__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
+#include <cstring>
 #include <type_traits>
 #define TPW_PHILOX_AVX2 1
 #endif
@@ -34,34 +36,88 @@ inline constexpr std::uint64_t philox_m1 = 0xCD9E8D57u;
 inline constexpr std::uint64_t philox_w0 = 0x9E3779B9u;  // golden ratio
 inline constexpr std::uint64_t philox_w1 = 0xBB67AE85u;  // sqrt(3) - 1
 
-// One round on the four 32-bit words, each held in a 64-bit integer: the same arithmetic as on
-// 32-bit words (every product is 32 x 32 -> 64 bits), in a form that vector units run without
-// packing and unpacking 32-bit lanes around each multiplication (half the time on x86).
-TPW_HD constexpr void philox_round(std::uint64_t& c0, std::uint64_t& c1, std::uint64_t& c2,
-                                   std::uint64_t& c3, std::uint64_t k0, std::uint64_t k1) noexcept {
+// Each round's key words from a 64-bit key: the key, then each round the Weyl constants added
+// (in 32 bits).
+struct philox_round_keys {
+  std::uint64_t k0[10] = {};
+  std::uint64_t k1[10] = {};
+};
+TPW_HD constexpr philox_round_keys philox_keys(std::uint64_t k0, std::uint64_t k1) noexcept {
+  philox_round_keys keys;
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 = (k0 + philox_w0) & 0xFFFFFFFFu;
+      k1 = (k1 + philox_w1) & 0xFFFFFFFFu;
+    }
+    keys.k0[round] = k0;
+    keys.k1[round] = k1;
+  }
+  return keys;
+}
+
+// The low 32 bits of a times b (b < 2^32): 32 x 32 -> 64 bits, exact.
+TPW_HD constexpr std::uint64_t mul_low32(std::uint64_t a, std::uint64_t b) noexcept {
+  return (a & 0xFFFFFFFFu) * b;
+}
+
+#ifdef TPW_PHILOX_AVX2
+// Vector words of 64-bit lanes (GCC/Clang vector extensions: +, ^, &, >> act lane by lane, a
+// scalar operand on every lane), and the one operation they need from intrinsics.
+#ifdef __AVX512F__
+using philox_words = std::uint64_t __attribute__((vector_size(64)));
+using philox_reals = double __attribute__((vector_size(64)));
+// GCC 12.2's avx512fintrin.h trips -Wmaybe-uninitialized on its own intrinsic's __Y (GCC bug
+// 105593, fixed in 12.3): silenced for this call only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+inline philox_words mul_low32(philox_words a, philox_words b) noexcept {
+  return (philox_words)_mm512_mul_epu32((__m512i)a, (__m512i)b);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#else
+using philox_words = std::uint64_t __attribute__((vector_size(32)));
+using philox_reals = double __attribute__((vector_size(32)));
+inline philox_words mul_low32(philox_words a, philox_words b) noexcept {
+  return (philox_words)_mm256_mul_epu32((__m256i)a, (__m256i)b);
+}
+#endif
+#endif
+
+// Philox's ten rounds on the four 32-bit words of a block, each held in a 64-bit integer (W is
+// std::uint64_t), or of several blocks at once in vector words (uniform_columns on x86): the one
+// place the round is written. The same arithmetic as on 32-bit words, in a form vector units run
+// without packing 32-bit lanes around each multiplication. Between rounds the words' high halves
+// carry junk: the multiply reads only the low halves, and no step moves a high half into a low
+// one (the shifts act on products, which have none); the words are masked once, at the end.
+template <class W>
+TPW_HD constexpr void philox_rounds(W& c0, W& c1, W& c2, W& c3,
+                                    const philox_round_keys& keys) noexcept {
   constexpr std::uint64_t low32 = 0xFFFFFFFFu;
-  const std::uint64_t p0 = philox_m0 * c0;  // c0, c2 < 2^32: exact
-  const std::uint64_t p1 = philox_m1 * c2;
-  c0 = (p1 >> 32) ^ c1 ^ k0;
-  c1 = p1 & low32;
-  c2 = (p0 >> 32) ^ c3 ^ k1;
-  c3 = p0 & low32;
+  for (int round = 0; round < 10; ++round) {
+    const W p0 = mul_low32(c0, W{} + philox_m0);
+    const W p1 = mul_low32(c2, W{} + philox_m1);
+    c0 = (p1 >> 32) ^ c1 ^ keys.k0[round];
+    c1 = p1;
+    c2 = (p0 >> 32) ^ c3 ^ keys.k1[round];
+    c3 = p0;
+  }
+  c0 &= low32;
+  c1 &= low32;
+  c2 &= low32;
+  c3 &= low32;
 }
 
 }  // namespace detail
 
 // Philox4x32 with 10 rounds: four 32-bit words from a 128-bit counter and a 64-bit key.
 TPW_HD constexpr philox_counter philox4x32_10(philox_counter counter, philox_key key) noexcept {
-  constexpr std::uint64_t low32 = 0xFFFFFFFFu;
   std::uint64_t c0 = counter[0], c1 = counter[1], c2 = counter[2], c3 = counter[3];
-  std::uint64_t k0 = key[0], k1 = key[1];
-  for (int round = 0; round < 10; ++round) {
-    if (round > 0) {
-      k0 = (k0 + detail::philox_w0) & low32;
-      k1 = (k1 + detail::philox_w1) & low32;
-    }
-    detail::philox_round(c0, c1, c2, c3, k0, k1);
-  }
+  detail::philox_rounds(c0, c1, c2, c3, detail::philox_keys(key[0], key[1]));
   return {static_cast<std::uint32_t>(c0), static_cast<std::uint32_t>(c1),
           static_cast<std::uint32_t>(c2), static_cast<std::uint32_t>(c3)};
 }
@@ -133,128 +189,34 @@ TPW_HD constexpr double uniform(std::uint64_t seed, std::uint64_t i, std::uint32
 #ifdef TPW_PHILOX_AVX2
 namespace detail {
 
-// The vector operations philox_columns needs, on 64-bit lanes: AVX2's four, AVX-512's eight.
-struct philox_avx2 {
-  using words = __m256i;
-  using reals = __m256d;
-  static constexpr std::uint32_t width = 4;
-  static words all(std::uint64_t v) noexcept {
-    return _mm256_set1_epi64x(static_cast<long long>(v));
-  }
-  static words first_lanes(std::uint64_t i) noexcept {
-    return _mm256_add_epi64(all(i), _mm256_set_epi64x(3, 2, 1, 0));
-  }
-  static words mul_low32(words a, words b) noexcept { return _mm256_mul_epu32(a, b); }
-  static words low_half(words a) noexcept { return _mm256_and_si256(a, all(0xFFFFFFFF)); }
-  static words high_half(words a) noexcept { return _mm256_srli_epi64(a, 32); }
-  static words xor3(words a, words b, words c) noexcept {
-#ifdef __AVX512VL__
-    return _mm256_ternarylogic_epi64(a, b, c, 0x96);  // a ^ b ^ c in one instruction
-#else
-    return _mm256_xor_si256(_mm256_xor_si256(a, b), c);
-#endif
-  }
-  // (2^52 + k) as a double, k = the top 52 bits of (high << 32 | low) (both under 2^32).
-  static reals two_to_52_plus(words high, words low) noexcept {
-    const words k = _mm256_or_si256(_mm256_slli_epi64(high, 20), _mm256_srli_epi64(low, 12));
-    return _mm256_castsi256_pd(_mm256_or_si256(k, all(0x4330000000000000)));
-  }
-  static reals affine(reals x, double minus, double times) noexcept {
-    return _mm256_mul_pd(_mm256_sub_pd(x, _mm256_set1_pd(minus)), _mm256_set1_pd(times));
-  }
-  static void store(double* to, reals x) noexcept {
-    _mm256_storeu_pd(to, x);
-  }
-};
+inline constexpr std::uint32_t philox_width = sizeof(philox_words) / sizeof(std::uint64_t);
 
-#ifdef __AVX512F__
-// GCC 12.2's avx512fintrin.h trips -Wuninitialized on its own intrinsics' __Y (GCC bug 105593,
-// fixed in 12.3): silenced for this struct's inlined intrinsics only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-struct philox_avx512 {
-  using words = __m512i;
-  using reals = __m512d;
-  static constexpr std::uint32_t width = 8;
-  static words all(std::uint64_t v) noexcept {
-    return _mm512_set1_epi64(static_cast<long long>(v));
-  }
-  static words first_lanes(std::uint64_t i) noexcept {
-    return _mm512_add_epi64(all(i), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
-  }
-  static words mul_low32(words a, words b) noexcept { return _mm512_mul_epu32(a, b); }
-  static words low_half(words a) noexcept { return _mm512_and_si512(a, all(0xFFFFFFFF)); }
-  static words high_half(words a) noexcept { return _mm512_srli_epi64(a, 32); }
-  static words xor3(words a, words b, words c) noexcept {
-    return _mm512_ternarylogic_epi64(a, b, c, 0x96);
-  }
-  static reals two_to_52_plus(words high, words low) noexcept {
-    const words k = _mm512_or_si512(_mm512_slli_epi64(high, 20), _mm512_srli_epi64(low, 12));
-    return _mm512_castsi512_pd(_mm512_or_si512(k, all(0x4330000000000000)));
-  }
-  static reals affine(reals x, double minus, double times) noexcept {
-    return _mm512_mul_pd(_mm512_sub_pd(x, _mm512_set1_pd(minus)), _mm512_set1_pd(times));
-  }
-  static void store(double* to, reals x) noexcept { _mm512_storeu_pd(to, x); }
-};
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-using philox_vector = philox_avx512;
-#else
-using philox_vector = philox_avx2;
-#endif
-
-// The uniforms of samples [first, first + V::width * groups) from their blocks of counter
-// (i, pair) on the input stream: words 0-1 to even[s], 2-3 to odd[s] (odd may be null).
-// philox4x32_10 and open_unit_interval on V::width samples at once, the same numbers: a uniform is
-// (k + 1/2) 2^-52 with k the block's top 52 bits, and 2^52 + k, a double with k as its mantissa,
+// The uniforms of samples [first, first + philox_width * groups) from their blocks of counter
+// (i, pair) on the input stream (draw_block): words 0-1 to even[s], 2-3 to odd[s] (odd may be
+// null), philox_width samples at once. The same numbers as open_unit_interval: a uniform is
+// (k + 1/2) 2^-52 with k the block's top 52 bits, and 2^52 + k (a double whose mantissa is k)
 // less 2^52 - 1/2 is k + 1/2 exactly.
-template <class V>
-void philox_columns(std::uint64_t seed, std::uint64_t first, std::uint32_t groups,
-                    std::uint32_t pair, double* even, double* odd) noexcept {
-  using words = typename V::words;
+inline void philox_columns(std::uint64_t seed, std::uint64_t first, std::uint32_t groups,
+                           std::uint32_t pair, double* even, double* odd) noexcept {
   constexpr double two_to_52 = 4503599627370496.0;
-  const words m0 = V::all(philox_m0);
-  const words m1 = V::all(philox_m1);
-  words key0[10];  // each round's key words
-  words key1[10];
-  std::uint64_t k0 = seed & 0xFFFFFFFFu;
-  std::uint64_t k1 = seed >> 32;
-  for (int round = 0; round < 10; ++round) {
-    if (round > 0) {
-      k0 = (k0 + philox_w0) & 0xFFFFFFFFu;
-      k1 = (k1 + philox_w1) & 0xFFFFFFFFu;
-    }
-    key0[round] = V::all(k0);
-    key1[round] = V::all(k1);
-  }
+  const philox_round_keys keys = philox_keys(seed & 0xFFFFFFFFu, seed >> 32);
+  philox_words lanes{};
+  for (std::uint32_t l = 0; l < philox_width; ++l) lanes[l] = l;
+  const auto store = [&](double* to, philox_words high, philox_words low) {
+    const philox_words k = (high << 20) | (low >> 12);
+    const auto x = (philox_reals)(k | 0x4330000000000000u);  // the double 2^52 + k
+    const philox_reals u = (x - (two_to_52 - 0.5)) * (1.0 / two_to_52);
+    std::memcpy(to, &u, sizeof u);
+  };
   for (std::uint32_t g = 0; g < groups; ++g) {
-    const words i = V::first_lanes(first + std::uint64_t{V::width} * g);
-    words c0 = V::low_half(i);
-    words c1 = V::high_half(i);
-    words c2 = V::all(pair);
-    words c3 = V::all(static_cast<std::uint64_t>(stream::inputs));
-    // The words' high halves carry junk between rounds: the multiply reads only the low halves,
-    // and no step moves a high half into a low one (the shifts act on products, which have no
-    // junk). The words are masked once, at the end.
-    for (int round = 0; round < 10; ++round) {
-      const words p0 = V::mul_low32(c0, m0);
-      const words p1 = V::mul_low32(c2, m1);
-      c0 = V::xor3(V::high_half(p1), c1, key0[round]);
-      c1 = p1;
-      c2 = V::xor3(V::high_half(p0), c3, key1[round]);
-      c3 = p0;
-    }
-    const auto uniforms = [&](words high, words low) {
-      return V::affine(V::two_to_52_plus(V::low_half(high), V::low_half(low)), two_to_52 - 0.5,
-                       1.0 / two_to_52);
-    };
-    V::store(even + V::width * g, uniforms(c0, c1));
-    if (odd != nullptr) V::store(odd + V::width * g, uniforms(c2, c3));
+    const philox_words i = lanes + (first + std::uint64_t{philox_width} * g);
+    philox_words c0 = i & 0xFFFFFFFFu;
+    philox_words c1 = i >> 32;
+    philox_words c2 = philox_words{} + pair;
+    philox_words c3 = philox_words{} + static_cast<std::uint64_t>(stream::inputs);
+    philox_rounds(c0, c1, c2, c3, keys);
+    store(even + philox_width * g, c0, c1);
+    if (odd != nullptr) store(odd + philox_width * g, c2, c3);
   }
 }
 
@@ -273,9 +235,8 @@ TPW_HD constexpr void uniform_columns(std::uint64_t seed, std::uint64_t first, s
     std::uint32_t done = 0;
 #ifdef TPW_PHILOX_AVX2
     if (!std::is_constant_evaluated()) {
-      using V = detail::philox_vector;
-      done = count / V::width * V::width;
-      detail::philox_columns<V>(seed, first, count / V::width, pair, even, odd);
+      done = count / detail::philox_width * detail::philox_width;
+      detail::philox_columns(seed, first, count / detail::philox_width, pair, even, odd);
     }
 #endif
     if (odd) {
