@@ -24,6 +24,7 @@ std::vector<tpw::mc::sobol_indices> whatif_gpu_sobol_project(const tpw::mc::proj
 #endif
 
 int main(int argc, char** argv) {
+  tpw_whatif::remove_temporary_files_on_signal();  // Ctrl-C leaves no .part file behind
   const std::vector<std::string> args(argv + 1, argv + argc);
   tpw_whatif::gpu_engine gpu;
 #ifdef TPW_WHATIF_CUDA

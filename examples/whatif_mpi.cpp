@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  tpw_whatif::remove_temporary_files_on_signal();  // Ctrl-C leaves no .part file behind
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (std::find(args.begin(), args.end(), "--threads") == args.end()) {

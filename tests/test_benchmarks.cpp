@@ -117,7 +117,8 @@ TEST_CASE("broken benchmark files are refused with their path and field") {
   CHECK(
       error(j).starts_with("x.json = (a JSON object of another shape): expected InferenceX's "
                            "per-point result"));
-  CHECK(error(json::array()) == "x.json = []: a benchmark result file is a JSON object");
+  // Not an object: said by its kind, never quoted (a file's text is not repeated back).
+  CHECK(error(json::array()) == "x.json = (array): a benchmark result file is a JSON object");
   // A truncated copy on disk: refused with its path.
   const auto dir = std::filesystem::temp_directory_path() / "tpw_test_benchmarks";
   std::filesystem::create_directories(dir);
@@ -138,8 +139,10 @@ TEST_CASE("a scenario's frontier from a folder of benchmark files, picked by its
     "costs": {"energy": {"price_per_kwh": 0.08, "pue": 1.2}},
     "frontier": {"select": {"isl": 8192, "osl": 1024}, "min_interactivity_tok_s_user": 4}
   })");
-  j["frontier"]["benchmarks"] = (data / "inferencex").string();
-  const io::scenario s = io::parse_scenario(j.dump());
+  // Named relative to the scenario's folder, as a scenario file names it.
+  j["frontier"]["benchmarks"] = "inferencex";
+  const auto read = [](const json& scenario) { return io::scenario_from_json(scenario, data); };
+  const io::scenario s = read(j);
   // Between concurrency 64 (3.31 tok/s per user) and 32 (4.34), on the measured frontier.
   const auto& f = *s.frontier;
   CHECK(f.source ==
@@ -156,30 +159,29 @@ TEST_CASE("a scenario's frontier from a folder of benchmark files, picked by its
   CHECK(s.phase_rates->first == Approx(f.chosen.throughput.value() * share).epsilon(1e-15));
   // A workload of another mix is refused; the measured one is accepted.
   j["workload"] = json::parse(R"({"input_tokens": 1024, "output_tokens": 1024})");
-  CHECK(message_of([&] { (void)io::parse_scenario(j.dump()); })
+  CHECK(message_of([&] { (void)read(j); })
             .starts_with("workload.input_tokens = 1024: the workload has 1 input tokens per "
                          "output token written, but the throughput was measured on 7.9"));
   j["workload"] = json::parse(R"({"input_tokens": 8192, "output_tokens": 1024})");
-  CHECK_NOTHROW((void)io::parse_scenario(j.dump()));
+  CHECK_NOTHROW((void)read(j));
   // Several frontiers match without a selection; the 1k/1k points make none.
   json all = j;
   all["frontier"].erase("select");
-  CHECK(message_of([&] { (void)io::parse_scenario(all.dump()); })
+  CHECK(message_of([&] { (void)read(all); })
             .find("2 frontiers match; select one (hardware, model, isl, osl, precision, "
                   "serving); the folder holds: mi355x | moonshotai/Kimi-K2.5 | 1024/1024") !=
         std::string::npos);
   json short_input = j;
   short_input.erase("workload");
   short_input["frontier"]["select"]["isl"] = 1024;
-  CHECK(message_of([&] {
-          (void)io::parse_scenario(short_input.dump());
-        }).find("the matching points make no frontier") != std::string::npos);
+  CHECK(message_of([&] { (void)read(short_input); }).find("the matching points make no frontier") !=
+        std::string::npos);
   // vLLM files need the hardware and the accelerator count.
   json vllm = short_input;
   vllm["frontier"] = json::parse(R"({"vllm": {"hardware": "gb200", "accelerators": 16},
                                      "max_tpot_ms": 12})");
-  vllm["frontier"]["benchmarks"] = (data / "vllm_gpt_oss_120b").string();
-  const io::scenario v = io::parse_scenario(vllm.dump());
+  vllm["frontier"]["benchmarks"] = "vllm_gpt_oss_120b";
+  const io::scenario v = read(vllm);
   CHECK(v.frontier->bound_by == "max_tpot_ms");
   CHECK(v.frontier->chosen.interactivity.value() == Approx(1000.0 / 12.0));
 }

@@ -86,24 +86,29 @@ TEST_CASE("frontier input errors name the file, the line and the column") {
           "interactivity_tok_s_user,throughput_tok_s_gpu\n" + rows, "f.csv");
     });
   };
+  // A cell that is not a number is named by its line and column, never quoted: a file a
+  // scenario names is not printed back.
   CHECK(load("10,5000\n20,abc\n") ==
-        "f.csv:3 throughput_tok_s_gpu = \"abc\": must be a finite decimal number");
+        "f.csv:3 throughput_tok_s_gpu = (not a finite number): must be a finite decimal number");
   CHECK(load("10,5000\n20,\n") ==
-        "f.csv:3 throughput_tok_s_gpu = \"\": must be a finite decimal number");
+        "f.csv:3 throughput_tok_s_gpu = (empty): must be a finite decimal number");
   CHECK(load("10,5000\n20,4e999\n") ==
-        "f.csv:3 throughput_tok_s_gpu = \"4e999\": must be a finite decimal number");
+        "f.csv:3 throughput_tok_s_gpu = (a number): is beyond the range of a double (a magnitude "
+        "between about 2.2e-308 and 1.8e308, or 0)");
   CHECK(load("10,5000\n5,4000\n") ==
         "f.csv:3 interactivity_tok_s_user = 5: is below the previous point's: sort the points by "
         "increasing interactivity");
   CHECK(load("10,5000\n10,4000\n") ==
         "f.csv:3 interactivity_tok_s_user = 10: duplicates the previous point's interactivity");
-  CHECK(load("10,5000\n20,-4000\n") == "f.csv:3 throughput_tok_s_gpu = -4000: must be > 0 tok/s");
+  CHECK(load("10,5000\n20,-4000\n") ==
+        "f.csv:3 throughput_tok_s_gpu = -4000: must be in [1e-06, 1e9] tok/s: a measured point "
+        "(tpw's limits: docs/scenario-limits.md)");
   CHECK(load("10,5000,1\n") == "f.csv:2 = 3: cells in this row; the header has 2 columns");
   CHECK(load("10,5000\n") == "f.csv.points = 1: a frontier needs at least 2 points");
-  CHECK(
-      message_of([] { (void)tpw::throughput_frontier::from_csv("a,b\n1,2\n", "g.csv"); }) ==
-      "g.csv header = \"a\": needs columns interactivity_tok_s_user and throughput_tok_s_gpu (and "
-      "optionally power_w_gpu, ttft_ms)");
+  CHECK(message_of([] { (void)tpw::throughput_frontier::from_csv("a,b\n1,2\n", "g.csv"); }) ==
+        "g.csv header = (no column interactivity_tok_s_user): needs columns "
+        "interactivity_tok_s_user and throughput_tok_s_gpu (and "
+        "optionally power_w_gpu, ttft_ms)");
   CHECK(message_of([] { (void)tpw::throughput_frontier::from_csv("# nothing\n", "e.csv"); }) ==
         "e.csv = \"\": has no header row");
 }

@@ -288,7 +288,7 @@ TEST_CASE("malformed scenario text is refused, never crashes, hangs or yields Na
   CHECK(parse_error("[1, 2]") == "scenario = [1,2]: must be a JSON object");
   CHECK(parse_error("42") == "scenario = 42: must be a JSON object");
   CHECK(parse_error(std::string(100'000, '[') + std::string(100'000, ']')) ==
-        "scenario = (nested deeper than 32): a scenario file is a few levels deep; this is not "
+        "scenario = (nested deeper than 32): a file tpw reads is a few levels deep; this is not "
         "one");
   // A number beyond a double is named by its path, in an object or an array, and at the top.
   CHECK(parse_error(R"({"deployment": {"throughput_tok_s": 1e999}})") ==

@@ -45,6 +45,9 @@ options:
   --charts DIR     write charts (PNG and SVG, with their gnuplot scripts) to DIR
   --csv DIR        write the figures (figures.csv) and each scenario's yearly cash flows
                    (cash_flows_N.csv) to DIR, for a spreadsheet
+  --allow-outside-files
+                   let scenario files name CSV and benchmark files outside their own folder
+                   (absolute paths, "..", links leading out); only for scenarios you trust
   --help           this text
 )";
 
@@ -72,6 +75,7 @@ struct arguments {
   unsigned threads = 0;
   std::optional<std::string> charts;
   std::optional<std::string> csv;
+  tpw::io::named_file_reach reach = tpw::io::named_file_reach::scenario_folder;
   bool help = false;
 };
 
@@ -107,6 +111,8 @@ inline arguments parse_arguments(const std::vector<std::string>& args) {
       a.json = true;
     } else if (arg == "--gpu") {
       a.gpu = true;
+    } else if (arg == "--allow-outside-files") {
+      a.reach = tpw::io::named_file_reach::anywhere;
     } else if (arg == "--scenario") {
       a.scenarios.push_back(value());
     } else if (arg == "--samples") {
@@ -129,9 +135,11 @@ inline arguments parse_arguments(const std::vector<std::string>& args) {
 // --- The table -----------------------------------------------------------------------------------
 
 // A name as a terminal shows it: control characters (C0, DEL and C1, which could move the cursor
-// or recolour the screen) replaced by '?', cut to at most `columns` characters without splitting
-// a UTF-8 sequence, padded with spaces to `columns` when `pad`. Scenario names are valid UTF-8
-// (the JSON reader refuses anything else); each code point counts as one column.
+// or recolour the screen) and invisible or reordering ones (U+202E, zero-width spaces, the
+// byte-order mark: tpw::detail::is_invisible_code_point) replaced by '?', cut to at most `columns`
+// characters without splitting a UTF-8 sequence, padded with spaces to `columns` when `pad`.
+// Scenario names are valid UTF-8 (the JSON reader refuses anything else); each code point counts as
+// one column.
 inline std::string display_name(std::string_view name, std::size_t columns = std::string::npos,
                                 bool pad = false) {
   std::string out;
@@ -140,8 +148,11 @@ inline std::string display_name(std::string_view name, std::size_t columns = std
     const auto lead = static_cast<unsigned char>(name[k]);
     std::size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
     length = std::min(length, name.size() - k);
-    const bool c1 = lead == 0xc2 && length == 2 && static_cast<unsigned char>(name[k + 1]) < 0xa0;
-    if (lead < 0x20 || lead == 0x7f || c1) {
+    char32_t code = 0;
+    const bool valid = tpw::detail::utf8_sequence(name.substr(k), code) == length;
+    const bool invisible =
+        valid && ((code >= 0x80 && code < 0xa0) || tpw::detail::is_invisible_code_point(code));
+    if (lead < 0x20 || lead == 0x7f || invisible) {
       out += '?';
     } else {
       out.append(name.substr(k, length));
@@ -471,7 +482,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
   try {
     for (const auto& file : a.scenarios) {
       try {
-        scenarios.push_back(tpw::io::load_scenario(file));
+        scenarios.push_back(tpw::io::load_scenario(file, a.reach));
       } catch (const std::exception& e) {
         throw std::runtime_error(file + ": " + e.what());
       }

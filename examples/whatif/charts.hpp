@@ -10,14 +10,18 @@
 //    the scenario has a finance section.
 //
 // Untrusted names and paths never become code: gnuplot is started directly (fork and exec, no
-// shell), in the chart folder, on a script that names files only by the fixed relative names
-// chosen here; every text from a scenario reaches gnuplot as a single-quoted string (where gnuplot
-// expands neither backquotes nor macros) or as a data-file column. gnuplot's own output never
-// reaches tpw's stdout. Every file is written under a temporary name and renamed when complete, so
-// a failure or a signal never leaves an empty or partial chart under its final name.
+// shell, by its absolute path), in the chart folder, on a script given on its stdin that names
+// only the data files written here by fixed relative names; every text from a scenario reaches
+// gnuplot as a single-quoted string (where gnuplot expands neither backquotes nor macros) or as a
+// data-file column. gnuplot writes each image to its stdout, a temporary file this program
+// created exclusively (output_files.hpp), and never opens an output by name; its stdout never
+// reaches tpw's. Every file is renamed into place when complete, so a failure or a signal never
+// leaves an empty or partial chart under its final name, nor a temporary file.
 #pragma once
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +41,8 @@
 #include <vector>
 
 #include <tpw/io/report.hpp>
+
+#include "output_files.hpp"
 
 namespace tpw_whatif {
 
@@ -71,66 +77,9 @@ inline std::string data_column(std::string_view text) {
   return out + "\"";
 }
 
-// gnuplot's path, found on PATH as a shell would but without one; empty when it is not there.
-inline std::string find_gnuplot() {
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
-  while (true) {
-    const std::size_t colon = dirs.find(':');
-    const std::string dir(dirs.substr(0, colon));
-    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/gnuplot";
-    std::error_code error;
-    if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate, error)) {
-      return candidate;
-    }
-    if (colon == std::string_view::npos) return {};
-    dirs.remove_prefix(colon + 1);
-  }
-}
-
-// Writes `content` to `file` under a temporary name in the same folder, then renames it; throws
-// with the file named when either step fails (a full disk, no permission).
-inline void write_file_atomically(const fs::path& file, const std::string& content) {
-  const fs::path part = file.parent_path() / ("." + file.filename().string() + ".part");
-  {
-    std::ofstream out(part, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(part, ignored);
-      throw std::runtime_error("cannot write " + file.string() + " (" + std::strerror(errno) + ")");
-    }
-  }
-  std::error_code error;
-  fs::rename(part, file, error);
-  if (error) {
-    fs::remove(part, error);
-    throw std::runtime_error("cannot write " + file.string() + " (" + error.message() + ")");
-  }
-}
-
-// An output folder, checked before a run: it exists or can be made, is a folder, and takes a new
-// file. Throws a message that names the option.
-inline void check_output_folder(const fs::path& dir, const std::string& option) {
-  std::error_code error;
-  fs::create_directories(dir, error);
-  if (error || !fs::is_directory(dir)) {
-    throw std::runtime_error(option + " " + dir.string() + ": " +
-                             (error ? error.message() : std::string("not a folder")));
-  }
-  try {
-    write_file_atomically(dir / ".tpw-write-check", "");
-    fs::remove(dir / ".tpw-write-check");
-  } catch (const std::exception&) {
-    throw std::runtime_error(option + " " + dir.string() + ": cannot write there (" +
-                             std::strerror(errno) + ")");
-  }
-}
-
 // The chart folder, checked as any output folder, and gnuplot on the PATH; returns its path.
 inline std::string check_chart_folder(const fs::path& dir) {
-  const std::string gnuplot = find_gnuplot();
+  const std::string gnuplot = find_program("gnuplot");
   if (gnuplot.empty()) {
     throw std::runtime_error(
         "--charts needs gnuplot on the PATH (Debian: apt-get install "
@@ -140,31 +89,53 @@ inline std::string check_chart_folder(const fs::path& dir) {
   return gnuplot;
 }
 
-// Runs `gnuplot script` in `dir`, with no shell: stdin and stdout are /dev/null, stderr is kept
-// for the message. Returns the exit status (-1 when gnuplot could not be started or was killed)
-// and what it wrote on stderr (its first 2,000 characters).
+// Runs gnuplot (by its absolute path) in `dir`, with no shell, on `script` given on its stdin;
+// its stdout, where the script's terminal writes the image, is `image_fd` (a temporary file this
+// program created exclusively), so gnuplot opens no output file by name. stderr is kept for the
+// message. Returns the exit status (-1 when gnuplot could not be started or was killed) and what
+// it wrote on stderr (its first 2,000 characters).
 inline std::pair<int, std::string> run_gnuplot(const std::string& gnuplot, const fs::path& dir,
-                                               const std::string& script) {
+                                               const std::string& script, int image_fd) {
+  // The script in an anonymous file: gnuplot reads it at its own pace, and no name is planted.
+  const int script_fd = ::memfd_create("tpw-gnuplot-script", MFD_CLOEXEC);
+  if (script_fd < 0) return {-1, std::strerror(errno)};
+  std::string_view left = script;
+  while (!left.empty()) {
+    const ::ssize_t put = ::write(script_fd, left.data(), left.size());
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) {
+      ::close(script_fd);
+      return {-1, std::strerror(errno)};
+    }
+    left.remove_prefix(static_cast<std::size_t>(put));
+  }
+  if (::lseek(script_fd, 0, SEEK_SET) != 0) {
+    ::close(script_fd);
+    return {-1, std::strerror(errno)};
+  }
   int err_pipe[2];  // close-on-exec: no other child a thread starts meanwhile keeps it open
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return {-1, std::strerror(errno)};
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ::close(script_fd);
+    return {-1, std::strerror(errno)};
+  }
   const std::string dir_text = dir.string();
   const pid_t pid = ::fork();
   if (pid < 0) {
+    ::close(script_fd);
     ::close(err_pipe[0]);
     ::close(err_pipe[1]);
     return {-1, std::strerror(errno)};
   }
   if (pid == 0) {  // the child: only async-signal-safe calls until exec
-    const int null = ::open("/dev/null", O_RDWR);
-    if (null < 0 || ::chdir(dir_text.c_str()) != 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 ||
+    if (::chdir(dir_text.c_str()) != 0 || ::dup2(script_fd, 0) < 0 || ::dup2(image_fd, 1) < 0 ||
         ::dup2(err_pipe[1], 2) < 0) {
       ::_exit(126);
     }
-    ::close(err_pipe[0]);
-    char* const argv[] = {const_cast<char*>("gnuplot"), const_cast<char*>(script.c_str()), nullptr};
+    char* const argv[] = {const_cast<char*>("gnuplot"), nullptr};
     ::execv(gnuplot.c_str(), argv);
     ::_exit(127);
   }
+  ::close(script_fd);
   ::close(err_pipe[1]);
   std::string messages;
   char buffer[512];
@@ -198,59 +169,45 @@ struct chart_writer {
   }
 
   // Writes the chart's script (the images under their final names, for a user to rerun) and
-  // renders a copy that writes temporary names, renamed once gnuplot has succeeded and every
-  // image is non-empty. Throws with the image named on any failure.
+  // renders each image through gnuplot's stdout into a temporary file, renamed once gnuplot has
+  // succeeded and the image is non-empty. Throws with the image named on any failure.
   void render(const std::string& stem, const std::string& body, int width = 900, int height = 520) {
-    const auto script = [&](const std::string& prefix, const std::string& suffix) {
-      std::string text = "# Run in this folder: gnuplot " + stem + ".gp\n";
-      const std::string size = std::to_string(width) + "," + std::to_string(height);
-      for (const auto& [terminal, ext] :
-           {std::pair<std::string, std::string>{"pngcairo size " + size + " font 'Sans,10'", "png"},
-            {"svg size " + size + " dynamic font 'Sans,10'", "svg"}}) {
-        text += "set terminal " + terminal + "\n";
-        text += "set output " + gnuplot_text(prefix + stem + "." + ext + suffix) + "\n";
-        text += "set termoption noenhanced\n";  // names such as throughput_tok_s, as written
-        text += body + "\nunset output\nreset\n";
-      }
-      return text;
+    const std::string size = std::to_string(width) + "," + std::to_string(height);
+    const std::pair<std::string, std::string> formats[] = {
+        {"pngcairo size " + size + " font 'Sans,10'", "png"},
+        {"svg size " + size + " dynamic font 'Sans,10'", "svg"}};
+    const auto commands = [&](const std::string& terminal, const std::string& output) {
+      return "set terminal " + terminal + "\n" + output +
+             "set termoption noenhanced\n"  // names such as throughput_tok_s, as written
+             + body + "\nunset output\nreset\n";
     };
-    write_file_atomically(dir / (stem + ".gp"), script("", ""));
-    const std::string render_script = "." + stem + ".render.gp";
-    write_file_atomically(dir / render_script, script(".", ".part"));
-    const auto [status, messages] = run_gnuplot(gnuplot, dir, render_script);
-    std::error_code ignored;
-    fs::remove(dir / render_script, ignored);
-    const auto part = [&](const char* ext) { return dir / ("." + stem + "." + ext + ".part"); };
-    const auto drop_parts = [&] {
-      for (const char* ext : {"png", "svg"}) fs::remove(part(ext), ignored);
-    };
-    if (status != 0) {
-      drop_parts();
-      // gnuplot's lines, on one line.
-      std::string why;
-      std::istringstream lines(messages);
-      for (std::string line; std::getline(lines, line);) {
-        if (line.find_first_not_of(" \t^") != std::string::npos) {
-          why += (why.empty() ? "" : " | ") + line;
-        }
-      }
-      throw std::runtime_error("gnuplot could not draw " + (dir / (stem + ".png")).string() +
-                               (why.empty() ? std::string() : ": " + why));
+    std::string script = "# Run in this folder: gnuplot " + stem + ".gp\n";
+    for (const auto& [terminal, ext] : formats) {
+      script += commands(terminal, "set output " + gnuplot_text(stem + "." + ext) + "\n");
     }
-    for (const char* ext : {"png", "svg"}) {
+    write_file_atomically(dir / (stem + ".gp"), script);
+    for (const auto& [terminal, ext] : formats) {
       const fs::path image = dir / (stem + "." + ext);
-      std::error_code error;
-      const auto size = fs::file_size(part(ext), error);
-      if (error || size == 0) {
-        drop_parts();
+      temporary_file part(image);
+      const auto [status, messages] = run_gnuplot(gnuplot, dir, commands(terminal, ""), part.fd());
+      if (status != 0) {
+        // gnuplot's lines, on one line.
+        std::string why;
+        std::istringstream lines(messages);
+        for (std::string line; std::getline(lines, line);) {
+          if (line.find_first_not_of(" \t^") != std::string::npos) {
+            why += (why.empty() ? "" : " | ") + line;
+          }
+        }
+        throw std::runtime_error("gnuplot could not draw " + image.string() +
+                                 (why.empty() ? std::string() : ": " + why));
+      }
+      struct stat written {};
+      if (::fstat(part.fd(), &written) != 0 || written.st_size == 0) {
         throw std::runtime_error("cannot write " + image.string() +
                                  " (gnuplot left it empty: is the disk full?)");
       }
-      fs::rename(part(ext), image, error);
-      if (error) {
-        drop_parts();
-        throw std::runtime_error("cannot write " + image.string() + " (" + error.message() + ")");
-      }
+      part.commit();
       images.push_back(image);
     }
   }

@@ -1,6 +1,8 @@
 // tpw/error.hpp: the one exception type tpw throws for bad input.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -29,6 +31,85 @@ inline std::string converted_number_text(double value) {
   std::snprintf(text, sizeof text, "%.15g", value);
   return text;
 }
+
+// Whether a code point is invisible or reorders text on a terminal: the soft hyphen, the
+// zero-width and joiner characters, the bidirectional marks, embeddings, overrides and isolates,
+// the byte-order mark and the interlinear annotation marks. A message shows them escaped.
+constexpr bool is_invisible_code_point(char32_t c) noexcept {
+  return c == 0xad || c == 0x34f || c == 0x61c || c == 0x180e || (c >= 0x200b && c <= 0x200f) ||
+         (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
+         (c >= 0xfff9 && c <= 0xfffb);
+}
+
+// The length of the valid UTF-8 sequence at the start of `text` and its code point; 0 when the
+// first byte does not start one (a stray continuation byte, an overlong or a surrogate).
+inline std::size_t utf8_sequence(std::string_view text, char32_t& code) noexcept {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) {
+    code = lead;
+    return 1;
+  }
+  const std::size_t length = lead >= 0xc2 && lead < 0xe0   ? 2
+                             : lead >= 0xe0 && lead < 0xf0 ? 3
+                             : lead >= 0xf0 && lead < 0xf5 ? 4
+                                                           : 0;
+  if (length == 0 || length > text.size()) return 0;
+  code = lead & (0xff >> (length + 1));
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(k) & 0xc0) != 0x80) return 0;
+    code = (code << 6) | (byte(k) & 0x3f);
+  }
+  const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
+  if (overlong || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return 0;
+  return length;
+}
+
+// Text from a file or an argument as a message shows it: control characters as \n, \t, \r or
+// \xNN, bytes that are not UTF-8 as \xNN, invisible and reordering code points as \u{XXXX}, so
+// a NUL cannot cut a message, nor U+202E turn it around; longer than `limit` bytes, it is cut
+// at a character and says how long it was.
+inline std::string visible_text(std::string_view text, std::size_t limit = 240) {
+  std::string out;
+  out.reserve(std::min(text.size(), limit) + 16);
+  const auto hex = [&out](unsigned value, int digits) {
+    constexpr const char* figures = "0123456789ABCDEF";
+    for (int d = digits - 1; d >= 0; --d) out += figures[(value >> (4 * d)) & 0xf];
+  };
+  std::size_t k = 0;
+  while (k < text.size() && out.size() < limit) {
+    char32_t code = 0;
+    const std::size_t length = utf8_sequence(text.substr(k), code);
+    if (length == 0) {
+      out += "\\x";
+      hex(static_cast<unsigned char>(text[k]), 2);
+      ++k;
+      continue;
+    }
+    if (code == '\n') {
+      out += "\\n";
+    } else if (code == '\t') {
+      out += "\\t";
+    } else if (code == '\r') {
+      out += "\\r";
+    } else if (code < 0x20 || code == 0x7f) {
+      out += "\\x";
+      hex(static_cast<unsigned>(code), 2);
+    } else if ((code >= 0x80 && code < 0xa0) || is_invisible_code_point(code)) {
+      out += "\\u{";
+      hex(static_cast<unsigned>(code), 4);
+      out += '}';
+    } else {
+      out.append(text.substr(k, length));
+    }
+    k += length;
+  }
+  if (k < text.size()) {
+    out += "... (" + std::to_string(text.size()) + " bytes in all)";
+  }
+  return out;
+}
+
 }  // namespace detail
 
 // Thrown by every validating constructor and entry point. The message reads
@@ -79,13 +160,20 @@ class invalid_input : public std::invalid_argument {
   static std::string quoted(std::string_view text) {
     return std::string("\"").append(text).append("\"");
   }
+  // Every part shown visibly and bounded (detail::visible_text): a field, value or rule built
+  // from a file's text can hold a NUL, a terminal control, U+202E or megabytes.
   static std::string compose(std::string_view field, const std::string& value,
                              std::string_view rule) {
-    std::string message;
-    message.reserve(field.size() + value.size() + rule.size() + 8);
-    message.append(field).append(" = ").append(value).append(": ").append(rule);
+    std::string message = detail::visible_text(field, max_field_bytes);
+    message.append(" = ")
+        .append(detail::visible_text(value, max_value_bytes))
+        .append(": ")
+        .append(detail::visible_text(rule, max_rule_bytes));
     return message;
   }
+  static constexpr std::size_t max_field_bytes = 240;
+  static constexpr std::size_t max_value_bytes = 240;
+  static constexpr std::size_t max_rule_bytes = 4096;
 
   std::string field_;
   std::string rule_;

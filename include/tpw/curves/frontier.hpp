@@ -80,15 +80,19 @@ class throughput_frontier {
 
   // From CSV text with the documented columns; `source` is the file's name.
   static throughput_frontier from_csv(std::string_view text, std::string_view source) {
-    const csv_table table = parse_csv(text, source);
+    const csv_table table =
+        parse_csv(text, source,
+                  {"interactivity_tok_s_user", "throughput_tok_s_gpu", "power_w_gpu", "ttft_ms"});
     const auto x = table.column("interactivity_tok_s_user");
     const auto y = table.column("throughput_tok_s_gpu");
     const auto p = table.column("power_w_gpu");
     const auto t = table.column("ttft_ms");
     if (!x || !y) {
-      throw invalid_input(std::string(source) + " header", table.columns.front(),
-                          "needs columns interactivity_tok_s_user and throughput_tok_s_gpu "
-                          "(and optionally power_w_gpu, ttft_ms)");
+      throw invalid_input::shown_as(
+          std::string(source) + " header",
+          !x ? "(no column interactivity_tok_s_user)" : "(no column throughput_tok_s_gpu)",
+          "needs columns interactivity_tok_s_user and throughput_tok_s_gpu (and optionally "
+          "power_w_gpu, ttft_ms)");
     }
     std::vector<frontier_point> points;
     for (const auto& row : table.rows) {
@@ -190,9 +194,9 @@ class throughput_frontier {
     for (std::size_t i = 0; i < points.size(); ++i) {
       const std::string row = source_ + ".points[" + std::to_string(i) + "]";
       const auto& point = points[i];
-      detail::require_positive(row + ".interactivity_tok_s_user", point.interactivity,
+      detail::require_measured(row + ".interactivity_tok_s_user", point.interactivity,
                                units::tok / units::second, "tok/s");
-      detail::require_positive(row + ".throughput_tok_s_gpu", point.throughput,
+      detail::require_measured(row + ".throughput_tok_s_gpu", point.throughput,
                                units::tok / units::second, "tok/s");
       if (point.power_draw.has_value() != with_power) {
         throw invalid_input(row + ".power_w_gpu",
@@ -200,13 +204,13 @@ class throughput_frontier {
                             "power must be given on every point or on none");
       }
       if (point.power_draw) {
-        detail::require_positive(row + ".power_w_gpu", *point.power_draw, units::W, "W");
+        detail::require_measured(row + ".power_w_gpu", *point.power_draw, units::W, "W");
       }
       if (point.ttft.has_value() != with_ttft) {
         throw invalid_input(row + ".ttft_ms", point.ttft ? in(*point.ttft, units::ms) : 0.0,
                             "the time to first token must be given on every point or on none");
       }
-      if (point.ttft) detail::require_positive(row + ".ttft_ms", *point.ttft, units::ms, "ms");
+      if (point.ttft) detail::require_measured(row + ".ttft_ms", *point.ttft, units::ms, "ms");
       if (i > 0) {
         detail::require_above_previous(
             row + ".interactivity_tok_s_user", point.interactivity.value(),

@@ -52,10 +52,10 @@ class power_cap_curve {
     for (std::size_t i = 0; i < points_.size(); ++i) {
       const std::string row = source_ + ".points[" + std::to_string(i) + "]";
       const auto& point = points_[i];
-      detail::require_positive(row + ".power_cap_w", point.cap, units::W, "W");
-      detail::require_positive(row + ".throughput_tok_s_gpu", point.throughput,
+      detail::require_measured(row + ".power_cap_w", point.cap, units::W, "W");
+      detail::require_measured(row + ".throughput_tok_s_gpu", point.throughput,
                                units::tok / units::second, "tok/s");
-      detail::require_positive(row + ".power_w_gpu", point.power_draw, units::W, "W");
+      detail::require_measured(row + ".power_w_gpu", point.power_draw, units::W, "W");
       if (i > 0) {
         detail::require_above_previous(row + ".power_cap_w", point.cap.value(),
                                        points_[i - 1].cap.value(), "cap", "cap");
@@ -69,13 +69,18 @@ class power_cap_curve {
   }
 
   static power_cap_curve from_csv(std::string_view text, std::string_view source) {
-    const csv_table table = parse_csv(text, source);
+    const csv_table table =
+        parse_csv(text, source, {"power_cap_w", "throughput_tok_s_gpu", "power_w_gpu"});
     const auto c = table.column("power_cap_w");
     const auto t = table.column("throughput_tok_s_gpu");
     const auto p = table.column("power_w_gpu");
     if (!c || !t || !p) {
-      throw invalid_input(std::string(source) + " header", table.columns.front(),
-                          "needs columns power_cap_w, throughput_tok_s_gpu and power_w_gpu");
+      const char* missing = !c   ? "(no column power_cap_w)"
+                            : !t ? "(no column throughput_tok_s_gpu)"
+                                 : "(no column power_w_gpu)";
+      throw invalid_input::shown_as(
+          std::string(source) + " header", missing,
+          "needs columns power_cap_w, throughput_tok_s_gpu and power_w_gpu");
     }
     std::vector<power_cap_point> points;
     for (const auto& row : table.rows) {

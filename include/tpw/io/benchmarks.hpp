@@ -96,6 +96,13 @@ inline const nlohmann::json& field_of(const nlohmann::json& j, std::string_view 
   return j[key];
 }
 
+// A value of a benchmark file as a message shows it: a number as it is, anything else only by
+// its kind, so that an error never quotes a file's text.
+inline std::string shown_kind(const nlohmann::json& v) {
+  if (v.is_number()) return shown(v);
+  return std::string("(") + (v.is_string() ? "a string" : v.type_name()) + ")";
+}
+
 // A number > 0 (>= 0 when zero_ok), finite.
 inline double positive_field(const nlohmann::json& j, std::string_view file, const char* key,
                              bool zero_ok = false) {
@@ -104,7 +111,7 @@ inline double positive_field(const nlohmann::json& j, std::string_view file, con
                   (zero_ok ? v.get<double>() >= 0.0 : v.get<double>() > 0.0);
   if (!ok) {
     throw invalid_input::shown_as(
-        std::string(file) + " " + key, shown(v),
+        std::string(file) + " " + key, shown_kind(v),
         zero_ok ? "must be a finite number >= 0" : "must be a finite number > 0");
   }
   return v.get<double>();
@@ -114,7 +121,7 @@ inline std::string text_field(const nlohmann::json& j, std::string_view file, co
   const nlohmann::json& v = field_of(j, file, key);
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number() || v.is_boolean()) return v.dump();
-  throw invalid_input::shown_as(std::string(file) + " " + key, shown(v), "must be a string");
+  throw invalid_input::shown_as(std::string(file) + " " + key, shown_kind(v), "must be a string");
 }
 
 inline benchmark_point inferencex_point(const nlohmann::json& j, std::string_view file) {
@@ -143,7 +150,8 @@ inline benchmark_point inferencex_point(const nlohmann::json& j, std::string_vie
   // The total is input + output as InferenceX computes it; a file that disagrees is not one.
   const double sum = p.input_throughput + p.output_throughput;
   if (!(std::abs(sum - p.throughput) <= 1e-6 * p.throughput)) {
-    throw invalid_input::shown_as(std::string(file) + " tput_per_gpu", shown(j["tput_per_gpu"]),
+    throw invalid_input::shown_as(std::string(file) + " tput_per_gpu",
+                                  shown_kind(j["tput_per_gpu"]),
                                   "must equal input_tput_per_gpu + output_tput_per_gpu (" +
                                       tpw::detail::number_text(sum) + ")");
   }
@@ -189,7 +197,7 @@ inline benchmark_point vllm_point(const nlohmann::json& j, std::string_view file
   p.input_throughput = p.throughput - p.output_throughput;
   if (p.input_throughput < 0.0) {
     throw invalid_input::shown_as(std::string(file) + " output_throughput",
-                                  shown(j["output_throughput"]),
+                                  shown_kind(j["output_throughput"]),
                                   "must not exceed total_token_throughput");
   }
   p.median_tpot_ms = positive_field(j, file, "median_tpot_ms");
@@ -206,7 +214,7 @@ inline benchmark_point vllm_point(const nlohmann::json& j, std::string_view file
 inline benchmark_point read_benchmark(const nlohmann::json& j, std::string_view file,
                                       const vllm_context& context = {}) {
   if (!j.is_object()) {
-    throw invalid_input::shown_as(std::string(file), detail::shown(j),
+    throw invalid_input::shown_as(std::string(file), detail::shown_kind(j),
                                   "a benchmark result file is a JSON object");
   }
   if (j.contains("tput_per_gpu")) return detail::inferencex_point(j, file);
@@ -219,13 +227,19 @@ inline benchmark_point read_benchmark(const nlohmann::json& j, std::string_view 
       "median_tpot_ms, median_ttft_ms, ...)");
 }
 
-// One benchmark file, read as tpw reads any file a user names (tpw/io/file.hpp).
+// One benchmark file, read as tpw reads any file a user names (tpw/io/file.hpp); `shown` names it
+// in messages (default: its path). A syntax error gives the line and column, not the file's text.
 inline benchmark_point load_benchmark(const std::filesystem::path& file,
-                                      const vllm_context& context = {}) {
-  const std::string name = file.string();
+                                      const vllm_context& context = {},
+                                      std::string_view shown = {}) {
+  const std::string name = shown.empty() ? file.string() : std::string(shown);
   const std::string text = read_text_file(file, name);
-  return read_benchmark(detail::parse_text(text, name), name, context);
+  return read_benchmark(detail::parse_text(text, name, false), name, context);
 }
+
+// A folder of benchmark files is bounded as one file is: at most this many .json files, holding
+// at most max_input_bytes together.
+inline constexpr std::size_t max_benchmark_files = 10000;
 
 // The frontiers of points, one per key, by increasing interactivity.
 inline std::vector<benchmark_frontier> benchmark_frontiers(std::vector<benchmark_point> points) {
@@ -244,31 +258,68 @@ inline std::vector<benchmark_frontier> benchmark_frontiers(std::vector<benchmark
     try {
       f.frontier.emplace(std::move(xs), key);
     } catch (const invalid_input& e) {
-      f.why = e.what();  // the points are kept; a scenario cannot use them as a frontier
+      // The points are kept; a scenario cannot use them as a frontier.
+      f.why = std::string(e.what()) + " (from " + f.points.front().file +
+              (f.points.size() > 1 ? " and " + std::to_string(f.points.size() - 1) + " more" : "") +
+              ")";
     }
     out.push_back(std::move(f));
   }
   return out;
 }
 
-// Every *.json file in a folder (not its subfolders), read and grouped into frontiers. A file
-// that cannot be read or is not a benchmark result is refused with its path.
+// Every *.json file in a folder (not its subfolders), read and grouped into frontiers; `shown`
+// names the folder in messages (default: its path). A file that cannot be read or is not a
+// benchmark result is refused with its name; so is a folder of more than max_benchmark_files
+// files or max_input_bytes in all.
 inline std::vector<benchmark_frontier> load_benchmark_folder(const std::filesystem::path& folder,
-                                                             const vllm_context& context = {}) {
+                                                             const vllm_context& context = {},
+                                                             std::string_view shown = {}) {
+  namespace fs = std::filesystem;
+  const std::string name = shown.empty() ? folder.string() : std::string(shown);
   std::error_code error;
-  if (!std::filesystem::is_directory(folder, error)) {
-    throw invalid_input::shown_as("benchmarks", folder.string(), "must be a folder");
+  if (!fs::is_directory(folder, error)) {
+    throw invalid_input::shown_as("frontier.benchmarks", name, "must be a folder");
   }
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  std::vector<fs::path> files;
+  fs::directory_iterator entries(folder, error);
+  for (; !error && entries != fs::directory_iterator(); entries.increment(error)) {
+    if (entries->path().extension() != ".json") continue;
+    if (files.size() == max_benchmark_files) {
+      throw invalid_input(name, static_cast<double>(files.size() + 1),
+                          ".json files or more: a folder of benchmark files holds at most " +
+                              std::to_string(max_benchmark_files));
+    }
+    files.push_back(entries->path());
+  }
+  if (error) {
+    throw invalid_input::shown_as("frontier.benchmarks", name,
+                                  "cannot be listed (" + error.message() + ")");
   }
   std::sort(files.begin(), files.end());
   if (files.empty()) {
-    throw invalid_input::shown_as("benchmarks", folder.string(), "holds no .json files");
+    throw invalid_input::shown_as("frontier.benchmarks", name, "holds no .json files");
+  }
+  std::uintmax_t total = 0;
+  for (const auto& file : files) {
+    const auto size = fs::is_regular_file(file, error) ? fs::file_size(file, error) : 0;
+    total += error ? 0 : size;
+  }
+  if (total > max_input_bytes) {
+    throw invalid_input(name, static_cast<double>(total),
+                        "bytes in its .json files together, above the " +
+                            detail::limit_text(max_input_bytes) +
+                            " limit on input files that a folder of benchmark files shares");
   }
   std::vector<benchmark_point> points;
-  for (const auto& file : files) points.push_back(load_benchmark(file, context));
+  std::uintmax_t left = max_input_bytes;  // what the files may still hold together
+  for (const auto& file : files) {
+    const std::string file_name = (fs::path(name) / file.filename()).string();
+    const std::string text = read_text_file(file, "frontier.benchmarks", left, file_name);
+    left -= text.size();
+    points.push_back(
+        read_benchmark(detail::parse_text(text, file_name, false), file_name, context));
+  }
   return benchmark_frontiers(std::move(points));
 }
 

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -37,11 +38,13 @@ inline std::string shown(const json& value) {
 // It follows the path of the value being read, for the message.
 class parse_guard {
  public:
+  explicit parse_guard(std::string_view document = "scenario") : document_(document) {}
+
   bool operator()(int depth, json::parse_event_t event, json& parsed) {
     using event_t = json::parse_event_t;
     if (depth > static_cast<int>(max_depth)) {
-      throw invalid_input::shown_as("scenario", "(nested deeper than 32)",
-                                    "a scenario file is a few levels deep; this is not one");
+      throw invalid_input::shown_as(document_, "(nested deeper than 32)",
+                                    "a file tpw reads is a few levels deep; this is not one");
     }
     switch (event) {
       case event_t::object_start:
@@ -51,12 +54,12 @@ class parse_guard {
       case event_t::key: {
         level& top = levels_.back();
         top.key = parsed.get<std::string>();
-        if (std::find(top.keys.begin(), top.keys.end(), top.key) != top.keys.end()) {
+        // A hash set: an object of 100,000 keys is checked in linear time.
+        if (!top.keys.insert(top.key).second) {
           throw invalid_input::shown_as(joined(top.path, top.key), "(given twice)",
                                         "a key may appear once in an object; the second would "
                                         "silently replace the first");
         }
-        top.keys.push_back(top.key);
         break;
       }
       case event_t::object_end:
@@ -82,7 +85,7 @@ class parse_guard {
     bool array;
     std::size_t index;
     std::string path;
-    std::vector<std::string> keys;
+    std::unordered_set<std::string> keys;
     std::string key;  // the key whose value is read next
   };
   [[nodiscard]] std::string element_path() const {
@@ -93,14 +96,28 @@ class parse_guard {
   void next_element() {
     if (!levels_.empty() && levels_.back().array) ++levels_.back().index;
   }
+  std::string document_;
   std::vector<level> levels_;
 };
 
+// nlohmann-json's syntax error without the text it quotes ("; last read: '...'"), for a file the
+// scenario names: its message gives the line, column and rule, never the file's content.
+inline std::string without_quoted_text(std::string what) {
+  const auto quote = what.find("; last read: '");
+  if (quote == std::string::npos) return what;
+  const auto expected = what.rfind("'; expected ");
+  const std::string rest =
+      expected != std::string::npos && expected > quote ? what.substr(expected + 1) : std::string();
+  return what.substr(0, quote) + rest;
+}
+
 // Parses JSON text, or a stream read as it is parsed, through the guard; a syntax error is
-// refused as "<document> = (not valid JSON): ..." (document: "scenario", or a file name).
+// refused as "<document> = (not valid JSON): ..." (document: "scenario", or a file name). With
+// `quote_content` false (a file a scenario names, not the scenario itself) the message gives the
+// line and column but none of the file's text.
 template <class Input>
-json parse_text(Input&& input, std::string_view document = "scenario") {
-  parse_guard guard;
+json parse_text(Input&& input, std::string_view document = "scenario", bool quote_content = true) {
+  parse_guard guard(document);
   const json::parser_callback_t callback = [&guard](int depth, json::parse_event_t event,
                                                     json& parsed) {
     return guard(depth, event, parsed);
@@ -112,13 +129,17 @@ json parse_text(Input&& input, std::string_view document = "scenario") {
     if (e.id == 406) {
       // "number overflow parsing '1e400'": a number beyond a double, named by its path.
       const auto open = what.find('\'');
-      const std::string literal =
-          open == std::string::npos ? "(a number)" : what.substr(open + 1, what.size() - open - 2);
-      throw invalid_input::shown_as(guard.reading(), literal,
+      const std::string literal = open == std::string::npos || !quote_content
+                                      ? "(a number)"
+                                      : what.substr(open + 1, what.size() - open - 2);
+      const std::string where =
+          quote_content ? guard.reading() : std::string(document) + " " + guard.reading();
+      throw invalid_input::shown_as(where, literal,
                                     "a number beyond the range of a double (about 1.8e308)");
     }
     // "[json.exception.parse_error.101] parse error at line 1, ..." without the bracketed id.
     if (const auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
+    if (!quote_content) what = without_quoted_text(std::move(what));
     throw invalid_input::shown_as(document, "(not valid JSON)", what);
   }
 }

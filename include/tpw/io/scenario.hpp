@@ -706,8 +706,7 @@ inline void read_uncertainty(const json& j, scenario& s) {
 
 // The frontier a scenario picks from a folder of benchmark result files (tpw/io/benchmarks.hpp):
 // the one group whose key matches every field of "select".
-inline benchmark_frontier benchmark_frontier_at(const json& f,
-                                                const std::filesystem::path& folder) {
+inline benchmark_frontier benchmark_frontier_at(const json& f, const named_files& files) {
   const std::string name = text_at(f["benchmarks"], "frontier.benchmarks", "must be a folder name");
   vllm_context context;
   if (f.contains("vllm")) {
@@ -724,7 +723,8 @@ inline benchmark_frontier benchmark_frontier_at(const json& f,
       context.precision = text_at(v["precision"], "frontier.vllm.precision", "must be a string");
     }
   }
-  std::vector<benchmark_frontier> all = load_benchmark_folder(folder / name, context);
+  std::vector<benchmark_frontier> all = load_benchmark_folder(
+      resolve_named_file(files, name, "frontier.benchmarks"), context, shown_path(files, name));
   const json none = json::object();
   const json& select = f.contains("select")
                            ? object_at(f["select"], "frontier.select",
@@ -796,7 +796,7 @@ inline json scaled_distribution(json d, double by) {
   return d;
 }
 
-inline frontier_choice read_frontier(const json& j, const std::filesystem::path& folder) {
+inline frontier_choice read_frontier(const json& j, const named_files& files) {
   const json& f =
       object_at(j, "frontier",
                 {"points", "csv", "benchmarks", "select", "vllm", "min_interactivity_tok_s_user",
@@ -817,12 +817,14 @@ inline frontier_choice read_frontier(const json& j, const std::filesystem::path&
              f.contains("select") ? f["select"] : f["vllm"], "applies to frontier.benchmarks");
     }
     const std::string name = text_at(f["csv"], "frontier.csv", "must be a file name");
-    const std::filesystem::path file = folder / std::filesystem::path(name);
+    const std::filesystem::path file = resolve_named_file(files, name, "frontier.csv");
     points =
-        throughput_frontier::from_csv(read_text_file(file, "frontier.csv"), file.string()).points();
+        throughput_frontier::from_csv(read_text_file(file, "frontier.csv", max_input_bytes,
+                                                          shown_path(files, name)), shown_path(files, name))
+            .points();
     source = name;
   } else if (f.contains("benchmarks")) {
-    const benchmark_frontier picked = benchmark_frontier_at(f, folder);
+    const benchmark_frontier picked = benchmark_frontier_at(f, files);
     points = picked.frontier->points();
     source = picked.key;
     double share = 0.0;
@@ -956,8 +958,18 @@ inline request_shape read_workload(const json& j, scenario& s) {
     if (!w.contains(key)) refuse_missing(path, "required: tokens per request");
     return extra_leaf_at(w[key], input, s, "tokens per request");
   };
+  const auto require_count_or_zero = [&](const char* key, double value) {
+    // A count below a millionth of a token is no request; its ratios would overflow a figure.
+    if (value != 0.0 && value < 1e-6) {
+      refuse(std::string("workload.") + key, w[key],
+             "must be 0 or at least 1e-06 tokens per request (tpw's limits: "
+             "docs/scenario-limits.md)");
+    }
+  };
   shape.input = tokens::from_value(count("input_tokens", extra_input::input_tokens));
+  if (!w["input_tokens"].is_object()) require_count_or_zero("input_tokens", shape.input.value());
   shape.output = tokens::from_value(count("output_tokens", extra_input::output_tokens));
+  if (!w["output_tokens"].is_object()) require_count_or_zero("output_tokens", shape.output.value());
   if (shape.input.value() + shape.output.value() <= 0.0) {
     refuse("workload.output_tokens", w["output_tokens"],
            "a request needs some input or output tokens");
@@ -1194,8 +1206,7 @@ inline finance_choice read_finance(const json& j, scenario& s) {
   return c;
 }
 
-inline power_cap_choice read_power_cap(const json& j, scenario& s,
-                                       const std::filesystem::path& folder) {
+inline power_cap_choice read_power_cap(const json& j, scenario& s, const named_files& files) {
   const json& c = object_at(j, "power_cap", {"points", "csv", "cap", "overhead_w_per_accelerator"});
   if (c.contains("points") == c.contains("csv")) {
     refuse(c.contains("points") ? "power_cap.csv" : "power_cap.points",
@@ -1220,8 +1231,11 @@ inline power_cap_choice read_power_cap(const json& j, scenario& s,
     curve.emplace(std::move(points), "power_cap");
   } else {
     const std::string name = text_at(c["csv"], "power_cap.csv", "must be a file name");
-    const std::filesystem::path file = folder / std::filesystem::path(name);
-    curve.emplace(power_cap_curve::from_csv(read_text_file(file, "power_cap.csv"), file.string()));
+    const std::filesystem::path file = resolve_named_file(files, name, "power_cap.csv");
+    curve.emplace(
+        power_cap_curve::from_csv(
+            read_text_file(file, "power_cap.csv", max_input_bytes, shown_path(files, name)),
+            shown_path(files, name)));
   }
   power_cap_choice out{std::move(*curve), "fixed", 0.0, {}};
   const double per_system = s.base[cost_input::accelerators_per_system];
@@ -1238,7 +1252,7 @@ inline power_cap_choice read_power_cap(const json& j, scenario& s,
   const double max_cap = out.curve.max_cap().value();
   if (c.contains("overhead_w_per_accelerator")) {
     out.overhead_w = bounded_at(c["overhead_w_per_accelerator"],
-                                "power_cap.overhead_w_per_accelerator", 0.0, 1e9,
+                                "power_cap.overhead_w_per_accelerator", 0.0, 1e6,
                                 "W of the system's IT power per accelerator beside the "
                                 "accelerator itself (host, network, fans)");
   } else {
@@ -1284,6 +1298,22 @@ inline power_cap_choice read_power_cap(const json& j, scenario& s,
                                 "W, within the curve's measured caps");
     out.chosen = out.curve.at(w * units::W);
   }
+  // Every cap a sample may reach must give a system's IT and provisioned power within
+  // deployment.it_power_kw's range: a refusal names the overhead (or the curve), not the power.
+  double most_w = 0.0;
+  for (const auto& point : out.curve.points()) {
+    most_w = std::max({most_w, point.cap.value(), point.power_draw.value()});
+  }
+  const double most_kw = (most_w + out.overhead_w) * per_system / 1e3;
+  if (!(most_kw <= 1e6)) {
+    const bool given = c.contains("overhead_w_per_accelerator");
+    refuse(given ? "power_cap.overhead_w_per_accelerator" : "power_cap",
+           given ? c["overhead_w_per_accelerator"] : json("(the curve)"),
+           "with the curve's highest power (" + tpw::detail::number_text(most_w) + " W) and " +
+               tpw::detail::number_text(per_system) + " accelerators, a system would draw " +
+               tpw::detail::number_text(most_kw) +
+               " kW, above deployment.it_power_kw's limit of 1000000 kW");
+  }
   mc::power_cap_operating_curve::set_point(out.chosen, out.overhead_w, per_system, s.base);
   s.base.provisioned_given = true;
   return out;
@@ -1320,10 +1350,11 @@ inline carbon_choice read_carbon(const json& j, scenario& s) {
 
 }  // namespace detail
 
-// Reads a scenario from parsed JSON; files it names (power_cap.csv) are read relative to
-// `folder` (the scenario file's). Throws invalid_input naming the field's path.
-inline scenario scenario_from_json(const nlohmann::json& j,
-                                   const std::filesystem::path& folder = {}) {
+// Reads a scenario from parsed JSON; files it names (frontier.csv, power_cap.csv,
+// frontier.benchmarks) are read relative to `files.folder` (the scenario file's) and, unless
+// `files.reach` says otherwise, only inside it (tpw/io/file.hpp). Throws invalid_input naming the
+// field's path.
+inline scenario scenario_from_json(const nlohmann::json& j, const named_files& files) {
   namespace d = detail;
   d::object_at(
       j, "",
@@ -1371,7 +1402,7 @@ inline scenario scenario_from_json(const nlohmann::json& j,
     s.base[cost_input::it_power_kw] = catalog->system_it_power.value;
   }
   if (j.contains("frontier")) {
-    s.frontier = d::read_frontier(j["frontier"], folder);
+    s.frontier = d::read_frontier(j["frontier"], files);
     if (const auto& target = s.frontier->uncertain_target) {
       const std::string& by = s.frontier->bound_by;
       const extra_input kind = by == "max_tpot_ms"   ? extra_input::max_tpot_ms
@@ -1404,6 +1435,25 @@ inline scenario scenario_from_json(const nlohmann::json& j,
     const double t = s.frontier->chosen.throughput.value();
     s.base[cost_input::throughput_tok_s] = t;
     if (const auto& factor = s.frontier->throughput_factor) {
+      // The factor times the frontier's throughput must stay in deployment.throughput_tok_s's
+      // range; a refusal names the factor, which the scenario wrote, not the throughput.
+      const double low =
+          factor->is_object()
+              ? d::distribution_at(*factor, "frontier.throughput_factor").reachable_low()
+              : factor->get<double>();
+      const double high =
+          factor->is_object()
+              ? d::distribution_at(*factor, "frontier.throughput_factor").reachable_high()
+              : factor->get<double>();
+      const cost_input_rule& rule = rule_of(cost_input::throughput_tok_s);
+      if (!(t * low >= rule.low && t * high <= rule.high)) {
+        d::refuse("frontier.throughput_factor", *factor,
+                  "times the frontier's throughput (" + tpw::detail::number_text(t) +
+                      " tok/s) it reaches [" + tpw::detail::number_text(t * low) + ", " +
+                      tpw::detail::number_text(t * high) + "] tok/s, outside " + rule.path +
+                      "'s range [" + tpw::detail::number_text(rule.low) + ", " +
+                      tpw::detail::number_text(rule.high) + "]");
+      }
       d::leaf_at(factor->is_object() ? d::scaled_distribution(*factor, t)
                                      : d::json(t * factor->get<double>()),
                  cost_input::throughput_tok_s, s);
@@ -1445,7 +1495,7 @@ inline scenario scenario_from_json(const nlohmann::json& j,
       }
     }
   }
-  if (j.contains("power_cap")) s.power_cap = d::read_power_cap(j["power_cap"], s, folder);
+  if (j.contains("power_cap")) s.power_cap = d::read_power_cap(j["power_cap"], s, files);
   if (j.contains("uncertainty")) d::read_uncertainty(j["uncertainty"], s);
   for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
     const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";
@@ -1463,6 +1513,12 @@ inline scenario scenario_from_json(const nlohmann::json& j,
   return s;
 }
 
+// Reads a scenario from parsed JSON; files it names are read inside `folder` only.
+inline scenario scenario_from_json(const nlohmann::json& j,
+                                   const std::filesystem::path& folder = {}) {
+  return scenario_from_json(j, named_files{folder, named_file_reach::scenario_folder});
+}
+
 // Reads a scenario from JSON text. Throws invalid_input naming the field's path.
 inline scenario parse_scenario(std::string_view text) {
   if (text.size() > max_input_bytes) {
@@ -1472,24 +1528,13 @@ inline scenario parse_scenario(std::string_view text) {
   return scenario_from_json(detail::parse_text(text));
 }
 
-// Reads a scenario file, parsing as it reads and never past max_input_bytes. A folder, a device
-// or a larger file is refused with its name. Errors name the field's path (the caller adds the
-// file's name).
-inline scenario load_scenario(const std::filesystem::path& file) {
-  std::ifstream in = tpw::io::detail::open_checked(file, "scenario", max_input_bytes);
-  bounded_input bounded(*in.rdbuf(), max_input_bytes);
-  std::istream stream(&bounded);
-  nlohmann::json j;
-  try {
-    j = detail::parse_text(stream);
-  } catch (const invalid_input&) {
-    if (!bounded.exceeded()) throw;
-  }
-  if (bounded.exceeded()) {
-    throw invalid_input("scenario", file.string(),
-                        "is larger than the 16 MiB limit on scenario files");
-  }
-  return scenario_from_json(j, file.parent_path());
+// Reads a scenario file of at most max_input_bytes (a folder, a pipe, a device or a larger file
+// is refused with its name). The files it names are read inside its folder, or as far as `reach`
+// allows. Errors name the field's path (the caller adds the file's name).
+inline scenario load_scenario(const std::filesystem::path& file,
+                              named_file_reach reach = named_file_reach::scenario_folder) {
+  const std::string text = read_text_file(file, "scenario", max_input_bytes);
+  return scenario_from_json(detail::parse_text(text), named_files{file.parent_path(), reach});
 }
 
 }  // namespace tpw::io

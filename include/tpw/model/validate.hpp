@@ -35,6 +35,22 @@ constexpr void require_positive(std::string_view field, const Q& q, const U& dis
   }
 }
 
+// A measured point of a curve (a throughput, a power, a time): finite and in [1e-6, 1e9] of the
+// unit it is written in, so that no interpolation between points divides by a vanishing step or
+// overflows (a value of 1e-320 is no measurement).
+template <class Q, class U>
+constexpr void require_measured(std::string_view field, const Q& q, const U& display_unit,
+                                std::string_view unit_name) {
+  const double shown = in(q, display_unit);
+  if (!is_finite(shown) || shown < 1e-6 || shown > 1e9) {
+    throw invalid_input::converted(
+        field, shown,
+        std::string("must be in [1e-06, 1e9] ")
+            .append(unit_name)
+            .append(": a measured point (tpw's limits: docs/scenario-limits.md)"));
+  }
+}
+
 // A count (accelerators, systems): a whole number >= 1.
 // An interval as rules state it: "[0, 1)". Built by appending: GCC 12 warns (-Wrestrict, a false
 // positive) on a one-character literal prepended to a temporary string.
