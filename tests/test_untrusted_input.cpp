@@ -443,7 +443,9 @@ TEST_CASE("a Sobol' analysis larger than memory is refused before anything runs"
   // year), 1 thread: 8 * (3 * 13 + 1) = 320 bytes per base sample.
   CHECK(message_of([&] { (void)io::run_study(s, one_thread(1'000'000'000)); }) ==
         "uncertainty.sobol_samples = 100000000: the Sobol' analysis would need about 32 GB "
-        "(320 bytes per base sample), above the 1 GB this machine has; use at most "
+        "(320 bytes per base sample), above the 1 GB this process may use (physical memory, ulimit "
+        "and cgroup limits); "
+        "use at most "
         "3125000");
   s.sobol_samples = 4096;
   CHECK(io::run_study(s, one_thread(1'000'000'000)).sobol.size() == 13);

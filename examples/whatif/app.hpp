@@ -345,8 +345,18 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
       const auto& q = s.input.exceedances[k];
       const double above = s.statistics->exceedances.at(k).probability;
       out << "  " << display_name(s.input.name) << ": P(" << q.figure << (q.below ? " <= " : " > ")
-          << num(q.threshold) << ") = " << tpw::format_percent(q.below ? 1.0 - above : above)
-          << "\n";
+          << num(q.threshold) << ") = " << tpw::format_percent(q.below ? 1.0 - above : above);
+      // Samples without the figure are counted, and said: a payback never reached is above
+      // every threshold; a sample without an IRR is above none.
+      const double without = s.statistics->exceedances.at(k).share_without;
+      if (without > 0.0) {
+        const bool payback = q.figure.find("payback") != std::string::npos;
+        out << " (" << tpw::format_percent(without)
+            << (payback ? " never pay back, counted above every threshold"
+                        : " without an IRR, counted at or below every threshold")
+            << ")";
+      }
+      out << "\n";
     }
     out << "  " << display_name(s.input.name) << ": " << s.samples << " samples ("
         << tpw::mc::to_string(s.input.design) << ", seed " << s.seed << ")";

@@ -74,7 +74,14 @@ class throughput_frontier {
       if (point.ttft) t.push_back(point.ttft->value());
     }
     throughput_.emplace(x, std::move(y));
-    if (!t.empty()) ttft_.emplace(x, std::move(t));
+    if (!t.empty()) {
+      // The least TTFT up to each point: the first point meeting a limit is a binary search.
+      ttft_prefix_min_.resize(t.size());
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        ttft_prefix_min_[i] = i == 0 ? t[0] : std::min(ttft_prefix_min_[i - 1], t[i]);
+      }
+      ttft_.emplace(x, std::move(t));
+    }
     if (!p.empty()) power_.emplace(std::move(x), std::move(p));
   }
 
@@ -157,8 +164,25 @@ class throughput_frontier {
     const auto& f = *ttft_;
     double a = std::max(checked(from, field), f.low());
     if (f(a) <= max) return from;  // a is `from`, or below the range the first point
-    for (const auto& point : points_) {
-      const double b = point.interactivity.value();
+    // The points after a; when none before them meets the limit (always so from the first point,
+    // as a Monte Carlo sample asks), the first that does is found by binary search on the least
+    // TTFT so far, so a sample costs a logarithm of the frontier's length, not a scan of it.
+    auto start = std::upper_bound(points_.begin(), points_.end(), a, [](double v, const auto& p) {
+      return v < p.interactivity.value();
+    });
+    const auto first = static_cast<std::size_t>(start - points_.begin());
+    if (first == 0 || ttft_prefix_min_[first - 1] > max) {
+      const auto meets =
+          std::partition_point(ttft_prefix_min_.begin() + static_cast<std::ptrdiff_t>(first),
+                               ttft_prefix_min_.end(), [max](double least) { return least > max; });
+      start += meets - (ttft_prefix_min_.begin() + static_cast<std::ptrdiff_t>(first));
+      if (start != points_.begin() && start != points_.end() &&
+          std::prev(start)->interactivity.value() > a) {
+        a = std::prev(start)->interactivity.value();
+      }
+    }
+    for (auto point = start; point != points_.end(); ++point) {
+      const double b = point->interactivity.value();
       if (b <= a) continue;
       if (f(b) <= max) {
         double lo = a;  // f(lo) > max
@@ -238,6 +262,7 @@ class throughput_frontier {
   std::optional<monotone_interpolant> throughput_;
   std::optional<monotone_interpolant> power_;
   std::optional<monotone_interpolant> ttft_;
+  std::vector<double> ttft_prefix_min_;  // per point, the least TTFT up to it
 };
 
 // The figures at the operating point an SLO picks: the deployment serves at the frontier's

@@ -351,9 +351,14 @@ inline nlohmann::json unchecked_json(const study& r) {
     for (std::size_t k = 0; k < r.input.exceedances.size(); ++k) {
       const auto& q = r.input.exceedances[k];
       const double above = r.statistics->exceedances.at(k).probability;
-      u["exceedances"].push_back({{"figure", q.figure},
-                                  {q.below ? "at_or_below" : "above", q.threshold},
-                                  {"probability", q.below ? 1.0 - above : above}});
+      json entry = {{"figure", q.figure},
+                    {q.below ? "at_or_below" : "above", q.threshold},
+                    {"probability", q.below ? 1.0 - above : above}};
+      // An IRR or a payback: the share of samples without one, counted in the probability.
+      if (mc::detail::is_optional_project_figure(q.figure)) {
+        entry["share_without"] = r.statistics->exceedances.at(k).share_without;
+      }
+      u["exceedances"].push_back(std::move(entry));
     }
   }
   if (!r.sobol.empty()) {

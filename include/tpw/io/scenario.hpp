@@ -818,10 +818,10 @@ inline frontier_choice read_frontier(const json& j, const named_files& files) {
     }
     const std::string name = text_at(f["csv"], "frontier.csv", "must be a file name");
     const std::filesystem::path file = resolve_named_file(files, name, "frontier.csv");
-    points =
-        throughput_frontier::from_csv(read_text_file(file, "frontier.csv", max_input_bytes,
-                                                          shown_path(files, name)), shown_path(files, name))
-            .points();
+    points = throughput_frontier::from_csv(
+                 read_text_file(file, "frontier.csv", max_input_bytes, shown_path(files, name)),
+                 shown_path(files, name))
+                 .points();
     source = name;
   } else if (f.contains("benchmarks")) {
     const benchmark_frontier picked = benchmark_frontier_at(f, files);
@@ -1232,10 +1232,9 @@ inline power_cap_choice read_power_cap(const json& j, scenario& s, const named_f
   } else {
     const std::string name = text_at(c["csv"], "power_cap.csv", "must be a file name");
     const std::filesystem::path file = resolve_named_file(files, name, "power_cap.csv");
-    curve.emplace(
-        power_cap_curve::from_csv(
-            read_text_file(file, "power_cap.csv", max_input_bytes, shown_path(files, name)),
-            shown_path(files, name)));
+    curve.emplace(power_cap_curve::from_csv(
+        read_text_file(file, "power_cap.csv", max_input_bytes, shown_path(files, name)),
+        shown_path(files, name)));
   }
   power_cap_choice out{std::move(*curve), "fixed", 0.0, {}};
   const double per_system = s.base[cost_input::accelerators_per_system];

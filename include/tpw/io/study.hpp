@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #if __has_include(<unistd.h>)
+#include <sys/resource.h>
 #include <unistd.h>
 #endif
 
@@ -148,6 +151,55 @@ inline std::uint64_t physical_memory() noexcept {
   return 0;
 }
 
+// A number of bytes from a small file such as a cgroup's memory.max; 0 for "max", a missing file
+// or anything else.
+inline std::uint64_t bytes_in_file(const std::string& file) noexcept {
+  try {
+    std::ifstream in(file);
+    std::string word;
+    if (!(in >> word) || word.empty() || word.size() > 20) return 0;
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), value);
+    return error == std::errc{} && end == word.data() + word.size() ? value : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+// The memory this process may take, in bytes: the least of the physical memory, its address
+// space and data limits (ulimit -v, -d) and its control group's limit (cgroup v2 memory.max, or
+// v1 memory.limit_in_bytes); 0 when none is known.
+inline std::uint64_t memory_available_to_process() noexcept {
+  std::uint64_t limit = physical_memory();
+  const auto lower = [&limit](std::uint64_t bytes) {
+    if (bytes > 0 && (limit == 0 || bytes < limit)) limit = bytes;
+  };
+#if defined(RLIMIT_AS)
+  for (const int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    ::rlimit r{};
+    if (::getrlimit(resource, &r) == 0 && r.rlim_cur != RLIM_INFINITY) {
+      lower(static_cast<std::uint64_t>(r.rlim_cur));
+    }
+  }
+  // The process's control group: "0::/path" (v2) or "N:memory:/path" (v1) in /proc/self/cgroup.
+  try {
+    std::ifstream groups("/proc/self/cgroup");
+    for (std::string line; std::getline(groups, line);) {
+      const auto path = line.substr(line.rfind(':') + 1);
+      if (line.starts_with("0::")) {
+        lower(bytes_in_file("/sys/fs/cgroup" + path + "/memory.max"));
+      } else if (line.find(":memory:") != std::string::npos) {
+        const std::uint64_t v1 =
+            bytes_in_file("/sys/fs/cgroup/memory" + path + "/memory.limit_in_bytes");
+        if (v1 < (std::uint64_t{1} << 62)) lower(v1);  // "no limit" is a huge number in v1
+      }
+    }
+  } catch (...) {
+  }
+#endif
+  return limit;
+}
+
 inline std::string gigabytes(double bytes) {
   return tpw::detail::converted_number_text(std::round(bytes / 1e7) / 100.0) + " GB";
 }
@@ -157,7 +209,7 @@ inline std::string gigabytes(double bytes) {
 // is more than the limit, with the largest N that fits.
 inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigned threads,
                                  std::uint64_t limit) {
-  if (limit == 0) limit = physical_memory();
+  if (limit == 0) limit = memory_available_to_process();
   if (limit == 0) return;
   const double d = static_cast<double>(s.uncertain.size() + s.project_uncertain.size());
   const double per_sample =
@@ -168,7 +220,8 @@ inline void require_sobol_memory(const scenario& s, std::size_t outputs, unsigne
       "uncertainty.sobol_samples", static_cast<double>(s.sobol_samples),
       "the Sobol' analysis would need about " + gigabytes(need) + " (" +
           tpw::detail::number_text(per_sample) + " bytes per base sample), above the " +
-          gigabytes(static_cast<double>(limit)) + " this machine has; use at most " +
+          gigabytes(static_cast<double>(limit)) +
+          " this process may use (physical memory, ulimit and cgroup limits); use at most " +
           tpw::detail::number_text(std::floor(static_cast<double>(limit) / per_sample)));
 }
 

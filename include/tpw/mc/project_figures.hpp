@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 #include "tpw/finance/project_parameters.hpp"
 #include "tpw/mc/engine/statistics.hpp"
@@ -28,5 +29,21 @@ struct project_figure_statistics {
     return evaluated == 0 ? 0.0 : static_cast<double>(missing) / static_cast<double>(evaluated);
   }
 };
+
+namespace detail {
+inline bool is_optional_project_figure(std::string_view name) noexcept {
+  for (const char* n : project_optional_names) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
+// How an exceedance counts a sample without the figure: a payback never reached is above every
+// threshold (the project has not paid back by then); a sample without a single IRR clears no
+// hurdle, so it is never above one. `optional_figure` indexes project_optional_names.
+constexpr bool missing_is_above(std::size_t optional_figure) noexcept {
+  return optional_figure >= 2;  // payback_years, discounted_payback_years
+}
+}  // namespace detail
 
 }  // namespace tpw::mc

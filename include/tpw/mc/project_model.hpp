@@ -292,11 +292,13 @@ inline constexpr std::uint64_t optional_figure_limit = 1u << 18;
 namespace detail {
 
 // Each exceedance on an optional figure (its index in project_optional_names and threshold)
-// gets P(figure > threshold) among the samples that have the figure in `above`.
+// gets P(figure > threshold) over every sample evaluated in `above`, a sample without the figure
+// counted as the figure says (missing_is_above), and the share of those samples in `without`.
 struct optional_exceedance {
   std::size_t figure;
   double threshold;
   double above = 0.0;
+  double without = 0.0;
 };
 
 // The optional figures over the first `limit` samples (every sample up to it), in chunk order:
@@ -349,18 +351,29 @@ std::vector<project_figure_statistics> optional_project_statistics(
     f.statistics.tail_level = o.tail_level;
     f.evaluated = n;
     f.missing = n - values.size();
-    if (values.empty()) continue;
+    // Among the sorted values, those above each query's threshold, and the samples without one.
+    const auto answer_queries = [&] {
+      for (auto& q : queries) {
+        if (q.figure != k) continue;
+        const auto above =
+            values.end() - std::upper_bound(values.begin(), values.end(), q.threshold);
+        const std::uint64_t lacking = missing_is_above(k) ? f.missing : 0;
+        q.above = static_cast<double>(static_cast<std::uint64_t>(above) + lacking) /
+                  static_cast<double>(n);
+        q.without = static_cast<double>(f.missing) / static_cast<double>(n);
+      }
+    };
+    if (values.empty()) {
+      answer_queries();
+      continue;
+    }
     moments m;
     const double shift = values.front();
     m.add_batch(values.data(), values.size(), shift);
     finish_moments(f.statistics, m, shift);
     sort_values(values.begin(), values.end());
     finish_from_sorted(f.statistics, values);
-    for (auto& q : queries) {
-      if (q.figure != k) continue;
-      const auto above = values.end() - std::upper_bound(values.begin(), values.end(), q.threshold);
-      q.above = static_cast<double>(above) / static_cast<double>(values.size());
-    }
+    answer_queries();
   }
   return out;
 }
@@ -442,9 +455,12 @@ project_run_result run_project(
   std::vector<exceedance> all = options.exceedances;
   for (std::size_t q = 0; q < all.size(); ++q) {
     const std::ptrdiff_t at = engine_index[q];
-    all[q].probability = at >= 0
-                             ? r.statistics.exceedances[static_cast<std::size_t>(at)].probability
-                             : queries[static_cast<std::size_t>(-1 - at)].above;
+    if (at >= 0) {
+      all[q].probability = r.statistics.exceedances[static_cast<std::size_t>(at)].probability;
+    } else {
+      all[q].probability = queries[static_cast<std::size_t>(-1 - at)].above;
+      all[q].share_without = queries[static_cast<std::size_t>(-1 - at)].without;
+    }
   }
   r.statistics.exceedances = std::move(all);
   return r;

@@ -36,7 +36,11 @@ void sort_values(Iterator first, Iterator last) {
 struct exceedance {
   std::string output;
   double threshold = 0.0;
-  double probability = 0.0;
+  double probability = 0.0;  // the share of all samples with the figure above the threshold
+  // For a figure a sample may lack (an IRR, a payback): the share of samples without it. They are
+  // counted in `probability` as the figure says: a payback never reached is above every threshold;
+  // a sample without a single IRR clears no hurdle (is not above any).
+  double share_without = 0.0;
 };
 
 struct output_statistics {
