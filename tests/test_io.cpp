@@ -22,6 +22,7 @@ namespace io = tpw::io;
 using doctest::Approx;
 using nlohmann::json;
 using tpw_test::message_of;
+using tpw_test::scratch_dir;
 
 namespace {
 
@@ -63,23 +64,6 @@ program_run whatif(const std::vector<std::string>& args) {
   const int status = tpw_whatif::run_whatif(args, out, err);
   return {status, out.str(), err.str()};
 }
-
-// A scratch folder under the system's temporary directory, removed at the end of the test.
-struct scratch_dir {
-  std::filesystem::path path;
-  explicit scratch_dir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / ("tpw_test_io_" + name)) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~scratch_dir() { std::filesystem::remove_all(path); }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-  [[nodiscard]] std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name, std::ios::binary) << text;
-    return (path / name).string();
-  }
-};
 
 }  // namespace
 
@@ -408,7 +392,7 @@ TEST_CASE("tpw-whatif: the default study's JSON report, by hand, with every cont
 }
 
 TEST_CASE("tpw-whatif: scenario files side by side, bad files and arguments exit non-zero") {
-  const scratch_dir dir("cli");
+  const scratch_dir dir("io_cli");
   const std::string good = dir.write("good.json", simple);
   const std::string bad = dir.write("bad.json", edited("/costs/energy/pue", "0.9"));
   const std::string truncated = dir.write("truncated.json", std::string(simple).substr(0, 50));
@@ -453,7 +437,7 @@ TEST_CASE("tpw-whatif's Sobol' line names the drivers of a figure that varies") 
   // depend on the site's size), so the line names the first figure that does, the site's tokens a
   // year. Control: an uncertain utilization moves
   // the cost per Mtok, whose drivers the line names.
-  const scratch_dir dir("sobol_line");
+  const scratch_dir dir("io_sobol_line");
   json site = json::parse(edited("/site/power_mw", R"({"dist": "uniform", "low": 1, "high": 2})"));
   site["uncertainty"] =
       json::parse(R"({"samples": 2000, "sensitivity": ["sobol"], "sobol_samples": 256})");
@@ -478,7 +462,7 @@ TEST_CASE("tpw-whatif --charts writes every chart, non-empty, when gnuplot is th
     MESSAGE("gnuplot is not installed: the chart test is skipped");
     return;
   }
-  const scratch_dir dir("charts");
+  const scratch_dir dir("io_charts");
   const std::string frontier = dir.write("frontier.json", R"({
     "name": "GB300 at 50 tok/s/user",
     "platform": "gb300-nvl72",
@@ -736,7 +720,7 @@ TEST_CASE("tpw-whatif --csv writes the figures and the yearly cash flows as RFC 
   CHECK(tpw_whatif::csv_field("plain") == "plain");
   CHECK(tpw_whatif::csv_field("a, \"b\"\r\nc") == "\"a, \"\"b\"\"\r\nc\"");
   CHECK(tpw_whatif::csv_text("=cmd()") == "'=cmd()");
-  const scratch_dir dir("csv");
+  const scratch_dir dir("io_csv");
   const std::string file = dir.write("fin.json", with(with(simple, "/name", "\"Site, \\\"A\\\"\""),
                                                       "/finance", R"({"operating_years": 2})"));
   const auto run = whatif({"--scenario", file, "--csv", (dir.path / "out").string()});
@@ -813,7 +797,7 @@ TEST_CASE("a power cap in a scenario: fixed, max_q and best_for_site, as the lib
 }
 
 TEST_CASE("a power-cap curve file is read beside the scenario file that names it") {
-  const scratch_dir dir("power_cap");
+  const scratch_dir dir("io_power_cap");
   (void)dir.write("curve.csv",
                   "power_cap_w,throughput_tok_s_gpu,power_w_gpu\n800,4000,780\n1200,6000,1180\n");
   json j = json::parse(simple);

@@ -34,31 +34,12 @@ namespace io = tpw::io;
 namespace fs = std::filesystem;
 using nlohmann::json;
 using tpw_test::message_of;
+using tpw_test::scratch_dir;
 
 namespace {
 
 // What a secret file holds: no message may ever show it.
 constexpr const char* canary = "SECRET-CANARY-7f3a";
-
-struct scratch {
-  fs::path path;
-  explicit scratch(const std::string& name)
-      : path(fs::temp_directory_path() / ("tpw_test_files_" + name)) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~scratch() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  scratch(const scratch&) = delete;
-  scratch& operator=(const scratch&) = delete;
-  fs::path write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path / name).parent_path());
-    std::ofstream(path / name, std::ios::binary) << text;
-    return path / name;
-  }
-};
 
 // A scenario whose throughput comes from a frontier CSV (or other section) the test names.
 json frontier_scenario(const std::string& csv) {
@@ -81,7 +62,7 @@ const char* const good_frontier =
 }  // namespace
 
 TEST_CASE("files a scenario names are read only inside its folder, unless the user allows more") {
-  const scratch dir("reach");
+  const scratch_dir dir("files_reach");
   dir.write("outside/secret.csv", std::string(canary) + "\n1,2\n");
   dir.write("inside/good.csv", good_frontier);
   const auto at = [&](const std::string& csv) {
@@ -148,7 +129,7 @@ TEST_CASE("no message quotes the text of a file a scenario names") {
   CHECK(power_cap ==
         "c.csv header = (no column power_cap_w): needs columns power_cap_w, "
         "throughput_tok_s_gpu and power_w_gpu");
-  const scratch dir("quotes");
+  const scratch_dir dir("files_quotes");
   const fs::path unterminated = dir.write("b.json", "{\"hw\": \"" + std::string(canary));
   const std::string syntax =
       message_of([&] { (void)io::load_benchmark(unterminated, {}, "b.json"); });
@@ -162,7 +143,7 @@ TEST_CASE("no message quotes the text of a file a scenario names") {
 }
 
 TEST_CASE("pipes, folders and devices a scenario names are refused by name without blocking") {
-  const scratch dir("pipes");
+  const scratch_dir dir("files_pipes");
   REQUIRE(::mkfifo((dir.path / "curve.csv").c_str(), 0600) == 0);
   const std::string only_regular =
       ": tpw reads only regular files, so that nothing it is given can block it or feed it without "
@@ -182,7 +163,7 @@ TEST_CASE("pipes, folders and devices a scenario names are refused by name witho
 }
 
 TEST_CASE("a folder of benchmark files is bounded in all, as one file is") {
-  const scratch dir("bench_total");
+  const scratch_dir dir("files_bench_total");
   // Three files of 6 MiB each (valid JSON padded with spaces): each within the limit, 18 MiB in
   // all above it.
   for (const char* name : {"a.json", "b.json", "c.json"}) {
@@ -203,7 +184,16 @@ TEST_CASE("keys are checked in linear time: 200,000 keys, the last one given twi
         "replace the first");
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TPW_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TPW_TEST_ASAN 1
+#endif
+#endif
+
 TEST_CASE("the memory a Sobol' analysis may take reads the process's own limits") {
+#if !defined(TPW_TEST_ASAN)  // AddressSanitizer's shadow memory does not live under ulimit -d
   // In a child process (a limit cannot be raised back): ulimit -d of 1 GiB.
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
@@ -217,6 +207,7 @@ TEST_CASE("the memory a Sobol' analysis may take reads the process's own limits"
   REQUIRE(::waitpid(child, &status, 0) == child);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+#endif
   // The control: without such a limit, at most the physical memory and more than nothing.
   const std::uint64_t here = io::detail::memory_available_to_process();
   CHECK(here > 0);
@@ -363,7 +354,7 @@ TEST_CASE("an uncertain time-to-first-token target costs a logarithm of the fron
 }
 
 TEST_CASE("tpw-whatif writes only inside the named folder, through names no one can plant") {
-  const scratch dir("outputs");
+  const scratch_dir dir("files_outputs");
   const fs::path out = dir.path / "out";
   fs::create_directories(out);
   const fs::path target = dir.write("elsewhere.txt", "keep me");
@@ -408,7 +399,7 @@ TEST_CASE("tpw-whatif writes only inside the named folder, through names no one 
 }
 
 TEST_CASE("a signal leaves no temporary file behind") {
-  const scratch dir("signal");
+  const scratch_dir dir("files_signal");
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
@@ -427,7 +418,7 @@ TEST_CASE("a signal leaves no temporary file behind") {
 
 TEST_CASE(
     "programs are run by absolute path: a relative PATH entry cannot pick one from a folder") {
-  const scratch dir("program");
+  const scratch_dir dir("files_program");
   const fs::path bin = dir.path / "bin";
   fs::create_directories(bin);
   std::ofstream(bin / "tpw-fake-tool") << "#!/bin/sh\n";

@@ -31,6 +31,7 @@ namespace io = tpw::io;
 namespace fs = std::filesystem;
 using nlohmann::json;
 using tpw_test::message_of;
+using tpw_test::scratch_dir;
 
 namespace {
 
@@ -76,27 +77,6 @@ io::study_options one_thread(std::uint64_t memory_limit = 0) {
 std::string refusal(const std::string& text) {
   return message_of([&] { (void)io::run_study(io::parse_scenario(text), one_thread()); });
 }
-
-// A scratch folder, removed at the end of the test.
-struct scratch_dir {
-  fs::path path;
-  explicit scratch_dir(const std::string& name)
-      : path(fs::temp_directory_path() / ("tpw_test_untrusted_" + name)) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ignored);
-    fs::remove_all(path, ignored);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-  [[nodiscard]] std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name, std::ios::binary) << text;
-    return (path / name).string();
-  }
-};
 
 struct program_run {
   int status;
@@ -156,7 +136,7 @@ TEST_CASE("--charts runs no command from a hostile scenario name (security)") {
     MESSAGE("gnuplot is not installed: the chart security test is skipped");
     return;
   }
-  const scratch_dir dir("name");
+  const scratch_dir dir("untrusted_name");
   const std::string marker = (dir.path / "pwned").string();
   // Backquotes, $( ), a quote that would close a single-quoted string, gnuplot's system(), a
   // macro, a newline and a terminal escape.
@@ -180,7 +160,7 @@ TEST_CASE("--charts runs no command from a hostile charts path (security)") {
     MESSAGE("gnuplot is not installed: the chart security test is skipped");
     return;
   }
-  const scratch_dir dir("path");
+  const scratch_dir dir("untrusted_path");
   const std::string file = dir.write("s.json", base_scenario);
   const std::string marker = (dir.path / "pwned").string();
   // A shell substitution, and a leading '|' and '<' that gnuplot's output and plot commands
@@ -203,7 +183,7 @@ TEST_CASE("--json --charts prints only JSON: gnuplot's output never reaches stdo
     MESSAGE("gnuplot is not installed: the test is skipped");
     return;
   }
-  const scratch_dir dir("json");
+  const scratch_dir dir("untrusted_json");
   // A constant cost per Mtok (only the price is uncertain): gnuplot would warn of an empty range.
   json j = json::parse(edited(base_scenario, "/deployment/utilization", "0.7"));
   j["revenue"]["price_per_mtok"] = json::parse(R"({"dist": "uniform", "low": 3, "high": 5})");
@@ -223,7 +203,7 @@ TEST_CASE("--charts with one sample draws every chart") {
     MESSAGE("gnuplot is not installed: the test is skipped");
     return;
   }
-  const scratch_dir dir("one");
+  const scratch_dir dir("untrusted_one");
   const std::string file = dir.write("s.json", base_scenario);
   const program_run run = whatif(
       {"--scenario", file, "--samples", "1", "--charts", (dir.path / "c").string()}, dir.path);
@@ -235,7 +215,7 @@ TEST_CASE("--charts with one sample draws every chart") {
 }
 
 TEST_CASE("--charts failures: checked before the run, and a failed drawing is an error") {
-  const scratch_dir dir("failures");
+  const scratch_dir dir("untrusted_failures");
   const std::string file = dir.write("s.json", base_scenario);
 
   SUBCASE("a folder that cannot be made: exit 2 before the run, naming --charts") {
@@ -294,7 +274,7 @@ TEST_CASE("a report that cannot be written to stdout is an error") {
   std::ostringstream out;
   std::ostringstream err;
   out.setstate(std::ios::badbit);  // as a full disk or a closed pipe leaves std::cout
-  const scratch_dir dir("stdout");
+  const scratch_dir dir("untrusted_stdout");
   const std::string file = dir.write("s.json", base_scenario);
   CHECK(tpw_whatif::run_whatif({"--scenario", file}, out, err) == 1);
   CHECK(err.str() == "tpw-whatif: cannot write the report to standard output\n");
@@ -406,7 +386,7 @@ TEST_CASE("a negative cost line is refused: a residual worth more than the price
 }
 
 TEST_CASE("scenario files are read with a size limit; folders and devices are named") {
-  const scratch_dir dir("files");
+  const scratch_dir dir("untrusted_files");
   const std::string only_regular =
       ": tpw reads only regular files, so that nothing it is given can block it or feed it "
       "without end";
