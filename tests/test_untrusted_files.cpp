@@ -106,6 +106,15 @@ TEST_CASE("files a scenario names are read only inside its folder, unless the us
   bench["frontier"] = {{"benchmarks", "/etc"}, {"min_interactivity_tok_s_user", 20}};
   CHECK(load_error(dir.write("inside/bench.json", bench.dump()))
             .starts_with("frontier.benchmarks = \"/etc\": is an absolute path"));
+  // A benchmark folder inside, holding a link that leads out.
+  fs::create_directories(dir.path / "inside" / "points");
+  fs::create_symlink(dir.path / "outside" / "secret.csv",
+                     dir.path / "inside" / "points" / "p.json");
+  bench["frontier"]["benchmarks"] = "points";
+  CHECK(load_error(dir.write("inside/bench.json", bench.dump()))
+            .starts_with("frontier.benchmarks = \"" +
+                         (dir.path / "inside" / "points" / "p.json").string() +
+                         "\": leads out of the scenario's folder through a symbolic link"));
 }
 
 TEST_CASE("no message quotes the text of a file a scenario names") {

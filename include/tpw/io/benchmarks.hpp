@@ -271,10 +271,11 @@ inline std::vector<benchmark_frontier> benchmark_frontiers(std::vector<benchmark
 // Every *.json file in a folder (not its subfolders), read and grouped into frontiers; `shown`
 // names the folder in messages (default: its path). A file that cannot be read or is not a
 // benchmark result is refused with its name; so is a folder of more than max_benchmark_files
-// files or max_input_bytes in all.
-inline std::vector<benchmark_frontier> load_benchmark_folder(const std::filesystem::path& folder,
-                                                             const vllm_context& context = {},
-                                                             std::string_view shown = {}) {
+// files or max_input_bytes in all. With `reach` named_file_reach::scenario_folder (a folder a
+// scenario names), a file that is a symbolic link leading out of the folder is refused too.
+inline std::vector<benchmark_frontier> load_benchmark_folder(
+    const std::filesystem::path& folder, const vllm_context& context = {},
+    std::string_view shown = {}, named_file_reach reach = named_file_reach::anywhere) {
   namespace fs = std::filesystem;
   const std::string name = shown.empty() ? folder.string() : std::string(shown);
   std::error_code error;
@@ -311,10 +312,22 @@ inline std::vector<benchmark_frontier> load_benchmark_folder(const std::filesyst
                             detail::limit_text(max_input_bytes) +
                             " limit on input files that a folder of benchmark files shares");
   }
+  const fs::path inside =
+      reach == named_file_reach::scenario_folder ? fs::canonical(folder, error) : fs::path();
+  if (reach == named_file_reach::scenario_folder && inside.empty()) {
+    throw invalid_input::shown_as("frontier.benchmarks", name,
+                                  "cannot be opened (" + error.message() + ")");
+  }
   std::vector<benchmark_point> points;
   std::uintmax_t left = max_input_bytes;  // what the files may still hold together
   for (const auto& file : files) {
     const std::string file_name = (fs::path(name) / file.filename()).string();
+    if (!inside.empty() && !detail::lies_within(fs::weakly_canonical(file, error), inside)) {
+      throw invalid_input("frontier.benchmarks", file_name,
+                          "leads out of the scenario's folder through a symbolic link: a scenario "
+                          "reads files only inside its own folder (tpw-whatif "
+                          "--allow-outside-files lifts this for a scenario you trust)");
+    }
     const std::string text = read_text_file(file, "frontier.benchmarks", left, file_name);
     left -= text.size();
     points.push_back(

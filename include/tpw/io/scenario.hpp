@@ -723,8 +723,9 @@ inline benchmark_frontier benchmark_frontier_at(const json& f, const named_files
       context.precision = text_at(v["precision"], "frontier.vllm.precision", "must be a string");
     }
   }
-  std::vector<benchmark_frontier> all = load_benchmark_folder(
-      resolve_named_file(files, name, "frontier.benchmarks"), context, shown_path(files, name));
+  std::vector<benchmark_frontier> all =
+      load_benchmark_folder(resolve_named_file(files, name, "frontier.benchmarks"), context,
+                            shown_path(files, name), files.reach);
   const json none = json::object();
   const json& select = f.contains("select")
                            ? object_at(f["select"], "frontier.select",
