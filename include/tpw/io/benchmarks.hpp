@@ -324,9 +324,8 @@ inline std::vector<benchmark_frontier> load_benchmark_folder(
     const std::string file_name = (fs::path(name) / file.filename()).string();
     if (!inside.empty() && !detail::lies_within(fs::weakly_canonical(file, error), inside)) {
       throw invalid_input("frontier.benchmarks", file_name,
-                          "leads out of the scenario's folder through a symbolic link: a scenario "
-                          "reads files only inside its own folder (tpw-whatif "
-                          "--allow-outside-files lifts this for a scenario you trust)");
+                          std::string("leads out of the scenario's folder through a symbolic link")
+                              .append(detail::outside_folder_rule));
     }
     const std::string text = read_text_file(file, "frontier.benchmarks", left, file_name);
     left -= text.size();

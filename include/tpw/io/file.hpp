@@ -218,6 +218,11 @@ struct named_files {
 };
 
 namespace detail {
+// Why a name that leads out of the scenario's folder is refused, and what lifts it.
+inline constexpr std::string_view outside_folder_rule =
+    ": a scenario reads files only inside its own folder (tpw-whatif --allow-outside-files lifts "
+    "this for a scenario you trust)";
+
 // A named file as messages show it: the scenario's folder and the name as the scenario wrote it
 // (never where a link leads).
 inline std::string shown_path(const named_files& files, std::string_view name) {
@@ -242,9 +247,7 @@ inline std::filesystem::path resolve_named_file(const named_files& files, std::s
   if (files.reach == named_file_reach::anywhere) {
     return files.folder.empty() || relative.is_absolute() ? relative : files.folder / relative;
   }
-  const std::string_view allow =
-      ": a scenario reads files only inside its own folder (tpw-whatif --allow-outside-files "
-      "lifts this for a scenario you trust)";
+  const std::string_view allow = detail::outside_folder_rule;
   if (relative.has_root_name() || relative.has_root_directory()) {
     throw invalid_input(field, name, std::string("is an absolute path").append(allow));
   }
