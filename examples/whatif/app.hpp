@@ -350,10 +350,11 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
       // every threshold; a sample without an IRR is above none.
       const double without = s.statistics->exceedances.at(k).share_without;
       if (without > 0.0) {
-        const bool payback = q.figure.find("payback") != std::string::npos;
+        const bool above =
+            tpw::mc::detail::missing_is_above(tpw::mc::detail::optional_project_figure(q.figure));
         out << " (" << tpw::format_percent(without)
-            << (payback ? " never pay back, counted above every threshold"
-                        : " without an IRR, counted at or below every threshold")
+            << (above ? " never pay back, counted above every threshold"
+                      : " without an IRR, counted at or below every threshold")
             << ")";
       }
       out << "\n";

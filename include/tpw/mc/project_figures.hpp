@@ -31,11 +31,14 @@ struct project_figure_statistics {
 };
 
 namespace detail {
+// The index of a figure in project_optional_names, or its size when the figure is not one.
+inline std::size_t optional_project_figure(std::string_view name) noexcept {
+  std::size_t k = 0;
+  while (k < project_optional_names.size() && name != project_optional_names[k]) ++k;
+  return k;
+}
 inline bool is_optional_project_figure(std::string_view name) noexcept {
-  for (const char* n : project_optional_names) {
-    if (name == n) return true;
-  }
-  return false;
+  return optional_project_figure(name) < project_optional_names.size();
 }
 
 // How an exceedance counts a sample without the figure: a payback never reached is above every

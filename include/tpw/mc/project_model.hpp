@@ -416,18 +416,12 @@ template <currency_type C>
 project_run_result run_project(
     const project_model<C>& model, const run_options& options,
     const std::function<run_result(const run_options&)>& engine_run = {}) {
-  // An optional figure's index in project_optional_names, or its size when `name` is none.
-  const auto optional = [](const std::string& name) {
-    return static_cast<std::size_t>(
-        std::find(project_optional_names.begin(), project_optional_names.end(), name) -
-        project_optional_names.begin());
-  };
   run_options engine = options;
   engine.exceedances.clear();
   engine.outputs.clear();
   bool wanted = options.outputs.empty();
   for (const auto& name : options.outputs) {
-    if (optional(name) < project_optional_names.size()) {
+    if (detail::is_optional_project_figure(name)) {
       wanted = true;
     } else {
       engine.outputs.push_back(name);
@@ -436,7 +430,7 @@ project_run_result run_project(
   std::vector<detail::optional_exceedance> queries;
   std::vector<std::ptrdiff_t> engine_index;  // per exceedance asked; -1 - k: optional query k
   for (const auto& e : options.exceedances) {
-    const std::size_t figure = optional(e.output);
+    const std::size_t figure = detail::optional_project_figure(e.output);
     if (figure < project_optional_names.size()) {
       wanted = true;
       engine_index.push_back(-1 - static_cast<std::ptrdiff_t>(queries.size()));
