@@ -124,6 +124,10 @@ TEST_CASE("the cost model's batch gives the one-sample figures, for every kind o
           p[cost_input::rental_per_accelerator_hour] = 2.5;
           p[cost_input::colocation_per_kw_month] = 180;
           p.priced = priced;
+          // Values the terms do not read are refused (validated_parameters): cleared.
+          for (std::size_t k = 0; k < tpw::cost_input_count; ++k) {
+            if (!tpw::parameter_used(p, static_cast<cost_input>(k))) p.values[k] = 0.0;
+          }
           std::vector<mc::cost_model<tpw::USD>::uncertain> uncertain{
               {cost_input::utilization, d::triangular(0.5, 0.7, 0.85)},
               {cost_input::it_power_kw, d::uniform(120, 140)},

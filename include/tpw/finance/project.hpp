@@ -375,9 +375,9 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
   }
   // Tax depreciation by operating year.
   const auto plain = [n](const std::vector<money<C>>& schedule) {
-    std::vector<double> out(static_cast<std::size_t>(n));
-    for (std::size_t k = 0; k < out.size(); ++k) out[k] = schedule[k].value();
-    return out;
+    std::vector<double> values(static_cast<std::size_t>(n));
+    for (std::size_t k = 0; k < values.size(); ++k) values[k] = schedule[k].value();
+    return values;
   };
   const auto hardware =
       plain(detail::tax_schedule<C>(flows.hardware_capex, terms.tax.hardware_years, terms.tax, n));

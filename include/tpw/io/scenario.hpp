@@ -1286,13 +1286,13 @@ inline power_cap_choice read_power_cap(const json& j, scenario& s, const named_f
     const cost_input_rule& rule = rule_of(extra_input::power_cap);
     mc::distribution dist = distribution_at(cap, rule.path);
     mc::detail::require_inside(rule, dist);
-    auto curve = std::make_shared<const mc::power_cap_operating_curve>(out.curve, out.overhead_w,
-                                                                       per_system);
-    curve->require_within(dist);
+    auto capped = std::make_shared<const mc::power_cap_operating_curve>(out.curve, out.overhead_w,
+                                                                        per_system);
+    capped->require_within(dist);
     out.rule = "uncertain";
     out.chosen = out.curve.at(dist.quantile(0.5) * units::W);
     s.extra_uncertain.push_back({extra_input::power_cap, std::move(dist)});
-    s.operating_curve = std::move(curve);
+    s.operating_curve = std::move(capped);
   } else {
     const double w = bounded_at(cap, "power_cap.cap", out.curve.min_cap().value(), max_cap,
                                 "W, within the curve's measured caps");

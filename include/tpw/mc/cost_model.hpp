@@ -33,6 +33,7 @@
 #include "tpw/model/deployment.hpp"
 #include "tpw/model/economics.hpp"
 #include "tpw/model/extras.hpp"
+#include "tpw/model/parameters_of.hpp"
 #include "tpw/units/checked.hpp"
 #include "tpw/units/system.hpp"
 

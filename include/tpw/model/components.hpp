@@ -24,7 +24,11 @@
 namespace tpw {
 
 // The four lines of a cost breakdown. A user's component reports under one of them.
+// (A scoped enumerator hides nothing, but GCC 12's -Wshadow names tpw::energy: off for this line.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
 enum class cost_category { hardware, facility, energy, opex };
+#pragma GCC diagnostic pop
 
 // clang-format 14 cannot lay out requires-expressions.
 // clang-format off

@@ -20,7 +20,10 @@
 
 namespace tpw {
 
-// Every number of a deployment and its costs, in scenario units.
+// Every number of a deployment and its costs, in scenario units. (A scoped enumerator hides
+// nothing, but GCC 12's -Wshadow names tpw::pue: off for this enum.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
 enum class cost_input : std::uint32_t {
   accelerators_per_system,        // deployment.accelerators_per_system (a count: never uncertain)
   it_power_kw,                    // per system, while serving
@@ -43,6 +46,7 @@ enum class cost_input : std::uint32_t {
   other_per_accelerator_year,     //
   price_per_mtok,                 // revenue.price_per_mtok (optional)
 };
+#pragma GCC diagnostic pop
 inline constexpr std::size_t cost_input_count = 20;
 static_assert(static_cast<std::size_t>(cost_input::price_per_mtok) + 1 == cost_input_count,
               "cost_input_count counts cost_input");

@@ -237,6 +237,57 @@ inline bool parameter_used(const cost_parameters& p, cost_input k) noexcept {
   }
 }
 
+namespace detail {
+
+// Why a value given for an input the base does not use is refused, naming what would make it used.
+inline std::string unread_rule(const cost_parameters& p, cost_input k) {
+  const char* needs = "";
+  switch (k) {
+    case cost_input::idle_power_kw:
+      needs = "idle_given is false (the idle power would be the IT power): set idle_given";
+      break;
+    case cost_input::provisioned_power_kw:
+      needs =
+          "provisioned_given is false (the provisioned power would be the IT power): set "
+          "provisioned_given";
+      break;
+    case cost_input::hardware_price:
+    case cost_input::hardware_life_years:
+    case cost_input::hardware_residual_fraction:
+      needs = p.hardware == hardware_terms::rented
+                  ? "the hardware is rented (hardware_terms::rented), so owned terms are not read"
+                  : "hardware is not hardware_terms::owned: set it";
+      break;
+    case cost_input::rental_per_accelerator_hour:
+      needs = p.hardware == hardware_terms::owned
+                  ? "the hardware is owned (hardware_terms::owned), so a rental is not read"
+                  : "hardware is not hardware_terms::rented: set it";
+      break;
+    case cost_input::facility_build_per_mw:
+    case cost_input::facility_life_years:
+      needs = p.facility == facility_terms::colocation
+                  ? "the facility is colocation (facility_terms::colocation), so build terms are "
+                    "not read"
+                  : "facility is not facility_terms::built: set it";
+      break;
+    case cost_input::colocation_per_kw_month:
+      needs = p.facility == facility_terms::built
+                  ? "the facility is built (facility_terms::built), so a colocation rate is not "
+                    "read"
+                  : "facility is not facility_terms::colocation: set it";
+      break;
+    case cost_input::price_per_mtok:
+      needs = "priced is false (no revenue would be counted): set priced";
+      break;
+    default:
+      break;
+  }
+  return std::string("is given but the model would not read it: ") + needs +
+         ", or leave the value 0 (tpw::parameters_of builds a base from typed terms)";
+}
+
+}  // namespace detail
+
 // A rule's range as messages show it: "[0.001, 1000000]".
 inline std::string range_text(const cost_input_rule& rule) {
   return detail::interval_text(rule.low, rule.high, rule.low_included, rule.high_included);
@@ -303,8 +354,12 @@ cost_parameters validated_parameters(const cost_parameters& p) {
   }
   for (std::size_t k = 0; k < cost_input_count; ++k) {
     const auto input = static_cast<cost_input>(k);
-    if (!parameter_used(p, input)) continue;
     const cost_input_rule& rule = rule_of(input);
+    if (!parameter_used(p, input)) {
+      // A value the model would not read is a forgotten flag or terms, not a default: refused.
+      if (p[input] != 0.0) throw invalid_input(rule.path, p[input], detail::unread_rule(p, input));
+      continue;
+    }
     if (!obeys(rule, p[input])) {
       throw invalid_input(rule.path, p[input], "must be in " + range_text(rule) + limits_note);
     }
