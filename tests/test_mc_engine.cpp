@@ -16,6 +16,7 @@
 #include <span>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -254,4 +255,81 @@ TEST_CASE("the multi-pass path: many outputs and quantiles give selection's orde
   for (std::uint64_t i = 0; i < o.samples; ++i) sum[i] = kept.output_samples[i * 4];
   std::sort(sum.begin(), sum.end());
   CHECK(runs[0].outputs[0].quantile(0.37) == Approx(sum[259000]).epsilon(1e-14));
+}
+
+TEST_CASE("threads under a server: a run asked for 0 threads takes what other runs leave") {
+  const unsigned hardware = mc::detail::hardware_threads();
+  REQUIRE(mc::threads_in_use() == 0);
+  {
+    const mc::thread_lease alone(0);
+    CHECK(alone.count() == hardware);  // nothing else running: every hardware thread
+    const mc::thread_lease beside(0);
+    CHECK(beside.count() == 1);  // all held: one, never zero
+    CHECK(mc::threads_in_use() == hardware + 1);
+  }
+  CHECK(mc::threads_in_use() == 0);  // given back
+  {
+    const mc::thread_lease asked(2);  // an explicit count is held as asked
+    CHECK(asked.count() == 2);
+    const mc::thread_lease rest(0);
+    CHECK(rest.count() == (hardware > 2 ? hardware - 2 : 1));
+  }
+  CHECK(mc::threads_in_use() == 0);
+
+  // Eight requests at once, each with threads = 0: in all they hold at most the hardware threads
+  // plus one per request (a request that finds all held runs on one), where eight runs each on
+  // every thread would hold 8 x hardware; each gives the same figures as a run alone on one thread.
+  const auto model = tpw_test::eight_inputs(false);
+  mc::run_options o;
+  o.samples = 40'000;
+  o.seed = 7;
+  o.threads = 1;
+  const mc::run_result alone = mc::run(model.inputs(), model, o, model.output_names());
+  o.threads = 0;
+  std::atomic<unsigned> most{0};
+  o.on_progress = [&](const mc::progress&) {
+    unsigned seen = mc::threads_in_use();
+    unsigned before = most.load();
+    while (seen > before && !most.compare_exchange_weak(before, seen)) {
+    }
+  };
+  constexpr unsigned requests = 8;
+  std::vector<mc::run_result> results(requests);
+  {
+    std::vector<std::jthread> callers;
+    for (unsigned r = 0; r < requests; ++r) {
+      callers.emplace_back(
+          [&, r] { results[r] = mc::run(model.inputs(), model, o, model.output_names()); });
+    }
+  }
+  CHECK(most.load() <= hardware + requests);
+  CHECK(most.load() >= 1);
+  CHECK(mc::threads_in_use() == 0);
+  for (const auto& r : results) {
+    CHECK(r.outputs[0].mean == alone.outputs[0].mean);
+    CHECK(r.outputs[0].quantiles == alone.outputs[0].quantiles);
+  }
+}
+
+TEST_CASE("exceedances on each side of the threshold, ties counted as each side says") {
+  // max(0, x), x uniform on (-1, 1): half the samples are exactly 0, the threshold.
+  const mc::input_space space({{"x", mc::distribution::uniform(-1, 1)}});
+  const auto model = [](std::span<const double> x) { return std::max(0.0, x[0]); };
+  mc::run_options o;
+  o.samples = 20'000;
+  o.design = mc::design_kind::latin_hypercube;  // exactly half the strata below 0
+  using side = mc::exceedance_side;
+  o.exceedances = {{"output", 0.0, 0.0, 0.0, side::above},
+                   {"output", 0.0, 0.0, 0.0, side::at_or_above},
+                   {"output", 0.0, 0.0, 0.0, side::below},
+                   {"output", 0.0, 0.0, 0.0, side::at_or_below},
+                   {"output", 0.5, 0.0, 0.0, side::below}};
+  const auto r = mc::run(space, model, o);
+  CHECK(r.exceedances[0].probability == 0.5);  // x > 0
+  CHECK(r.exceedances[1].probability == 1.0);  // every sample is >= 0
+  CHECK(r.exceedances[2].probability == 0.0);  // none is < 0: not 1 - P(> 0)
+  CHECK(r.exceedances[3].probability == 0.5);  // the ties: = 1 - P(> 0)
+  // P(max(0, x) < 0.5) = P(x < 0.5) = 0.75, by the Latin hypercube's strata exactly.
+  CHECK(r.exceedances[4].probability == 0.75);
+  CHECK(r.exceedances[4].side == side::below);
 }

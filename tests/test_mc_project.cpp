@@ -269,6 +269,25 @@ TEST_CASE("samples without an IRR or a payback are counted, not dropped") {
   CHECK(r.statistics.exceedances[0].probability == 0.0);
   // P(NPV > 0) at 10%: p > (100,000 / a(10%, 5) + 8,760) / 31,536 = 1.1142: never either.
   CHECK(r.statistics.exceedances[1].probability == 0.0);
+
+  // The other sides: P(IRR < 12%) is every sample, those without an IRR included (they clear no
+  // hurdle); P(IRR >= 12%) none. P(payback < 5) is the samples that pay back, P(payback >= 5)
+  // the rest, those that never pay back included. P(NPV < 0): every sample.
+  using side = mc::exceedance_side;
+  o.exceedances = {{"project_irr", 0.12, 0.0, 0.0, side::below},
+                   {"project_irr", 0.12, 0.0, 0.0, side::at_or_above},
+                   {"payback_years", 5.0, 0.0, 0.0, side::below},
+                   {"payback_years", 5.0, 0.0, 0.0, side::at_or_above},
+                   {"project_npv", 0.0, 0.0, 0.0, side::below}};
+  const auto sides = mc::run_project(model, o);
+  const auto& e = sides.statistics.exceedances;
+  CHECK(e[0].probability == 1.0);
+  CHECK(e[0].share_without == Approx(no_irr).epsilon(1e-4));
+  CHECK(e[1].probability == 0.0);
+  CHECK(e[2].probability == Approx(1.0 - no_payback).epsilon(1e-4));
+  CHECK(e[2].probability + e[3].probability == 1.0);
+  CHECK(e[3].share_without == Approx(no_payback).epsilon(1e-4));
+  CHECK(e[4].probability == 1.0);
 }
 
 TEST_CASE("Sobol' indices of an NPV linear in two inputs are their shares of its variance") {

@@ -447,3 +447,23 @@ TEST_CASE("every design's batch gives each sample's own uniforms") {
     }
   }
 }
+
+TEST_CASE("PERT and beta inputs of one shape share one table, built once") {
+  using d = mc::distribution;
+  using cache = mc::detail::beta_table_cache;
+  // pert(0, 3, 10) and pert(100, 130, 200) are both Beta(2.2, 3.8) scaled: one table.
+  const auto a = d::pert(0.0, 3.0, 10.0);
+  const auto b = d::pert(100.0, 130.0, 200.0);
+  CHECK(cache::get(2.2, 3.8) == cache::get(2.2, 3.8));
+  // Their samples are the same standard beta, scaled: x_b = 100 + 10 x_a.
+  for (const double u : {1e-5, 0.01, 0.3, 0.5, 0.77, 0.999}) {
+    CAPTURE(u);
+    CHECK(b.quantile(u) == doctest::Approx(100.0 + 10.0 * a.quantile(u)).epsilon(1e-13));
+  }
+  // More shapes than the cache holds: the oldest is rebuilt when asked again, the same numbers.
+  const double before = d::pert(0.0, 0.123, 1.0).quantile(0.4);
+  for (std::size_t k = 0; k <= cache::capacity; ++k) {
+    (void)d::beta(1.5 + 0.01 * static_cast<double>(k), 2.5);
+  }
+  CHECK(d::pert(0.0, 0.123, 1.0).quantile(0.4) == before);
+}

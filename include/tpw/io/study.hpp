@@ -123,7 +123,7 @@ struct plan_engine {
 struct study_options {
   std::optional<std::uint64_t> samples;  // override the scenario's
   std::optional<std::uint64_t> seed;
-  unsigned threads = 0;  // 0: every hardware thread
+  unsigned threads = 0;  // 0: the hardware threads no other run holds (mc::thread_lease)
   // The memory a study may take, in bytes (0: the machine's physical memory); a Sobol' analysis
   // that needs more is refused before anything runs.
   std::uint64_t memory_limit = 0;

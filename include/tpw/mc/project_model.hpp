@@ -297,7 +297,8 @@ namespace detail {
 struct optional_exceedance {
   std::size_t figure;
   double threshold;
-  double above = 0.0;
+  exceedance_side side = exceedance_side::above;
+  double above = 0.0;  // the share on `side` of the threshold
   double without = 0.0;
 };
 
@@ -316,7 +317,8 @@ std::vector<project_figure_statistics> optional_project_statistics(
   constexpr std::size_t figures = project_optional_names.size();
   // Per chunk, per figure: the values found.
   std::vector<std::array<std::vector<double>, figures>> found(chunks);
-  const unsigned threads = thread_count(o.threads);
+  const thread_lease lease(o.threads);
+  const unsigned threads = lease.count();
   std::vector<batch_buffers> buffers(threads, batch_buffers(inputs.size(), 1));
   run_in_rounds(
       chunks, threads, chunks, o.stop,
@@ -355,11 +357,25 @@ std::vector<project_figure_statistics> optional_project_statistics(
     const auto answer_queries = [&] {
       for (auto& q : queries) {
         if (q.figure != k) continue;
-        const auto above =
-            values.end() - std::upper_bound(values.begin(), values.end(), q.threshold);
-        const std::uint64_t lacking = missing_is_above(k) ? f.missing : 0;
-        q.above = static_cast<double>(static_cast<std::uint64_t>(above) + lacking) /
-                  static_cast<double>(n);
+        // A sample without the figure sits beyond every threshold on its side (missing_is_above).
+        const auto on = [&]() -> std::ptrdiff_t {
+          const auto b = values.begin();
+          const auto e = values.end();
+          switch (q.side) {
+            case exceedance_side::above:
+              return e - std::upper_bound(b, e, q.threshold);
+            case exceedance_side::at_or_above:
+              return e - std::lower_bound(b, e, q.threshold);
+            case exceedance_side::below:
+              return std::lower_bound(b, e, q.threshold) - b;
+            case exceedance_side::at_or_below:
+              return std::upper_bound(b, e, q.threshold) - b;
+          }
+          return 0;
+        }();
+        const std::uint64_t lacking = missing_is_above(k) == counts_high(q.side) ? f.missing : 0;
+        q.above =
+            static_cast<double>(static_cast<std::uint64_t>(on) + lacking) / static_cast<double>(n);
         q.without = static_cast<double>(f.missing) / static_cast<double>(n);
       }
     };
@@ -434,7 +450,7 @@ project_run_result run_project(
     if (figure < project_optional_names.size()) {
       wanted = true;
       engine_index.push_back(-1 - static_cast<std::ptrdiff_t>(queries.size()));
-      queries.push_back({figure, e.threshold});
+      queries.push_back({figure, e.threshold, e.side});
     } else {
       engine_index.push_back(static_cast<std::ptrdiff_t>(engine.exceedances.size()));
       engine.exceedances.push_back(e);

@@ -643,9 +643,10 @@ class sample_run {
       for (std::size_t q = 0; q < query_output_.size(); ++q) {
         const double* v = values_of(query_output_[q]);
         const double threshold = o_.exceedances[q].threshold;
-        std::uint64_t above = 0;
-        for (std::size_t s = 0; s < count; ++s) above += v[s] > threshold ? 1 : 0;
-        slot.exceeding[q] += above;
+        const exceedance_side side = o_.exceedances[q].side;
+        std::uint64_t counted = 0;
+        for (std::size_t s = 0; s < count; ++s) counted += on_side(side, v[s], threshold) ? 1 : 0;
+        slot.exceeding[q] += counted;
       }
     });
   }
@@ -865,8 +866,8 @@ run(const input_space& inputs, const F& model, const run_options& options,
   // The outputs summarized, or all where the run keeps every sample's outputs.
   const detail::evaluator<F> eval(inputs, design, model, output_names,
                                   options.keep_samples ? std::vector<std::size_t>{} : pick);
-  return detail::run_samples(eval, options, detail::thread_count(options.threads),
-                             std::move(result), pick);
+  const thread_lease threads(options.threads);
+  return detail::run_samples(eval, options, threads.count(), std::move(result), pick);
 }
 
 }  // namespace tpw::mc

@@ -30,7 +30,8 @@ struct run_options {
   std::uint64_t samples = 100'000;
   std::uint64_t seed = 0;
   design_kind design = design_kind::monte_carlo;
-  unsigned threads = 0;  // 0: every hardware thread
+  // 0: the hardware threads no other run in progress holds (mc::thread_lease), at least one.
+  unsigned threads = 0;
   std::vector<double> probabilities = standard_probabilities();
   double tail_level = 0.95;  // expected shortfall averages the worst 5%
   // P(output > threshold) for each entry; the probability is filled in the result.

@@ -35,12 +35,62 @@ struct progress {
 
 namespace detail {
 
-// The threads to use: all hardware threads when asked for 0.
-inline unsigned thread_count(unsigned requested) noexcept {
-  if (requested != 0) return requested;
+// The machine's hardware threads (at least 1).
+inline unsigned hardware_threads() noexcept {
   const unsigned hardware = std::thread::hardware_concurrency();
   return hardware == 0 ? 1 : hardware;
 }
+
+// The most threads a run may use: all hardware threads when asked for 0 (a bound: a run in
+// progress beside others gets fewer, see thread_lease).
+inline unsigned thread_count(unsigned requested) noexcept {
+  return requested != 0 ? requested : hardware_threads();
+}
+
+// Threads held by the runs in progress in this process.
+inline std::atomic<unsigned>& threads_held() noexcept {
+  static std::atomic<unsigned> held{0};
+  return held;
+}
+
+}  // namespace detail
+
+// The threads of one run, held while it runs. Asked for a count, it holds that count; asked for 0
+// (run_options' default), the hardware threads that no other run in progress holds, and at least
+// one. So a server calling the engine from N request threads at once, each with threads = 0, keeps
+// to about the machine's threads in all instead of N times them; a run's result does not depend on
+// its thread count, so which run got how many never changes a figure.
+class thread_lease {
+ public:
+  explicit thread_lease(unsigned requested) noexcept {
+    std::atomic<unsigned>& held = detail::threads_held();
+    if (requested != 0) {
+      count_ = requested;
+      held += count_;
+      return;
+    }
+    const unsigned hardware = detail::hardware_threads();
+    unsigned now = held.load();
+    do {
+      count_ = now >= hardware ? 1 : hardware - now;
+    } while (!held.compare_exchange_weak(now, now + count_));
+  }
+  ~thread_lease() { detail::threads_held() -= count_; }
+  thread_lease(const thread_lease&) = delete;
+  thread_lease& operator=(const thread_lease&) = delete;
+
+  [[nodiscard]] unsigned count() const noexcept { return count_; }
+
+ private:
+  unsigned count_ = 1;
+};
+
+// The threads the runs in progress in this process hold in all (thread_lease).
+inline unsigned threads_in_use() noexcept {
+  return detail::threads_held().load();
+}
+
+namespace detail {
 
 // Runs work(chunk, worker) for every chunk in [0, chunks) on `threads` threads, `round` chunks
 // at a time; after each round, merge(first, last) sees chunks [first, last) in order. An

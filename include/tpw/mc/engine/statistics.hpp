@@ -17,6 +17,7 @@
 
 #include <boost/sort/pdqsort/pdqsort.hpp>
 
+#include "tpw/config.hpp"
 #include "tpw/error.hpp"
 #include "tpw/mc/sampling/design.hpp"
 
@@ -32,15 +33,42 @@ void sort_values(Iterator first, Iterator last) {
 }
 }  // namespace detail
 
-// P(output > threshold), e.g. the chance that the cost per Mtok exceeds the token price.
+// Which side of the threshold an exceedance counts: above (output > threshold, the default),
+// at_or_above (>=), below (<) or at_or_below (<=). Below and at or below differ where samples tie
+// with the threshold (a figure that is exactly 0 in some samples), so neither is 1 - above.
+enum class exceedance_side : std::uint8_t { above, at_or_above, below, at_or_below };
+
+// Whether a value counts toward an exceedance on `side` of `threshold`.
+TPW_HD constexpr bool on_side(exceedance_side side, double value, double threshold) noexcept {
+  switch (side) {
+    case exceedance_side::above:
+      return value > threshold;
+    case exceedance_side::at_or_above:
+      return value >= threshold;
+    case exceedance_side::below:
+      return value < threshold;
+    case exceedance_side::at_or_below:
+      return value <= threshold;
+  }
+  return false;
+}
+// Whether the side counts values above the threshold (above, at_or_above).
+TPW_HD constexpr bool counts_high(exceedance_side side) noexcept {
+  return side == exceedance_side::above || side == exceedance_side::at_or_above;
+}
+
+// P(output > threshold), e.g. the chance that the cost per Mtok exceeds the token price; or, with
+// `side`, P(output >= threshold), P(output < threshold) (the chance of a loss: project_npv below
+// 0) or P(output <= threshold).
 struct exceedance {
   std::string output;
   double threshold = 0.0;
-  double probability = 0.0;  // the share of all samples with the figure above the threshold
+  double probability = 0.0;  // the share of all samples on the side asked of the threshold
   // For a figure a sample may lack (an IRR, a payback): the share of samples without it. They are
   // counted in `probability` as the figure says: a payback never reached is above every threshold;
-  // a sample without a single IRR clears no hurdle (is not above any).
+  // a sample without a single IRR is below every threshold (it clears no hurdle).
   double share_without = 0.0;
+  exceedance_side side = exceedance_side::above;
 };
 
 struct output_statistics {

@@ -105,6 +105,7 @@ struct pass_args {
   unsigned exceedances = 0;
   unsigned exceedance_output[max_exceedances] = {};  // the model's index
   double exceedance_threshold[max_exceedances] = {};
+  exceedance_side exceedance_sides[max_exceedances] = {};
   unsigned long long* exceeding = nullptr;
   double* kept_x = nullptr;  // samples x inputs, indexed from sample 0
   double* kept_y = nullptr;  // samples x model outputs
@@ -134,7 +135,9 @@ TPW_HD inline bool observe_sample(const pass_args<Plan>& a, std::uint64_t i, dou
   }
   if (finite && a.depth == 0) {
     for (unsigned e = 0; e < a.exceedances; ++e) {
-      exceeding[e] += y[a.exceedance_output[e]] > a.exceedance_threshold[e] ? 1 : 0;
+      exceeding[e] +=
+          on_side(a.exceedance_sides[e], y[a.exceedance_output[e]], a.exceedance_threshold[e]) ? 1
+                                                                                               : 0;
     }
   }
   for (unsigned k = 0; k < a.outputs; ++k) {
@@ -316,6 +319,7 @@ class radix_run {
       args_.exceedance_output[e] = static_cast<unsigned>(
           std::find(names_.begin(), names_.end(), o_.exceedances[e].output) - names_.begin());
       args_.exceedance_threshold[e] = o_.exceedances[e].threshold;
+      args_.exceedance_sides[e] = o_.exceedances[e].side;
     }
   }
 

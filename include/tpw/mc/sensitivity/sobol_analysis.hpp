@@ -53,7 +53,8 @@ requires scalar_model<F> || vector_model<F> std::vector<sobol_indices> sobol_ana
   std::vector<double> f((d + 2) * outputs * n);
   const detail::sobol_table table{f.data(), n, static_cast<std::uint32_t>(outputs),
                                   static_cast<std::uint32_t>(d)};
-  const unsigned threads = detail::thread_count(options.threads);
+  const thread_lease lease(options.threads);
+  const unsigned threads = lease.count();
   std::vector<std::vector<double>> scratch(threads, std::vector<double>(5 * d + outputs));
   detail::run_in_rounds(
       (n + detail::chunk_size - 1) / detail::chunk_size, threads, detail::chunks_per_round,

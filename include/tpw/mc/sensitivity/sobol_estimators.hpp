@@ -43,7 +43,7 @@ struct sobol_options {
   std::uint64_t base_samples = 1u << 14;  // N: the model runs N (d + 2) times
   std::uint64_t seed = 0;
   design_kind design = design_kind::sobol;
-  unsigned threads = 0;      // CPU only
+  unsigned threads = 0;      // CPU only; 0: as run_options::threads (mc::thread_lease)
   unsigned bootstrap = 200;  // resamples for the confidence intervals (0: none)
   double confidence = 0.95;
   std::stop_token stop;
