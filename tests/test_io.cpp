@@ -854,7 +854,8 @@ TEST_CASE("exceedance probabilities a scenario names, against the analytic answe
   unpriced["uncertainty"]["exceedances"] =
       json::array({{{"figure", "gross_margin"}, {"below", 0}}});
   CHECK(message_of([&] { (void)io::parse_scenario(unpriced.dump()); }) ==
-        "uncertainty.exceedances[0].figure = \"gross_margin\": needs a token price (revenue)");
+        "uncertainty.exceedances[0].figure = \"gross_margin\": needs revenue: a token price or a "
+        "contract");
   json fixed = json::parse(simple);
   fixed["uncertainty"] = {{"exceedances", {{{"figure", "cost_per_mtok"}, {"above", 1}}}}};
   CHECK(message_of([&] { (void)io::parse_scenario(fixed.dump()); }) ==

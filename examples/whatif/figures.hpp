@@ -57,8 +57,15 @@ inline std::vector<figure> figures_of(const tpw::io::study& s) {
                        : std::nullopt);
   add("Efficiency", "cap W", "power_cap_w", "W per accelerator",
       s.input.power_cap ? std::optional(s.input.power_cap->chosen.cap.value()) : std::nullopt);
+  // The token price, or with hourly contracts its equivalent (tpw/model/contracts.hpp).
+  const bool hourly = s.input.base.on_demand || s.input.base.reserved;
   add("Revenue", (cur + "/Mtok").c_str(), "price_per_mtok", per_mtok,
-      priced ? std::optional(s.input.base[tpw::cost_input::price_per_mtok]) : std::nullopt);
+      !priced   ? std::nullopt
+      : !hourly ? std::optional(s.input.base[tpw::cost_input::price_per_mtok])
+                : std::optional(s.point.revenue->price.value() * 1e6));
+  add("Revenue", (cur + "/GPU-h").c_str(), "revenue_per_accelerator_hour",
+      cur + "/accelerator-hour",
+      priced ? std::optional(s.point.revenue->revenue_per_accelerator_hour.value()) : std::nullopt);
   add("Revenue", "rev/MW-yr", "revenue_per_mw_year", cur + "/MW-year",
       priced_value(out::revenue_per_mw_year));
   add("Revenue", "margin", "gross_margin", "share", priced_value(out::gross_margin), true);

@@ -7,7 +7,10 @@
 //  - tokens per joule more than 10% above the best measured point's, that point's throughput over
 //    the vintage's all-in power (times the site's PUE where the vintage leaves the facility out);
 //    the 10% allows for the different power boundaries sources use;
-//  - a price per million tokens outside the listed range for the model (USD lists only).
+//  - a price per million tokens outside the listed range for the model (USD lists only);
+//  - revenue per accelerator-hour more than twice the platform's market rental price (the
+//    current InferenceX vintage's retail rate, USD only): a spread that wide invites anyone to
+//    rent the same accelerators and undercut the token price, so the revenue is unlikely to last.
 // A flag is information, not an error: a user's own benchmark may beat the public one.
 #pragma once
 
@@ -38,7 +41,12 @@ struct plausibility_input {
   std::optional<double> input_price;  // per million tokens, when priced by kind
   std::optional<double> output_price;
   std::optional<double> price;  // the blended price, when priced as one
+  // Revenue per accelerator-hour (tokens at their price, or the contracts'), when there is any.
+  std::optional<double> revenue_per_accelerator_hour;
 };
+
+// How far above the market rental price revenue per accelerator-hour is flagged.
+inline constexpr double rental_spread_limit = 2.0;
 
 struct plausibility_flag {
   std::string figure;  // the report's name for it: "throughput_tok_s"
@@ -57,10 +65,33 @@ struct plausibility_report {
 inline plausibility_report check_plausibility(const plausibility_input& in) {
   using detail::number_text;
   plausibility_report out;
+  if (in.revenue_per_accelerator_hour && !in.platform.empty()) {
+    if (in.currency != "USD") {
+      out.unchecked.push_back(
+          "revenue per accelerator-hour: the rental prices are in USD, the "
+          "scenario in " +
+          std::string(in.currency));
+    } else {
+      const platform& p = find_platform(in.platform);
+      const figure& rental = p.inferencex(current_inferencex_vintage).hourly_rental;
+      const double limit = rental_spread_limit * rental.value;
+      if (*in.revenue_per_accelerator_hour > limit) {
+        out.flags.push_back(
+            {"revenue_per_accelerator_hour", *in.revenue_per_accelerator_hour, limit,
+             "more than " + number_text(rental_spread_limit) +
+                 "x the platform's market rental price",
+             std::string(p.name) + " rents at " + number_text(rental.value) +
+                 " USD per accelerator-hour (" + std::string(rental.source) + ", " +
+                 std::string(rental.date) +
+                 "): at this spread a competitor renting the same accelerators can undercut the "
+                 "token price"});
+      }
+    }
+  }
   if (in.model.empty()) {
     out.unchecked.emplace_back(
-        "nothing checked: name workload.model to check the figures against "
-        "measured data and price lists");
+        "throughput, interactivity, tokens per joule and prices: name workload.model to check "
+        "them against measured data and price lists");
     return out;
   }
   const std::string workload = std::string(in.model) + " " + std::to_string(in.input_tokens) + "/" +

@@ -16,6 +16,7 @@
 #include "tpw/error.hpp"
 #include "tpw/finance/project_lines.hpp"
 #include "tpw/model/components.hpp"
+#include "tpw/model/contracts.hpp"
 #include "tpw/model/deployment.hpp"
 #include "tpw/model/economics.hpp"
 #include "tpw/model/validate.hpp"
@@ -35,6 +36,11 @@ struct cash_flow_plan {
   std::vector<fraction> utilization_ramp{};
   token_price<C> price{};  // in operating year 1; zero means no revenue is counted
   fraction price_decline_per_year = fraction::unchecked(0.0);  // price falls by this share yearly
+  // Hourly contracts (tpw/model/contracts.hpp): the token price then applies to the share of the
+  // accelerators they leave. An on-demand rate follows the price decline; a reserved rate is
+  // fixed for the whole project.
+  std::optional<on_demand_contract<C>> on_demand{};
+  std::optional<reserved_contract<C>> reserved{};
 };
 
 // Every line is an amount in year t = 0 .. build_years + operating_years; costs are positive.
@@ -73,6 +79,16 @@ struct cash_flows {
 
 namespace detail {
 
+// A plan's revenue as checked contracts (only with an hourly contract).
+template <currency_type C>
+revenue_contracts<C> plan_contracts(const cash_flow_plan<C>& plan) {
+  typename revenue_contracts<C>::spec s;
+  if (plan.price.value() > 0.0) s.per_token = plan.price;
+  s.on_demand = plan.on_demand;
+  s.reserved = plan.reserved;
+  return revenue_contracts<C>(s);
+}
+
 template <currency_type C>
 void validate_plan(const cash_flow_plan<C>& plan) {
   require_years("finance.operating_years", plan.operating_years);
@@ -84,6 +100,7 @@ void validate_plan(const cash_flow_plan<C>& plan) {
   }
   require_non_negative("finance.price_per_mtok", plan.price, units::unit_of<C> / units::Mtok,
                        "per Mtok");
+  if (plan.on_demand || plan.reserved) (void)plan_contracts(plan);
 }
 
 }  // namespace detail
@@ -105,6 +122,11 @@ cash_flows<typename First::currency> project_cash_flows(
   numbers.ramp_size = static_cast<int>(ramp.size());
   numbers.price_per_token = plan.price.value();
   numbers.price_decline = plan.price_decline_per_year.value();
+  if (plan.on_demand || plan.reserved) {
+    numbers.hourly_contracts = true;
+    numbers.hourly = detail::contract_numbers_of(detail::plan_contracts(plan));
+    numbers.price_per_token = numbers.hourly.per_token_share * numbers.hourly.price_per_token;
+  }
   const auto lines = std::make_unique<detail::project_lines>();
   detail::fill_project_lines(*lines, d.point(), static_cast<double>(d.systems()), numbers, first,
                              rest...);

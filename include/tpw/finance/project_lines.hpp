@@ -12,6 +12,7 @@
 
 #include "tpw/config.hpp"
 #include "tpw/model/components.hpp"
+#include "tpw/model/contracts.hpp"
 #include "tpw/model/formulas.hpp"
 #include "tpw/model/operating_point.hpp"
 #include "tpw/units/system.hpp"
@@ -43,6 +44,7 @@ struct basic_project_lines {
   double energy[max_project_years * Lanes];
   double operating[max_project_years * Lanes];  // every running cost but energy
   double residual[max_project_years * Lanes];
+  double accelerators[Lanes];  // how many the lane's project runs (its hourly contracts bill them)
 
   [[nodiscard]] TPW_HD constexpr int years() const noexcept {
     return build_years + operating_years + 1;
@@ -52,7 +54,9 @@ using project_lines = basic_project_lines<1>;
 
 // The plan's numbers: the timeline, the utilization ramp (ramp[k - 1] in operating year k, for
 // k <= ramp_size; later years run at the operating point's), the token price in operating year 1
-// (per token) and its yearly decline.
+// (per token, on every token made: a share sold per token is already in it) and its yearly
+// decline, and the hourly contracts (contracts.hpp; their per-token fields unused) when
+// `hourly_contracts` is set.
 struct project_plan_numbers {
   int build_years = 0;
   int operating_years = 0;
@@ -60,7 +64,18 @@ struct project_plan_numbers {
   int ramp_size = 0;
   double price_per_token = 0.0;
   double price_decline = 0.0;
+  bool hourly_contracts = false;
+  contract_numbers hourly{};
 };
+
+// A year's revenue per accelerator-second from the hourly contracts at utilization u, the
+// on-demand rate scaled by `decline` (the market's price path; a reservation's rate is fixed).
+TPW_HD constexpr double hourly_revenue_rate(const contract_numbers& c, double u,
+                                            double decline) noexcept {
+  contract_numbers now = c;
+  now.on_demand_rate *= decline;
+  return hourly_contract_rate(now, u);
+}
 
 template <class T>
 struct is_owned_hardware : std::false_type {};
@@ -177,6 +192,7 @@ TPW_HD void fill_project_lane(basic_project_lines<Lanes>& l, int s, const operat
                               double systems, const project_plan_numbers& plan,
                               const Components&... components) noexcept {
   const double accelerators = op.accelerators_per_system * systems;
+  l.accelerators[s] = accelerators;
   const int computed = computed_years(plan.ramp_size, plan.operating_years);
   for (int k = 1; k <= computed; ++k) {
     const int t = (plan.build_years + k) * Lanes + s;
@@ -192,11 +208,13 @@ TPW_HD void fill_project_lane(basic_project_lines<Lanes>& l, int s, const operat
 // Every lane's lines completed after fill_project_lane: the years after the last computed one
 // (`computed`) repeat its utilization, tokens and running costs, and each operating year's revenue
 // is its tokens at that year's price (lane s: price_per_token[s] in operating year 1, falling by
-// price_decline[s] a year). Written lanes innermost, so that the loops run across the lanes.
+// price_decline[s] a year), plus, with `hourly` (lane s's hourly contracts at hourly[s]), their
+// revenue over the year's hours at its utilization, the on-demand rate falling with the token
+// price (hourly_revenue_rate). Written lanes innermost, so that the loops run across the lanes.
 template <int Lanes>
 TPW_HD void finish_project_lines(basic_project_lines<Lanes>& l, int computed,
-                                 const double* price_per_token,
-                                 const double* price_decline) noexcept {
+                                 const double* price_per_token, const double* price_decline,
+                                 const contract_numbers* hourly = nullptr) noexcept {
   const int from = (l.build_years + computed) * Lanes;
   for (int t = from + Lanes; t < l.years() * Lanes; t += Lanes) {
     for (int s = 0; s < Lanes; ++s) {
@@ -215,6 +233,17 @@ TPW_HD void finish_project_lines(basic_project_lines<Lanes>& l, int computed,
       price[s] *= 1.0 - price_decline[s];
     }
   }
+  if (hourly == nullptr) return;
+  double decline[Lanes];
+  for (int s = 0; s < Lanes; ++s) decline[s] = 1.0;
+  for (int k = 1; k <= l.operating_years; ++k) {
+    const int t = (l.build_years + k) * Lanes;
+    for (int s = 0; s < Lanes; ++s) {
+      l.revenue[t + s] += hourly_revenue_rate(hourly[s], l.utilization[t + s], decline[s]) *
+                          units::seconds_per_year * l.accelerators[s];
+      decline[s] *= 1.0 - price_decline[s];
+    }
+  }
 }
 
 // The cash view of one project (fill_project_lane and finish_project_lines on its own lines).
@@ -225,7 +254,8 @@ TPW_HD void fill_project_lines(project_lines& l, const operating_point& op, doub
   const int computed = computed_years(plan.ramp_size, plan.operating_years);
   clear_project_lines(l, plan.build_years, plan.operating_years, computed);
   fill_project_lane(l, 0, op, systems, plan, components...);
-  finish_project_lines(l, computed, &plan.price_per_token, &plan.price_decline);
+  finish_project_lines(l, computed, &plan.price_per_token, &plan.price_decline,
+                       plan.hourly_contracts ? &plan.hourly : nullptr);
 }
 
 // What finance_project shows per year beside the flows (tpw::project_year as plain numbers).

@@ -228,8 +228,26 @@ inline nlohmann::json unchecked_json(const study& r) {
   j["gross_margin"] = nullptr;
   if (e.revenue) {
     j["price_per_mtok"] = e.revenue->price.value() * 1e6;
+    j["revenue_per_accelerator_hour"] = e.revenue->revenue_per_accelerator_hour.value();
     j["revenue_per_mw_year"] = at(out::revenue_per_mw_year);
     j["gross_margin"] = at(out::gross_margin);
+  }
+  if (r.input.base.on_demand || r.input.base.reserved) {
+    const auto c = tpw::detail::contract_numbers_of(r.input.base);
+    nlohmann::json contracts = {{"per_token_share", c.per_token_share}};
+    if (r.input.base.priced) contracts["price_per_mtok"] = c.price_per_token * 1e6;
+    const auto hourly = [](double per_second) { return per_second * units::seconds_per_hour; };
+    if (r.input.base.on_demand) {
+      contracts["on_demand"] = {{"share", c.on_demand_share},
+                                {"price_per_accelerator_hour", hourly(c.on_demand_rate)}};
+    }
+    if (r.input.base.reserved) {
+      contracts["reserved"] = {{"share", c.reserved_share},
+                               {"price_per_accelerator_hour", hourly(c.reserved_rate)},
+                               {"committed_share", c.committed},
+                               {"overage_per_accelerator_hour", hourly(c.overage_rate)}};
+    }
+    j["contracts"] = contracts;
   }
   j["energy_share_of_opex"] = e.energy_share_of_opex;
   j["energy_share_of_cost"] = e.energy_share_of_cost;

@@ -600,11 +600,11 @@ inline void require_figure_given(const scenario& s, const std::string& at,
   if (is_project_figure(figure) && !s.finance) {
     refuse(at, figure, "is a project's figure: it needs a finance section");
   }
-  if (!s.base.priced && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
-    refuse(at, figure, "needs a token price (revenue)");
+  if (!has_revenue(s.base) && (figure == "revenue_per_mw_year" || figure == "gross_margin")) {
+    refuse(at, figure, "needs revenue: a token price or a contract");
   }
-  if (!s.base.priced && figure == "site_revenue_per_year") {
-    refuse(at, figure, "needs a token price (revenue)");
+  if (!has_revenue(s.base) && figure == "site_revenue_per_year") {
+    refuse(at, figure, "needs revenue: a token price or a contract");
   }
   const bool request = figure == "cost_per_request" || figure.starts_with("cost_per_mtok_");
   if (request && !s.workload && !s.phase_rates) {
@@ -1031,10 +1031,39 @@ inline void require_same_mix(const scenario& s, const json& workload) {
   }
 }
 
+// revenue.on_demand and revenue.reserved: the hourly contracts (tpw/model/contracts.hpp).
+inline void read_contracts(const json& r, scenario& s) {
+  if (r.contains("on_demand")) {
+    const json& o =
+        object_at(r["on_demand"], "revenue.on_demand", {"share", "price_per_accelerator_hour"});
+    s.base.on_demand = true;
+    s.base[cost_input::on_demand_share] = 1.0;
+    optional_leaf(o, "share", cost_input::on_demand_share, s);
+    required_leaf(o, "price_per_accelerator_hour", cost_input::on_demand_per_accelerator_hour, s,
+                  "required: what an accelerator-hour used is billed");
+  }
+  if (r.contains("reserved")) {
+    const json& o = object_at(
+        r["reserved"], "revenue.reserved",
+        {"share", "price_per_accelerator_hour", "committed_share", "overage_per_accelerator_hour"});
+    s.base.reserved = true;
+    s.base[cost_input::reserved_share] = 1.0;
+    s.base[cost_input::reserved_committed_share] = 1.0;
+    optional_leaf(o, "share", cost_input::reserved_share, s);
+    required_leaf(o, "price_per_accelerator_hour", cost_input::reserved_per_accelerator_hour, s,
+                  "required: what a committed accelerator-hour is billed, used or not");
+    optional_leaf(o, "committed_share", cost_input::reserved_committed_share, s);
+    optional_leaf(o, "overage_per_accelerator_hour",
+                  cost_input::reserved_overage_per_accelerator_hour, s);
+  }
+}
+
 inline void read_revenue(const json& j, scenario& s) {
-  const json& r = object_at(j, "revenue",
-                            {"price_per_mtok", "input_price_per_mtok",
-                             "cached_input_price_per_mtok", "output_price_per_mtok"});
+  const json& r =
+      object_at(j, "revenue",
+                {"price_per_mtok", "input_price_per_mtok", "cached_input_price_per_mtok",
+                 "output_price_per_mtok", "on_demand", "reserved"});
+  read_contracts(r, s);
   const bool split = r.contains("input_price_per_mtok") || r.contains("output_price_per_mtok") ||
                      r.contains("cached_input_price_per_mtok");
   if (!split) {

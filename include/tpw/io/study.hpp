@@ -38,7 +38,7 @@ using scenario_model = mc::cost_model<scenario_currency>;
 // accelerators, the site's yearly figures.
 [[nodiscard]] inline extra_parameters extras_of(const scenario& s, long site_accelerators = 0) {
   extra_parameters e;
-  e.priced = s.base.priced;
+  e.priced = has_revenue(s.base);
   e.site_accelerators = static_cast<double>(site_accelerators);
   if (const auto mix = mix_of(s)) e.set_mix(*mix);
   if (s.frontier) {
@@ -348,6 +348,23 @@ mc::run_result run_with_multiples(const Run& run, const extra_parameters& e, mc:
   return r;
 }
 
+// A base's hourly contracts on a plan, as typed contracts.
+template <currency_type C>
+void contracts_of(const cost_parameters& p, cash_flow_plan<C>& plan) {
+  using k = cost_input;
+  const auto per_hour = [&](k input) { return of(p[input], units::unit_of<C> / units::hour); };
+  if (p.on_demand) {
+    plan.on_demand = on_demand_contract<C>{fraction::unchecked(p[k::on_demand_share]),
+                                           per_hour(k::on_demand_per_accelerator_hour)};
+  }
+  if (p.reserved) {
+    plan.reserved = reserved_contract<C>{fraction::unchecked(p[k::reserved_share]),
+                                         per_hour(k::reserved_per_accelerator_hour),
+                                         fraction::unchecked(p[k::reserved_committed_share]),
+                                         per_hour(k::reserved_overage_per_accelerator_hour)};
+  }
+}
+
 // The request mix, the project and the emissions at the point figures, when the scenario asks.
 inline void add_point_figures(const scenario& s, study& out) {
   using C = scenario_currency;
@@ -359,6 +376,7 @@ inline void add_point_figures(const scenario& s, study& out) {
     cash_flow_plan<C> plan = s.finance->plan;
     if (s.base.priced)
       plan.price = token_price<C>::from_value(s.base[cost_input::price_per_mtok] / 1e6);
+    contracts_of(s.base, plan);
     const cash_flows<C> flows = with_cost_components<C>(s.base, [&](const auto&... components) {
       return project_cash_flows(site, plan, components...);
     });
@@ -387,6 +405,9 @@ inline void add_point_figures(const scenario& s, study& out) {
       p.output_price = s.prices->output.value() * 1e6;
     } else if (s.base.priced) {
       p.price = s.base[cost_input::price_per_mtok];
+    }
+    if (out.point.revenue) {
+      p.revenue_per_accelerator_hour = out.point.revenue->revenue_per_accelerator_hour.value();
     }
     out.plausibility = check_plausibility(p);
   }
@@ -437,7 +458,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   const extra_parameters extras = extras_of(s, out.site.accelerators);
   if (s.sobol) {
     const std::size_t outputs =
-        (s.base.priced ? mc::cost_output_count : mc::cost_output_count - 2) +
+        (has_revenue(s.base) ? mc::cost_output_count : mc::cost_output_count - 2) +
         extras.output_count() + (s.finance ? mc::project_output_names.size() : 0);
     detail::require_sobol_memory(s, outputs, mc::detail::thread_count(options.threads),
                                  options.memory_limit);

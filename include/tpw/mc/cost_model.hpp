@@ -319,7 +319,7 @@ class cost_model {
         curve_(std::move(curve)),
         inputs_(make_space(base_, uncertain_inputs, extra_inputs, rank_correlation, may_be_empty)),
         base_rows_(base_rows(base_)) {
-    extras_.priced = base_.priced;
+    extras_.priced = has_revenue(base_);
     for (const auto& u : uncertain_inputs) {
       if (u.input == cost_input::throughput_tok_s) throughput_slot_ = slots_.size();
       slots_.push_back(u.input);
@@ -337,7 +337,7 @@ class cost_model {
   }
 
   [[nodiscard]] std::size_t cost_outputs() const noexcept {
-    return base_.priced ? cost_output_count : cost_output_count - 2;
+    return has_revenue(base_) ? cost_output_count : cost_output_count - 2;
   }
 
   // The extras of sample s of inputs laid out with `stride`: its extra inputs at
@@ -358,7 +358,8 @@ class cost_model {
     extra_parameters e = extras_at(x, stride, offset);
     if (e.life_follows_hardware) e[extra_input::life_years] = p[cost_input::hardware_life_years];
     double out[max_extra_outputs];
-    extra_figures(tpw::detail::operating_point_of(p), y[0], p[cost_input::price_per_mtok], e, out);
+    const operating_point op = tpw::detail::operating_point_of(p);
+    extra_figures(op, y[0], tpw::detail::price_equivalent_of(p, op) * 1e6, e, out);
     const std::size_t first = cost_outputs();
     const std::size_t count = extras_.output_count();
     for (std::size_t k = 0; k < count; ++k) y[(first + k) * y_stride] = out[k];

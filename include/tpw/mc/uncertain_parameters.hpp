@@ -126,6 +126,14 @@ inline void check_uncertain_parameters(const cost_parameters& base,
   }
   detail::require_idle_below_it(base, list);
   detail::require_positive_hardware_line(base, list);
+  // The hourly contracts' shares at the highest values their samples reach.
+  double on_demand = base.on_demand ? base[cost_input::on_demand_share] : 0.0;
+  double reserved = base.reserved ? base[cost_input::reserved_share] : 0.0;
+  for (const auto& u : list) {
+    if (u.input == cost_input::on_demand_share) on_demand = u.dist.reachable_high();
+    if (u.input == cost_input::reserved_share) reserved = u.dist.reachable_high();
+  }
+  tpw::detail::require_contract_shares(base, on_demand, reserved);
 }
 
 }  // namespace tpw::mc

@@ -31,6 +31,7 @@ struct revenue_figures {
   token_price<C> price{};                            // shown per Mtok
   money_per_power_time<C> revenue_per_power_time{};  // shown per MW-year
   double gross_margin = 0.0;                         // 1 - cost / revenue
+  money<C> revenue_per_accelerator_hour{};  // price * u * T over an hour: beside a rental price
 };
 
 template <currency_type C>
@@ -114,7 +115,8 @@ TPW_HD constexpr economics<typename First::currency> evaluate(
   using C = typename First::currency;
   economics<C> result = evaluate(op, first, rest...);
   result.revenue = revenue_figures<C>{price, revenue_per_power_time<C>(op, price),
-                                      gross_margin<C>(result.cost_per_token.total, price)};
+                                      gross_margin<C>(result.cost_per_token.total, price),
+                                      price * average_token_rate(op) * detail::one_hour()};
   return result;
 }
 

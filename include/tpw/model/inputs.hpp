@@ -45,10 +45,18 @@ enum class cost_input : std::uint32_t {
   software_per_accelerator_year,  //
   other_per_accelerator_year,     //
   price_per_mtok,                 // revenue.price_per_mtok (optional)
+  // Revenue contracts billed by the accelerator-hour (optional; tpw/model/contracts.hpp):
+  on_demand_share,                        // of the accelerators, rented out per hour used
+  on_demand_per_accelerator_hour,         //
+  reserved_share,                         // of the accelerators, reserved take-or-pay
+  reserved_per_accelerator_hour,          // billed on the committed hours, used or not
+  reserved_committed_share,               // of the reserved hours
+  reserved_overage_per_accelerator_hour,  // on hours used beyond the committed share
 };
 #pragma GCC diagnostic pop
-inline constexpr std::size_t cost_input_count = 20;
-static_assert(static_cast<std::size_t>(cost_input::price_per_mtok) + 1 == cost_input_count,
+inline constexpr std::size_t cost_input_count = 26;
+static_assert(static_cast<std::size_t>(cost_input::reserved_overage_per_accelerator_hour) + 1 ==
+                  cost_input_count,
               "cost_input_count counts cost_input");
 
 // One input's scenario path and the range its values must stay in. Every range is finite: its
@@ -84,6 +92,12 @@ inline constexpr std::array<cost_input_rule, cost_input_count> cost_input_rules{
     {"costs.opex.software_per_accelerator_year", 0.0, 1e9, true, true},
     {"costs.opex.other_per_accelerator_year", 0.0, 1e9, true, true},
     {"revenue.price_per_mtok", 1e-6, 1e9, true, true},
+    {"revenue.on_demand.share", 0.0, 1.0, false, true},
+    {"revenue.on_demand.price_per_accelerator_hour", 1e-6, 1e6, true, true},
+    {"revenue.reserved.share", 0.0, 1.0, false, true},
+    {"revenue.reserved.price_per_accelerator_hour", 1e-6, 1e6, true, true},
+    {"revenue.reserved.committed_share", 0.0, 1.0, false, true},
+    {"revenue.reserved.overage_per_accelerator_hour", 0.0, 1e6, true, true},
 }};
 
 // Whether x obeys a rule (false for NaN).

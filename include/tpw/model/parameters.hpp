@@ -18,6 +18,7 @@
 #include "tpw/config.hpp"
 #include "tpw/error.hpp"
 #include "tpw/model/components.hpp"
+#include "tpw/model/contracts.hpp"
 #include "tpw/model/deployment.hpp"
 #include "tpw/model/economics.hpp"
 #include "tpw/model/inputs.hpp"
@@ -37,7 +38,9 @@ struct cost_parameters {
   facility_terms facility = facility_terms::none;
   bool idle_given = false;         // else idle power = it power
   bool provisioned_given = false;  // else provisioned power = it power
-  bool priced = false;             // a token price is given: revenue and margin are reported
+  bool priced = false;             // a token price is given (price_per_mtok)
+  bool on_demand = false;          // an on-demand contract (on_demand_*; tpw/model/contracts.hpp)
+  bool reserved = false;           // a reserved take-or-pay contract (reserved_*)
 
   TPW_HD constexpr double& operator[](cost_input k) noexcept {
     return values[static_cast<std::size_t>(k)];
@@ -46,6 +49,11 @@ struct cost_parameters {
     return values[static_cast<std::size_t>(k)];
   }
 };
+
+// Whether a base earns revenue (a token price or a contract): revenue and margin are then figures.
+TPW_HD constexpr bool has_revenue(const cost_parameters& p) noexcept {
+  return p.priced || p.on_demand || p.reserved;
+}
 
 // The figures the cost model reports per sample, in display units: cost per Mtok (total and per
 // line) and per accelerator-hour in the scenario's currency, tok/J, tok/s per MW, and with a
@@ -90,6 +98,39 @@ TPW_HD constexpr operating_point operating_point_of(const cost_parameters& p) no
       p[k::throughput_tok_s],
       p[k::pue]};
   return operating_point_from_fields(v);
+}
+
+// A base's contracts as plain numbers (contracts.hpp): the token price on the share the hourly
+// contracts leave, the hourly rates per accelerator-second.
+TPW_HD constexpr contract_numbers contract_numbers_of(const cost_parameters& p) noexcept {
+  using k = cost_input;
+  contract_numbers c;
+  double hourly = 0.0;
+  if (p.on_demand) {
+    c.on_demand_share = p[k::on_demand_share];
+    c.on_demand_rate = p[k::on_demand_per_accelerator_hour] / seconds_per_hour;
+    hourly += c.on_demand_share;
+  }
+  if (p.reserved) {
+    c.reserved_share = p[k::reserved_share];
+    c.reserved_rate = p[k::reserved_per_accelerator_hour] / seconds_per_hour;
+    c.committed = p[k::reserved_committed_share];
+    c.overage_rate = p[k::reserved_overage_per_accelerator_hour] / seconds_per_hour;
+    hourly += c.reserved_share;
+  }
+  if (p.priced) {
+    c.per_token_share = 1.0 - hourly;
+    c.price_per_token = p[k::price_per_mtok] / 1e6;
+  }
+  return c;
+}
+
+// The token price equivalent of a base's revenue at its operating point (contracts.hpp): its price
+// per token when it has no hourly contract.
+TPW_HD constexpr double price_equivalent_of(const cost_parameters& p,
+                                            const operating_point& op) noexcept {
+  if (!p.on_demand && !p.reserved) return p[cost_input::price_per_mtok] / 1e6;
+  return price_equivalent(contract_numbers_of(p), op);
 }
 
 // A built-in input's position among cost_parameters' values, found by its field's path.
@@ -175,9 +216,9 @@ TPW_HD constexpr decltype(auto) with_cost_components(const cost_parameters& p, F
 template <currency_type C>
 TPW_HD constexpr economics<C> evaluate_cost_parameters(const cost_parameters& p) noexcept {
   const operating_point op = detail::operating_point_of(p);
-  const auto price = token_price<C>::from_value(p[cost_input::price_per_mtok] / 1e6);
+  const auto price = token_price<C>::from_value(detail::price_equivalent_of(p, op));
   return with_cost_components<C>(p, [&](const auto&... components) {
-    return p.priced ? evaluate(op, price, components...) : evaluate(op, components...);
+    return has_revenue(p) ? evaluate(op, price, components...) : evaluate(op, components...);
   });
 }
 
@@ -206,7 +247,7 @@ TPW_HD constexpr void economics_figures(const economics<C>& e, bool priced, doub
 // not written.
 template <currency_type C>
 TPW_FLATTEN TPW_HD constexpr void cost_figures(const cost_parameters& p, double* y) noexcept {
-  economics_figures<C>(evaluate_cost_parameters<C>(p), p.priced, y);
+  economics_figures<C>(evaluate_cost_parameters<C>(p), has_revenue(p), y);
 }
 
 // --- Checks
@@ -232,12 +273,37 @@ inline bool parameter_used(const cost_parameters& p, cost_input k) noexcept {
       return p.facility == facility_terms::colocation;
     case cost_input::price_per_mtok:
       return p.priced;
+    case cost_input::on_demand_share:
+    case cost_input::on_demand_per_accelerator_hour:
+      return p.on_demand;
+    case cost_input::reserved_share:
+    case cost_input::reserved_per_accelerator_hour:
+    case cost_input::reserved_committed_share:
+    case cost_input::reserved_overage_per_accelerator_hour:
+      return p.reserved;
     default:
       return true;
   }
 }
 
 namespace detail {
+
+// The hourly contracts' shares (at the highest values they reach) cover at most every
+// accelerator, and leave some to sell per token when a token price is given.
+inline void require_contract_shares(const cost_parameters& p, double on_demand, double reserved) {
+  const double hourly = on_demand + reserved;
+  if (hourly > 1.0) {
+    throw invalid_input(p.reserved ? "revenue.reserved.share" : "revenue.on_demand.share",
+                        p.reserved ? reserved : on_demand,
+                        "the on-demand and reserved shares add up to " + number_text(hourly) +
+                            ": together they may cover at most every accelerator (1)");
+  }
+  if (p.priced && hourly >= 1.0) {
+    throw invalid_input("revenue.price_per_mtok", p[cost_input::price_per_mtok],
+                        "the hourly contracts cover every accelerator, so no token is sold per "
+                        "token: drop the price, or lower their shares");
+  }
+}
 
 // Why a value given for an input the base does not use is refused, naming what would make it used.
 inline std::string unread_rule(const cost_parameters& p, cost_input k) {
@@ -278,6 +344,16 @@ inline std::string unread_rule(const cost_parameters& p, cost_input k) {
       break;
     case cost_input::price_per_mtok:
       needs = "priced is false (no revenue would be counted): set priced";
+      break;
+    case cost_input::on_demand_share:
+    case cost_input::on_demand_per_accelerator_hour:
+      needs = "on_demand is false (no on-demand revenue would be counted): set on_demand";
+      break;
+    case cost_input::reserved_share:
+    case cost_input::reserved_per_accelerator_hour:
+    case cost_input::reserved_committed_share:
+    case cost_input::reserved_overage_per_accelerator_hour:
+      needs = "reserved is false (no reserved revenue would be counted): set reserved";
       break;
     default:
       break;
@@ -352,6 +428,8 @@ cost_parameters validated_parameters(const cost_parameters& p) {
       throw invalid_input("revenue.price_per_mtok", price, "must be > 0 per Mtok");
     }
   }
+  detail::require_contract_shares(p, p.on_demand ? p[cost_input::on_demand_share] : 0.0,
+                                  p.reserved ? p[cost_input::reserved_share] : 0.0);
   for (std::size_t k = 0; k < cost_input_count; ++k) {
     const auto input = static_cast<cost_input>(k);
     const cost_input_rule& rule = rule_of(input);

@@ -31,6 +31,7 @@ using tpw::economics_figures;
 using tpw::evaluate_cost_parameters;
 using tpw::facility_terms;
 using tpw::hardware_terms;
+using tpw::has_revenue;
 using tpw::obeys;
 using tpw::output_index;
 using tpw::parameter_used;
@@ -46,20 +47,28 @@ namespace detail {
 // The figures of a batch of samples with the terms fixed at compile time (the branches on them
 // fold away), so that the loop over the samples, which calls the one-sample cost_figures,
 // vectorizes: output k at y[k * Stride + s].
+// Priced: the base earns revenue (has_revenue); its revenue flags are copied from `base`.
 template <currency_type C, hardware_terms H, facility_terms F, bool Priced, std::size_t Stride>
-TPW_FLATTEN void cost_figures_of_rows(const parameter_rows rows, double* TPW_RESTRICT y,
-                                      std::size_t count) noexcept {
+TPW_FLATTEN void cost_figures_of_rows(const cost_parameters& base, const parameter_rows rows,
+                                      double* TPW_RESTRICT y, std::size_t count) noexcept {
+  const bool priced = base.priced;
+  const bool on_demand = base.on_demand;
+  const bool reserved = base.reserved;
   for (std::size_t s = 0; s < count; ++s) {
     cost_parameters p;
     p.hardware = H;
     p.facility = F;
-    p.priced = Priced;
+    p.priced = priced;
+    p.on_demand = on_demand;
+    p.reserved = reserved;
     p.idle_given = true;  // cost_figures_batch pointed the powers that follow IT power at its row
     p.provisioned_given = true;
-    TPW_UNROLL(20)
+    TPW_UNROLL(26)
     for (std::size_t c = 0; c < cost_input_count; ++c) p.values[c] = rows[c][s];
     double out[cost_output_count];
-    cost_figures<C>(p, out);
+    // cost_figures, with the revenue figures' presence known at compile time (Priced is
+    // has_revenue(p): the flags are the base's).
+    economics_figures<C>(evaluate_cost_parameters<C>(p), Priced, out);
     constexpr std::size_t outputs = Priced ? cost_output_count : cost_output_count - 2;
     TPW_UNROLL(10)
     for (std::size_t k = 0; k < outputs; ++k) y[k * Stride + s] = out[k];
@@ -69,10 +78,10 @@ TPW_FLATTEN void cost_figures_of_rows(const parameter_rows rows, double* TPW_RES
 template <currency_type C, hardware_terms H, facility_terms F, std::size_t Stride>
 void cost_figures_priced_or_not(const cost_parameters& base, const parameter_rows& rows, double* y,
                                 std::size_t count) noexcept {
-  if (base.priced) {
-    cost_figures_of_rows<C, H, F, true, Stride>(rows, y, count);
+  if (has_revenue(base)) {
+    cost_figures_of_rows<C, H, F, true, Stride>(base, rows, y, count);
   } else {
-    cost_figures_of_rows<C, H, F, false, Stride>(rows, y, count);
+    cost_figures_of_rows<C, H, F, false, Stride>(base, rows, y, count);
   }
 }
 
@@ -131,8 +140,8 @@ struct cost_plan {
   std::array<double, cost_input_count * cost_input_count> cholesky{};  // inputs x inputs, row-major
   static constexpr std::size_t max_inputs = cost_input_count;
   [[nodiscard]] TPW_HD constexpr std::uint32_t outputs() const noexcept {
-    return base.priced ? static_cast<std::uint32_t>(cost_output_count)
-                       : static_cast<std::uint32_t>(cost_output_count - 2);
+    return has_revenue(base) ? static_cast<std::uint32_t>(cost_output_count)
+                             : static_cast<std::uint32_t>(cost_output_count - 2);
   }
   // Uncertain input k's scenario path, and figure k's name.
   [[nodiscard]] const char* input_name(std::uint32_t k) const noexcept {

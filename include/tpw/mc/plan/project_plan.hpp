@@ -65,9 +65,14 @@ TPW_HD void project_lane_samples(const cost_parameters* p, const project_paramet
   project_terms terms[Lanes];
   double price_per_token[Lanes];
   double price_decline[Lanes];
+  tpw::detail::contract_numbers hourly[Lanes];
+  bool any_hourly = false;
   for (int s = 0; s < Lanes; ++s) {
     const operating_point op = tpw::detail::operating_point_of(p[s]);
-    const double price = p[s].priced ? p[s][cost_input::price_per_mtok] / 1e6 : 0.0;
+    // The token price on the share sold per token; the hourly contracts apart.
+    hourly[s] = tpw::detail::contract_numbers_of(p[s]);
+    any_hourly = any_hourly || p[s].on_demand || p[s].reserved;
+    const double price = hourly[s].per_token_share * hourly[s].price_per_token;
     const tpw::detail::project_plan_numbers plan = q[s].plan_numbers(price);
     with_cost_components<C>(p[s], [&](const auto&... components) {
       tpw::detail::fill_project_lane(w.lines, s, op, systems[s], plan, components...);
@@ -77,7 +82,8 @@ TPW_HD void project_lane_samples(const cost_parameters* p, const project_paramet
     price_decline[s] = plan.price_decline;
     terms[s] = q[s].terms_at(p[s][cost_input::cost_of_capital]);
   }
-  tpw::detail::finish_project_lines(w.lines, computed, price_per_token, price_decline);
+  tpw::detail::finish_project_lines(w.lines, computed, price_per_token, price_decline,
+                                    any_hourly ? hourly : nullptr);
   for (int k = 0; k < n; ++k) {
     for (int s = 0; s < Lanes; ++s) {
       w.hardware[k * Lanes + s] = w.lines.hardware_capex[s] * hardware_schedule[k];
@@ -140,8 +146,8 @@ struct project_plan {
   std::array<double, max_inputs * max_inputs> cholesky{};
 
   [[nodiscard]] TPW_HD constexpr std::uint32_t cost_outputs() const noexcept {
-    return base.priced ? static_cast<std::uint32_t>(cost_output_count)
-                       : static_cast<std::uint32_t>(cost_output_count - 2);
+    return has_revenue(base) ? static_cast<std::uint32_t>(cost_output_count)
+                             : static_cast<std::uint32_t>(cost_output_count - 2);
   }
   [[nodiscard]] TPW_HD constexpr std::uint32_t outputs() const noexcept {
     return cost_outputs() + 2;

@@ -1,0 +1,263 @@
+// Revenue contracts (tpw/model/contracts.hpp): per token, on demand per accelerator-hour used, and
+// reserved take-or-pay, alone and mixed, in the point model, the project and the Monte Carlo
+// project model, each against a hand computation.
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+#include <cmath>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <tpw/finance.hpp>
+#include <tpw/io/report.hpp>
+#include <tpw/io/scenario.hpp>
+#include <tpw/io/study.hpp>
+#include <tpw/mc/project_model.hpp>
+#include <tpw/model.hpp>
+#include <tpw/model/contracts.hpp>
+#include <tpw/model/parameters_of.hpp>
+
+namespace mc = tpw::mc;
+using doctest::Approx;
+using tpw_test::message_of;
+
+namespace {
+
+using namespace tpw::literals;
+namespace units = tpw::units;
+using tpw::USD;
+
+// A GB200 NVL72 rack: 72 accelerators, 132 kW serving, 40 kW idle, PUE 1.2, 5,789.6 tok/s each.
+tpw::deployment::spec rack(double utilization, long systems = 1) {
+  return {.accelerators_per_system = 72,
+          .systems = systems,
+          .it_power = 132.0_kW,
+          .idle_power = 40.0_kW,
+          .pue = tpw::pue{1.2},
+          .utilization = tpw::fraction{utilization},
+          .throughput = 5789.6_tok_per_s};
+}
+const tpw::energy_cost<USD> energy({.price = 0.08_USD / units::kWh});
+tpw::owned_hardware<USD> hardware() {
+  return tpw::owned_hardware<USD>(
+      {.price_per_system = 3.9e6_USD, .life = 5.0_yr, .cost_of_capital = tpw::annual_rate{0.08}});
+}
+tpw::on_demand_contract<USD> on_demand(double share, double per_hour) {
+  return {tpw::fraction{share}, per_hour * units::usd / units::hour};
+}
+tpw::reserved_contract<USD> reserved(double share, double per_hour, double committed = 1.0,
+                                     double overage = 0.0) {
+  return {tpw::fraction{share}, per_hour * units::usd / units::hour, tpw::fraction{committed},
+          overage * units::usd / units::hour};
+}
+double per_hour(const tpw::economics<USD>& e) {
+  return e.revenue->revenue_per_accelerator_hour.value();
+}
+
+}  // namespace
+
+TEST_CASE("contracts: an accelerator-hour's revenue on demand, reserved and mixed, by hand") {
+  using contracts = tpw::revenue_contracts<USD>;
+  const auto at = [&](double u, const contracts& c) {
+    return tpw::evaluate(tpw::deployment(rack(u)), c, hardware(), energy);
+  };
+  // On demand at 4 USD an hour used: 0.7 x 4 = 2.80 an accelerator-hour at 70% utilization.
+  const contracts rented({.on_demand = on_demand(1.0, 4.0)});
+  CHECK(per_hour(at(0.7, rented)) == Approx(2.8).epsilon(1e-14));
+  CHECK(per_hour(at(0.5, rented)) == Approx(2.0).epsilon(1e-14));
+  // Its token price equivalent: 2.80 / (0.7 x 5,789.6 x 3,600) per token = 0.19189 USD per Mtok.
+  CHECK(at(0.7, rented).revenue->price.value() * 1e6 ==
+        Approx(2.8 / (0.7 * 5789.6 * 3600.0) * 1e6).epsilon(1e-14));
+  // Gross margin: 1 - cost / revenue, per accelerator-hour.
+  const auto e = at(0.7, rented);
+  CHECK(e.revenue->gross_margin ==
+        Approx(1.0 - e.cost_per_accelerator_hour.value() / 2.8).epsilon(1e-12));
+
+  // Reserved take-or-pay at 3.50, every hour committed: 3.50 whatever the utilization.
+  const contracts take_or_pay({.reserved = reserved(1.0, 3.5)});
+  CHECK(per_hour(at(0.3, take_or_pay)) == Approx(3.5).epsilon(1e-14));
+  CHECK(per_hour(at(0.9, take_or_pay)) == Approx(3.5).epsilon(1e-14));
+  // 80% committed, overage at 5.00: 3.5 x 0.8 = 2.80 up to 80% utilization, then + 5 (u - 0.8).
+  const contracts minimum({.reserved = reserved(1.0, 3.5, 0.8, 5.0)});
+  CHECK(per_hour(at(0.6, minimum)) == Approx(2.8).epsilon(1e-14));
+  CHECK(per_hour(at(0.9, minimum)) == Approx(2.8 + 5.0 * 0.1).epsilon(1e-13));
+
+  // Mixed: 20% on demand at 4, 50% reserved at 3, the 30% left sold at 2 USD per Mtok:
+  // 0.3 x 0.7 x 5,789.6 x 3,600 x 2e-6 + 0.2 x 0.7 x 4 + 0.5 x 3 = 0.87539 + 0.56 + 1.5.
+  const contracts mixed({.per_token = 2.0_USD / units::Mtok,
+                         .on_demand = on_demand(0.2, 4.0),
+                         .reserved = reserved(0.5, 3.0)});
+  const double tokens_share = 0.3 * 0.7 * 5789.6 * 3600.0 * 2e-6;
+  CHECK(per_hour(at(0.7, mixed)) == Approx(tokens_share + 0.56 + 1.5).epsilon(1e-13));
+  // Per token alone, the contracts give tpw::evaluate's figures at that price, exactly.
+  const contracts tokens_only({.per_token = 2.0_USD / units::Mtok});
+  const auto plain =
+      tpw::evaluate(tpw::deployment(rack(0.7)), 2.0_USD / units::Mtok, hardware(), energy);
+  CHECK(at(0.7, tokens_only).revenue->gross_margin == plain.revenue->gross_margin);
+  CHECK(per_hour(plain) == Approx(0.7 * 5789.6 * 3600.0 * 2e-6).epsilon(1e-14));
+}
+
+TEST_CASE("contracts refuse shares and prices that cannot hold, naming the key") {
+  using contracts = tpw::revenue_contracts<USD>;
+  CHECK(message_of([] { (void)contracts({}); }) ==
+        "revenue = \"(no contract)\": give a price per token, an on-demand or a reserved contract");
+  CHECK(message_of([] {
+          (void)contracts({.on_demand = on_demand(0.6, 4.0), .reserved = reserved(0.5, 3.0)});
+        }) ==
+        "revenue.reserved.share = 0.5: the on-demand and reserved shares add up to 1.1: "
+        "together they may cover at most every accelerator (1)");
+  CHECK(message_of([] {
+          (void)contracts({.per_token = 2.0_USD / units::Mtok, .reserved = reserved(1.0, 3.0)});
+        }) ==
+        "revenue.price_per_mtok = 2: the hourly contracts cover every accelerator, so no "
+        "token is sold per token: drop the price, or lower their shares");
+  CHECK(message_of([] { (void)contracts({.on_demand = on_demand(0.0, 4.0)}); }) ==
+        "revenue.on_demand.share = 0: must be in (0, 1]");
+  CHECK(message_of([] {
+          (void)contracts({.reserved = reserved(1.0, 0.0)});
+        }).starts_with("revenue.reserved.price_per_accelerator_hour = 0"));
+  // The same rules on a cost base (the Monte Carlo models' input), at the shares it is given.
+  auto p = tpw::parameters_of<USD>(rack(0.7), hardware(), energy);
+  p.on_demand = true;
+  p[tpw::cost_input::on_demand_share] = 0.7;
+  p[tpw::cost_input::on_demand_per_accelerator_hour] = 4.0;
+  p.reserved = true;
+  p[tpw::cost_input::reserved_share] = 0.5;
+  p[tpw::cost_input::reserved_per_accelerator_hour] = 3.0;
+  p[tpw::cost_input::reserved_committed_share] = 1.0;
+  CHECK(message_of([&] { (void)tpw::validated_parameters<USD>(p); })
+            .starts_with("revenue.reserved.share = 0.5: the on-demand and reserved shares add up "
+                         "to 1.2"));
+  // A contract's numbers given without its flag are refused too.
+  p.reserved = false;
+  CHECK(message_of([&] { (void)tpw::validated_parameters<USD>(p); })
+            .starts_with("revenue.reserved.share = 0.5: is given but the model would not read it: "
+                         "reserved is false"));
+}
+
+TEST_CASE("the deal pricer: 8 racks reserved take-or-pay against the same terms paid per use") {
+  // 8 GB200 NVL72 racks (576 GPUs) for 5 years at 3.00 USD per GPU-hour; bought at 3.9 M USD a
+  // rack (31.2 M at t = 0, worth nothing after its 5-year life), energy at 0.08 per kWh; NPV at
+  // 8%, no tax, no debt. Each year: revenue R, energy E(u) = 8 (132 u + 40 (1 - u)) kW x 1.2 x
+  // 8,760 h x 0.08. Take-or-pay: R = 576 x 8,760 x 3 = 15,137,280 whatever the utilization; per
+  // use: R = u x 15,137,280.
+  const double year_rate = 576.0 * 8760.0 * 3.0;
+  const auto energy_bill = [](double u) {
+    return 8.0 * (132.0 * u + 40.0 * (1.0 - u)) * 1.2 * 8760.0 * 0.08;
+  };
+  const auto hand_npv = [&](double revenue, double u) {
+    double npv = -31.2e6;
+    for (int t = 1; t <= 5; ++t) npv += (revenue - energy_bill(u)) / std::pow(1.08, t);
+    return npv;
+  };
+  tpw::project_terms terms;
+  terms.discount_rate = 0.08;
+  terms.equity_discount_rate = 0.08;
+  const auto deterministic = [&](double u, bool take_or_pay) {
+    tpw::cash_flow_plan<USD> plan;
+    plan.operating_years = 5;
+    if (take_or_pay) {
+      plan.reserved = reserved(1.0, 3.0);
+    } else {
+      plan.on_demand = on_demand(1.0, 3.0);
+    }
+    const auto flows =
+        tpw::project_cash_flows(tpw::deployment(rack(u, 8)), plan, hardware(), energy);
+    return tpw::finance_project(flows, terms).project_npv.value();
+  };
+  for (const double u : {0.5, 0.7, 0.85}) {
+    CAPTURE(u);
+    CHECK(deterministic(u, true) == Approx(hand_npv(year_rate, u)).epsilon(1e-12));
+    CHECK(deterministic(u, false) == Approx(hand_npv(u * year_rate, u)).epsilon(1e-12));
+  }
+  // At 70%: take-or-pay 26.43 M USD, per use 8.30 M USD.
+  CHECK(deterministic(0.7, true) == Approx(26.43e6).epsilon(1e-3));
+  CHECK(deterministic(0.7, false) == Approx(8.30e6).epsilon(1e-3));
+
+  // The Monte Carlo project model, sample by sample, gives the same NPVs.
+  const auto model_of = [&](bool take_or_pay) {
+    auto p = tpw::parameters_of<USD>(rack(0.7), hardware(), energy);
+    if (take_or_pay) {
+      p.reserved = true;
+      p[tpw::cost_input::reserved_share] = 1.0;
+      p[tpw::cost_input::reserved_per_accelerator_hour] = 3.0;
+      p[tpw::cost_input::reserved_committed_share] = 1.0;
+    } else {
+      p.on_demand = true;
+      p[tpw::cost_input::on_demand_share] = 1.0;
+      p[tpw::cost_input::on_demand_per_accelerator_hour] = 3.0;
+    }
+    tpw::cash_flow_plan<USD> plan;
+    plan.operating_years = 5;
+    return mc::project_model<USD>(
+        p, 8, tpw::project_parameters_of(plan, terms),
+        {{tpw::cost_input::utilization, mc::distribution::pert(0.5, 0.7, 0.85)}}, {});
+  };
+  for (const bool take_or_pay : {true, false}) {
+    const auto model = model_of(take_or_pay);
+    const auto names = model.output_names();
+    const std::size_t npv = static_cast<std::size_t>(
+        std::find(names.begin(), names.end(), "project_npv") - names.begin());
+    std::vector<double> y(names.size());
+    for (const double u : {0.55, 0.8}) {
+      CAPTURE(take_or_pay);
+      CAPTURE(u);
+      const double x[] = {u};
+      model(x, y);
+      CHECK(y[npv] == Approx(hand_npv(take_or_pay ? year_rate : u * year_rate, u)).epsilon(1e-12));
+    }
+    // Under the whole run, take-or-pay never loses; paying per use, its P5 is far below.
+    mc::run_options o;
+    o.samples = 20'000;
+    o.threads = 1;
+    o.probabilities = {0.05, 0.5};
+    o.exceedances = {{"project_npv", 0.0, 0.0, 0.0, mc::exceedance_side::below}};
+    const auto r = mc::run_project(model, o);
+    const auto& stats = r.statistics.output("project_npv");
+    if (take_or_pay) {
+      CHECK(r.statistics.exceedances[0].probability == 0.0);
+      // Only the energy bill varies: from u = 0.5 to 0.85 it moves 8 x 92 kW x ... a year.
+      CHECK(stats.quantile(0.5) == Approx(hand_npv(year_rate, 0.7)).epsilon(2e-3));
+    } else {
+      CHECK(stats.quantile(0.05) < hand_npv(0.6 * year_rate, 0.6));
+      CHECK(r.statistics.exceedances[0].probability > 0.0);
+    }
+  }
+}
+
+TEST_CASE("contracts in a scenario file: the report's revenue an hour, and the project's NPV") {
+  const std::string text = R"({
+    "deployment": {"accelerators_per_system": 72, "systems": 8, "it_power_kw": 132,
+                   "idle_power_kw": 40, "utilization": 0.7, "throughput_tok_s": 5789.6},
+    "costs": {"cost_of_capital": 0.08,
+              "hardware": {"price": 3900000, "life_years": 5, "residual_fraction": 0},
+              "energy": {"price_per_kwh": 0.08, "pue": 1.2}},
+    "revenue": {"reserved": {"price_per_accelerator_hour": 3.0}},
+    "finance": {"operating_years": 5, "discount_rate": 0.08}
+  })";
+  const auto report = tpw::io::to_json(tpw::io::run_study(tpw::io::parse_scenario(text)));
+  CHECK(report["revenue_per_accelerator_hour"].get<double>() == Approx(3.0).epsilon(1e-14));
+  CHECK(report["contracts"]["reserved"]["share"].get<double>() == 1.0);
+  CHECK(report["contracts"]["reserved"]["committed_share"].get<double>() == 1.0);
+  CHECK(report["contracts"]["per_token_share"].get<double>() == 0.0);
+  CHECK(report["finance"]["project_npv"].get<double>() == Approx(26.43e6).epsilon(1e-3));
+  // Mixed with a token price on the share left.
+  std::string mixed = text;
+  const std::string from = R"("revenue": {"reserved": {"price_per_accelerator_hour": 3.0}})";
+  mixed.replace(mixed.find(from), from.size(),
+                R"("revenue": {"price_per_mtok": 2, "on_demand": {"share": 0.2,
+                   "price_per_accelerator_hour": 4}, "reserved": {"share": 0.5,
+                   "price_per_accelerator_hour": 3}})");
+  const auto m = tpw::io::to_json(tpw::io::run_study(tpw::io::parse_scenario(mixed)));
+  CHECK(m["revenue_per_accelerator_hour"].get<double>() ==
+        Approx(0.3 * 0.7 * 5789.6 * 3600.0 * 2e-6 + 0.2 * 0.7 * 4.0 + 0.5 * 3.0).epsilon(1e-13));
+  CHECK(m["contracts"]["per_token_share"].get<double>() == Approx(0.3).epsilon(1e-15));
+  // Refused: a reserved contract without its rate, and shares over 1.
+  std::string no_rate = text;
+  no_rate.replace(no_rate.find(from), from.size(), R"("revenue": {"reserved": {"share": 0.5}})");
+  CHECK(message_of([&] {
+          (void)tpw::io::parse_scenario(no_rate);
+        }).starts_with("revenue.reserved.price_per_accelerator_hour"));
+}
