@@ -245,8 +245,15 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
   for (std::size_t n = 0; n < studies.size(); ++n) {
     const auto& s = studies[n];
     if (s.input.frontier) {
+      const auto& f = *s.input.frontier;
       out << "  " << display_name(s.input.name) << ": the operating point is bound by "
-          << s.input.frontier->bound_by << "\n";
+          << f.bound_by;
+      if (f.frontier.clamped(tpw::token_rate::from_value(f.min_interactivity))) {
+        out << "; " << num(f.min_interactivity)
+            << " tok/s per user is below the first measured point, served at its "
+            << num(f.frontier.min_interactivity().value()) << " tok/s per user and throughput";
+      }
+      out << "\n";
     }
     if (const auto& cap = s.input.power_cap) {
       out << "  " << display_name(s.input.name) << ": power cap " << num(cap->chosen.cap.value())

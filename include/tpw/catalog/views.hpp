@@ -3,8 +3,13 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
+#include "tpw/catalog/measured.hpp"
 #include "tpw/catalog/platforms.hpp"
+#include "tpw/curves/frontier.hpp"
 #include "tpw/error.hpp"
 #include "tpw/model/components.hpp"
 #include "tpw/model/deployment.hpp"
@@ -12,6 +17,60 @@
 #include "tpw/units/system.hpp"
 
 namespace tpw {
+
+// A catalog figure as a quantity the compiler checks, read by its unit: power from "W" or "kW",
+// money from "USD", a rate per accelerator-hour from "USD/h". A figure in another unit than the
+// quantity's is refused, naming it.
+template <class Q>
+Q quantity_of(const figure& f, std::string_view field = "catalog figure") {
+  const auto refuse = [&](const char* wanted) {
+    throw invalid_input(field, std::string(f.unit),
+                        std::string("is not a unit of ") + wanted + " this reader knows");
+  };
+  if constexpr (std::is_same_v<Q, power>) {
+    if (f.unit == "W") return of(f.value, units::W);
+    if (f.unit == "kW") return of(f.value, units::kW);
+    refuse("power (W, kW)");
+  } else if constexpr (std::is_same_v<Q, money<USD>>) {
+    if (f.unit == "USD") return of(f.value, units::usd);
+    refuse("money (USD)");
+  } else if constexpr (std::is_same_v<Q, cost_rate<USD>>) {
+    if (f.unit == "USD/h") return of(f.value, units::usd / units::hour);
+    refuse("a rate per hour (USD/h)");
+  } else {
+    static_assert(std::is_same_v<Q, power>,
+                  "quantity_of reads power, money<USD> or cost_rate<USD>");
+  }
+  return Q{};
+}
+
+// A platform's bottom-up figures as quantities: rated power per accelerator, IT power and price
+// per system.
+inline power rated_power_of(const platform& p) {
+  return quantity_of<power>(p.accelerator_power, "accelerator_power");
+}
+inline power it_power_of(const platform& p) {
+  return quantity_of<power>(p.system_it_power, "system_it_power");
+}
+inline money<USD> price_of(const platform& p) {
+  return quantity_of<money<USD>>(p.system_price, "system_price");
+}
+// Its market rental price per accelerator-hour (the current InferenceX vintage's retail rate).
+inline cost_rate<USD> rental_price_of(const platform& p) {
+  return quantity_of<cost_rate<USD>>(p.inferencex(current_inferencex_vintage).hourly_rental,
+                                     "hourly_rental");
+}
+
+// A measured frontier of the catalog (tpw/catalog/measured.hpp) as a throughput frontier, named by
+// its platform and workload in messages.
+inline throughput_frontier frontier_of(const measured_frontier& m) {
+  std::vector<frontier_point> points;
+  for (const measured_point& p : m.points) {
+    points.push_back({token_rate::from_value(p.interactivity), token_rate::from_value(p.throughput),
+                      std::nullopt, std::nullopt});
+  }
+  return throughput_frontier(std::move(points), std::string(m.platform) + " " + m.workload_text());
+}
 
 // hyperscaler: owned at hyperscale; neocloud: owned as a neocloud (the 2025 vintage only);
 // rental: the 2025 vintage's 3-year rental, the 2026-07 vintage's retail rate.

@@ -120,6 +120,15 @@ class throughput_frontier {
   [[nodiscard]] token_rate max_interactivity() const noexcept {
     return points_.back().interactivity;
   }
+  [[nodiscard]] token_rate min_interactivity() const noexcept {
+    return points_.front().interactivity;
+  }
+  // Whether a target falls below the first measured point, where the frontier is clamped to it:
+  // users are served faster than asked, at that point's throughput (two platforms compared at one
+  // such target are then compared at different operating points).
+  [[nodiscard]] bool clamped(token_rate interactivity) const noexcept {
+    return interactivity < points_.front().interactivity;
+  }
 
   // The throughput per accelerator when every user gets at least `interactivity`; `field` names
   // the SLO in messages.
@@ -272,6 +281,7 @@ template <currency_type C>
 struct slo_economics {
   frontier_point point;
   economics<C> figures;
+  bool clamped = false;  // the SLO is below the first measured point (throughput_frontier::clamped)
 };
 
 template <cost_component First, cost_component... Rest>
@@ -281,7 +291,8 @@ slo_economics<typename First::currency> evaluate_at_slo(
     const Rest&... rest) requires detail::same_currency<First, Rest...> {
   const frontier_point point = frontier.at_slo(min_interactivity);
   spec.throughput = point.throughput;
-  return {point, evaluate(deployment(spec), price, first, rest...)};
+  return {point, evaluate(deployment(spec), price, first, rest...),
+          frontier.clamped(min_interactivity)};
 }
 
 }  // namespace tpw

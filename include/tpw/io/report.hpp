@@ -267,7 +267,8 @@ inline nlohmann::json unchecked_json(const study& r) {
                      {"bound_by", f.bound_by},
                      {"interactivity_tok_s_user", f.chosen.interactivity.value()},
                      {"tpot_ms", 1000.0 / f.chosen.interactivity.value()},
-                     {"throughput_tok_s", f.chosen.throughput.value()}};
+                     {"throughput_tok_s", f.chosen.throughput.value()},
+                     {"clamped", f.frontier.clamped(token_rate::from_value(f.min_interactivity))}};
     j["frontier"]["source"] = f.source;
     if (f.input_share) j["frontier"]["input_share"] = *f.input_share;
     if (f.max_tpot_ms) j["frontier"]["max_tpot_ms"] = *f.max_tpot_ms;

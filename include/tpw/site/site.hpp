@@ -47,16 +47,18 @@ inline power facility_power_per_system(const deployment& d) noexcept {
   return op.provisioned_power * op.accelerators_per_system * op.facility_pue.value();
 }
 
-namespace detail {
 // The usable power of a site: its ceiling less the headroom, both checked.
 inline power usable_power(const site_spec& site) {
-  require_positive("site.power_mw", site.ceiling, units::MW, "MW");
+  detail::require_positive("site.power_mw", site.ceiling, units::MW, "MW");
   if (site.headroom.value() >= 1.0) {
     throw invalid_input("site.headroom", site.headroom.value(),
                         "must be below 1: a site that reserves all its power fits nothing");
   }
   return site.ceiling * site.headroom.complement();
 }
+
+namespace detail {
+using tpw::usable_power;  // its home before it was public
 
 }  // namespace detail
 
