@@ -6,6 +6,7 @@
 #include "support.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <vector>
@@ -260,4 +261,35 @@ TEST_CASE("contracts in a scenario file: the report's revenue an hour, and the p
   CHECK(message_of([&] {
           (void)tpw::io::parse_scenario(no_rate);
         }).starts_with("revenue.reserved.price_per_accelerator_hour"));
+}
+
+TEST_CASE(
+    "the example scenario files of examples/scenarios/sections/ run, and show what they say") {
+  namespace fs = std::filesystem;
+  int files = 0;
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(TPW_EXAMPLES_DIR) / "scenarios" / "sections")) {
+    if (entry.path().extension() != ".json") continue;
+    CAPTURE(entry.path().string());
+    ++files;
+    tpw::io::study_options o;
+    o.samples = 4096;
+    o.threads = 1;
+    const auto report =
+        tpw::io::to_json(tpw::io::run_study(tpw::io::load_scenario(entry.path()), o));
+    CHECK(report.contains("cost_per_mtok"));
+    if (entry.path().filename() == "gb200_reserved_deal.json") {
+      // 80% reserved at 3.20 with 80% committed (no overage at the median utilization u, PERT's
+      // 0.756), 20% on demand at 4.00 for the hours used: 0.8 x 3.2 x 0.8 + 0.2 x u x 4.
+      const double u = mc::distribution::pert(0.6, 0.75, 0.95).quantile(0.5);
+      CHECK(u < 0.8);
+      CHECK(report["revenue_per_accelerator_hour"].get<double>() ==
+            Approx(0.8 * 3.2 * 0.8 + 0.2 * u * 4.0).epsilon(1e-12));
+      CHECK(report["contracts"]["per_token_share"].get<double>() == 0.0);
+    }
+    if (entry.path().filename() == "gb200_carbon.json") {
+      CHECK(report["carbon"]["g_per_mtok"]["embodied"].get<double>() > 0.0);
+    }
+  }
+  CHECK(files == 2);
 }
