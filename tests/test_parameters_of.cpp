@@ -10,6 +10,7 @@
 
 #include <tpw/mc/cost_model.hpp>
 #include <tpw/model.hpp>
+#include <tpw/model/contracts.hpp>
 #include <tpw/model/parameters_of.hpp>
 
 namespace mc = tpw::mc;
@@ -143,4 +144,32 @@ TEST_CASE("a value set without its flag is refused, naming the input, not silent
   CHECK_NOTHROW((void)tpw::validated_parameters<tpw::USD>(idle));
   unpriced[k::price_per_mtok] = 0.0;
   CHECK_NOTHROW((void)tpw::validated_parameters<tpw::USD>(unpriced));
+}
+
+TEST_CASE("parameters_of: revenue contracts set their flags and numbers together") {
+  const tpw::revenue_contracts<tpw::USD> contracts(
+      {.per_token = 2.0_USD / units::Mtok,
+       .on_demand = tpw::on_demand_contract<tpw::USD>{tpw::fraction{0.2}, 4.0_USD / units::hour},
+       .reserved = tpw::reserved_contract<tpw::USD>{tpw::fraction{0.5}, 3.0_USD / units::hour,
+                                                    tpw::fraction{0.8}, 3.5_USD / units::hour}});
+  const mc::cost_parameters p =
+      tpw::parameters_of<tpw::USD>(rack, owned(), energy(), running(), contracts);
+  using k = tpw::cost_input;
+  CHECK(p.priced);
+  CHECK(p.on_demand);
+  CHECK(p.reserved);
+  CHECK(p[k::price_per_mtok] == doctest::Approx(2.0).epsilon(1e-14));
+  CHECK(p[k::on_demand_share] == 0.2);
+  CHECK(p[k::on_demand_per_accelerator_hour] == doctest::Approx(4.0).epsilon(1e-14));
+  CHECK(p[k::reserved_share] == 0.5);
+  CHECK(p[k::reserved_per_accelerator_hour] == doctest::Approx(3.0).epsilon(1e-14));
+  CHECK(p[k::reserved_committed_share] == 0.8);
+  CHECK(p[k::reserved_overage_per_accelerator_hour] == doctest::Approx(3.5).epsilon(1e-14));
+  // The base's figures are the typed evaluation's: revenue per accelerator-hour 0.3 u T p + ...
+  const auto typed = tpw::evaluate(tpw::deployment(rack), contracts, owned(), energy(), running());
+  const auto from_base = tpw::evaluate_cost_parameters<tpw::USD>(p);
+  CHECK(from_base.revenue->revenue_per_accelerator_hour.value() ==
+        doctest::Approx(typed.revenue->revenue_per_accelerator_hour.value()).epsilon(1e-13));
+  CHECK(from_base.revenue->gross_margin ==
+        doctest::Approx(typed.revenue->gross_margin).epsilon(1e-13));
 }

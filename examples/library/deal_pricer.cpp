@@ -33,15 +33,13 @@ int main() {
               in(target, units::tok / units::second),
               frontier.clamped(target) ? " (below the first measured point)" : "");
 
-  // 2. Typed terms to a cost base: no slot or flag written by hand.
+  // 2. Typed terms (a cost base is made from them in 4: no slot or flag written by hand).
   const tpw::annual_rate wacc{0.08};
   const auto hardware = tpw::bottom_up_hardware(gb200, 5.0_yr, tpw::fraction{0.1}, wacc);
   const tpw::energy_cost<USD> energy({.price = 0.08_USD / units::kWh});
   const tpw::opex<USD> running({.maintenance_fraction_per_year = tpw::fraction{0.03},
                                 .hardware_price_per_system = tpw::price_of(gb200),
                                 .software_per_accelerator = 4500.0_USD / units::year});
-  const tpw::cost_parameters costs = tpw::parameters_of<USD>(rack, hardware, energy, running);
-
   // 3. The two contracts at 3.00 USD per GPU-hour (the catalog's retail rental: 4.00).
   const auto rate = 3.0_USD / units::hour;
   const tpw::revenue_contracts<USD> reserved(
@@ -58,8 +56,8 @@ int main() {
                 tpw::format_percent(e.revenue->gross_margin).c_str());
   }
 
-  // 4. The project under Monte Carlo: 8 racks over 5 years at 8%, the contract's numbers set on
-  // the base from the typed contract (its flag and its slots together).
+  // 4. The project under Monte Carlo: 8 racks over 5 years at 8%, each contract on its own base
+  // (parameters_of sets its flag and its numbers together).
   tpw::cash_flow_plan<USD> plan;
   plan.operating_years = 5;
   tpw::project_terms terms;
@@ -72,18 +70,8 @@ int main() {
   std::printf("\n%-10s %10s %10s %10s %12s %12s %13s\n", "NPV (M USD)", "P5", "P50", "P95",
               "P(NPV < 0)", "P(NPV <= 0)", "P(IRR > 15%)");
   for (const bool take_or_pay : {true, false}) {
-    tpw::cost_parameters base = costs;
-    using k = tpw::cost_input;
-    if (take_or_pay) {
-      base.reserved = true;
-      base[k::reserved_share] = 1.0;
-      base[k::reserved_per_accelerator_hour] = in(rate, units::usd / units::hour);
-      base[k::reserved_committed_share] = 1.0;
-    } else {
-      base.on_demand = true;
-      base[k::on_demand_share] = 1.0;
-      base[k::on_demand_per_accelerator_hour] = in(rate, units::usd / units::hour);
-    }
+    const tpw::cost_parameters base = tpw::parameters_of<USD>(rack, hardware, energy, running,
+                                                              take_or_pay ? reserved : on_demand);
     const mc::project_model<USD> model(base, 8, tpw::project_parameters_of(plan, terms), uncertain,
                                        {});
     mc::run_options o;

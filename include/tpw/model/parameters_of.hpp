@@ -12,6 +12,7 @@
 
 #include "tpw/error.hpp"
 #include "tpw/model/components.hpp"
+#include "tpw/model/contracts.hpp"
 #include "tpw/model/deployment.hpp"
 #include "tpw/model/parameters.hpp"
 #include "tpw/units/system.hpp"
@@ -27,9 +28,12 @@ template <currency_type C, class T>
 inline constexpr bool is_facility_term =
     std::is_same_v<T, built_facility<C>> || std::is_same_v<T, colocation<C>>;
 template <currency_type C, class T>
+inline constexpr bool is_revenue_term =
+    std::is_same_v<T, token_price<C>> || std::is_same_v<T, revenue_contracts<C>>;
+template <currency_type C, class T>
 inline constexpr bool is_parameters_term =
     is_hardware_term<C, T> || is_facility_term<C, T> || std::is_same_v<T, energy_cost<C>> ||
-    std::is_same_v<T, opex<C>> || std::is_same_v<T, token_price<C>>;
+    std::is_same_v<T, opex<C>> || is_revenue_term<C, T>;
 
 // One cost of capital per base: owned hardware and a built facility must state the same rate.
 inline void set_cost_of_capital(cost_parameters& p, bool& given, double rate, const char* term) {
@@ -49,7 +53,8 @@ inline void set_cost_of_capital(cost_parameters& p, bool& given, double rate, co
 //   hardware: owned_hardware<C> or rented_hardware<C> (or none);
 //   facility: built_facility<C> or colocation<C> (or none);
 //   energy_cost<C> (required: pass a zero price for free energy);
-//   opex<C> (optional); token_price<C> (optional: with it, revenue and margin are figures).
+//   opex<C> (optional); token_price<C> or revenue_contracts<C> (optional: with either, revenue
+//   and margin are figures; contracts.hpp).
 // The spec's optional idle and provisioned powers set idle_given and provisioned_given; its
 // `systems` is not part of a base (a project model takes the count). Owned hardware and a built
 // facility must share one cost of capital; maintenance (opex's share of the hardware price) needs
@@ -67,8 +72,9 @@ cost_parameters parameters_of(const deployment::spec& d, const Terms&... terms) 
                 "parameters_of: exactly one energy_cost<C> (a zero price for free energy)");
   static_assert((0 + ... + int(std::is_same_v<Terms, opex<C>>)) <= 1,
                 "parameters_of: at most one opex<C>");
-  static_assert((0 + ... + int(std::is_same_v<Terms, token_price<C>>)) <= 1,
-                "parameters_of: at most one token_price<C>");
+  static_assert((0 + ... + int(detail::is_revenue_term<C, Terms>)) <= 1,
+                "parameters_of: at most one token_price<C> or revenue_contracts<C> (whose "
+                "per_token holds a token price)");
 
   (void)deployment(d);  // the spec's own checks, with their messages
   using k = cost_input;
@@ -116,6 +122,25 @@ cost_parameters parameters_of(const deployment::spec& d, const Terms&... terms) 
       p[k::energy_price_per_kwh] = in(term.parameters().price, units::unit_of<C> / units::kWh);
     } else if constexpr (std::is_same_v<T, opex<C>>) {
       running = &term;
+    } else if constexpr (std::is_same_v<T, revenue_contracts<C>>) {
+      const auto& s = term.parameters();
+      const auto per_hour = [](cost_rate<C> r) { return in(r, units::unit_of<C> / units::hour); };
+      if (s.per_token) {
+        p.priced = true;
+        p[k::price_per_mtok] = s.per_token->value() * 1e6;
+      }
+      if (s.on_demand) {
+        p.on_demand = true;
+        p[k::on_demand_share] = s.on_demand->share.value();
+        p[k::on_demand_per_accelerator_hour] = per_hour(s.on_demand->price_per_accelerator);
+      }
+      if (s.reserved) {
+        p.reserved = true;
+        p[k::reserved_share] = s.reserved->share.value();
+        p[k::reserved_per_accelerator_hour] = per_hour(s.reserved->price_per_accelerator);
+        p[k::reserved_committed_share] = s.reserved->committed.value();
+        p[k::reserved_overage_per_accelerator_hour] = per_hour(s.reserved->overage_per_accelerator);
+      }
     } else {
       p.priced = true;
       p[k::price_per_mtok] = term.value() * 1e6;
