@@ -377,9 +377,16 @@ TEST_CASE("tpw-whatif: the default study's JSON report, by hand, with every cont
   // 100 MW / (132 kW * 1.15) = 658.8: 658 racks.
   CHECK(gb200["site"]["systems"] == 658);
   CHECK(gb200["site"]["accelerators"] == 658 * 72);
-  REQUIRE(gb200["plausibility"]["flags"].size() == 1);
-  CHECK(gb200["plausibility"]["flags"][0]["figure"] == "interactivity_tok_s_user");
-  CHECK(gb200["plausibility"]["flags"][0]["limit"] == 75.0);
+  // Revenue per GPU-hour: 1.80 USD per Mtok of T u tok/s over an hour, flagged above twice the
+  // rack's 4.00 retail rental; and the latency target below the measured frontier, said twice.
+  CHECK(gb200["revenue_per_accelerator_hour"].get<double>() ==
+        Approx(1.80e-6 * t * u * 3600).epsilon(1e-12));
+  CHECK(gb200["frontier"]["clamped"] == true);
+  REQUIRE(gb200["plausibility"]["flags"].size() == 2);
+  CHECK(gb200["plausibility"]["flags"][0]["figure"] == "revenue_per_accelerator_hour");
+  CHECK(gb200["plausibility"]["flags"][0]["limit"] == 8.0);
+  CHECK(gb200["plausibility"]["flags"][1]["figure"] == "interactivity_tok_s_user");
+  CHECK(gb200["plausibility"]["flags"][1]["limit"] == 75.0);
   // The table prints the vintage, the flag, and the public figure it should be compared with.
   const program_run table = whatif({"--samples", "4000", "--threads", "2"});
   REQUIRE(table.status == 0);
