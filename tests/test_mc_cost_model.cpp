@@ -110,12 +110,23 @@ TEST_CASE("the cost model's batch gives the one-sample figures, for every kind o
     for (const auto facility :
          {mc::facility_terms::built, mc::facility_terms::colocation, mc::facility_terms::none}) {
       for (const bool given : {true, false}) {
-        for (const bool priced : {true, false}) {
+        // No revenue, a token price, hourly contracts alone, and both.
+        for (const int revenue : {0, 1, 2, 3}) {
+          const bool priced = revenue == 1 || revenue == 3;
+          const bool hourly = revenue >= 2;
           CAPTURE(static_cast<int>(hardware));
           CAPTURE(static_cast<int>(facility));
           CAPTURE(given);
-          CAPTURE(priced);
+          CAPTURE(revenue);
           mc::cost_parameters p = tpw_test::gb200();
+          p.on_demand = hourly;
+          p.reserved = hourly;
+          p[cost_input::on_demand_share] = 0.3;
+          p[cost_input::on_demand_per_accelerator_hour] = 4.0;
+          p[cost_input::reserved_share] = 0.5;
+          p[cost_input::reserved_per_accelerator_hour] = 3.0;
+          p[cost_input::reserved_committed_share] = 0.6;
+          p[cost_input::reserved_overage_per_accelerator_hour] = 3.5;
           p.hardware = hardware;
           p.facility = facility;
           p.idle_given = given;

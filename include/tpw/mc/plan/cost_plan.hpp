@@ -47,10 +47,16 @@ namespace detail {
 // The figures of a batch of samples with the terms fixed at compile time (the branches on them
 // fold away), so that the loop over the samples, which calls the one-sample cost_figures,
 // vectorizes: output k at y[k * Stride + s].
-// Priced: the base earns revenue (has_revenue); its revenue flags are copied from `base`.
-template <currency_type C, hardware_terms H, facility_terms F, bool Priced, std::size_t Stride>
+// Priced: the base earns revenue (has_revenue). Hourly: it has an hourly contract, whose flags
+// and numbers are then read from `base` and the rows; without one the loop reads only the rows
+// up to the token price and every revenue flag is a constant, so it vectorizes as it did before
+// contracts existed.
+template <currency_type C, hardware_terms H, facility_terms F, bool Priced, bool Hourly,
+          std::size_t Stride>
 TPW_FLATTEN void cost_figures_of_rows(const cost_parameters& base, const parameter_rows rows,
                                       double* TPW_RESTRICT y, std::size_t count) noexcept {
+  constexpr std::size_t read =
+      Hourly ? cost_input_count : static_cast<std::size_t>(cost_input::price_per_mtok) + 1;
   const bool priced = base.priced;
   const bool on_demand = base.on_demand;
   const bool reserved = base.reserved;
@@ -58,13 +64,17 @@ TPW_FLATTEN void cost_figures_of_rows(const cost_parameters& base, const paramet
     cost_parameters p;
     p.hardware = H;
     p.facility = F;
-    p.priced = priced;
-    p.on_demand = on_demand;
-    p.reserved = reserved;
+    if constexpr (Hourly) {
+      p.priced = priced;
+      p.on_demand = on_demand;
+      p.reserved = reserved;
+    } else {
+      p.priced = Priced;
+    }
     p.idle_given = true;  // cost_figures_batch pointed the powers that follow IT power at its row
     p.provisioned_given = true;
     TPW_UNROLL(26)
-    for (std::size_t c = 0; c < cost_input_count; ++c) p.values[c] = rows[c][s];
+    for (std::size_t c = 0; c < read; ++c) p.values[c] = rows[c][s];
     double out[cost_output_count];
     // cost_figures, with the revenue figures' presence known at compile time (Priced is
     // has_revenue(p): the flags are the base's).
@@ -78,10 +88,12 @@ TPW_FLATTEN void cost_figures_of_rows(const cost_parameters& base, const paramet
 template <currency_type C, hardware_terms H, facility_terms F, std::size_t Stride>
 void cost_figures_priced_or_not(const cost_parameters& base, const parameter_rows& rows, double* y,
                                 std::size_t count) noexcept {
-  if (has_revenue(base)) {
-    cost_figures_of_rows<C, H, F, true, Stride>(base, rows, y, count);
+  if (base.on_demand || base.reserved) {
+    cost_figures_of_rows<C, H, F, true, true, Stride>(base, rows, y, count);
+  } else if (base.priced) {
+    cost_figures_of_rows<C, H, F, true, false, Stride>(base, rows, y, count);
   } else {
-    cost_figures_of_rows<C, H, F, false, Stride>(base, rows, y, count);
+    cost_figures_of_rows<C, H, F, false, false, Stride>(base, rows, y, count);
   }
 }
 
