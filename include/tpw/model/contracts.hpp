@@ -47,6 +47,29 @@ struct reserved_contract {
   cost_rate<C> overage_per_accelerator{};         // per hour used beyond the commitment, >= 0
 };
 
+namespace detail {
+
+// The hourly contracts' shares cover at most every accelerator together, and leave some to sell
+// per token when there is a token price (per Mtok, for the message). One rule for typed contracts
+// and cost bases (parameters.hpp, at the highest values uncertain shares reach).
+inline void require_hourly_shares(double on_demand, double reserved, bool reserved_given,
+                                  const std::optional<double>& price_per_mtok) {
+  const double hourly = on_demand + reserved;
+  if (hourly > 1.0) {
+    throw invalid_input(reserved_given ? "revenue.reserved.share" : "revenue.on_demand.share",
+                        reserved_given ? reserved : on_demand,
+                        "the on-demand and reserved shares add up to " + number_text(hourly) +
+                            ": together they may cover at most every accelerator (1)");
+  }
+  if (price_per_mtok && hourly >= 1.0) {
+    throw invalid_input("revenue.price_per_mtok", *price_per_mtok,
+                        "the hourly contracts cover every accelerator, so no token is sold per "
+                        "token: drop the price, or lower their shares");
+  }
+}
+
+}  // namespace detail
+
 // A deployment's contracts: any of the three. Checked when made: each share and rate in its
 // range, the hourly contracts' shares at most 1 together, and a token price only where some
 // accelerators are left to sell tokens.
@@ -72,15 +95,14 @@ class revenue_contracts {
       if (f.value() == 0.0) throw invalid_input(path, 0.0, "must be in (0, 1]");
       return f.value();
     };
-    double hourly = 0.0;
     if (s.on_demand) {
-      hourly += share("revenue.on_demand.share", s.on_demand->share);
+      (void)share("revenue.on_demand.share", s.on_demand->share);
       detail::require_positive("revenue.on_demand.price_per_accelerator_hour",
                                s.on_demand->price_per_accelerator, units::unit_of<C> / units::hour,
                                "per accelerator-hour");
     }
     if (s.reserved) {
-      hourly += share("revenue.reserved.share", s.reserved->share);
+      (void)share("revenue.reserved.share", s.reserved->share);
       detail::require_positive("revenue.reserved.price_per_accelerator_hour",
                                s.reserved->price_per_accelerator, units::unit_of<C> / units::hour,
                                "per accelerator-hour");
@@ -89,17 +111,10 @@ class revenue_contracts {
                                    s.reserved->overage_per_accelerator,
                                    units::unit_of<C> / units::hour, "per accelerator-hour");
     }
-    if (hourly > 1.0) {
-      throw invalid_input("revenue.reserved.share", s.reserved ? s.reserved->share.value() : 0.0,
-                          "the on-demand and reserved shares add up to " +
-                              detail::number_text(hourly) +
-                              ": together they may cover at most every accelerator (1)");
-    }
-    if (s.per_token && hourly >= 1.0) {
-      throw invalid_input("revenue.price_per_mtok", s.per_token->value() * 1e6,
-                          "the hourly contracts cover every accelerator, so no token is sold per "
-                          "token: drop the price, or lower their shares");
-    }
+    detail::require_hourly_shares(
+        s.on_demand ? s.on_demand->share.value() : 0.0,
+        s.reserved ? s.reserved->share.value() : 0.0, s.reserved.has_value(),
+        s.per_token ? std::optional<double>(s.per_token->value() * 1e6) : std::nullopt);
   }
 
   [[nodiscard]] const spec& parameters() const noexcept { return spec_; }

@@ -291,18 +291,9 @@ namespace detail {
 // The hourly contracts' shares (at the highest values they reach) cover at most every
 // accelerator, and leave some to sell per token when a token price is given.
 inline void require_contract_shares(const cost_parameters& p, double on_demand, double reserved) {
-  const double hourly = on_demand + reserved;
-  if (hourly > 1.0) {
-    throw invalid_input(p.reserved ? "revenue.reserved.share" : "revenue.on_demand.share",
-                        p.reserved ? reserved : on_demand,
-                        "the on-demand and reserved shares add up to " + number_text(hourly) +
-                            ": together they may cover at most every accelerator (1)");
-  }
-  if (p.priced && hourly >= 1.0) {
-    throw invalid_input("revenue.price_per_mtok", p[cost_input::price_per_mtok],
-                        "the hourly contracts cover every accelerator, so no token is sold per "
-                        "token: drop the price, or lower their shares");
-  }
+  require_hourly_shares(
+      on_demand, reserved, p.reserved,
+      p.priced ? std::optional<double>(p[cost_input::price_per_mtok]) : std::nullopt);
 }
 
 // Why a value given for an input the base does not use is refused, naming what would make it used.
