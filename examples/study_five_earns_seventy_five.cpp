@@ -69,7 +69,7 @@ int main() {
         "  price decline %2.0f%%/yr: revenue %s, ROI %s, NPV at 10%% %s, IRR %s, payback "
         "%s years\n",
         decline * 100.0, tpw::format_money(flows.total_revenue()).c_str(),
-        ratio(*flows.roi_multiple()).c_str(), tpw::format_money(npv).c_str(),
+        ratio(*flows.revenue_multiple()).c_str(), tpw::format_money(npv).c_str(),
         irr.unique() ? tpw::format_percent(irr.rate()).c_str() : "none",
         payback ? num(*payback).c_str() : "never");
     if (decline == 0.0) {

@@ -214,7 +214,7 @@ TEST_CASE("cash flows of a deployment: capex, ramp, price decline, residual") {
   const double net[] = {-10000.0, 6323.625, 12493.95, 11074.83, 10797.622};
   for (std::size_t t = 0; t < 5; ++t) CHECK(dollars(f.net[t]) == Approx(net[t]).epsilon(1e-12));
   // ROI multiple: 46,342.152 of revenue over 10,000 invested.
-  CHECK(*f.roi_multiple() == Approx(4.6342152).epsilon(1e-12));
+  CHECK(*f.revenue_multiple() == Approx(4.6342152).epsilon(1e-12));
   // Payback: 1 + 3,676.375 / 12,493.95 years.
   CHECK(*tpw::payback_period(f.net) == Approx(1.0 + 3676.375 / 12493.95).epsilon(1e-12));
 }
@@ -238,7 +238,7 @@ TEST_CASE("cash flows: a build period spreads capex and delays revenue; rent is 
   const tpw::rented_hardware<USD> rented({.rental_per_accelerator = 2.0_USD / units::hour});
   const auto r = tpw::project_cash_flows(small(), plan(), rented);
   CHECK(dollars(r.operating[1]) == Approx(17520.0).epsilon(1e-12));  // 2 USD * 8760 h
-  CHECK_FALSE(r.roi_multiple().has_value());
+  CHECK_FALSE(r.revenue_multiple().has_value());
 }
 
 TEST_CASE("cash flows: bad plans are refused by field") {
@@ -422,7 +422,7 @@ TEST_CASE("a two-year project with a fee, escalation, tax and debt, line by line
   CHECK(p.project_irr.rate() == Approx(1.0 / x - 1.0).epsilon(1e-12));
   // Payback: cumulative -1,000, -447.5, +247.5: 1 + 447.5 / 695 years.
   CHECK(*p.payback_years == Approx(1.0 + 447.5 / 695.0).epsilon(1e-14));
-  CHECK(*p.roi_multiple == Approx(1.6).epsilon(1e-15));
+  CHECK(*p.revenue_multiple == Approx(1.6).epsilon(1e-15));
 }
 
 TEST_CASE("with no fee, tax, escalation or debt, project flows are the cash view's") {
@@ -469,4 +469,310 @@ TEST_CASE("project terms are refused by field") {
   terms.tax.rate = not_a_number;
   CHECK(message_of([&] { (void)tpw::finance_project(two_year_flows(), terms); }) ==
         "finance.tax.rate = nan: must be in [0, 1): an income tax rate");
+}
+
+// --- The conventions a finance team signs (docs/definitions.md, "Project finance conventions") --
+
+TEST_CASE("payback: none with the reason when the flows never recover, or recover and fall back") {
+  // Rented hardware losing 1.06 M a year with nothing invested: the cumulative flows are 0, then
+  // below zero to the end. No payback (it used to read 0 years).
+  const auto never = usd({0, -1.06e6, -1.06e6, -1.06e6});
+  CHECK_FALSE(tpw::payback_period(never).has_value());
+  CHECK_FALSE(tpw::discounted_payback_period(tpw::annual_rate{0.1}, never).has_value());
+  CHECK(tpw::payback_reason(never) ==
+        "the cumulative flows never reach zero and end at -3180000.000000: the project does not "
+        "pay back");
+  // Recovered once: cumulative -100, -70, -30, +20: 2 + 30 / 50 = 2.6 years, no reason.
+  CHECK(*tpw::payback_period(usd({-100, 30, 40, 50})) == Approx(2.6).epsilon(1e-15));
+  CHECK(tpw::payback_reason(usd({-100, 30, 40, 50})).empty());
+  // Recovered, then below zero again to the end (a replacement's capex): -100, -40, +20, -30.
+  const auto fell_back = usd({-100, 60, 60, -50});
+  CHECK_FALSE(tpw::payback_period(fell_back).has_value());
+  CHECK(tpw::payback_reason(fell_back) ==
+        "the cumulative flows reach zero in year 2 but fall below it again and end at "
+        "-30.000000: the project does not pay back");
+  // Recovered, fell back, recovered for good: -100, -40, +20, -30, +10: the last crossing,
+  // 3 + 30 / 40 = 3.75 years.
+  CHECK(*tpw::payback_period(usd({-100, 60, 60, -50, 40})) == Approx(3.75).epsilon(1e-15));
+  // Never below zero: nothing to recover, 0 years.
+  CHECK(*tpw::payback_period(usd({0, 10})) == 0.0);
+  CHECK(*tpw::payback_period(usd({5, 10})) == 0.0);
+}
+
+TEST_CASE("ROI is net cash back over cash in; the MOIC cash back over cash in") {
+  // -100, +30, +90: net 20 over 100 in: 0.2; 120 back over 100 in: 1.2x.
+  CHECK(*tpw::return_on_investment(usd({-100, 30, 90})) == Approx(0.2).epsilon(1e-15));
+  CHECK(*tpw::multiple_on_invested_capital(usd({-100, 30, 90})) == Approx(1.2).epsilon(1e-15));
+  // Never recovers: 0, -1, -1: net -2 over 2 in: -1 (all lost); nothing back: 0x.
+  CHECK(*tpw::return_on_investment(usd({0, -1, -1})) == -1.0);
+  CHECK(*tpw::multiple_on_invested_capital(usd({0, -1, -1})) == 0.0);
+  // Recovers then falls back: -100, 60, 60, -50: net -30 over 150 in: -0.2; 120 / 150 = 0.8x.
+  CHECK(*tpw::return_on_investment(usd({-100, 60, 60, -50})) == Approx(-0.2).epsilon(1e-15));
+  CHECK(*tpw::multiple_on_invested_capital(usd({-100, 60, 60, -50})) == Approx(0.8).epsilon(1e-15));
+  // Nothing put in: neither exists.
+  CHECK_FALSE(tpw::return_on_investment(usd({0, 10})).has_value());
+  CHECK_FALSE(tpw::multiple_on_invested_capital(usd({0, 10})).has_value());
+}
+
+TEST_CASE("a six-year project with a four-year hardware life, line by line: bought again") {
+  // The GPU (10,000, 4-year life, 10% residual) serves operating years 1-4; at the end of year 4
+  // (t = 4) it is sold at its residual, 1,000, and a new one bought at 10,000 * 0.8^4 = 4,096
+  // (its price falling 20% a year). At the end of year 6 the second has served 2 of its 4 years:
+  // worth 1 - 0.9 * 2 / 4 = 0.55 of its price, 2,252.80.
+  auto p = plan();
+  p.operating_years = 6;
+  p.utilization_ramp = {};
+  p.price_decline_per_year = tpw::fraction{0.0};
+  p.hardware_price_decline_per_year = tpw::fraction{0.2};
+  const auto f = tpw::project_cash_flows(small(), p, gpu, power_bill);
+  REQUIRE(f.net.size() == 7);
+  CHECK(f.hardware_service_years == 4);
+  CHECK(dollars(f.capex[0]) == 10000.0);
+  CHECK(dollars(f.capex[4]) == Approx(4096.0).epsilon(1e-14));
+  CHECK(dollars(f.hardware_purchases[4]) == Approx(4096.0).epsilon(1e-14));
+  CHECK(dollars(f.residual[4]) == Approx(1000.0).epsilon(1e-14));
+  CHECK(dollars(f.residual[6]) == Approx(4096.0 * 0.55).epsilon(1e-14));
+  for (int t : {1, 2, 3, 5}) CHECK(dollars(f.capex[static_cast<std::size_t>(t)]) == 0.0);
+  // A year at u = 0.5: 15,768 of revenue, 821.25 of energy: 14,946.75 before capital.
+  const double cash = 15768.0 - 821.25;
+  CHECK(dollars(f.net[1]) == Approx(cash).epsilon(1e-14));
+  CHECK(dollars(f.net[4]) == Approx(cash + 1000.0 - 4096.0).epsilon(1e-14));
+  CHECK(dollars(f.net[6]) == Approx(cash + 2252.8).epsilon(1e-14));
+
+  // Tax at 25% with a 3-year straight-line tax life. First GPU: 3,333.33 in years 1-3, book 0 when
+  // sold: a gain of 1,000 in year 4. Second: 4,096 / 3 = 1,365.33 in years 5 and 6, book 1,365.33
+  // when the project ends: a gain of 2,252.80 - 1,365.33 = 887.47 in year 6.
+  tpw::project_terms terms;
+  terms.discount_rate = 0.1;
+  terms.equity_discount_rate = 0.1;
+  terms.tax = {.rate = 0.25, .hardware_years = 3};
+  const auto r = tpw::finance_project(f, terms);
+  const double first = 10000.0 / 3.0;
+  const double second = 4096.0 / 3.0;
+  const double tax[] = {0.0,
+                        (cash - first) * 0.25,
+                        (cash - first) * 0.25,
+                        (cash - first) * 0.25,
+                        (cash + 1000.0) * 0.25,
+                        (cash - second) * 0.25,
+                        (cash - second + (2252.8 - second)) * 0.25};
+  const double depreciation[] = {0.0, first, first, first, 0.0, second, second};
+  for (std::size_t t = 0; t < 7; ++t) {
+    CAPTURE(t);
+    CHECK(dollars(r.years[t].depreciation) == Approx(depreciation[t]).epsilon(1e-14));
+    CHECK(dollars(r.years[t].tax) == Approx(tax[t]).epsilon(1e-13));
+    CHECK(dollars(r.years[t].project_flow) == Approx(dollars(f.net[t]) - tax[t]).epsilon(1e-13));
+  }
+  CHECK(dollars(r.investment) == 10000.0);
+  CHECK(dollars(r.replacement_capex) == Approx(4096.0).epsilon(1e-14));
+  // The NPV of those flows at 10%, summed by hand.
+  double npv = 0.0;
+  for (std::size_t t = 0; t < 7; ++t) {
+    npv += (dollars(f.net[t]) - tax[t]) / std::pow(1.1, static_cast<double>(t));
+  }
+  CHECK(dollars(r.project_npv) == Approx(npv).epsilon(1e-13));
+
+  // A life of 4.4 years serves 4 (rounded half up); 4.5 serves 5, sold at the end of year 5 at
+  // its residual (its life is over), the second bought then serving 1 of 4.5 years.
+  const tpw::owned_hardware<USD> longer(
+      {.price_per_system = 10000.0_USD, .life = 4.5_yr, .residual_fraction = tpw::fraction{0.1}});
+  const auto g = tpw::project_cash_flows(small(), p, longer, power_bill);
+  CHECK(g.hardware_service_years == 5);
+  CHECK(dollars(g.residual[5]) == Approx(1000.0).epsilon(1e-14));
+  CHECK(dollars(g.capex[5]) == Approx(10000.0 * std::pow(0.8, 5)).epsilon(1e-14));
+  CHECK(dollars(g.residual[6]) ==
+        Approx(10000.0 * std::pow(0.8, 5) * (1.0 - 0.9 / 4.5)).epsilon(1e-14));
+
+  // Asked for no replacement, a project longer than the life is refused.
+  p.replacement = tpw::replacement_rule::none;
+  CHECK(message_of([&] { (void)tpw::project_cash_flows(small(), p, gpu, power_bill); }) ==
+        "costs.hardware.life_years = 4: is shorter than finance.operating_years (6) and "
+        "finance.replacement is \"none\": replace the asset at the end of its life (the default), "
+        "or run the project no longer than the life");
+  p.operating_years = 4;
+  CHECK(tpw::project_cash_flows(small(), p, gpu, power_bill).capex.size() == 5);
+}
+
+namespace {
+// A level loan's principal in year k and balance after it, in long double from the closed form.
+long double closed_principal(long double b, long double r, int term, int k) {
+  if (r == 0.0L) return b / term;
+  return b * r / std::expm1(term * std::log1p(r)) * std::exp((k - 1) * std::log1p(r));
+}
+long double closed_balance(long double b, long double r, int term, int k) {
+  if (r == 0.0L) return b * (term - k) / term;
+  return b * (1.0L - std::expm1(k * std::log1p(r)) / std::expm1(term * std::log1p(r)));
+}
+// 1,000,000 borrowed at t = 0 against `years` operating years of 300,000 of revenue.
+tpw::cash_flows<USD> loan_flows(int years) {
+  tpw::cash_flows<USD> f;
+  f.operating_years = years;
+  f.hardware_capex = 1.0e6_USD;
+  const auto n = static_cast<std::size_t>(years + 1);
+  f.utilization.assign(n, 1.0);
+  f.tokens_made.assign(n, 0.0_tok);
+  f.capex.assign(n, 0.0_USD);
+  f.capex[0] = 1.0e6_USD;
+  f.revenue.assign(n, 300000.0_USD);
+  f.revenue[0] = 0.0_USD;
+  f.energy.assign(n, 0.0_USD);
+  f.operating.assign(n, 0.0_USD);
+  f.residual.assign(n, 0.0_USD);
+  return f;
+}
+}  // namespace
+
+TEST_CASE("the loan is level and exact: closed-form principal, zero balance at the term's end") {
+  // 100% over 60 years in a 100-year project: principal in year k is 1e6 / (2^60 - 1) * 2^(k-1)
+  // (tiny at first, half the loan in year 60), the balance exactly zero after year 60, nothing
+  // left for year 100 (it used to repay the whole loan there).
+  tpw::project_terms terms;
+  terms.debt = {.share = 1.0, .rate = 1.0, .term_years = 60};
+  const auto p = tpw::finance_project(loan_flows(100), terms);
+  long double repaid = 0.0L;
+  for (int k = 1; k <= 60; ++k) {
+    CAPTURE(k);
+    const auto& y = p.years[static_cast<std::size_t>(k)];
+    const long double principal = closed_principal(1.0e6L, 1.0L, 60, k);
+    CHECK(dollars(y.principal) == Approx(static_cast<double>(principal)).epsilon(1e-12));
+    CHECK(dollars(y.interest) ==
+          Approx(static_cast<double>(closed_balance(1.0e6L, 1.0L, 60, k - 1))).epsilon(1e-12));
+    repaid += dollars(y.principal);
+  }
+  CHECK(static_cast<double>(repaid) == Approx(1.0e6).epsilon(1e-12));
+  for (int k = 61; k <= 100; ++k) {
+    CHECK(dollars(p.years[static_cast<std::size_t>(k)].principal) == 0.0);
+    CHECK(dollars(p.years[static_cast<std::size_t>(k)].interest) == 0.0);
+  }
+
+  // A sweep of rates and terms within the limits, each year against the closed form to 1e-9.
+  for (const double rate : {0.0, 1e-9, 1e-4, 0.01, 0.05, 0.1, 0.3, 0.7, 1.0}) {
+    for (const int term : {1, 2, 5, 10, 30, 60, 100}) {
+      CAPTURE(rate);
+      CAPTURE(term);
+      terms.debt = {.share = 1.0, .rate = rate, .term_years = term};
+      const auto q = tpw::finance_project(loan_flows(100), terms);
+      bool agree = true;
+      for (int k = 1; k <= term; ++k) {
+        const auto& y = q.years[static_cast<std::size_t>(k)];
+        const double principal = static_cast<double>(closed_principal(1.0e6L, rate, term, k));
+        const double interest =
+            rate * static_cast<double>(closed_balance(1.0e6L, rate, term, k - 1));
+        agree = agree && std::abs(dollars(y.principal) - principal) <= 1e-9 * principal &&
+                std::abs(dollars(y.interest) - interest) <= 1e-9 * interest + 1e-300;
+      }
+      CHECK(agree);
+      if (term < 100) {
+        CHECK(dollars(q.years[static_cast<std::size_t>(term + 1)].principal) == 0.0);
+      }
+    }
+  }
+
+  // Half on a 3-year loan in a 10-year project: the equity puts in 500 at t = 0 and takes out
+  // every year after; the balance is exactly zero after year 3, so its flows change sign once and
+  // have one IRR.
+  terms.debt = {.share = 0.5, .rate = 0.08, .term_years = 3};
+  const auto short_loan = tpw::finance_project(loan_flows(10), terms);
+  CHECK(dollars(short_loan.years[4].principal) == 0.0);
+  CHECK(short_loan.equity_irr.unique());
+}
+
+TEST_CASE("interest during construction: capitalized into the depreciable basis, or expensed") {
+  // A build year: 1,000 of capex at t = 0, all on debt at 10%: 100 of interest accrues by the start
+  // of operation (t = 1), so 1,100 is owed. Two operating years of 800 revenue, 150 of costs.
+  tpw::cash_flows<USD> f;
+  f.build_years = 1;
+  f.operating_years = 2;
+  f.hardware_capex = 1000.0_USD;
+  f.utilization = {0.0, 0.0, 1.0, 1.0};
+  f.tokens_made.assign(4, 0.0_tok);
+  f.capex = {1000.0_USD, 0.0_USD, 0.0_USD, 0.0_USD};
+  f.revenue = {0.0_USD, 0.0_USD, 800.0_USD, 800.0_USD};
+  f.energy = {0.0_USD, 0.0_USD, 100.0_USD, 100.0_USD};
+  f.operating = {0.0_USD, 0.0_USD, 50.0_USD, 50.0_USD};
+  f.residual.assign(4, 0.0_USD);
+  tpw::project_terms terms;
+  terms.tax = {.rate = 0.25, .hardware_years = 3};
+  terms.debt = {.share = 1.0, .rate = 0.1, .term_years = 2};
+  const auto c = tpw::finance_project(f, terms);
+  CHECK(dollars(c.construction_interest) == Approx(100.0).epsilon(1e-13));
+  // Level payment on 1,100: 1,100 * 0.1 / (1 - 1.1^-2) = 633.81; interest 110, then 52.38.
+  const double payment = 1100.0 * 0.1 / (1.0 - 1.0 / 1.21);
+  const double interest2 = (1100.0 - (payment - 110.0)) * 0.1;
+  CHECK(dollars(c.years[2].interest) == Approx(110.0).epsilon(1e-13));
+  CHECK(dollars(c.years[3].interest) == Approx(interest2).epsilon(1e-13));
+  // Capitalized: the 100 is depreciated with the hardware, 33.33 a year over its 3-year tax life,
+  // and the 33.33 left deducted when the project ends (the hardware's book 333.33 too).
+  // Year 1: 650 - 333.33 - 110 - 33.33 = 173.33, tax 43.33. Year 2: 650 - 333.33 - 333.33 - 52.38
+  // - 66.67 < 0: no tax.
+  CHECK(dollars(c.years[2].tax) == Approx((650.0 - 1000.0 / 3 - 110.0 - 100.0 / 3) * 0.25));
+  CHECK(dollars(c.years[3].tax) == 0.0);
+  // The project's own (unlevered) tax knows no interest: year 1: (650 - 333.33) * 25% = 79.17.
+  CHECK(dollars(c.years[2].project_flow) == Approx(650.0 - (650.0 - 1000.0 / 3) * 0.25));
+  // Expensed: the 100 deducted at once, in year 1: 650 - 333.33 - 110 - 100 = 106.67, tax 26.67.
+  terms.debt.during_construction = tpw::construction_interest::expensed;
+  const auto e = tpw::finance_project(f, terms);
+  CHECK(dollars(e.years[2].tax) == Approx((650.0 - 1000.0 / 3 - 110.0 - 100.0) * 0.25));
+  CHECK(dollars(e.years[3].tax) == 0.0);
+}
+
+TEST_CASE("discounting at the end of the year or at mid-year; the IRR under each") {
+  // -1,000 at t = 0, then 600 a year of running cash for 2 years, 200 of residual at the end.
+  // End of year at 10%: -1,000 + 600 / 1.1 + 800 / 1.21. Mid-year: the running 600s at 0.5 and
+  // 1.5, the residual at 2: -1,000 + 600 / 1.1^0.5 + 600 / 1.1^1.5 + 200 / 1.21.
+  auto f = two_year_flows();
+  f.revenue = {0.0_USD, 600.0_USD, 600.0_USD};
+  f.energy.assign(3, 0.0_USD);
+  f.operating.assign(3, 0.0_USD);
+  tpw::project_terms terms;
+  terms.discount_rate = 0.1;
+  terms.equity_discount_rate = 0.1;
+  const auto end = tpw::finance_project(f, terms);
+  CHECK(usd(end.project_npv) == Approx(-1000.0 + 600.0 / 1.1 + 800.0 / 1.21).epsilon(1e-14));
+  terms.discounting = tpw::discounting_convention::mid_year;
+  const auto mid = tpw::finance_project(f, terms);
+  const auto mid_npv = [](double r) {
+    return -1000.0 + 600.0 / std::sqrt(1.0 + r) + 600.0 / std::pow(1.0 + r, 1.5) +
+           200.0 / ((1.0 + r) * (1.0 + r));
+  };
+  CHECK(usd(mid.project_npv) == Approx(mid_npv(0.1)).epsilon(1e-14));
+  CHECK(usd(mid.equity_npv) == Approx(mid_npv(0.1)).epsilon(1e-14));
+  // The IRR under mid-year makes the mid-year NPV zero; the flows and payback are the same.
+  REQUIRE(mid.project_irr.unique());
+  CHECK(mid_npv(mid.project_irr.rate()) == Approx(0.0).scale(1000.0).epsilon(1e-10));
+  CHECK(mid.project_irr.rate() > end.project_irr.rate());
+  CHECK(*mid.payback_years == *end.payback_years);
+  // Discounted payback: -1,000 + 600 / 1.1^0.5 = -427.93 after year 1; year 2 brings
+  // 600 / 1.1^1.5 + 200 / 1.21 = 520.07 + 165.29: 1 + 427.93 / 685.36 years.
+  const double after_one = -1000.0 + 600.0 / std::sqrt(1.1);
+  CHECK(*mid.discounted_payback_years ==
+        Approx(1.0 + -after_one / (600.0 / std::pow(1.1, 1.5) + 200.0 / 1.21)).epsilon(1e-13));
+}
+
+TEST_CASE("debt-service coverage by year and its minimum") {
+  // The two-year project with debt above: year 1's cash available for debt service is its
+  // EBITDA less its tax, 570 - 2.5 = 567.5, over the level payment 345.71: 1.6415.
+  tpw::project_terms terms;
+  terms.discount_rate = 0.10;
+  terms.equity_discount_rate = 0.10;
+  terms.revenue_fee_share = 0.10;
+  terms.energy_escalation = 0.10;
+  terms.tax = {.rate = 0.25, .hardware_years = 2};
+  terms.debt = {.share = 0.6, .rate = 0.10, .term_years = 2};
+  const auto p = tpw::finance_project(two_year_flows(), terms);
+  const double payment = 600.0 * 0.1 / (1.0 - 1.0 / 1.21);
+  CHECK_FALSE(p.years[0].dscr.has_value());
+  REQUIRE(p.years[1].dscr);
+  CHECK(*p.years[1].dscr == Approx(567.5 / payment).epsilon(1e-13));
+  // Year 2: 560 + 200 of residual - its tax, over the same payment.
+  REQUIRE(p.years[2].dscr);
+  CHECK(*p.years[2].dscr == Approx((760.0 - usd(p.years[2].tax)) / payment).epsilon(1e-13));
+  CHECK(*p.min_dscr == std::min(*p.years[1].dscr, *p.years[2].dscr));
+  // ROI of the project flows -1,000, 552.5, 695: 247.5 / 1,000; the equity's MOIC.
+  CHECK(*p.return_on_investment == Approx(0.2475).epsilon(1e-13));
+  CHECK(*p.equity_moic ==
+        Approx((usd(p.years[1].equity_flow) + usd(p.years[2].equity_flow)) / 400.0).epsilon(1e-13));
+  // Without debt there is no coverage to show.
+  terms.debt = {};
+  CHECK_FALSE(tpw::finance_project(two_year_flows(), terms).min_dscr.has_value());
 }

@@ -869,3 +869,78 @@ TEST_CASE("exceedance probabilities a scenario names, against the analytic answe
         "uncertainty.exceedances[0].figure = \"cost_per_mtok\": needs an uncertain input: with "
         "none, every figure is one number");
 }
+
+TEST_CASE("absent figures are null in the report, never 0") {
+  // No cached price given (nothing cached): none charged, and the report says none, not 0.
+  json mix = json::parse(priced_mix());
+  mix["workload"]["cached_share"] = 0.0;
+  mix["revenue"].erase("cached_input_price_per_mtok");
+  const json priced = io::to_json(io::run_study(io::parse_scenario(mix.dump())));
+  CHECK(priced["prices_per_mtok"]["cached_input"].is_null());
+  CHECK(priced["prices_per_mtok"]["input"].get<double>() == 2.0);
+  // Requests without input tokens have no cost per input Mtok (it is not free).
+  json no_input = json::parse(simple);
+  no_input["workload"] = json::parse(R"({"input_tokens": 0, "output_tokens": 200})");
+  const json w = io::to_json(io::run_study(io::parse_scenario(no_input.dump())));
+  CHECK(w["workload"]["cost_per_mtok_input"].is_null());
+  CHECK(w["workload"]["cost_per_mtok_output"].get<double>() ==
+        Approx(w["cost_per_mtok"]["total"].get<double>()).epsilon(1e-14));
+  // Operational emissions only on rented hardware: no life spreads anything.
+  const json c = io::to_json(
+      io::run_study(io::parse_scenario(with(simple, "/carbon", R"({"grid_g_per_kwh": 400})"))));
+  CHECK(c["carbon"]["life_years"].is_null());
+  CHECK(c["carbon"]["g_per_mtok"]["embodied"].get<double>() == 0.0);
+  const json given = io::to_json(io::run_study(io::parse_scenario(
+      with(simple, "/carbon",
+           R"({"grid_g_per_kwh": 400, "embodied_kg_per_accelerator": 10, "life_years": 5})"))));
+  CHECK(given["carbon"]["life_years"].get<double>() == 5.0);
+}
+
+TEST_CASE(
+    "finance conventions in a scenario: replacement, mid-year, interest during construction") {
+  // Owned hardware (4-year life) in a 6-year project: bought again at t = 4 at 0.9^4 of its price.
+  json j = json::parse(simple);
+  j["costs"]["hardware"] = json::parse(R"({"price": 200000, "life_years": 4,
+                                            "residual_fraction": 0.1})");
+  j["finance"] = json::parse(R"({"operating_years": 6, "hardware_price_decline_per_year": 0.1,
+                                 "discounting": "mid_year", "build_years": 1,
+                                 "debt": {"share": 0.5, "rate": 0.08, "term_years": 4,
+                                          "interest_during_construction": "expensed"}})");
+  const json r = io::to_json(io::run_study(io::parse_scenario(j.dump())));
+  const json& f = r["finance"];
+  CHECK(f["discounting"] == "mid_year");
+  CHECK(f["replacement"] == "at_end_of_life");
+  CHECK(f["construction_interest_treatment"] == "expensed");
+  // The site's 1 MW holds 80 systems of 200,000: 16 M, half on debt at t = 0; a year of interest
+  // at 8%: 640,000. The second purchase at t = 5 (end of operating year 4) costs 16 M * 0.9^4,
+  // and the first is sold then at 10%.
+  CHECK(r["site"]["systems"] == 80);
+  CHECK(f["construction_interest"].get<double>() == Approx(640000.0).epsilon(1e-13));
+  CHECK(f["investment"].get<double>() == 16.0e6);
+  CHECK(f["replacement_capex"].get<double>() == Approx(16.0e6 * 0.6561).epsilon(1e-13));
+  CHECK(f["years"][5]["capex"].get<double>() == Approx(16.0e6 * 0.6561).epsilon(1e-13));
+  CHECK(f["years"][5]["residual"].get<double>() == Approx(1.6e6).epsilon(1e-13));
+  CHECK(f["years"][2]["dscr"].is_number());
+  CHECK(f["years"][0]["dscr"].is_null());
+  CHECK(f["min_dscr"].is_number());
+  CHECK(f.contains("return_on_investment"));
+  CHECK(f.contains("equity_moic"));
+  CHECK(f.contains("revenue_multiple"));
+  CHECK_FALSE(f.contains("roi_multiple"));
+
+  const std::string fin = with(simple, "/finance", R"({"operating_years": 4})");
+  CHECK(parse_error(with(fin, "/finance/discounting", R"("continuous")")) ==
+        "finance.discounting = \"continuous\": must be \"end_of_year\" (the default) or "
+        "\"mid_year\" (an operating year's running flows at its middle)");
+  CHECK(parse_error(with(fin, "/finance/replacement", R"("sometimes")"))
+            .starts_with("finance.replacement = \"sometimes\": must be \"at_end_of_life\""));
+  CHECK(parse_error(with(fin, "/finance/hardware_price_decline_per_year", "1")) ==
+        "finance.hardware_price_decline_per_year = 1: must be in [0, 1): the share a "
+        "replacement's price falls each year");
+  json none = j;
+  none["finance"]["replacement"] = "none";
+  CHECK(parse_error(none.dump()) ==
+        "costs.hardware.life_years = 4: is shorter than finance.operating_years (6) and "
+        "finance.replacement is \"none\": replace the asset at the end of its life (the default), "
+        "or run the project no longer than the life");
+}

@@ -199,9 +199,9 @@ TEST_CASE("the site's tokens, cost and revenue a year and the request's figures,
   REQUIRE(multiples.count == 3);
   CHECK(std::string(multiples.items[1].name) == "cost_per_mtok_input");
   CHECK(at("cost_per_mtok") * multiples.items[1].factor ==
-        Approx(st.mix->cost_per_input_token.value() * 1e6).epsilon(1e-14));
+        Approx(st.mix->cost_per_input_token->value() * 1e6).epsilon(1e-14));
   CHECK(at("cost_per_mtok") * multiples.items[2].factor ==
-        Approx(st.mix->cost_per_output_token.value() * 1e6).epsilon(1e-14));
+        Approx(st.mix->cost_per_output_token->value() * 1e6).epsilon(1e-14));
   CHECK(at("cost_per_mtok") * multiples.items[0].factor ==
         Approx(st.mix->cost_per_request.value()).epsilon(1e-14));
   CHECK(at("revenue_per_request") == Approx(st.mix->revenue_per_request->value()).epsilon(1e-14));

@@ -560,3 +560,66 @@ TEST_CASE("a user's own component with an uncertain rate: deterministic and Mont
   // 0.20 an hour over a year of 8,760 hours.
   CHECK(with.operating[1].value() == Approx(0.2 * 8760.0).epsilon(1e-12));
 }
+
+TEST_CASE("replacement, mid-year discounting and expensed construction interest: MC = report") {
+  // The hardware (4-year life) is bought again in a 7-year project at a price falling by an
+  // uncertain share a year; flows discounted at mid-year; the build year's interest expensed.
+  const io::scenario s = io::parse_scenario(R"({
+    "name": "conventions",
+    "deployment": {"accelerators_per_system": 8, "systems": 3, "it_power_kw": 10,
+                   "idle_power_kw": 4, "utilization": 0.6, "throughput_tok_s": 2500},
+    "costs": {"cost_of_capital": 0.08,
+              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0.1},
+              "facility": {"build_per_mw": 10000000, "life_years": 5},
+              "energy": {"price_per_kwh": 0.08, "pue": 1.2}},
+    "revenue": {"price_per_mtok": {"dist": "uniform", "low": 1.0, "high": 3.0}},
+    "finance": {"operating_years": 7, "build_years": 1, "discounting": "mid_year",
+                "hardware_price_decline_per_year": {"dist": "uniform", "low": 0.1, "high": 0.3},
+                "tax": {"rate": 0.21, "hardware_years": 5},
+                "debt": {"share": 0.6, "rate": 0.07, "term_years": 4,
+                         "interest_during_construction": "expensed"}},
+    "uncertainty": {"samples": 1000}
+  })");
+  const io::study r = io::run_study(s);
+  REQUIRE(r.finance);
+  CHECK(r.finance->replacement_capex.value() > 0.0);
+  const auto model = io::project_model_of(s, r.site.systems);
+  const std::vector<double> x{2.0, 0.2};  // the medians
+  std::vector<double> y(model.output_names().size());
+  model(x, y);
+  CHECK(y[y.size() - 2] == Approx(r.finance->project_npv.value()).epsilon(1e-12));
+  CHECK(y[y.size() - 1] == Approx(r.finance->equity_npv.value()).epsilon(1e-12));
+  const auto optional = model.optional_figures(x.data());
+  REQUIRE(r.finance->project_irr.unique());
+  CHECK(*optional[0] == Approx(r.finance->project_irr.rate()).epsilon(1e-10));
+  REQUIRE(r.finance->discounted_payback_years);
+  CHECK(*optional[3] == Approx(*r.finance->discounted_payback_years).epsilon(1e-12));
+  // The lanes of a batch give each sample's own numbers.
+  mc::run_options o;
+  o.samples = 64;
+  o.keep_samples = true;
+  const auto run = mc::run(model.inputs(), model, o, model.output_names());
+  const std::size_t outputs = model.output_names().size();
+  for (std::size_t i = 0; i < 64; i += 7) {
+    std::vector<double> one(outputs);
+    model(std::span(run.input_samples).subspan(i * 2, 2), one);
+    CHECK(run.output_samples[i * outputs + outputs - 2] == one[outputs - 2]);
+    CHECK(run.output_samples[i * outputs + outputs - 1] == one[outputs - 1]);
+  }
+}
+
+TEST_CASE("uncertainty.outputs naming only an IRR or a payback summarizes only those") {
+  std::string text = annuity(R"({"dist": "uniform", "low": 1, "high": 2})");
+  replace(text, R"("samples": 200000, "seed": 7)",
+          R"("samples": 2000, "seed": 7, "outputs": ["project_irr"])");
+  const io::study r = io::run_study(io::parse_scenario(text));
+  const auto j = io::to_json(r);
+  const auto& outputs = j["uncertainty"]["outputs"];
+  CHECK(outputs.size() == 1);
+  CHECK(outputs.contains("project_irr"));
+  replace(text, R"(["project_irr"])", R"(["discounted_payback_years", "project_npv"])");
+  const auto k = io::to_json(io::run_study(io::parse_scenario(text)));
+  CHECK(k["uncertainty"]["outputs"].size() == 2);
+  CHECK(k["uncertainty"]["outputs"].contains("discounted_payback_years"));
+  CHECK(k["uncertainty"]["outputs"].contains("project_npv"));
+}

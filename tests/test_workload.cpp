@@ -101,8 +101,8 @@ TEST_CASE("a request mix on a total throughput: per request, per kind of token, 
   // Cost: 9,000 tokens * 0.20e-6 = 0.0018 USD a request; all of it over 8,000 input tokens is
   // 0.225 USD per input Mtok, over 1,000 output tokens 1.80 USD per output Mtok.
   CHECK(tpw::in(m.cost_per_request, units::usd) == Approx(0.0018).epsilon(1e-14));
-  CHECK(tpw::in(m.cost_per_input_token, units::usd / units::Mtok) == Approx(0.225).epsilon(1e-14));
-  CHECK(tpw::in(m.cost_per_output_token, units::usd / units::Mtok) == Approx(1.8).epsilon(1e-14));
+  CHECK(tpw::in(*m.cost_per_input_token, units::usd / units::Mtok) == Approx(0.225).epsilon(1e-14));
+  CHECK(tpw::in(*m.cost_per_output_token, units::usd / units::Mtok) == Approx(1.8).epsilon(1e-14));
   // Revenue: 4,000 * 0.60e-6 + 4,000 * 0.06e-6 + 1,000 * 2.40e-6 = 0.0024 + 0.00024 + 0.0024
   // = 0.00504 USD; over 9,000 tokens, 0.56 USD per Mtok.
   CHECK(tpw::in(*m.revenue_per_request, units::usd) == Approx(0.00504).epsilon(1e-14));

@@ -74,10 +74,12 @@ inline std::vector<figure> figures_of(const tpw::io::study& s) {
     const bool request = s.input.workload.has_value();
     const auto per_request = [&](std::optional<double> x) { return request ? x : std::nullopt; };
     add("Workload", "input share", "input_share", "share", m.input_share, true);
-    add("Workload", "cost/Mtok in", "cost_per_mtok_input", per_mtok,
-        m.cost_per_input_token.value() * 1e6);
+    const auto mtok = [](const auto& price) {
+      return price ? std::optional(price->value() * 1e6) : std::nullopt;
+    };
+    add("Workload", "cost/Mtok in", "cost_per_mtok_input", per_mtok, mtok(m.cost_per_input_token));
     add("Workload", "cost/Mtok out", "cost_per_mtok_output", per_mtok,
-        m.cost_per_output_token.value() * 1e6);
+        mtok(m.cost_per_output_token));
     add("Workload", "cost/request", "cost_per_request", cur,
         per_request(m.cost_per_request.value()));
     add("Workload", "rev/request", "revenue_per_request", cur,
@@ -96,7 +98,10 @@ inline std::vector<figure> figures_of(const tpw::io::study& s) {
     add("Finance", "payback", "payback_years", "years", p.payback_years);
     add("Finance", "disc. payback", "discounted_payback_years", "years",
         p.discounted_payback_years);
-    add("Finance", "ROI", "roi_multiple", "x", p.roi_multiple);
+    add("Finance", "ROI", "return_on_investment", "share", p.return_on_investment, true);
+    add("Finance", "equity MOIC", "equity_moic", "x", p.equity_moic);
+    add("Finance", "min DSCR", "min_dscr", "x", p.min_dscr);
+    add("Finance", "revenue/capex", "revenue_multiple", "x", p.revenue_multiple);
   }
   if (s.carbon) {
     const auto& c = *s.carbon;

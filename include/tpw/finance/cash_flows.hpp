@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "tpw/error.hpp"
@@ -25,9 +26,24 @@
 
 namespace tpw {
 
+// What happens when owned hardware or a built facility reaches the end of its life within the
+// project.
+enum class replacement_rule {
+  at_end_of_life,  // bought again (the default): see cash_flow_plan
+  none,            // never: a project that outlives an owned asset's life is refused
+};
+
 // The timeline. Capex is paid in equal parts at the start of each build year (all at t = 0 when
 // build_years is 0); operating year k (1, 2, ...) ends at t = build_years + k; the residual value
 // comes at the end of the last operating year.
+//
+// Replacement: a purchase of owned hardware (or a built facility) serves its life rounded to
+// whole years (half up, at least 1); when the project goes on after that, a new one is bought at
+// the end of the purchase's last operating year m (t = build_years + m), the hardware at its
+// first price times (1 - hardware_price_decline_per_year)^m, the facility at its first cost, and
+// the old one is sold then at its straight-line value (its residual fraction once its life is
+// over). At the project's end the last purchase is worth its straight-line value for the years it
+// served.
 template <currency_type C>
 struct cash_flow_plan {
   int operating_years = 0;  // the horizon, usually the economic life: 1..100
@@ -36,6 +52,9 @@ struct cash_flow_plan {
   std::vector<fraction> utilization_ramp{};
   token_price<C> price{};  // in operating year 1; zero means no revenue is counted
   fraction price_decline_per_year = fraction::unchecked(0.0);  // price falls by this share yearly
+  replacement_rule replacement = replacement_rule::at_end_of_life;
+  // A replacement's price falls by this share a year (price-performance); 0 keeps it flat.
+  fraction hardware_price_decline_per_year = fraction::unchecked(0.0);
   // Hourly contracts (tpw/model/contracts.hpp): the token price then applies to the share of the
   // accelerators they leave. An on-demand rate follows the price decline; a reserved rate is
   // fixed for the whole project.
@@ -48,8 +67,14 @@ template <currency_type C>
 struct cash_flows {
   int build_years = 0;
   int operating_years = 0;
-  money<C> hardware_capex{};        // owned hardware, in total
-  money<C> facility_capex{};        // a built facility, in total
+  money<C> hardware_capex{};  // owned hardware, its first purchase in total
+  money<C> facility_capex{};  // a built facility, its first build in total
+  // Each year's purchases, first and replacements (cash_flow_plan), and the whole years each
+  // purchase serves; empty lines (a hand-made view): the first purchase only, serving to the end.
+  std::vector<money<C>> hardware_purchases;
+  std::vector<money<C>> facility_purchases;
+  int hardware_service_years = 0;
+  int facility_service_years = 0;
   std::vector<double> utilization;  // 0 outside operation
   std::vector<tokens> tokens_made;
   std::vector<money<C>> capex;
@@ -59,10 +84,13 @@ struct cash_flows {
   std::vector<money<C>> residual;   // sale or remaining book value at the end
   std::vector<money<C>> net;        // revenue + residual - capex - energy - operating
 
+  // The first purchases; replacements are in the capex line.
   [[nodiscard]] money<C> investment() const noexcept { return hardware_capex + facility_capex; }
+  [[nodiscard]] money<C> total_capex() const noexcept { return sum(capex); }
   [[nodiscard]] money<C> total_revenue() const noexcept { return sum(revenue); }
-  // The trade press's "15x": total token revenue over the investment. Empty without capex.
-  [[nodiscard]] std::optional<double> roi_multiple() const noexcept {
+  // The trade press's "15x": total token revenue over the first investment, not a return (see
+  // return_on_investment and multiple_on_invested_capital). Empty without capex.
+  [[nodiscard]] std::optional<double> revenue_multiple() const noexcept {
     if (investment().value() <= 0.0) return std::nullopt;
     return total_revenue() / investment();
   }
@@ -100,7 +128,26 @@ void validate_plan(const cash_flow_plan<C>& plan) {
   }
   require_non_negative("finance.price_per_mtok", plan.price, units::unit_of<C> / units::Mtok,
                        "per Mtok");
+  if (!(plan.hardware_price_decline_per_year.value() < 1.0)) {
+    throw invalid_input("finance.hardware_price_decline_per_year",
+                        plan.hardware_price_decline_per_year.value(),
+                        "must be in [0, 1): the share a replacement's price falls each year");
+  }
   if (plan.on_demand || plan.reserved) (void)plan_contracts(plan);
+}
+
+// Under replacement_rule::none, a project no owned asset's life is shorter than.
+template <class... Components>
+void require_no_replacement(const project_lines& l, const Components&... components) {
+  const auto check = [&](const auto& c) {
+    using T = std::remove_cvref_t<decltype(c)>;
+    if constexpr (is_owned_hardware<T>::value || is_built_facility<T>::value) {
+      require_life_covers(
+          is_owned_hardware<T>::value ? "costs.hardware.life_years" : "costs.facility.life_years",
+          c.parameters().life.value() / units::seconds_per_year, l.operating_years);
+    }
+  };
+  (check(components), ...);
 }
 
 }  // namespace detail
@@ -122,6 +169,7 @@ cash_flows<typename First::currency> project_cash_flows(
   numbers.ramp_size = static_cast<int>(ramp.size());
   numbers.price_per_token = plan.price.value();
   numbers.price_decline = plan.price_decline_per_year.value();
+  numbers.hardware_price_decline = plan.hardware_price_decline_per_year.value();
   if (plan.on_demand || plan.reserved) {
     numbers.hourly_contracts = true;
     numbers.hourly = detail::contract_numbers_of(detail::plan_contracts(plan));
@@ -131,11 +179,17 @@ cash_flows<typename First::currency> project_cash_flows(
   detail::fill_project_lines(*lines, d.point(), static_cast<double>(d.systems()), numbers, first,
                              rest...);
 
+  if (plan.replacement == replacement_rule::none) {
+    detail::require_no_replacement(*lines, first, rest...);
+  }
+
   cash_flows<C> flows;
   flows.build_years = plan.build_years;
   flows.operating_years = plan.operating_years;
   flows.hardware_capex = money<C>::from_value(lines->hardware_capex[0]);
   flows.facility_capex = money<C>::from_value(lines->facility_capex[0]);
+  flows.hardware_service_years = lines->hardware_service[0];
+  flows.facility_service_years = lines->facility_service[0];
   const auto line = [&](const double* values) {
     std::vector<money<C>> out(years);
     for (std::size_t t = 0; t < years; ++t) out[t] = money<C>::from_value(values[t]);
@@ -150,6 +204,8 @@ cash_flows<typename First::currency> project_cash_flows(
   flows.energy = line(lines->energy);
   flows.operating = line(lines->operating);
   flows.residual = line(lines->residual);
+  flows.hardware_purchases = line(lines->hardware_bought);
+  flows.facility_purchases = line(lines->facility_bought);
   flows.net.resize(years);
   for (std::size_t t = 0; t < years; ++t) {
     flows.net[t] = flows.revenue[t] + flows.residual[t] - flows.capex[t] - flows.energy[t] -

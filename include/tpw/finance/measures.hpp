@@ -89,33 +89,114 @@ TPW_HD double npv_value(const R& flows, double r) noexcept {
   return sum;
 }
 
-// Payback on flow(0), flow(1), ... flow(count - 1), read in that order; see payback_period.
+// The cumulative flows read in order (payback_of): the payback, or why there is none.
+struct payback_scan {
+  std::optional<double> years;
+  bool recovered_before = false;   // without a payback: it was back at zero once, then fell again
+  std::size_t recovered_year = 0;  // the first year it came back to zero (0: never)
+  double final_cumulative = 0.0;
+};
+
+// Payback on flow(0), flow(1), ... flow(count - 1), read once in that order: the time after which
+// the cumulative flows stay at or above zero, interpolated in the year they cross (see
+// payback_period); zero when they never fall below zero, none when they end below it.
 template <class Flow>
-std::optional<double> payback_of(std::size_t count, Flow&& flow) {
-  double cumulative = flow(0);
-  if (cumulative >= 0.0) return 0.0;
-  for (std::size_t t = 1; t < count; ++t) {
+payback_scan payback_of(std::size_t count, Flow&& flow) {
+  payback_scan out;
+  double cumulative = 0.0;
+  double before_crossing = 0.0;    // the cumulative at the end of the last year below zero
+  std::size_t last_below = count;  // none yet
+  double crossing_flow = 0.0;      // the flow of the year after it
+  for (std::size_t t = 0; t < count; ++t) {
     const double f = flow(t);
-    if (cumulative + f >= 0.0) return static_cast<double>(t - 1) + -cumulative / f;
+    const double previous = cumulative;
     cumulative += f;
+    if (cumulative < 0.0) {
+      last_below = t;
+      before_crossing = cumulative;
+    } else if (previous < 0.0) {
+      crossing_flow = f;
+      if (out.recovered_year == 0) out.recovered_year = t;  // t >= 1 here
+    }
   }
-  return std::nullopt;
+  out.final_cumulative = cumulative;
+  if (last_below == count) {
+    out.years = 0.0;
+  } else if (last_below + 1 < count) {
+    out.years = static_cast<double>(last_below) + -before_crossing / crossing_flow;
+  } else {
+    out.recovered_before = out.recovered_year > 0;
+  }
+  return out;
 }
 
-// The payback of a range's flows, and of its flows discounted at r: flows[t] / (1 + r)^t.
+// Why a scan has no payback (empty when it has one).
+inline std::string payback_reason(const payback_scan& p) {
+  if (p.years) return {};
+  std::string why = p.recovered_before
+                        ? "the cumulative flows reach zero in year " +
+                              std::to_string(p.recovered_year) + " but fall below it again"
+                        : std::string("the cumulative flows never reach zero");
+  return why.append(" and end at ")
+      .append(std::to_string(p.final_cumulative))
+      .append(": the project does not pay back");
+}
+
+// The payback of a range's flows, and of its flows discounted at r: flows[t] / (1 + r)^t (with
+// mid_year, the flows of years after `point_years` at t - 1/2: see mid_year_flow).
 template <class R>
-std::optional<double> payback_value(const R& flows) {
+payback_scan payback_value(const R& flows) {
   return payback_of(static_cast<std::size_t>(std::ranges::size(flows)),
                     [&](std::size_t t) { return amount_of(flows[t]); });
 }
 template <class R>
-std::optional<double> discounted_payback_value(const R& flows, double r) {
+payback_scan discounted_payback_value(const R& flows, double r) {
   double discount = 1.0;  // advanced as the flows are read in order
   return payback_of(static_cast<std::size_t>(std::ranges::size(flows)), [&](std::size_t t) {
     const double f = amount_of(flows[t]) * discount;
     discount /= 1.0 + r;
     return f;
   });
+}
+
+// A year's flow as the mid-year convention discounts it at the year's end: its running part
+// (flow - capital) moved half a year earlier, (1 + r)^(1/2) times, its capital part (capex,
+// sales) where it is. `half` is (1 + r)^(1/2).
+TPW_HD constexpr double mid_year_flow(double flow, double capital, double half) noexcept {
+  return capital + (flow - capital) * half;
+}
+
+// Net cash back over cash in: the flows' sum over the sum of the negative ones, taken as
+// positive (a return of 0.5 is 1.5 back for each 1 put in). Empty when nothing is put in.
+template <class R>
+std::optional<double> return_on_investment_value(const R& flows) {
+  double in = 0.0;
+  double net = 0.0;
+  for (const auto& flow : flows) {
+    const double f = amount_of(flow);
+    net += f;
+    if (f < 0.0) in -= f;
+  }
+  if (in <= 0.0) return std::nullopt;
+  return net / in;
+}
+
+// Cash back over cash in: the positive flows' sum over the negative ones' (taken as positive),
+// as private equity reports a multiple on invested capital. Empty when nothing is put in.
+template <class R>
+std::optional<double> multiple_on_invested_capital_value(const R& flows) {
+  double in = 0.0;
+  double out = 0.0;
+  for (const auto& flow : flows) {
+    const double f = amount_of(flow);
+    if (f < 0.0) {
+      in -= f;
+    } else {
+      out += f;
+    }
+  }
+  if (in <= 0.0) return std::nullopt;
+  return out / in;
 }
 
 // How many times the flows change sign, zeros skipped.
@@ -276,20 +357,47 @@ irr_result internal_rate_of_return(const R& flows) {
   return detail::irr_of(flows);
 }
 
-// Payback period in fractional years: when the cumulative flows first reach zero, assuming each
-// year's flow arrives evenly through that year: with cumulative flows -100, -70, -30, +20 it is
-// 2 + 30 / 50 = 2.6 years. Empty when the flows never pay back.
+// Payback period in fractional years: the time after which the cumulative flows stay at or above
+// zero, assuming each year's flow arrives evenly through that year: with cumulative flows -100,
+// -70, -30, +20 it is 2 + 30 / 50 = 2.6 years. Flows that dip below zero again after reaching it
+// (a replacement's capex) pay back when they last cross it. Zero when the cumulative flows are
+// never below zero; empty when they end below it (payback_reason says why).
 template <cash_flow_range R>
 std::optional<double> payback_period(const R& flows) {
   detail::require_cash_flows(flows, 1);
-  return detail::payback_value(flows);
+  return detail::payback_value(flows).years;
 }
 
 // Discounted payback: the same on flows discounted at the rate, flows[t] / (1 + r)^t.
 template <cash_flow_range R>
 std::optional<double> discounted_payback_period(annual_rate rate, const R& flows) {
   detail::require_cash_flows(flows, 1);
-  return detail::discounted_payback_value(flows, rate.value());
+  return detail::discounted_payback_value(flows, rate.value()).years;
+}
+
+// Why flows have no payback: "the cumulative flows never reach zero and end at -2630000: the
+// project does not pay back"; empty when they have one.
+template <cash_flow_range R>
+std::string payback_reason(const R& flows) {
+  detail::require_cash_flows(flows, 1);
+  return detail::payback_reason(detail::payback_value(flows));
+}
+
+// Return on investment: net cash back over cash in, (sum of the flows) / (sum of the negative
+// flows, as positive): -100, +30, +90 gives 20 / 100 = 0.2. Empty when no flow is negative.
+template <cash_flow_range R>
+std::optional<double> return_on_investment(const R& flows) {
+  detail::require_cash_flows(flows, 1);
+  return detail::return_on_investment_value(flows);
+}
+
+// Multiple on invested capital (MOIC): cash back over cash in, (sum of the positive flows) /
+// (sum of the negative flows, as positive): -100, +30, +90 gives 1.2. Empty when no flow is
+// negative.
+template <cash_flow_range R>
+std::optional<double> multiple_on_invested_capital(const R& flows) {
+  detail::require_cash_flows(flows, 1);
+  return detail::multiple_on_invested_capital_value(flows);
 }
 
 }  // namespace tpw

@@ -29,6 +29,7 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -50,10 +51,24 @@ struct tax_terms {
   int facility_years = 1;         // tax life of a built facility, 1..100
 };
 
+// What becomes of the interest accrued on the debt during the build years.
+enum class construction_interest {
+  capitalized,  // added to the cost of the first purchases and depreciated with them (the default)
+  expensed,     // deducted as it accrues: a loss carried forward into the first operating year
+};
+
 struct debt_terms {
-  double share = 0.0;  // of capex, [0, 1]
+  double share = 0.0;  // of the first purchases' capex, [0, 1]
   double rate = 0.0;   // annual interest, [0, 1]
   int term_years = 1;  // level payments over this many operating years, 1..100
+  construction_interest during_construction = construction_interest::capitalized;
+};
+
+// When a year's flows are discounted.
+enum class discounting_convention {
+  end_of_year,  // every row of the table at its point t (the default)
+  mid_year,     // an operating year's running flows at its middle, t - 1/2; capex and residual
+                // (sales) at their points
 };
 
 struct project_terms {
@@ -64,6 +79,7 @@ struct project_terms {
   double opex_escalation = 0.0;       // per year, [-0.5, 1]
   tax_terms tax{};
   debt_terms debt{};
+  discounting_convention discounting = discounting_convention::end_of_year;
 };
 
 // One year of the table; costs positive, flows signed.
@@ -86,6 +102,9 @@ struct project_year {
   money<C> project_flow{};  // unlevered, after its own tax
   money<C> equity_flow{};   // what the owners put in and take out
   money<C> cumulative{};    // of the equity flows
+  // Debt-service coverage: the cash available for debt service (equity flow + debt service -
+  // debt drawn) over the debt service, in a year with debt service; empty otherwise.
+  std::optional<double> dscr;
 
   [[nodiscard]] money<C> debt_service() const noexcept { return interest + principal; }
 };
@@ -93,15 +112,25 @@ struct project_year {
 template <currency_type C>
 struct project_finance {
   std::vector<project_year<C>> years;
-  money<C> investment{};  // capex in total
-  money<C> debt{};        // drawn in total
+  money<C> investment{};             // the first purchases' capex
+  money<C> replacement_capex{};      // the purchases after them, in total
+  money<C> debt{};                   // drawn in total
+  money<C> construction_interest{};  // accrued on the debt during the build years
   money<C> project_npv{};
   money<C> equity_npv{};
   irr_result project_irr;
   irr_result equity_irr;
-  std::optional<double> payback_years;             // project flows; empty: never
+  std::optional<double> payback_years;             // project flows; empty: never (see the reason)
   std::optional<double> discounted_payback_years;  // at the discount rate
-  std::optional<double> roi_multiple;              // revenue in total / investment
+  std::string payback_reason;                      // why there is none; empty when there is
+  std::string discounted_payback_reason;
+  // Net cash back over cash in, of the project's flows (tpw::return_on_investment).
+  std::optional<double> return_on_investment;
+  // Cash back over cash in, of the equity's flows (tpw::multiple_on_invested_capital).
+  std::optional<double> equity_moic;
+  // Revenue in total over the first investment (the trade press's "15x"; not a return).
+  std::optional<double> revenue_multiple;
+  std::optional<double> min_dscr;  // the least yearly debt-service coverage; empty without debt
 
   [[nodiscard]] std::vector<money<C>> project_flows() const {
     return line(&project_year<C>::project_flow);
@@ -197,55 +226,143 @@ void require_cash_view(const cash_flows<C>& flows) {
 
 namespace detail {
 
+// A project's tax lines per operating year k = 1 .. n, lane s at [(k - 1) * Lanes + s]: the tax
+// depreciation of the hardware and of the facility, the tax book value of what is sold at the end
+// of year k (a replaced purchase, and every purchase at the end of the last year), and the
+// deduction of one unit of interest during construction (capitalized: spread over the first
+// purchases as their depreciation, what is left deducted when they are sold; expensed: all in
+// year 1).
+struct tax_view {
+  const double* hardware = nullptr;
+  const double* facility = nullptr;
+  const double* book_sold = nullptr;
+  const double* construction_interest = nullptr;
+};
+
+// One asset's purchases (bought: the lines' amounts by year t) written off by `unit` (the tax
+// depreciation of an asset costing 1, by year of service) from the year each is placed in
+// service until it is sold, `service` years later or at the end: charges into `charges`, the book
+// value left at the sale into `book_sold`. With `first_unit`, `weight` times the first purchase's
+// own stream per unit of cost (its charges, then its book at the sale) is added there.
+template <int Lanes>
+TPW_HD void asset_tax_lines(const basic_project_lines<Lanes>& l, int s, const double* bought,
+                            int service, const double* unit, double* charges, double* book_sold,
+                            double* first_unit, double weight) noexcept {
+  const int n = l.operating_years;
+  const int build = l.build_years;
+  const auto write_off = [&](int k0, double cost, double* into, double* book) {
+    const int last = k0 + service - 1 < n ? k0 + service - 1 : n;
+    double written = 0.0;
+    for (int k = k0; k <= last; ++k) {
+      into[(k - 1) * Lanes + s] += cost * unit[k - k0];
+      written += unit[k - k0];
+    }
+    book[(last - 1) * Lanes + s] += cost * (1.0 - written);
+  };
+  double first = 0.0;
+  for (int t = 0; t <= build; ++t) first += bought[t * Lanes + s];
+  if (first != 0.0) write_off(1, first, charges, book_sold);
+  if (first_unit != nullptr && weight != 0.0) write_off(1, weight, first_unit, first_unit);
+  for (int t = build + 1; t < build + n; ++t) {
+    const double cost = bought[t * Lanes + s];
+    if (cost != 0.0) write_off(t - build + 1, cost, charges, book_sold);
+  }
+}
+
+// The tax lines of Lanes projects (tax_view's, written to the four arrays of n * Lanes), from
+// their lines, the unit schedules of the hardware and the facility (unit_tax_schedule) and their
+// terms. The one place purchases become tax depreciation: finance_project and the Monte Carlo
+// project model call it.
+template <int Lanes>
+TPW_HD void project_tax_lines(const basic_project_lines<Lanes>& l, const project_terms* terms,
+                              const double* hardware_unit, const double* facility_unit,
+                              double* hardware, double* facility, double* book_sold,
+                              double* construction) noexcept {
+  const int n = l.operating_years;
+  for (int i = 0; i < n * Lanes; ++i) {
+    hardware[i] = 0.0;
+    facility[i] = 0.0;
+    book_sold[i] = 0.0;
+    construction[i] = 0.0;
+  }
+  for (int s = 0; s < Lanes; ++s) {
+    const double first = l.hardware_capex[s] + l.facility_capex[s];
+    const bool capitalized =
+        terms[s].debt.during_construction == construction_interest::capitalized;
+    const double hardware_weight = !capitalized || first <= 0.0 ? 0.0 : l.hardware_capex[s] / first;
+    const double facility_weight = !capitalized || first <= 0.0 ? 0.0 : l.facility_capex[s] / first;
+    asset_tax_lines(l, s, l.hardware_bought, l.hardware_service[s], hardware_unit, hardware,
+                    book_sold, construction, hardware_weight);
+    asset_tax_lines(l, s, l.facility_bought, l.facility_service[s], facility_unit, facility,
+                    book_sold, construction, facility_weight);
+    if (!capitalized) construction[s] = 1.0;
+  }
+}
+
+// A level loan's schedule, exact at any rate: `balance` at the start of operation repaid over
+// `term` years by equal payments, principal in year k = balance * r / ((1 + r)^term - 1) *
+// (1 + r)^(k - 1) (the closed form, never the payment less a rounded interest), the term's last
+// year repaying what is left, so the balance is exactly zero after it.
+struct level_loan {
+  double balance = 0.0;         // outstanding
+  double next_principal = 0.0;  // principal due in the coming year of the term
+  double growth = 1.0;          // 1 + r
+
+  TPW_HD static level_loan of(double amount, double r, int term) noexcept {
+    level_loan loan;
+    loan.balance = amount;
+    loan.growth = 1.0 + r;
+    loan.next_principal =
+        r == 0.0 ? amount / static_cast<double>(term) : amount * (r / expm1_of(term * log1p_of(r)));
+    return loan;
+  }
+};
+
 // The project's and the equity's flows each year from the cash view and the terms, given each
-// operating year's tax depreciation of the hardware and the facility (hardware[k - 1] in year k);
-// with `shown`, also the table's other lines. The one place the fee, escalation, tax and debt
-// formulas are written: finance_project and the Monte Carlo project model call it.
+// operating year's tax lines (tax_view; hardware[k - 1] in year k); with `shown`, also the
+// table's other lines. The one place the fee, escalation, tax and debt formulas are written:
+// finance_project and the Monte Carlo project model call it.
 //
-// Lanes projects at once (see basic_project_lines): lane s has terms[s], its depreciation at
-// hardware[(k - 1) * Lanes + s] and its flows at project[t * Lanes + s]; the lanes share the
-// timeline and the debt's term. Each lane's numbers are those it would have on its own; running
-// the lanes' years together lets a core overlap their dependency chains (the debt's balance, the
-// losses carried forward), which one project's years cannot. `shown` only with one lane. With
-// Equity false, only the project's flows: the equity's (its debt, interest and tax) are skipped,
-// for a caller that reads no equity figure.
+// Lanes projects at once (see basic_project_lines): lane s has terms[s], its tax lines at
+// [(k - 1) * Lanes + s] and its flows at project[t * Lanes + s]; the lanes share the timeline and
+// the debt's term. Each lane's numbers are those it would have on its own; running the lanes'
+// years together lets a core overlap their dependency chains (the debt's balance, the losses
+// carried forward), which one project's years cannot. `shown` only with one lane. With Equity
+// false, only the project's flows: the equity's (its debt, interest and tax) are skipped, for a
+// caller that reads no equity figure.
 template <int Lanes, bool Equity = true>
 TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const project_terms* terms,
-                               const double* hardware, const double* facility, double* project,
-                               double* equity, project_detail* shown) noexcept {
+                               const tax_view& taxes, double* project, double* equity,
+                               project_detail* shown) noexcept {
   static_assert(Lanes >= 1);
   static_assert(Equity || Lanes > 1, "the table (one lane) shows the equity's lines");
   const int n = l.operating_years;
   const int build = l.build_years;
   const int term = terms[0].debt.term_years;
 
-  // Per lane: the book value left at the end, the debt (drawn with the capex, interest
-  // capitalized during the build, then level payments), and the running state below.
-  double book_left[Lanes], share[Lanes], r[Lanes], balance[Lanes], payment[Lanes];
+  // Per lane: the debt (drawn with the first purchases, interest capitalized during the build,
+  // then a level loan) and the running state below.
+  double share[Lanes], r[Lanes], construction[Lanes];
+  level_loan loan[Lanes];
   double fee_share[Lanes], energy_escalation[Lanes], opex_escalation[Lanes], tax_rate[Lanes];
   double losses[Lanes], project_losses[Lanes], debt[Lanes];
   double energy_growth[Lanes], opex_growth[Lanes];  // (1 + escalation)^(k - 1)
-  double written_off[Lanes];  // each lane's years in order, the lanes side by side
-  for (int s = 0; s < Lanes; ++s) written_off[s] = 0.0;
-  for (int k = 0; k < n; ++k) {
-    for (int s = 0; s < Lanes; ++s) {
-      written_off[s] += hardware[k * Lanes + s] + facility[k * Lanes + s];
-    }
-  }
   for (int s = 0; s < Lanes; ++s) {
-    book_left[s] = l.hardware_capex[s] + l.facility_capex[s] - written_off[s];
     share[s] = terms[s].debt.share;
     r[s] = terms[s].debt.rate;
+    construction[s] = 0.0;
     if constexpr (Equity) {
       double b = 0.0;
+      double drawn = 0.0;
       for (int t = 0; t < build; ++t) {
         b += l.capex[t * Lanes + s] * share[s];
+        drawn += l.capex[t * Lanes + s] * share[s];
         b *= 1.0 + r[s];
       }
       b += l.capex[build * Lanes + s] * share[s];
-      balance[s] = b;
-      payment[s] = r[s] == 0.0 ? b / static_cast<double>(term)
-                               : b * (r[s] / -expm1_of(-term * log1p_of(r[s])));
+      drawn += l.capex[build * Lanes + s] * share[s];
+      construction[s] = b - drawn;
+      loan[s] = level_loan::of(b, r[s], term);
     }
     fee_share[s] = terms[s].revenue_fee_share;
     energy_escalation[s] = terms[s].energy_escalation;
@@ -295,17 +412,20 @@ TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const projec
     }
   }
   // The operating years, k = 1 .. n. Within a year the lanes run the same branch-free code.
+  // Replacements are paid from the year's cash, not drawn.
   for (int k = 1; k <= n; ++k) {
     const int t = build + k;
     const bool paying = k <= term;
-    const bool last = k == n;
+    const bool closing = k == term || k == n;  // the term's last year, or the project's
     const double* revenue = l.revenue + t * Lanes;
     const double* energy_cost = l.energy + t * Lanes;
     const double* operating_cost = l.operating + t * Lanes;
     const double* capex = l.capex + t * Lanes;
     const double* residual = l.residual + t * Lanes;
-    const double* hardware_charge = hardware + (k - 1) * Lanes;
-    const double* facility_charge = facility + (k - 1) * Lanes;
+    const double* hardware_charge = taxes.hardware + (k - 1) * Lanes;
+    const double* facility_charge = taxes.facility + (k - 1) * Lanes;
+    const double* book_sold = taxes.book_sold + (k - 1) * Lanes;
+    const double* construction_unit = taxes.construction_interest + (k - 1) * Lanes;
     for (int s = 0; s < Lanes; ++s) {
       const double fee = revenue[s] * fee_share[s];
       const double energy = energy_cost[s] * energy_growth[s];
@@ -313,26 +433,30 @@ TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const projec
       energy_growth[s] *= 1.0 + energy_escalation[s];
       opex_growth[s] *= 1.0 + opex_escalation[s];
       const double depreciation = hardware_charge[s] + facility_charge[s];
-      const double gain = last ? residual[s] - book_left[s] : 0.0;
+      const double gain = residual[s] - book_sold[s];
       const double operating = revenue[s] - fee - energy - other - depreciation + gain;
       const double project_tax = tax_on(operating, project_losses[s], tax_rate[s]);
       const double cash = revenue[s] - fee - energy - other - capex[s] + residual[s];
       project[t * Lanes + s] = cash - project_tax;
       if constexpr (Equity) {
-        const double drawn = capex[s] * share[s];
-        debt[s] += drawn;
-        const double interest = paying ? balance[s] * r[s] : 0.0;
-        // The last payment, or what the term leaves.
-        const double principal = last ? balance[s] : (paying ? payment[s] - interest : 0.0);
-        balance[s] -= principal;
-        const double tax = tax_on(operating - interest, losses[s], tax_rate[s]);
-        equity[t * Lanes + s] = cash + drawn - interest - principal - tax;
-        show(t, fee, energy, other, depreciation, drawn, interest, principal, tax);
+        level_loan& d = loan[s];
+        const double interest = d.balance * r[s];  // zero once the loan is repaid
+        // The term's principal (closed form), or what is left in its last year or the project's.
+        const double principal = closing ? d.balance : (paying ? d.next_principal : 0.0);
+        d.balance -= principal;
+        d.next_principal *= d.growth;
+        const double deducted = interest + construction[s] * construction_unit[s];
+        const double tax = tax_on(operating - deducted, losses[s], tax_rate[s]);
+        equity[t * Lanes + s] = cash - interest - principal - tax;
+        show(t, fee, energy, other, depreciation, 0.0, interest, principal, tax);
       }
     }
   }
   if constexpr (Lanes == 1) {
-    if (shown != nullptr) shown->debt = debt[0];
+    if (shown != nullptr) {
+      shown->debt = debt[0];
+      shown->construction_interest = construction[0];
+    }
   } else {
     (void)shown;
   }
@@ -340,9 +464,75 @@ TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const projec
 
 // One project's flows (project_lane_flows with one lane).
 TPW_HD inline void project_flows_of(const project_lines& l, const project_terms& terms,
-                                    const double* hardware, const double* facility, double* project,
-                                    double* equity, project_detail* shown) noexcept {
-  project_lane_flows(l, &terms, hardware, facility, project, equity, shown);
+                                    const tax_view& taxes, double* project, double* equity,
+                                    project_detail* shown) noexcept {
+  project_lane_flows(l, &terms, taxes, project, equity, shown);
+}
+
+}  // namespace detail
+
+namespace detail {
+
+// A cash view's purchases line, or the first purchase alone when the view gives none.
+template <currency_type C>
+void purchases_into(const cash_flows<C>& flows, const std::vector<money<C>>& line, money<C> first,
+                    double* out) {
+  if (!line.empty()) {
+    for (std::size_t t = 0; t < line.size(); ++t) out[t] = line[t].value();
+    return;
+  }
+  out[0] = first.value();
+  for (int t = 1; t < flows.build_years + flows.operating_years + 1; ++t) out[t] = 0.0;
+}
+
+// The NPV of a project's flows at r under a convention: capital[t] is the part of flow[t] that
+// stays at its point under the mid-year convention (the capex and the sales); the rows up to
+// build_years are points.
+inline double convention_npv(const double* flow, const double* capital, int years, int build,
+                             double r, discounting_convention c) {
+  double npv = 0.0;
+  const double half = c == discounting_convention::mid_year ? std::sqrt(1.0 + r) : 1.0;
+  lane_npvs<1>(
+      years,
+      [&](int t, int) { return t <= build ? flow[t] : mid_year_flow(flow[t], capital[t], half); },
+      &r, &npv);
+  return npv;
+}
+
+// The IRR under a convention: with mid_year, the roots of the half-year series (the capital part
+// of row t at half-year 2t, its running part at 2t - 1), each annualized.
+inline irr_result convention_irr(const double* flow, const double* capital, int years, int build,
+                                 discounting_convention c) {
+  if (c == discounting_convention::end_of_year) {
+    return irr_of(std::span<const double>(flow, static_cast<std::size_t>(years)));
+  }
+  std::vector<double> halves(static_cast<std::size_t>(2 * years - 1), 0.0);
+  for (int t = 0; t < years; ++t) {
+    const auto at = static_cast<std::size_t>(2 * t);
+    if (t <= build) {
+      halves[at] = flow[t];
+    } else {
+      halves[at] = capital[t];
+      halves[at - 1] = flow[t] - capital[t];
+    }
+  }
+  irr_result r = irr_of(halves);
+  for (double& rate : r.rates) rate = (1.0 + rate) * (1.0 + rate) - 1.0;
+  return r;
+}
+
+// The discounted payback under a convention (mid_year: running parts at t - 1/2).
+inline payback_scan convention_discounted_payback(const double* flow, const double* capital,
+                                                  int years, int build, double r,
+                                                  discounting_convention c) {
+  const double half = c == discounting_convention::mid_year ? std::sqrt(1.0 + r) : 1.0;
+  double discount = 1.0;
+  return payback_of(static_cast<std::size_t>(years), [&](std::size_t i) {
+    const int t = static_cast<int>(i);
+    const double f = (t <= build ? flow[t] : mid_year_flow(flow[t], capital[t], half)) * discount;
+    discount /= 1.0 + r;
+    return f;
+  });
 }
 
 }  // namespace detail
@@ -354,16 +544,30 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
   detail::require_cash_view(flows);
   const auto years = flows.capex.size();
   const int n = flows.operating_years;
+  const int build = flows.build_years;
   project_finance<C> out;
   out.years.resize(years);
   out.investment = flows.investment();
-  out.roi_multiple = flows.roi_multiple();
+  out.replacement_capex = flows.total_capex() - flows.investment();
+  if (out.replacement_capex.value() < 1e-9 * out.investment.value()) {
+    out.replacement_capex = money<C>{};
+  }
+  out.revenue_multiple = flows.revenue_multiple();
 
   const auto lines = std::make_unique<detail::project_lines>();
-  lines->build_years = flows.build_years;
+  lines->build_years = build;
   lines->operating_years = n;
   lines->hardware_capex[0] = flows.hardware_capex.value();
   lines->facility_capex[0] = flows.facility_capex.value();
+  const auto service = [n](int years_of_service) {
+    return years_of_service >= 1 && years_of_service < n ? years_of_service : n;
+  };
+  lines->hardware_service[0] = service(flows.hardware_service_years);
+  lines->facility_service[0] = service(flows.facility_service_years);
+  detail::purchases_into(flows, flows.hardware_purchases, flows.hardware_capex,
+                         lines->hardware_bought);
+  detail::purchases_into(flows, flows.facility_purchases, flows.facility_capex,
+                         lines->facility_bought);
   for (std::size_t t = 0; t < years; ++t) {
     lines->utilization[t] = flows.utilization[t];
     lines->tokens[t] = flows.tokens_made[t].value();
@@ -373,22 +577,28 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
     lines->operating[t] = flows.operating[t].value();
     lines->residual[t] = flows.residual[t].value();
   }
-  // Tax depreciation by operating year.
-  const auto plain = [n](const std::vector<money<C>>& schedule) {
-    std::vector<double> values(static_cast<std::size_t>(n));
-    for (std::size_t k = 0; k < values.size(); ++k) values[k] = schedule[k].value();
-    return values;
+  // Tax lines by operating year.
+  const auto unit_of = [&](int life) {
+    std::vector<double> unit(static_cast<std::size_t>(n), 0.0);
+    const auto charges = detail::tax_schedule<C>(money<C>::from_value(1.0), life, terms.tax, n);
+    for (std::size_t k = 0; k < unit.size(); ++k) unit[k] = charges[k].value();
+    return unit;
   };
-  const auto hardware =
-      plain(detail::tax_schedule<C>(flows.hardware_capex, terms.tax.hardware_years, terms.tax, n));
-  const auto facility =
-      plain(detail::tax_schedule<C>(flows.facility_capex, terms.tax.facility_years, terms.tax, n));
+  const auto hardware_unit = unit_of(terms.tax.hardware_years);
+  const auto facility_unit = unit_of(terms.tax.facility_years);
+  const auto size = static_cast<std::size_t>(n);
+  std::vector<double> hardware(size), facility(size), book_sold(size), construction(size);
+  detail::project_tax_lines(*lines, &terms, hardware_unit.data(), facility_unit.data(),
+                            hardware.data(), facility.data(), book_sold.data(),
+                            construction.data());
   std::vector<double> project_flow(years);
   std::vector<double> equity_flow(years);
   const auto shown = std::make_unique<detail::project_detail>();
-  detail::project_flows_of(*lines, terms, hardware.data(), facility.data(), project_flow.data(),
-                           equity_flow.data(), shown.get());
+  detail::project_flows_of(
+      *lines, terms, {hardware.data(), facility.data(), book_sold.data(), construction.data()},
+      project_flow.data(), equity_flow.data(), shown.get());
   out.debt = money<C>::from_value(shown->debt);
+  out.construction_interest = money<C>::from_value(shown->construction_interest);
   money<C> cumulative{};
   for (std::size_t t = 0; t < years; ++t) {
     project_year<C>& y = out.years[t];
@@ -411,17 +621,32 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
     y.equity_flow = m(equity_flow[t]);
     cumulative += y.equity_flow;
     y.cumulative = cumulative;
+    const double service_due = shown->interest[t] + shown->principal[t];
+    if (service_due > 0.0) {
+      y.dscr = (equity_flow[t] + service_due - shown->debt_drawn[t]) / service_due;
+      if (!out.min_dscr || *y.dscr < *out.min_dscr) out.min_dscr = y.dscr;
+    }
   }
 
-  const auto project = out.project_flows();
-  const auto equity = out.equity_flows();
-  out.project_npv = net_present_value(annual_rate::unchecked(terms.discount_rate), project);
-  out.equity_npv = net_present_value(annual_rate::unchecked(terms.equity_discount_rate), equity);
-  out.project_irr = internal_rate_of_return(project);
-  out.equity_irr = internal_rate_of_return(equity);
-  out.payback_years = payback_period(project);
-  out.discounted_payback_years =
-      discounted_payback_period(annual_rate::unchecked(terms.discount_rate), project);
+  std::vector<double> capital(years);
+  for (std::size_t t = 0; t < years; ++t) capital[t] = lines->residual[t] - lines->capex[t];
+  const int count = static_cast<int>(years);
+  const auto c = terms.discounting;
+  out.project_npv = money<C>::from_value(detail::convention_npv(
+      project_flow.data(), capital.data(), count, build, terms.discount_rate, c));
+  out.equity_npv = money<C>::from_value(detail::convention_npv(
+      equity_flow.data(), capital.data(), count, build, terms.equity_discount_rate, c));
+  out.project_irr = detail::convention_irr(project_flow.data(), capital.data(), count, build, c);
+  out.equity_irr = detail::convention_irr(equity_flow.data(), capital.data(), count, build, c);
+  const detail::payback_scan payback = detail::payback_value(project_flow);
+  const detail::payback_scan discounted = detail::convention_discounted_payback(
+      project_flow.data(), capital.data(), count, build, terms.discount_rate, c);
+  out.payback_years = payback.years;
+  out.payback_reason = detail::payback_reason(payback);
+  out.discounted_payback_years = discounted.years;
+  out.discounted_payback_reason = detail::payback_reason(discounted);
+  out.return_on_investment = detail::return_on_investment_value(project_flow);
+  out.equity_moic = detail::multiple_on_invested_capital_value(equity_flow);
   return out;
 }
 

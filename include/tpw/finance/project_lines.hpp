@@ -35,8 +35,16 @@ struct basic_project_lines {
   // The computed years (computed_years) the lines were last cleared for with this timeline, or
   // -1: lines filled since then are zero wherever a filling leaves them (clear_project_lines).
   int cleared_for = -1;
-  double hardware_capex[Lanes];  // owned hardware, in total
-  double facility_capex[Lanes];  // a built facility, in total
+  double hardware_capex[Lanes];  // owned hardware, its first purchase in total
+  double facility_capex[Lanes];  // a built facility, its first build in total
+  // The whole years each purchase of the hardware (of the facility) serves before it is bought
+  // again (service_years_of), and what is bought in each year: the first purchase in the build
+  // years' installments (all at t = 0 without a build period), placed in service at operating
+  // year 1; a replacement at t = build_years + m, placed in service at operating year m + 1.
+  int hardware_service[Lanes];
+  int facility_service[Lanes];
+  double hardware_bought[max_project_years * Lanes];
+  double facility_bought[max_project_years * Lanes];
   double utilization[max_project_years * Lanes];
   double tokens[max_project_years * Lanes];
   double capex[max_project_years * Lanes];
@@ -64,6 +72,7 @@ struct project_plan_numbers {
   int ramp_size = 0;
   double price_per_token = 0.0;
   double price_decline = 0.0;
+  double hardware_price_decline = 0.0;  // a replacement's price falls by this share a year
   bool hourly_contracts = false;
   contract_numbers hourly{};
 };
@@ -93,6 +102,15 @@ TPW_HD constexpr double value_left(double residual, double life_years, double us
   return 1.0 - (1.0 - residual) * worn;
 }
 
+// The whole operating years a purchase with a life of `life_years` serves before it is bought
+// again: its life rounded half up, at least one.
+TPW_HD constexpr int service_years_of(double life_years) noexcept {
+  const double whole = life_years + 0.5;
+  if (!(whole < 1000.0)) return 1000;  // longer than any project
+  const int years = static_cast<int>(whole);
+  return years < 1 ? 1 : years;
+}
+
 // The operating years whose lines are computed one by one: the ramp's years and the first year
 // after it. Every later year runs at the operating point's utilization, so its tokens and running
 // costs repeat that year's (finish_project_lines copies them); only its revenue differs.
@@ -100,38 +118,67 @@ TPW_HD constexpr int computed_years(int ramp_size, int operating_years) noexcept
   return ramp_size + 1 < operating_years ? ramp_size + 1 : operating_years;
 }
 
+// An owned asset's capital lines in lane s: its first purchase (`total`) in the build years'
+// installments; while the project lasts beyond a purchase's `service` years, a new one at the
+// end of its last year (t = build_years + m), priced total * (1 - decline)^m, the old one sold
+// then at its straight-line value (value_left, over its life of `life` years, ending at
+// `residual`); the last purchase worth its value at the project's end. `bought` records each
+// year's purchases (the tax depreciation reads them).
+template <int Lanes>
+TPW_HD void replace_asset(basic_project_lines<Lanes>& l, int s, double total, double life,
+                          double residual, int service, double decline, double* bought) noexcept {
+  const int n = l.operating_years;
+  const int installments = l.build_years > 1 ? l.build_years : 1;
+  for (int t = 0; t < installments; ++t) {
+    l.capex[t * Lanes + s] += total / static_cast<double>(installments);
+    bought[t * Lanes + s] += total / static_cast<double>(installments);
+  }
+  const double sold_at = value_left(residual, life, static_cast<double>(service));
+  double price = total;
+  double growth = 1.0;  // (1 - decline)^m
+  int from = 0;         // the operating years before the current purchase
+  for (int m = 1; m <= n; ++m) {
+    growth *= 1.0 - decline;
+    if (m - from < service || m == n) continue;
+    const int t = (l.build_years + m) * Lanes + s;
+    l.residual[t] += price * sold_at;
+    price = total * growth;
+    l.capex[t] += price;
+    bought[t] += price;
+    from = m;
+  }
+  l.residual[(l.build_years + n) * Lanes + s] +=
+      price * value_left(residual, life, static_cast<double>(n - from));
+}
+
 // One component's part of lane s's lines: owned hardware and a built facility are capital, paid
-// in equal parts at the start of each build year (all at t = 0 without a build period) and worth
-// their straight-line value at the end; every other component is a running cost paid each
-// operating year at that year's utilization (energy on its own line), here for the computed years
-// (computed_years: `computed`).
+// in equal parts at the start of each build year (all at t = 0 without a build period), bought
+// again each time a purchase has served its whole years (service_years_of; the hardware at its
+// price falling by plan.hardware_price_decline a year, the facility at its cost), each purchase
+// sold at its straight-line value when it is replaced and the last one at the project's end
+// (replace_asset); every other component is a running cost paid each operating year at that
+// year's utilization (energy on its own line), here for the computed years (computed_years:
+// `computed`).
 template <int Lanes, class T>
 TPW_HD void add_component_lines(basic_project_lines<Lanes>& l, int s, const T& component,
-                                const operating_point& op, double systems, int computed) noexcept {
+                                const operating_point& op, double systems, int computed,
+                                const project_plan_numbers& plan) noexcept {
   const double accelerators = op.accelerators_per_system * systems;
-  const int last = l.build_years + l.operating_years;
-  const int installments = l.build_years > 1 ? l.build_years : 1;
-  const auto pay_capex = [&](double total) {
-    for (int t = 0; t < installments; ++t) {
-      l.capex[t * Lanes + s] += total / static_cast<double>(installments);
-    }
-  };
   if constexpr (is_owned_hardware<T>::value) {
     const auto& p = component.parameters();
     const double total = p.price_per_system.value() * systems;
+    const double life = p.life.value() / units::seconds_per_year;
     l.hardware_capex[s] += total;
-    pay_capex(total);
-    l.residual[last * Lanes + s] +=
-        total * value_left(p.residual_fraction.value(), p.life.value() / units::seconds_per_year,
-                           static_cast<double>(l.operating_years));
+    l.hardware_service[s] = service_years_of(life);
+    replace_asset(l, s, total, life, p.residual_fraction.value(), l.hardware_service[s],
+                  plan.hardware_price_decline, l.hardware_bought);
   } else if constexpr (is_built_facility<T>::value) {
     const auto& p = component.parameters();
     const double total = p.build_cost.value() * op.provisioned_power.value() * accelerators;
+    const double life = p.life.value() / units::seconds_per_year;
     l.facility_capex[s] += total;
-    pay_capex(total);
-    l.residual[last * Lanes + s] +=
-        total * value_left(0.0, p.life.value() / units::seconds_per_year,
-                           static_cast<double>(l.operating_years));
+    l.facility_service[s] = service_years_of(life);
+    replace_asset(l, s, total, life, 0.0, l.facility_service[s], 0.0, l.facility_bought);
   } else {
     double* line = T::category == cost_category::energy ? l.energy : l.operating;
     for (int k = 1; k <= computed; ++k) {
@@ -144,35 +191,37 @@ TPW_HD void add_component_lines(basic_project_lines<Lanes>& l, int s, const T& c
 }
 
 // Every lane's lines set to nothing where a lane's filling adds to them or leaves them: the
-// capex and residual over the whole timeline, the other lines up to the last computed year
-// (computed_years: `computed`; finish_project_lines writes the years after it). Lines cleared
-// before for the same timeline and filled since are zero except where a filling writes, so only
-// those entries are cleared again: the capex's installments, the last year's residual and the
-// computed years' running costs (the Monte Carlo project model fills its lines group after group).
+// capital lines (capex, residual, purchases) over the whole timeline, the other lines up to the
+// last computed year (computed_years: `computed`; finish_project_lines writes the years after
+// it). Lines cleared before for the same timeline and filled since are zero except where a
+// filling writes, so only those entries are cleared again: the capital lines and the computed
+// years' running costs (the Monte Carlo project model fills its lines group after group).
 template <int Lanes>
 TPW_HD void clear_project_lines(basic_project_lines<Lanes>& l, int build_years, int operating_years,
                                 int computed) noexcept {
   for (int s = 0; s < Lanes; ++s) {
     l.hardware_capex[s] = 0.0;
     l.facility_capex[s] = 0.0;
+    l.hardware_service[s] = operating_years;
+    l.facility_service[s] = operating_years;
   }
-  if (l.cleared_for == computed && l.build_years == build_years &&
-      l.operating_years == operating_years) {
-    const int installments = build_years > 1 ? build_years : 1;
-    for (int i = 0; i < installments * Lanes; ++i) l.capex[i] = 0.0;
-    for (int i = 0; i < Lanes; ++i) l.residual[(build_years + operating_years) * Lanes + i] = 0.0;
-    for (int i = (build_years + 1) * Lanes; i < (build_years + computed + 1) * Lanes; ++i) {
-      l.energy[i] = 0.0;
-      l.operating[i] = 0.0;
-    }
-    return;
-  }
+  const bool same = l.cleared_for == computed && l.build_years == build_years &&
+                    l.operating_years == operating_years;
   l.build_years = build_years;
   l.operating_years = operating_years;
   l.cleared_for = computed;
   for (int i = 0; i < l.years() * Lanes; ++i) {
     l.capex[i] = 0.0;
     l.residual[i] = 0.0;
+    l.hardware_bought[i] = 0.0;
+    l.facility_bought[i] = 0.0;
+  }
+  if (same) {
+    for (int i = (build_years + 1) * Lanes; i < (build_years + computed + 1) * Lanes; ++i) {
+      l.energy[i] = 0.0;
+      l.operating[i] = 0.0;
+    }
+    return;
   }
   for (int i = 0; i < (build_years + computed + 1) * Lanes; ++i) {
     l.utilization[i] = 0.0;
@@ -202,7 +251,7 @@ TPW_HD void fill_project_lane(basic_project_lines<Lanes>& l, int s, const operat
     in_year.utilization = fraction::unchecked(u);
     l.tokens[t] = average_token_rate(in_year).value() * units::seconds_per_year * accelerators;
   }
-  (add_component_lines(l, s, components, op, systems, computed), ...);
+  (add_component_lines(l, s, components, op, systems, computed, plan), ...);
 }
 
 // Every lane's lines completed after fill_project_lane: the years after the last computed one
@@ -268,7 +317,8 @@ struct project_detail {
   double interest[max_project_years];
   double principal[max_project_years];
   double tax[max_project_years];
-  double debt = 0.0;  // drawn in total
+  double debt = 0.0;                   // drawn in total
+  double construction_interest = 0.0;  // accrued on the debt during the build years
 };
 
 }  // namespace detail

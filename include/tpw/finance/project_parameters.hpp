@@ -1,8 +1,8 @@
 // tpw/finance/project_parameters.hpp: a multi-year project's numbers as plain data, each with its
 // scenario path and rule, so that any of them can be uncertain (tpw/mc/project_model.hpp): the
 // price decline, the cost escalations, the discount rates, the fee, the tax rate, the debt's share
-// and rate, and each year of the utilization ramp. Whole numbers (years, terms, tax lives) and the
-// depreciation method stay fixed.
+// and rate, a replacement's price decline, and each year of the utilization ramp. Whole numbers
+// (years, terms, tax lives) and the depreciation method stay fixed.
 #pragma once
 
 #include <array>
@@ -30,8 +30,9 @@ enum class project_input : std::uint32_t {
   tax_rate,
   debt_share,
   debt_rate,
+  hardware_price_decline,
 };
-inline constexpr std::size_t project_ramp_slot = 9;
+inline constexpr std::size_t project_ramp_slot = 10;
 inline constexpr std::size_t max_ramp_years = 100;
 inline constexpr std::size_t project_slot_count = project_ramp_slot + max_ramp_years;
 
@@ -46,6 +47,7 @@ inline constexpr std::array<cost_input_rule, project_ramp_slot> project_input_ru
     {"finance.tax.rate", 0.0, 1.0, true, false},
     {"finance.debt.share", 0.0, 1.0, true, true},
     {"finance.debt.rate", 0.0, 1.0, true, true},
+    {"finance.hardware_price_decline_per_year", 0.0, 1.0, true, false},
 }};
 inline constexpr cost_input_rule ramp_rule{"finance.utilization_ramp[k]", 1e-6, 1.0, true, true};
 
@@ -76,6 +78,7 @@ struct project_parameters {
   // (terms_at): the discount rate is the cost of capital, the equity's the discount rate.
   bool discount_rate_is_cost_of_capital = false;
   bool equity_rate_is_discount_rate = false;
+  replacement_rule replacement = replacement_rule::at_end_of_life;
 
   TPW_HD double& operator[](project_input k) noexcept {
     return values[static_cast<std::size_t>(k)];
@@ -117,6 +120,7 @@ struct project_parameters {
     p.ramp_size = ramp_size;
     p.price_per_token = price_per_token;
     p.price_decline = (*this)[project_input::price_decline_per_year];
+    p.hardware_price_decline = (*this)[project_input::hardware_price_decline];
     return p;
   }
 };
@@ -139,6 +143,8 @@ project_parameters project_parameters_of(const cash_flow_plan<C>& plan,
   p[project_input::tax_rate] = terms.tax.rate;
   p[project_input::debt_share] = terms.debt.share;
   p[project_input::debt_rate] = terms.debt.rate;
+  p[project_input::hardware_price_decline] = plan.hardware_price_decline_per_year.value();
+  p.replacement = plan.replacement;
   for (std::size_t k = 0; k < plan.utilization_ramp.size(); ++k) {
     p.values[project_ramp_slot + k] = plan.utilization_ramp[k].value();
   }

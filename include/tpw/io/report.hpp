@@ -55,7 +55,8 @@ struct study {
   plausibility_report plausibility;
   std::optional<mc::run_result> statistics;  // when an input is uncertain
   // With a finance section: IRR and payback over the samples that have them, and the share
-  // without (mc::project_optional_names order).
+  // without (mc::project_optional_names order): those uncertainty.outputs names, all when it
+  // names none.
   std::vector<mc::project_figure_statistics> project_figures;
   std::vector<mc::tornado> tornado;
   std::vector<mc::sobol_indices> sobol;
@@ -116,8 +117,12 @@ inline nlohmann::json mix_json(const study& r) {
   const mix_economics<scenario_currency>& m = *r.mix;
   nlohmann::json j;
   j["input_share"] = m.input_share;
-  j["cost_per_mtok_input"] = m.cost_per_input_token.value() * 1e6;
-  j["cost_per_mtok_output"] = m.cost_per_output_token.value() * 1e6;
+  // Without input (output) tokens there is no cost per input (output) token: null, not free.
+  const auto per_mtok = [](const std::optional<token_price<scenario_currency>>& p) {
+    return p ? nlohmann::json(p->value() * 1e6) : nlohmann::json(nullptr);
+  };
+  j["cost_per_mtok_input"] = per_mtok(m.cost_per_input_token);
+  j["cost_per_mtok_output"] = per_mtok(m.cost_per_output_token);
   j["blended_price_per_mtok"] = nullptr;
   if (m.blended_price) j["blended_price_per_mtok"] = m.blended_price->value() * 1e6;
   if (const auto& w = r.input.workload) {
@@ -179,15 +184,31 @@ inline nlohmann::json finance_json(const study& r) {
   j["build_years"] = c.plan.build_years;
   j["discount_rate"] = c.terms.discount_rate;
   j["equity_discount_rate"] = c.terms.equity_discount_rate;
+  j["discounting"] =
+      c.terms.discounting == discounting_convention::mid_year ? "mid_year" : "end_of_year";
+  j["replacement"] = c.plan.replacement == replacement_rule::none ? "none" : "at_end_of_life";
   j["investment"] = p.investment.value();
+  j["replacement_capex"] = p.replacement_capex.value();
   j["debt"] = p.debt.value();
+  j["construction_interest"] = p.construction_interest.value();
+  j["construction_interest_treatment"] =
+      c.terms.debt.during_construction == construction_interest::expensed ? "expensed"
+                                                                          : "capitalized";
   j["project_npv"] = p.project_npv.value();
   j["equity_npv"] = p.equity_npv.value();
   j["project_irr"] = irr_json(p.project_irr);
   j["equity_irr"] = irr_json(p.equity_irr);
   j["payback_years"] = optional_json(p.payback_years);
   j["discounted_payback_years"] = optional_json(p.discounted_payback_years);
-  j["roi_multiple"] = optional_json(p.roi_multiple);
+  const auto reason = [](const std::string& why) {
+    return why.empty() ? nlohmann::json(nullptr) : nlohmann::json(why);
+  };
+  j["payback_reason"] = reason(p.payback_reason);
+  j["discounted_payback_reason"] = reason(p.discounted_payback_reason);
+  j["return_on_investment"] = optional_json(p.return_on_investment);
+  j["equity_moic"] = optional_json(p.equity_moic);
+  j["revenue_multiple"] = optional_json(p.revenue_multiple);
+  j["min_dscr"] = optional_json(p.min_dscr);
   nlohmann::json years = nlohmann::json::array();
   for (const auto& y : p.years) {
     nlohmann::json row;
@@ -198,6 +219,7 @@ inline nlohmann::json finance_json(const study& r) {
         row[key] = value(y);
       }
     });
+    row["dscr"] = optional_json(y.dscr);
     years.push_back(row);
   }
   j["years"] = years;
@@ -277,8 +299,11 @@ inline nlohmann::json unchecked_json(const study& r) {
   }
   if (r.input.prices) {
     j["prices_per_mtok"] = {{"input", r.input.prices->input.value() * 1e6},
-                            {"cached_input", r.input.prices->cached_input.value() * 1e6},
+                            {"cached_input", nullptr},
                             {"output", r.input.prices->output.value() * 1e6}};
+    if (r.input.cached_price_given) {
+      j["prices_per_mtok"]["cached_input"] = r.input.prices->cached_input.value() * 1e6;
+    }
   }
   if (r.input.phase_rates) {
     j["throughput_split_tok_s"] = {{"input", r.input.phase_rates->first},
@@ -322,7 +347,7 @@ inline nlohmann::json unchecked_json(const study& r) {
     const carbon_choice& c = *r.input.carbon;
     j["carbon"] = {{"grid_g_per_kwh", c.grid_g_per_kwh},
                    {"embodied_kg_per_accelerator", c.embodied_kg_per_accelerator},
-                   {"life_years", c.life_years},
+                   {"life_years", c.life_applies ? json(c.life_years) : json(nullptr)},
                    {"g_per_mtok",
                     {{"operational", r.carbon->operational_g_per_mtok},
                      {"embodied", r.carbon->embodied_g_per_mtok},

@@ -101,6 +101,7 @@ struct carbon_choice {
   double embodied_kg_per_accelerator = 0.0;
   double life_years = 0.0;             // over which embodied emissions are spread
   bool life_follows_hardware = false;  // not given: the owned hardware's life
+  bool life_applies = true;            // false: no life given or owned, nothing embodied
 };
 
 struct scenario {
@@ -144,6 +145,7 @@ struct scenario {
   std::optional<request_shape> workload;
   std::optional<std::pair<double, double>> phase_rates;    // input and output tok/s per accelerator
   std::optional<token_pricing<scenario_currency>> prices;  // by kind of token, when given
+  bool cached_price_given = false;  // revenue.cached_input_price_per_mtok (else none is charged)
   std::optional<finance_choice> finance;
   std::optional<carbon_choice> carbon;
   std::optional<power_cap_choice> power_cap;
@@ -1095,9 +1097,11 @@ inline void read_revenue(const json& j, scenario& s) {
     p.cached_input = price("cached_input_price_per_mtok", extra_input::cached_input_price_per_mtok,
                            "required when workload.cached_share > 0 (public price lists charge "
                            "about a tenth of the input price)");
+    s.cached_price_given = true;
   } else if (r.contains("cached_input_price_per_mtok")) {
     p.cached_input =
         price("cached_input_price_per_mtok", extra_input::cached_input_price_per_mtok, "");
+    s.cached_price_given = true;
   }
   const double blended = blended_price<scenario_currency>(mix, p).value() * 1e6;
   if (!(blended >= rule_of(cost_input::price_per_mtok).low)) {
@@ -1140,7 +1144,8 @@ inline finance_choice read_finance(const json& j, scenario& s) {
       object_at(j, "finance",
                 {"operating_years", "build_years", "utilization_ramp", "price_decline_per_year",
                  "energy_escalation", "opex_escalation", "discount_rate", "equity_discount_rate",
-                 "revenue_fee_share", "tax", "debt"});
+                 "revenue_fee_share", "tax", "debt", "replacement",
+                 "hardware_price_decline_per_year", "discounting"});
   finance_choice c;
   if (!f.contains("operating_years")) {
     refuse_missing("finance.operating_years", "required: the years the project runs, 1..100");
@@ -1171,7 +1176,33 @@ inline finance_choice read_finance(const json& j, scenario& s) {
   c.plan.price_decline_per_year =
       fraction::unchecked(rate("price_decline_per_year", project_input::price_decline_per_year,
                                "the share the token price falls each year", 0.0));
+  c.plan.hardware_price_decline_per_year = fraction::unchecked(
+      rate("hardware_price_decline_per_year", project_input::hardware_price_decline,
+           "the share a replacement's price falls each year", 0.0));
+  if (f.contains("replacement")) {
+    const char* rule =
+        "must be \"at_end_of_life\" (bought again when its life ends; the "
+        "default) or \"none\" (refuse a project longer than an owned asset's life)";
+    const std::string r = text_at(f["replacement"], "finance.replacement", rule);
+    if (r == "none") {
+      c.plan.replacement = replacement_rule::none;
+      mc::detail::require_lives_cover(s.base, s.uncertain, c.plan.operating_years);
+    } else if (r != "at_end_of_life") {
+      refuse("finance.replacement", f["replacement"], rule);
+    }
+  }
   project_terms& t = c.terms;
+  if (f.contains("discounting")) {
+    const char* rule =
+        "must be \"end_of_year\" (the default) or \"mid_year\" (an operating "
+        "year's running flows at its middle)";
+    const std::string d = text_at(f["discounting"], "finance.discounting", rule);
+    if (d == "mid_year") {
+      t.discounting = discounting_convention::mid_year;
+    } else if (d != "end_of_year") {
+      refuse("finance.discounting", f["discounting"], rule);
+    }
+  }
   t.energy_escalation = rate("energy_escalation", project_input::energy_escalation,
                              "the yearly growth of energy costs", 0.0);
   t.opex_escalation = rate("opex_escalation", project_input::opex_escalation,
@@ -1218,7 +1249,8 @@ inline finance_choice read_finance(const json& j, scenario& s) {
     }
   }
   if (f.contains("debt")) {
-    const json& x = object_at(f["debt"], "finance.debt", {"share", "rate", "term_years"});
+    const json& x = object_at(f["debt"], "finance.debt",
+                              {"share", "rate", "term_years", "interest_during_construction"});
     const auto need = [&](const char* key) {
       if (!x.contains(key)) {
         refuse_missing(std::string("finance.debt.") + key,
@@ -1232,6 +1264,20 @@ inline finance_choice read_finance(const json& j, scenario& s) {
     t.debt.rate = project_leaf_at(need("rate"), static_cast<std::size_t>(project_input::debt_rate),
                                   s, "an annual rate");
     t.debt.term_years = whole_years_at(need("term_years"), "finance.debt.term_years", 1, 100);
+    if (x.contains("interest_during_construction")) {
+      const char* rule =
+          "must be \"capitalized\" (added to the first purchases' cost and "
+          "depreciated with them; the default) or \"expensed\" (deducted as it "
+          "accrues)";
+      const std::string m = text_at(x["interest_during_construction"],
+                                    "finance.debt.interest_during_construction", rule);
+      if (m == "expensed") {
+        t.debt.during_construction = construction_interest::expensed;
+      } else if (m != "capitalized") {
+        refuse("finance.debt.interest_during_construction", x["interest_during_construction"],
+               rule);
+      }
+    }
   }
   return c;
 }
@@ -1372,7 +1418,8 @@ inline carbon_choice read_carbon(const json& j, scenario& s) {
                    "required with embodied emissions when the hardware is not owned (its life "
                    "spreads them)");
   } else {
-    out.life_years = 1.0;
+    out.life_years = 1.0;  // spreads nothing: no embodied emissions
+    out.life_applies = false;
   }
   return out;
 }

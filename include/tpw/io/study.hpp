@@ -505,6 +505,12 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     mc::project_run_result r = mc::run_project(model, o, engine_part);
     out.statistics = std::move(r.statistics);
     out.project_figures = std::move(r.optional);
+    // uncertainty.outputs restricts the summary to the figures it names, IRR and payback included.
+    if (!o.outputs.empty()) {
+      std::erase_if(out.project_figures, [&](const mc::project_figure_statistics& f) {
+        return std::find(o.outputs.begin(), o.outputs.end(), f.statistics.name) == o.outputs.end();
+      });
+    }
     if (s.tornado) {
       out.tornado = mc::tornado_analysis(model.inputs(), model, model.output_names());
       detail::add_cost_multiples(out.tornado, extras);

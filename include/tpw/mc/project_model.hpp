@@ -68,6 +68,9 @@ class project_model {
       throw invalid_input("deployment.systems", static_cast<double>(systems), "must be at least 1");
     }
     for (const auto& u : project_inputs) project_slots_.push_back(u.slot);
+    if (project_.replacement == replacement_rule::none) {
+      detail::require_lives_cover(base, cost_inputs, project_.operating_years);
+    }
     hardware_schedule_ = unit_tax_schedule(project_.terms.tax.hardware_years, project_.terms.tax,
                                            project_.operating_years);
     facility_schedule_ = unit_tax_schedule(project_.terms.tax.facility_years, project_.terms.tax,
@@ -129,13 +132,25 @@ class project_model {
     double equity_npv = 0.0;
     sample_flows(x, 0, 1, 1, w, &project_npv, &equity_npv);
     const detail::project_work& f = w.work;
-    const std::span<const double> project(f.project, static_cast<std::size_t>(f.years));
-    const std::span<const double> equity(f.equity, static_cast<std::size_t>(f.years));
+    const int years = f.years;
+    const int build = f.lines.build_years;
+    double capital[tpw::detail::max_project_years];
+    for (int t = 0; t < years; ++t) capital[t] = f.lines.residual[t] - f.lines.capex[t];
+    const auto c = project_.terms.discounting;
+    const auto irr = [&](const double* flows) -> std::optional<double> {
+      const irr_result r = tpw::detail::convention_irr(flows, capital, years, build, c);
+      if (r.unique()) return r.rates.front();
+      return std::nullopt;
+    };
     // Without debt and its interest the equity's flows are the project's: one IRR search.
-    const auto project_irr = irr(project);
-    const bool same = std::equal(project.begin(), project.end(), equity.begin());
-    return {project_irr, same ? project_irr : irr(equity), tpw::detail::payback_value(project),
-            tpw::detail::discounted_payback_value(project, f.discount_rate[0])};
+    const auto project_irr = irr(f.project);
+    const bool same = std::equal(f.project, f.project + years, f.equity);
+    const std::span<const double> project(f.project, static_cast<std::size_t>(years));
+    return {project_irr, same ? project_irr : irr(f.equity),
+            tpw::detail::payback_value(project).years,
+            tpw::detail::convention_discounted_payback(f.project, capital, years, build,
+                                                       f.discount_rate[0], c)
+                .years};
   }
 
   // The model as plain data for the GPU and MPI engines (tpw/mc/plan/project_plan.hpp): the cost
@@ -197,13 +212,6 @@ class project_model {
     double systems[Lanes];
     detail::basic_project_work<Lanes> work;
   };
-
-  // The unique IRR, or none (none, or several).
-  static std::optional<double> irr(std::span<const double> flows) {
-    const irr_result r = tpw::detail::irr_of(flows);
-    if (r.unique()) return r.rates.front();
-    return std::nullopt;
-  }
 
   // Samples first .. first + used - 1 of inputs laid out with `stride` (the batch's) to their
   // yearly flows (w.work, lane by lane) and NPVs (project_npv and equity_npv, Lanes of each);
@@ -456,8 +464,14 @@ project_run_result run_project(
       engine.exceedances.push_back(e);
     }
   }
+  // Outputs that name only optional figures: the engine runs the cheapest figure (the project's
+  // NPV, without the cost model's figures) for the run's counts, and its summary is dropped, so
+  // that the result summarizes only what was named.
+  const bool none_of_the_engine = !options.outputs.empty() && engine.outputs.empty();
+  if (none_of_the_engine) engine.outputs.push_back(project_output_names[0]);
   project_run_result r;
   r.statistics = engine_run ? engine_run(engine) : run_project_engine(model, engine);
+  if (none_of_the_engine) r.statistics.outputs.clear();
   if (wanted) {
     r.optional =
         detail::optional_project_statistics(model, options, optional_figure_limit, queries);

@@ -5,6 +5,7 @@
 // the worst values reachable. No Eigen and no engine: reading a scenario needs only this.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -40,6 +41,22 @@ namespace detail {
 
 // Every value the samplers can draw from the distribution must obey the input's rule.
 // Messages name `path` when given (a rule shared by several inputs), else the rule's own path.
+// A project that never replaces its owned assets: each owned asset's life, at its base and at the
+// least value its distribution reaches, covers the project's operating years.
+inline void require_lives_cover(const cost_parameters& base,
+                                const std::vector<uncertain_parameter>& list, int operating_years) {
+  const auto covers = [&](bool owned, cost_input life) {
+    if (!owned) return;
+    double shortest = base[life];
+    for (const auto& u : list) {
+      if (u.input == life) shortest = std::min(shortest, u.dist.reachable_low());
+    }
+    tpw::detail::require_life_covers(rule_of(life).path, shortest, operating_years);
+  };
+  covers(base.hardware == hardware_terms::owned, cost_input::hardware_life_years);
+  covers(base.facility == facility_terms::built, cost_input::facility_life_years);
+}
+
 inline void require_inside(const cost_input_rule& rule, const distribution& d,
                            const std::string& path = {}) {
   const double lo = d.reachable_low();

@@ -75,4 +75,16 @@ inline void require_count(std::string_view field, double value) {
   }
 }
 
+// A project that never replaces its owned assets (tpw::replacement_rule::none): an asset's life
+// (the shortest it may have) at least the project's operating years.
+inline void require_life_covers(const char* path, double life_years, int operating_years) {
+  if (static_cast<double>(operating_years) > life_years * (1.0 + 1e-12)) {
+    throw invalid_input(
+        path, life_years,
+        "is shorter than finance.operating_years (" + std::to_string(operating_years) +
+            ") and finance.replacement is \"none\": replace the asset at the end "
+            "of its life (the default), or run the project no longer than the life");
+  }
+}
+
 }  // namespace tpw::detail

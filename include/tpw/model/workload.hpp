@@ -124,10 +124,10 @@ inline tokens tokens_per_request(const request_shape& shape) noexcept {
 template <currency_type C>
 struct mix_economics {
   tokens tokens_per_request{};
-  double input_share = 0.0;                // I / (I + O)
-  money<C> cost_per_request{};             // c (I + O)
-  token_price<C> cost_per_input_token{};   // c (I + O) / I; zero without input
-  token_price<C> cost_per_output_token{};  // c (I + O) / O; zero without output
+  double input_share = 0.0;                             // I / (I + O)
+  money<C> cost_per_request{};                          // c (I + O)
+  std::optional<token_price<C>> cost_per_input_token;   // c (I + O) / I; none without input
+  std::optional<token_price<C>> cost_per_output_token;  // c (I + O) / O; none without output
   std::optional<money<C>> revenue_per_request;
   std::optional<token_price<C>> blended_price;  // revenue per request / (I + O)
 };

@@ -31,8 +31,10 @@ namespace detail {
 template <int Lanes>
 struct basic_project_work {
   tpw::detail::basic_project_lines<Lanes> lines;
-  double hardware[max_ramp_years * Lanes];  // tax depreciation per operating year
+  double hardware[max_ramp_years * Lanes];  // the tax lines per operating year (tax_view)
   double facility[max_ramp_years * Lanes];
+  double book_sold[max_ramp_years * Lanes];
+  double construction[max_ramp_years * Lanes];
   double project[tpw::detail::max_project_years * Lanes];  // flows
   double equity[tpw::detail::max_project_years * Lanes];
   int years = 0;
@@ -84,30 +86,46 @@ TPW_HD void project_lane_samples(const cost_parameters* p, const project_paramet
   }
   tpw::detail::finish_project_lines(w.lines, computed, price_per_token, price_decline,
                                     any_hourly ? hourly : nullptr);
-  for (int k = 0; k < n; ++k) {
-    for (int s = 0; s < Lanes; ++s) {
-      w.hardware[k * Lanes + s] = w.lines.hardware_capex[s] * hardware_schedule[k];
-      w.facility[k * Lanes + s] = w.lines.facility_capex[s] * facility_schedule[k];
-    }
-  }
+  tpw::detail::project_tax_lines(w.lines, terms, hardware_schedule, facility_schedule, w.hardware,
+                                 w.facility, w.book_sold, w.construction);
+  const tpw::detail::tax_view taxes{w.hardware, w.facility, w.book_sold, w.construction};
   w.years = w.lines.years();
   for (int s = 0; s < Lanes; ++s) w.discount_rate[s] = terms[s].discount_rate;
-  const auto project_flow = [&](int t, int s) { return w.project[t * Lanes + s]; };
+  // The flows as discounted (tpw::detail::mid_year_flow): under the mid-year convention an
+  // operating year's running part moves half a year earlier; its capex and sales stay.
+  const bool mid_year = terms[0].discounting == discounting_convention::mid_year;
+  const int build = w.lines.build_years;
+  double half[Lanes];
+  for (int s = 0; s < Lanes; ++s)
+    half[s] = mid_year ? tpw::detail::sqrt_of(1.0 + w.discount_rate[s]) : 1.0;
+  const auto as_discounted = [&](const double* flows, const double* halves) {
+    return [&w, flows, halves, build](int t, int s) {
+      const double f = flows[t * Lanes + s];
+      if (t <= build) return f;
+      const double capital = w.lines.residual[t * Lanes + s] - w.lines.capex[t * Lanes + s];
+      return tpw::detail::mid_year_flow(f, capital, halves[s]);
+    };
+  };
   if constexpr (Lanes > 1) {
     if (equity_npv == nullptr) {
-      tpw::detail::project_lane_flows<Lanes, false>(w.lines, terms, w.hardware, w.facility,
-                                                    w.project, nullptr, nullptr);
-      tpw::detail::lane_npvs<Lanes>(w.years, project_flow, w.discount_rate, project_npv);
+      tpw::detail::project_lane_flows<Lanes, false>(w.lines, terms, taxes, w.project, nullptr,
+                                                    nullptr);
+      tpw::detail::lane_npvs<Lanes>(w.years, as_discounted(w.project, half), w.discount_rate,
+                                    project_npv);
       return;
     }
   }
-  tpw::detail::project_lane_flows(w.lines, terms, w.hardware, w.facility, w.project, w.equity,
-                                  nullptr);
+  tpw::detail::project_lane_flows(w.lines, terms, taxes, w.project, w.equity, nullptr);
   double equity_rates[Lanes];
-  for (int s = 0; s < Lanes; ++s) equity_rates[s] = terms[s].equity_discount_rate;
-  tpw::detail::lane_npvs<Lanes>(w.years, project_flow, w.discount_rate, project_npv);
-  tpw::detail::lane_npvs<Lanes>(
-      w.years, [&](int t, int s) { return w.equity[t * Lanes + s]; }, equity_rates, equity_npv);
+  double equity_half[Lanes];
+  for (int s = 0; s < Lanes; ++s) {
+    equity_rates[s] = terms[s].equity_discount_rate;
+    equity_half[s] = mid_year ? tpw::detail::sqrt_of(1.0 + equity_rates[s]) : 1.0;
+  }
+  tpw::detail::lane_npvs<Lanes>(w.years, as_discounted(w.project, half), w.discount_rate,
+                                project_npv);
+  tpw::detail::lane_npvs<Lanes>(w.years, as_discounted(w.equity, equity_half), equity_rates,
+                                equity_npv);
 }
 
 // One sample's project: its flows (in w) and NPVs.
