@@ -2,9 +2,10 @@
 """The NPV of bench/npv_10y_8_inputs.json's project as an analyst writes it in numpy: every input
 drawn for all samples at once, then a loop over the ten operating years on arrays of samples, with
 the same formulas tpw uses (docs/definitions.md): a ramp year, a falling price, energy at the
-year's utilization, colocation and opex, straight-line tax depreciation over 5 years, 21% tax with
-losses carried forward, the residual value taxed at the end. Same inputs and distributions as the
-scenario file; its own draws (plain Monte Carlo).
+year's utilization, colocation and opex, the hardware (5-year life) sold at its 10% residual and
+bought again at the end of year 5 at a price 20% a year lower, straight-line tax depreciation of
+each purchase over 5 years, 21% tax with losses carried forward, each sale's residual taxed as a
+gain. Same inputs and distributions as the scenario file; its own draws (plain Monte Carlo).
 
 Usage: npv_numpy.py N SEED   prints JSON: {"outputs": {"project_npv": {mean, standard_error, sd,
 p5, p10, p50, p90, p95}}, "p_npv_at_or_below_0": ...}
@@ -36,8 +37,9 @@ def main():
     capex = system_price * systems
     opex = (0.03 * system_price / per_system + 4500.0) * accelerators  # a year
     years, tax_rate, tax_life = 10, 0.21, 5
-    residual = 0.1 * capex  # straight-line value after the 5-year life
-    depreciation = capex / tax_life
+    replacement = capex * 0.8**5  # bought at the end of year 5, its price 20% a year lower
+    first_sale = 0.1 * capex  # straight-line value after the 5-year life
+    last_sale = 0.1 * replacement
 
     npv = -capex
     losses = np.zeros(n)
@@ -49,13 +51,13 @@ def main():
         revenue = price_now * tokens
         energy = (u * active + (1 - u) * idle) * pue * energy_price * SECONDS_PER_YEAR * accelerators
         running = colocation + opex
-        income = revenue - energy - running - (depreciation if k <= tax_life else 0.0)
-        if k == years:
-            income = income + residual  # the book value is written off: all of it is a gain
+        depreciation = capex / tax_life if k <= 5 else replacement / tax_life
+        sale = first_sale if k == 5 else (last_sale if k == years else 0.0)
+        income = revenue - energy - running - depreciation + sale  # book 0 when sold: all gain
         used = np.minimum(losses, np.maximum(income, 0.0))
         losses = np.where(income < 0, losses - income, losses - used)
         tax = np.where(income < 0, 0.0, (income - used) * tax_rate)
-        flow = revenue - energy - running - tax + (residual if k == years else 0.0)
+        flow = revenue - energy - running - tax + sale - (replacement if k == 5 else 0.0)
         discount = discount / (1 + rate)
         npv = npv + flow * discount
         price_now = price_now * (1 - decline)

@@ -66,7 +66,7 @@ int main() {
     const auto irr = tpw::internal_rate_of_return(flows.net);
     const auto payback = tpw::payback_period(flows.net);
     std::printf(
-        "  price decline %2.0f%%/yr: revenue %s, ROI %s, NPV at 10%% %s, IRR %s, payback "
+        "  price decline %2.0f%%/yr: revenue %s, revenue/capex %s, NPV at 10%% %s, IRR %s, payback "
         "%s years\n",
         decline * 100.0, tpw::format_money(flows.total_revenue()).c_str(),
         ratio(*flows.revenue_multiple()).c_str(), tpw::format_money(npv).c_str(),

@@ -290,6 +290,22 @@ TEST_CASE(
     if (entry.path().filename() == "gb200_carbon.json") {
       CHECK(report["carbon"]["g_per_mtok"]["embodied"].get<double>() > 0.0);
     }
+    if (entry.path().filename() == "b200_eight_years.json") {
+      // The 4-year hardware sold and bought again at the end of operating year 4 (row 5, after
+      // the build year) and only then, below (1 - 0.2)^4 of the first purchases (the facility is
+      // not bought again); mid-year, debt service covered or not year by year.
+      const auto& f = report["finance"];
+      const double replaced = f["replacement_capex"].get<double>();
+      CHECK(f["years"][5]["capex"].get<double>() == Approx(replaced).epsilon(1e-12));
+      for (int t : {1, 2, 3, 4, 6, 7, 8, 9}) CHECK(f["years"][t]["capex"].get<double>() == 0.0);
+      CHECK(replaced > 0.0);
+      CHECK(replaced < f["investment"].get<double>() * std::pow(0.8, 4));
+      CHECK(f["discounting"] == "mid_year");
+      CHECK(f["construction_interest"].get<double>() > 0.0);
+      CHECK(f["min_dscr"].is_number());
+      CHECK(f["equity_discount_rate_given"] == true);
+      CHECK(f["equity_discount_rate"] == 0.12);
+    }
   }
-  CHECK(files == 2);
+  CHECK(files == 3);
 }

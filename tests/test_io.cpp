@@ -741,6 +741,9 @@ TEST_CASE("tpw-whatif --csv writes the figures and the yearly cash flows as RFC 
   const std::string table((std::istreambuf_iterator<char>(flows)), {});
   CHECK(table.starts_with("scenario,year (t),utilization (share),tokens (tokens),revenue (EUR),"));
   CHECK(std::count(table.begin(), table.end(), '\n') == 4);  // the header and years 0, 1, 2
+  // The last column, the debt-service coverage, is empty without debt: no number, not 0.
+  CHECK(table.find(",dscr (x)\r\n") != std::string::npos);
+  CHECK(table.ends_with(",\r\n"));
   // A bad section is refused before anything is written.
   const std::string bad =
       dir.write("bad.json", with(simple, "/finance", R"({"operating_years": 0})"));
@@ -911,6 +914,7 @@ TEST_CASE(
   CHECK(f["discounting"] == "mid_year");
   CHECK(f["replacement"] == "at_end_of_life");
   CHECK(f["construction_interest_treatment"] == "expensed");
+  CHECK(f["equity_discount_rate_given"] == false);  // the discount rate, by default
   // The site's 1 MW holds 80 systems of 200,000: 16 M, half on debt at t = 0; a year of interest
   // at 8%: 640,000. The second purchase at t = 5 (end of operating year 4) costs 16 M * 0.9^4,
   // and the first is sold then at 10%.

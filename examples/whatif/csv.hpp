@@ -98,11 +98,13 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
                                                     : cur;
       columns.push_back(k + " (" + unit + ")");
     });
+    columns.emplace_back("dscr (x)");  // empty in a year without debt service
     std::string text = csv_row(columns);
     for (const auto& y : s.finance->years) {
       std::vector<std::string> row{csv_text(s.input.name)};
       tpw::io::detail::for_each_year_column(
           [&](const char*, const auto& value) { row.push_back(csv_number(value(y))); });
+      row.push_back(y.dscr ? csv_number(*y.dscr) : std::string());
       text += csv_row(row);
     }
     files.push_back(dir / ("cash_flows_" + std::to_string(n + 1) + ".csv"));

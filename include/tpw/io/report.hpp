@@ -184,6 +184,7 @@ inline nlohmann::json finance_json(const study& r) {
   j["build_years"] = c.plan.build_years;
   j["discount_rate"] = c.terms.discount_rate;
   j["equity_discount_rate"] = c.terms.equity_discount_rate;
+  j["equity_discount_rate_given"] = !c.equity_rate_is_discount_rate;
   j["discounting"] =
       c.terms.discounting == discounting_convention::mid_year ? "mid_year" : "end_of_year";
   j["replacement"] = c.plan.replacement == replacement_rule::none ? "none" : "at_end_of_life";
