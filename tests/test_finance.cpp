@@ -776,3 +776,19 @@ TEST_CASE("debt-service coverage by year and its minimum") {
   terms.debt = {};
   CHECK_FALSE(tpw::finance_project(two_year_flows(), terms).min_dscr.has_value());
 }
+
+TEST_CASE("a hand-made cash view's purchases are refused where no purchase can fall") {
+  auto p = plan();
+  p.operating_years = 6;
+  p.utilization_ramp = {};
+  auto f = tpw::project_cash_flows(small(), p, gpu, power_bill);
+  CHECK(tpw::finance_project(f, {}).replacement_capex.value() == Approx(10000.0).epsilon(1e-14));
+  f.hardware_purchases[3] = 500.0_USD;  // the GPU serves 4 years: nothing is bought at t = 3
+  CHECK(message_of([&] { (void)tpw::finance_project(f, {}); }) ==
+        "cash_flows.hardware_purchases[3] = 500: must be a finite amount >= 0, bought in a build "
+        "year or at the end of every 4 operating years (the purchase's service) before the last");
+  f.hardware_purchases.pop_back();
+  CHECK(message_of([&] { (void)tpw::finance_project(f, {}); }) ==
+        "cash_flows.hardware_purchases.size = 6: must hold one amount per year, build_years + "
+        "operating_years + 1 = 7");
+}

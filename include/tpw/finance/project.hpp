@@ -241,31 +241,51 @@ struct tax_view {
 
 // One asset's purchases (bought: the lines' amounts by year t) written off by `unit` (the tax
 // depreciation of an asset costing 1, by year of service) from the year each is placed in
-// service until it is sold, `service` years later or at the end: charges into `charges`, the book
-// value left at the sale into `book_sold`. With `first_unit`, `weight` times the first purchase's
-// own stream per unit of cost (its charges, then its book at the sale) is added there.
+// service until it is sold, `service[s]` years later or at the end: charges into `charges`, the
+// book value left at the sale into `book_sold`. With weight[s] != 0, weight[s] times the first
+// purchase's own stream per unit of cost (its charges, then its book at the sale) is added to
+// `first_unit`. A purchase is bought where replace_asset buys it: the first in the build years,
+// then every service[s] years. Lanes with the same service (the usual case: a life that is not
+// uncertain) are written together, lanes innermost.
 template <int Lanes>
-TPW_HD void asset_tax_lines(const basic_project_lines<Lanes>& l, int s, const double* bought,
-                            int service, const double* unit, double* charges, double* book_sold,
-                            double* first_unit, double weight) noexcept {
+TPW_HD void asset_tax_lines(const basic_project_lines<Lanes>& l, const double* bought,
+                            const int* service, const double* unit, double* charges,
+                            double* book_sold, double* first_unit, const double* weight) noexcept {
   const int n = l.operating_years;
   const int build = l.build_years;
-  const auto write_off = [&](int k0, double cost, double* into, double* book) {
-    const int last = k0 + service - 1 < n ? k0 + service - 1 : n;
+  // The purchases of lanes [from, to), all serving `years`, with cost[s] placed in service at k0.
+  const auto write_off = [&](int from, int to, int years, int k0, const double* cost, double* into,
+                             double* book) {
+    const int last = k0 + years - 1 < n ? k0 + years - 1 : n;
     double written = 0.0;
     for (int k = k0; k <= last; ++k) {
-      into[(k - 1) * Lanes + s] += cost * unit[k - k0];
-      written += unit[k - k0];
+      const double u = unit[k - k0];
+      written += u;
+      for (int s = from; s < to; ++s) into[(k - 1) * Lanes + s] += cost[s] * u;
     }
-    book[(last - 1) * Lanes + s] += cost * (1.0 - written);
+    for (int s = from; s < to; ++s) book[(last - 1) * Lanes + s] += cost[s] * (1.0 - written);
   };
-  double first = 0.0;
-  for (int t = 0; t <= build; ++t) first += bought[t * Lanes + s];
-  if (first != 0.0) write_off(1, first, charges, book_sold);
-  if (first_unit != nullptr && weight != 0.0) write_off(1, weight, first_unit, first_unit);
-  for (int t = build + 1; t < build + n; ++t) {
-    const double cost = bought[t * Lanes + s];
-    if (cost != 0.0) write_off(t - build + 1, cost, charges, book_sold);
+  const auto lanes = [&](int from, int to, int years) {
+    double first[Lanes];
+    bool weighted = false;
+    for (int s = from; s < to; ++s) {
+      first[s] = 0.0;
+      for (int t = 0; t <= build; ++t) first[s] += bought[t * Lanes + s];
+      weighted = weighted || weight[s] != 0.0;
+    }
+    write_off(from, to, years, 1, first, charges, book_sold);
+    if (first_unit != nullptr && weighted)
+      write_off(from, to, years, 1, weight, first_unit, first_unit);
+    for (int m = years; m < n; m += years) {
+      write_off(from, to, years, m + 1, bought + (build + m) * Lanes, charges, book_sold);
+    }
+  };
+  bool uniform = true;
+  for (int s = 1; s < Lanes; ++s) uniform = uniform && service[s] == service[0];
+  if (uniform) {
+    lanes(0, Lanes, service[0]);
+  } else {
+    for (int s = 0; s < Lanes; ++s) lanes(s, s + 1, service[s]);
   }
 }
 
@@ -285,17 +305,21 @@ TPW_HD void project_tax_lines(const basic_project_lines<Lanes>& l, const project
     book_sold[i] = 0.0;
     construction[i] = 0.0;
   }
+  double hardware_weight[Lanes];
+  double facility_weight[Lanes];
   for (int s = 0; s < Lanes; ++s) {
     const double first = l.hardware_capex[s] + l.facility_capex[s];
     const bool capitalized =
         terms[s].debt.during_construction == construction_interest::capitalized;
-    const double hardware_weight = !capitalized || first <= 0.0 ? 0.0 : l.hardware_capex[s] / first;
-    const double facility_weight = !capitalized || first <= 0.0 ? 0.0 : l.facility_capex[s] / first;
-    asset_tax_lines(l, s, l.hardware_bought, l.hardware_service[s], hardware_unit, hardware,
-                    book_sold, construction, hardware_weight);
-    asset_tax_lines(l, s, l.facility_bought, l.facility_service[s], facility_unit, facility,
-                    book_sold, construction, facility_weight);
-    if (!capitalized) construction[s] = 1.0;
+    hardware_weight[s] = !capitalized || first <= 0.0 ? 0.0 : l.hardware_capex[s] / first;
+    facility_weight[s] = !capitalized || first <= 0.0 ? 0.0 : l.facility_capex[s] / first;
+  }
+  asset_tax_lines(l, l.hardware_bought, l.hardware_service, hardware_unit, hardware, book_sold,
+                  construction, hardware_weight);
+  asset_tax_lines(l, l.facility_bought, l.facility_service, facility_unit, facility, book_sold,
+                  construction, facility_weight);
+  for (int s = 0; s < Lanes; ++s) {
+    if (terms[s].debt.during_construction == construction_interest::expensed) construction[s] = 1.0;
   }
 }
 
@@ -473,12 +497,38 @@ TPW_HD inline void project_flows_of(const project_lines& l, const project_terms&
 
 namespace detail {
 
-// A cash view's purchases line, or the first purchase alone when the view gives none.
+// A cash view's purchases line, or the first purchase alone when the view gives none. A line
+// given holds one amount a year, bought in the build years or at the end of every `service`
+// operating years before the last (where project_cash_flows buys them).
 template <currency_type C>
 void purchases_into(const cash_flows<C>& flows, const std::vector<money<C>>& line, money<C> first,
-                    double* out) {
+                    int service, const char* field, double* out) {
   if (!line.empty()) {
-    for (std::size_t t = 0; t < line.size(); ++t) out[t] = line[t].value();
+    const auto years = static_cast<std::size_t>(flows.build_years + flows.operating_years + 1);
+    if (line.size() != years) {
+      throw invalid_input(std::string("cash_flows.").append(field).append(".size"),
+                          static_cast<double>(line.size()),
+                          "must hold one amount per year, build_years + operating_years + 1 = " +
+                              std::to_string(years));
+    }
+    for (std::size_t t = 0; t < line.size(); ++t) {
+      const double x = line[t].value();
+      const int m = static_cast<int>(t) - flows.build_years;
+      const bool when = m <= 0 || (m % service == 0 && m < flows.operating_years);
+      if (!is_finite(x) || x < 0.0 || (x != 0.0 && !when)) {
+        throw invalid_input(
+            std::string("cash_flows.")
+                .append(field)
+                .append("[")
+                .append(std::to_string(t))
+                .append("]"),
+            x,
+            "must be a finite amount >= 0, bought in a build year or at the end of every " +
+                std::to_string(service) +
+                " operating years (the purchase's service) before the last");
+      }
+      out[t] = x;
+    }
     return;
   }
   out[0] = first.value();
@@ -565,9 +615,9 @@ project_finance<C> finance_project(const cash_flows<C>& flows, const project_ter
   lines->hardware_service[0] = service(flows.hardware_service_years);
   lines->facility_service[0] = service(flows.facility_service_years);
   detail::purchases_into(flows, flows.hardware_purchases, flows.hardware_capex,
-                         lines->hardware_bought);
+                         lines->hardware_service[0], "hardware_purchases", lines->hardware_bought);
   detail::purchases_into(flows, flows.facility_purchases, flows.facility_capex,
-                         lines->facility_bought);
+                         lines->facility_service[0], "facility_purchases", lines->facility_bought);
   for (std::size_t t = 0; t < years; ++t) {
     lines->utilization[t] = flows.utilization[t];
     lines->tokens[t] = flows.tokens_made[t].value();

@@ -133,19 +133,20 @@ TPW_HD void replace_asset(basic_project_lines<Lanes>& l, int s, double total, do
     l.capex[t * Lanes + s] += total / static_cast<double>(installments);
     bought[t * Lanes + s] += total / static_cast<double>(installments);
   }
-  const double sold_at = value_left(residual, life, static_cast<double>(service));
   double price = total;
-  double growth = 1.0;  // (1 - decline)^m
-  int from = 0;         // the operating years before the current purchase
-  for (int m = 1; m <= n; ++m) {
-    growth *= 1.0 - decline;
-    if (m - from < service || m == n) continue;
-    const int t = (l.build_years + m) * Lanes + s;
-    l.residual[t] += price * sold_at;
-    price = total * growth;
-    l.capex[t] += price;
-    bought[t] += price;
-    from = m;
+  int from = 0;  // the operating years before the current purchase
+  if (service < n) {
+    const double sold_at = value_left(residual, life, static_cast<double>(service));
+    double step = 1.0;  // (1 - decline)^service
+    for (int k = 0; k < service; ++k) step *= 1.0 - decline;
+    for (int m = service; m < n; m += service) {
+      const int t = (l.build_years + m) * Lanes + s;
+      l.residual[t] += price * sold_at;
+      price *= step;  // total * (1 - decline)^m
+      l.capex[t] += price;
+      bought[t] += price;
+      from = m;
+    }
   }
   l.residual[(l.build_years + n) * Lanes + s] +=
       price * value_left(residual, life, static_cast<double>(n - from));

@@ -91,41 +91,42 @@ TPW_HD void project_lane_samples(const cost_parameters* p, const project_paramet
   const tpw::detail::tax_view taxes{w.hardware, w.facility, w.book_sold, w.construction};
   w.years = w.lines.years();
   for (int s = 0; s < Lanes; ++s) w.discount_rate[s] = terms[s].discount_rate;
-  // The flows as discounted (tpw::detail::mid_year_flow): under the mid-year convention an
-  // operating year's running part moves half a year earlier; its capex and sales stay.
+  // The NPVs of the flows as discounted: at the end of each year, or under the mid-year
+  // convention (tpw::detail::mid_year_flow) with an operating year's running part half a year
+  // earlier, its capex and sales where they are.
   const bool mid_year = terms[0].discounting == discounting_convention::mid_year;
   const int build = w.lines.build_years;
-  double half[Lanes];
-  for (int s = 0; s < Lanes; ++s)
-    half[s] = mid_year ? tpw::detail::sqrt_of(1.0 + w.discount_rate[s]) : 1.0;
-  const auto as_discounted = [&](const double* flows, const double* halves) {
-    return [&w, flows, halves, build](int t, int s) {
-      const double f = flows[t * Lanes + s];
-      if (t <= build) return f;
-      const double capital = w.lines.residual[t * Lanes + s] - w.lines.capex[t * Lanes + s];
-      return tpw::detail::mid_year_flow(f, capital, halves[s]);
-    };
+  const auto npvs = [&](const double* flows, const double* rates, double* out) {
+    if (!mid_year) {
+      tpw::detail::lane_npvs<Lanes>(
+          w.years, [flows](int t, int s) { return flows[t * Lanes + s]; }, rates, out);
+      return;
+    }
+    double half[Lanes];
+    for (int s = 0; s < Lanes; ++s) half[s] = tpw::detail::sqrt_of(1.0 + rates[s]);
+    tpw::detail::lane_npvs<Lanes>(
+        w.years,
+        [&](int t, int s) {
+          const double f = flows[t * Lanes + s];
+          if (t <= build) return f;
+          const double capital = w.lines.residual[t * Lanes + s] - w.lines.capex[t * Lanes + s];
+          return tpw::detail::mid_year_flow(f, capital, half[s]);
+        },
+        rates, out);
   };
   if constexpr (Lanes > 1) {
     if (equity_npv == nullptr) {
       tpw::detail::project_lane_flows<Lanes, false>(w.lines, terms, taxes, w.project, nullptr,
                                                     nullptr);
-      tpw::detail::lane_npvs<Lanes>(w.years, as_discounted(w.project, half), w.discount_rate,
-                                    project_npv);
+      npvs(w.project, w.discount_rate, project_npv);
       return;
     }
   }
   tpw::detail::project_lane_flows(w.lines, terms, taxes, w.project, w.equity, nullptr);
   double equity_rates[Lanes];
-  double equity_half[Lanes];
-  for (int s = 0; s < Lanes; ++s) {
-    equity_rates[s] = terms[s].equity_discount_rate;
-    equity_half[s] = mid_year ? tpw::detail::sqrt_of(1.0 + equity_rates[s]) : 1.0;
-  }
-  tpw::detail::lane_npvs<Lanes>(w.years, as_discounted(w.project, half), w.discount_rate,
-                                project_npv);
-  tpw::detail::lane_npvs<Lanes>(w.years, as_discounted(w.equity, equity_half), equity_rates,
-                                equity_npv);
+  for (int s = 0; s < Lanes; ++s) equity_rates[s] = terms[s].equity_discount_rate;
+  npvs(w.project, w.discount_rate, project_npv);
+  npvs(w.equity, equity_rates, equity_npv);
 }
 
 // One sample's project: its flows (in w) and NPVs.
