@@ -369,9 +369,9 @@ tpw::cash_flows<USD> two_year_flows() {
 double usd(tpw::money<USD> m) {
   return m.value();
 }
-}  // namespace
-
-TEST_CASE("a two-year project with a fee, escalation, tax and debt, line by line") {
+// The two-year project's terms: 10% rates, a 10% fee, energy escalating 10%, 25% tax over a
+// 2-year tax life, 60% of capex on debt at 10% over 2 years.
+tpw::project_terms two_year_terms() {
   tpw::project_terms terms;
   terms.discount_rate = 0.10;
   terms.equity_discount_rate = 0.10;
@@ -379,6 +379,12 @@ TEST_CASE("a two-year project with a fee, escalation, tax and debt, line by line
   terms.energy_escalation = 0.10;
   terms.tax = {.rate = 0.25, .hardware_years = 2};
   terms.debt = {.share = 0.6, .rate = 0.10, .term_years = 2};
+  return terms;
+}
+}  // namespace
+
+TEST_CASE("a two-year project with a fee, escalation, tax and debt, line by line") {
+  const tpw::project_terms terms = two_year_terms();
   const auto p = tpw::finance_project(two_year_flows(), terms);
   REQUIRE(p.years.size() == 3);
   const auto& y0 = p.years[0];
@@ -752,13 +758,7 @@ TEST_CASE("discounting at the end of the year or at mid-year; the IRR under each
 TEST_CASE("debt-service coverage by year and its minimum") {
   // The two-year project with debt above: year 1's cash available for debt service is its
   // EBITDA less its tax, 570 - 2.5 = 567.5, over the level payment 345.71: 1.6415.
-  tpw::project_terms terms;
-  terms.discount_rate = 0.10;
-  terms.equity_discount_rate = 0.10;
-  terms.revenue_fee_share = 0.10;
-  terms.energy_escalation = 0.10;
-  terms.tax = {.rate = 0.25, .hardware_years = 2};
-  terms.debt = {.share = 0.6, .rate = 0.10, .term_years = 2};
+  tpw::project_terms terms = two_year_terms();
   const auto p = tpw::finance_project(two_year_flows(), terms);
   const double payment = 600.0 * 0.1 / (1.0 - 1.0 / 1.21);
   CHECK_FALSE(p.years[0].dscr.has_value());

@@ -166,37 +166,42 @@ TPW_HD constexpr double mid_year_flow(double flow, double capital, double half) 
   return capital + (flow - capital) * half;
 }
 
-// Net cash back over cash in: the flows' sum over the sum of the negative ones, taken as
-// positive (a return of 0.5 is 1.5 back for each 1 put in). Empty when nothing is put in.
-template <class R>
-std::optional<double> return_on_investment_value(const R& flows) {
-  double in = 0.0;
-  double net = 0.0;
-  for (const auto& flow : flows) {
-    const double f = amount_of(flow);
-    net += f;
-    if (f < 0.0) in -= f;
-  }
-  if (in <= 0.0) return std::nullopt;
-  return net / in;
-}
-
-// Cash back over cash in: the positive flows' sum over the negative ones' (taken as positive),
-// as private equity reports a multiple on invested capital. Empty when nothing is put in.
-template <class R>
-std::optional<double> multiple_on_invested_capital_value(const R& flows) {
+// What a series of flows puts in (its negative flows, as positive) and takes out (its positive
+// ones).
+struct cash_in_out {
   double in = 0.0;
   double out = 0.0;
+};
+template <class R>
+cash_in_out cash_in_out_of(const R& flows) {
+  cash_in_out c;
   for (const auto& flow : flows) {
     const double f = amount_of(flow);
     if (f < 0.0) {
-      in -= f;
+      c.in -= f;
     } else {
-      out += f;
+      c.out += f;
     }
   }
-  if (in <= 0.0) return std::nullopt;
-  return out / in;
+  return c;
+}
+
+// Net cash back over cash in, (out - in) / in: a return of 0.5 is 1.5 back for each 1 put in.
+// Empty when nothing is put in.
+template <class R>
+std::optional<double> return_on_investment_value(const R& flows) {
+  const cash_in_out c = cash_in_out_of(flows);
+  if (c.in <= 0.0) return std::nullopt;
+  return (c.out - c.in) / c.in;
+}
+
+// Cash back over cash in, out / in, as private equity reports a multiple on invested capital.
+// Empty when nothing is put in.
+template <class R>
+std::optional<double> multiple_on_invested_capital_value(const R& flows) {
+  const cash_in_out c = cash_in_out_of(flows);
+  if (c.in <= 0.0) return std::nullopt;
+  return c.out / c.in;
 }
 
 // How many times the flows change sign, zeros skipped.

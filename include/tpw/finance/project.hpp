@@ -430,7 +430,7 @@ TPW_HD void project_lane_flows(const basic_project_lines<Lanes>& l, const projec
       const double capex = l.capex[t * Lanes + s];
       const double drawn = capex * share[s];
       debt[s] += drawn;
-      project[t * Lanes + s] = -capex;
+      project[t * Lanes + s] = 0.0 - capex;  // +0, not -0, in a year without capex
       if constexpr (Equity) equity[t * Lanes + s] = drawn - capex;
       show(t, 0.0, 0.0, 0.0, 0.0, drawn, 0.0, 0.0, 0.0);
     }
