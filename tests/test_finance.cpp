@@ -486,8 +486,8 @@ TEST_CASE("payback: none with the reason when the flows never recover, or recove
   CHECK_FALSE(tpw::payback_period(never).has_value());
   CHECK_FALSE(tpw::discounted_payback_period(tpw::annual_rate{0.1}, never).has_value());
   CHECK(tpw::payback_reason(never) ==
-        "the cumulative flows never reach zero and end at -3180000.000000: the project does not "
-        "pay back");
+        "the cumulative flows never reach zero and end at -3180000.00: the project does not pay "
+        "back");
   // Recovered once: cumulative -100, -70, -30, +20: 2 + 30 / 50 = 2.6 years, no reason.
   CHECK(*tpw::payback_period(usd({-100, 30, 40, 50})) == Approx(2.6).epsilon(1e-15));
   CHECK(tpw::payback_reason(usd({-100, 30, 40, 50})).empty());
@@ -495,8 +495,8 @@ TEST_CASE("payback: none with the reason when the flows never recover, or recove
   const auto fell_back = usd({-100, 60, 60, -50});
   CHECK_FALSE(tpw::payback_period(fell_back).has_value());
   CHECK(tpw::payback_reason(fell_back) ==
-        "the cumulative flows reach zero in year 2 but fall below it again and end at "
-        "-30.000000: the project does not pay back");
+        "the cumulative flows reach zero in year 2 but fall below it again and end at -30.00: "
+        "the project does not pay back");
   // Recovered, fell back, recovered for good: -100, -40, +20, -30, +10: the last crossing,
   // 3 + 30 / 40 = 3.75 years.
   CHECK(*tpw::payback_period(usd({-100, 60, 60, -50, 40})) == Approx(3.75).epsilon(1e-15));

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <ranges>
 #include <string>
@@ -137,9 +138,9 @@ inline std::string payback_reason(const payback_scan& p) {
                         ? "the cumulative flows reach zero in year " +
                               std::to_string(p.recovered_year) + " but fall below it again"
                         : std::string("the cumulative flows never reach zero");
-  return why.append(" and end at ")
-      .append(std::to_string(p.final_cumulative))
-      .append(": the project does not pay back");
+  char end[48];
+  std::snprintf(end, sizeof end, "%.2f", p.final_cumulative);
+  return why.append(" and end at ").append(end).append(": the project does not pay back");
 }
 
 // The payback of a range's flows, and of its flows discounted at r: flows[t] / (1 + r)^t (with
@@ -380,7 +381,7 @@ std::optional<double> discounted_payback_period(annual_rate rate, const R& flows
   return detail::discounted_payback_value(flows, rate.value()).years;
 }
 
-// Why flows have no payback: "the cumulative flows never reach zero and end at -2630000: the
+// Why flows have no payback: "the cumulative flows never reach zero and end at -2630000.00: the
 // project does not pay back"; empty when they have one.
 template <cash_flow_range R>
 std::string payback_reason(const R& flows) {
