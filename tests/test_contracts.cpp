@@ -306,6 +306,20 @@ TEST_CASE(
       CHECK(f["equity_discount_rate_given"] == true);
       CHECK(f["equity_discount_rate"] == 0.12);
     }
+    if (entry.path().filename() == "gb200_sized_to_demand.json") {
+      // Sized once for year 4's peak (12,000/s x 1.25^3) under 100 MW, 649 streams a rack (the
+      // concurrency InferenceX reports there), utilization rising year by year with demand.
+      const auto& c = report["capacity"];
+      CHECK(c["service"]["streams_per_system"] == 649);
+      CHECK(c["sized_for_year"] == 4);
+      CHECK(c["meets_target"] == true);
+      CHECK(c["systems"].get<long>() <= c["max_systems"].get<long>());
+      for (int k = 1; k < 4; ++k) {
+        CHECK(c["years"][k]["utilization"].get<double>() >
+              c["years"][k - 1]["utilization"].get<double>());
+      }
+      CHECK(report["site"]["systems"] == c["systems"]);
+    }
   }
-  CHECK(files == 3);
+  CHECK(files == 4);
 }

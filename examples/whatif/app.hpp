@@ -198,6 +198,33 @@ inline void print_section(
   for (const auto& [name, cells] : rows) line(name, cells);
 }
 
+// How the demand section sized the fleet, and what it left unserved.
+inline void print_capacity_line(std::ostream& out, const std::string& name,
+                                const tpw::io::demand_choice& c) {
+  const auto& p = c.plan;
+  out << "  " << display_name(name) << ": " << c.sizing << " sizing ("
+      << (c.queue == "erlang_c" ? "Erlang C" : "Allen-Cunneen M/G/c") << "), "
+      << num(static_cast<double>(p.systems)) << " systems";
+  if (c.sized_for_year > 1) out << " for the peak of year " << c.sized_for_year;
+  if (p.capped) {
+    out << "; the site's power holds " << num(static_cast<double>(p.systems)) << " of the "
+        << num(static_cast<double>(p.systems_wanted)) << " wanted";
+  }
+  if (p.hours_short > 0.0) {
+    out << "; " << tpw::format_percent(p.unserved_share()) << " of requests unserved in "
+        << num(p.hours_short) << " hours short of the target";
+  } else {
+    out << "; every hour meets the target";
+  }
+  for (std::size_t k = 0; k < c.years.size(); ++k) {
+    if (c.years[k].hours_short > 0.0) {
+      out << "; year " << k + 1 << ": " << tpw::format_percent(c.years[k].unserved_share())
+          << " unserved";
+    }
+  }
+  out << "\n";
+}
+
 inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& studies) {
   const std::string cur = studies.front().input.currency;
   std::vector<std::vector<figure>> figures;
@@ -207,6 +234,7 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
       {"Efficiency", "Efficiency"},
       {"Revenue", "Revenue"},
       {"Workload", "Workload: per request and per kind of token (" + cur + ")"},
+      {"Capacity", "Capacity: the fleet sized to demand, year 1 (waits at the peak hour)"},
       {"Finance", "Finance over the site's systems (" + cur + ")"},
       {"Carbon", "Carbon (gCO2e per Mtok; tCO2e a year for the site)"},
       {"Site", "Site (" + cur + " a year)"}};
@@ -261,6 +289,7 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
           << " tok/s per accelerator drawing " << num(cap->chosen.power_draw.value()) << " W, plus "
           << num(cap->overhead_w) << " W of the system per accelerator\n";
     }
+    if (const auto& demand = s.input.demand) print_capacity_line(out, s.input.name, *demand);
     for (const auto& flag : s.plausibility.flags) {
       out << "  " << display_name(s.input.name) << ": ! " << flag.figure << " " << num(flag.value)
           << " " << flag.rule << " (" << num(flag.limit) << "): " << display_name(flag.evidence)

@@ -22,8 +22,8 @@ struct figure {
 
 // The sections in the order the table prints them.
 inline const std::vector<std::string>& figure_sections() {
-  static const std::vector<std::string> sections{"Cost",    "Efficiency", "Revenue", "Workload",
-                                                 "Finance", "Carbon",     "Site"};
+  static const std::vector<std::string> sections{"Cost",     "Efficiency", "Revenue", "Workload",
+                                                 "Capacity", "Finance",    "Carbon",  "Site"};
   return sections;
 }
 
@@ -85,6 +85,23 @@ inline std::vector<figure> figures_of(const tpw::io::study& s) {
     add("Workload", "rev/request", "revenue_per_request", cur,
         per_request(m.revenue_per_request ? std::optional(m.revenue_per_request->value())
                                           : std::nullopt));
+  }
+  if (const auto& demand = s.input.demand) {
+    // The fleet the demand section planned (tpw/io/scenario/demand.hpp), in year 1.
+    const auto& c = demand->plan;
+    add("Capacity", "peak req/s", "peak_requests_per_s", "requests per s", c.peak.value());
+    add("Capacity", "streams/system", "streams_per_system", "count",
+        static_cast<double>(demand->spec.service.streams_per_system));
+    add("Capacity", "systems at peak", "systems_for_peak", "count",
+        static_cast<double>(c.systems_for_peak));
+    add("Capacity", "systems", "capacity_systems", "count", static_cast<double>(c.systems));
+    add("Capacity", "utilization", "derived_utilization", "share", c.utilization, true);
+    add("Capacity", "P(wait>t) peak", "peak_wait_exceeds_target", "share",
+        c.at_peak.wait_exceeds(demand->spec.target.max_wait), true);
+    add("Capacity", "TTFT peak ms", "peak_ttft_ms_at_target_percentile", "ms",
+        tpw::in(c.ttft_at_target_percentile, tpw::units::ms));
+    add("Capacity", "unserved", "unserved_share", "share", c.unserved_share(), true);
+    add("Capacity", "hours short", "hours_short", "hours per year", c.hours_short);
   }
   if (s.finance) {
     const auto& p = *s.finance;

@@ -20,6 +20,7 @@
 
 #include "tpw/catalog/plausibility.hpp"
 #include "tpw/finance/project.hpp"
+#include "tpw/io/report/capacity.hpp"
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/engine/statistics.hpp"
 #include "tpw/mc/project_figures.hpp"
@@ -343,6 +344,7 @@ inline nlohmann::json unchecked_json(const study& r) {
       {"measured", r.plausibility.measured.empty() ? json(nullptr) : json(r.plausibility.measured)},
       {"unchecked", r.plausibility.unchecked},
       {"flags", flags}};
+  if (r.input.demand) j["capacity"] = capacity_json(*r.input.demand);
   if (r.finance) j["finance"] = finance_json(r);
   if (r.carbon) {
     const carbon_choice& c = *r.input.carbon;

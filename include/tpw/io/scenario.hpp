@@ -44,6 +44,8 @@
 #include "tpw/io/benchmarks.hpp"
 #include "tpw/io/file.hpp"
 #include "tpw/io/json_text.hpp"
+#include "tpw/io/scenario/demand.hpp"
+#include "tpw/io/scenario/fields.hpp"
 #include "tpw/mc/operating_curve.hpp"
 #include "tpw/mc/sampling/design.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
@@ -149,6 +151,9 @@ struct scenario {
   std::optional<finance_choice> finance;
   std::optional<carbon_choice> carbon;
   std::optional<power_cap_choice> power_cap;
+  // The demand section and the fleet it plans (tpw/io/scenario/demand.hpp): it sets systems and
+  // utilization; the site's ceiling moves into it (site_power_mw is then empty).
+  std::optional<demand_choice> demand;
   // The curve an uncertain latency target (frontier) or power cap moves the operating point on,
   // sample by sample; null when neither is uncertain.
   std::shared_ptr<const mc::operating_curve> operating_curve;
@@ -190,77 +195,6 @@ struct scenario {
 namespace detail {
 
 using json = nlohmann::json;
-
-[[noreturn]] inline void refuse(std::string_view path, const json& value, std::string_view rule) {
-  throw invalid_input::shown_as(path, shown(value), rule);
-}
-[[noreturn]] inline void refuse_missing(std::string_view path, std::string_view rule) {
-  throw invalid_input::shown_as(path, "(missing)", rule);
-}
-
-// An object holding only the known keys.
-inline const json& object_at(const json& value, std::string_view path,
-                             std::initializer_list<std::string_view> known) {
-  if (!value.is_object()) refuse(path.empty() ? "scenario" : path, value, "must be a JSON object");
-  for (const auto& [key, item] : value.items()) {
-    bool found = false;
-    for (const std::string_view k : known) found = found || k == key;
-    if (!found) {
-      std::string list;
-      for (const std::string_view k : known) list.append(list.empty() ? "" : ", ").append(k);
-      refuse(joined(path, key), item,
-             "unknown key; " + std::string(path.empty() ? "a scenario" : path) + " takes " + list);
-    }
-  }
-  return value;
-}
-
-inline double number_at(const json& value, std::string_view path) {
-  if (!value.is_number()) refuse(path, value, "must be a number");
-  const double x = value.get<double>();
-  if (!std::isfinite(x)) refuse(path, value, "must be a finite number");
-  return x;
-}
-
-// A whole number in [low, high].
-inline std::uint64_t whole_at(const json& value, std::string_view path, double low, double high) {
-  if (value.is_object()) refuse(path, value, "a count cannot be uncertain");
-  const double x = number_at(value, path);
-  if (x != std::floor(x) || x < low || x > high) {
-    refuse(path, value,
-           "must be a whole number in [" + tpw::detail::number_text(low) + ", " +
-               tpw::detail::number_text(high) + "]");
-  }
-  return value.is_number_unsigned() ? value.get<std::uint64_t>() : static_cast<std::uint64_t>(x);
-}
-
-// A number that cannot be uncertain (yet), in [low, high] (an end excluded when asked); `meaning`
-// ends the rule: "must be in [0, 1): an income tax rate".
-inline double bounded_at(const json& value, std::string_view path, double low, double high,
-                         std::string_view meaning, bool low_included = true,
-                         bool high_included = true) {
-  if (value.is_object()) {
-    refuse(path, value,
-           "cannot be uncertain: distributions apply to deployment, costs, workload, revenue, "
-           "carbon, a frontier's latency target, a power cap, a site's power and finance's "
-           "rates, shares and utilization ramp (counts and whole numbers of years stay fixed)");
-  }
-  const double x = number_at(value, path);
-  const bool ok = (low_included ? x >= low : x > low) && (high_included ? x <= high : x < high);
-  if (!ok) {
-    std::string rule =
-        std::string("must be in ")
-            .append(tpw::detail::interval_text(low, high, low_included, high_included));
-    if (!meaning.empty()) rule.append(": ").append(meaning);
-    refuse(path, value, rule);
-  }
-  return x;
-}
-
-inline std::string text_at(const json& value, std::string_view path, std::string_view rule) {
-  if (!value.is_string()) refuse(path, value, rule);
-  return value.get<std::string>();
-}
 
 inline mc::distribution distribution_at(const json& d, const std::string& path) {
   static constexpr std::string_view kinds =
@@ -374,7 +308,7 @@ inline double extra_leaf_at(const json& value, extra_input input, scenario& s,
 
 // `throughput_from` names the section that sets the throughput ("frontier", "power_cap"), if any.
 inline void read_deployment(const json& j, scenario& s, bool from_platform,
-                            std::string_view throughput_from) {
+                            std::string_view throughput_from, bool demand) {
   const bool from_frontier = !throughput_from.empty();
   const json& d = object_at(
       j, "deployment",
@@ -397,8 +331,18 @@ inline void read_deployment(const json& j, scenario& s, bool from_platform,
   s.base.idle_given = optional_leaf(d, "idle_power_kw", cost_input::idle_power_kw, s);
   s.base.provisioned_given =
       optional_leaf(d, "provisioned_power_kw", cost_input::provisioned_power_kw, s);
-  required_leaf(d, "utilization", cost_input::utilization, s,
-                "required: the share of hours the accelerators serve, in (0, 1]");
+  if (demand) {
+    if (d.contains("utilization")) {
+      refuse("deployment.utilization", d["utilization"],
+             "follows from the demand section (the served share of the fleet's capacity): "
+             "remove it");
+    }
+    s.base[cost_input::utilization] = 1.0;  // until the demand section plans the fleet
+  } else {
+    required_leaf(d, "utilization", cost_input::utilization, s,
+                  "required: the share of hours the accelerators serve, in (0, 1] (or give a "
+                  "demand section, which derives it)");
+  }
   if (d.contains("input_tok_s") || d.contains("output_tok_s")) {
     // A benchmark's split: input and output tokens processed per second, side by side.
     const std::string_view both =
@@ -1424,6 +1368,84 @@ inline carbon_choice read_carbon(const json& j, scenario& s) {
   return out;
 }
 
+// The inputs the demand section's sizing reads stay numbers: a distribution would move the fleet
+// sample by sample, which the Monte Carlo run does not do yet.
+inline void require_fixed_sizing_inputs(const scenario& s) {
+  const std::string_view rule =
+      "cannot be uncertain beside a demand section: it moves the fleet's size and utilization, "
+      "which are planned once, at the point values";
+  for (const auto& u : s.uncertain) {
+    const bool site_power = u.input == cost_input::pue || u.input == cost_input::it_power_kw ||
+                            u.input == cost_input::provisioned_power_kw;
+    if (u.input == cost_input::throughput_tok_s || (s.site_power_mw && site_power)) {
+      throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
+    }
+  }
+  for (const auto& u : s.extra_uncertain) {
+    switch (u.input) {
+      case extra_input::grid_g_per_kwh:
+      case extra_input::embodied_kg_per_accelerator:
+      case extra_input::life_years:
+      case extra_input::input_price_per_mtok:
+      case extra_input::output_price_per_mtok:
+      case extra_input::cached_input_price_per_mtok:
+      case extra_input::cached_share:
+        break;
+      default:
+        throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
+    }
+  }
+}
+
+// Reads the demand section and plans the fleet: the scenario's systems and utilization (and the
+// project's yearly utilization) become the plan's.
+inline demand_choice plan_demand(const json& j, scenario& s, const named_files& files) {
+  require_fixed_sizing_inputs(s);
+  demand_context x;
+  x.accelerators_per_system = std::lround(s.base[cost_input::accelerators_per_system]);
+  x.throughput_tok_s = s.base[cost_input::throughput_tok_s];
+  if (s.frontier) {
+    x.frontier_interactivity = s.frontier->chosen.interactivity.value();
+    if (const auto& t = s.frontier->chosen.ttft) x.frontier_ttft_ms = in(*t, units::ms);
+  }
+  x.shape = s.workload;
+  if (s.site_power_mw) {
+    const site_spec site{*s.site_power_mw * units::MW, fraction{s.site_headroom}};
+    x.max_systems = systems_under_ceiling(deployment_of(s.base), site);
+  }
+  if (j["deployment"].contains("systems")) x.given_systems = s.systems;
+  if (s.finance) x.operating_years = s.finance->plan.operating_years;
+  demand_choice c = read_demand(j["demand"], files, x);
+  if (c.sizing == "elastic") {
+    if (s.base.hardware != hardware_terms::rented) {
+      refuse(
+          "demand.sizing", c.sizing,
+          "\"elastic\" rents systems by the hour: give costs.hardware.rental_per_accelerator_hour");
+    }
+    if (s.finance) {
+      refuse("demand.sizing", c.sizing,
+             "\"elastic\" with a finance section is not modelled (a project owns a fixed fleet): "
+             "use \"fixed\"");
+    }
+  }
+  if (s.finance) {
+    if (j["finance"].contains("utilization_ramp")) {
+      refuse("finance.utilization_ramp", j["finance"]["utilization_ramp"],
+             "follows from the demand section (each year's demand on the fleet): remove it");
+    }
+    s.finance->plan.utilization_ramp.clear();
+    for (const auto& year : c.years) {
+      s.finance->plan.utilization_ramp.push_back(fraction::unchecked(year.utilization));
+    }
+  }
+  s.base[cost_input::utilization] = c.plan.utilization;
+  s.systems = c.plan.systems;
+  c.site_power_mw = s.site_power_mw;
+  c.site_headroom = s.site_headroom;
+  s.site_power_mw.reset();
+  return c;
+}
+
 }  // namespace detail
 
 // Reads a scenario from parsed JSON; files it names (frontier.csv, power_cap.csv,
@@ -1435,7 +1457,7 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
   d::object_at(
       j, "",
       {"name", "notes", "currency", "platform", "vintage", "deployment", "workload", "costs",
-       "revenue", "site", "uncertainty", "frontier", "finance", "carbon", "power_cap"});
+       "revenue", "site", "uncertainty", "frontier", "finance", "carbon", "power_cap", "demand"});
   scenario s;
   if (j.contains("vintage")) {
     const std::string rule = std::string("must name a data vintage: ") +
@@ -1506,7 +1528,8 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
   d::read_deployment(j["deployment"], s, catalog != nullptr,
                      s.frontier                ? "frontier"
                      : j.contains("power_cap") ? "power_cap"
-                                               : "");
+                                               : "",
+                     j.contains("demand"));
   if (s.frontier) {
     const double t = s.frontier->chosen.throughput.value();
     s.base[cost_input::throughput_tok_s] = t;
@@ -1572,6 +1595,7 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
     }
   }
   if (j.contains("power_cap")) s.power_cap = d::read_power_cap(j["power_cap"], s, files);
+  if (j.contains("demand")) s.demand = d::plan_demand(j, s, files);
   if (j.contains("uncertainty")) d::read_uncertainty(j["uncertainty"], s);
   for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
     const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";

@@ -39,7 +39,9 @@ using scenario_model = mc::cost_model<scenario_currency>;
 [[nodiscard]] inline extra_parameters extras_of(const scenario& s, long site_accelerators = 0) {
   extra_parameters e;
   e.priced = has_revenue(s.base);
-  e.site_accelerators = static_cast<double>(site_accelerators);
+  // An elastic fleet pays for its share of the year: its accelerator-years.
+  e.site_accelerators =
+      static_cast<double>(site_accelerators) * (s.demand ? s.demand->paid_share() : 1.0);
   if (const auto mix = mix_of(s)) e.set_mix(*mix);
   if (s.frontier) {
     e[extra_input::min_interactivity] = s.frontier->min_interactivity;
@@ -451,6 +453,13 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   } else {
     out.site = tpw::detail::site_figures(
         d, d.systems(), facility_power_per_system(d) * static_cast<double>(d.systems()), out.point);
+  }
+  if (s.demand) {
+    // An elastic fleet's systems are paid (and make tokens) for their share of the year.
+    const double paid = s.demand->paid_share();
+    out.site.tokens_per_year = out.site.tokens_per_year * paid;
+    out.site.cost_per_year = out.site.cost_per_year * paid;
+    if (out.site.revenue_per_year) *out.site.revenue_per_year = *out.site.revenue_per_year * paid;
   }
   detail::add_point_figures(s, out);
   if (!s.any_uncertain()) return out;

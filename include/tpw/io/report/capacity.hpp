@@ -1,0 +1,75 @@
+// tpw/io/report/capacity.hpp: the report's "capacity" section (docs/report.md): the demand, the
+// service model, the target, the fleet the demand section planned and what it serves.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "tpw/io/scenario/demand.hpp"
+
+namespace tpw::io {
+
+namespace detail {
+inline nlohmann::json served_json(const capacity::capacity_plan& p) {
+  return {{"requests_per_year", p.requests_per_year},
+          {"served_tokens_per_year", p.served_tokens_per_year.value()},
+          {"unserved_tokens_per_year", p.unserved_tokens_per_year.value()},
+          {"unserved_share", p.unserved_share()},
+          {"hours_short", p.hours_short},
+          {"utilization", p.utilization}};
+}
+}  // namespace detail
+
+inline nlohmann::json capacity_json(const demand_choice& c) {
+  const capacity::capacity_plan& p = c.plan;
+  const capacity::service_model& s = c.spec.service;
+  const auto or_null = [](const auto& x) { return x ? nlohmann::json(*x) : nlohmann::json(); };
+  nlohmann::json j = detail::served_json(p);
+  j["demand"] = {{"source", c.source},
+                 {"peak_requests_per_s", p.peak.value()},
+                 {"mean_requests_per_s", p.mean.value()},
+                 {"growth_per_year", c.growth_per_year},
+                 {"output_cv", c.output_cv}};
+  j["service"] = {{"streams_per_system", s.streams_per_system},
+                  {"holding_time_s", s.holding_time.value()},
+                  {"service_cv", s.service_cv},
+                  {"ttft_ms", in(s.ttft, units::ms)},
+                  {"tokens_per_request", s.tokens_per_request.value()},
+                  {"stream_share", s.stream_share()}};
+  j["target"] = {{"max_wait_s", c.spec.target.max_wait.value()},
+                 {"wait_probability", c.spec.target.exceed_probability},
+                 {"max_ttft_ms", or_null(c.max_ttft_ms)},
+                 {"ttft_percentile", or_null(c.ttft_percentile)}};
+  j["queue"] = c.queue;
+  j["sizing"] = c.sizing;
+  j["sized_for_year"] = c.sized_for_year;
+  j["systems_for_peak"] = p.systems_for_peak;
+  j["systems_wanted"] = p.systems_wanted;
+  j["systems"] = p.systems;
+  j["systems_up"] = p.systems_up;
+  j["capped"] = p.capped;
+  j["max_systems"] = or_null(c.spec.max_systems);
+  j["site_power_mw"] = or_null(c.site_power_mw);
+  j["system_hours"] = p.system_hours;
+  j["servable_requests_per_s"] = p.servable.value();
+  j["meets_target"] = p.hours_short == 0.0;
+  j["peak"] = {{"occupancy", p.at_peak.occupancy},
+               {"wait_probability", p.at_peak.wait_probability},
+               {"wait_exceeds_target", p.at_peak.wait_exceeds(c.spec.target.max_wait)},
+               {"mean_wait_s", p.at_peak.mean_wait.value()},
+               {"mean_response_s", p.at_peak.mean_response.value()},
+               {"ttft_ms_at_target_percentile", in(p.ttft_at_target_percentile, units::ms)}};
+  if (!c.years.empty()) {
+    nlohmann::json years = nlohmann::json::array();
+    for (std::size_t k = 0; k < c.years.size(); ++k) {
+      nlohmann::json y = detail::served_json(c.years[k]);
+      y["year"] = k + 1;
+      y["peak_requests_per_s"] = c.years[k].peak.value();
+      y["systems_for_peak"] = c.years[k].systems_for_peak;
+      years.push_back(std::move(y));
+    }
+    j["years"] = std::move(years);
+  }
+  return j;
+}
+
+}  // namespace tpw::io

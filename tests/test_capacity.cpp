@@ -1,0 +1,461 @@
+// Sizing to demand: Erlang B and C (fast form, recurrence, exact sums), waits, the Allen-Cunneen
+// correction, the service model against measured concurrency, demand profiles and their
+// load-duration curves against the hour-by-hour walk, fixed, elastic and given fleets, and the
+// scenario's demand section.
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <tpw/capacity.hpp>
+#include <tpw/io/report.hpp>
+#include <tpw/io/study.hpp>
+
+namespace units = tpw::units;
+namespace cap = tpw::capacity;
+using doctest::Approx;
+using tpw_test::message_of;
+
+namespace {
+// A system of `streams` streams whose requests hold one for `seconds` (the tokens and throughput
+// only matter for utilization: 1,000 tokens a request, streams * 1,000 / seconds tok/s).
+cap::service_model streams_of(long streams, double seconds, double cv = 1.0) {
+  cap::service_model s;
+  s.streams_per_system = streams;
+  s.holding_time = seconds * units::second;
+  s.service_cv = cv;
+  s.tokens_per_request = 1000.0 * units::tok;
+  s.system_throughput =
+      tpw::token_rate::from_value(static_cast<double>(streams) * 1000.0 / seconds);
+  return s;
+}
+constexpr auto erlang = cap::queue_approximation::erlang_c;
+constexpr auto allen_cunneen = cap::queue_approximation::allen_cunneen;
+}  // namespace
+
+TEST_CASE("Erlang C: 4 streams a system, 2 s service, 10 requests a second, P(wait > 1 s) <= 5%") {
+  // a = 10 x 2 = 20 Erlangs. 5 systems (20 streams) is unstable; 6 systems (24 streams):
+  // C(24, 20) = 0.298072, P(W > 1 s) = C exp(-(24 / 2 - 10) x 1) = 0.298072 e^-2 = 0.040340,
+  // occupancy 20 / 24 = 0.8333, mean response C / (12 - 10) + 2 = 2.149036 s.
+  const auto s = streams_of(4, 2.0);
+  const cap::latency_target target{1.0 * units::second, 0.05};
+  CHECK(cap::systems_for(10.0 * cap::per_second, s, target, erlang) == 6);
+  const auto f = cap::evaluate_queue(cap::queue_of(6, 10.0 * cap::per_second, s, erlang));
+  CHECK(f.wait_probability == Approx(0.298072).epsilon(1e-6));
+  CHECK(f.wait_exceeds(1.0 * units::second) == Approx(0.040340).epsilon(1e-5));
+  CHECK(f.occupancy == Approx(20.0 / 24.0).epsilon(1e-12));
+  CHECK(f.mean_response.value() == Approx(2.149036).epsilon(1e-6));
+  CHECK(f.wait_probability == Approx(0.2980722997938286).epsilon(1e-13));  // exact sum, below
+  const std::string unstable = message_of(
+      [&] { (void)cap::evaluate_queue(cap::queue_of(5, 10.0 * cap::per_second, s, erlang)); });
+  CHECK(unstable.starts_with("capacity.offered_load = 20: Erlangs on 20 streams is unstable"));
+  CHECK_FALSE(cap::meets_target(5, 10.0 * cap::per_second, s, target, erlang));
+}
+
+TEST_CASE("Erlang C against the exact sum, and the fast Erlang B against its recurrence") {
+  // C(c, a) = (a^c / c! * c / (c - a)) / (sum_{k<c} a^k / k! + a^c / c! * c / (c - a)), summed in
+  // exact rationals (Python's fractions) and rounded once.
+  struct exact {
+    long c;
+    double a;
+    double value;
+  };
+  for (const exact& e :
+       {exact{1, 0.5, 0.5}, exact{2, 1.0, 1.0 / 3.0}, exact{10, 8.0, 0.40918015079644354},
+        exact{24, 20.0, 0.2980722997938286}, exact{50, 45.0, 0.3638644672069884},
+        exact{100, 90.0, 0.21694048090636639}, exact{200, 195.0, 0.62672676144308459}}) {
+    CAPTURE(e.c);
+    CHECK(cap::erlang_c(e.c, e.a) == Approx(e.value).epsilon(1e-12));
+  }
+  for (long c : {1L, 2L, 7L, 40L, 300L, 2000L, 20000L}) {
+    for (double share : {0.01, 0.3, 0.8, 0.95, 0.999, 1.2}) {
+      const double a = share * static_cast<double>(c);
+      CAPTURE(c);
+      CAPTURE(a);
+      CHECK(cap::erlang_b(c, a) == Approx(cap::erlang_b_recurrence(c, a)).epsilon(1e-10));
+    }
+  }
+  CHECK(cap::erlang_b(5, 0.0) == 0.0);
+  CHECK(message_of([] { (void)cap::erlang_c(3, 3.0); }).starts_with("capacity.offered_load = 3"));
+  CHECK(message_of([] { (void)cap::erlang_b(0, 1.0); }).starts_with("capacity.servers = 0"));
+  CHECK(message_of([] { (void)cap::erlang_b(2, -1.0); }).starts_with("capacity.offered_load = -1"));
+}
+
+TEST_CASE("M/M/1 and M/D/1 waits: Erlang C's closed forms and Allen-Cunneen at one server") {
+  // M/M/1, lambda = 0.6, S = 1: C = rho = 0.6, Wq = rho S / (1 - rho) = 1.5 s,
+  // P(W > 2) = 0.6 e^{-(1 - 0.6) 2} = 0.6 e^-0.8 = 0.269597.
+  const cap::queue_spec mm1{1, 0.6 * cap::per_second, 1.0 * units::second, 1.0, erlang};
+  const auto f = cap::evaluate_queue(mm1);
+  CHECK(f.wait_probability == Approx(0.6).epsilon(1e-14));
+  CHECK(f.mean_wait.value() == Approx(1.5).epsilon(1e-14));
+  CHECK(f.wait_exceeds(2.0 * units::second) == Approx(0.6 * std::exp(-0.8)).epsilon(1e-14));
+  // Its median wait: 0.6 e^{-0.4 t} = 0.5 at t = ln(1.2) / 0.4 = 0.455804 s.
+  CHECK(f.wait_quantile(0.5).value() == Approx(std::log(1.2) / 0.4).epsilon(1e-14));
+  CHECK(f.wait_quantile(0.3).value() == 0.0);  // 40% never wait
+  // M/D/1 (cs = 0): Pollaczek-Khinchine's exact Wq = rho S / (2 (1 - rho)) = 0.75 s, which
+  // Allen-Cunneen's (1 + 0) / 2 factor gives at one server.
+  const cap::queue_spec md1{1, 0.6 * cap::per_second, 1.0 * units::second, 0.0, allen_cunneen};
+  CHECK(cap::evaluate_queue(md1).mean_wait.value() == Approx(0.75).epsilon(1e-14));
+  // And at cs = 1 the correction is Erlang C itself.
+  const cap::queue_spec mg1{1, 0.6 * cap::per_second, 1.0 * units::second, 1.0, allen_cunneen};
+  CHECK(cap::evaluate_queue(mg1).mean_wait == f.mean_wait);
+}
+
+TEST_CASE("the service model reproduces measured concurrency by Little's law") {
+  // InferenceX's vLLM-format result concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json
+  // (gpt-oss-120b, 1,024 in / 1,024 out, 16 GPUs, 2026-04-28): 10,005.2 tok/s in all (625.33 a
+  // GPU), mean TTFT 236.26 ms, mean TPOT 12.526 ms (79.83 tok/s a user), max concurrency 64.
+  // H = 0.23626 + 1024 x 0.012526 = 13.0629 s; streams = 10,005.2 x 13.0629 / 2,048 = 63.82,
+  // whole: 63 (the measured e2e latency, 13.05 s, and request rate, 4.885/s, give 63.8 too).
+  cap::service_spec spec;
+  spec.accelerators_per_system = 16;
+  spec.throughput = tpw::token_rate::from_value(10005.210669241294 / 16.0);
+  spec.interactivity = tpw::token_rate::from_value(1000.0 / 12.526103166546621);
+  spec.ttft = 236.25605633751547 * units::ms;
+  spec.shape = {1024.0 * units::tok, 1024.0 * units::tok};
+  const auto s = cap::service_from(spec);
+  CHECK(s.holding_time.value() == Approx(0.23625605633751547 + 1024 * 0.012526103166546621));
+  CHECK(s.streams_per_system == 63);
+  CHECK((s.system_throughput * s.holding_time / s.tokens_per_request).value() ==
+        Approx(64.0).epsilon(0.005));
+  // InferenceX's GB200 NVL72 point on DeepSeek-R1 8k/1k, 5,789.6 tok/s a GPU at 75 tok/s a user,
+  // reports about 649 concurrent requests: 72 x 5,789.6 x (0.7 + 1024 / 75) / 9,216 = 649.2.
+  spec.accelerators_per_system = 72;
+  spec.throughput = tpw::token_rate::from_value(5789.6);
+  spec.interactivity = tpw::token_rate::from_value(75.0);
+  spec.ttft = 700.0 * units::ms;
+  spec.shape = {8192.0 * units::tok, 1024.0 * units::tok};
+  const auto g = cap::service_from(spec);
+  CHECK(g.streams_per_system == 649);
+  // The holding time's variability: decode 13.653 s of 14.353 s, cv(output) = 1: cs = 0.9512.
+  CHECK(g.service_cv == Approx((1024.0 / 75.0) / (0.7 + 1024.0 / 75.0)).epsilon(1e-14));
+  CHECK(g.stream_share() <= 1.0);
+  spec.throughput = tpw::token_rate::from_value(0.01);
+  CHECK(message_of([&] {
+          (void)cap::service_from(spec);
+        }).find("a system holds less than one request") != std::string::npos);
+}
+
+TEST_CASE("demand profiles: 24-hour, weekly and hourly, by the load-duration curve and the walk") {
+  std::vector<double> weekday(24);
+  std::vector<double> weekend(24);
+  for (int h = 0; h < 24; ++h) {
+    weekday[static_cast<std::size_t>(h)] = 10.0 + h;  // 10 ... 33 requests a second
+    weekend[static_cast<std::size_t>(h)] = 5.0 + 0.5 * h;
+  }
+  CHECK(cap::demand_profile::weekend_days_per_year() == 104);  // 52 weeks and a Monday
+  const auto weekly = cap::demand_profile::weekly(weekday, weekend);
+  const auto year = cap::hourly_rates(weekday, weekend);
+  REQUIRE(year.size() == 8760);
+  const auto hourly = cap::demand_profile::hourly(year);
+  for (const auto* p : {&weekly, &hourly}) {
+    CHECK(p->peak().value() == 33.0);
+    double total = 0.0;
+    for (double r : year) total += r;
+    CHECK(p->requests_per_year() == Approx(total * 3600.0).epsilon(1e-13));
+    CHECK(p->mean().value() == Approx(total / 8760.0).epsilon(1e-13));
+    for (double r : {0.0, 7.25, 12.0, 20.5, 33.0, 40.0}) {
+      double hours = 0.0;
+      double above = 0.0;
+      for (double x : year) {
+        if (x > r) {
+          hours += 1.0;
+          above += (x - r) * 3600.0;
+        }
+      }
+      CAPTURE(r);
+      CHECK(p->above(r * cap::per_second).hours == hours);
+      CHECK(p->above(r * cap::per_second).requests == Approx(above).epsilon(1e-12));
+    }
+  }
+  // The daily profile: 365 days of the same 24 hours.
+  const auto daily = cap::demand_profile::daily(weekday);
+  CHECK(daily.requests_per_year() == Approx((10.0 + 33.0) * 12.0 * 365.0 * 3600.0));
+  CHECK(daily.scaled(1.25).peak().value() == 33.0 * 1.25);
+  // Bad profiles: 23 hours, a negative rate, 8,759 hours, no requests at all.
+  CHECK(message_of([&] { (void)cap::demand_profile::daily(std::vector<double>(23, 1.0)); }) ==
+        "demand.profile_24h = 23: rates given; a day's profile needs exactly 24 (one per hour)");
+  auto negative = weekday;
+  negative[5] = -1.0;
+  CHECK(message_of([&] { (void)cap::demand_profile::daily(negative); }) ==
+        "demand.profile_24h[5] = -1: must be finite and >= 0 (requests per second)");
+  CHECK(
+      message_of([&] {
+        (void)cap::demand_profile::hourly(std::vector<double>(8759, 1.0));
+      }).starts_with("demand.csv = 8759: rates given; a year's hourly series needs exactly 8760"));
+  CHECK(message_of([] {
+          (void)cap::demand_profile::constant(0.0 * cap::per_second);
+        }).starts_with("demand.requests_per_s = 0: no requests in any hour"));
+}
+
+TEST_CASE("fixed, elastic and given fleets against the hour-by-hour walk") {
+  // 4 streams of 2 s a system; a day from 1 to 10 requests a second, the same every day.
+  const std::vector<double> day{1, 1, 1,  1,  1, 1, 2, 3, 4, 5, 6, 7,
+                                8, 9, 10, 10, 9, 8, 7, 6, 5, 4, 3, 2};
+  const auto s = streams_of(4, 2.0);
+  const cap::latency_target target{1.0 * units::second, 0.05};
+  cap::capacity_spec spec(cap::demand_profile::daily(day), s, target);
+  spec.approximation = erlang;
+  // Fixed: the peak (10/s) needs 6 systems (the textbook case above); the day's 114 requests a
+  // second-hour over 24 hours, 4.75/s on average, are 4,750 tok/s of the 6 x 2,000 the fleet
+  // makes: utilization 0.395833.
+  const auto fixed = cap::plan_capacity(spec);
+  CHECK(fixed.systems == 6);
+  CHECK(fixed.utilization == Approx(4750.0 / 12000.0).epsilon(1e-12));
+  CHECK(fixed.hours_short == 0.0);
+  CHECK(fixed.unserved_share() == 0.0);
+  // With 10% spare: ceil(6 / 0.9) = 7 installed, floor(7 x 0.9) = 6 up.
+  spec.rule = cap::fixed_sizing{cap::spare_share{0.1}};
+  const auto spare = cap::plan_capacity(spec);
+  CHECK(spare.systems == 7);
+  CHECK(spare.systems_up == 6);
+  CHECK(spare.utilization == Approx(4750.0 / 14000.0).epsilon(1e-12));
+  // Failures every 950 hours, 50 to repair: 95% up, ceil(6 / 0.95) = 7.
+  spec.rule = cap::fixed_sizing{cap::failure_repair{950.0 * units::h, 50.0 * units::h}};
+  CHECK(cap::plan_capacity(spec).systems == 7);
+  // Elastic: each hour's own count; the walk sizes each of the 8,760 hours afresh.
+  spec.rule = cap::elastic_sizing{};
+  const auto elastic = cap::plan_capacity(spec);
+  double hours = 0.0;
+  for (int d = 0; d < 365; ++d) {
+    for (double r : day) {
+      hours += static_cast<double>(cap::systems_for(r * cap::per_second, s, target, erlang));
+    }
+  }
+  CHECK(elastic.system_hours == hours);
+  CHECK(elastic.systems == 6);
+  CHECK(elastic.utilization == Approx(4750.0 * 8760.0 / (hours * 2000.0)).epsilon(1e-12));
+  // Capped at 4 systems by the site: the hours above what 4 serve at the target are short, and
+  // their excess is unserved; the walk counts them hour by hour.
+  spec.rule = cap::fixed_sizing{};
+  spec.max_systems = 4;
+  const auto capped = cap::plan_capacity(spec);
+  CHECK(capped.capped);
+  CHECK(capped.systems == 4);
+  const double most = capped.servable.value();
+  CHECK(cap::meets_target(4, most * cap::per_second, s, target, erlang));
+  CHECK_FALSE(cap::meets_target(4, most * (1 + 1e-9) * cap::per_second, s, target, erlang));
+  double short_hours = 0.0;
+  double unserved = 0.0;
+  double total = 0.0;
+  for (int d = 0; d < 365; ++d) {
+    for (double r : day) {
+      total += r * 3600.0;
+      if (r > most) {
+        short_hours += 1.0;
+        unserved += (r - most) * 3600.0;
+      }
+    }
+  }
+  CHECK(capped.hours_short == short_hours);
+  CHECK(short_hours == 8.0 * 365.0);  // 7, 8, 9, 10, 10, 9, 8, 7 are above 6.29/s
+  CHECK(capped.unserved_requests_per_year == Approx(unserved).epsilon(1e-12));
+  CHECK(capped.unserved_share() == Approx(unserved / total).epsilon(1e-12));
+  CHECK(capped.utilization ==
+        Approx((total - unserved) * 1000.0 / (4 * 2000.0 * 8760.0 * 3600.0)).epsilon(1e-12));
+  // Elastic under the same cap: the walk's counts stop at 4, and the same hours fall short.
+  spec.rule = cap::elastic_sizing{};
+  const auto elastic_capped = cap::plan_capacity(spec);
+  CHECK(elastic_capped.hours_short == short_hours);
+  CHECK(elastic_capped.unserved_requests_per_year == Approx(unserved).epsilon(1e-9));
+  // A given fleet of 5 (20 streams, unstable at 10/s) serves between 8 and 9 requests a second
+  // at the target: the four hours at 9 and 10 are short, every day.
+  spec.rule = cap::given_fleet{5, std::nullopt};
+  spec.max_systems = std::nullopt;
+  const auto given = cap::plan_capacity(spec);
+  CHECK(given.systems == 5);
+  CHECK(given.servable.value() > 8.0);
+  CHECK(given.servable.value() < 9.0);
+  CHECK(given.hours_short == 4.0 * 365.0);
+  // Targets no count meets, and counts that do not fit.
+  CHECK(message_of([&] {
+          (void)cap::ttft_percentile_target(500.0 * units::ms, 0.9, [] {
+            auto t = streams_of(4, 2.0);
+            t.ttft = 800.0 * units::ms;
+            return t;
+          }());
+        })
+            .starts_with("demand.target.max_ttft_ms = 500: is not above the operating point's own "
+                         "TTFT (800 ms)"));
+  CHECK(message_of([&] {
+          (void)cap::systems_for(1.0 * cap::per_second, s, {1.0 * units::second, 0.0}, erlang);
+        }).starts_with("demand.target.wait_probability = 0: must be in (0, 1)"));
+  spec.rule = cap::given_fleet{9, std::nullopt};
+  spec.max_systems = 8;
+  CHECK(message_of([&] {
+          (void)cap::plan_capacity(spec);
+        }).starts_with("deployment.systems = 9: systems do not fit under the site's power"));
+}
+
+namespace {
+// 8 accelerators of 1,000 tok/s a system; 1,500 tokens a request at 50 tok/s a user with a 0.5 s
+// TTFT: H = 0.5 + 500 / 50 = 10.5 s, 8,000 x 10.5 / 1,500 = 56 streams a system.
+const char* const demand_scenario = R"({
+  "deployment": {"accelerators_per_system": 8, "it_power_kw": 10, "idle_power_kw": 4,
+                 "throughput_tok_s": 1000},
+  "workload": {"input_tokens": 1000, "output_tokens": 500},
+  "costs": {"cost_of_capital": 0.08,
+            "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0.1},
+            "energy": {"price_per_kwh": 0.1, "pue": 1.2}},
+  "revenue": {"price_per_mtok": 2},
+  "demand": {"requests_per_s": 20, "interactivity_tok_s_user": 50, "ttft_ms": 500,
+             "target": {"max_wait_s": 1, "wait_probability": 0.05}}
+})";
+
+nlohmann::json report_of(const nlohmann::json& j) {
+  tpw::io::study_options o;
+  o.threads = 1;
+  return tpw::io::to_json(tpw::io::run_study(tpw::io::scenario_from_json(j), o));
+}
+}  // namespace
+
+TEST_CASE("a constant demand gives the figures of the same utilization given") {
+  // 20 requests a second hold 210 Erlangs of 56-stream systems; 4 systems (224 streams) leave
+  // P(W > 1 s) = 0.0609 (Allen-Cunneen, cs = 10 / 10.5), above 5%; 5 systems meet it. They make
+  // 40,000 tok/s, of which 20 x 1,500 = 30,000 are asked: utilization 0.75.
+  auto j = nlohmann::json::parse(demand_scenario);
+  const auto sized = report_of(j);
+  const auto& c = sized["capacity"];
+  CHECK(c["service"]["streams_per_system"] == 56);
+  CHECK(c["systems"] == 5);
+  CHECK(c["utilization"].get<double>() == Approx(0.75).epsilon(1e-14));
+  CHECK(c["meets_target"] == true);
+  // The same scenario with that utilization and those systems given, and no demand section.
+  auto given = j;
+  given.erase("demand");
+  given["deployment"]["utilization"] = c["utilization"];
+  given["deployment"]["systems"] = 5;
+  const auto plain = report_of(given);
+  for (const char* key :
+       {"cost_per_accelerator_hour", "tokens_per_joule", "revenue_per_mw_year", "gross_margin"}) {
+    CAPTURE(key);
+    CHECK(sized[key] == plain[key]);
+  }
+  CHECK(sized["cost_per_mtok"] == plain["cost_per_mtok"]);
+  CHECK(sized["site"] == plain["site"]);
+  // The site's tokens: every request served, 20 x 1,500 x 8,760 x 3,600.
+  CHECK(sized["site"]["tokens_per_year"].get<double>() ==
+        Approx(20.0 * 1500 * 8760 * 3600).epsilon(1e-12));
+  // With a project, every year runs at the same utilization when demand does not grow.
+  j["finance"] = {{"operating_years", 3}};
+  given["finance"] = {{"operating_years", 3}};
+  const auto project = report_of(j);
+  CHECK(project["finance"]["project_npv"] == report_of(given)["finance"]["project_npv"]);
+}
+
+TEST_CASE("the demand section: growth, a site too small, and its refusals") {
+  auto j = nlohmann::json::parse(demand_scenario);
+  // 30% a year over 3 years: the fleet is sized for year 3's peak, 20 x 1.3^2 = 33.8/s, and each
+  // year's utilization is its own demand on it.
+  j["demand"]["growth_per_year"] = 0.3;
+  j["finance"] = {{"operating_years", 3}};
+  auto r = report_of(j);
+  const auto& years = r["capacity"]["years"];
+  REQUIRE(years.size() == 3);
+  CHECK(r["capacity"]["sized_for_year"] == 3);
+  const long systems = r["capacity"]["systems"].get<long>();
+  for (int k = 0; k < 3; ++k) {
+    CHECK(years[k]["utilization"].get<double>() ==
+          Approx(20.0 * std::pow(1.3, k) * 1500.0 / (systems * 8000.0)).epsilon(1e-12));
+    CHECK(r["finance"]["years"][k + 1]["utilization"] == years[k]["utilization"]);
+  }
+  // A site of 0.05 MW holds 4 systems of 12 kW (10 kW x 1.2): 20/s needs 5; what 4 serve at the
+  // target is served, the rest is unserved, and the report says so.
+  j = nlohmann::json::parse(demand_scenario);
+  j["site"] = {{"power_mw", 0.05}};
+  r = report_of(j);
+  CHECK(r["capacity"]["capped"] == true);
+  CHECK(r["capacity"]["max_systems"] == 4);
+  CHECK(r["capacity"]["systems"] == 4);
+  CHECK(r["capacity"]["hours_short"] == 8760.0);
+  const double served = r["capacity"]["servable_requests_per_s"].get<double>();
+  CHECK(r["capacity"]["unserved_share"].get<double>() == Approx(1.0 - served / 20.0));
+  CHECK(r["site"]["systems"] == 4);
+  // Systems given (deployment.systems) are a given fleet, checked against the demand: 3 systems
+  // (168 streams) are unstable at 210 Erlangs, so every hour is short.
+  j = nlohmann::json::parse(demand_scenario);
+  j["deployment"]["systems"] = 3;
+  r = report_of(j);
+  CHECK(r["capacity"]["sizing"] == "given");
+  CHECK(r["capacity"]["systems"] == 3);
+  CHECK(r["capacity"]["hours_short"] == 8760.0);
+  CHECK(r["capacity"]["meets_target"] == false);
+  // Refusals, each naming its field.
+  const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
+    auto k = nlohmann::json::parse(demand_scenario);
+    edit(k);
+    return message_of([&] { (void)tpw::io::scenario_from_json(k); });
+  };
+  CHECK(refused([](auto& k) {
+          k["deployment"]["utilization"] = 0.5;
+        }).starts_with("deployment.utilization = 0.5: follows from the demand section"));
+  CHECK(refused([](auto& k) {
+          k["deployment"]["systems"] = 3;
+          k["demand"]["sizing"] = "fixed";
+        }).starts_with("deployment.systems = 3: the demand section sizes the fleet"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["requests_per_s"] = -2;
+        }).starts_with("demand.requests_per_s = -2: must be finite and >= 0"));
+  CHECK(refused([](auto& k) {
+          k["demand"].erase("requests_per_s");
+          k["demand"]["profile_24h"] = std::vector<double>(23, 1.0);
+        }).starts_with("demand.profile_24h = 23: rates given"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["profile_24h"] = std::vector<double>(24, 1.0);
+        }).starts_with("demand = "));
+  CHECK(refused([](auto& k) { k.erase("workload"); }).starts_with("workload = (missing)"));
+  CHECK(refused([](auto& k) {
+          k["demand"].erase("ttft_ms");
+        }).starts_with("demand.ttft_ms = (missing)"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["target"] = {{"max_ttft_ms", 400}, {"ttft_percentile", 0.9}};
+        }).starts_with("demand.target.max_ttft_ms = 400: is not above the operating point's own"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["target"]["wait_probability"] = 0;
+        }).starts_with("demand.target.wait_probability = 0: must be in (0, 1)"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["sizing"] = "elastic";
+        }).starts_with("demand.sizing = \"elastic\": \"elastic\" rents systems by the hour"));
+  CHECK(refused([](auto& k) {
+          k["deployment"]["throughput_tok_s"] = {{"dist", "uniform"}, {"low", 900}, {"high", 1100}};
+        })
+            .starts_with("deployment.throughput_tok_s = (a distribution): cannot be uncertain "
+                         "beside a demand section"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["requests_per_s"] = {{"dist", "fixed"}, {"value", 2}};
+        }).starts_with("demand.requests_per_s = {"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["queue"] = "mmc";
+        }).starts_with("demand.queue = \"mmc\": must be \"allen_cunneen\""));
+}
+
+TEST_CASE("the demand section reads 8,760 hourly rates from a CSV file, and refuses 8,759") {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::temp_directory_path() / "tpw_test_demand_csv";
+  fs::create_directories(folder);
+  const auto write = [&](int rows) {
+    std::string text = "requests_per_s\n";
+    for (int h = 0; h < rows; ++h) text += std::to_string(10 + (h % 24)) + "\n";
+    std::ofstream(folder / "traffic.csv") << text;
+  };
+  auto j = nlohmann::json::parse(demand_scenario);
+  j["demand"].erase("requests_per_s");
+  j["demand"]["csv"] = "traffic.csv";
+  write(8760);
+  const auto s = tpw::io::scenario_from_json(j, folder);
+  REQUIRE(s.demand);
+  CHECK(s.demand->plan.peak.value() == 33.0);
+  CHECK(s.demand->plan.requests_per_year == Approx((10.0 + 33.0) * 12.0 * 365.0 * 3600.0));
+  write(8759);
+  CHECK(message_of([&] {
+          (void)tpw::io::scenario_from_json(j, folder);
+        }).find("traffic.csv = 8759: rates given; a year's hourly series needs exactly 8760") !=
+        std::string::npos);
+  fs::remove_all(folder);
+}
