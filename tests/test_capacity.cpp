@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <tpw/capacity.hpp>
+#include <tpw/electricity.hpp>
 #include <tpw/io/report.hpp>
 #include <tpw/io/study.hpp>
 
@@ -458,4 +459,127 @@ TEST_CASE("the demand section reads 8,760 hourly rates from a CSV file, and refu
         }).find("traffic.csv = 8759: rates given; a year's hourly series needs exactly 8760") !=
         std::string::npos);
   fs::remove_all(folder);
+}
+
+TEST_CASE("an energy bill by hand: time of use, a demand charge, a PPA and market prices") {
+  namespace el = tpw::electricity;
+  using tpw::USD;
+  const auto per_kwh = units::usd / units::kWh;
+  // 1,000 kW in hours 0-11 of every day, 2,000 kW in hours 12-23.
+  std::vector<tpw::power> load(8760);
+  for (int h = 0; h < 8760; ++h) {
+    load[static_cast<std::size_t>(h)] = (h % 24 < 12 ? 1000.0 : 2000.0) * units::kW;
+  }
+  el::tariff<USD> t;
+  for (int h = 0; h < 24; ++h) t.time_of_use.push_back((h < 12 ? 0.05 : 0.10) * per_kwh);
+  t.demand_charge = 10.0 * units::usd / units::kW;
+  // Energy: 365 x (12 x 1,000 x 0.05 + 12 x 2,000 x 0.10) = 1,095,000; demand: 12 months x 10 x
+  // 2,000 kW = 240,000; 13,140,000 kWh: 1,335,000 / 13,140,000 = 0.1015982 per kWh.
+  auto b = el::bill_of<USD>(load, t);
+  CHECK(b.energy_charges.value() == Approx(1'095'000.0).epsilon(1e-13));
+  CHECK(b.demand_charges.value() == Approx(240'000.0).epsilon(1e-13));
+  CHECK(in(b.used, units::kWh) == Approx(13'140'000.0).epsilon(1e-13));
+  CHECK(in(b.effective_price(), per_kwh) == Approx(1'335'000.0 / 13'140'000.0).epsilon(1e-13));
+  // A 1.5 MW block at 40 USD/MWh, surplus lost: 1.5 x 8,760 x 40 = 525,600; the utility delivers
+  // 500 kW in hours 12-23 only: 365 x 12 x 500 x 0.10 = 219,000, demand 12 x 10 x 500 = 60,000.
+  t.ppa = el::power_purchase_agreement<USD>{1.5 * units::MW, 40.0 * units::usd / units::MWh, false};
+  b = el::bill_of<USD>(load, t);
+  CHECK(b.ppa_charges.value() == Approx(525'600.0).epsilon(1e-13));
+  CHECK(b.energy_charges.value() == Approx(219'000.0).epsilon(1e-13));
+  CHECK(b.demand_charges.value() == Approx(60'000.0).epsilon(1e-13));
+  CHECK(b.total().value() == Approx(804'600.0).epsilon(1e-13));
+  // The rest at market prices, 30 USD/MWh in hours 0-11 and 120 in 12-23, the surplus sold: the
+  // block's 500 kW spare in hours 0-11, 2,190,000 kWh at 0.03 = 65,700 back; 365 x 12 x 500 x 0.12
+  // = 262,800 bought: 525,600 + 262,800 + 60,000 - 65,700 = 782,700.
+  t.time_of_use.clear();
+  for (int h = 0; h < 8760; ++h) t.market.push_back((h % 24 < 12 ? 0.03 : 0.12) * per_kwh);
+  t.ppa->surplus_sold = true;
+  b = el::bill_of<USD>(load, t);
+  CHECK(b.surplus_credit.value() == Approx(65'700.0).epsilon(1e-13));
+  CHECK(b.energy_charges.value() == Approx(262'800.0).epsilon(1e-13));
+  CHECK(b.total().value() == Approx(782'700.0).epsilon(1e-13));
+  // Month by month: 0.01 x (m + 1) per kWh in month m, 100 kW flat: sum of days x (m + 1) over
+  // the months = 2,382, x 24 h x 100 kW x 0.01 = 57,168.
+  el::tariff<USD> monthly;
+  for (int m = 0; m < 12; ++m) {
+    for (int h = 0; h < 24; ++h) monthly.time_of_use.push_back(0.01 * (m + 1) * per_kwh);
+  }
+  const std::vector<tpw::power> flat(8760, 100.0 * units::kW);
+  CHECK(el::bill_of<USD>(flat, monthly).energy_charges.value() == Approx(57'168.0).epsilon(1e-13));
+  CHECK(el::month_of_hour(31 * 24 - 1) == 0);
+  CHECK(el::month_of_hour(31 * 24) == 1);
+  CHECK(el::month_of_hour(8759) == 11);
+  // Refusals.
+  monthly.time_of_use.pop_back();
+  CHECK(message_of([&] {
+          (void)el::bill_of<USD>(flat, monthly);
+        }).starts_with("costs.energy.tariff.price_per_kwh = 287: prices given"));
+  t.market.pop_back();
+  CHECK(message_of([&] {
+          (void)el::bill_of<USD>(flat, t);
+        }).starts_with("costs.energy.tariff.market_csv = 8759: prices given"));
+  el::tariff<USD> lost;
+  lost.time_of_use = {0.05 * per_kwh};
+  lost.ppa =
+      el::power_purchase_agreement<USD>{1.0 * units::MW, 40.0 * units::usd / units::MWh, true};
+  CHECK(
+      message_of([&] { (void)el::bill_of<USD>(flat, lost); })
+          .starts_with("costs.energy.tariff.ppa.surplus = \"sold\": surplus is sold at the hour's "
+                       "market price"));
+}
+
+TEST_CASE("a scenario's tariff prices its hourly load, and the energy line is the bill") {
+  // Without demand: 1 system of 10 kW at utilization 0.5 (idle 4 kW), PUE 1.2: a flat
+  // (0.5 x 10 + 0.5 x 4) x 1.2 = 8.4 kW. Energy 0.05 in hours 0-11 and 0.10 in 12-23 (0.075 on
+  // average), 10 USD per kW-month: 120 / 8,760 per kWh at a flat load; 0.0886986 per kWh.
+  auto j = nlohmann::json::parse(demand_scenario);
+  j.erase("demand");
+  j["deployment"]["utilization"] = 0.5;
+  std::vector<double> prices(24, 0.05);
+  for (int h = 12; h < 24; ++h) prices[static_cast<std::size_t>(h)] = 0.10;
+  j["costs"]["energy"] = {
+      {"pue", 1.2}, {"tariff", {{"price_per_kwh", prices}, {"demand_charge_per_kw_month", 10}}}};
+  auto r = report_of(j);
+  CHECK(r["energy_bill"]["effective_price_per_kwh"].get<double>() ==
+        Approx(0.075 + 120.0 / 8760.0).epsilon(1e-13));
+  CHECK(r["energy_bill"]["energy_mwh"].get<double>() == Approx(8.4 * 8760 / 1000).epsilon(1e-13));
+  // With demand: the fleet's hourly load; the energy line over the year is the bill.
+  j = nlohmann::json::parse(demand_scenario);
+  j["demand"].erase("requests_per_s");
+  std::vector<double> day(24, 10.0);
+  for (int h = 8; h < 20; ++h) day[static_cast<std::size_t>(h)] = 20.0;
+  j["demand"]["profile_24h"] = day;
+  j["costs"]["energy"] = {
+      {"pue", 1.2}, {"tariff", {{"price_per_kwh", prices}, {"demand_charge_per_kw_month", 10}}}};
+  r = report_of(j);
+  const double bill = r["energy_bill"]["total"].get<double>();
+  const double energy_line =
+      r["cost_per_mtok"]["energy"].get<double>() * r["site"]["tokens_per_year"].get<double>() / 1e6;
+  CHECK(energy_line == Approx(bill).epsilon(1e-12));
+  // 5 systems at the 20/s peak draw 5 x (0.75 x 10 + 0.25 x 4) x 1.2 = 51 kW; the demand charge
+  // is 12 x 10 x 51.
+  CHECK(r["energy_bill"]["demand_charges"].get<double>() == Approx(12 * 10 * 51.0).epsilon(1e-12));
+  // Refusals: a price beside the tariff, an uncertain utilization, 23 prices.
+  const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
+    auto k = nlohmann::json::parse(demand_scenario);
+    k.erase("demand");
+    k["deployment"]["utilization"] = 0.5;
+    k["costs"]["energy"] = {{"pue", 1.2}, {"tariff", {{"price_per_kwh", 0.08}}}};
+    edit(k);
+    return message_of([&] { (void)tpw::io::scenario_from_json(k); });
+  };
+  CHECK(refused([](auto& k) {
+          k["costs"]["energy"]["price_per_kwh"] = 0.1;
+        }).starts_with("costs.energy.price_per_kwh = 0.1: give a price per kWh or a tariff"));
+  CHECK(refused([](auto& k) {
+          k["deployment"]["utilization"] = {{"dist", "uniform"}, {"low", 0.4}, {"high", 0.6}};
+        })
+            .starts_with("deployment.utilization = (a distribution): cannot be uncertain beside "
+                         "costs.energy.tariff"));
+  CHECK(refused([](auto& k) {
+          k["costs"]["energy"]["tariff"]["price_per_kwh"] = std::vector<double>(23, 0.05);
+        }).starts_with("costs.energy.tariff.price_per_kwh = ["));
+  CHECK(refused([](auto& k) {
+          k["costs"]["energy"]["tariff"]["ppa"] = {{"block_mw", 1}};
+        }).starts_with("costs.energy.tariff.ppa.price_per_mwh = (missing)"));
 }

@@ -9,6 +9,7 @@
 
 #include <tpw/capacity.hpp>
 #include <tpw/catalog.hpp>
+#include <tpw/electricity.hpp>
 #include <tpw/format.hpp>
 #include <tpw/model.hpp>
 #include <tpw/site.hpp>
@@ -85,6 +86,7 @@ int main() {
   // Owned, for the peak, with racks failing every 700 hours and back in 24.
   spec.rule = cap::fixed_sizing{cap::failure_repair{700.0 * units::h, 24.0 * units::h}};
   const auto fixed = cap::plan_capacity(spec);
+  const cap::capacity_spec spec_fixed = spec;
   show("owned, for the peak", fixed, false);
   // Rented hour by hour: each hour's own count.
   spec.rule = cap::elastic_sizing{};
@@ -92,6 +94,25 @@ int main() {
   show("rented, hour by hour", elastic, true);
   std::printf("  rented: %.0f rack-hours a year, %.0f racks on average\n", elastic.system_hours,
               elastic.system_hours / cap::hours_per_year);
+  // The owned fleet's hourly load under a time-of-use tariff (0.06 USD/kWh, 0.10 from 2pm to 8pm
+  // in June to September) with a demand charge of 12 USD per kW-month: what it pays per kWh.
+  tpw::electricity::tariff<USD> tariff;
+  for (int month = 0; month < 12; ++month) {
+    for (int hour = 0; hour < 24; ++hour) {
+      const bool peak = month >= 5 && month <= 8 && hour >= 14 && hour < 20;
+      tariff.time_of_use.push_back((peak ? 0.10 : 0.06) * units::usd / units::kWh);
+    }
+  }
+  tariff.demand_charge = 12.0 * units::usd / units::kW;
+  const tpw::deployment one = rack(1.0, 1);
+  const cap::system_power draw{one.point().active_power * 72.0, one.point().idle_power * 72.0,
+                               pue.value()};
+  const auto bill =
+      tpw::electricity::bill_of<USD>(cap::hourly_facility_load(spec_fixed, fixed, draw), tariff);
+  std::printf("  owned: %.0f MWh a year, energy %s + demand %s = %.4f USD/kWh\n",
+              in(bill.used, units::MWh), tpw::format_money(bill.energy_charges).c_str(),
+              tpw::format_money(bill.demand_charges).c_str(),
+              in(bill.effective_price(), units::usd / units::kWh));
   // Two years on, at 40% growth a year: 23,520 requests/s at the peak, more than 60 MW holds.
   cap::capacity_spec later(demand.scaled(1.4 * 1.4), service, target);
   later.max_systems = fit;

@@ -235,6 +235,7 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
       {"Revenue", "Revenue"},
       {"Workload", "Workload: per request and per kind of token (" + cur + ")"},
       {"Capacity", "Capacity: the fleet sized to demand, year 1 (waits at the peak hour)"},
+      {"Energy bill", "Energy bill on the hourly load, year 1 (" + cur + ")"},
       {"Finance", "Finance over the site's systems (" + cur + ")"},
       {"Carbon", "Carbon (gCO2e per Mtok; tCO2e a year for the site)"},
       {"Site", "Site (" + cur + " a year)"}};

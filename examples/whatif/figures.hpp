@@ -22,8 +22,9 @@ struct figure {
 
 // The sections in the order the table prints them.
 inline const std::vector<std::string>& figure_sections() {
-  static const std::vector<std::string> sections{"Cost",     "Efficiency", "Revenue", "Workload",
-                                                 "Capacity", "Finance",    "Carbon",  "Site"};
+  static const std::vector<std::string> sections{"Cost",     "Efficiency", "Revenue",
+                                                 "Workload", "Capacity",   "Energy bill",
+                                                 "Finance",  "Carbon",     "Site"};
   return sections;
 }
 
@@ -102,6 +103,20 @@ inline std::vector<figure> figures_of(const tpw::io::study& s) {
         tpw::in(c.ttft_at_target_percentile, tpw::units::ms));
     add("Capacity", "unserved", "unserved_share", "share", c.unserved_share(), true);
     add("Capacity", "hours short", "hours_short", "hours per year", c.hours_short);
+  }
+  if (const auto& t = s.input.tariff; t && t->bill) {
+    const auto& b = *t->bill;
+    add("Energy bill", (cur + "/kWh").c_str(), "effective_price_per_kwh", cur + "/kWh",
+        tpw::in(b.effective_price(),
+                tpw::units::unit_of<tpw::io::scenario_currency> / tpw::units::kWh));
+    add("Energy bill", "MWh/yr", "energy_mwh_per_year", "MWh per year",
+        tpw::in(b.used, tpw::units::MWh));
+    add("Energy bill", "energy", "energy_charges", cur + " per year", b.energy_charges.value());
+    add("Energy bill", "demand", "demand_charges", cur + " per year", b.demand_charges.value());
+    add("Energy bill", "PPA", "ppa_charges", cur + " per year", b.ppa_charges.value());
+    add("Energy bill", "surplus sold", "surplus_credit", cur + " per year",
+        b.surplus_credit.value());
+    add("Energy bill", "total", "energy_bill", cur + " per year", b.total().value());
   }
   if (s.finance) {
     const auto& p = *s.finance;

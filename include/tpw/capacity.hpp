@@ -4,6 +4,7 @@
 #pragma once
 
 #include "tpw/capacity/demand.hpp"
+#include "tpw/capacity/load.hpp"
 #include "tpw/capacity/queueing.hpp"
 #include "tpw/capacity/service.hpp"
 #include "tpw/capacity/sizing.hpp"

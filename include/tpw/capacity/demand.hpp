@@ -42,7 +42,8 @@ class demand_profile {
   static demand_profile constant(request_rate rate,
                                  std::string_view field = "demand.requests_per_s") {
     require_rate(field, rate.value());
-    return demand_profile({{rate.value(), static_cast<double>(hours_per_year)}}, field);
+    return demand_profile({{rate.value(), static_cast<double>(hours_per_year)}}, field,
+                          {rate.value()});
   }
 
   // The same 24 hourly rates every day (requests per second in hour 0 to 23).
@@ -52,7 +53,7 @@ class demand_profile {
     require_rates(field, rates);
     std::vector<load_level> levels;
     for (double r : rates) levels.push_back({r, static_cast<double>(days_per_year)});
-    return demand_profile(std::move(levels), field);
+    return demand_profile(std::move(levels), field, rates);
   }
 
   // One 24-hour profile for weekdays and one for weekends.
@@ -69,7 +70,9 @@ class demand_profile {
     std::vector<load_level> levels;
     for (double r : weekday) levels.push_back({r, weekdays});
     for (double r : weekend) levels.push_back({r, weekend_days});
-    return demand_profile(std::move(levels), weekday_field);
+    std::vector<double> week = weekday;
+    week.insert(week.end(), weekend.begin(), weekend.end());
+    return demand_profile(std::move(levels), weekday_field, std::move(week));
   }
 
   // 8,760 hourly rates, hour 0 the first hour of the year.
@@ -80,13 +83,28 @@ class demand_profile {
     std::vector<load_level> levels;
     levels.reserve(rates.size());
     for (double r : rates) levels.push_back({r, 1.0});
-    return demand_profile(std::move(levels), field);
+    return demand_profile(std::move(levels), field, rates);
   }
 
   static constexpr int weekend_days_per_year() noexcept {
     int n = 0;
     for (int d = 0; d < days_per_year; ++d) n += is_weekend_day(d) ? 1 : 0;
     return n;
+  }
+
+  // The rate in hour h of the year (0 to 8,759), from the profile as given.
+  [[nodiscard]] request_rate at_hour(int h) const noexcept {
+    const auto at = [&](std::size_t k) { return request_rate::from_value(shape_[k]); };
+    switch (shape_.size()) {
+      case 1:
+        return at(0);
+      case 24:
+        return at(static_cast<std::size_t>(h % 24));
+      case 48:
+        return at(static_cast<std::size_t>((is_weekend_day(h / 24) ? 24 : 0) + h % 24));
+      default:
+        return at(static_cast<std::size_t>(h));
+    }
   }
 
   // The load-duration curve: distinct rates, highest first, with their hours (summing to 8,760).
@@ -126,11 +144,15 @@ class demand_profile {
     std::vector<load_level> levels = levels_;
     for (auto& l : levels) l.requests_per_s *= factor;
     require_rate(field_ + " (grown)", levels.front().requests_per_s);
-    return demand_profile(std::move(levels), field_);
+    std::vector<double> shape = shape_;
+    for (double& r : shape) r *= factor;
+    return demand_profile(std::move(levels), field_, std::move(shape));
   }
 
  private:
-  demand_profile(std::vector<load_level> levels, std::string_view field) : field_(field) {
+  // `shape`: the rates as given (1, 24, 48 weekday-then-weekend, or 8,760), for at_hour.
+  demand_profile(std::vector<load_level> levels, std::string_view field, std::vector<double> shape)
+      : field_(field), shape_(std::move(shape)) {
     std::sort(levels.begin(), levels.end(), [](const load_level& a, const load_level& b) {
       return a.requests_per_s > b.requests_per_s;
     });
@@ -177,6 +199,7 @@ class demand_profile {
   }
 
   std::string field_;
+  std::vector<double> shape_;
   std::vector<load_level> levels_;
   std::vector<double> hours_prefix_;     // hours of levels [0, k)
   std::vector<double> requests_prefix_;  // rate * hours of levels [0, k)

@@ -21,6 +21,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "tpw/capacity/demand.hpp"
 #include "tpw/capacity/queueing.hpp"
@@ -220,6 +221,8 @@ struct capacity_plan {
   // At the peak hour on the systems serving it (rate served there): the queue's figures.
   queue_figures at_peak;
   duration ttft_at_target_percentile{};  // TTFT + the wait's (1 - epsilon)-quantile at the peak
+  // Elastic: each load-duration level's count (aligned with the demand's levels()).
+  std::vector<long> level_systems;
 
   [[nodiscard]] double unserved_share() const noexcept {
     return requests_per_year > 0.0 ? unserved_requests_per_year / requests_per_year : 0.0;
@@ -283,6 +286,7 @@ inline void plan_elastic(capacity_plan& p, const capacity_spec& spec) {
       n = meets_target(low, rate, spec.service, spec.target, spec.approximation) ? low : high;
     }
     above = n;
+    p.level_systems.push_back(std::min(n, cap));
     if (n > cap) {
       if (!at_cap) at_cap = servable_rate(cap, spec.service, spec.target, spec.approximation);
       n = cap;
@@ -343,6 +347,26 @@ inline capacity_plan plan_capacity(const capacity_spec& spec) {
     detail::plan_elastic(p, spec);
   }
   return p;
+}
+
+// Hour h of the year (0 to 8,759) on a planned fleet: the systems paid and the requests per
+// second served (at most what they serve at the target).
+struct hour_on_fleet {
+  long systems = 0;
+  request_rate served{};
+};
+inline hour_on_fleet hour_of(const capacity_spec& spec, const capacity_plan& p, int h) {
+  const request_rate rate = spec.demand.at_hour(h);
+  hour_on_fleet out{p.systems,
+                    request_rate::from_value(std::min(rate.value(), p.servable.value()))};
+  if (std::holds_alternative<elastic_sizing>(spec.rule)) {
+    const auto& levels = spec.demand.levels();
+    const auto level = std::partition_point(levels.begin(), levels.end(), [&](const load_level& l) {
+      return l.requests_per_s > rate.value();
+    });
+    out.systems = p.level_systems[static_cast<std::size_t>(level - levels.begin())];
+  }
+  return out;
 }
 
 }  // namespace tpw::capacity

@@ -21,6 +21,7 @@
 #include "tpw/catalog/plausibility.hpp"
 #include "tpw/finance/project.hpp"
 #include "tpw/io/report/capacity.hpp"
+#include "tpw/io/report/energy_bill.hpp"
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/engine/statistics.hpp"
 #include "tpw/mc/project_figures.hpp"
@@ -345,6 +346,7 @@ inline nlohmann::json unchecked_json(const study& r) {
       {"unchecked", r.plausibility.unchecked},
       {"flags", flags}};
   if (r.input.demand) j["capacity"] = capacity_json(*r.input.demand);
+  if (r.input.tariff && r.input.tariff->bill) j["energy_bill"] = energy_bill_json(*r.input.tariff);
   if (r.finance) j["finance"] = finance_json(r);
   if (r.carbon) {
     const carbon_choice& c = *r.input.carbon;

@@ -46,12 +46,14 @@
 #include "tpw/io/json_text.hpp"
 #include "tpw/io/scenario/demand.hpp"
 #include "tpw/io/scenario/fields.hpp"
+#include "tpw/io/scenario/tariff.hpp"
 #include "tpw/mc/operating_curve.hpp"
 #include "tpw/mc/sampling/design.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
 #include "tpw/mc/uncertain_parameters.hpp"
 #include "tpw/model/parameters.hpp"
 #include "tpw/model/workload.hpp"
+#include "tpw/site/site.hpp"
 
 namespace tpw::io {
 
@@ -154,6 +156,9 @@ struct scenario {
   // The demand section and the fleet it plans (tpw/io/scenario/demand.hpp): it sets systems and
   // utilization; the site's ceiling moves into it (site_power_mw is then empty).
   std::optional<demand_choice> demand;
+  // costs.energy.tariff and its bill on the hourly load (tpw/io/scenario/tariff.hpp): the bill's
+  // effective price is the energy price.
+  std::optional<tariff_choice<scenario_currency>> tariff;
   // The curve an uncertain latency target (frontier) or power cap moves the operating point on,
   // sample by sample; null when neither is uncertain.
   std::shared_ptr<const mc::operating_curve> operating_curve;
@@ -399,6 +404,10 @@ inline void read_inferencex_costs(const json& c, const json& deployment, scenari
              "the hardware, the facility and the operations");
     }
   }
+  if (c["energy"].is_object() && c["energy"].contains("tariff")) {
+    refuse("costs.energy.tariff", c["energy"]["tariff"],
+           "comes with costs.inferencex's hourly cost, which already holds the energy");
+  }
   if (c["energy"].is_object() && c["energy"].contains("price_per_kwh")) {
     refuse("costs.energy.price_per_kwh", c["energy"]["price_per_kwh"],
            "give it or costs.inferencex, not both: the vintage's hourly cost already pays for "
@@ -486,7 +495,11 @@ inline void read_costs(const json& j, scenario& s, const platform* catalog,
   const std::string_view pue_rule =
       "required: facility power over IT power (>= 1; 1 when the IT power is already all-in)";
   if (!c.contains("energy")) refuse_missing("costs.energy.pue", pue_rule);
-  const json& e = object_at(c["energy"], "costs.energy", {"price_per_kwh", "pue"});
+  const json& e = object_at(c["energy"], "costs.energy", {"price_per_kwh", "pue", "tariff"});
+  if (e.contains("tariff") && e.contains("price_per_kwh")) {
+    refuse("costs.energy.price_per_kwh", e["price_per_kwh"],
+           "give a price per kWh or a tariff, not both: the tariff's bill sets the price");
+  }
   optional_leaf(e, "price_per_kwh", cost_input::energy_price_per_kwh, s);
   required_leaf(e, "pue", cost_input::pue, s, pue_rule);
   if (c.contains("opex")) {
@@ -1446,6 +1459,60 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
   return c;
 }
 
+// The tariff's bill on the scenario's hourly load (the demand section's fleet hour by hour, or
+// the site's systems at a constant utilization), whose effective price becomes the energy price.
+// The bill is priced once, at the point values, so the inputs that move the load stay numbers.
+inline void price_tariff(scenario& s) {
+  const std::string_view rule =
+      "cannot be uncertain beside costs.energy.tariff: it moves the hourly load, whose bill is "
+      "priced once, at the point values";
+  for (const auto& u : s.uncertain) {
+    switch (u.input) {
+      case cost_input::utilization:
+      case cost_input::it_power_kw:
+      case cost_input::idle_power_kw:
+      case cost_input::pue:
+        throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
+      default:
+        break;
+    }
+  }
+  for (const auto& u : s.extra_uncertain) {
+    if (u.input == extra_input::site_power_mw || u.input == extra_input::site_headroom ||
+        u.input == extra_input::power_cap) {
+      throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
+    }
+  }
+  const deployment d = deployment_of(s.base);
+  const operating_point& op = d.point();
+  const capacity::system_power draw{op.active_power * op.accelerators_per_system,
+                                    op.idle_power * op.accelerators_per_system,
+                                    op.facility_pue.value()};
+  std::vector<power> load;
+  if (s.demand) {
+    load = capacity::hourly_facility_load(s.demand->spec, s.demand->plan, draw);
+  } else {
+    long systems = s.systems;
+    if (s.site_power_mw) {
+      systems = systems_under_ceiling(d, {*s.site_power_mw * units::MW, fraction{s.site_headroom}});
+    }
+    const double u = op.utilization.value();
+    load.assign(
+        electricity::hours_per_year,
+        static_cast<double>(systems) * (u * draw.active + (1.0 - u) * draw.idle) * draw.pue);
+  }
+  const auto bill = electricity::bill_of<scenario_currency>(load, s.tariff->tariff);
+  const double price = in(bill.effective_price(), units::unit_of<scenario_currency> / units::kWh);
+  if (!(price >= 0.0)) {
+    throw invalid_input::converted(
+        "costs.energy.tariff", price,
+        "per kWh is the bill's effective price, below 0 (surplus sold above every cost): the "
+        "energy line must be >= 0");
+  }
+  s.base[cost_input::energy_price_per_kwh] = price;
+  s.tariff->bill = bill;
+}
+
 }  // namespace detail
 
 // Reads a scenario from parsed JSON; files it names (frontier.csv, power_cap.csv,
@@ -1596,6 +1663,10 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
   }
   if (j.contains("power_cap")) s.power_cap = d::read_power_cap(j["power_cap"], s, files);
   if (j.contains("demand")) s.demand = d::plan_demand(j, s, files);
+  if (j["costs"].contains("energy") && j["costs"]["energy"].contains("tariff")) {
+    s.tariff = read_tariff<scenario_currency>(j["costs"]["energy"]["tariff"], files);
+    d::price_tariff(s);
+  }
   if (j.contains("uncertainty")) d::read_uncertainty(j["uncertainty"], s);
   for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
     const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";

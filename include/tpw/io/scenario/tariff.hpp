@@ -1,0 +1,150 @@
+// tpw/io/scenario/tariff.hpp: the scenario's "costs.energy.tariff" (docs/scenario.md, "costs"):
+// a time-of-use price, a monthly demand charge, a power-purchase agreement and an hourly market
+// price series, read into a tpw::electricity::tariff. The bill is priced on the scenario's hourly
+// load once the fleet is known (tpw/io/scenario.hpp).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tpw/curves/csv.hpp"
+#include "tpw/electricity.hpp"
+#include "tpw/io/file.hpp"
+#include "tpw/io/scenario/fields.hpp"
+
+namespace tpw::io {
+
+template <currency_type C>
+struct tariff_choice {
+  electricity::tariff<C> tariff;
+  std::string source;                               // "time_of_use" or the market file's name
+  std::optional<electricity::energy_bill<C>> bill;  // on the scenario's hourly load
+};
+
+namespace detail {
+
+template <currency_type C>
+std::vector<energy_price<C>> time_of_use_at(const json& value) {
+  const std::string path = "costs.energy.tariff.price_per_kwh";
+  const auto per_kwh = units::unit_of<C> / units::kWh;
+  const auto price = [&](const json& x, const std::string& at) {
+    return bounded_at(x, at, 0.0, 1e6, "per kWh") * per_kwh;
+  };
+  std::vector<energy_price<C>> prices;
+  if (value.is_number()) return {price(value, path)};
+  const std::string_view rule =
+      "must be a price per kWh, 24 (one per hour of the day) or 12 arrays of 24 (one per month, "
+      "January first)";
+  if (!value.is_array() || (value.size() != 24 && value.size() != 12)) refuse(path, value, rule);
+  if (value.size() == 24 && value[0].is_number()) {
+    for (std::size_t h = 0; h < 24; ++h) {
+      prices.push_back(price(value[h], path + "[" + std::to_string(h) + "]"));
+    }
+    return prices;
+  }
+  for (std::size_t m = 0; m < value.size(); ++m) {
+    const std::string month = path + "[" + std::to_string(m) + "]";
+    if (!value[m].is_array() || value[m].size() != 24) refuse(month, value[m], rule);
+    for (std::size_t h = 0; h < 24; ++h) {
+      prices.push_back(price(value[m][h], month + "[" + std::to_string(h) + "]"));
+    }
+  }
+  if (prices.size() != 288) refuse(path, value, rule);
+  return prices;
+}
+
+template <currency_type C>
+std::vector<energy_price<C>> market_prices_at(const json& value, const named_files& files,
+                                              std::string& source) {
+  const std::string name = text_at(value, "costs.energy.tariff.market_csv", "must be a file name");
+  const std::filesystem::path file =
+      resolve_named_file(files, name, "costs.energy.tariff.market_csv");
+  source = shown_path(files, name);
+  const csv_table table =
+      parse_csv(read_text_file(file, "costs.energy.tariff.market_csv", max_input_bytes, source),
+                source, {"price_per_mwh"});
+  const auto column = table.column("price_per_mwh");
+  if (!column) {
+    throw invalid_input(source, std::string("(no price_per_mwh column)"),
+                        "a market price file needs a price_per_mwh column, one row per hour");
+  }
+  if (table.rows.size() != static_cast<std::size_t>(electricity::hours_per_year)) {
+    throw invalid_input(source, static_cast<double>(table.rows.size()),
+                        "prices given; an hourly series needs exactly 8760 (one per hour)");
+  }
+  std::vector<energy_price<C>> prices;
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const double x = table.rows[k][*column];
+    if (!(x >= -1e6 && x <= 1e6)) {
+      throw invalid_input(table.cell_name(k, *column), x, "must be in [-1000000, 1000000] per MWh");
+    }
+    prices.push_back(x * (units::unit_of<C> / units::MWh));
+  }
+  return prices;
+}
+
+}  // namespace detail
+
+// Reads costs.energy.tariff.
+template <currency_type C>
+tariff_choice<C> read_tariff(const nlohmann::json& j, const named_files& files) {
+  namespace d = detail;
+  const d::json& t =
+      d::object_at(j, "costs.energy.tariff",
+                   {"price_per_kwh", "market_csv", "demand_charge_per_kw_month", "ppa"});
+  tariff_choice<C> c;
+  c.source = "time_of_use";
+  if (t.contains("price_per_kwh") == t.contains("market_csv")) {
+    d::refuse(t.contains("market_csv") ? "costs.energy.tariff.market_csv"
+                                       : "costs.energy.tariff.price_per_kwh",
+              t.contains("market_csv") ? t["market_csv"] : d::json(nullptr),
+              "give the price of the energy bought as price_per_kwh (time of use) or as "
+              "market_csv (8760 hourly prices), one of the two");
+  }
+  if (t.contains("price_per_kwh")) c.tariff.time_of_use = d::time_of_use_at<C>(t["price_per_kwh"]);
+  if (t.contains("market_csv")) {
+    c.tariff.market = d::market_prices_at<C>(t["market_csv"], files, c.source);
+  }
+  if (t.contains("demand_charge_per_kw_month")) {
+    c.tariff.demand_charge = d::bounded_at(t["demand_charge_per_kw_month"],
+                                           "costs.energy.tariff.demand_charge_per_kw_month", 0.0,
+                                           1e6, "per kW of each month's peak") *
+                             (units::unit_of<C> / units::kW);
+  }
+  if (t.contains("ppa")) {
+    const d::json& p =
+        d::object_at(t["ppa"], "costs.energy.tariff.ppa", {"block_mw", "price_per_mwh", "surplus"});
+    const auto need = [&](const char* key) -> const d::json& {
+      if (!p.contains(key)) {
+        d::refuse_missing(std::string("costs.energy.tariff.ppa.") + key,
+                          "required with a PPA: block_mw and price_per_mwh");
+      }
+      return p[key];
+    };
+    electricity::power_purchase_agreement<C> ppa;
+    ppa.block = d::bounded_at(need("block_mw"), "costs.energy.tariff.ppa.block_mw", 0.0, 1e6,
+                              "MW delivered every hour") *
+                units::MW;
+    ppa.price = d::bounded_at(need("price_per_mwh"), "costs.energy.tariff.ppa.price_per_mwh", 0.0,
+                              1e6, "per MWh") *
+                (units::unit_of<C> / units::MWh);
+    if (p.contains("surplus")) {
+      const std::string_view rule =
+          "must be \"lost\" (block energy above the load is paid and unused; the default) or "
+          "\"sold\" (at the hour's market price)";
+      const std::string surplus = d::text_at(p["surplus"], "costs.energy.tariff.ppa.surplus", rule);
+      if (surplus != "lost" && surplus != "sold") {
+        d::refuse("costs.energy.tariff.ppa.surplus", p["surplus"], rule);
+      }
+      ppa.surplus_sold = surplus == "sold";
+    }
+    c.tariff.ppa = ppa;
+  }
+  electricity::validate_tariff(c.tariff);
+  return c;
+}
+
+}  // namespace tpw::io
