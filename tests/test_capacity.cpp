@@ -583,3 +583,119 @@ TEST_CASE("a scenario's tariff prices its hourly load, and the energy line is th
           k["costs"]["energy"]["tariff"]["ppa"] = {{"block_mw", 1}};
         }).starts_with("costs.energy.tariff.ppa.price_per_mwh = (missing)"));
 }
+
+TEST_CASE("a fixed fleet on a scaled demand: prefix sums against the hour-by-hour walk") {
+  namespace el = tpw::electricity;
+  using tpw::USD;
+  const auto per_kwh = units::usd / units::kWh;
+  // 5 systems of 4 streams (2 s), a weekday and a weekend profile; 20 kW serving, 8 idle, PUE 1.2.
+  std::vector<double> weekday(24);
+  std::vector<double> weekend(24);
+  for (int h = 0; h < 24; ++h) {
+    weekday[static_cast<std::size_t>(h)] = 2.0 + 6.0 * std::sin(3.14159 * h / 24.0);
+    weekend[static_cast<std::size_t>(h)] = 1.0 + 0.5 * h / 24.0;
+  }
+  const auto s = streams_of(4, 2.0);
+  const cap::latency_target target{1.0 * units::second, 0.05};
+  cap::capacity_spec spec(cap::demand_profile::weekly(weekday, weekend), s, target);
+  spec.approximation = erlang;
+  spec.rule = cap::given_fleet{5, std::nullopt};
+  const auto plan = cap::plan_capacity(spec);
+  const cap::system_power draw{20.0 * units::kW, 8.0 * units::kW, 1.2};
+  el::tariff<USD> tou;
+  for (int m = 0; m < 12; ++m) {
+    for (int h = 0; h < 24; ++h)
+      tou.time_of_use.push_back((0.05 + 0.002 * m + 0.001 * h) * per_kwh);
+  }
+  tou.demand_charge = 9.0 * units::usd / units::kW;
+  el::tariff<USD> ppa = tou;
+  ppa.ppa =
+      el::power_purchase_agreement<USD>{0.07 * units::MW, 45.0 * units::usd / units::MWh, false};
+  el::tariff<USD> market = ppa;
+  market.time_of_use.clear();
+  for (int h = 0; h < 8760; ++h)
+    market.market.push_back((0.02 + 0.05 * ((h * 7) % 13) / 13.0) * per_kwh);
+  market.ppa->surplus_sold = true;
+  for (const auto* t : {&tou, &ppa, &market}) {
+    const cap::fleet_on_scaled_demand<USD> fleet(spec, plan, draw, *t);
+    for (double x : {0.3, 0.8, 1.0, 1.4, 2.5}) {
+      CAPTURE(x);
+      // The walk: the same fleet (5 given systems, the rate they serve) on the scaled demand.
+      cap::capacity_spec scaled = spec;
+      scaled.demand = spec.demand.scaled(x);
+      const auto walked = cap::plan_capacity(scaled);
+      CHECK(fleet.utilization(x) == Approx(walked.utilization).epsilon(1e-12));
+      CHECK(fleet.hours_short(x) == walked.hours_short);
+      CHECK(fleet.unserved_share(x) == Approx(walked.unserved_share()).epsilon(1e-9));
+      const auto fast = fleet.bill(x);
+      const auto slow = el::bill_of<USD>(cap::hourly_facility_load(scaled, plan, draw), *t);
+      CHECK(fast.used.value() == Approx(slow.used.value()).epsilon(1e-12));
+      CHECK(fast.energy_charges.value() == Approx(slow.energy_charges.value()).epsilon(1e-11));
+      CHECK(fast.surplus_credit.value() == Approx(slow.surplus_credit.value()).epsilon(1e-11));
+      CHECK(fast.demand_charges.value() == Approx(slow.demand_charges.value()).epsilon(1e-12));
+      CHECK(fast.total().value() == Approx(slow.total().value()).epsilon(1e-11));
+    }
+  }
+}
+
+TEST_CASE("an uncertain demand scale: each sample's utilization, and the fleet's odds") {
+  // demand.scale uniform on [0.6, 1.4] over 20 requests a second; the fleet is bought for the
+  // scale's P90, 1.32: 26.4/s, 277.2 Erlangs of 56-stream systems.
+  auto j = nlohmann::json::parse(demand_scenario);
+  j["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}};
+  j["demand"]["size_for_percentile"] = 0.9;
+  const auto s = tpw::io::scenario_from_json(j);
+  REQUIRE(s.demand);
+  const auto& c = *s.demand;
+  CHECK(c.scale == Approx(1.0));
+  CHECK(c.sizing_scale == Approx(1.32).epsilon(1e-12));
+  CHECK(c.plan.systems == cap::systems_for(26.4 * cap::per_second, c.spec.service, c.spec.target,
+                                           c.spec.approximation));
+  // P(the peak hour short) = P(20 x > S) = (1.4 - S / 20) / 0.8 for the uniform: 0 here, as the
+  // whole systems bought for 26.4/s serve more than 28; bought for the median, about a third.
+  REQUIRE(c.uncertain);
+  CHECK(c.plan.servable.value() > 28.0);
+  CHECK(c.uncertain->probability_short == 0.0);
+  auto median = j;
+  median["demand"]["size_for_percentile"] = 0.5;
+  const auto m = tpw::io::scenario_from_json(median);
+  const double reach = m.demand->plan.servable.value() / 20.0;
+  CHECK(reach < 1.4);
+  CHECK(m.demand->uncertain->probability_short == Approx((1.4 - reach) / 0.8).epsilon(1e-9));
+  CHECK(m.demand->uncertain->unserved_share[2] > 0.0);
+  CHECK(c.uncertain->systems_for_peak[2] ==
+        static_cast<double>(cap::systems_for(20.0 * 1.36 * cap::per_second, c.spec.service,
+                                             c.spec.target, c.spec.approximation)));
+  // A sample at scale 1.2 runs at the utilization of the fleet on 24 requests a second.
+  const auto model = tpw::io::model_of(s);
+  REQUIRE(model.inputs().size() == 1);
+  const std::vector<double> x{1.2};
+  const auto p = model.parameters_at(x);
+  cap::capacity_spec at = c.spec;
+  at.demand = cap::demand_profile::constant(24.0 * cap::per_second);
+  CHECK(p[tpw::cost_input::utilization] ==
+        Approx(cap::plan_capacity(at).utilization).epsilon(1e-12));
+  // The Monte Carlo summary runs, and refusals name the field.
+  tpw::io::study_options o;
+  o.samples = 2048;
+  o.threads = 1;
+  const auto r = tpw::io::to_json(tpw::io::run_study(s, o));
+  CHECK(r["capacity"]["uncertainty"]["size_for_percentile"] == 0.9);
+  CHECK(r["uncertainty"]["outputs"].contains("cost_per_mtok"));
+  const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
+    auto k = nlohmann::json::parse(demand_scenario);
+    k["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}};
+    edit(k);
+    return message_of([&] { (void)tpw::io::scenario_from_json(k); });
+  };
+  CHECK(refused([](auto& k) {
+          k["finance"] = {{"operating_years", 3}};
+        }).starts_with("demand.scale = {"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["scale"] = 1.1;
+          k["demand"]["size_for_percentile"] = 0.9;
+        }).starts_with("demand.size_for_percentile = 0.9: sizes the fleet for a percentile"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.0}, {"high", 1.4}};
+        }).starts_with("demand.scale = "));
+}

@@ -47,6 +47,7 @@
 #include "tpw/io/scenario/demand.hpp"
 #include "tpw/io/scenario/fields.hpp"
 #include "tpw/io/scenario/tariff.hpp"
+#include "tpw/mc/demand_curve.hpp"
 #include "tpw/mc/operating_curve.hpp"
 #include "tpw/mc/sampling/design.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
@@ -1403,6 +1404,7 @@ inline void require_fixed_sizing_inputs(const scenario& s) {
       case extra_input::output_price_per_mtok:
       case extra_input::cached_input_price_per_mtok:
       case extra_input::cached_share:
+      case extra_input::demand_scale:
         break;
       default:
         throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
@@ -1413,8 +1415,25 @@ inline void require_fixed_sizing_inputs(const scenario& s) {
 // Reads the demand section and plans the fleet: the scenario's systems and utilization (and the
 // project's yearly utilization) become the plan's.
 inline demand_choice plan_demand(const json& j, scenario& s, const named_files& files) {
-  require_fixed_sizing_inputs(s);
+  const json& section = j["demand"];
   demand_context x;
+  if (section.is_object() && section.contains("scale")) {
+    x.scale = extra_leaf_at(section["scale"], extra_input::demand_scale, s,
+                            "times every hour's request rate");
+    x.sizing_scale = x.scale;
+  }
+  require_fixed_sizing_inputs(s);
+  if (section.is_object() && section.contains("size_for_percentile")) {
+    const mc::distribution* scale = s.uncertain_extra(extra_input::demand_scale);
+    if (scale == nullptr) {
+      refuse("demand.size_for_percentile", section["size_for_percentile"],
+             "sizes the fleet for a percentile of an uncertain demand: give demand.scale as a "
+             "distribution");
+    }
+    const double p = bounded_at(section["size_for_percentile"], "demand.size_for_percentile", 0.0,
+                                1.0, "such as 0.9 to buy for P90 demand", false, false);
+    x.sizing_scale = scale->quantile(p);
+  }
   x.accelerators_per_system = std::lround(s.base[cost_input::accelerators_per_system]);
   x.throughput_tok_s = s.base[cost_input::throughput_tok_s];
   if (s.frontier) {
@@ -1428,7 +1447,24 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
   }
   if (j["deployment"].contains("systems")) x.given_systems = s.systems;
   if (s.finance) x.operating_years = s.finance->plan.operating_years;
-  demand_choice c = read_demand(j["demand"], files, x);
+  demand_choice c = read_demand(section, files, x);
+  if (const mc::distribution* scale = s.uncertain_extra(extra_input::demand_scale)) {
+    c.uncertain.emplace();
+    c.uncertain->scale = scale->describe();
+    if (section.contains("size_for_percentile")) {
+      c.uncertain->size_for_percentile = section["size_for_percentile"].get<double>();
+    }
+    if (c.sizing == "elastic") {
+      refuse("demand.scale", section["scale"],
+             "cannot be uncertain with demand.sizing \"elastic\": each sample would size its own "
+             "fleet hour by hour; give a number, or size a fixed fleet");
+    }
+    if (s.finance) {
+      refuse("demand.scale", section["scale"],
+             "cannot be uncertain with a finance section yet: each sample's project years would "
+             "need their own utilization; give a number");
+    }
+  }
   if (c.sizing == "elastic") {
     if (s.base.hardware != hardware_terms::rented) {
       refuse(
@@ -1511,6 +1547,46 @@ inline void price_tariff(scenario& s) {
   }
   s.base[cost_input::energy_price_per_kwh] = price;
   s.tariff->bill = bill;
+}
+
+// With demand.scale a distribution: the curve that gives each sample's utilization (and, with a
+// tariff, energy price) on the fleet, and what the fleet meets at the scale's quantiles.
+inline void add_demand_uncertainty(scenario& s) {
+  demand_choice& c = *s.demand;
+  const mc::distribution& scale = *s.uncertain_extra(extra_input::demand_scale);
+  const deployment d = deployment_of(s.base);
+  const operating_point& op = d.point();
+  const capacity::system_power draw{op.active_power * op.accelerators_per_system,
+                                    op.idle_power * op.accelerators_per_system,
+                                    op.facility_pue.value()};
+  capacity::capacity_spec written = c.spec;
+  written.demand = *c.written;
+  using fleet_type = capacity::fleet_on_scaled_demand<scenario_currency>;
+  fleet_type fleet(written, c.plan, draw,
+                   s.tariff ? std::optional(s.tariff->tariff) : std::nullopt);
+  auto curve =
+      std::make_shared<const mc::demand_curve<scenario_currency>>(fleet, s.tariff.has_value());
+  curve->require_within(scale);
+  demand_choice::uncertainty& u = *c.uncertain;
+  for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
+    const double x = scale.quantile(u.probabilities[k]);
+    u.scale_at[k] = x;
+    u.systems_for_peak[k] = static_cast<double>(capacity::systems_for(
+        c.written->peak() * x, c.spec.service, c.spec.target, c.spec.approximation));
+    u.utilization[k] = fleet.utilization(x);
+    u.unserved_share[k] = fleet.unserved_share(x);
+    u.hours_short[k] = fleet.hours_short(x);
+  }
+  // P(x peak > S): the quantile where the scale reaches S / peak, found by bisection.
+  const double reach = c.plan.servable.value() / c.written->peak().value();
+  double low = 0.0;
+  double high = 1.0;
+  for (int k = 0; k < 100; ++k) {
+    const double mid = 0.5 * (low + high);
+    (scale.quantile(mid) > reach ? high : low) = mid;
+  }
+  u.probability_short = 1.0 - low;
+  s.operating_curve = std::move(curve);
 }
 
 }  // namespace detail
@@ -1667,6 +1743,7 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
     s.tariff = read_tariff<scenario_currency>(j["costs"]["energy"]["tariff"], files);
     d::price_tariff(s);
   }
+  if (s.demand && s.demand->uncertain) d::add_demand_uncertainty(s);
   if (j.contains("uncertainty")) d::read_uncertainty(j["uncertainty"], s);
   for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
     const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";

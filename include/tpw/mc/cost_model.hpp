@@ -217,11 +217,15 @@ class cost_model {
       const char* rule;
     };
     const bool target = follows_curve_ && is_latency_target(curve_->input());
-    const std::array<refusal, 6> refusals{{
+    const bool demand = follows_curve_ && curve_->input() == extra_input::demand_scale;
+    const std::array<refusal, 7> refusals{{
+        {demand, "demand", "(uncertain demand scale)",
+         "the GPU and MPI engines take a fixed utilization: run an uncertain demand on the CPU "
+         "engine, or give demand.scale as a number"},
         {target, "frontier", "(uncertain latency target)",
          "the GPU and MPI engines take a fixed operating point: run an uncertain latency target "
          "on the CPU engine, or give it as a number"},
-        {follows_curve_ && !target, "power_cap", "(uncertain power cap)",
+        {follows_curve_ && !target && !demand, "power_cap", "(uncertain power cap)",
          "the GPU and MPI engines take a fixed operating point: run an uncertain power cap on the "
          "CPU engine, or give it as a number"},
         {rates_vary_, "deployment", "(uncertain input and output rates)",
@@ -406,6 +410,8 @@ class cost_model {
             : work     ? "needs a workload (its input and output tokens)"
             : on_curve ? (is_latency_target(u.input)
                               ? "needs a measured frontier to pick the throughput on"
+                          : u.input == extra_input::demand_scale
+                              ? "needs a demand section's fleet to serve it"
                               : "needs a power-cap curve to pick the throughput and draw on")
             : site     ? "needs a site: its power ceiling and each system's power"
             : rate     ? "needs the deployment's input and output rates, side by side"

@@ -46,8 +46,9 @@ enum class extra_input : std::uint32_t {
   site_headroom,                // site.headroom, the share of it held back
   input_tok_s,                  // deployment.input_tok_s, a benchmark's input rate
   output_tok_s,                 // deployment.output_tok_s, its output rate
+  demand_scale,                 // demand.scale, every hour's request rate times it
 };
-inline constexpr std::size_t extra_input_count = 18;
+inline constexpr std::size_t extra_input_count = 19;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
@@ -67,6 +68,7 @@ inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rule
     {"site.headroom", 0.0, 1.0, true, false},
     {"deployment.input_tok_s", 0.0, 1e9, true, true},
     {"deployment.output_tok_s", 0.0, 1e9, false, true},
+    {"demand.scale", 0.0, 1e3, false, true},
 }};
 // Whether an extra number is a price by kind, or the workload's (the others are the carbon
 // section's).
@@ -78,13 +80,14 @@ constexpr bool is_workload(extra_input k) noexcept {
 }
 // Whether an extra number is a latency target, which picks the operating point on a measured
 // frontier; whether it moves the operating point along a curve (tpw/mc/operating_curve.hpp): a
-// latency target or the power cap.
+// latency target, the power cap, or the demand's scale (which moves the utilization and the
+// energy price of a fleet sized to demand).
 constexpr bool is_latency_target(extra_input k) noexcept {
   return k == extra_input::min_interactivity || k == extra_input::max_tpot_ms ||
          k == extra_input::max_ttft_ms;
 }
 constexpr bool is_curve_input(extra_input k) noexcept {
-  return is_latency_target(k) || k == extra_input::power_cap;
+  return is_latency_target(k) || k == extra_input::power_cap || k == extra_input::demand_scale;
 }
 // Whether an extra number is one of the deployment's input and output rates, whose sum is the
 // throughput.

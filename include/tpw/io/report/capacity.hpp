@@ -58,6 +58,21 @@ inline nlohmann::json capacity_json(const demand_choice& c) {
                {"mean_wait_s", p.at_peak.mean_wait.value()},
                {"mean_response_s", p.at_peak.mean_response.value()},
                {"ttft_ms_at_target_percentile", in(p.ttft_at_target_percentile, units::ms)}};
+  j["scale"] = c.scale;
+  j["sizing_scale"] = c.sizing_scale;
+  if (const auto& u = c.uncertain) {
+    const auto at = [&](const std::array<double, 3>& v) {
+      return nlohmann::json{{"p5", v[0]}, {"p50", v[1]}, {"p95", v[2]}};
+    };
+    j["uncertainty"] = {{"scale", u->scale},
+                        {"size_for_percentile", or_null(u->size_for_percentile)},
+                        {"scale_at", at(u->scale_at)},
+                        {"systems_for_peak", at(u->systems_for_peak)},
+                        {"utilization", at(u->utilization)},
+                        {"unserved_share", at(u->unserved_share)},
+                        {"hours_short", at(u->hours_short)},
+                        {"probability_peak_short", u->probability_short}};
+  }
   if (!c.years.empty()) {
     nlohmann::json years = nlohmann::json::array();
     for (std::size_t k = 0; k < c.years.size(); ++k) {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -30,6 +31,8 @@ struct demand_context {
   std::optional<long> max_systems;               // under site.power_mw
   std::optional<long> given_systems;             // deployment.systems
   int operating_years = 0;                       // finance's, 0 without a finance section
+  double scale = 1.0;         // demand.scale's point value: every hour's rate times it
+  double sizing_scale = 1.0;  // the scale the fleet is sized for (demand.size_for_percentile)
 };
 
 struct demand_choice {
@@ -49,6 +52,21 @@ struct demand_choice {
   int sized_for_year = 1;
   std::optional<double> site_power_mw;  // the site's ceiling, which capped the fleet
   double site_headroom = 0.0;
+  // The traffic as written (scale 1), and demand.scale's point value: spec.demand is it scaled.
+  std::optional<capacity::demand_profile> written;
+  double scale = 1.0;
+  double sizing_scale = 1.0;
+  // With demand.scale a distribution: what the fleet meets across it, at the distribution's
+  // quantiles (every figure is monotone in the scale, so these are exact).
+  struct uncertainty {
+    std::string scale;  // the distribution, described
+    std::optional<double> size_for_percentile;
+    std::array<double, 3> probabilities{0.05, 0.5, 0.95};
+    std::array<double, 3> scale_at{}, systems_for_peak{}, utilization{}, unserved_share{},
+        hours_short{};
+    double probability_short = 0.0;  // that the peak hour is short: P(x * peak > what it serves)
+  };
+  std::optional<uncertainty> uncertain;
 
   // The share of the year the fleet is paid for: 1 for an installed fleet, the rented
   // system-hours over systems * 8760 for an elastic one.
@@ -210,11 +228,15 @@ inline demand_choice read_demand(const nlohmann::json& j, const named_files& fil
       d::object_at(j, "demand",
                    {"requests_per_s", "profile_24h", "weekday_24h", "weekend_24h", "csv",
                     "growth_per_year", "output_cv", "interactivity_tok_s_user", "ttft_ms", "target",
-                    "queue", "sizing", "availability"});
+                    "queue", "sizing", "availability", "scale", "size_for_percentile"});
   std::string source;
-  capacity::demand_profile profile = d::demand_profile_at(s, files, source);
+  const capacity::demand_profile written = d::demand_profile_at(s, files, source);
+  const capacity::demand_profile profile = written.scaled(x.scale);
   demand_choice c(capacity::capacity_spec(profile, {}, {}));
   c.source = source;
+  c.written = written;
+  c.scale = x.scale;
+  c.sizing_scale = x.sizing_scale;
   if (s.contains("growth_per_year")) {
     c.growth_per_year = d::bounded_at(s["growth_per_year"], "demand.growth_per_year", -1.0, 10.0,
                                       "the yearly growth of every hour's rate", false);
@@ -275,28 +297,31 @@ inline demand_choice read_demand(const nlohmann::json& j, const named_files& fil
   } else {
     c.spec.rule = capacity::fixed_sizing{margin};
   }
-  // With a project, the fleet is sized once for the largest year (the last when demand grows) and
-  // each operating year is planned on it.
+  // The fleet is sized once, for the largest year (the last when demand grows, with a project)
+  // at the sizing scale; each operating year (year 1 alone without a project) is planned on it.
   const int years = std::max(1, x.operating_years);
   const auto factor = [&](int year) { return std::pow(1.0 + c.growth_per_year, year - 1); };
   c.sized_for_year = c.growth_per_year > 0.0 ? years : 1;
-  capacity::capacity_spec sizing = c.spec;
-  sizing.demand = profile.scaled(factor(c.sized_for_year));
-  const capacity::capacity_plan sized = capacity::plan_capacity(sizing);
-  if (x.operating_years > 0 && c.sizing != "elastic") {
-    capacity::capacity_spec year = c.spec;
-    year.rule = capacity::given_fleet{sized.systems, margin};
-    year.max_systems = std::nullopt;
-    for (int k = 1; k <= years; ++k) {
-      year.demand = profile.scaled(factor(k));
-      c.years.push_back(capacity::plan_capacity(year));
-      c.years.back().systems_wanted = sized.systems_wanted;
-      c.years.back().capped = sized.capped;
-    }
-    c.plan = c.years.front();
-  } else {
-    c.plan = c.sized_for_year == 1 ? sized : capacity::plan_capacity(c.spec);
+  if (c.sizing == "elastic") {
+    c.plan = capacity::plan_capacity(c.spec);
+    return c;
   }
+  capacity::capacity_spec sizing = c.spec;
+  sizing.demand = written.scaled(x.sizing_scale * factor(c.sized_for_year));
+  const capacity::capacity_plan sized = capacity::plan_capacity(sizing);
+  capacity::capacity_spec year = c.spec;
+  year.rule = capacity::given_fleet{sized.systems, margin};
+  year.max_systems = std::nullopt;
+  for (int k = 1; k <= years; ++k) {
+    year.demand = profile.scaled(factor(k));
+    c.years.push_back(capacity::plan_capacity(year));
+    c.years.back().systems_wanted = sized.systems_wanted;
+    c.years.back().capped = sized.capped;
+  }
+  c.plan = c.years.front();
+  if (x.operating_years == 0) c.years.clear();
+  // The fleet as planned serves the spec's demand: keep the rule that sized it, with its count.
+  c.spec.rule = year.rule;
   return c;
 }
 

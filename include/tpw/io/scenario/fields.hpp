@@ -69,7 +69,8 @@ inline double bounded_at(const json& value, std::string_view path, double low, d
   if (value.is_object()) {
     refuse(path, value,
            "cannot be uncertain: distributions apply to deployment, costs, workload, revenue, "
-           "carbon, a frontier's latency target, a power cap, a site's power and finance's "
+           "carbon, a frontier's latency target, a power cap, a site's power, demand.scale and "
+           "finance's "
            "rates, shares and utilization ramp (counts and whole numbers of years stay fixed)");
   }
   const double x = number_at(value, path);
