@@ -10,6 +10,11 @@ Usage: whatif_vs_numpy.py TPW_WHATIF [N ...] [--turns K] [--scenario FILE] [--nu
   only where its arrays fit in this machine's memory (about 210 bytes a sample).
   --npv: the project benchmark instead: bench/npv_10y_8_inputs.json (a 10-year project, 8
   uncertain inputs, its NPV) against bench/npv_numpy.py, compared on the mean project NPV.
+  --demand: the demand benchmark instead: bench/demand_8760_4_inputs.json (a fleet sized to 8,760
+  hours of demand, 4 uncertain inputs, a time-of-use bill) against bench/demand_numpy.py; and
+  tpw-whatif on bench/demand_24h_4_inputs.json (the same with a 24-hour profile) beside it, whose
+  ratio is what the 8,760 hours cost a sample. --demand-walk: the same against demand_numpy.py
+  --walk, which walks each sample's 8,760 hours instead of using prefix sums.
 Prints, for each N: both wall times, both peak memories (resident set), the ratios, tpw's time
 per sample, and the two programs' mean cost per Mtok (they draw different samples: they agree
 within a few standard errors).
@@ -56,6 +61,8 @@ def main():
     whatif = args.pop(0)
     turns, scenario, numpy_up_to, counts = 3, os.path.join(HERE, "whatif_8_inputs.json"), 1e8, []
     numpy_program, figure = "whatif_numpy.py", "cost_per_mtok"
+    profile_24h = None
+    numpy_args = []
     while args:
         a = args.pop(0)
         if a == "--turns":
@@ -67,21 +74,29 @@ def main():
         elif a == "--npv":
             scenario = os.path.join(HERE, "npv_10y_8_inputs.json")
             numpy_program, figure = "npv_numpy.py", "project_npv"
+        elif a in ("--demand", "--demand-walk"):
+            scenario = os.path.join(HERE, "demand_8760_4_inputs.json")
+            numpy_program = "demand_numpy.py"
+            profile_24h = os.path.join(HERE, "demand_24h_4_inputs.json")
+            numpy_args = ["--walk"] if a == "--demand-walk" else []
         else:
             counts.append(int(float(a)))
     counts = counts or [10**6, 10**7, 10**8]
     numpy = ["/usr/bin/python3", os.path.join(HERE, numpy_program)]
-    print(f"tpw-whatif: {whatif} --scenario {scenario}; numpy: {' '.join(numpy)}; "
+    print(f"tpw-whatif: {whatif} --scenario {scenario}; numpy: {' '.join(numpy + numpy_args)}; "
           f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
     for n in counts:
         tpw_cmd = [whatif, "--scenario", scenario, "--samples", str(n), "--json"]
-        np_cmd = numpy + [str(n), "42"]
+        np_cmd = numpy + [str(n), "42"] + numpy_args
         with_numpy = n <= numpy_up_to and n * 2.1e-4 < 0.8 * memory_mb()
         run(tpw_cmd)  # untimed: the first run loads the program and wakes the cores
-        tpw_times, np_times = [], []
+        tpw_times, np_times, day_times = [], [], []
+        day_cmd = [whatif, "--scenario", profile_24h, "--samples", str(n), "--json"] if profile_24h else None
         for _ in range(turns):
             wall, out = run(tpw_cmd)
             tpw_times.append(wall)
+            if day_cmd:
+                day_times.append(run(day_cmd)[0])
             tpw_mean = json.loads(out)["uncertainty"]["outputs"][figure]["mean"]
             if with_numpy:
                 wall, out = run(np_cmd)
@@ -101,6 +116,11 @@ def main():
                      f"(tpw) and {np_out['mean']:.6g} +- {np_out['standard_error']:.3g} (numpy)")
         else:
             line += "; numpy not run (its arrays would not fit in memory, or above --numpy-up-to)"
+        if day_times:
+            day_ratios = [a / b for a, b in zip(tpw_times, day_times)]
+            line += (f"; the 24-hour profile {min(day_times):.3f} to {max(day_times):.3f} s: 8,760 "
+                     f"hours over 24, pair ratios {', '.join(f'{r:.2f}' for r in day_ratios)} "
+                     f"(median {statistics.median(day_ratios):.2f})")
         print(line, flush=True)
 
 
