@@ -699,3 +699,55 @@ TEST_CASE("an uncertain demand scale: each sample's utilization, and the fleet's
           k["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.0}, {"high", 1.4}};
         }).starts_with("demand.scale = "));
 }
+
+TEST_CASE("the least-cost mix of candidate platforms against brute force") {
+  using tpw::USD;
+  const auto candidate = [](const char* name, long streams, double seconds, double kw,
+                            double cost) {
+    return cap::mix_candidate<USD>{name, streams_of(streams, seconds), kw * units::kW,
+                                   cost * units::usd};
+  };
+  // Three platforms: 4 streams of 2 s (10 kW, 10 a year), 10 streams of 3 s (18 kW, 22), 2 streams
+  // of 1 s (7 kW, 6).
+  const std::vector<cap::mix_candidate<USD>> three{candidate("a", 4, 2.0, 10.0, 10.0),
+                                                   candidate("b", 10, 3.0, 18.0, 22.0),
+                                                   candidate("c", 2, 1.0, 7.0, 6.0)};
+  for (double peak : {0.5, 3.0, 7.0, 11.5}) {
+    for (const std::optional<tpw::power>& site :
+         {std::optional<tpw::power>{}, std::optional(60.0 * units::kW),
+          std::optional(25.0 * units::kW)}) {
+      for (std::size_t k = 1; k <= 3; ++k) {
+        CAPTURE(peak);
+        CAPTURE(k);
+        const std::vector<cap::mix_candidate<USD>> some(three.begin(), three.begin() + k);
+        const cap::mix_spec spec{peak * cap::per_second, {1.0 * units::second, 0.05}, erlang, site};
+        const auto fast = cap::least_cost_mix(some, spec);
+        const auto brute = cap::least_cost_mix_brute_force(some, spec, 14);
+        REQUIRE(fast.feasible == brute.feasible);
+        if (!fast.feasible) {
+          CHECK(fast.reason.find("no mix of the candidates meets") != std::string::npos);
+          continue;
+        }
+        CHECK(fast.cost.value() == brute.cost.value());
+        CHECK(fast.servable.value() >= peak);
+        CHECK(fast.power_used.value() <= (site ? site->value() : 1e300));
+        // The mix's pools each serve what the table says at the target.
+        double served = 0.0;
+        for (std::size_t i = 0; i < k; ++i) {
+          served +=
+              cap::servable_rate(fast.systems[i], some[i].service, spec.target, erlang).value();
+        }
+        CHECK(served == Approx(fast.servable.value()).epsilon(1e-12));
+      }
+    }
+  }
+  // At 7 requests a second without a site: by hand, "a" alone needs 5 systems (cost 50); the
+  // cheapest mix costs less, and never more than a single platform's fleet.
+  const cap::mix_spec seven{7.0 * cap::per_second, {1.0 * units::second, 0.05}, erlang, {}};
+  const auto mix = cap::least_cost_mix(three, seven);
+  for (const auto& c : three) {
+    const long alone = cap::systems_for(seven.peak, c.service, seven.target, erlang);
+    CHECK(mix.cost.value() <= static_cast<double>(alone) * c.cost_per_system_year.value());
+  }
+  CHECK(cap::systems_for(seven.peak, three[0].service, seven.target, erlang) == 5);
+}

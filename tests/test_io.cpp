@@ -752,6 +752,19 @@ TEST_CASE("tpw-whatif --csv writes the figures and the yearly cash flows as RFC 
   CHECK(refused.out.empty());
   CHECK(refused.err.find("finance.operating_years = 0") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path / "none" / "figures.csv"));
+  // A demand section adds capacity_N.csv: the fleet year by year (four operating years here).
+  const std::string sized = (std::filesystem::path(TPW_EXAMPLES_DIR) / "scenarios" / "sections" /
+                             "gb200_sized_to_demand.json")
+                                .string();
+  REQUIRE(whatif({"--scenario", sized, "--csv", (dir.path / "demand").string()}).status == 0);
+  std::ifstream capacity(dir.path / "demand" / "capacity_1.csv", std::ios::binary);
+  const std::string years((std::istreambuf_iterator<char>(capacity)), {});
+  CHECK(years.starts_with("scenario,year (t),peak_requests_per_s (requests per s),"));
+  CHECK(std::count(years.begin(), years.end(), '\n') == 5);
+  std::ifstream demand_figures(dir.path / "demand" / "figures.csv", std::ios::binary);
+  const std::string row((std::istreambuf_iterator<char>(demand_figures)), {});
+  CHECK(row.find("derived_utilization (share)") != std::string::npos);
+  CHECK(row.find("effective_price_per_kwh (USD/kWh)") != std::string::npos);
 }
 
 TEST_CASE("a power cap in a scenario: fixed, max_q and best_for_site, as the library picks them") {

@@ -43,8 +43,8 @@ options:
   --gpu            run the Monte Carlo statistics and Sobol' indices on the GPU (builds with
                    CUDA only)
   --charts DIR     write charts (PNG and SVG, with their gnuplot scripts) to DIR
-  --csv DIR        write the figures (figures.csv) and each scenario's yearly cash flows
-                   (cash_flows_N.csv) to DIR, for a spreadsheet
+  --csv DIR        write the figures (figures.csv), each scenario's yearly cash flows
+                   (cash_flows_N.csv) and fleet (capacity_N.csv) to DIR, for a spreadsheet
   --allow-outside-files
                    let scenario files name CSV and benchmark files outside their own folder
                    (absolute paths, "..", links leading out); only for scenarios you trust

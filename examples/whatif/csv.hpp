@@ -3,7 +3,9 @@
 // line break in double quotes with its quotes doubled). Units are in the header, "name (unit)".
 //  - figures.csv: one row per scenario, one column per figure (figures.hpp), empty where the
 //    scenario does not give it;
-//  - cash_flows_<n>.csv: the n-th scenario's yearly table, when it has a finance section.
+//  - cash_flows_<n>.csv: the n-th scenario's yearly table, when it has a finance section;
+//  - capacity_<n>.csv: the n-th scenario's fleet year by year, when it has a demand section (one
+//    row, year 1, without a finance section).
 // File names are fixed here (never taken from a scenario); every file is written atomically.
 #pragma once
 
@@ -108,6 +110,29 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
       text += csv_row(row);
     }
     files.push_back(dir / ("cash_flows_" + std::to_string(n + 1) + ".csv"));
+    write_file_atomically(files.back(), text);
+  }
+  for (std::size_t n = 0; n < studies.size(); ++n) {
+    const auto& demand = studies[n].input.demand;
+    if (!demand) continue;
+    std::string text =
+        csv_row({"scenario", "year (t)", "peak_requests_per_s (requests per s)",
+                 "systems_for_peak (count)", "systems (count)", "requests_per_year (requests)",
+                 "served_tokens_per_year (tokens)", "unserved_tokens_per_year (tokens)",
+                 "unserved_share (share)", "hours_short (hours)", "utilization (share)"});
+    const std::vector<tpw::capacity::capacity_plan> one{demand->plan};
+    const auto& years = demand->years.empty() ? one : demand->years;
+    for (std::size_t k = 0; k < years.size(); ++k) {
+      const auto& y = years[k];
+      text +=
+          csv_row({csv_text(studies[n].input.name), csv_number(static_cast<double>(k + 1)),
+                   csv_number(y.peak.value()), csv_number(static_cast<double>(y.systems_for_peak)),
+                   csv_number(static_cast<double>(y.systems)), csv_number(y.requests_per_year),
+                   csv_number(y.served_tokens_per_year.value()),
+                   csv_number(y.unserved_tokens_per_year.value()), csv_number(y.unserved_share()),
+                   csv_number(y.hours_short), csv_number(y.utilization)});
+    }
+    files.push_back(dir / ("capacity_" + std::to_string(n + 1) + ".csv"));
     write_file_atomically(files.back(), text);
   }
   return files;

@@ -5,6 +5,7 @@
 
 #include "tpw/capacity/demand.hpp"
 #include "tpw/capacity/load.hpp"
+#include "tpw/capacity/mix.hpp"
 #include "tpw/capacity/queueing.hpp"
 #include "tpw/capacity/service.hpp"
 #include "tpw/capacity/sizing.hpp"

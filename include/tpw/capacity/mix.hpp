@@ -1,0 +1,207 @@
+// tpw/capacity/mix.hpp: the least-cost mix of candidate platforms that meets a peak rate at a
+// latency target under a site's power (docs/capacity.md, "The least-cost mix").
+//
+// Each platform's systems form their own pool (its own queue: a request is served where it is
+// routed), and the router sends each pool at most what it serves at the target, so n_k systems of
+// platform k carry servable_k(n_k) and a mix meets the peak when the pools' servable rates add up
+// to it. The mix minimizes the sum of n_k times each platform's cost per system-year (the caller's
+// figure: tpw::evaluate's hourly cost at the utilization it expects, times a year) subject to the
+// pools' facility power fitting under the site's. Exact search: every count of the first K - 1
+// platforms up to what alone would serve the peak (or fit), pruned once its cost passes the best
+// found, and the least count of the last platform that covers the rest (a binary search on its
+// servable rates). least_cost_mix_brute_force enumerates every count of every platform; the tests
+// compare the two.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tpw/capacity/sizing.hpp"
+#include "tpw/error.hpp"
+#include "tpw/units/system.hpp"
+
+namespace tpw::capacity {
+
+template <currency_type C>
+struct mix_candidate {
+  std::string name;
+  service_model service;              // its operating point and the request mix
+  power facility_power_per_system{};  // provisioned IT power * PUE
+  money<C> cost_per_system_year{};    // what a system costs a year
+};
+
+struct mix_spec {
+  request_rate peak{};
+  latency_target target;
+  queue_approximation approximation = queue_approximation::allen_cunneen;
+  std::optional<power> site_power;  // usable power for the pools; none: unbounded
+};
+
+template <currency_type C>
+struct mix_plan {
+  bool feasible = false;
+  std::string reason;         // why not, when not feasible
+  std::vector<long> systems;  // per candidate, in their order
+  money<C> cost{};            // a year
+  power power_used{};
+  request_rate servable{};  // what the mix serves at the target, in all
+};
+
+namespace detail {
+// servable_k(n) for n = 0 ... bound: what n systems serve at the target.
+inline std::vector<double> servable_table(const service_model& s, const mix_spec& spec,
+                                          long bound) {
+  std::vector<double> table(static_cast<std::size_t>(bound) + 1, 0.0);
+  for (long n = 1; n <= bound; ++n) {
+    table[static_cast<std::size_t>(n)] =
+        servable_rate(n, s, spec.target, spec.approximation).value();
+  }
+  return table;
+}
+
+template <currency_type C>
+void validate_mix(const std::vector<mix_candidate<C>>& candidates, const mix_spec& spec) {
+  if (candidates.empty()) {
+    throw invalid_input("capacity.candidates", 0.0, "a mix needs at least one candidate");
+  }
+  validate_target(spec.target);
+  if (!std::isfinite(spec.peak.value()) || spec.peak.value() <= 0.0) {
+    throw invalid_input("demand.requests_per_s", spec.peak.value(), "must be finite and > 0");
+  }
+  for (const auto& c : candidates) {
+    if (!(c.facility_power_per_system.value() > 0.0) ||
+        !std::isfinite(c.facility_power_per_system.value())) {
+      throw invalid_input("capacity.candidates." + c.name + ".facility_power_kw",
+                          in(c.facility_power_per_system, units::kW), "must be finite and > 0");
+    }
+    if (!(c.cost_per_system_year.value() >= 0.0) ||
+        !std::isfinite(c.cost_per_system_year.value())) {
+      throw invalid_input("capacity.candidates." + c.name + ".cost_per_system_year",
+                          c.cost_per_system_year.value(), "must be finite and >= 0");
+    }
+  }
+}
+
+// The most systems of one candidate worth considering: those that alone meet the peak, or that
+// fit under the site's power when fewer.
+template <currency_type C>
+long candidate_bound(const mix_candidate<C>& c, const mix_spec& spec) {
+  long bound = systems_for(spec.peak, c.service, spec.target, spec.approximation);
+  if (spec.site_power) {
+    const double fit =
+        std::floor(spec.site_power->value() / c.facility_power_per_system.value() * (1.0 + 1e-9));
+    bound = std::min(bound, static_cast<long>(std::min(fit, 1e12)));
+  }
+  return bound;
+}
+}  // namespace detail
+
+// The least-cost mix (ties go to the first found: fewer of the earlier candidates' systems last).
+template <currency_type C>
+mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, const mix_spec& spec) {
+  detail::validate_mix(candidates, spec);
+  const std::size_t k = candidates.size();
+  std::vector<long> bounds(k);
+  std::vector<std::vector<double>> servable(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    bounds[i] = detail::candidate_bound(candidates[i], spec);
+    servable[i] = detail::servable_table(candidates[i].service, spec, bounds[i]);
+  }
+  const double peak = spec.peak.value();
+  const double site =
+      spec.site_power ? spec.site_power->value() : std::numeric_limits<double>::infinity();
+  mix_plan<C> best;
+  double best_cost = std::numeric_limits<double>::infinity();
+  std::vector<long> counts(k, 0);
+  // Depth-first over the first k - 1 candidates; the last one covers the rest.
+  const auto search = [&](auto&& self, std::size_t i, double served, double cost,
+                          double drawn) -> void {
+    if (cost >= best_cost || drawn > site * (1.0 + 1e-12)) return;
+    if (i + 1 == k) {
+      const auto& table = servable[i];
+      const double rest = peak - served;
+      const auto at =
+          rest <= 0.0 ? table.begin() : std::lower_bound(table.begin(), table.end(), rest);
+      if (at == table.end()) return;
+      const long n = static_cast<long>(at - table.begin());
+      const auto& c = candidates[i];
+      const double total = cost + static_cast<double>(n) * c.cost_per_system_year.value();
+      const double power_used =
+          drawn + static_cast<double>(n) * c.facility_power_per_system.value();
+      if (total < best_cost && power_used <= site * (1.0 + 1e-12)) {
+        best_cost = total;
+        counts[i] = n;
+        best.feasible = true;
+        best.systems = counts;
+        best.cost = money<C>::from_value(total);
+        best.power_used = power::from_value(power_used);
+        best.servable = request_rate::from_value(served + table[static_cast<std::size_t>(n)]);
+      }
+      return;
+    }
+    const auto& c = candidates[i];
+    for (long n = 0; n <= bounds[i]; ++n) {
+      counts[i] = n;
+      self(self, i + 1, served + servable[i][static_cast<std::size_t>(n)],
+           cost + static_cast<double>(n) * c.cost_per_system_year.value(),
+           drawn + static_cast<double>(n) * c.facility_power_per_system.value());
+      if (served + servable[i][static_cast<std::size_t>(n)] >= peak) break;  // more only costs
+    }
+    counts[i] = 0;
+  };
+  search(search, 0, 0.0, 0.0, 0.0);
+  if (!best.feasible) {
+    best.reason = "no mix of the candidates meets " + tpw::detail::number_text(peak) +
+                  " requests a second at the target within the site's power";
+    best.systems.assign(k, 0);
+  }
+  return best;
+}
+
+// The same by enumerating every count of every candidate up to `bound` each: the reference.
+template <currency_type C>
+mix_plan<C> least_cost_mix_brute_force(const std::vector<mix_candidate<C>>& candidates,
+                                       const mix_spec& spec, long bound) {
+  detail::validate_mix(candidates, spec);
+  const std::size_t k = candidates.size();
+  std::vector<std::vector<double>> servable(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    servable[i] = detail::servable_table(candidates[i].service, spec, bound);
+  }
+  const double site =
+      spec.site_power ? spec.site_power->value() : std::numeric_limits<double>::infinity();
+  mix_plan<C> best;
+  best.systems.assign(k, 0);
+  double best_cost = std::numeric_limits<double>::infinity();
+  std::vector<long> counts(k, 0);
+  while (true) {
+    double served = 0.0;
+    double cost = 0.0;
+    double drawn = 0.0;
+    for (std::size_t i = 0; i < k; ++i) {
+      const auto n = static_cast<std::size_t>(counts[i]);
+      served += servable[i][n];
+      cost += static_cast<double>(counts[i]) * candidates[i].cost_per_system_year.value();
+      drawn += static_cast<double>(counts[i]) * candidates[i].facility_power_per_system.value();
+    }
+    if (served >= spec.peak.value() && drawn <= site * (1.0 + 1e-12) && cost < best_cost) {
+      best_cost = cost;
+      best.feasible = true;
+      best.systems = counts;
+      best.cost = money<C>::from_value(cost);
+      best.power_used = power::from_value(drawn);
+      best.servable = request_rate::from_value(served);
+    }
+    std::size_t i = 0;
+    while (i < k && counts[i] == bound) counts[i++] = 0;
+    if (i == k) break;
+    ++counts[i];
+  }
+  return best;
+}
+
+}  // namespace tpw::capacity
