@@ -23,6 +23,9 @@ import time
 
 import numpy as np
 
+from numpy_cost_model import crf
+from whatif_numpy import summarize
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOURS = 8760
 GPUS, IT_KW, IDLE_KW, PUE = 72.0, 132.0, 40.0, 1.2
@@ -54,18 +57,6 @@ def wait_exceeds(systems, rate, streams, hold, cs):
         return 1.0
     factor = (1.0 + cs * cs) / 2.0
     return erlang_c(c, a) * math.exp(-(c / hold - rate) * (MAX_TTFT - TTFT) / factor)
-
-
-def crf(r, years):
-    return r / (1.0 - (1.0 + r) ** -years)
-
-
-def summarize(x):
-    p = np.percentile(x, [5, 10, 50, 90, 95])
-    sd = x.std(ddof=1)
-    return {"mean": float(x.mean()), "sd": float(sd), "standard_error": float(sd / np.sqrt(x.size)),
-            "min": float(x.min()), "max": float(x.max()), "p5": float(p[0]), "p10": float(p[1]),
-            "p50": float(p[2]), "p90": float(p[3]), "p95": float(p[4])}
 
 
 def main():
