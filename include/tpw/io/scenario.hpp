@@ -1567,7 +1567,7 @@ inline void add_demand_uncertainty(scenario& s) {
   auto curve =
       std::make_shared<const mc::demand_curve<scenario_currency>>(fleet, s.tariff.has_value());
   curve->require_within(scale);
-  demand_choice::uncertainty& u = *c.uncertain;
+  demand_uncertainty& u = *c.uncertain;
   for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
     const double x = scale.quantile(u.probabilities[k]);
     u.scale_at[k] = x;

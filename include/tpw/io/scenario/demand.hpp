@@ -35,6 +35,17 @@ struct demand_context {
   double sizing_scale = 1.0;  // the scale the fleet is sized for (demand.size_for_percentile)
 };
 
+// With demand.scale a distribution: what the planned fleet meets across it, at the distribution's
+// quantiles (every figure is monotone in the scale, so these are exact).
+struct demand_uncertainty {
+  std::string scale;  // the distribution, described
+  std::optional<double> size_for_percentile;
+  std::array<double, 3> probabilities{0.05, 0.5, 0.95};
+  std::array<double, 3> scale_at{}, systems_for_peak{}, utilization{}, unserved_share{},
+      hours_short{};
+  double probability_short = 0.0;  // that the peak hour is short: P(x * peak > what it serves)
+};
+
 struct demand_choice {
   explicit demand_choice(capacity::capacity_spec spec_) : spec(std::move(spec_)) {}
 
@@ -56,17 +67,8 @@ struct demand_choice {
   std::optional<capacity::demand_profile> written;
   double scale = 1.0;
   double sizing_scale = 1.0;
-  // With demand.scale a distribution: what the fleet meets across it, at the distribution's
-  // quantiles (every figure is monotone in the scale, so these are exact).
-  struct uncertainty {
-    std::string scale;  // the distribution, described
-    std::optional<double> size_for_percentile;
-    std::array<double, 3> probabilities{0.05, 0.5, 0.95};
-    std::array<double, 3> scale_at{}, systems_for_peak{}, utilization{}, unserved_share{},
-        hours_short{};
-    double probability_short = 0.0;  // that the peak hour is short: P(x * peak > what it serves)
-  };
-  std::optional<uncertainty> uncertain;
+  // With demand.scale a distribution: what the fleet meets across it.
+  std::optional<demand_uncertainty> uncertain;
 
   // The share of the year the fleet is paid for: 1 for an installed fleet, the rented
   // system-hours over systems * 8760 for an elastic one.
