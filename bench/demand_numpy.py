@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from numpy_cost_model import crf
+from numpy_cost_model import crf, report_figures
 from whatif_numpy import summarize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -139,24 +139,8 @@ def main():
     avg_kw = (utilization * IT_KW + (1 - utilization) * IDLE_KW) / GPUS
     energy = avg_kw * PUE * effective
     opex = (MAINTENANCE * hw_price / GPUS + SOFTWARE) / HOURS
-    per_hour = hardware + facility + energy + opex
-    mtok_per_hour = THROUGHPUT * 3600.0 * utilization / 1e6
-    facility_w = IT_KW * 1000.0 / GPUS * PUE
-    figures = {
-        "cost_per_mtok": per_hour / mtok_per_hour,
-        "cost_per_mtok.hardware": hardware / mtok_per_hour,
-        "cost_per_mtok.facility": facility / mtok_per_hour,
-        "cost_per_mtok.energy": energy / mtok_per_hour,
-        "cost_per_mtok.opex": opex / mtok_per_hour,
-        "cost_per_accelerator_hour": per_hour,
-        "tokens_per_joule": utilization * THROUGHPUT / (avg_kw * 1000.0 * PUE),
-        "revenue_per_mw_year": TOKEN_PRICE * mtok_per_hour * HOURS / (facility_w / 1e6),
-    }
-    figures["gross_margin"] = 1.0 - figures["cost_per_mtok"] / TOKEN_PRICE
-    site_mtok = mtok_per_hour * HOURS * GPUS * systems
-    figures["site_tokens_per_year"] = site_mtok * 1e6
-    figures["site_cost_per_year"] = figures["cost_per_mtok"] * site_mtok
-    figures["site_revenue_per_year"] = TOKEN_PRICE * site_mtok
+    figures = report_figures((hardware, facility, energy, opex), utilization, THROUGHPUT, avg_kw,
+                             PUE, TOKEN_PRICE, GPUS * systems)
     outputs = {name: summarize(v) for name, v in figures.items()}
 
     seconds = time.perf_counter() - start

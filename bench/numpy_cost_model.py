@@ -41,3 +41,31 @@ def hourly_lines(x):
     energy = avg_kw * x["pue"] * x["price_kwh"]
     opex = (MAINTENANCE * hw_price / GPUS + SOFTWARE) / HOURS_PER_YEAR
     return hardware, facility, energy, opex, avg_kw
+
+
+def report_figures(lines, utilization, throughput, avg_kw, pue, token_price, accelerators):
+    """The what-if report's thirteen figures per sample, from the hourly cost lines per
+    accelerator (hardware, facility, energy, opex), over a site of `accelerators`."""
+    hardware, facility, energy, opex = lines
+    per_hour = hardware + facility + energy + opex
+    mtok_per_hour = throughput * 3600.0 * utilization / 1e6
+    facility_w = IT_KW * 1000.0 / GPUS * pue
+    figures = {
+        "cost_per_mtok": per_hour / mtok_per_hour,
+        "cost_per_mtok.hardware": hardware / mtok_per_hour,
+        "cost_per_mtok.facility": facility / mtok_per_hour,
+        "cost_per_mtok.energy": energy / mtok_per_hour,
+        "cost_per_mtok.opex": opex / mtok_per_hour,
+        "cost_per_accelerator_hour": per_hour,
+        "tokens_per_joule": utilization * throughput / (avg_kw * 1000.0 * pue),
+        # Constant where the throughput and PUE are: an array of samples either way.
+        "tokens_per_s_per_mw": np.broadcast_to(throughput * 1e6 / facility_w, np.shape(per_hour)),
+        "revenue_per_mw_year": token_price * mtok_per_hour * HOURS_PER_YEAR / (facility_w / 1e6),
+    }
+    figures["gross_margin"] = 1.0 - figures["cost_per_mtok"] / token_price
+    # The site: a year of 8,760 hours of its accelerators.
+    site_mtok = mtok_per_hour * HOURS_PER_YEAR * accelerators
+    figures["site_tokens_per_year"] = site_mtok * 1e6
+    figures["site_cost_per_year"] = figures["cost_per_mtok"] * site_mtok
+    figures["site_revenue_per_year"] = token_price * site_mtok
+    return figures

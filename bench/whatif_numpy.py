@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from numpy_cost_model import HOURS_PER_YEAR, GPUS, IT_KW, draw_inputs, hourly_lines
+from numpy_cost_model import GPUS, draw_inputs, hourly_lines, report_figures
 
 
 def summarize(x):
@@ -37,28 +37,9 @@ def main():
     x = draw_inputs(rng, n)
     utilization, throughput, pue = x["utilization"], x["throughput"], x["pue"]
     hardware, facility, energy, opex, avg_kw = hourly_lines(x)
-    per_hour = hardware + facility + energy + opex
-    mtok_per_hour = throughput * 3600.0 * utilization / 1e6
-    facility_w = IT_KW * 1000.0 / GPUS * pue
-    token_price = x["token_price"]
-
-    figures = {
-        "cost_per_mtok": per_hour / mtok_per_hour,
-        "cost_per_mtok.hardware": hardware / mtok_per_hour,
-        "cost_per_mtok.facility": facility / mtok_per_hour,
-        "cost_per_mtok.energy": energy / mtok_per_hour,
-        "cost_per_mtok.opex": opex / mtok_per_hour,
-        "cost_per_accelerator_hour": per_hour,
-        "tokens_per_joule": utilization * throughput / (avg_kw * 1000.0 * pue),
-        "tokens_per_s_per_mw": throughput * 1e6 / facility_w,
-        "revenue_per_mw_year": token_price * mtok_per_hour * HOURS_PER_YEAR / (facility_w / 1e6),
-    }
-    figures["gross_margin"] = 1.0 - figures["cost_per_mtok"] / token_price
-    # The site: the deployment's one system of GPUS accelerators, a year of 8,760 hours.
-    site_mtok = mtok_per_hour * HOURS_PER_YEAR * GPUS
-    figures["site_tokens_per_year"] = site_mtok * 1e6
-    figures["site_cost_per_year"] = figures["cost_per_mtok"] * site_mtok
-    figures["site_revenue_per_year"] = token_price * site_mtok
+    # One system of GPUS accelerators.
+    figures = report_figures((hardware, facility, energy, opex), utilization, throughput, avg_kw,
+                             pue, x["token_price"], GPUS)
     outputs = {name: summarize(x) for name, x in figures.items()}
 
     seconds = time.perf_counter() - start

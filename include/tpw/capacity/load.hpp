@@ -10,6 +10,8 @@
 
 #include "tpw/capacity/sizing.hpp"
 #include "tpw/error.hpp"
+#include "tpw/model/formulas.hpp"
+#include "tpw/model/operating_point.hpp"
 #include "tpw/units/system.hpp"
 
 namespace tpw::capacity {
@@ -37,8 +39,15 @@ inline std::vector<power> hourly_facility_load(const capacity_spec& spec, const 
     const double busy =
         (at.served * spec.service.tokens_per_request / (spec.service.system_throughput * n))
             .value();
-    load[static_cast<std::size_t>(h)] =
-        n * (busy * draw.active + (1.0 - busy) * draw.idle) * draw.pue;
+    // One system as an operating point at the hour's busy share: the energy line's formula.
+    const operating_point system{spec.service.system_throughput,
+                                 fraction::unchecked(busy),
+                                 draw.active,
+                                 draw.idle,
+                                 draw.active,
+                                 pue::unchecked(draw.pue),
+                                 1.0};
+    load[static_cast<std::size_t>(h)] = n * average_facility_power(system);
   }
   return load;
 }

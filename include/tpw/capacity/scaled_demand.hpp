@@ -52,24 +52,23 @@ class fleet_on_scaled_demand {
                       .value();
     if (!tariff_) return;
     electricity::validate_tariff(*tariff_);
-    order_.resize(electricity::hours_per_year);
-    std::iota(order_.begin(), order_.end(), 0);
-    std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) {
+    std::vector<int> order(electricity::hours_per_year);  // hours by rate, highest first
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
       return demand_.at_hour(a).value() > demand_.at_hour(b).value();
     });
-    const std::size_t hours = order_.size();
+    const std::size_t hours = order.size();
     rate_.resize(hours);
-    for (auto* sums : {&count_, &rates_, &price_, &price_rate_, &market_, &market_rate_}) {
+    for (auto* sums : {&rates_, &price_, &price_rate_, &market_, &market_rate_}) {
       sums->assign(hours + 1, 0.0);
     }
     for (std::size_t k = 0; k < hours; ++k) {
-      const int h = order_[k];
+      const int h = order[k];
       const double r = demand_.at_hour(h).value();
       const double price = tariff_->price_at(h).value();
       const double market =
           tariff_->market.empty() ? 0.0 : tariff_->market[static_cast<std::size_t>(h)].value();
       rate_[k] = r;
-      count_[k + 1] = count_[k] + 1.0;
       rates_[k + 1] = rates_[k] + r;
       price_[k + 1] = price_[k] + price;
       price_rate_[k + 1] = price_rate_[k] + price * r;
@@ -115,8 +114,10 @@ class fleet_on_scaled_demand {
       return servable_ * (f[split] - f[a]) + x * (fr[b] - fr[split]);
     };
     electricity::energy_bill<C> out;
-    const double used =
-        static_cast<double>(n) * idle_ + per_served_ * served_sum(0, n, count_, rates_);
+    // Served over the year: S in each capped hour, x r_h in the others.
+    const double served =
+        servable_ * static_cast<double>(capped) + x * (rates_[n] - rates_[capped]);
+    const double used = static_cast<double>(n) * idle_ + per_served_ * served;
     out.used = energy::from_value(used * second_per_hour);
     out.energy_charges =
         money<C>::from_value(((idle_ - block) * price_[drawing] +
@@ -158,11 +159,10 @@ class fleet_on_scaled_demand {
   double idle_ = 0.0;             // A: the fleet's load serving nothing, W
   double per_served_ = 0.0;       // B: W per request a second served
   std::optional<electricity::tariff<C>> tariff_;
-  std::vector<int> order_;    // hours by rate, highest first
-  std::vector<double> rate_;  // their rates at scale 1
-  // Prefix sums over the sorted hours: of 1, the rate, the price, price * rate, the market price
-  // and market price * rate.
-  std::vector<double> count_, rates_, price_, price_rate_, market_, market_rate_;
+  std::vector<double> rate_;  // the hours' rates at scale 1, highest first
+  // Prefix sums over those hours: of the rate, the price, price * rate, the market price and
+  // market price * rate.
+  std::vector<double> rates_, price_, price_rate_, market_, market_rate_;
   std::array<double, 12> month_peak_rate_{};
 };
 

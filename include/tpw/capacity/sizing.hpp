@@ -85,6 +85,19 @@ inline bool meets_target(long systems, request_rate rate, const service_model& s
          t.exceed_probability;
 }
 
+namespace detail {
+// The least count in (fails, meets] meeting the target, `fails` failing it and `meets` meeting it:
+// the wait's tail falls as systems are added, so a bisection finds it.
+inline long least_meeting(long fails, long meets, request_rate rate, const service_model& s,
+                          const latency_target& t, queue_approximation approximation) {
+  while (meets - fails > 1) {
+    const long mid = fails + (meets - fails) / 2;
+    (meets_target(mid, rate, s, t, approximation) ? meets : fails) = mid;
+  }
+  return meets;
+}
+}  // namespace detail
+
 // The least count of systems meeting the target at `rate` (0 for no requests): from the least
 // stable count, doubling a step until the target is met, then halving back.
 inline long systems_for(request_rate rate, const service_model& s, const latency_target& t,
@@ -108,11 +121,7 @@ inline long systems_for(request_rate rate, const service_model& s, const latency
     step *= 2;
     high = low + step;
   }
-  while (high - low > 1) {
-    const long mid = low + (high - low) / 2;
-    (meets_target(mid, rate, s, t, approximation) ? high : low) = mid;
-  }
-  return high;
+  return detail::least_meeting(low, high, rate, s, t, approximation);
 }
 
 // The highest rate `systems` systems serve at the target (bisection to a relative 1e-12).
@@ -273,17 +282,13 @@ inline void plan_elastic(capacity_plan& p, const capacity_spec& spec) {
     const request_rate rate = request_rate::from_value(level.requests_per_s);
     long n = 0;
     if (above > 0 && level.requests_per_s > 0.0) {
-      // Rates fall level by level, so counts do too: search below the last count.
-      long low = std::max(
-          0L, static_cast<long>(std::floor((rate * spec.service.holding_time).value() /
-                                           static_cast<double>(spec.service.streams_per_system))));
-      long high = above;
-      if (low >= high) low = high - 1;
-      while (high - low > 1) {
-        const long mid = low + (high - low) / 2;
-        (meets_target(mid, rate, spec.service, spec.target, spec.approximation) ? high : low) = mid;
-      }
-      n = meets_target(low, rate, spec.service, spec.target, spec.approximation) ? low : high;
+      // Rates fall level by level, so counts do too: search below the last count, from the
+      // count that is unstable at this rate.
+      const long unstable =
+          static_cast<long>(std::floor((rate * spec.service.holding_time).value() /
+                                       static_cast<double>(spec.service.streams_per_system)));
+      n = least_meeting(std::min(unstable, above - 1), above, rate, spec.service, spec.target,
+                        spec.approximation);
     }
     above = n;
     p.level_systems.push_back(std::min(n, cap));

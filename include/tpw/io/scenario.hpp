@@ -1495,6 +1495,12 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
   return c;
 }
 
+// What one of the scenario's systems draws, serving and idle, and its PUE.
+inline capacity::system_power system_power_of(const operating_point& op) noexcept {
+  return {op.active_power * op.accelerators_per_system, op.idle_power * op.accelerators_per_system,
+          op.facility_pue.value()};
+}
+
 // The tariff's bill on the scenario's hourly load (the demand section's fleet hour by hour, or
 // the site's systems at a constant utilization), whose effective price becomes the energy price.
 // The bill is priced once, at the point values, so the inputs that move the load stay numbers.
@@ -1521,9 +1527,7 @@ inline void price_tariff(scenario& s) {
   }
   const deployment d = deployment_of(s.base);
   const operating_point& op = d.point();
-  const capacity::system_power draw{op.active_power * op.accelerators_per_system,
-                                    op.idle_power * op.accelerators_per_system,
-                                    op.facility_pue.value()};
+  const capacity::system_power draw = system_power_of(op);
   std::vector<power> load;
   if (s.demand) {
     load = capacity::hourly_facility_load(s.demand->spec, s.demand->plan, draw);
@@ -1532,10 +1536,9 @@ inline void price_tariff(scenario& s) {
     if (s.site_power_mw) {
       systems = systems_under_ceiling(d, {*s.site_power_mw * units::MW, fraction{s.site_headroom}});
     }
-    const double u = op.utilization.value();
     load.assign(
         electricity::hours_per_year,
-        static_cast<double>(systems) * (u * draw.active + (1.0 - u) * draw.idle) * draw.pue);
+        average_facility_power(op) * op.accelerators_per_system * static_cast<double>(systems));
   }
   const auto bill = electricity::bill_of<scenario_currency>(load, s.tariff->tariff);
   const double price = in(bill.effective_price(), units::unit_of<scenario_currency> / units::kWh);
@@ -1556,9 +1559,7 @@ inline void add_demand_uncertainty(scenario& s) {
   const mc::distribution& scale = *s.uncertain_extra(extra_input::demand_scale);
   const deployment d = deployment_of(s.base);
   const operating_point& op = d.point();
-  const capacity::system_power draw{op.active_power * op.accelerators_per_system,
-                                    op.idle_power * op.accelerators_per_system,
-                                    op.facility_pue.value()};
+  const capacity::system_power draw = system_power_of(op);
   capacity::capacity_spec written = c.spec;
   written.demand = *c.written;
   using fleet_type = capacity::fleet_on_scaled_demand<scenario_currency>;

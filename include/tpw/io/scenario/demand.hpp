@@ -16,6 +16,7 @@
 #include "tpw/capacity.hpp"
 #include "tpw/curves/csv.hpp"
 #include "tpw/io/file.hpp"
+#include "tpw/io/scenario/csv_column.hpp"
 #include "tpw/io/scenario/fields.hpp"
 
 namespace tpw::io {
@@ -115,20 +116,12 @@ inline capacity::demand_profile demand_profile_at(const json& d, const named_fil
   }
   if (d.contains("csv")) {
     source = "csv";
-    const std::string name = text_at(d["csv"], "demand.csv", "must be a file name");
-    const std::filesystem::path file = resolve_named_file(files, name, "demand.csv");
-    const std::string shown_name = shown_path(files, name);
-    const csv_table table =
-        parse_csv(read_text_file(file, "demand.csv", max_input_bytes, shown_name), shown_name,
-                  {"requests_per_s"});
-    const auto column = table.column("requests_per_s");
-    if (!column) {
-      throw invalid_input(shown_name, std::string("(no requests_per_s column)"),
-                          "a demand file needs a requests_per_s column, one row per hour");
-    }
+    std::string shown_name;
+    const csv_column csv =
+        csv_column_at(d["csv"], "demand.csv", files, "requests_per_s", "demand", shown_name);
     std::vector<double> rates;
-    for (const auto& row : table.rows) rates.push_back(row[*column]);
-    return table.build([&] { return capacity::demand_profile::hourly(rates, shown_name); });
+    for (const auto& row : csv.table.rows) rates.push_back(row[csv.index]);
+    return csv.table.build([&] { return capacity::demand_profile::hourly(rates, shown_name); });
   }
   source = "weekly";
   if (!d.contains("weekday_24h") || !d.contains("weekend_24h")) {

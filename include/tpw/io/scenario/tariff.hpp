@@ -13,6 +13,7 @@
 #include "tpw/curves/csv.hpp"
 #include "tpw/electricity.hpp"
 #include "tpw/io/file.hpp"
+#include "tpw/io/scenario/csv_column.hpp"
 #include "tpw/io/scenario/fields.hpp"
 
 namespace tpw::io {
@@ -59,27 +60,19 @@ std::vector<energy_price<C>> time_of_use_at(const json& value) {
 template <currency_type C>
 std::vector<energy_price<C>> market_prices_at(const json& value, const named_files& files,
                                               std::string& source) {
-  const std::string name = text_at(value, "costs.energy.tariff.market_csv", "must be a file name");
-  const std::filesystem::path file =
-      resolve_named_file(files, name, "costs.energy.tariff.market_csv");
-  source = shown_path(files, name);
-  const csv_table table =
-      parse_csv(read_text_file(file, "costs.energy.tariff.market_csv", max_input_bytes, source),
-                source, {"price_per_mwh"});
-  const auto column = table.column("price_per_mwh");
-  if (!column) {
-    throw invalid_input(source, std::string("(no price_per_mwh column)"),
-                        "a market price file needs a price_per_mwh column, one row per hour");
-  }
+  const csv_column csv = csv_column_at(value, "costs.energy.tariff.market_csv", files,
+                                       "price_per_mwh", "market price", source);
+  const csv_table& table = csv.table;
+  const std::size_t column = csv.index;
   if (table.rows.size() != static_cast<std::size_t>(electricity::hours_per_year)) {
     throw invalid_input(source, static_cast<double>(table.rows.size()),
                         "prices given; an hourly series needs exactly 8760 (one per hour)");
   }
   std::vector<energy_price<C>> prices;
   for (std::size_t k = 0; k < table.rows.size(); ++k) {
-    const double x = table.rows[k][*column];
+    const double x = table.rows[k][column];
     if (!(x >= -1e6 && x <= 1e6)) {
-      throw invalid_input(table.cell_name(k, *column), x, "must be in [-1000000, 1000000] per MWh");
+      throw invalid_input(table.cell_name(k, column), x, "must be in [-1000000, 1000000] per MWh");
     }
     prices.push_back(x * (units::unit_of<C> / units::MWh));
   }
