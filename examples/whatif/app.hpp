@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <tpw/format.hpp>
+#include <tpw/io/solve.hpp>
 #include <tpw/io/study.hpp>
 
 #include "charts.hpp"
@@ -44,7 +45,12 @@ options:
                    CUDA only)
   --charts DIR     write charts (PNG and SVG, with their gnuplot scripts) to DIR
   --csv DIR        write the figures (figures.csv), each scenario's yearly cash flows
-                   (cash_flows_N.csv) and fleet (capacity_N.csv) to DIR, for a spreadsheet
+                   (cash_flows_N.csv), fleet (capacity_N.csv) and goal seeks (solve.csv)
+                   to DIR, for a spreadsheet
+  --solve GOAL     solve an input for a target, in every scenario (docs/solve.md); repeat for
+                   several: INPUT:FIGURE=TARGET for the point figure, or a Monte Carlo
+                   statistic as mean(F), P90(F), P(F<=X) or P(F>X):
+                   --solve 'revenue.price_per_mtok:P(project_npv<=0)=0.1'
   --allow-outside-files
                    let scenario files name CSV and benchmark files outside their own folder
                    (absolute paths, "..", links leading out); only for scenarios you trust
@@ -75,6 +81,7 @@ struct arguments {
   unsigned threads = 0;
   std::optional<std::string> charts;
   std::optional<std::string> csv;
+  std::vector<std::string> solves;  // --solve, as written
   tpw::io::named_file_reach reach = tpw::io::named_file_reach::scenario_folder;
   bool help = false;
 };
@@ -125,6 +132,8 @@ inline arguments parse_arguments(const std::vector<std::string>& args) {
       a.charts = value();
     } else if (arg == "--csv") {
       a.csv = value();
+    } else if (arg == "--solve") {
+      a.solves.push_back(value());
     } else {
       throw usage_error("unknown argument '" + arg + "' (try --help)");
     }
@@ -457,6 +466,81 @@ inline void print_default_comparison(std::ostream& out,
   out << default_study_reasons;
 }
 
+// A goal seek's answer in one cell: the root (every root, when the figure turns), or how near
+// the target came.
+inline std::string goal_cell(const tpw::solve::goal_result& g) {
+  if (!g.reached()) {
+    if (!g.found.reached) return "no value";
+    return "out of reach (closest " + num(g.found.reached->closest) + " at " +
+           num(g.found.reached->at_closest) + ")";
+  }
+  std::string cell;
+  for (const auto& r : g.found.roots) cell.append(cell.empty() ? "" : " and ").append(num(r.x));
+  return cell;
+}
+
+// The goal seeks: a column per goal when every scenario asks the same ones (the default study's
+// break-even section), a line per goal otherwise.
+inline void print_goals(std::ostream& out, const std::vector<tpw::io::study>& studies,
+                        bool default_study) {
+  std::vector<std::string> asked;
+  for (const auto& g : studies.front().solved) asked.push_back(tpw::solve::describe(g.asked));
+  const bool same = std::all_of(studies.begin(), studies.end(), [&](const auto& s) {
+    std::vector<std::string> mine;
+    for (const auto& g : s.solved) mine.push_back(tpw::solve::describe(g.asked));
+    return mine == asked;
+  });
+  if (asked.empty() && same) return;
+  if (same) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+    for (const auto& s : studies) {
+      std::vector<std::string> cells;
+      for (const auto& g : s.solved) cells.push_back(goal_cell(g));
+      rows.emplace_back(s.input.name, cells);
+    }
+    std::vector<std::string> heads;
+    for (std::size_t k = 0; k < asked.size(); ++k)
+      heads.push_back("(" + std::to_string(k + 1) + ")");
+    print_section(out,
+                  default_study ? "Break-even (goal seek: the input that meets each target)"
+                                : "Goal seek (the input that meets each target)",
+                  heads, rows);
+    for (std::size_t k = 0; k < asked.size(); ++k) {
+      const auto& g = studies.front().solved[k];
+      out << "  (" << k + 1 << ") " << asked[k];
+      if (g.samples > 0) out << " over " << g.samples << " samples (seed " << g.seed << ")";
+      out << "\n";
+    }
+  } else {
+    out << "\nGoal seek (the input that meets each target)\n";
+    for (const auto& s : studies) {
+      for (const auto& g : s.solved) {
+        out << "  " << display_name(s.input.name) << ": " << tpw::solve::describe(g.asked) << ": "
+            << goal_cell(g) << "\n";
+      }
+    }
+  }
+  // What a reader needs to trust an answer: several roots, a figure that turns, an input whose
+  // distribution a trial replaced.
+  for (const auto& s : studies) {
+    for (const auto& g : s.solved) {
+      if (g.found.roots.size() > 1 || !g.found.monotone) {
+        out << "  " << display_name(s.input.name) << ": " << tpw::solve::describe(g.asked)
+            << ": the figure turns within [" << num(g.searched.low) << ", " << num(g.searched.high)
+            << "]; every root found is listed\n";
+      }
+    }
+  }
+  const bool replaced = std::any_of(studies.begin(), studies.end(), [](const auto& s) {
+    return std::any_of(s.solved.begin(), s.solved.end(),
+                       [](const auto& g) { return g.input_was_uncertain; });
+  });
+  if (replaced) {
+    out << "  An input with a distribution is solved as one number: each trial replaces the "
+           "distribution.\n";
+  }
+}
+
 // --- The program ---------------------------------------------------------------------------------
 
 // A progress bar on `err` for runs longer than a second, when asked (stderr is a terminal).
@@ -544,6 +628,19 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       }
     }
     for (const auto& text : builtin) scenarios.push_back(tpw::io::parse_scenario(text));
+    // --solve's goals, in every scenario, after its own solve section.
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+      for (const auto& text : a.solves) {
+        const tpw::solve::goal g = tpw::io::goal_from_text(text);
+        try {
+          tpw::io::detail::require_goal_reachable(scenarios[k], "--solve", g);
+        } catch (const std::exception& e) {
+          throw std::runtime_error((k < a.scenarios.size() ? a.scenarios[k] : scenarios[k].name) +
+                                   ": " + e.what());
+        }
+        scenarios[k].goals.push_back(g);
+      }
+    }
     for (std::size_t k = 1; k < scenarios.size(); ++k) {
       if (scenarios[k].currency != scenarios[0].currency) {
         throw std::runtime_error((a.scenarios.empty() ? std::string("scenario") : a.scenarios[k]) +
@@ -576,6 +673,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       o.on_progress = [&](const tpw::mc::progress& p) { bar.update(what, p); };
       try {
         studies.push_back(tpw::io::run_study(scenarios[k], o));
+        studies.back().solved = tpw::io::solve_goals(scenarios[k], o);
         reports.push_back(tpw::io::to_json(studies.back()));  // checks every figure is finite
       } catch (const std::exception& e) {
         const std::string label = k < a.scenarios.size() ? a.scenarios[k] : scenarios[k].name;
@@ -593,6 +691,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
     if (a.scenarios.empty()) out << default_study_heading();
     print_table(out, studies);
     if (a.scenarios.empty()) print_default_comparison(out, studies);
+    print_goals(out, studies, a.scenarios.empty());
   }
   // A report that did not reach its reader (a full disk, a closed pipe) is a failure.
   out.flush();

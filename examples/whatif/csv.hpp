@@ -5,7 +5,9 @@
 //    scenario does not give it;
 //  - cash_flows_<n>.csv: the n-th scenario's yearly table, when it has a finance section;
 //  - capacity_<n>.csv: the n-th scenario's fleet year by year, when it has a demand section (one
-//    row, year 1, without a finance section).
+//    row, year 1, without a finance section);
+//  - solve.csv: every goal seek of every scenario, one row per root (one row, roots empty, when
+//    the target is out of reach), when a scenario has a solve section or --solve is given.
 // File names are fixed here (never taken from a scenario); every file is written atomically.
 #pragma once
 
@@ -133,6 +135,44 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
                    csv_number(y.hours_short), csv_number(y.utilization)});
     }
     files.push_back(dir / ("capacity_" + std::to_string(n + 1) + ".csv"));
+    write_file_atomically(files.back(), text);
+  }
+  if (std::any_of(studies.begin(), studies.end(),
+                  [](const auto& s) { return !s.solved.empty(); })) {
+    std::string text =
+        csv_row({"scenario", "goal", "input", "figure", "target", "reached", "root (input's unit)",
+                 "bracket_low", "bracket_high", "figure_at_root", "evaluations", "samples", "least",
+                 "most", "closest", "at_closest"});
+    for (const auto& s : studies) {
+      for (const auto& g : s.solved) {
+        const auto& f = g.found;
+        std::vector<std::string> reach(4);
+        if (f.reached) {
+          reach = {csv_number(f.reached->least), csv_number(f.reached->most),
+                   csv_number(f.reached->closest), csv_number(f.reached->at_closest)};
+        }
+        const auto row = [&](const tpw::solve::root* r) {
+          std::vector<std::string> fields{
+              csv_text(s.input.name),
+              csv_text(tpw::solve::describe(g.asked)),
+              csv_text(g.asked.input),
+              csv_text(tpw::solve::describe(g.asked.of, g.asked.figure)),
+              csv_number(g.asked.target),
+              g.reached() ? "yes" : "no",
+              r ? csv_number(r->x) : "",
+              r ? csv_number(r->low) : "",
+              r ? csv_number(r->high) : "",
+              r ? csv_number(r->value) : "",
+              csv_number(f.evaluations),
+              csv_number(static_cast<double>(g.samples))};
+          fields.insert(fields.end(), reach.begin(), reach.end());
+          text += csv_row(fields);
+        };
+        if (f.roots.empty()) row(nullptr);
+        for (const auto& r : f.roots) row(&r);
+      }
+    }
+    files.push_back(dir / "solve.csv");
     write_file_atomically(files.back(), text);
   }
   return files;

@@ -22,6 +22,7 @@
 #include "tpw/finance/project.hpp"
 #include "tpw/io/report/capacity.hpp"
 #include "tpw/io/report/energy_bill.hpp"
+#include "tpw/io/report/solve.hpp"
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/engine/statistics.hpp"
 #include "tpw/mc/project_figures.hpp"
@@ -64,6 +65,8 @@ struct study {
   std::vector<mc::sobol_indices> sobol;
   std::uint64_t samples = 0;
   std::uint64_t seed = 0;
+  // The goal seeks of the scenario's solve section (tpw::io::solve_goals), when run.
+  std::vector<solve::goal_result> solved;
 };
 
 // A study's point figures in display units, in cost_output order (what the Monte Carlo
@@ -347,6 +350,10 @@ inline nlohmann::json unchecked_json(const study& r) {
       {"flags", flags}};
   if (r.input.demand) j["capacity"] = capacity_json(*r.input.demand);
   if (r.input.tariff && r.input.tariff->bill) j["energy_bill"] = energy_bill_json(*r.input.tariff);
+  if (!r.solved.empty()) {
+    j["solve"] = nlohmann::json::array();
+    for (const auto& g : r.solved) j["solve"].push_back(solve_json(g));
+  }
   if (r.finance) j["finance"] = finance_json(r);
   if (r.carbon) {
     const carbon_choice& c = *r.input.carbon;

@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -46,6 +47,7 @@
 #include "tpw/io/json_text.hpp"
 #include "tpw/io/scenario/demand.hpp"
 #include "tpw/io/scenario/fields.hpp"
+#include "tpw/io/scenario/solve.hpp"
 #include "tpw/io/scenario/tariff.hpp"
 #include "tpw/mc/demand_curve.hpp"
 #include "tpw/mc/operating_curve.hpp"
@@ -160,6 +162,12 @@ struct scenario {
   // costs.energy.tariff and its bill on the hourly load (tpw/io/scenario/tariff.hpp): the bill's
   // effective price is the energy price.
   std::optional<tariff_choice<scenario_currency>> tariff;
+  // The solve section's goals (tpw/io/solve.hpp runs them), and what a goal seek reads: the
+  // file's JSON without that section, and where its named files are read from (a scenario built
+  // in code has no file: source is null, and only tpw::io::solve_goal on a JSON document solves).
+  std::vector<solve::goal> goals;
+  std::shared_ptr<const nlohmann::json> source;
+  named_files files;
   // The curve an uncertain latency target (frontier) or power cap moves the operating point on,
   // sample by sample; null when neither is uncertain.
   std::shared_ptr<const mc::operating_curve> operating_curve;
@@ -552,11 +560,8 @@ inline bool is_project_figure(std::string_view name) {
 }
 // A figure the scenario can give a distribution of: an uncertain input, a finance section for a
 // project's figure, a price for revenue and margin; refused at `at` otherwise.
-inline void require_figure_given(const scenario& s, const std::string& at,
-                                 const std::string& figure) {
-  if (!s.any_uncertain()) {
-    refuse(at, figure, "needs an uncertain input: with none, every figure is one number");
-  }
+inline void require_figure_available(const scenario& s, const std::string& at,
+                                     const std::string& figure) {
   if (is_project_figure(figure) && !s.finance) {
     refuse(at, figure, "is a project's figure: it needs a finance section");
   }
@@ -578,6 +583,60 @@ inline void require_figure_given(const scenario& s, const std::string& at,
   if ((figure.starts_with("carbon_") || figure == "site_carbon_t_per_year") && !s.carbon) {
     refuse(at, figure, "needs a carbon section");
   }
+}
+inline void require_figure_given(const scenario& s, const std::string& at,
+                                 const std::string& figure) {
+  if (!s.any_uncertain()) {
+    refuse(at, figure, "needs an uncertain input: with none, every figure is one number");
+  }
+  require_figure_available(s, at, figure);
+}
+
+// The point figures a goal seek may target: the cost model's and, with finance, the project's.
+inline bool is_point_goal_figure(std::string_view figure) {
+  return std::find(cost_output_names.begin(), cost_output_names.end(), figure) !=
+             cost_output_names.end() ||
+         is_project_figure(figure);
+}
+
+// A goal's figure, statistic and target against what the scenario gives and what the figure can
+// be: a chance in [0, 1], a margin below 1, a cost, an efficiency or a payback above 0, an IRR
+// above -100%.
+inline void require_goal_reachable(const scenario& s, const std::string& at, const solve::goal& g) {
+  const std::string figure_at = at + ".figure";
+  if (solve::is_monte_carlo(g.of)) {
+    const auto figures = exceedance_figures();
+    if (std::find(figures.begin(), figures.end(), g.figure) == figures.end()) {
+      refuse(figure_at, g.figure, "must be one of " + figure_names_text());
+    }
+    require_figure_given(s, figure_at, g.figure);
+  } else {
+    if (!is_point_goal_figure(g.figure)) {
+      std::string names;
+      for (const char* n : cost_output_names) names.append(names.empty() ? "" : ", ").append(n);
+      for (const char* n : project_figure_names) names.append(", ").append(n);
+      refuse(figure_at, g.figure, "a point figure to solve for must be one of " + names);
+    }
+    require_figure_available(s, figure_at, g.figure);
+  }
+  const std::string target_at = at + ".target";
+  const bool chance = std::holds_alternative<solve::chance_at_most>(g.of) ||
+                      std::holds_alternative<solve::chance_above>(g.of);
+  const auto refuse_target = [&](const std::string& range) {
+    refuse(target_at, g.target,
+           "outside the range of " + solve::describe(g.of, g.figure) + ", " + range);
+  };
+  if (chance) {
+    if (g.target < 0.0 || g.target > 1.0) refuse_target("a probability in [0, 1]");
+    return;
+  }
+  if (g.figure == "gross_margin" && g.target >= 1.0) refuse_target("below 1 (cost is above 0)");
+  if (g.figure.ends_with("_irr") && g.target <= -1.0) refuse_target("above -1 (-100%)");
+  // A cost's component may be zero (free power); the total, an efficiency or a payback may not.
+  const bool positive =
+      (g.figure.starts_with("cost_per_") && !g.figure.starts_with("cost_per_mtok.")) ||
+      g.figure.starts_with("tokens_per_") || g.figure.ends_with("payback_years");
+  if (positive && g.target <= 0.0) refuse_target("above 0");
 }
 
 inline void read_uncertainty(const json& j, scenario& s) {
@@ -1598,10 +1657,10 @@ inline void add_demand_uncertainty(scenario& s) {
 // field's path.
 inline scenario scenario_from_json(const nlohmann::json& j, const named_files& files) {
   namespace d = detail;
-  d::object_at(
-      j, "",
-      {"name", "notes", "currency", "platform", "vintage", "deployment", "workload", "costs",
-       "revenue", "site", "uncertainty", "frontier", "finance", "carbon", "power_cap", "demand"});
+  d::object_at(j, "",
+               {"name", "notes", "currency", "platform", "vintage", "deployment", "workload",
+                "costs", "revenue", "site", "uncertainty", "frontier", "finance", "carbon",
+                "power_cap", "demand", "solve"});
   scenario s;
   if (j.contains("vintage")) {
     const std::string rule = std::string("must name a data vintage: ") +
@@ -1758,6 +1817,16 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
   for (std::size_t k = 0; k < s.outputs.size(); ++k) {
     d::require_figure_given(s, "uncertainty.outputs[" + std::to_string(k) + "]", s.outputs[k]);
   }
+  if (j.contains("solve")) {
+    s.goals = read_solve(j["solve"]);
+    for (std::size_t k = 0; k < s.goals.size(); ++k) {
+      d::require_goal_reachable(s, "solve[" + std::to_string(k) + "]", s.goals[k]);
+    }
+  }
+  auto source = std::make_shared<nlohmann::json>(j);
+  source->erase("solve");
+  s.source = std::move(source);
+  s.files = files;
   s.validate();
   return s;
 }

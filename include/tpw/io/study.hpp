@@ -130,8 +130,9 @@ struct study_options {
   // The memory a study may take, in bytes (0: the machine's physical memory); a Sobol' analysis
   // that needs more is refused before anything runs.
   std::uint64_t memory_limit = 0;
-  bool percentiles = false;  // also compute P1..P99 (for a distribution chart)
-  plan_engine engine;        // empty: the CPU engine
+  bool percentiles = false;           // also compute P1..P99 (for a distribution chart)
+  std::vector<double> probabilities;  // and these quantiles (a goal seek's)
+  plan_engine engine;                 // empty: the CPU engine
   std::function<void(const mc::progress&)> on_progress;
 };
 
@@ -482,13 +483,15 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   o.probabilities = study_probabilities();
   for (const auto& q : s.exceedances) o.exceedances.push_back({q.figure, q.threshold, 0.0});
   o.outputs = s.outputs;
+  o.probabilities.insert(o.probabilities.end(), options.probabilities.begin(),
+                         options.probabilities.end());
   if (options.percentiles) {
     for (int k = 1; k <= 99; ++k) o.probabilities.push_back(k / 100.0);
-    std::sort(o.probabilities.begin(), o.probabilities.end());
-    o.probabilities.erase(std::unique(o.probabilities.begin(), o.probabilities.end(),
-                                      [](double a, double b) { return std::abs(a - b) < 1e-12; }),
-                          o.probabilities.end());
   }
+  std::sort(o.probabilities.begin(), o.probabilities.end());
+  o.probabilities.erase(std::unique(o.probabilities.begin(), o.probabilities.end(),
+                                    [](double a, double b) { return std::abs(a - b) < 1e-12; }),
+                        o.probabilities.end());
   o.on_progress = options.on_progress;
   mc::sobol_options so;
   so.base_samples = s.sobol_samples;
