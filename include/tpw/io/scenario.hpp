@@ -623,8 +623,8 @@ inline void require_goal_reachable(const scenario& s, const std::string& at, con
   const bool chance = std::holds_alternative<solve::chance_at_most>(g.of) ||
                       std::holds_alternative<solve::chance_above>(g.of);
   const auto refuse_target = [&](const std::string& range) {
-    refuse(target_at, g.target,
-           "outside the range of " + solve::describe(g.of, g.figure) + ", " + range);
+    throw invalid_input(target_at, g.target,
+                        "outside the range of " + solve::describe(g.of, g.figure) + ", " + range);
   };
   if (chance) {
     if (g.target < 0.0 || g.target > 1.0) refuse_target("a probability in [0, 1]");

@@ -78,10 +78,12 @@ class input_setter {
         walked.append(walked.empty() ? "" : ".").append(step.key);
         if (!node->is_object()) refuse(at, path, "leads through a value that is not an object");
         if (!node->contains(step.key)) {
-          if (!last && steps_[k + 1].key.empty()) {
+          // Only the number itself may be new (a catalog figure overridden); the reader refuses
+          // a key it does not know.
+          if (!last) {
             refuse(at, path, "names no number of this scenario: " + walked + " is not given");
           }
-          return;  // created by at_value; the reader refuses a key it does not know
+          return;
         }
         node = &(*node)[step.key];
       } else {
@@ -227,6 +229,19 @@ inline solve::goal_result solve_goal(const nlohmann::json& file, const named_fil
   detail::require_goal_reachable(base, at, g);
   const detail::input_setter setter(plain, base, g.input, at + ".input");
 
+  // A key the reader does not know names no number: asked before where to search for one.
+  const auto refuse_unknown = [&](const invalid_input& e) {
+    if (e.rule().starts_with("unknown key")) {
+      throw invalid_input(at + ".input", g.input,
+                          std::string("names no number this scenario reads: ") + e.what());
+    }
+  };
+  try {
+    (void)scenario_from_json(setter.at_value(1.0), files);
+  } catch (const invalid_input& e) {
+    refuse_unknown(e);
+  }
+
   solve::goal_result out;
   out.asked = g;
   out.input_was_uncertain = setter.was_uncertain();
@@ -280,10 +295,6 @@ inline solve::goal_result solve_goal(const nlohmann::json& file, const named_fil
     try {
       s = scenario_from_json(setter.at_value(x), files);
     } catch (const invalid_input& e) {
-      if (e.rule().starts_with("unknown key")) {
-        throw invalid_input(at + ".input", g.input,
-                            std::string("names no number this scenario reads: ") + e.what());
-      }
       refused(e);
       return std::nullopt;
     }

@@ -5,8 +5,8 @@
 // an empty optional there, and the scan steps over it. Two callables may be given: a cheap one
 // for the scan (a Monte Carlo run on fewer samples) and the exact one that refines each bracket
 // (the full run); the bracket is checked, and widened once, on the exact one before refining.
-// The tolerance is on x: a root's bracket is at most tolerance * |x| wide (or the interval's
-// width * 1e-12, near zero). Roots closer together than one scan step may be missed: narrow the
+// The tolerance is on x: a root's bracket is at most tolerance * |x| wide (near zero, tolerance
+// times the scan's smallest nonzero |x|). Roots closer together than one scan step may be missed: narrow the
 // interval to look closer. No Eigen, no JSON, no engine.
 #pragma once
 
@@ -170,7 +170,13 @@ inline roots_found find_roots(const figure_function& f, double target,
     seen.emplace_back(x, value);
     return value;
   };
-  const double width_floor = (interval.high - interval.low) * 1e-12;
+  // Near zero a relative tolerance never closes: there the bracket stops at the tolerance times
+  // the scan's smallest nonzero |x| (1e-6 for a price scanned from 1e-6 up).
+  double smallest = std::numeric_limits<double>::infinity();
+  for (const double x : grid) {
+    if (x != 0.0) smallest = std::min(smallest, std::abs(x));
+  }
+  const double width_floor = interval.tolerance * smallest;
   const auto close_enough = [&](double a, double b) {
     return std::abs(b - a) <=
            std::max(interval.tolerance * std::max(std::abs(a), std::abs(b)), width_floor);
