@@ -318,4 +318,8 @@ TEST_CASE("solve.out_of_reach: a target no input reaches says how near it came, 
   CHECK(report["reached"] == false);
   CHECK(report["roots"].empty());
   CHECK(report["range"]["at_least"] == 0.0);
+  CHECK(r.out_of_reach().starts_with(
+      "costs.energy.price_per_kwh: no value in [0, 1000000] gives cost_per_mtok = 0.1; the "
+      "closest is 0.80"));
+  CHECK(report["out_of_reach"] == r.out_of_reach());
 }

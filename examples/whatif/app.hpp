@@ -476,6 +476,7 @@ inline std::string goal_cell(const tpw::solve::goal_result& g) {
   }
   std::string cell;
   for (const auto& r : g.found.roots) cell.append(cell.empty() ? "" : " and ").append(num(r.x));
+  if (g.given) cell.append(" (" + num(*g.given) + ")");
   return cell;
 }
 
@@ -520,10 +521,12 @@ inline void print_goals(std::ostream& out, const std::vector<tpw::io::study>& st
       }
     }
   }
-  // What a reader needs to trust an answer: several roots, a figure that turns, an input whose
-  // distribution a trial replaced.
+  // What a reader needs to trust an answer: why a target is out of reach, several roots, a
+  // figure that turns, an input whose distribution a trial replaced.
   for (const auto& s : studies) {
     for (const auto& g : s.solved) {
+      if (!g.reached())
+        out << "  " << display_name(s.input.name) << ": " << g.out_of_reach() << "\n";
       if (g.found.roots.size() > 1 || !g.found.monotone) {
         out << "  " << display_name(s.input.name) << ": " << tpw::solve::describe(g.asked)
             << ": the figure turns within [" << num(g.searched.low) << ", " << num(g.searched.high)
@@ -531,6 +534,8 @@ inline void print_goals(std::ostream& out, const std::vector<tpw::io::study>& st
       }
     }
   }
+  out << "  In brackets: the scenario's own value of the input (a distribution's median).\n";
+  if (default_study) out << default_study_break_even_notes;
   const bool replaced = std::any_of(studies.begin(), studies.end(), [](const auto& s) {
     return std::any_of(s.solved.begin(), s.solved.end(),
                        [](const auto& g) { return g.input_was_uncertain; });

@@ -51,4 +51,14 @@ inline constexpr const char* default_study_reasons =
     "made sold at\n"
     "list price.\n";
 
+// What the break-even section's answers mean, in the study's units.
+inline constexpr const char* default_study_break_even_notes =
+    "  (1) and (2) are prices in USD per Mtok, blended over the 8k/1k mix (input and output prices "
+    "scaled\n"
+    "  together): (1) with every uncertain input at its median, (2) so that nine samples in ten "
+    "make money.\n"
+    "  (3) is the share of hours below which a token costs more than it sells for; (4) the most a "
+    "whole\n"
+    "  system (USD) could cost for a 15% project IRR before financing, at the study's prices.\n";
+
 }  // namespace tpw_whatif

@@ -120,6 +120,27 @@ class input_setter {
     return j;
   }
   [[nodiscard]] bool was_uncertain() const noexcept { return uncertain_; }
+  // The scenario's own value of the input: the blend, the cost model's number (a catalog figure
+  // the file does not write), the file's number, or its distribution's median; empty otherwise.
+  [[nodiscard]] std::optional<double> given(const scenario& base, const std::string& path) const {
+    if (blend_) return blend_;
+    for (std::size_t k = 0; k < cost_input_count; ++k) {
+      if (path == cost_input_rules[k].path) return base.base[static_cast<cost_input>(k)];
+    }
+    const json* node = &file_;
+    for (const path_step& step : steps_) {
+      if (step.key.empty()) {
+        node = &(*node)[step.index];
+      } else if (node->contains(step.key)) {
+        node = &(*node)[step.key];
+      } else {
+        return std::nullopt;
+      }
+    }
+    if (node->is_number()) return node->get<double>();
+    if (uncertain_) return distribution_at(*node, path).quantile(0.5);
+    return std::nullopt;
+  }
   // The highest value the input may take, when less than its rule's (a blend of prices by kind).
   [[nodiscard]] std::optional<double> highest() const noexcept { return highest_; }
 
@@ -245,6 +266,7 @@ inline solve::goal_result solve_goal(const nlohmann::json& file, const named_fil
   solve::goal_result out;
   out.asked = g;
   out.input_was_uncertain = setter.was_uncertain();
+  out.given = setter.given(base, g.input);
   out.searched.tolerance = g.tolerance_or_default();
   const std::optional<cost_input_rule> rule = detail::rule_at_path(g.input);
   if (g.between) {
@@ -283,11 +305,11 @@ inline solve::goal_result solve_goal(const nlohmann::json& file, const named_fil
   study_options o = options;
   o.percentiles = false;
   o.on_progress = nullptr;
-  if (const auto* q = std::get_if<solve::quantile_value>(&g.of)) o.probabilities = {q->probability};
 
   std::vector<std::pair<double, std::vector<std::pair<std::string, double>>>> headlines;
   std::string refusal;  // the first trial the scenario refused, for a goal with no root
-  const auto trial = [&](double x, std::uint64_t n, bool keep) -> std::optional<double> {
+  const auto trial = [&](const solve::goal& asked, double x, std::uint64_t n,
+                         bool keep) -> std::optional<double> {
     const auto refused = [&](const invalid_input& e) {
       if (refusal.empty()) refusal = e.what();
     };
@@ -298,7 +320,7 @@ inline solve::goal_result solve_goal(const nlohmann::json& file, const named_fil
       refused(e);
       return std::nullopt;
     }
-    detail::trim_for_goal(*s, g);
+    detail::trim_for_goal(*s, asked);
     if (monte_carlo && !s->any_uncertain()) {
       throw invalid_input(at + ".input", g.input,
                           "is the scenario's only uncertain input: fixed at each trial, it "
@@ -306,23 +328,55 @@ inline solve::goal_result solve_goal(const nlohmann::json& file, const named_fil
     }
     study_options run = o;
     run.samples = n;
+    if (const auto* q = std::get_if<solve::quantile_value>(&asked.of)) {
+      run.probabilities = {q->probability};
+    }
     try {
       const study r = run_study(*s, run);
       if (keep) headlines.emplace_back(x, detail::headline_figures(r));
-      return detail::goal_statistic(r, g);
+      return detail::goal_statistic(r, asked);
     } catch (const invalid_input& e) {
       refused(e);
       return std::nullopt;
     }
   };
-  const solve::figure_function exact = [&](double x) { return trial(x, samples, true); };
-  solve::figure_function scan;
-  if (monte_carlo && samples > 4096) {
-    // The scan reads a sixty-fourth of the samples; each bracket is checked on all of them.
-    const std::uint64_t fewer = std::max<std::uint64_t>(samples / 64, 4096);
-    scan = [&, fewer](double x) { return trial(x, fewer, false); };
+  // A chance P(F <= t) = p changes sides exactly where the quantile Q_p(F) crosses t, sample by
+  // sample count: solved as that quantile, which moves smoothly with the input where the chance
+  // moves in steps of one sample, then the chance is read at each root. Not for an IRR or a
+  // payback, whose chance counts the samples without one and whose quantile does not.
+  solve::goal searched = g;
+  const bool optional_figure = mc::detail::is_optional_project_figure(g.figure);
+  if (const auto* c = std::get_if<solve::chance_at_most>(&g.of); c && !optional_figure) {
+    searched.of = solve::quantile_value{g.target};
+    searched.target = c->threshold;
+  } else if (const auto* a = std::get_if<solve::chance_above>(&g.of); a && !optional_figure) {
+    searched.of = solve::quantile_value{1.0 - g.target};
+    searched.target = a->threshold;
   }
-  out.found = solve::find_roots(exact, g.target, out.searched, scan);
+  const bool as_quantile = searched.target != g.target || searched.of.index() != g.of.index();
+  const auto solve_for = [&](const solve::goal& asked) {
+    const solve::figure_function exact = [&](double x) { return trial(asked, x, samples, true); };
+    solve::figure_function scan;
+    if (monte_carlo && samples > 4096) {
+      // The scan reads a sixty-fourth of the samples; each bracket is checked on all of them.
+      const std::uint64_t fewer = std::max<std::uint64_t>(samples / 64, 4096);
+      scan = [&, fewer](double x) { return trial(asked, x, fewer, false); };
+    }
+    return solve::find_roots(exact, asked.target, out.searched, scan);
+  };
+  out.found = solve_for(searched);
+  if (as_quantile && out.found.roots.empty()) {
+    // Out of reach: say how near the chance itself came.
+    out.found = solve_for(g);
+  } else if (as_quantile) {
+    const int runs = out.found.evaluations;
+    headlines.clear();
+    for (solve::root& r : out.found.roots) {
+      r.value = trial(g, r.x, samples, true).value_or(r.value);
+    }
+    out.found.evaluations = runs + static_cast<int>(out.found.roots.size());
+    out.found.reached.reset();  // in the quantile's units, not the chance's
+  }
   if (!out.found.roots.empty()) {
     for (const auto& [x, figures] : headlines) {
       if (x == out.found.roots.front().x) out.at_root = figures;

@@ -79,12 +79,32 @@ struct goal_result {
   std::uint64_t seed = 0;
   // The scenario gave the input a distribution: each trial replaced it with the trial's number.
   bool input_was_uncertain = false;
+  // The input's value in the scenario (its distribution's median), to read the root against.
+  std::optional<double> given;
   // The point figures at the first root (name, value), as the report names them.
   std::vector<std::pair<std::string, double>> at_root;
   // The first trial the scenario refused (why the figure has no value there); empty when none.
   std::string refusal;
 
   [[nodiscard]] bool reached() const noexcept { return !found.roots.empty(); }
+  // Why no root was found, naming the input, the interval and how near the figure came; empty
+  // when one was.
+  [[nodiscard]] std::string out_of_reach() const {
+    using tpw::detail::number_text;
+    if (reached()) return {};
+    std::string why = asked.input + ": no value in [" + number_text(searched.low) + ", " +
+                      number_text(searched.high) + "] gives " + describe(asked.of, asked.figure) +
+                      " = " + number_text(asked.target);
+    if (const auto& r = found.reached) {
+      why += "; the closest is " + number_text(r->closest) + " at " + number_text(r->at_closest) +
+             " (from " + number_text(r->least) + " at " + number_text(r->at_least) + " to " +
+             number_text(r->most) + " at " + number_text(r->at_most) + ")";
+    } else {
+      why += "; the figure has no value there";
+    }
+    if (!refusal.empty()) why += "; first refusal: " + refusal;
+    return why;
+  }
 };
 
 }  // namespace tpw::solve

@@ -43,6 +43,7 @@ inline nlohmann::json solve_json(const solve::goal_result& r) {
               {"evaluations", f.evaluations},
               {"scan_evaluations", f.scan_evaluations},
               {"input_was_uncertain", r.input_was_uncertain}};
+  if (r.given) out["given"] = *r.given;
   if (r.samples > 0) {
     out["samples"] = r.samples;
     out["seed"] = r.seed;
@@ -56,6 +57,7 @@ inline nlohmann::json solve_json(const solve::goal_result& r) {
   for (const auto& [name, value] : r.at_root) at_root[name] = value;
   if (!r.at_root.empty()) out["at_root"] = at_root;
   if (!r.refusal.empty()) out["first_refusal"] = r.refusal;
+  if (!r.reached()) out["out_of_reach"] = r.out_of_reach();
   return out;
 }
 
