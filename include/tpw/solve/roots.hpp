@@ -6,8 +6,8 @@
 // for the scan (a Monte Carlo run on fewer samples) and the exact one that refines each bracket
 // (the full run); the bracket is checked, and widened once, on the exact one before refining.
 // The tolerance is on x: a root's bracket is at most tolerance * |x| wide (near zero, tolerance
-// times the scan's smallest nonzero |x|). Roots closer together than one scan step may be missed: narrow the
-// interval to look closer. No Eigen, no JSON, no engine.
+// times the scan's smallest nonzero |x|). Roots closer together than one scan step may be missed:
+// narrow the interval to look closer. No Eigen, no JSON, no engine.
 #pragma once
 
 #include <algorithm>
