@@ -166,26 +166,26 @@ inline solve::goal goal_from_text(std::string text, const std::string& at = "--s
     if (!figure.starts_with(prefix) || !figure.ends_with(")")) return std::nullopt;
     return figure.substr(prefix.size(), figure.size() - prefix.size() - 1);
   };
-  if (const auto f = inside("mean(")) {
-    g["figure"] = *f;
+  if (const auto averaged = inside("mean(")) {
+    g["figure"] = *averaged;
     g["statistic"] = "mean";
-  } else if (const auto c = inside("P(")) {
-    const std::size_t at_most = c->find("<=");
-    const std::size_t above = c->find('>');
+  } else if (const auto chance = inside("P(")) {
+    const std::size_t at_most = chance->find("<=");
+    const std::size_t above = chance->find('>');
     if (at_most != std::string::npos) {
-      g["figure"] = c->substr(0, at_most);
-      g["statistic"] = {{"chance_at_most", number(c->substr(at_most + 2))}};
+      g["figure"] = chance->substr(0, at_most);
+      g["statistic"] = {{"chance_at_most", number(chance->substr(at_most + 2))}};
     } else if (above != std::string::npos) {
-      g["figure"] = c->substr(0, above);
-      g["statistic"] = {{"chance_above", number(c->substr(above + 1))}};
+      g["figure"] = chance->substr(0, above);
+      g["statistic"] = {{"chance_above", number(chance->substr(above + 1))}};
     } else {
       throw invalid_input(at, text, rule);
     }
   } else if (figure.starts_with("P") && figure.find('(') != std::string::npos) {
     const std::size_t open = figure.find('(');
-    const auto f = inside(figure.substr(0, open + 1));
-    if (!f) throw invalid_input(at, text, rule);
-    g["figure"] = *f;
+    const auto quantiled = inside(figure.substr(0, open + 1));
+    if (!quantiled) throw invalid_input(at, text, rule);
+    g["figure"] = *quantiled;
     g["statistic"] = {{"quantile", number(figure.substr(1, open - 1)) / 100.0}};
   } else {
     g["figure"] = figure;
