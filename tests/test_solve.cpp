@@ -69,6 +69,20 @@ TEST_CASE("solve.roots: every root of a figure that turns, and none of one out o
   REQUIRE(partial.roots.size() == 1);
   CHECK(partial.roots[0].x == doctest::Approx(7.0).epsilon(1e-9));
   CHECK(partial.undefined_points > 0);
+  // A figure with no value above 3.3 (a latency target beyond the measured frontier): the scan
+  // has 3 and then nothing at 4; the edge (3.3, to 1/4096 of a step) is scanned too, and the root
+  // at 3.2 between it and 3 is kept.
+  const auto edge = find_roots(
+      [](double x) -> std::optional<double> {
+        if (x > 3.3) return std::nullopt;
+        return x;
+      },
+      3.2, {1.0, 10.0, 10, 1e-10, 60});
+  REQUIRE(edge.roots.size() == 1);
+  CHECK(edge.roots[0].x == doctest::Approx(3.2).epsilon(1e-9));
+  REQUIRE(edge.reached);
+  CHECK(edge.reached->most == doctest::Approx(3.3).epsilon(1e-3));
+  CHECK(edge.undefined_points == 7);  // 4, 5, ..., 10
   // A geometric scan over nine decades finds 3e-5 and 4e6 in 1/x: the tolerance is relative.
   const auto inverse = find_roots([](double x) -> std::optional<double> { return 1.0 / x; },
                                   1.0 / 3e-5, {1e-6, 1e9, 25, 1e-9, 100});
@@ -319,7 +333,7 @@ TEST_CASE("solve.out_of_reach: a target no input reaches says how near it came, 
   CHECK(report["roots"].empty());
   CHECK(report["range"]["at_least"] == 0.0);
   CHECK(r.out_of_reach().starts_with(
-      "costs.energy.price_per_kwh: no value in [0, 1000000] gives cost_per_mtok = 0.1; the "
+      "costs.energy.price_per_kwh: no value in [0, 1e+06] gives cost_per_mtok = 0.1; the "
       "closest is 0.80"));
   CHECK(report["out_of_reach"] == r.out_of_reach());
 }

@@ -624,6 +624,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
   const std::vector<std::string> builtin =
       a.scenarios.empty() ? default_study() : std::vector<std::string>{};
   std::vector<tpw::io::scenario> scenarios;
+  std::vector<tpw::solve::goal> cli_goals;
   try {
     for (const auto& file : a.scenarios) {
       try {
@@ -633,17 +634,16 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       }
     }
     for (const auto& text : builtin) scenarios.push_back(tpw::io::parse_scenario(text));
-    // --solve's goals, in every scenario, after its own solve section.
+    // --solve's goals, asked of every scenario (after its own solve section), checked first.
+    for (const auto& text : a.solves) cli_goals.push_back(tpw::io::goal_from_text(text));
     for (std::size_t k = 0; k < scenarios.size(); ++k) {
-      for (const auto& text : a.solves) {
-        const tpw::solve::goal g = tpw::io::goal_from_text(text);
+      for (const auto& g : cli_goals) {
         try {
           tpw::io::detail::require_goal_reachable(scenarios[k], "--solve", g);
         } catch (const std::exception& e) {
           throw std::runtime_error((k < a.scenarios.size() ? a.scenarios[k] : scenarios[k].name) +
                                    ": " + e.what());
         }
-        scenarios[k].goals.push_back(g);
       }
     }
     for (std::size_t k = 1; k < scenarios.size(); ++k) {
@@ -679,6 +679,10 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
       try {
         studies.push_back(tpw::io::run_study(scenarios[k], o));
         studies.back().solved = tpw::io::solve_goals(scenarios[k], o);
+        for (const auto& g : cli_goals) {
+          studies.back().solved.push_back(
+              tpw::io::solve_goal(*scenarios[k].source, scenarios[k].files, g, o, "--solve"));
+        }
         reports.push_back(tpw::io::to_json(studies.back()));  // checks every figure is finite
       } catch (const std::exception& e) {
         const std::string label = k < a.scenarios.size() ? a.scenarios[k] : scenarios[k].name;

@@ -4,7 +4,9 @@
 // solves them on a scenario. No JSON, no engine.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <utility>
@@ -90,7 +92,12 @@ struct goal_result {
   // Why no root was found, naming the input, the interval and how near the figure came; empty
   // when one was.
   [[nodiscard]] std::string out_of_reach() const {
-    using tpw::detail::number_text;
+    // Six significant digits: a reader's number, not a round-trip one.
+    const auto number_text = [](double x) {
+      std::array<char, 32> text{};
+      std::snprintf(text.data(), text.size(), "%.6g", x);
+      return std::string(text.data());
+    };
     if (reached()) return {};
     std::string why = asked.input + ": no value in [" + number_text(searched.low) + ", " +
                       number_text(searched.high) + "] gives " + describe(asked.of, asked.figure) +

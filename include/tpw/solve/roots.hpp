@@ -126,23 +126,52 @@ inline roots_found find_roots(const figure_function& f, double target,
     return two_stage ? scan(x) : f(x);
   };
 
-  const std::vector<double> grid =
-      detail::scan_grid(interval.low, interval.high, interval.scan_points);
+  std::vector<double> grid = detail::scan_grid(interval.low, interval.high, interval.scan_points);
+  const auto scan_g = [&](double x) -> std::optional<double> {
+    const std::optional<double> y = scanned(x);
+    if (!y || !std::isfinite(*y)) return std::nullopt;
+    return *y - target;
+  };
   std::vector<std::optional<double>> g(grid.size());
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    g[k] = scan_g(grid[k]);
+    if (!g[k]) ++out.undefined_points;
+  }
+  // Where the figure stops having a value between two scan points (a price by kind reaching its
+  // rule, a latency target beyond the frontier), its last defined point is found by bisection
+  // (to 1/4096 of the step) and scanned too: a root between it and the previous point is kept.
+  std::vector<std::pair<double, std::optional<double>>> edges;
+  for (std::size_t k = 0; k + 1 < grid.size(); ++k) {
+    if (g[k].has_value() == g[k + 1].has_value()) continue;
+    double inside = g[k] ? grid[k] : grid[k + 1];
+    double outside = g[k] ? grid[k + 1] : grid[k];
+    std::optional<double> value = g[k] ? g[k] : g[k + 1];
+    const bool geometric = inside > 0.0 && outside > 0.0;
+    for (int step = 0; step < 12; ++step) {
+      const double mid = geometric ? std::sqrt(inside * outside) : 0.5 * (inside + outside);
+      if (const std::optional<double> at = scan_g(mid)) {
+        inside = mid;
+        value = at;
+      } else {
+        outside = mid;
+      }
+    }
+    if (inside != grid[k] && inside != grid[k + 1]) edges.emplace_back(inside, value);
+  }
+  for (const auto& [x, value] : edges) {
+    const auto at = std::lower_bound(grid.begin(), grid.end(), x);
+    g.insert(g.begin() + (at - grid.begin()), value);
+    grid.insert(at, x);
+  }
   int direction = 0;
   for (std::size_t k = 0; k < grid.size(); ++k) {
-    const std::optional<double> y = scanned(grid[k]);
-    if (!y || !std::isfinite(*y)) {
-      ++out.undefined_points;
-      continue;
-    }
-    g[k] = *y - target;
-    if (!out.reached) out.reached = reach{*y, grid[k], *y, grid[k], *y, grid[k]};
+    if (!g[k]) continue;
+    const double y = *g[k] + target;
+    if (!out.reached) out.reached = reach{y, grid[k], y, grid[k], y, grid[k]};
     reach& r = *out.reached;
-    if (*y < r.least) r = {*y, grid[k], r.most, r.at_most, r.closest, r.at_closest};
-    if (*y > r.most) r.most = *y, r.at_most = grid[k];
-    if (std::abs(*y - target) < std::abs(r.closest - target))
-      r.closest = *y, r.at_closest = grid[k];
+    if (y < r.least) r.least = y, r.at_least = grid[k];
+    if (y > r.most) r.most = y, r.at_most = grid[k];
+    if (std::abs(y - target) < std::abs(r.closest - target)) r.closest = y, r.at_closest = grid[k];
     // Monotone: every step between neighbouring defined points goes the same way.
     for (std::size_t j = k; j-- > 0;) {
       if (!g[j]) continue;
