@@ -765,6 +765,22 @@ TEST_CASE("tpw-whatif --csv writes the figures and the yearly cash flows as RFC 
   const std::string row((std::istreambuf_iterator<char>(demand_figures)), {});
   CHECK(row.find("derived_utilization (share)") != std::string::npos);
   CHECK(row.find("effective_price_per_kwh (USD/kWh)") != std::string::npos);
+  // --solve adds solve.csv, one row per root (one, rootless, for a target out of reach), and the
+  // table's Goal seek section.
+  const auto solved = whatif({"--scenario", file, "--csv", (dir.path / "solve").string(), "--solve",
+                              "deployment.utilization:gross_margin=0.2", "--solve",
+                              "costs.energy.pue:cost_per_mtok=0.001"});
+  REQUIRE(solved.status == 0);
+  CHECK(solved.out.find("Goal seek (the input that meets each target)") != std::string::npos);
+  CHECK(solved.out.find("costs.energy.pue: no value in [1, 10] gives cost_per_mtok = 0.001") !=
+        std::string::npos);
+  std::ifstream goals(dir.path / "solve" / "solve.csv", std::ios::binary);
+  const std::string rows((std::istreambuf_iterator<char>(goals)), {});
+  CHECK(rows.starts_with("scenario,goal,input,figure,target,reached,root (input's unit),"));
+  CHECK(std::count(rows.begin(), rows.end(), '\n') == 3);  // the header and two goals
+  CHECK(rows.find(",deployment.utilization for gross_margin = 0.2,deployment.utilization,"
+                  "gross_margin,0.2,yes,") != std::string::npos);
+  CHECK(rows.find(",costs.energy.pue,cost_per_mtok,0.001,no,,,,,") != std::string::npos);
 }
 
 TEST_CASE("a power cap in a scenario: fixed, max_q and best_for_site, as the library picks them") {

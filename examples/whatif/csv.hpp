@@ -141,8 +141,8 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
                   [](const auto& s) { return !s.solved.empty(); })) {
     std::string text =
         csv_row({"scenario", "goal", "input", "figure", "target", "reached", "root (input's unit)",
-                 "bracket_low", "bracket_high", "figure_at_root", "evaluations", "samples", "least",
-                 "most", "closest", "at_closest"});
+                 "bracket_low", "bracket_high", "figure_at_root", "given (input's unit)",
+                 "evaluations", "samples", "least", "most", "closest", "at_closest"});
     for (const auto& s : studies) {
       for (const auto& g : s.solved) {
         const auto& f = g.found;
@@ -163,6 +163,7 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
               r ? csv_number(r->low) : "",
               r ? csv_number(r->high) : "",
               r ? csv_number(r->value) : "",
+              g.given ? csv_number(*g.given) : "",
               csv_number(f.evaluations),
               csv_number(static_cast<double>(g.samples))};
           fields.insert(fields.end(), reach.begin(), reach.end());
