@@ -50,20 +50,20 @@ class input_setter {
     const json* revenue = file_.contains("revenue") ? &file_["revenue"] : nullptr;
     if (path == "revenue.price_per_mtok" && revenue != nullptr && revenue->is_object() &&
         !revenue->contains("price_per_mtok") && base.prices) {
+      // Each price by kind must be a number; the blend at which the dearest reaches its rule's
+      // top bounds the search.
+      double dearest = 0.0;
       for (const char* key : price_keys) {
-        if (revenue->contains(key) && !(*revenue)[key].is_number()) {
+        if (!revenue->contains(key)) continue;
+        if (!(*revenue)[key].is_number()) {
           refuse(at, path,
                  std::string("scales the prices by kind of token, and revenue.") + key +
                      " is uncertain: solve revenue.input_price_per_mtok or "
                      "output_price_per_mtok instead");
         }
+        dearest = std::max(dearest, (*revenue)[key].get<double>());
       }
       blend_ = base.base[cost_input::price_per_mtok];
-      // The blend at which the dearest kind reaches its rule's top.
-      double dearest = 0.0;
-      for (const char* key : price_keys) {
-        if (revenue->contains(key)) dearest = std::max(dearest, (*revenue)[key].get<double>());
-      }
       if (dearest > 0.0)
         highest_ = *blend_ * rule_of(extra_input::input_price_per_mtok).high / dearest;
       return;
@@ -207,8 +207,6 @@ inline void trim_for_goal(scenario& s, const solve::goal& g) {
   s.sobol = false;
   s.exceedances.clear();
   s.outputs.clear();
-  s.goals.clear();
-  s.source.reset();
   if (!solve::is_monte_carlo(g.of)) {
     s.uncertain.clear();
     s.project_uncertain.clear();
