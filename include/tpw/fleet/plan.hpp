@@ -1,0 +1,538 @@
+// tpw/fleet/plan.hpp: a fleet's cohorts over the calendar, priced period by period
+// (price_cohorts), or decided by the purchase and refresh rules (plan_fleet). docs/fleet.md
+// states the model: capex at the start of a period, the period's margin at its end, a cohort idled
+// in any period its margin is negative, one sold when it leaves at its straight-line book value.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tpw/error.hpp"
+#include "tpw/finance/measures.hpp"
+#include "tpw/fleet/calendar.hpp"
+#include "tpw/fleet/spec.hpp"
+#include "tpw/model/formulas.hpp"
+
+namespace tpw::fleet {
+
+enum class cohort_origin { installed, bought };
+
+// One purchase (or the installed fleet's share of one generation): in service from the start of
+// period `first` until the start of period `end`, when it leaves (retired, its life over, or the
+// calendar's end, where it is valued at its book value).
+struct cohort {
+  std::size_t generation = 0;
+  power capacity{};
+  cohort_origin origin = cohort_origin::bought;
+  int first = 0;     // bought at the start of this period (0 for an installed cohort)
+  int life_end = 0;  // the period its life ends, which may lie past the calendar
+  int end = 0;       // the period it leaves: first < end <= min(life_end, periods)
+
+  // Retired before its life was over, within the calendar.
+  [[nodiscard]] bool retired_early(int periods) const noexcept {
+    return end < std::min(life_end, periods);
+  }
+};
+
+// A cohort in one period: what it made and cost. Capex is paid at the period's start, the rest at
+// its end; the residual is the cohort's sale as it leaves at the end of this period.
+template <currency_type C>
+struct cohort_period {
+  int period = 0;
+  std::size_t cohort = 0;
+  tokens made{};
+  money<C> revenue{};
+  money<C> running{};
+  money<C> capex{};
+  money<C> residual{};
+  bool idled = false;  // its margin was negative: it made nothing and cost nothing to run
+};
+
+template <currency_type C>
+struct fleet_ledger {
+  calendar when{};
+  std::vector<cohort> cohorts;
+  std::vector<money<C>> cohort_capex;     // what each cohort cost (0 for an installed one)
+  std::vector<money<C>> cohort_residual;  // what each brought as it left
+  std::vector<money<C>> cohort_npv;       // each cohort's flows at the fleet's start
+  std::vector<cohort_period<C>> rows;     // by period, then cohort
+  // By period (0 .. periods - 1).
+  std::vector<power> ceiling;
+  std::vector<power> in_service;
+  std::vector<tokens> made;
+  std::vector<money<C>> revenue, running, capex, residual;
+  // The net flow at each period boundary t = 0 .. periods: capex at a period's start, margins and
+  // sales at its end.
+  std::vector<money<C>> net;
+  money<C> npv{};
+  irr_result irr;  // annual rates
+  std::optional<double> payback_years;
+  std::string payback_reason;  // empty with a payback
+
+  // Years a cohort serves within the calendar.
+  [[nodiscard]] double service_years(std::size_t k) const noexcept {
+    return static_cast<double>(cohorts[k].end - cohorts[k].first) / when.per_year();
+  }
+};
+
+template <currency_type C>
+struct fleet_plan {
+  fleet_ledger<C> ledger;
+  refresh_rule rule = refresh_rule::fixed_life;
+  // best_npv: "exhaustive" when every plan was enumerated, "sequential" when there were more than
+  // fleet_spec::max_plans; "rule" for the other rules.
+  std::string search = "rule";
+  long plans = 1;  // plans priced
+};
+
+namespace detail {
+
+// Every per-MW figure of the spec by generation and period, in SI values per watt, computed once:
+// a plan is then priced in O(1) a cohort from the prefix sums.
+struct fleet_tables {
+  int periods = 0;
+  std::size_t generations = 0;
+  double step_discount = 0.0;          // per period
+  std::vector<double> tokens;          // [g * periods + p] per W in period p, at availability
+  std::vector<double> revenue;         // per W
+  std::vector<double> running;         // per W
+  std::vector<double> price;           // per W, a new one at the start of p (its price path)
+  std::vector<char> sold;              // whether it can be bought at the start of p
+  std::vector<double> kept;            // per W, discounted to t = 0: max(margin, 0) * v^(p + 1)
+  std::vector<double> kept_prefix;     // [g * (periods + 1) + p]: sum of kept before p
+  std::vector<int> life;               // periods, by generation
+  std::vector<double> residual_share;  // by generation
+  std::vector<double> ceiling;         // W, by period
+  std::vector<double> discount;        // v^t, t = 0 .. periods
+
+  [[nodiscard]] std::size_t at(std::size_t g, int p) const noexcept {
+    return g * static_cast<std::size_t>(periods) + static_cast<std::size_t>(p);
+  }
+  [[nodiscard]] double margin(std::size_t g, int p) const noexcept {
+    return revenue[at(g, p)] - running[at(g, p)];
+  }
+  [[nodiscard]] bool for_sale(std::size_t g, int p) const noexcept { return sold[at(g, p)] != 0; }
+  // Kept margins of generation g over [first, end), discounted to t = 0, per W.
+  [[nodiscard]] double kept_between(std::size_t g, int first, int end) const noexcept {
+    const std::size_t row = g * static_cast<std::size_t>(periods + 1);
+    return kept_prefix[row + static_cast<std::size_t>(end)] -
+           kept_prefix[row + static_cast<std::size_t>(first)];
+  }
+  // What a cohort of generation g bought at `first` is worth per W as it leaves at `end`: when
+  // it leaves within the calendar (its life over, or retired early), its residual share of what
+  // it cost (what used hardware of it fetches); at the calendar's end with life left, its
+  // straight-line book value (the fleet's terminal value).
+  [[nodiscard]] double value_leaving(std::size_t g, int first, int end) const noexcept {
+    const double paid = price[at(g, first)];
+    const int served = end - first;
+    if (end < periods || served >= life[g]) return residual_share[g] * paid;
+    return paid * (1.0 - (1.0 - residual_share[g]) * served / life[g]);
+  }
+};
+
+template <currency_type C>
+fleet_tables tables_of(const fleet_spec<C>& s) {
+  fleet_tables t;
+  const calendar& when = s.when;
+  const int P = when.periods();
+  t.periods = P;
+  t.generations = s.generations.size();
+  t.step_discount = step_rate::compounding(s.discount_rate, when.every).value();
+  const double step_seconds = when.length().value();
+  const auto cells = t.generations * static_cast<std::size_t>(P);
+  t.tokens.assign(cells, 0.0);
+  t.revenue.assign(cells, 0.0);
+  t.running.assign(cells, 0.0);
+  t.price.assign(cells, 0.0);
+  t.sold.assign(cells, 0);
+  t.kept.assign(cells, 0.0);
+  t.kept_prefix.assign(t.generations * static_cast<std::size_t>(P + 1), 0.0);
+  t.discount.resize(static_cast<std::size_t>(P + 1));
+  for (int k = 0; k <= P; ++k)
+    t.discount[static_cast<std::size_t>(k)] = std::pow(1.0 + t.step_discount, -k);
+  const double token_price = s.price.value();
+  const double price_fall = std::log1p(-s.price_decline_per_year.value());  // per year
+  for (std::size_t g = 0; g < t.generations; ++g) {
+    const generation<C>& gen = s.generations[g];
+    t.life.push_back(std::max(1, static_cast<int>(std::lround(gen.life_years * when.per_year()))));
+    t.residual_share.push_back(gen.residual_fraction.value());
+    const double reference = gen.available_from ? *gen.available_from : when.start_year;
+    const double gain = std::log1p(gen.throughput_gain_per_year.value());
+    const double hardware_fall = std::log1p(-gen.price_decline_per_year.value());
+    for (int p = 0; p < P; ++p) {
+      const std::size_t i = t.at(g, p);
+      const double date = when.date_of(p);
+      const double grown = std::exp(gain * std::max(0.0, date - reference));
+      t.tokens[i] = gen.output.value() * step_seconds * gen.availability.value() * grown;
+      t.revenue[i] = t.tokens[i] * token_price * std::exp(price_fall * when.years_from_start(p));
+      t.running[i] = gen.running_cost.value() * step_seconds;
+      const int year = when.start_year + p / when.per_year();
+      const bool sold = gen.available_from && year >= *gen.available_from &&
+                        (!gen.available_until || year <= *gen.available_until);
+      t.sold[i] = sold ? 1 : 0;
+      t.price[i] = gen.price.value() * std::exp(hardware_fall * (date - reference));
+      t.kept[i] = std::max(0.0, t.margin(g, p)) * t.discount[static_cast<std::size_t>(p + 1)];
+      const std::size_t row = g * static_cast<std::size_t>(P + 1);
+      t.kept_prefix[row + static_cast<std::size_t>(p + 1)] =
+          t.kept_prefix[row + static_cast<std::size_t>(p)] + t.kept[i];
+    }
+  }
+  t.ceiling.resize(static_cast<std::size_t>(P));
+  for (int p = 0; p < P; ++p) {
+    const double date = when.date_of(p);
+    for (const auto& phase : s.site_power) {
+      if (phase.from_year <= date + 1e-9)
+        t.ceiling[static_cast<std::size_t>(p)] = phase.ceiling.value();
+    }
+  }
+  return t;
+}
+
+// A cohort's flows discounted to the fleet's start (t = 0), SI value.
+inline double cohort_npv(const fleet_tables& t, const cohort& c) {
+  const double w = c.capacity.value();
+  if (c.end <= c.first) return 0.0;
+  double v = t.kept_between(c.generation, c.first, c.end) * w;
+  if (c.origin == cohort_origin::bought) {
+    const double price = t.price[t.at(c.generation, c.first)];
+    v += (-price * t.discount[static_cast<std::size_t>(c.first)] +
+          t.value_leaving(c.generation, c.first, c.end) *
+              t.discount[static_cast<std::size_t>(c.end)]) *
+         w;
+  }
+  return v;
+}
+
+inline double plan_npv(const fleet_tables& t, const std::vector<cohort>& cohorts) {
+  double sum = 0.0;
+  for (const cohort& c : cohorts) sum += cohort_npv(t, c);
+  return sum;
+}
+
+// The value per W at t = 0 of buying generation g at the start of p and keeping it for its life
+// (or to the calendar's end); NaN when it is not for sale then.
+inline double purchase_value(const fleet_tables& t, std::size_t g, int p) {
+  if (!t.for_sale(g, p)) return std::numeric_limits<double>::quiet_NaN();
+  cohort c;
+  c.generation = g;
+  c.capacity = power::from_value(1.0);
+  c.first = p;
+  c.life_end = p + t.life[g];
+  c.end = std::min(c.life_end, t.periods);
+  return cohort_npv(t, c);
+}
+
+// The generation to buy at p (the largest purchase_value), when one is for sale and pays.
+inline std::optional<std::size_t> best_purchase(const fleet_tables& t, int p) {
+  std::optional<std::size_t> best;
+  double best_value = 0.0;
+  for (std::size_t g = 0; g < t.generations; ++g) {
+    const double v = purchase_value(t, g, p);
+    if (!std::isnan(v) && v > best_value) {
+      best = g;
+      best_value = v;
+    }
+  }
+  return best;
+}
+
+// A MW's margin in p net of the capital charge of buying generation g then: the price, less the
+// residual's present value, spread over its life at the step's rate, per period.
+inline double margin_net_of_capital(const fleet_tables& t, std::size_t g, int p) {
+  const double price = t.price[t.at(g, p)];
+  const int life = t.life[g];
+  const double q = t.step_discount;
+  const double recovery = tpw::detail::capital_recovery_factor_years(q, life);
+  const double charge = (price - t.residual_share[g] * price * std::pow(1.0 + q, -life)) * recovery;
+  return t.margin(g, p) - charge;
+}
+
+// The rules, run period by period. `decided[k]` fixes the end of the k-th cohort created (in the
+// order the rules create them); cohorts past it end with their life (or by the opportunity rule).
+template <currency_type C>
+std::vector<cohort> run_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
+                              const std::vector<int>& decided) {
+  const int P = t.periods;
+  std::vector<cohort> cohorts;
+  const auto add = [&](cohort c) {
+    const std::size_t k = cohorts.size();
+    c.end = k < decided.size() ? decided[k] : std::min(c.life_end, P);
+    cohorts.push_back(c);
+  };
+  for (const installed_cohort& i : s.installed) {
+    cohort c;
+    c.generation = i.generation;
+    c.capacity = i.capacity;
+    c.origin = cohort_origin::installed;
+    c.first = 0;
+    c.life_end = std::max(0, (i.usable_until + 1 - s.when.start_year) * s.when.per_year());
+    add(c);
+  }
+  for (int p = 0; p < P; ++p) {
+    const std::optional<std::size_t> buy = best_purchase(t, p);
+    if (rule == refresh_rule::opportunity_cost && buy) {
+      double best_new = -std::numeric_limits<double>::infinity();
+      for (std::size_t g = 0; g < t.generations; ++g) {
+        if (t.for_sale(g, p)) best_new = std::max(best_new, margin_net_of_capital(t, g, p));
+      }
+      for (std::size_t k = decided.size(); k < cohorts.size(); ++k) {
+        cohort& c = cohorts[k];
+        const bool eligible =
+            c.first <= p && p < c.end && (c.origin == cohort_origin::installed || c.first < p);
+        if (eligible && best_new > std::max(0.0, t.margin(c.generation, p))) c.end = p;
+      }
+    }
+    double live = 0.0;
+    for (const cohort& c : cohorts) {
+      if (c.first <= p && p < c.end) live += c.capacity.value();
+    }
+    const double ceiling = t.ceiling[static_cast<std::size_t>(p)];
+    const double left = ceiling - live;
+    if (buy && left > 1e-9 * ceiling) {
+      cohort c;
+      c.generation = *buy;
+      c.capacity = power::from_value(left);
+      c.first = p;
+      c.life_end = p + t.life[*buy];
+      add(c);
+    }
+  }
+  return cohorts;
+}
+
+// best_npv: every plan (each cohort's end, in the order the rules create them) enumerated while
+// there are at most max_plans; the best, or nothing when the enumeration stopped.
+template <currency_type C>
+struct npv_search {
+  const fleet_spec<C>& spec;
+  const fleet_tables& tables;
+  long plans = 0;
+  bool stopped = false;
+  double best = -std::numeric_limits<double>::infinity();
+  std::vector<int> best_ends;
+
+  // The ends a cohort may take: retired at any period start it is in service, or at its life's
+  // end (the calendar's end when that is later); the latest first, so a tie keeps it longest.
+  std::pair<int, int> ends_of(const cohort& c) const {
+    const int latest = std::min(c.life_end, tables.periods);
+    const int earliest = c.origin == cohort_origin::installed ? 0 : c.first + 1;
+    return {earliest, std::max(earliest, latest)};
+  }
+
+  void enumerate(std::vector<int>& decided) {
+    const std::vector<cohort> cohorts = run_rules(spec, tables, refresh_rule::fixed_life, decided);
+    if (cohorts.size() == decided.size()) {
+      if (++plans > spec.max_plans) {
+        stopped = true;
+        return;
+      }
+      const double v = plan_npv(tables, cohorts);
+      if (v > best) {
+        best = v;
+        best_ends = decided;
+      }
+      return;
+    }
+    const auto [earliest, latest] = ends_of(cohorts[decided.size()]);
+    for (int e = latest; e >= earliest && !stopped; --e) {
+      decided.push_back(e);
+      enumerate(decided);
+      decided.pop_back();
+    }
+  }
+
+  // One cohort at a time, in order: each at its best end with the later ones at their life's end.
+  std::vector<int> sequential() {
+    std::vector<int> decided;
+    for (;;) {
+      const std::vector<cohort> cohorts =
+          run_rules(spec, tables, refresh_rule::fixed_life, decided);
+      if (cohorts.size() == decided.size()) return decided;
+      const auto [earliest, latest] = ends_of(cohorts[decided.size()]);
+      double best_here = -std::numeric_limits<double>::infinity();
+      int best_end = latest;
+      decided.push_back(latest);
+      for (int e = latest; e >= earliest; --e) {
+        decided.back() = e;
+        ++plans;
+        const double v =
+            plan_npv(tables, run_rules(spec, tables, refresh_rule::fixed_life, decided));
+        if (v > best_here) {
+          best_here = v;
+          best_end = e;
+        }
+      }
+      decided.back() = best_end;
+    }
+  }
+};
+
+template <currency_type C>
+fleet_ledger<C> ledger_of(const fleet_spec<C>& s, const fleet_tables& t,
+                          std::vector<cohort> cohorts) {
+  const int P = t.periods;
+  const auto periods = static_cast<std::size_t>(P);
+  fleet_ledger<C> l;
+  l.when = s.when;
+  l.ceiling.resize(periods);
+  l.in_service.assign(periods, power{});
+  l.made.assign(periods, tokens{});
+  l.revenue.assign(periods, money<C>{});
+  l.running.assign(periods, money<C>{});
+  l.capex.assign(periods, money<C>{});
+  l.residual.assign(periods, money<C>{});
+  std::vector<double> net(periods + 1, 0.0);
+  for (int p = 0; p < P; ++p) {
+    l.ceiling[static_cast<std::size_t>(p)] =
+        power::from_value(t.ceiling[static_cast<std::size_t>(p)]);
+  }
+  const auto M = [](double v) { return money<C>::from_value(v); };
+  for (std::size_t k = 0; k < cohorts.size(); ++k) {
+    const cohort& c = cohorts[k];
+    const double w = c.capacity.value();
+    const bool bought = c.origin == cohort_origin::bought;
+    const double price = bought ? t.price[t.at(c.generation, c.first)] : 0.0;
+    const double capex = price * w;
+    const double sale =
+        bought && c.end > c.first ? t.value_leaving(c.generation, c.first, c.end) * w : 0.0;
+    l.cohort_capex.push_back(M(capex));
+    l.cohort_residual.push_back(M(sale));
+    l.cohort_npv.push_back(M(cohort_npv(t, c)));
+    if (bought) net[static_cast<std::size_t>(c.first)] -= capex;
+    if (c.end > c.first) net[static_cast<std::size_t>(c.end)] += sale;
+  }
+  for (int p = 0; p < P; ++p) {
+    const auto pi = static_cast<std::size_t>(p);
+    for (std::size_t k = 0; k < cohorts.size(); ++k) {
+      const cohort& c = cohorts[k];
+      if (!(c.first <= p && p < c.end)) continue;
+      const double w = c.capacity.value();
+      const std::size_t i = t.at(c.generation, p);
+      cohort_period<C> row;
+      row.period = p;
+      row.cohort = k;
+      row.idled = t.margin(c.generation, p) < 0.0;
+      if (!row.idled) {
+        row.made = tokens::from_value(t.tokens[i] * w);
+        row.revenue = M(t.revenue[i] * w);
+        row.running = M(t.running[i] * w);
+      }
+      if (p == c.first) row.capex = l.cohort_capex[k];
+      if (p + 1 == c.end) row.residual = l.cohort_residual[k];
+      l.in_service[pi] += c.capacity;
+      l.made[pi] += row.made;
+      l.revenue[pi] += row.revenue;
+      l.running[pi] += row.running;
+      l.capex[pi] += row.capex;
+      l.residual[pi] += row.residual;
+      net[pi + 1] += row.revenue.value() - row.running.value();
+      l.rows.push_back(row);
+    }
+  }
+  l.net.reserve(net.size());
+  for (const double v : net) l.net.push_back(M(v));
+  l.npv = M(tpw::detail::npv_value(net, t.step_discount));
+  l.irr = tpw::detail::irr_of(net);
+  for (double& r : l.irr.rates) r = step_rate::annualized(r, s.when.every);
+  const tpw::detail::payback_scan payback = tpw::detail::payback_value(net);
+  if (payback.years) {
+    l.payback_years = *payback.years / s.when.per_year();
+  } else {
+    l.payback_reason = payback.recovered_before
+                           ? "the cumulative flows reach zero in " +
+                                 s.when.label(static_cast<int>(payback.recovered_year) - 1) +
+                                 " but fall below it again"
+                           : "the cumulative flows never reach zero";
+  }
+  l.cohorts = std::move(cohorts);
+  return l;
+}
+
+}  // namespace detail
+
+// Prices a plan written by hand: each cohort's periods, checked against the spec (its generation,
+// when it can be bought, its life, the site's power in every period).
+template <currency_type C>
+fleet_ledger<C> price_cohorts(const fleet_spec<C>& s, const std::vector<cohort>& cohorts) {
+  validate(s);
+  const detail::fleet_tables t = detail::tables_of(s);
+  const int P = t.periods;
+  for (std::size_t k = 0; k < cohorts.size(); ++k) {
+    const cohort& c = cohorts[k];
+    const std::string at = "cohorts[" + std::to_string(k) + "]";
+    if (c.generation >= t.generations) {
+      throw invalid_input(at + ".generation", static_cast<double>(c.generation),
+                          "must name one of the fleet's generations");
+    }
+    const double mw = c.capacity / units::MW;
+    if (!(std::isfinite(mw) && mw > 0.0)) {
+      throw invalid_input(at + ".capacity_mw", mw, "must be finite and > 0");
+    }
+    if (!(c.first >= 0 && c.first < P)) {
+      throw invalid_input(at + ".first", c.first, "must be a period of the calendar");
+    }
+    if (!(c.end >= c.first && c.end <= std::min(c.life_end, P))) {
+      throw invalid_input(at + ".end", c.end,
+                          "must be from first to the end of its life or of the calendar");
+    }
+    if (c.origin == cohort_origin::bought) {
+      if (!t.for_sale(c.generation, c.first)) {
+        throw invalid_input(at + ".first", c.first,
+                            "its generation cannot be bought then (" + s.when.label(c.first) + ")");
+      }
+      if (c.life_end != c.first + t.life[c.generation]) {
+        throw invalid_input(at + ".life_end", c.life_end,
+                            "must be first plus its generation's life in periods");
+      }
+    }
+  }
+  for (int p = 0; p < P; ++p) {
+    double live = 0.0;
+    for (const cohort& c : cohorts) {
+      if (c.first <= p && p < c.end) live += c.capacity.value();
+    }
+    const double ceiling = t.ceiling[static_cast<std::size_t>(p)];
+    if (live > ceiling * (1.0 + 1e-12)) {
+      throw invalid_input("cohorts.capacity_mw", live / 1e6,
+                          "must fit under the site's power in " + s.when.label(p) + " (" +
+                              tpw::detail::number_text(ceiling / 1e6) + " MW)");
+    }
+  }
+  return detail::ledger_of(s, t, cohorts);
+}
+
+// The fleet the rules build: installed cohorts first; at the start of each period, the power left
+// under the site's ceiling is bought of the generation whose purchase is worth most (when one is
+// for sale and its value is positive); cohorts leave by the spec's refresh rule.
+template <currency_type C>
+fleet_plan<C> plan_fleet(const fleet_spec<C>& s) {
+  validate(s);
+  const detail::fleet_tables t = detail::tables_of(s);
+  fleet_plan<C> out;
+  out.rule = s.refresh;
+  std::vector<int> decided;
+  if (s.refresh == refresh_rule::best_npv) {
+    detail::npv_search<C> search{s, t, 0, false, -std::numeric_limits<double>::infinity(), {}};
+    search.enumerate(decided);
+    if (search.stopped) {
+      search.plans = 0;
+      decided = search.sequential();
+      out.search = "sequential";
+    } else {
+      decided = search.best_ends;
+      out.search = "exhaustive";
+    }
+    out.plans = search.plans;
+  }
+  const refresh_rule rule =
+      s.refresh == refresh_rule::best_npv ? refresh_rule::fixed_life : s.refresh;
+  out.ledger = detail::ledger_of(s, t, detail::run_rules(s, t, rule, decided));
+  return out;
+}
+
+}  // namespace tpw::fleet

@@ -1,0 +1,424 @@
+// Fleets over calendar time: the calendar's step rates, the worked case (replacing an
+// installed generation A by B, per MW) to the cent, the refresh rules against each other and
+// against a brute force over every plan, a phased build, one cohort against the finance
+// section's NPV, and the refusals.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <tpw/finance.hpp>
+#include <tpw/fleet.hpp>
+#include <tpw/model.hpp>
+
+#include "support.hpp"
+
+namespace {
+
+namespace units = tpw::units;
+using tpw::USD;
+using tpw_test::message_of;
+namespace fleet = tpw::fleet;
+
+const auto mw_year = units::MW * units::year;
+
+double usd(tpw::money<USD> m) {
+  return m.value();
+}
+
+// The worked case, per MW: A installed and sunk (1.0e6 Mtok and 1.0 M USD running cost
+// per MW-year, usable to the end of 2029); B 5.0e6 Mtok and 1.2 M USD per MW-year, 20 M USD per MW
+// in 2026 falling 25% a year, a 4-year life, 10% residual, to be had 2026 to 2030; tokens at 2.00
+// USD per Mtok in 2026 falling 20% a year; 10% discount rate; 2026 to 2033 (B bought in 2030
+// serves to the end of 2033).
+fleet::fleet_spec<USD> worked_case() {
+  fleet::fleet_spec<USD> s;
+  s.when = {2026, fleet::step::year, 8};
+  s.discount_rate = tpw::annual_rate{0.10};
+  s.price = 2.0 * units::usd / units::Mtok;
+  s.price_decline_per_year = tpw::fraction{0.2};
+  fleet::generation<USD> a;
+  a.name = "A";
+  a.output = 1.0e6 * units::Mtok / mw_year;
+  a.running_cost = 1.0e6 * units::usd / mw_year;
+  fleet::generation<USD> b;
+  b.name = "B";
+  b.output = 5.0e6 * units::Mtok / mw_year;
+  b.running_cost = 1.2e6 * units::usd / mw_year;
+  b.price = 20e6 * units::usd / units::MW;
+  b.available_from = 2026;
+  b.available_until = 2030;
+  b.price_decline_per_year = tpw::fraction{0.25};
+  b.life_years = 4;
+  b.residual_fraction = tpw::fraction{0.1};
+  s.generations = {a, b};
+  s.installed = {{0, 1.0 * units::MW, 2029}};
+  s.site_power = {{2026, 1.0 * units::MW}};
+  return s;
+}
+
+fleet::cohort installed_a(int end) {
+  fleet::cohort a;
+  a.generation = 0;
+  a.capacity = 1.0 * units::MW;
+  a.origin = fleet::cohort_origin::installed;
+  a.life_end = 4;
+  a.end = end;
+  return a;
+}
+
+fleet::cohort bought(std::size_t generation, int first, int life, int end, double mw = 1.0) {
+  fleet::cohort c;
+  c.generation = generation;
+  c.capacity = mw * units::MW;
+  c.first = first;
+  c.life_end = first + life;
+  c.end = end;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("fleet.calendar: a step's rates come from the annual ones, and periods are dated") {
+  // A quarter of 10% a year: 1.1^(1/4) - 1 = 0.0241137; a quarter of a 25% yearly decline:
+  // 1 - 0.75^(1/4) = 0.0693951; a month of 10%: 1.1^(1/12) - 1 = 0.00797414.
+  const tpw::annual_rate ten{0.10};
+  CHECK(fleet::step_rate::compounding(ten, fleet::step::quarter).value() ==
+        doctest::Approx(0.0241136890).epsilon(1e-9));
+  CHECK(fleet::step_rate::decline(tpw::fraction{0.25}, fleet::step::quarter).value() ==
+        doctest::Approx(0.0693951409).epsilon(1e-9));
+  CHECK(fleet::step_rate::compounding(ten, fleet::step::month).value() ==
+        doctest::Approx(0.0079741404).epsilon(1e-9));
+  CHECK(fleet::step_rate::compounding(ten, fleet::step::year).value() == doctest::Approx(0.10));
+  CHECK(fleet::step_rate::annualized(0.0241136890, fleet::step::quarter) ==
+        doctest::Approx(0.10).epsilon(1e-9));
+  const fleet::calendar q{2026, fleet::step::quarter, 2};
+  CHECK(q.periods() == 8);
+  CHECK(q.label(0) == "2026-Q1");
+  CHECK(q.label(5) == "2027-Q2");
+  CHECK(q.date_of(5) == 2027.25);
+  CHECK(q.first_period_of(2027) == 4);
+  const fleet::calendar m{2026, fleet::step::month, 1};
+  CHECK(m.label(11) == "2026-12");
+  CHECK(fleet::calendar{2026, fleet::step::year, 3}.label(2) == "2028");
+  // A rate per step is not an annual rate: step_rate has no constructor from a number, so
+  // tpw::annual_rate cannot be given a quarterly rate by mistake through it (no conversion).
+  static_assert(!std::is_constructible_v<fleet::step_rate, double>);
+  static_assert(!std::is_convertible_v<fleet::step_rate, tpw::annual_rate>);
+}
+
+TEST_CASE(
+    "fleet.worked_case: replacing A by B, the NPV of each date to the cent; best_npv picks 2028") {
+  const auto s = worked_case();
+  // By hand, A alone: margins 2.00 - 1.00 = 1.00 M, 1.60 - 1 = 0.60, 1.28 - 1 = 0.28,
+  // 1.024 - 1 = 0.024 M in 2026..2029: 1/1.1 + 0.6/1.1^2 + 0.28/1.1^3 + 0.024/1.1^4 = 1,631,719.14.
+  // Replacing at 2026: -20 + 8.8/1.1 + 6.8/1.1^2 + 5.2/1.1^3 + (3.92 + 2.0)/1.1^4 = 1,570,111.33.
+  const double expected[] = {1570111.33, 2206381.83, 2297208.51, 2086409.18, 1723175.44};
+  for (int r = 0; r <= 4; ++r) {
+    CAPTURE(r);
+    const auto l = fleet::price_cohorts(s, {installed_a(r), bought(1, r, 4, r + 4)});
+    CHECK(std::abs(usd(l.npv) - expected[r]) < 0.005);
+  }
+  const auto never = fleet::price_cohorts(s, {installed_a(4)});
+  CHECK(std::abs(usd(never.npv) - 1631719.14) < 0.005);
+  // B bought in 2028 for 20 * 0.75^2 = 11.25 M, sold at 10% of that at the end of 2031.
+  const auto l2028 = fleet::price_cohorts(s, {installed_a(2), bought(1, 2, 4, 6)});
+  CHECK(usd(l2028.cohort_capex[1]) == doctest::Approx(11.25e6));
+  CHECK(usd(l2028.cohort_residual[1]) == doctest::Approx(1.125e6));
+  CHECK(usd(l2028.net[2]) == doctest::Approx(0.6e6 - 11.25e6));
+  CHECK(l2028.in_service[7] / units::MW == 0.0);
+
+  auto npv_rule = s;
+  npv_rule.refresh = fleet::refresh_rule::best_npv;
+  const auto best = fleet::plan_fleet(npv_rule);
+  CHECK(best.search == "exhaustive");
+  REQUIRE(best.ledger.cohorts.size() == 2);
+  CHECK(best.ledger.cohorts[0].end == 2);  // A leaves at the start of 2028
+  CHECK(best.ledger.cohorts[1].first == 2);
+  CHECK(best.ledger.cohorts[1].end == 6);
+  CHECK(std::abs(usd(best.ledger.npv) - 2297208.51) < 0.005);
+  CHECK(best.ledger.service_years(1) == 4.0);
+
+  // Fixed life: A to the end of 2029, then B bought in 2030 (its purchase is worth more than
+  // nothing): the 2030 figure.
+  const auto fixed = fleet::plan_fleet(s);
+  REQUIRE(fixed.ledger.cohorts.size() == 2);
+  CHECK(fixed.ledger.cohorts[1].first == 4);
+  CHECK(std::abs(usd(fixed.ledger.npv) - 1723175.44) < 0.005);
+
+  // The opportunity-cost rule retires A in 2026: B's margin there, 8.8 M, less its capital
+  // charge (20 - 2 / 1.1^4) * CRF(10%, 4) = 18.634 * 0.315471 = 5.878 M, is 2.922 M, above A's
+  // 1.0 M. It compares one year's earnings and misses what the NPV rule sees: B's price falls
+  // 25% a year, so waiting two years saves 8.75 M of capex for 1.45 M of margin forgone
+  // (0.909 + 0.496 discounted from A, against B's larger margins in those years).
+  auto opportunity = s;
+  opportunity.refresh = fleet::refresh_rule::opportunity_cost;
+  const auto o = fleet::plan_fleet(opportunity);
+  CHECK(o.ledger.cohorts[0].end == 0);
+  CHECK(o.ledger.cohorts[1].first == 0);
+  CHECK(usd(o.ledger.npv) < usd(best.ledger.npv));
+}
+
+TEST_CASE(
+    "fleet.rules_agree: with flat prices both rules replace A at once; with falling token prices "
+    "they part") {
+  // Token price and B's price flat: B bought in 2026 earns 5 * 2 - 1.2 = 8.8 M a year for four
+  // years and sells for 2 M: -20 + 8.8 * 3.169865 + 2 / 1.1^4 = 9,260,664.80; A would earn 1 M.
+  // Nothing is gained by waiting, and B's margin net of its capital charge (2.922 M) beats A's.
+  auto s = worked_case();
+  s.price_decline_per_year = tpw::fraction{0.0};
+  s.generations[1].price_decline_per_year = tpw::fraction{0.0};
+  s.generations[1].available_until = 2026;  // one purchase only
+  s.refresh = fleet::refresh_rule::opportunity_cost;
+  const auto o = fleet::plan_fleet(s);
+  s.refresh = fleet::refresh_rule::best_npv;
+  const auto n = fleet::plan_fleet(s);
+  const double annuity = 1 / 1.1 + 1 / 1.1 / 1.1 + std::pow(1.1, -3) + std::pow(1.1, -4);
+  const double by_hand = -20e6 + 8.8e6 * annuity + 2e6 * std::pow(1.1, -4);
+  CHECK(o.ledger.cohorts[0].end == 0);
+  CHECK(n.ledger.cohorts[0].end == 0);
+  CHECK(usd(n.ledger.npv) == doctest::Approx(by_hand).epsilon(1e-12));
+  CHECK(usd(o.ledger.npv) == doctest::Approx(by_hand).epsilon(1e-12));
+
+  // Token price falling 20% a year again: the NPV rule keeps A (1,631,719.14 against
+  // 1,570,111.33 for B at once), the opportunity rule still replaces it in 2026: its capital
+  // charge spreads B's price over four years as if 2026's margin lasted, while it falls.
+  s.price_decline_per_year = tpw::fraction{0.2};
+  s.refresh = fleet::refresh_rule::opportunity_cost;
+  CHECK(fleet::plan_fleet(s).ledger.cohorts[0].end == 0);
+  s.refresh = fleet::refresh_rule::best_npv;
+  const auto kept = fleet::plan_fleet(s);
+  CHECK(kept.ledger.cohorts.size() == 1);
+  CHECK(std::abs(usd(kept.ledger.npv) - 1631719.14) < 0.005);
+}
+
+namespace {
+
+// Every plan on a site of one MW, without the rules: at each date the site is free, leave it
+// empty to the end, or buy any generation for sale then and keep it any number of whole periods
+// of its life; the installed cohort retired at any date. Priced by price_cohorts (the ledger's
+// own flows, not the rules' prefix sums).
+double brute_force_best(const fleet::fleet_spec<USD>& s) {
+  const int P = s.when.periods();
+  double best = -1e300;
+  std::vector<fleet::cohort> plan;
+  std::function<void(int)> from = [&](int p) {
+    best = std::max(best, usd(fleet::price_cohorts(s, plan).npv));
+    if (p >= P) return;
+    for (std::size_t g = 0; g < s.generations.size(); ++g) {
+      const auto& gen = s.generations[g];
+      const int year = s.when.start_year + p / s.when.per_year();
+      if (!gen.available_from || year < *gen.available_from ||
+          (gen.available_until && year > *gen.available_until)) {
+        continue;
+      }
+      const int life = static_cast<int>(std::lround(gen.life_years * s.when.per_year()));
+      for (int end = p + 1; end <= std::min(p + life, P); ++end) {
+        plan.push_back(bought(g, p, life, end));
+        from(end);
+        plan.pop_back();
+      }
+    }
+  };
+  const int life_a = (s.installed[0].usable_until + 1 - s.when.start_year) * s.when.per_year();
+  for (int r = 0; r <= std::min(life_a, P); ++r) {
+    plan = {installed_a(r)};
+    plan[0].life_end = life_a;
+    from(r);
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("fleet.brute_force: best_npv equals the best of every plan on small fleets") {
+  auto s = worked_case();
+  s.refresh = fleet::refresh_rule::best_npv;
+  SUBCASE("the worked case") {
+    const double brute = brute_force_best(s);
+    CHECK(std::abs(brute - 2297208.51) < 0.005);
+    CHECK(usd(fleet::plan_fleet(s).ledger.npv) == doctest::Approx(brute).epsilon(1e-12));
+  }
+  SUBCASE("a third generation C from 2028, twice B's tokens at 1.5x its price") {
+    fleet::generation<USD> c = s.generations[1];
+    c.name = "C";
+    c.output = 10.0e6 * units::Mtok / mw_year;
+    c.running_cost = 1.5e6 * units::usd / mw_year;
+    c.price = 30e6 * units::usd / units::MW;
+    c.available_from = 2028;
+    c.available_until = 2031;
+    s.generations.push_back(c);
+    s.when.years = 7;
+    const auto plan = fleet::plan_fleet(s);
+    CHECK(plan.search == "exhaustive");
+    CHECK(usd(plan.ledger.npv) == doctest::Approx(brute_force_best(s)).epsilon(1e-12));
+  }
+  SUBCASE("half-year of quarters: a quarterly step") {
+    s.when = {2026, fleet::step::quarter, 5};
+    s.installed[0].usable_until = 2027;
+    s.generations[1].life_years = 2;
+    const auto plan = fleet::plan_fleet(s);
+    CHECK(usd(plan.ledger.npv) == doctest::Approx(brute_force_best(s)).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("fleet.sequential: past max_plans the cohorts are decided one at a time") {
+  auto s = worked_case();
+  s.refresh = fleet::refresh_rule::best_npv;
+  s.max_plans = 3;
+  const auto plan = fleet::plan_fleet(s);
+  CHECK(plan.search == "sequential");
+  CHECK(plan.ledger.cohorts[0].end == 2);  // A's best date with B kept for its life: 2028
+  CHECK(std::abs(usd(plan.ledger.npv) - 2297208.51) < 0.005);
+}
+
+TEST_CASE("fleet.quarterly: A alone by the quarter, against the sum written out") {
+  // Quarter k (0..15) makes 1e6 / 4 Mtok at 2 * 0.8^(k/4) USD and costs 0.25 M USD to run,
+  // idled when that is negative; its flow comes at the quarter's end, discounted
+  // 1.1^(-(k + 1) / 4).
+  auto s = worked_case();
+  s.when.every = fleet::step::quarter;
+  s.generations[1].available_from = 2040;  // not to be had
+  s.generations[1].available_until.reset();
+  const auto l = fleet::plan_fleet(s).ledger;
+  double by_hand = 0.0;
+  int idled = 0;
+  for (int k = 0; k < 16; ++k) {
+    const double margin = 0.25e6 * 2.0 * std::pow(0.8, k / 4.0) - 0.25e6;
+    if (margin < 0) ++idled;
+    by_hand += std::max(0.0, margin) * std::pow(1.1, -(k + 1) / 4.0);
+  }
+  CHECK(idled > 0);
+  CHECK(usd(l.npv) == doctest::Approx(by_hand).epsilon(1e-12));
+  CHECK(l.rows.size() == 16);
+  int idled_rows = 0;
+  for (const auto& row : l.rows) idled_rows += row.idled ? 1 : 0;
+  CHECK(idled_rows == idled);
+  CHECK(l.payback_years == 0.0);  // nothing paid out
+}
+
+TEST_CASE("fleet.site_power: a phased build is filled as it opens and never exceeded") {
+  // 1 MW of A to the end of 2027; the site grows to 3 MW in 2028 and 4 MW in 2030. B fills
+  // what is free each year: 2 MW in 2028 (A's MW and the new 2), then A's freed MW... every period
+  // at or under the ceiling.
+  auto s = worked_case();
+  s.installed[0].usable_until = 2027;
+  s.site_power = {{2026, 1.0 * units::MW}, {2028, 3.0 * units::MW}, {2030, 4.0 * units::MW}};
+  const auto l = fleet::plan_fleet(s).ledger;
+  for (int p = 0; p < s.when.periods(); ++p) {
+    CAPTURE(p);
+    CHECK(l.in_service[static_cast<std::size_t>(p)] <=
+          l.ceiling[static_cast<std::size_t>(p)] * (1 + 1e-12));
+  }
+  CHECK(l.ceiling[2] / units::MW == 3.0);
+  CHECK(l.in_service[2] / units::MW == doctest::Approx(3.0));
+  CHECK(l.in_service[4] / units::MW == doctest::Approx(4.0));
+  // A written-out plan over the ceiling is refused, naming the period.
+  CHECK(message_of([&] {
+          (void)fleet::price_cohorts(s, {installed_a(2), bought(1, 0, 4, 4)});
+        }) == "cohorts.capacity_mw = 2: must fit under the site's power in 2026 (1 MW)");
+}
+
+TEST_CASE("fleet.one_with_today: one cohort, no refresh, gives the finance NPV to the cent") {
+  // 100 systems of 8 accelerators, 10 kW each at PUE 1.2 (1.2 MW of facility power), 4 years of
+  // owned hardware with a 10% residual, colocation, energy and opex; tokens at 1.5 USD per Mtok
+  // falling 20% a year; 8% discount rate. The fleet's generation is the same deployment per MW.
+  const tpw::deployment d({.accelerators_per_system = 8,
+                           .systems = 100,
+                           .it_power = 10.0 * units::kW,
+                           .idle_power = 4.0 * units::kW,
+                           .pue = tpw::pue{1.2},
+                           .utilization = tpw::fraction{0.6},
+                           .throughput = 1500.0 * units::tok / units::second});
+  const tpw::owned_hardware<USD> hardware({.price_per_system = 300000.0 * units::usd,
+                                           .life = 4.0 * units::year,
+                                           .residual_fraction = tpw::fraction{0.1},
+                                           .cost_of_capital = tpw::annual_rate{0.08}});
+  const tpw::colocation<USD> colo({.rate = 150.0 * units::usd / (units::kW * units::month)});
+  const tpw::energy_cost<USD> energy({.price = 0.08 * units::usd / units::kWh});
+  tpw::cash_flow_plan<USD> plan;
+  plan.operating_years = 4;
+  plan.price = 1.5 * units::usd / units::Mtok;
+  plan.price_decline_per_year = tpw::fraction{0.2};
+  const auto flows = tpw::project_cash_flows(d, plan, hardware, colo, energy);
+  const auto finance_npv = tpw::net_present_value(tpw::annual_rate{0.08}, flows.net);
+
+  const auto facility = 1.2 * units::MW;
+  fleet::fleet_spec<USD> s;
+  s.when = {2026, fleet::step::year, 4};
+  s.discount_rate = tpw::annual_rate{0.08};
+  s.price = plan.price;
+  s.price_decline_per_year = plan.price_decline_per_year;
+  fleet::generation<USD> g;
+  g.name = "this deployment";
+  g.output = flows.tokens_made[1] / (facility * units::year);
+  g.running_cost = (flows.energy[1] + flows.operating[1]) / (facility * units::year);
+  g.price = flows.hardware_capex / facility;
+  g.available_from = 2026;
+  g.available_until = 2026;
+  g.life_years = 4;
+  g.residual_fraction = tpw::fraction{0.1};
+  s.generations = {g};
+  s.site_power = {{2026, facility}};
+  const auto l = fleet::plan_fleet(s).ledger;
+  REQUIRE(l.cohorts.size() == 1);
+  CHECK(std::abs(usd(l.npv) - usd(finance_npv)) < 0.005);
+  CHECK(usd(l.npv) != 0.0);
+  for (std::size_t t = 0; t < 5; ++t) CHECK(usd(l.net[t]) == doctest::Approx(usd(flows.net[t])));
+}
+
+TEST_CASE("fleet.irr_payback: annual rates from a quarterly ledger, payback in years") {
+  auto s = worked_case();
+  s.when = {2026, fleet::step::quarter, 4};
+  s.installed.clear();
+  s.generations[1].available_until = 2026;
+  const auto l = fleet::plan_fleet(s).ledger;
+  REQUIRE(l.irr.unique());
+  const double per_quarter =
+      fleet::step_rate::compounding(tpw::annual_rate{l.irr.rate()}, fleet::step::quarter).value();
+  std::vector<double> net;
+  for (const auto& m : l.net) net.push_back(usd(m));
+  CHECK(std::abs(tpw::detail::npv_value(net, per_quarter)) < 1e-3);
+  REQUIRE(l.payback_years);
+  CHECK(*l.payback_years > 0.0);
+  CHECK(*l.payback_years < 4.0);
+}
+
+TEST_CASE("fleet.refusals: each names the field, the value and the rule") {
+  const auto s = worked_case();
+  const auto refused = [&](auto change) {
+    auto bad = s;
+    change(bad);
+    return message_of([&] { (void)fleet::plan_fleet(bad); });
+  };
+  CHECK(message_of([] { (void)fleet::step_from_name("fleet.step", "week"); }) ==
+        "fleet.step = \"week\": must be \"year\", \"quarter\" or \"month\"");
+  CHECK(refused([](auto& b) { b.when.years = 0; }) ==
+        "fleet.years = 0: must be a whole number of years in [1, 50]");
+  CHECK(refused([](auto& b) { b.generations[1].life_years = 0; }) ==
+        "fleet.generations[1].life_years = 0: must be in (0, 30] years");
+  CHECK(refused([](auto& b) { b.generations[1].available_until = 2025; }) ==
+        "fleet.generations[1].available_until = 2025: must not be before available_from (2026)");
+  CHECK(refused([](auto& b) {
+          b.site_power = {{2026, 2.0 * units::MW}, {2028, 1.0 * units::MW}};
+        }) ==
+        "fleet.site_power[1].power_mw = 1: must not fall below the step before it: a "
+        "phased build only grows");
+  CHECK(refused([](auto& b) { b.site_power[0].from_year = 2027; }) ==
+        "fleet.site_power[0].from_year = 2027: must be at or before the calendar's first year "
+        "(2026)");
+  CHECK(refused([](auto& b) { b.installed[0].capacity = 1.5 * units::MW; }) ==
+        "fleet.installed.power_mw = 1.5: must fit under the site's power in the first year (1 MW)");
+  CHECK(refused([](auto& b) { b.installed[0].generation = 7; }) ==
+        "fleet.installed[0].generation = 7: must name one of the fleet's generations");
+  CHECK(refused([](auto& b) { b.generations.clear(); }) ==
+        "fleet.generations.size = 0: must name at least one generation");
+  CHECK(message_of([&] {
+          (void)fleet::price_cohorts(s, {installed_a(0), bought(0, 0, 4, 4)});
+        }) == "cohorts[1].first = 0: its generation cannot be bought then (2026)");
+  CHECK(message_of([&] {
+          (void)fleet::price_cohorts(s, {installed_a(0), bought(1, 0, 4, 5)});
+        }) == "cohorts[1].end = 5: must be from first to the end of its life or of the calendar");
+}
