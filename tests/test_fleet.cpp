@@ -404,10 +404,10 @@ TEST_CASE("fleet.refusals: each names the field, the value and the rule") {
   CHECK(refused([](auto& b) {
           b.site_power = {{2026, 2.0 * units::MW}, {2028, 1.0 * units::MW}};
         }) ==
-        "fleet.site_power[1].power_mw = 1: must not fall below the step before it: a "
+        "fleet.site_power_mw[1].power_mw = 1: must not fall below the step before it: a "
         "phased build only grows");
   CHECK(refused([](auto& b) { b.site_power[0].from_year = 2027; }) ==
-        "fleet.site_power[0].from_year = 2027: must be at or before the calendar's first year "
+        "fleet.site_power_mw[0].from_year = 2027: must be at or before the calendar's first year "
         "(2026)");
   CHECK(refused([](auto& b) { b.installed[0].capacity = 1.5 * units::MW; }) ==
         "fleet.installed.power_mw = 1.5: must fit under the site's power in the first year (1 MW)");

@@ -480,6 +480,103 @@ inline std::string goal_cell(const tpw::solve::goal_result& g) {
   return cell;
 }
 
+// A text table: a row of heads, then rows, each column right-aligned to its widest cell but the
+// first (left-aligned).
+inline void print_grid(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      widths[k] = std::max(widths[k], display_width(row[k]));
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line = "   ";
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      const std::string pad(widths[k] - display_width(row[k]), ' ');
+      line += " " + (k == 0 ? display_name(row[k]) + pad : pad + display_name(row[k]));
+    }
+    line.erase(line.find_last_not_of(' ') + 1);
+    out << line << "\n";
+  }
+}
+
+// The fleet section's plan: the rule and the fleet's NPV, IRR and payback; each cohort; each
+// period's MW by generation and its flows (by year when the step is shorter and the calendar
+// longer than four years).
+inline void print_fleet(std::ostream& out, const std::vector<tpw::io::study>& studies) {
+  bool any = false;
+  for (const auto& s : studies) any = any || s.fleet.has_value();
+  if (!any) return;
+  out << "\nFleet over time (the fleet section, docs/fleet.md; money in millions)\n";
+  const auto m = [](double x) { return num(x / 1e6); };
+  for (const auto& s : studies) {
+    if (!s.fleet) continue;
+    const auto& plan = *s.fleet;
+    const auto& l = plan.ledger;
+    const auto& spec = s.input.fleet->spec;
+    const auto& when = spec.when;
+    out << "  " << display_name(s.input.name) << ": " << when.label(0) << " to "
+        << when.label(when.periods() - 1) << " by " << tpw::fleet::step_name(when.every) << ", "
+        << tpw::io::refresh_name(plan.rule);
+    if (plan.rule == tpw::fleet::refresh_rule::best_npv) {
+      out << " (" << plan.search << ", " << plan.plans << " plans priced)";
+    }
+    out << ": NPV " << m(l.npv.value()) << " at " << tpw::format_percent(spec.discount_rate.value())
+        << ", IRR " << (l.irr.unique() ? tpw::format_percent(l.irr.rate()) : std::string("none"))
+        << ", payback "
+        << (l.payback_years ? num(*l.payback_years) + " years" : std::string("none")) << "\n";
+    std::vector<std::vector<std::string>> cohorts{
+        {"cohort", "generation", "from", "leaves", "MW", "capex", "residual", "NPV", ""}};
+    for (std::size_t k = 0; k < l.cohorts.size(); ++k) {
+      const auto& c = l.cohorts[k];
+      const bool installed = c.origin == tpw::fleet::cohort_origin::installed;
+      std::string note = installed ? "installed" : "";
+      if (c.retired_early(when.periods()))
+        note += note.empty() ? "retired early" : ", retired early";
+      if (c.end == c.first) note = "retired at once";
+      cohorts.push_back({std::to_string(k + 1), spec.generations[c.generation].name,
+                         installed ? "-" : when.label(c.first), tpw::io::leaves_label(l, c),
+                         num(c.capacity / tpw::units::MW), m(l.cohort_capex[k].value()),
+                         m(l.cohort_residual[k].value()), m(l.cohort_npv[k].value()), note});
+    }
+    print_grid(out, cohorts);
+    // By period, or by year when that would be more than 48 rows.
+    const bool by_year = when.periods() > 48;
+    const int group = by_year ? when.per_year() : 1;
+    std::vector<std::string> heads{by_year ? "year" : "period", "ceiling MW"};
+    for (const auto& g : spec.generations) heads.push_back(g.name + " MW");
+    for (const char* h : {"Mtok", "revenue", "running", "capex", "residual", "net"})
+      heads.push_back(h);
+    std::vector<std::vector<std::string>> rows{heads};
+    for (int first = 0; first < when.periods(); first += group) {
+      std::vector<double> mw(spec.generations.size(), 0.0);
+      double mtok = 0, revenue = 0, running = 0, capex = 0, residual = 0;
+      for (const auto& row : l.rows) {
+        if (row.period < first || row.period >= first + group) continue;
+        if (row.period == first)
+          mw[l.cohorts[row.cohort].generation] += l.cohorts[row.cohort].capacity / tpw::units::MW;
+        mtok += row.made / tpw::units::Mtok;
+        revenue += row.revenue.value();
+        running += row.running.value();
+        capex += row.capex.value();
+        residual += row.residual.value();
+      }
+      std::vector<std::string> cells{
+          by_year ? std::to_string(when.start_year + first / group) : when.label(first),
+          num(l.ceiling[static_cast<std::size_t>(first)] / tpw::units::MW)};
+      for (const double x : mw) cells.push_back(num(x));
+      for (const double x : {mtok}) cells.push_back(num(x));
+      for (const double x :
+           {revenue, running, capex, residual, revenue - running - capex + residual}) {
+        cells.push_back(m(x));
+      }
+      rows.push_back(cells);
+    }
+    print_grid(out, rows);
+  }
+}
+
 // The goal seeks: a column per goal when every scenario asks the same ones (the default study's
 // break-even section), a line per goal otherwise.
 inline void print_goals(std::ostream& out, const std::vector<tpw::io::study>& studies,
@@ -701,6 +798,7 @@ inline int run_whatif(const std::vector<std::string>& args, std::ostream& out, s
     print_table(out, studies);
     if (a.scenarios.empty()) print_default_comparison(out, studies);
     print_goals(out, studies, a.scenarios.empty());
+    print_fleet(out, studies);
   }
   // A report that did not reach its reader (a full disk, a closed pipe) is a failure.
   out.flush();

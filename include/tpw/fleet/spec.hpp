@@ -141,16 +141,16 @@ void validate(const fleet_spec<C>& s) {
     detail::validate_generation(s.generations[k], k);
   }
   if (s.site_power.empty()) {
-    throw invalid_input("fleet.site_power.size", 0.0,
+    throw invalid_input("fleet.site_power_mw.size", 0.0,
                         "must give the site's power from the calendar's first year");
   }
   if (s.site_power.front().from_year > s.when.start_year) {
-    throw invalid_input("fleet.site_power[0].from_year", s.site_power.front().from_year,
+    throw invalid_input("fleet.site_power_mw[0].from_year", s.site_power.front().from_year,
                         "must be at or before the calendar's first year (" +
                             std::to_string(s.when.start_year) + ")");
   }
   for (std::size_t k = 0; k < s.site_power.size(); ++k) {
-    const std::string at = "fleet.site_power[" + std::to_string(k) + "]";
+    const std::string at = "fleet.site_power_mw[" + std::to_string(k) + "]";
     const double mw = s.site_power[k].ceiling / units::MW;
     if (!(std::isfinite(mw) && mw > 0.0)) {
       throw invalid_input(at + ".power_mw", mw, "must be finite and > 0");

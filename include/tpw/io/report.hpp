@@ -22,6 +22,7 @@
 #include "tpw/finance/project.hpp"
 #include "tpw/io/report/capacity.hpp"
 #include "tpw/io/report/energy_bill.hpp"
+#include "tpw/io/report/fleet.hpp"
 #include "tpw/io/report/solve.hpp"
 #include "tpw/io/scenario.hpp"
 #include "tpw/mc/engine/statistics.hpp"
@@ -67,6 +68,9 @@ struct study {
   std::uint64_t seed = 0;
   // The goal seeks of the scenario's solve section (tpw::io::solve_goals), when run.
   std::vector<solve::goal_result> solved;
+  // The fleet section's plan over calendar time (tpw::fleet::plan_fleet), when the scenario has
+  // one.
+  std::optional<fleet::fleet_plan<scenario_currency>> fleet;
 };
 
 // A study's point figures in display units, in cost_output order (what the Monte Carlo
@@ -354,6 +358,7 @@ inline nlohmann::json unchecked_json(const study& r) {
     j["solve"] = nlohmann::json::array();
     for (const auto& g : r.solved) j["solve"].push_back(solve_json(g));
   }
+  if (r.fleet) j["fleet"] = fleet_json(*r.input.fleet, *r.fleet);
   if (r.finance) j["finance"] = finance_json(r);
   if (r.carbon) {
     const carbon_choice& c = *r.input.carbon;

@@ -47,6 +47,7 @@
 #include "tpw/io/json_text.hpp"
 #include "tpw/io/scenario/demand.hpp"
 #include "tpw/io/scenario/fields.hpp"
+#include "tpw/io/scenario/fleet.hpp"
 #include "tpw/io/scenario/solve.hpp"
 #include "tpw/io/scenario/tariff.hpp"
 #include "tpw/mc/demand_curve.hpp"
@@ -166,6 +167,9 @@ struct scenario {
   // file's JSON without that section, and where its named files are read from (a scenario built
   // in code has no file: source is null, and only tpw::io::solve_goal on a JSON document solves).
   std::vector<solve::goal> goals;
+  // The fleet section (tpw/io/scenario/fleet.hpp): cohorts over calendar time, planned by
+  // tpw::fleet::plan_fleet as the study runs.
+  std::optional<fleet_choice<scenario_currency>> fleet;
   std::shared_ptr<const nlohmann::json> source;
   named_files files;
   // The curve an uncertain latency target (frontier) or power cap moves the operating point on,
@@ -1649,6 +1653,47 @@ inline void add_demand_uncertainty(scenario& s) {
   s.operating_curve = std::move(curve);
 }
 
+// What the rest of the scenario gives the fleet section: the price, its decline and the discount
+// rate (finance's, else the cost of capital), the site's power, and the deployment per MW of its
+// facility power (a year of project_cash_flows at the point values, the running costs apart from
+// the hardware's price).
+inline fleet_context fleet_context_of(const scenario& s) {
+  using C = scenario_currency;
+  fleet_context c;
+  if (s.base.priced) c.price_per_mtok = s.base[cost_input::price_per_mtok];
+  if (s.finance) {
+    c.price_decline_per_year = s.finance->plan.price_decline_per_year.value();
+    c.discount_rate = s.finance->terms.discount_rate;
+  } else {
+    c.discount_rate = s.base[cost_input::cost_of_capital];
+  }
+  c.site_power_mw = s.site_power_mw;
+  if (s.base.facility == facility_terms::built) {
+    c.own_refusal =
+        "needs colocation: the scenario's facility is built (costs.facility.build_per_mw), and a "
+        "fleet's generations share the site, priced per MW with the facility in the running cost "
+        "(costs.facility.colocation_per_kw_month)";
+    return c;
+  }
+  const deployment d = deployment_of(s.base, 1);
+  cash_flow_plan<C> plan;
+  plan.operating_years = 1;
+  const cash_flows<C> flows = with_cost_components<C>(s.base, [&](const auto&... components) {
+    return project_cash_flows(d, plan, components...);
+  });
+  const double mw = facility_power_per_system(d) / units::MW;
+  scenario_generation own;
+  own.mtok_per_mw_year = flows.tokens_made[1].value() / 1e6 / mw;
+  own.running_cost_per_mw_year = (flows.energy[1] + flows.operating[1]).value() / mw;
+  own.price_per_mw = flows.hardware_capex.value() / mw;
+  if (s.base.hardware == hardware_terms::owned) {
+    own.life_years = s.base[cost_input::hardware_life_years];
+    own.residual_fraction = s.base[cost_input::hardware_residual_fraction];
+  }
+  c.own = own;
+  return c;
+}
+
 }  // namespace detail
 
 // Reads a scenario from parsed JSON; files it names (frontier.csv, power_cap.csv,
@@ -1660,7 +1705,7 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
   d::object_at(j, "",
                {"name", "notes", "currency", "platform", "vintage", "deployment", "workload",
                 "costs", "revenue", "site", "uncertainty", "frontier", "finance", "carbon",
-                "power_cap", "demand", "solve"});
+                "power_cap", "demand", "solve", "fleet"});
   scenario s;
   if (j.contains("vintage")) {
     const std::string rule = std::string("must name a data vintage: ") +
@@ -1804,6 +1849,8 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
     d::price_tariff(s);
   }
   if (s.demand && s.demand->uncertain) d::add_demand_uncertainty(s);
+  if (j.contains("fleet"))
+    s.fleet = read_fleet<scenario_currency>(j["fleet"], d::fleet_context_of(s));
   if (j.contains("uncertainty")) d::read_uncertainty(j["uncertainty"], s);
   for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
     const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";

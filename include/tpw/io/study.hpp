@@ -464,6 +464,7 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     if (out.site.revenue_per_year) *out.site.revenue_per_year = *out.site.revenue_per_year * paid;
   }
   detail::add_point_figures(s, out);
+  if (s.fleet) out.fleet = fleet::plan_fleet(s.fleet->spec);
   if (!s.any_uncertain()) return out;
   // The figures a scenario adds, the site's yearly figures over its accelerators among them.
   const extra_parameters extras = extras_of(s, out.site.accelerators);

@@ -1,0 +1,284 @@
+// tpw/io/scenario/fleet.hpp: the scenario's "fleet" section (docs/scenario.md, "fleet"): a
+// calendar, the generations that can be bought per MW (given, or the scenario's own deployment),
+// the cohorts installed, the site's power by year and the refresh rule, read into a
+// tpw::fleet::fleet_spec and planned by tpw::fleet::plan_fleet.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tpw/fleet.hpp"
+#include "tpw/io/scenario/fields.hpp"
+
+namespace tpw::io {
+
+// The scenario's own deployment per MW of facility power, as a generation's figures: what the
+// rest of the file gives a generation written {"deployment": "scenario"}.
+struct scenario_generation {
+  double mtok_per_mw_year = 0.0;
+  double running_cost_per_mw_year = 0.0;  // energy, colocation, opex, rental: every running cost
+  double price_per_mw = 0.0;              // owned hardware (0 when rented)
+  std::optional<double> life_years;       // costs.hardware's, when owned
+  double residual_fraction = 0.0;
+};
+
+// What the rest of the scenario gives the fleet section's defaults.
+struct fleet_context {
+  std::optional<double> price_per_mtok;  // revenue's (blended) price
+  double price_decline_per_year = 0.0;   // finance's
+  double discount_rate = 0.0;            // finance's, else costs.cost_of_capital
+  std::optional<double> site_power_mw;   // site.power_mw
+  // The scenario's deployment per MW, or why it cannot be one (a built facility).
+  std::optional<scenario_generation> own;
+  std::string own_refusal;
+};
+
+template <currency_type C>
+struct fleet_choice {
+  fleet::fleet_spec<C> spec;
+  std::vector<std::string> sources;  // by generation: "given" or "scenario"
+};
+
+namespace detail {
+
+inline int year_at(const json& value, std::string_view path) {
+  return static_cast<int>(whole_at(value, path, 1900, 2200));
+}
+
+// fleet.site_power_mw: one ceiling, or phases [{"from_year", "power_mw"}, ...].
+inline std::vector<fleet::site_power_step> read_site_power(const json& j, int start_year) {
+  std::vector<fleet::site_power_step> steps;
+  if (j.is_array()) {
+    if (j.empty() || j.size() > 50) {
+      refuse("fleet.site_power_mw", j, "must hold 1 to 50 phases {\"from_year\", \"power_mw\"}");
+    }
+    for (std::size_t k = 0; k < j.size(); ++k) {
+      const std::string at = "fleet.site_power_mw[" + std::to_string(k) + "]";
+      const json& phase = object_at(j[k], at, {"from_year", "power_mw"});
+      if (!phase.contains("from_year")) refuse_missing(at + ".from_year", "required: a year");
+      if (!phase.contains("power_mw")) refuse_missing(at + ".power_mw", "required: MW");
+      steps.push_back({year_at(phase["from_year"], at + ".from_year"),
+                       bounded_at(phase["power_mw"], at + ".power_mw", 0.0, 1e6,
+                                  "MW of facility power", false) *
+                           units::MW});
+    }
+    return steps;
+  }
+  steps.push_back(
+      {start_year,
+       bounded_at(j, "fleet.site_power_mw", 0.0, 1e6, "MW of facility power", false) * units::MW});
+  return steps;
+}
+
+template <currency_type C>
+fleet::generation<C> read_generation(const json& j, std::size_t k, const fleet_context& c,
+                                     std::string& source) {
+  const std::string at = "fleet.generations[" + std::to_string(k) + "]";
+  object_at(j, at,
+            {"name", "deployment", "mtok_per_mw_year", "running_cost_per_mw_year", "price_per_mw",
+             "available_from", "available_until", "price_decline_per_year",
+             "throughput_gain_per_year", "life_years", "residual_fraction", "availability"});
+  const auto per_mw_year = units::MW * units::year;
+  fleet::generation<C> g;
+  if (!j.contains("name")) refuse_missing(at + ".name", "required: the generation's name");
+  g.name = text_at(j["name"], at + ".name", "must be a string");
+  if (g.name.empty() || g.name.size() > 64) {
+    refuse(at + ".name", j["name"], "must be 1 to 64 characters");
+  }
+  source = "given";
+  if (j.contains("deployment")) {
+    if (text_at(j["deployment"], at + ".deployment", "must be \"scenario\"") != "scenario") {
+      refuse(at + ".deployment", j["deployment"],
+             "must be \"scenario\": the scenario's own deployment, per MW of its facility power");
+    }
+    if (!c.own) refuse(at + ".deployment", j["deployment"], c.own_refusal);
+    for (const char* key : {"mtok_per_mw_year", "running_cost_per_mw_year", "price_per_mw"}) {
+      if (j.contains(key)) {
+        refuse(at + "." + key, j[key],
+               "comes from the scenario's deployment here: give it, or \"deployment\", not both");
+      }
+    }
+    source = "scenario";
+    g.output = c.own->mtok_per_mw_year * units::Mtok / per_mw_year;
+    g.running_cost = money<C>::from_value(c.own->running_cost_per_mw_year) / per_mw_year;
+    g.price = money<C>::from_value(c.own->price_per_mw) / units::MW;
+    if (c.own->life_years) g.life_years = *c.own->life_years;
+    g.residual_fraction = fraction::unchecked(c.own->residual_fraction);
+  } else {
+    if (!j.contains("mtok_per_mw_year")) {
+      refuse_missing(at + ".mtok_per_mw_year",
+                     "required: Mtok a MW of facility power makes in a year in service (or "
+                     "\"deployment\": \"scenario\")");
+    }
+    if (!j.contains("running_cost_per_mw_year")) {
+      refuse_missing(at + ".running_cost_per_mw_year",
+                     "required: a MW's running cost a year in service (energy, facility, opex)");
+    }
+    g.output = bounded_at(j["mtok_per_mw_year"], at + ".mtok_per_mw_year", 0.0, 1e10,
+                          "Mtok per MW-year", false) *
+               units::Mtok / per_mw_year;
+    g.running_cost = money<C>::from_value(bounded_at(j["running_cost_per_mw_year"],
+                                                     at + ".running_cost_per_mw_year", 0.0, 1e10,
+                                                     "per MW-year")) /
+                     per_mw_year;
+    if (j.contains("price_per_mw")) {
+      g.price = money<C>::from_value(
+                    bounded_at(j["price_per_mw"], at + ".price_per_mw", 0.0, 1e11, "per MW")) /
+                units::MW;
+    } else if (j.contains("available_from")) {
+      refuse_missing(at + ".price_per_mw", "required when it can be bought (available_from)");
+    }
+  }
+  if (j.contains("available_from"))
+    g.available_from = year_at(j["available_from"], at + ".available_from");
+  if (j.contains("available_until")) {
+    if (!g.available_from) {
+      refuse(at + ".available_until", j["available_until"],
+             "needs available_from: a generation that cannot be bought has no last year");
+    }
+    g.available_until = year_at(j["available_until"], at + ".available_until");
+  }
+  if (j.contains("price_decline_per_year")) {
+    g.price_decline_per_year =
+        fraction{bounded_at(j["price_decline_per_year"], at + ".price_decline_per_year", 0.0, 1.0,
+                            "the share its price falls a year", true, false)};
+  }
+  if (j.contains("throughput_gain_per_year")) {
+    g.throughput_gain_per_year =
+        annual_rate{bounded_at(j["throughput_gain_per_year"], at + ".throughput_gain_per_year", 0.0,
+                               10.0, "the share its tokens grow a year (software)")};
+  }
+  if (j.contains("life_years")) {
+    g.life_years = bounded_at(j["life_years"], at + ".life_years", 0.0, 30.0, "years", false);
+  } else if (source == "scenario" && !c.own->life_years && g.available_from) {
+    refuse_missing(at + ".life_years",
+                   "required: the scenario's hardware is rented, so it states no life");
+  } else if (source == "given" && g.available_from) {
+    refuse_missing(at + ".life_years", "required when it can be bought: its economic life");
+  }
+  if (j.contains("residual_fraction")) {
+    g.residual_fraction = fraction{bounded_at(j["residual_fraction"], at + ".residual_fraction",
+                                              0.0, 1.0, "a share of its price")};
+  }
+  if (j.contains("availability")) {
+    g.availability = fraction{bounded_at(j["availability"], at + ".availability", 0.0, 1.0,
+                                         "the share of its capacity up", false)};
+  }
+  return g;
+}
+
+}  // namespace detail
+
+template <currency_type C>
+fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c) {
+  using namespace detail;
+  object_at(
+      j, "fleet",
+      {"start_year", "step", "years", "discount_rate", "price_per_mtok", "price_decline_per_year",
+       "site_power_mw", "refresh", "generations", "installed", "max_plans"});
+  fleet_choice<C> out;
+  fleet::fleet_spec<C>& s = out.spec;
+  if (!j.contains("start_year")) refuse_missing("fleet.start_year", "required: the first year");
+  if (!j.contains("years")) refuse_missing("fleet.years", "required: how many years, 1 to 50");
+  s.when.start_year = year_at(j["start_year"], "fleet.start_year");
+  s.when.years = static_cast<int>(whole_at(j["years"], "fleet.years", 1, 50));
+  if (j.contains("step")) {
+    s.when.every = fleet::step_from_name(
+        "fleet.step",
+        text_at(j["step"], "fleet.step", "must be \"year\", \"quarter\" or \"month\""));
+  }
+  s.discount_rate = annual_rate{j.contains("discount_rate")
+                                    ? bounded_at(j["discount_rate"], "fleet.discount_rate", -1.0,
+                                                 1.0, "an annual rate", false)
+                                    : c.discount_rate};
+  if (j.contains("price_per_mtok")) {
+    s.price = token_price<C>::from_value(
+        bounded_at(j["price_per_mtok"], "fleet.price_per_mtok", 0.0, 1e6, "per Mtok") / 1e6);
+  } else if (c.price_per_mtok) {
+    s.price = token_price<C>::from_value(*c.price_per_mtok / 1e6);
+  } else {
+    refuse_missing("fleet.price_per_mtok",
+                   "required without revenue.price_per_mtok: the token price in the first year");
+  }
+  s.price_decline_per_year =
+      fraction{j.contains("price_decline_per_year")
+                   ? bounded_at(j["price_decline_per_year"], "fleet.price_decline_per_year", 0.0,
+                                1.0, "the share the token price falls a year", true, false)
+                   : c.price_decline_per_year};
+  if (j.contains("site_power_mw")) {
+    s.site_power = read_site_power(j["site_power_mw"], s.when.start_year);
+  } else if (c.site_power_mw) {
+    s.site_power = {{s.when.start_year, *c.site_power_mw * units::MW}};
+  } else {
+    refuse_missing("fleet.site_power_mw", "required without site.power_mw: the site's MW");
+  }
+  if (j.contains("refresh")) {
+    const std::string rule_text = "must be \"fixed_life\", \"opportunity_cost\" or \"best_npv\"";
+    const std::string r = text_at(j["refresh"], "fleet.refresh", rule_text);
+    if (r == "fixed_life") {
+      s.refresh = fleet::refresh_rule::fixed_life;
+    } else if (r == "opportunity_cost") {
+      s.refresh = fleet::refresh_rule::opportunity_cost;
+    } else if (r == "best_npv") {
+      s.refresh = fleet::refresh_rule::best_npv;
+    } else {
+      refuse("fleet.refresh", j["refresh"], rule_text);
+    }
+  }
+  if (j.contains("max_plans")) {
+    s.max_plans = static_cast<long>(whole_at(j["max_plans"], "fleet.max_plans", 1, 1e7));
+  }
+  if (!j.contains("generations")) {
+    refuse_missing("fleet.generations", "required: the generations installed or to be bought");
+  }
+  const json& gens = j["generations"];
+  if (!gens.is_array() || gens.empty() || gens.size() > 16) {
+    refuse("fleet.generations", gens, "must be an array of 1 to 16 generations");
+  }
+  for (std::size_t k = 0; k < gens.size(); ++k) {
+    std::string source;
+    s.generations.push_back(read_generation<C>(gens[k], k, c, source));
+    out.sources.push_back(source);
+    for (std::size_t i = 0; i < k; ++i) {
+      if (s.generations[i].name == s.generations[k].name) {
+        refuse("fleet.generations[" + std::to_string(k) + "].name", gens[k]["name"],
+               "must differ from every other generation's name");
+      }
+    }
+  }
+  if (j.contains("installed")) {
+    const json& inst = j["installed"];
+    if (!inst.is_array() || inst.size() > 16) {
+      refuse("fleet.installed", inst, "must be an array of at most 16 installed cohorts");
+    }
+    for (std::size_t k = 0; k < inst.size(); ++k) {
+      const std::string at = "fleet.installed[" + std::to_string(k) + "]";
+      const json& i = object_at(inst[k], at, {"generation", "power_mw", "usable_until"});
+      for (const char* key : {"generation", "power_mw", "usable_until"}) {
+        if (!i.contains(key)) refuse_missing(at + "." + key, "required");
+      }
+      const std::string name = text_at(i["generation"], at + ".generation",
+                                       "must be the name of one of fleet.generations");
+      fleet::installed_cohort cohort;
+      cohort.generation = s.generations.size();
+      for (std::size_t g = 0; g < s.generations.size(); ++g) {
+        if (s.generations[g].name == name) cohort.generation = g;
+      }
+      if (cohort.generation == s.generations.size()) {
+        refuse(at + ".generation", i["generation"], "must be the name of one of fleet.generations");
+      }
+      cohort.capacity =
+          bounded_at(i["power_mw"], at + ".power_mw", 0.0, 1e6, "MW of facility power", false) *
+          units::MW;
+      cohort.usable_until = year_at(i["usable_until"], at + ".usable_until");
+      s.installed.push_back(cohort);
+    }
+  }
+  fleet::validate(s);
+  return out;
+}
+
+}  // namespace tpw::io
