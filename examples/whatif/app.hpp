@@ -494,7 +494,10 @@ inline void print_grid(std::ostream& out, const std::vector<std::vector<std::str
     std::string line = "   ";
     for (std::size_t k = 0; k < row.size(); ++k) {
       const std::string pad(widths[k] - display_width(row[k]), ' ');
-      line += " " + (k == 0 ? display_name(row[k]) + pad : pad + display_name(row[k]));
+      line += ' ';
+      if (k > 0) line += pad;
+      line += display_name(row[k]);
+      if (k == 0) line += pad;
     }
     line.erase(line.find_last_not_of(' ') + 1);
     out << line << "\n";

@@ -7,7 +7,9 @@
 //    P1..P99 the run computes, so it needs no kept samples) with the CDF and P5/P50/P95 marked;
 //  - frontier_<n>: the throughput frontier and the operating point the SLO picks, when given;
 //  - cash_flows_<n>: the yearly project and equity flows and the cumulative equity flow, when
-//    the scenario has a finance section.
+//    the scenario has a finance section;
+//  - fleet_power_<n>: the fleet's MW in service by generation over the calendar, under the site's
+//    ceiling, when the scenario has a fleet section.
 //
 // Untrusted names and paths never become code: gnuplot is started directly (fork and exec, no
 // shell, by its absolute path), in the chart folder, on a script given on its stdin that names
@@ -377,6 +379,45 @@ inline void draw_cash_flows(chart_writer& w, const tpw::io::study& s, const std:
                " using 1:4 with linespoints pt 7 lw 2 lc rgb '#e15759' title 'cumulative equity'");
 }
 
+// The fleet's power in service by generation over the periods (stacked areas), under the
+// site's ceiling (a line).
+inline void draw_fleet_power(chart_writer& w, const tpw::io::study& s, const std::string& suffix) {
+  const auto& l = s.fleet->ledger;
+  const auto& spec = s.input.fleet->spec;
+  const std::size_t generations = spec.generations.size();
+  std::ostringstream data;
+  data.precision(17);
+  data << "# period start (years), ceiling MW, then MW in service by generation, stacked\n";
+  for (int p = 0; p < l.when.periods(); ++p) {
+    std::vector<double> mw(generations, 0.0);
+    for (const auto& c : l.cohorts) {
+      if (c.first <= p && p < c.end) mw[c.generation] += c.capacity / tpw::units::MW;
+    }
+    // Twice, at the period's start and end: steps, not slopes.
+    for (const double at : {l.when.date_of(p), l.when.date_of(p + 1)}) {
+      data << at << ' ' << l.ceiling[static_cast<std::size_t>(p)] / tpw::units::MW;
+      double stacked = 0.0;
+      for (const double x : mw) data << ' ' << (stacked += x);
+      data << "\n";
+    }
+  }
+  const std::string f = w.data("fleet_power" + suffix + ".dat", data.str());
+  const char* colours[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
+                           "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+  std::string plot;
+  for (std::size_t g = generations; g-- > 0;) {
+    plot += f + " using 1:" + std::to_string(g + 3) + " with filledcurves x1 lc rgb '" +
+            colours[g % 10] + "' title " + gnuplot_text(spec.generations[g].name) + ", ";
+  }
+  plot += f + " using 1:2 with lines lw 2 dt 2 lc rgb '#000000' title 'site power'";
+  w.render("fleet_power" + suffix,
+           "set title " + gnuplot_text(s.input.name + ": the fleet's power by generation") +
+               "\nset xlabel 'year'\nset ylabel 'MW of facility power'\nset grid ytics\n"
+               "set key outside right\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\n"
+               "set style fill solid 0.8\nplot " +
+               plot);
+}
+
 // Draws every chart into `dir`, which check_chart_folder has checked (it gave `gnuplot`).
 inline std::vector<fs::path> write_charts(const std::vector<tpw::io::study>& studies,
                                           const fs::path& dir, const std::string& gnuplot) {
@@ -403,6 +444,7 @@ inline std::vector<fs::path> write_charts(const std::vector<tpw::io::study>& stu
     }
     if (s.input.frontier) draw_frontier(w, *s.input.frontier, s.input.name, suffix);
     if (s.finance) draw_cash_flows(w, s, suffix, currency);
+    if (s.fleet) draw_fleet_power(w, s, suffix);
   }
   return w.images;
 }

@@ -137,6 +137,30 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
     files.push_back(dir / ("capacity_" + std::to_string(n + 1) + ".csv"));
     write_file_atomically(files.back(), text);
   }
+  for (std::size_t n = 0; n < studies.size(); ++n) {
+    const auto& s = studies[n];
+    if (!s.fleet) continue;
+    const std::string cur = " (" + s.input.currency + ")";
+    const auto& l = s.fleet->ledger;
+    const auto& spec = s.input.fleet->spec;
+    std::string text =
+        csv_row({"scenario", "period", "cohort (number)", "generation", "origin", "power_mw (MW)",
+                 "mtok (Mtok)", "revenue" + cur, "running_cost" + cur, "capex" + cur,
+                 "residual" + cur, "idled (yes/no)"});
+    for (const auto& row : l.rows) {
+      const auto& c = l.cohorts[row.cohort];
+      text += csv_row({csv_text(s.input.name), l.when.label(row.period),
+                       csv_number(static_cast<double>(row.cohort + 1)),
+                       csv_text(spec.generations[c.generation].name),
+                       c.origin == tpw::fleet::cohort_origin::installed ? "installed" : "bought",
+                       csv_number(c.capacity / tpw::units::MW),
+                       csv_number(row.made / tpw::units::Mtok), csv_number(row.revenue.value()),
+                       csv_number(row.running.value()), csv_number(row.capex.value()),
+                       csv_number(row.residual.value()), row.idled ? "yes" : "no"});
+    }
+    files.push_back(dir / ("fleet_" + std::to_string(n + 1) + ".csv"));
+    write_file_atomically(files.back(), text);
+  }
   if (std::any_of(studies.begin(), studies.end(),
                   [](const auto& s) { return !s.solved.empty(); })) {
     std::string text =
