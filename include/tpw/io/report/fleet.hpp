@@ -18,11 +18,11 @@ namespace tpw::io {
                                                       : "best_npv";
 }
 
-// When a cohort leaves: the label of the period it leaves at the start of, or "end" when it
-// serves to the calendar's end.
+// When a cohort leaves: the period it leaves at the start of (the one after the calendar's last
+// when it serves to the end).
 template <currency_type C>
 std::string leaves_label(const fleet::fleet_ledger<C>& l, const fleet::cohort& c) {
-  return c.end >= l.when.periods() ? "end" : l.when.label(c.end);
+  return l.when.label(c.end);
 }
 
 template <currency_type C>
