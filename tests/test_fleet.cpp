@@ -196,16 +196,51 @@ TEST_CASE(
 
 namespace {
 
+// A plan's NPV written out from the model's definitions (docs/fleet.md), apart from the library's
+// tables: in period p (date t = p / n years), a MW of g makes output * (1/n year) * availability
+// Mtok sold at P0 (1 - d)^t, less its running cost for 1/n year, idled when that is negative; a
+// purchase costs price (1 - d_g)^(t - from) a MW at the period's start and brings its residual
+// share of that when it leaves in the calendar, its book value at the calendar's end.
+double npv_by_hand(const fleet::fleet_spec<USD>& s, const std::vector<fleet::cohort>& plan) {
+  const double n = s.when.per_year();
+  const double q = std::pow(1.0 + s.discount_rate.value(), 1.0 / n);  // 1 + the step's rate
+  const double p0 = s.price.value() * 1e6;                            // USD per Mtok
+  double npv = 0.0;
+  for (const auto& c : plan) {
+    const auto& g = s.generations[c.generation];
+    const double mw = c.capacity / units::MW;
+    const double mtok_year = static_cast<double>(g.output * mw_year / units::Mtok);
+    const double running_year = (g.running_cost * mw_year).value();
+    for (int p = c.first; p < c.end; ++p) {
+      const double revenue = mtok_year / n * g.availability.value() * p0 *
+                             std::pow(1 - s.price_decline_per_year.value(), p / n);
+      npv += std::max(0.0, revenue - running_year / n) * mw * std::pow(q, -(p + 1));
+    }
+    if (c.origin == fleet::cohort_origin::bought) {
+      const double from = *g.available_from;
+      const double paid =
+          (g.price * units::MW).value() * mw *
+          std::pow(1 - g.price_decline_per_year.value(), s.when.start_year + c.first / n - from);
+      const double life = std::lround(g.life_years * n);
+      const double served = c.end - c.first;
+      const double sale = c.end < s.when.periods() || served >= life
+                              ? g.residual_fraction.value() * paid
+                              : paid * (1 - (1 - g.residual_fraction.value()) * served / life);
+      npv += -paid * std::pow(q, -c.first) + sale * std::pow(q, -c.end);
+    }
+  }
+  return npv;
+}
+
 // Every plan on a site of one MW, without the rules: at each date the site is free, leave it
 // empty to the end, or buy any generation for sale then and keep it any number of whole periods
-// of its life; the installed cohort retired at any date. Priced by price_cohorts (the ledger's
-// own flows, not the rules' prefix sums).
+// of its life; the installed cohort retired at any date. Priced by npv_by_hand.
 double brute_force_best(const fleet::fleet_spec<USD>& s) {
   const int P = s.when.periods();
   double best = -1e300;
   std::vector<fleet::cohort> plan;
   std::function<void(int)> from = [&](int p) {
-    best = std::max(best, usd(fleet::price_cohorts(s, plan).npv));
+    best = std::max(best, npv_by_hand(s, plan));
     if (p >= P) return;
     for (std::size_t g = 0; g < s.generations.size(); ++g) {
       const auto& gen = s.generations[g];
@@ -237,6 +272,9 @@ TEST_CASE("fleet.brute_force: best_npv equals the best of every plan on small fl
   auto s = worked_case();
   s.refresh = fleet::refresh_rule::best_npv;
   SUBCASE("the worked case") {
+    // The hand formula and the ledger agree on a plan.
+    const std::vector<fleet::cohort> plan{installed_a(2), bought(1, 2, 4, 6)};
+    CHECK(npv_by_hand(s, plan) == doctest::Approx(usd(fleet::price_cohorts(s, plan).npv)));
     const double brute = brute_force_best(s);
     CHECK(std::abs(brute - 2297208.51) < 0.005);
     CHECK(usd(fleet::plan_fleet(s).ledger.npv) == doctest::Approx(brute).epsilon(1e-12));
@@ -421,4 +459,56 @@ TEST_CASE("fleet.refusals: each names the field, the value and the rule") {
   CHECK(message_of([&] {
           (void)fleet::price_cohorts(s, {installed_a(0), bought(1, 0, 4, 5)});
         }) == "cohorts[1].end = 5: must be from first to the end of its life or of the calendar");
+}
+
+TEST_CASE("fleet.monte_carlo: the chance A is retired at once, against its threshold by hand") {
+  // Opportunity-cost rule, B's 2026 price P uniform on [10, 40] M USD per MW. In 2026 buying B
+  // pays when -P + S + 0.1 P / 1.1^4 > 0, S = 8.8/1.1 + 6.8/1.1^2 + 5.2/1.1^3 + 3.92/1.1^4 =
+  // 20.204078 M: P < S / (1 - 0.1 / 1.1^4) = 21.685 M. B's net margin then beats A's 1.0 M
+  // (8.8 - 0.29392 P > 1 for P < 26.5 M), so A leaves in 2026 exactly when P < 21.685 M:
+  // a chance of (21.685 - 10) / 30 = 0.3895.
+  auto s = worked_case();
+  s.refresh = fleet::refresh_rule::opportunity_cost;
+  fleet::uncertain_number price;
+  price.input = fleet::fleet_input::price_per_mw;
+  price.generation = 1;
+  price.dist = tpw::mc::distribution::uniform(10e6, 40e6);
+  price.path = "fleet.generations[1].price_per_mw";
+  const double v4 = std::pow(1.1, -4);
+  const double S = 8.8 / 1.1 + 6.8 / 1.21 + 5.2 / 1.331 + 3.92 * v4;
+  const double threshold = S / (1 - 0.1 * v4) * 1e6;
+  const double expected = (threshold - 10e6) / 30e6;
+  CHECK(expected == doctest::Approx(0.3895).epsilon(1e-3));
+  const std::uint64_t n = 40000;
+  const auto one = fleet::simulate_fleet(s, {price}, n, 7, 1);
+  REQUIRE(one.installed_retired.size() == 1);
+  const double share = one.installed_retired[0].share_by_period[0];
+  const double sigma = std::sqrt(expected * (1 - expected) / static_cast<double>(n));
+  CHECK(std::abs(share - expected) < 4 * sigma);
+  // B is bought in 2026 in exactly those samples.
+  CHECK(one.first_purchase[1].share_by_period[0] == share);
+  CHECK(one.first_purchase[0].share == 0.0);  // A cannot be bought
+  // The same on 3 threads, bit for bit.
+  const auto three = fleet::simulate_fleet(s, {price}, n, 7, 3);
+  CHECK(three.npv_mean == one.npv_mean);
+  CHECK(three.npv_p95 == one.npv_p95);
+  CHECK(three.installed_retired[0].share_by_period == one.installed_retired[0].share_by_period);
+  // At the median price (25 M) the point plan keeps A past 2026.
+  auto at_median = s;
+  at_median.generations[1].price = 25e6 * units::usd / units::MW;
+  CHECK(fleet::plan_fleet(at_median).ledger.cohorts[0].end > 0);
+}
+
+TEST_CASE("fleet.monte_carlo: a distribution reaching outside its number's range is refused") {
+  auto s = worked_case();
+  fleet::uncertain_number decline;
+  decline.input = fleet::fleet_input::price_decline_per_year;
+  decline.dist = tpw::mc::distribution::normal(0.2, 0.1);
+  decline.path = "fleet.price_decline_per_year";
+  const std::string m = message_of([&] { (void)fleet::simulate_fleet(s, {decline}, 100, 1, 1); });
+  CHECK(m.find("fleet.price_decline_per_year") == 0);
+  CHECK(m.find("outside [0, 1)") != std::string::npos);
+  decline.dist = tpw::mc::distribution::uniform(0.1, 0.3);
+  CHECK(message_of([&] { (void)fleet::simulate_fleet(s, {decline}, 1, 1, 1); }) ==
+        "uncertainty.samples = 1: a fleet's Monte Carlo needs 2 to 100,000,000 samples");
 }

@@ -136,8 +136,7 @@ struct fleet_tables {
 };
 
 template <currency_type C>
-fleet_tables tables_of(const fleet_spec<C>& s) {
-  fleet_tables t;
+void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   const calendar& when = s.when;
   const int P = when.periods();
   t.periods = P;
@@ -153,14 +152,16 @@ fleet_tables tables_of(const fleet_spec<C>& s) {
   t.kept.assign(cells, 0.0);
   t.kept_prefix.assign(t.generations * static_cast<std::size_t>(P + 1), 0.0);
   t.discount.resize(static_cast<std::size_t>(P + 1));
+  t.life.resize(t.generations);
+  t.residual_share.resize(t.generations);
   for (int k = 0; k <= P; ++k)
     t.discount[static_cast<std::size_t>(k)] = std::pow(1.0 + t.step_discount, -k);
   const double token_price = s.price.value();
   const double price_fall = std::log1p(-s.price_decline_per_year.value());  // per year
   for (std::size_t g = 0; g < t.generations; ++g) {
     const generation<C>& gen = s.generations[g];
-    t.life.push_back(std::max(1, static_cast<int>(std::lround(gen.life_years * when.per_year()))));
-    t.residual_share.push_back(gen.residual_fraction.value());
+    t.life[g] = std::max(1, static_cast<int>(std::lround(gen.life_years * when.per_year())));
+    t.residual_share[g] = gen.residual_fraction.value();
     const double reference = gen.available_from ? *gen.available_from : when.start_year;
     const double gain = std::log1p(gen.throughput_gain_per_year.value());
     const double hardware_fall = std::log1p(-gen.price_decline_per_year.value());
@@ -182,7 +183,7 @@ fleet_tables tables_of(const fleet_spec<C>& s) {
           t.kept_prefix[row + static_cast<std::size_t>(p)] + t.kept[i];
     }
   }
-  t.ceiling.resize(static_cast<std::size_t>(P));
+  t.ceiling.assign(static_cast<std::size_t>(P), 0.0);
   for (int p = 0; p < P; ++p) {
     const double date = when.date_of(p);
     for (const auto& phase : s.site_power) {
@@ -190,6 +191,13 @@ fleet_tables tables_of(const fleet_spec<C>& s) {
         t.ceiling[static_cast<std::size_t>(p)] = phase.ceiling.value();
     }
   }
+}
+
+// The tables of a spec (fill_tables reuses a set's storage, for a Monte Carlo run's samples).
+template <currency_type C>
+fleet_tables tables_of(const fleet_spec<C>& s) {
+  fleet_tables t;
+  fill_tables(s, t);
   return t;
 }
 
@@ -255,10 +263,10 @@ inline double margin_net_of_capital(const fleet_tables& t, std::size_t g, int p)
 // The rules, run period by period. `decided[k]` fixes the end of the k-th cohort created (in the
 // order the rules create them); cohorts past it end with their life (or by the opportunity rule).
 template <currency_type C>
-std::vector<cohort> run_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
-                              const std::vector<int>& decided) {
+void run_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
+               const std::vector<int>& decided, std::vector<cohort>& cohorts) {
   const int P = t.periods;
-  std::vector<cohort> cohorts;
+  cohorts.clear();
   const auto add = [&](cohort c) {
     const std::size_t k = cohorts.size();
     c.end = k < decided.size() ? decided[k] : std::min(c.life_end, P);
@@ -302,6 +310,12 @@ std::vector<cohort> run_rules(const fleet_spec<C>& s, const fleet_tables& t, ref
       add(c);
     }
   }
+}
+template <currency_type C>
+std::vector<cohort> run_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
+                              const std::vector<int>& decided) {
+  std::vector<cohort> cohorts;
+  run_rules(s, t, rule, decided, cohorts);
   return cohorts;
 }
 
@@ -371,6 +385,37 @@ struct npv_search {
     }
   }
 };
+
+// How the rules went: best_npv's search ("exhaustive" or "sequential") and the plans it priced.
+struct rule_outcome {
+  std::string_view search = "rule";
+  long plans = 1;
+};
+
+// The cohorts the spec's rules give, into `cohorts` (its storage reused).
+template <currency_type C>
+rule_outcome plan_cohorts(const fleet_spec<C>& s, const fleet_tables& t,
+                          std::vector<cohort>& cohorts) {
+  rule_outcome how;
+  std::vector<int> decided;
+  if (s.refresh == refresh_rule::best_npv) {
+    npv_search<C> search{s, t, 0, false, -std::numeric_limits<double>::infinity(), {}};
+    search.enumerate(decided);
+    if (search.stopped) {
+      search.plans = 0;
+      decided = search.sequential();
+      how.search = "sequential";
+    } else {
+      decided = search.best_ends;
+      how.search = "exhaustive";
+    }
+    how.plans = search.plans;
+  }
+  const refresh_rule rule =
+      s.refresh == refresh_rule::best_npv ? refresh_rule::fixed_life : s.refresh;
+  run_rules(s, t, rule, decided, cohorts);
+  return how;
+}
 
 template <currency_type C>
 fleet_ledger<C> ledger_of(const fleet_spec<C>& s, const fleet_tables& t,
@@ -515,23 +560,11 @@ fleet_plan<C> plan_fleet(const fleet_spec<C>& s) {
   const detail::fleet_tables t = detail::tables_of(s);
   fleet_plan<C> out;
   out.rule = s.refresh;
-  std::vector<int> decided;
-  if (s.refresh == refresh_rule::best_npv) {
-    detail::npv_search<C> search{s, t, 0, false, -std::numeric_limits<double>::infinity(), {}};
-    search.enumerate(decided);
-    if (search.stopped) {
-      search.plans = 0;
-      decided = search.sequential();
-      out.search = "sequential";
-    } else {
-      decided = search.best_ends;
-      out.search = "exhaustive";
-    }
-    out.plans = search.plans;
-  }
-  const refresh_rule rule =
-      s.refresh == refresh_rule::best_npv ? refresh_rule::fixed_life : s.refresh;
-  out.ledger = detail::ledger_of(s, t, detail::run_rules(s, t, rule, decided));
+  std::vector<cohort> cohorts;
+  const detail::rule_outcome how = detail::plan_cohorts(s, t, cohorts);
+  out.search = how.search;
+  out.plans = how.plans;
+  out.ledger = detail::ledger_of(s, t, std::move(cohorts));
   return out;
 }
 
