@@ -504,6 +504,61 @@ inline void print_grid(std::ostream& out, const std::vector<std::vector<std::str
   }
 }
 
+// A date's distribution in words: "2026 39%, 2027 12%" (the periods holding a share, in order;
+// the six largest when there are more).
+inline std::string dates_text(const tpw::fleet::event_statistics& e,
+                              const tpw::fleet::calendar& when) {
+  std::vector<std::size_t> held;
+  for (std::size_t p = 0; p < e.share_by_period.size(); ++p) {
+    if (e.share_by_period[p] > 0.0) held.push_back(p);
+  }
+  if (held.size() > 6) {
+    std::partial_sort(
+        held.begin(), held.begin() + 6, held.end(),
+        [&](std::size_t a, std::size_t b) { return e.share_by_period[a] > e.share_by_period[b]; });
+    held.resize(6);
+    std::sort(held.begin(), held.end());
+  }
+  std::string text;
+  for (const std::size_t p : held) {
+    text += (text.empty() ? "" : ", ") + when.label(static_cast<int>(p)) + " " +
+            tpw::format_percent(e.share_by_period[p]);
+  }
+  return text;
+}
+
+// The fleet under uncertainty: the NPV's spread, when each installed cohort is retired, when each
+// generation is first bought and how long its first purchase serves.
+inline void print_fleet_uncertainty(
+    std::ostream& out, const tpw::fleet::fleet_statistics& u,
+    const tpw::fleet::fleet_spec<tpw::io::scenario_currency>& spec) {
+  const auto m = [](double x) { return num(x / 1e6); };
+  out << "    under uncertainty (" << num(static_cast<double>(u.samples)) << " samples of";
+  for (std::size_t k = 0; k < u.inputs.size(); ++k) out << (k ? ", " : " ") << u.inputs[k];
+  out << "): NPV P5 / P50 / P95 " << m(u.npv_p5) << " / " << m(u.npv_p50) << " / " << m(u.npv_p95)
+      << ", P(NPV < 0) " << tpw::format_percent(u.chance_npv_negative) << "\n";
+  for (std::size_t k = 0; k < u.installed_retired.size(); ++k) {
+    const auto& e = u.installed_retired[k];
+    out << "    installed " << display_name(spec.generations[spec.installed[k].generation].name)
+        << ": retired before its usable life ends in " << tpw::format_percent(e.share)
+        << " of samples" << (e.share > 0.0 ? ": " + dates_text(e, spec.when) : std::string())
+        << "\n";
+  }
+  for (std::size_t g = 0; g < spec.generations.size(); ++g) {
+    const auto& e = u.first_purchase[g];
+    if (e.share == 0.0) continue;
+    out << "    " << display_name(spec.generations[g].name) << ": first bought in "
+        << tpw::format_percent(e.share) << " of samples: " << dates_text(e, spec.when);
+    const auto& life = u.economic_life[g];
+    if (life.share > 0.0) {
+      out << "; that purchase serves P5 / P50 / P95 " << num(life.p5) << " / " << num(life.p50)
+          << " / " << num(life.p95) << " years when it leaves within the calendar ("
+          << tpw::format_percent(life.share) << ")";
+    }
+    out << "\n";
+  }
+}
+
 // The fleet section's plan: the rule and the fleet's NPV, IRR and payback; each cohort; each
 // period's MW by generation and its flows (by year when the step is shorter and the calendar
 // longer than four years).
@@ -525,10 +580,12 @@ inline void print_fleet(std::ostream& out, const std::vector<tpw::io::study>& st
     if (plan.rule == tpw::fleet::refresh_rule::best_npv) {
       out << " (" << plan.search << ", " << plan.plans << " plans priced)";
     }
-    out << ": NPV " << m(l.npv.value()) << " at " << tpw::format_percent(spec.discount_rate.value())
+    out << ": NPV " << m(l.npv.value()) << " (discounted at "
+        << tpw::format_percent(spec.discount_rate.value()) << ")"
         << ", IRR " << (l.irr.unique() ? tpw::format_percent(l.irr.rate()) : std::string("none"))
         << ", payback "
         << (l.payback_years ? num(*l.payback_years) + " years" : std::string("none")) << "\n";
+    if (const auto& u = s.fleet_statistics) print_fleet_uncertainty(out, *u, spec);
     std::vector<std::vector<std::string>> cohorts{
         {"cohort", "generation", "from", "leaves", "MW", "capex", "residual", "NPV", ""}};
     for (std::size_t k = 0; k < l.cohorts.size(); ++k) {

@@ -71,6 +71,8 @@ struct study {
   // The fleet section's plan over calendar time (tpw::fleet::plan_fleet), when the scenario has
   // one.
   std::optional<fleet::fleet_plan<scenario_currency>> fleet;
+  // With fleet numbers given as distributions: the rules run on every sample.
+  std::optional<fleet::fleet_statistics> fleet_statistics;
 };
 
 // A study's point figures in display units, in cost_output order (what the Monte Carlo
@@ -358,7 +360,7 @@ inline nlohmann::json unchecked_json(const study& r) {
     j["solve"] = nlohmann::json::array();
     for (const auto& g : r.solved) j["solve"].push_back(solve_json(g));
   }
-  if (r.fleet) j["fleet"] = fleet_json(*r.input.fleet, *r.fleet);
+  if (r.fleet) j["fleet"] = fleet_json(*r.input.fleet, *r.fleet, r.fleet_statistics);
   if (r.finance) j["finance"] = finance_json(r);
   if (r.carbon) {
     const carbon_choice& c = *r.input.carbon;

@@ -1849,8 +1849,12 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
     d::price_tariff(s);
   }
   if (s.demand && s.demand->uncertain) d::add_demand_uncertainty(s);
-  if (j.contains("fleet"))
-    s.fleet = read_fleet<scenario_currency>(j["fleet"], d::fleet_context_of(s));
+  if (j.contains("fleet")) {
+    s.fleet = read_fleet<scenario_currency>(j["fleet"], d::fleet_context_of(s),
+                                            [](const d::json& value, const std::string& path) {
+                                              return d::distribution_at(value, path);
+                                            });
+  }
   if (j.contains("uncertainty")) d::read_uncertainty(j["uncertainty"], s);
   for (std::size_t k = 0; k < s.exceedances.size(); ++k) {
     const std::string at = "uncertainty.exceedances[" + std::to_string(k) + "].figure";

@@ -464,7 +464,13 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
     if (out.site.revenue_per_year) *out.site.revenue_per_year = *out.site.revenue_per_year * paid;
   }
   detail::add_point_figures(s, out);
-  if (s.fleet) out.fleet = fleet::plan_fleet(s.fleet->spec);
+  if (s.fleet) {
+    out.fleet = fleet::plan_fleet(s.fleet->spec);
+    if (!s.fleet->uncertain.empty()) {
+      out.fleet_statistics = fleet::simulate_fleet(s.fleet->spec, s.fleet->uncertain, out.samples,
+                                                   out.seed, options.threads);
+    }
+  }
   if (!s.any_uncertain()) return out;
   // The figures a scenario adds, the site's yearly figures over its accelerators among them.
   const extra_parameters extras = extras_of(s, out.site.accelerators);

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 #include "tpw/fleet.hpp"
@@ -25,8 +26,60 @@ std::string leaves_label(const fleet::fleet_ledger<C>& l, const fleet::cohort& c
   return l.when.label(c.end);
 }
 
+// A date's or a length's distribution: the share of samples where it happens, its mean and
+// percentiles there, and for a date its share by period (labelled).
+inline nlohmann::json event_json(const fleet::event_statistics& e, const fleet::calendar& when) {
+  nlohmann::json out = {{"share", e.share}};
+  if (e.share > 0.0) {
+    out["mean"] = e.mean;
+    out["p5"] = e.p5;
+    out["p50"] = e.p50;
+    out["p95"] = e.p95;
+  }
+  if (!e.share_by_period.empty()) {
+    nlohmann::json by = nlohmann::json::object();
+    for (std::size_t p = 0; p < e.share_by_period.size(); ++p) {
+      if (e.share_by_period[p] > 0.0) by[when.label(static_cast<int>(p))] = e.share_by_period[p];
+    }
+    out["by_period"] = by;
+  }
+  return out;
+}
+
 template <currency_type C>
-nlohmann::json fleet_json(const fleet_choice<C>& choice, const fleet::fleet_plan<C>& plan) {
+nlohmann::json fleet_uncertainty_json(const fleet_choice<C>& choice,
+                                      const fleet::fleet_statistics& st) {
+  using nlohmann::json;
+  const auto& s = choice.spec;
+  json installed = json::array();
+  for (std::size_t k = 0; k < st.installed_retired.size(); ++k) {
+    json e = event_json(st.installed_retired[k], s.when);
+    e["generation"] = s.generations[s.installed[k].generation].name;
+    installed.push_back(e);
+  }
+  json generations = json::array();
+  for (std::size_t g = 0; g < s.generations.size(); ++g) {
+    generations.push_back({{"name", s.generations[g].name},
+                           {"first_purchase", event_json(st.first_purchase[g], s.when)},
+                           {"economic_life_years", event_json(st.economic_life[g], s.when)}});
+  }
+  return {{"samples", st.samples},
+          {"seed", st.seed},
+          {"inputs", st.inputs},
+          {"npv",
+           {{"mean", st.npv_mean},
+            {"sd", st.npv_sd},
+            {"p5", st.npv_p5},
+            {"p50", st.npv_p50},
+            {"p95", st.npv_p95}}},
+          {"chance_npv_negative", st.chance_npv_negative},
+          {"installed_retired", installed},
+          {"generations", generations}};
+}
+
+template <currency_type C>
+nlohmann::json fleet_json(const fleet_choice<C>& choice, const fleet::fleet_plan<C>& plan,
+                          const std::optional<fleet::fleet_statistics>& statistics = {}) {
   using nlohmann::json;
   const fleet::fleet_ledger<C>& l = plan.ledger;
   const fleet::fleet_spec<C>& s = choice.spec;
@@ -95,6 +148,7 @@ nlohmann::json fleet_json(const fleet_choice<C>& choice, const fleet::fleet_plan
     out["irr"] = nullptr;
     out["irr_reason"] = l.irr.reason;
   }
+  if (statistics) out["uncertainty"] = fleet_uncertainty_json(choice, *statistics);
   if (l.payback_years) {
     out["payback_years"] = *l.payback_years;
   } else {

@@ -38,8 +38,10 @@ struct fleet_context {
 
 template <currency_type C>
 struct fleet_choice {
-  fleet::fleet_spec<C> spec;
+  fleet::fleet_spec<C> spec;         // uncertain numbers at their distributions' medians
   std::vector<std::string> sources;  // by generation: "given" or "scenario"
+  // The numbers the file gives as distributions (tpw::fleet::simulate_fleet draws them).
+  std::vector<fleet::uncertain_number> uncertain;
 };
 
 namespace detail {
@@ -73,9 +75,34 @@ inline std::vector<fleet::site_power_step> read_site_power(const json& j, int st
   return steps;
 }
 
-template <currency_type C>
+// A fleet number: plain, in its rule (tpw::fleet::rule_of), or a distribution object that makes
+// it uncertain (the point figures take its median). DistAt reads a distribution object.
+template <class DistAt>
+struct fleet_numbers {
+  DistAt dist_at;
+  std::vector<fleet::uncertain_number>& uncertain;
+
+  double operator()(const json& value, const std::string& path, fleet::fleet_input input,
+                    std::size_t generation = 0) const {
+    const fleet::fleet_input_rule r = fleet::rule_of(input);
+    if (value.is_object()) {
+      fleet::uncertain_number u;
+      u.input = input;
+      u.generation = generation;
+      u.dist = dist_at(value, path);
+      u.path = path;
+      fleet::require_inside(u);
+      uncertain.push_back(u);
+      return u.dist.quantile(0.5);
+    }
+    return bounded_at(value, path, r.low, r.high, r.meaning, r.low_included, r.high_included);
+  }
+};
+
+template <currency_type C, class Numbers>
 fleet::generation<C> read_generation(const json& j, std::size_t k, const fleet_context& c,
-                                     std::string& source) {
+                                     std::string& source, const Numbers& number) {
+  using fi = fleet::fleet_input;
   const std::string at = "fleet.generations[" + std::to_string(k) + "]";
   object_at(j, at,
             {"name", "deployment", "mtok_per_mw_year", "running_cost_per_mw_year", "price_per_mw",
@@ -117,16 +144,15 @@ fleet::generation<C> read_generation(const json& j, std::size_t k, const fleet_c
       refuse_missing(at + ".running_cost_per_mw_year",
                      "required: a MW's running cost a year in service (energy, facility, opex)");
     }
-    g.output = bounded_at(j["mtok_per_mw_year"], at + ".mtok_per_mw_year", 0.0, 1e10,
-                          "Mtok per MW-year", false) *
+    g.output = number(j["mtok_per_mw_year"], at + ".mtok_per_mw_year", fi::mtok_per_mw_year, k) *
                units::Mtok / per_mw_year;
-    g.running_cost = money<C>::from_value(bounded_at(j["running_cost_per_mw_year"],
-                                                     at + ".running_cost_per_mw_year", 0.0, 1e10,
-                                                     "per MW-year")) /
-                     per_mw_year;
+    g.running_cost =
+        money<C>::from_value(number(j["running_cost_per_mw_year"], at + ".running_cost_per_mw_year",
+                                    fi::running_cost_per_mw_year, k)) /
+        per_mw_year;
     if (j.contains("price_per_mw")) {
       g.price = money<C>::from_value(
-                    bounded_at(j["price_per_mw"], at + ".price_per_mw", 0.0, 1e11, "per MW")) /
+                    number(j["price_per_mw"], at + ".price_per_mw", fi::price_per_mw, k)) /
                 units::MW;
     } else if (j.contains("available_from")) {
       refuse_missing(at + ".price_per_mw", "required when it can be bought (available_from)");
@@ -143,13 +169,13 @@ fleet::generation<C> read_generation(const json& j, std::size_t k, const fleet_c
   }
   if (j.contains("price_decline_per_year")) {
     g.price_decline_per_year =
-        fraction{bounded_at(j["price_decline_per_year"], at + ".price_decline_per_year", 0.0, 1.0,
-                            "the share its price falls a year", true, false)};
+        fraction{number(j["price_decline_per_year"], at + ".price_decline_per_year",
+                        fi::generation_price_decline, k)};
   }
   if (j.contains("throughput_gain_per_year")) {
     g.throughput_gain_per_year =
-        annual_rate{bounded_at(j["throughput_gain_per_year"], at + ".throughput_gain_per_year", 0.0,
-                               10.0, "the share its tokens grow a year (software)")};
+        annual_rate{number(j["throughput_gain_per_year"], at + ".throughput_gain_per_year",
+                           fi::throughput_gain_per_year, k)};
   }
   if (j.contains("life_years")) {
     g.life_years = bounded_at(j["life_years"], at + ".life_years", 0.0, 30.0, "years", false);
@@ -160,27 +186,30 @@ fleet::generation<C> read_generation(const json& j, std::size_t k, const fleet_c
     refuse_missing(at + ".life_years", "required when it can be bought: its economic life");
   }
   if (j.contains("residual_fraction")) {
-    g.residual_fraction = fraction{bounded_at(j["residual_fraction"], at + ".residual_fraction",
-                                              0.0, 1.0, "a share of its price")};
+    g.residual_fraction = fraction{
+        number(j["residual_fraction"], at + ".residual_fraction", fi::residual_fraction, k)};
   }
   if (j.contains("availability")) {
-    g.availability = fraction{bounded_at(j["availability"], at + ".availability", 0.0, 1.0,
-                                         "the share of its capacity up", false)};
+    g.availability = fraction{number(j["availability"], at + ".availability", fi::availability, k)};
   }
   return g;
 }
 
 }  // namespace detail
 
-template <currency_type C>
-fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c) {
+// Reads the fleet section; `dist_at(value, path)` reads a distribution object (the scenario
+// reader's), for the numbers that may be uncertain.
+template <currency_type C, class DistAt>
+fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c, DistAt dist_at) {
   using namespace detail;
+  using fi = fleet::fleet_input;
   object_at(
       j, "fleet",
       {"start_year", "step", "years", "discount_rate", "price_per_mtok", "price_decline_per_year",
        "site_power_mw", "refresh", "generations", "installed", "max_plans"});
   fleet_choice<C> out;
   fleet::fleet_spec<C>& s = out.spec;
+  const fleet_numbers<DistAt> number{dist_at, out.uncertain};
   if (!j.contains("start_year")) refuse_missing("fleet.start_year", "required: the first year");
   if (!j.contains("years")) refuse_missing("fleet.years", "required: how many years, 1 to 50");
   s.when.start_year = year_at(j["start_year"], "fleet.start_year");
@@ -190,13 +219,13 @@ fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c) {
         "fleet.step",
         text_at(j["step"], "fleet.step", "must be \"year\", \"quarter\" or \"month\""));
   }
-  s.discount_rate = annual_rate{j.contains("discount_rate")
-                                    ? bounded_at(j["discount_rate"], "fleet.discount_rate", -1.0,
-                                                 1.0, "an annual rate", false)
-                                    : c.discount_rate};
+  s.discount_rate =
+      annual_rate{j.contains("discount_rate")
+                      ? number(j["discount_rate"], "fleet.discount_rate", fi::discount_rate)
+                      : c.discount_rate};
   if (j.contains("price_per_mtok")) {
     s.price = token_price<C>::from_value(
-        bounded_at(j["price_per_mtok"], "fleet.price_per_mtok", 0.0, 1e6, "per Mtok") / 1e6);
+        number(j["price_per_mtok"], "fleet.price_per_mtok", fi::price_per_mtok) / 1e6);
   } else if (c.price_per_mtok) {
     s.price = token_price<C>::from_value(*c.price_per_mtok / 1e6);
   } else {
@@ -205,8 +234,8 @@ fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c) {
   }
   s.price_decline_per_year =
       fraction{j.contains("price_decline_per_year")
-                   ? bounded_at(j["price_decline_per_year"], "fleet.price_decline_per_year", 0.0,
-                                1.0, "the share the token price falls a year", true, false)
+                   ? number(j["price_decline_per_year"], "fleet.price_decline_per_year",
+                            fi::price_decline_per_year)
                    : c.price_decline_per_year};
   if (j.contains("site_power_mw")) {
     s.site_power = read_site_power(j["site_power_mw"], s.when.start_year);
@@ -240,7 +269,7 @@ fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c) {
   }
   for (std::size_t k = 0; k < gens.size(); ++k) {
     std::string source;
-    s.generations.push_back(read_generation<C>(gens[k], k, c, source));
+    s.generations.push_back(read_generation<C>(gens[k], k, c, source, number));
     out.sources.push_back(source);
     for (std::size_t i = 0; i < k; ++i) {
       if (s.generations[i].name == s.generations[k].name) {
