@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <deque>
 #include <limits>
 #include <optional>
 #include <string>
@@ -109,6 +110,7 @@ struct fleet_tables {
   std::vector<double> residual_share;  // by generation
   std::vector<double> ceiling;         // W, by period
   std::vector<double> discount;        // v^t, t = 0 .. periods
+  std::vector<int> buy;                // by period: the generation to buy then (best_purchase), -1
 
   [[nodiscard]] std::size_t at(std::size_t g, int p) const noexcept {
     return g * static_cast<std::size_t>(periods) + static_cast<std::size_t>(p);
@@ -134,6 +136,8 @@ struct fleet_tables {
     return paid * (1.0 - (1.0 - residual_share[g]) * served / life[g]);
   }
 };
+
+inline int best_purchase_of(const fleet_tables& t, int p);
 
 template <currency_type C>
 void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
@@ -184,12 +188,14 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     }
   }
   t.ceiling.assign(static_cast<std::size_t>(P), 0.0);
+  t.buy.assign(static_cast<std::size_t>(P), -1);
   for (int p = 0; p < P; ++p) {
     const double date = when.date_of(p);
     for (const auto& phase : s.site_power) {
       if (phase.from_year <= date + 1e-9)
         t.ceiling[static_cast<std::size_t>(p)] = phase.ceiling.value();
     }
+    t.buy[static_cast<std::size_t>(p)] = best_purchase_of(t, p);
   }
 }
 
@@ -235,14 +241,15 @@ inline double purchase_value(const fleet_tables& t, std::size_t g, int p) {
   return cohort_npv(t, c);
 }
 
-// The generation to buy at p (the largest purchase_value), when one is for sale and pays.
-inline std::optional<std::size_t> best_purchase(const fleet_tables& t, int p) {
-  std::optional<std::size_t> best;
+// The generation to buy at p (the largest purchase_value), when one is for sale and pays; the
+// first such generation on a tie. It does not depend on the fleet: fill_tables keeps it by period.
+inline int best_purchase_of(const fleet_tables& t, int p) {
+  int best = -1;
   double best_value = 0.0;
   for (std::size_t g = 0; g < t.generations; ++g) {
     const double v = purchase_value(t, g, p);
     if (!std::isnan(v) && v > best_value) {
-      best = g;
+      best = static_cast<int>(g);
       best_value = v;
     }
   }
@@ -261,29 +268,17 @@ inline double margin_net_of_capital(const fleet_tables& t, std::size_t g, int p)
 }
 
 // The rules, run period by period. `decided[k]` fixes the end of the k-th cohort created (in the
-// order the rules create them); cohorts past it end with their life (or by the opportunity rule).
+// order the rules create them: installed first, then at most one purchase a period); cohorts past
+// it end with their life (or by the opportunity rule). continue_rules goes on from period `from`
+// with `cohorts` as a run left them at its start (a prefix of the run).
 template <currency_type C>
-void run_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
-               const std::vector<int>& decided, std::vector<cohort>& cohorts) {
+void continue_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
+                    const std::vector<int>& decided, std::vector<cohort>& cohorts, int from) {
+  (void)s;
   const int P = t.periods;
-  cohorts.clear();
-  const auto add = [&](cohort c) {
-    const std::size_t k = cohorts.size();
-    c.end = k < decided.size() ? decided[k] : std::min(c.life_end, P);
-    cohorts.push_back(c);
-  };
-  for (const installed_cohort& i : s.installed) {
-    cohort c;
-    c.generation = i.generation;
-    c.capacity = i.capacity;
-    c.origin = cohort_origin::installed;
-    c.first = 0;
-    c.life_end = std::max(0, (i.usable_until + 1 - s.when.start_year) * s.when.per_year());
-    add(c);
-  }
-  for (int p = 0; p < P; ++p) {
-    const std::optional<std::size_t> buy = best_purchase(t, p);
-    if (rule == refresh_rule::opportunity_cost && buy) {
+  for (int p = from; p < P; ++p) {
+    const int buy = t.buy[static_cast<std::size_t>(p)];
+    if (rule == refresh_rule::opportunity_cost && buy >= 0) {
       double best_new = -std::numeric_limits<double>::infinity();
       for (std::size_t g = 0; g < t.generations; ++g) {
         if (t.for_sale(g, p)) best_new = std::max(best_new, margin_net_of_capital(t, g, p));
@@ -301,16 +296,38 @@ void run_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
     }
     const double ceiling = t.ceiling[static_cast<std::size_t>(p)];
     const double left = ceiling - live;
-    if (buy && left > 1e-9 * ceiling) {
+    if (buy >= 0 && left > 1e-9 * ceiling) {
+      const auto g = static_cast<std::size_t>(buy);
       cohort c;
-      c.generation = *buy;
+      c.generation = g;
       c.capacity = power::from_value(left);
       c.first = p;
-      c.life_end = p + t.life[*buy];
-      add(c);
+      c.life_end = p + t.life[g];
+      const std::size_t k = cohorts.size();
+      c.end = k < decided.size() ? decided[k] : std::min(c.life_end, P);
+      cohorts.push_back(c);
     }
   }
 }
+
+template <currency_type C>
+void run_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
+               const std::vector<int>& decided, std::vector<cohort>& cohorts) {
+  cohorts.clear();
+  for (const installed_cohort& i : s.installed) {
+    cohort c;
+    c.generation = i.generation;
+    c.capacity = i.capacity;
+    c.origin = cohort_origin::installed;
+    c.first = 0;
+    c.life_end = std::max(0, (i.usable_until + 1 - s.when.start_year) * s.when.per_year());
+    const std::size_t k = cohorts.size();
+    c.end = k < decided.size() ? decided[k] : std::min(c.life_end, t.periods);
+    cohorts.push_back(c);
+  }
+  continue_rules(s, t, rule, decided, cohorts, 0);
+}
+
 template <currency_type C>
 std::vector<cohort> run_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
                               const std::vector<int>& decided) {
@@ -329,6 +346,8 @@ struct npv_search {
   bool stopped = false;
   double best = -std::numeric_limits<double>::infinity();
   std::vector<int> best_ends;
+  // A child run per depth, its storage reused (a deque: growing it keeps the runs in place).
+  std::deque<std::vector<cohort>> buffers;
 
   // The ends a cohort may take: retired at any period start it is in service, or at its life's
   // end (the calendar's end when that is later); the latest first, so a tie keeps it longest.
@@ -338,26 +357,46 @@ struct npv_search {
     return {earliest, std::max(earliest, latest)};
   }
 
-  void enumerate(std::vector<int>& decided) {
-    const std::vector<cohort> cohorts = run_rules(spec, tables, refresh_rule::fixed_life, decided);
-    if (cohorts.size() == decided.size()) {
+  // The plans below `decided`, given `run`, the run those decisions give (later cohorts kept for
+  // their life). A child run is the parent's up to the decided cohort's purchase, continued from
+  // the period after it (an installed cohort's from the start): cohorts are created in time order,
+  // so nothing before that period changes.
+  void enumerate(std::vector<int>& decided, const std::vector<cohort>& run) {
+    const std::size_t k = decided.size();
+    if (run.size() == k) {
       if (++plans > spec.max_plans) {
         stopped = true;
         return;
       }
-      const double v = plan_npv(tables, cohorts);
+      const double v = plan_npv(tables, run);
       if (v > best) {
         best = v;
         best_ends = decided;
       }
       return;
     }
-    const auto [earliest, latest] = ends_of(cohorts[decided.size()]);
+    if (buffers.size() <= k) buffers.resize(k + 1);
+    const auto [earliest, latest] = ends_of(run[k]);
+    const bool installed = run[k].origin == cohort_origin::installed;
     for (int e = latest; e >= earliest && !stopped; --e) {
       decided.push_back(e);
-      enumerate(decided);
+      std::vector<cohort>& child = buffers[k];
+      if (installed) {
+        run_rules(spec, tables, refresh_rule::fixed_life, decided, child);
+      } else {
+        child.assign(run.begin(), run.begin() + static_cast<std::ptrdiff_t>(k) + 1);
+        child[k].end = e;
+        continue_rules(spec, tables, refresh_rule::fixed_life, decided, child, run[k].first + 1);
+      }
+      enumerate(decided, child);
       decided.pop_back();
     }
+  }
+  void enumerate() {
+    std::vector<int> decided;
+    std::vector<cohort> run;
+    run_rules(spec, tables, refresh_rule::fixed_life, decided, run);
+    enumerate(decided, run);
   }
 
   // One cohort at a time, in order: each at its best end with the later ones at their life's end.
@@ -399,8 +438,8 @@ rule_outcome plan_cohorts(const fleet_spec<C>& s, const fleet_tables& t,
   rule_outcome how;
   std::vector<int> decided;
   if (s.refresh == refresh_rule::best_npv) {
-    npv_search<C> search{s, t, 0, false, -std::numeric_limits<double>::infinity(), {}};
-    search.enumerate(decided);
+    npv_search<C> search{s, t, 0, false, -std::numeric_limits<double>::infinity(), {}, {}};
+    search.enumerate();
     if (search.stopped) {
       search.plans = 0;
       decided = search.sequential();
