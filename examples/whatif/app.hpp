@@ -551,9 +551,16 @@ inline void print_fleet_uncertainty(
         << tpw::format_percent(e.share) << " of samples: " << dates_text(e, spec.when);
     const auto& life = u.economic_life[g];
     if (life.share > 0.0) {
-      out << "; that purchase serves P5 / P50 / P95 " << num(life.p5) << " / " << num(life.p50)
-          << " / " << num(life.p95) << " years when it leaves within the calendar ("
-          << tpw::format_percent(life.share) << ")";
+      out << "; that purchase leaves within the calendar in " << tpw::format_percent(life.share)
+          << ", after ";
+      std::string lengths;
+      for (std::size_t p = 0; p < life.share_by_period.size(); ++p) {
+        if (life.share_by_period[p] <= 0.0) continue;
+        lengths += (lengths.empty() ? "" : ", ") +
+                   num(static_cast<double>(p) / spec.when.per_year()) + " years " +
+                   tpw::format_percent(life.share_by_period[p]);
+      }
+      out << lengths;
     }
     out << "\n";
   }

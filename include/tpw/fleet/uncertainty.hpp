@@ -150,7 +150,8 @@ inline void require_inside(const uncertain_number& u) {
 struct event_statistics {
   double share = 0.0;
   double mean = 0.0, p5 = 0.0, p50 = 0.0, p95 = 0.0;
-  // For a date: the share of samples in which it falls at the start of each period.
+  // For a date: the share of samples in which it falls at the start of each period (index p);
+  // for a length: the share in which it lasts p periods.
   std::vector<double> share_by_period;
 };
 
@@ -295,25 +296,26 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   out.npv_p5 = npv.p5;
   out.npv_p50 = npv.p50;
   out.npv_p95 = npv.p95;
-  // A date's share by period: dates are period starts, date_of(p) exactly.
-  const auto dated = [&](std::size_t c) {
+  // A date's share by period (dates are period starts, date_of(p) exactly), or a length's by
+  // periods served (origin 0 for a length).
+  const auto dated = [&](std::size_t c, double origin) {
     gather(c);
-    std::vector<double> shares(static_cast<std::size_t>(periods), 0.0);
+    std::vector<double> shares(static_cast<std::size_t>(periods) + 1, 0.0);
     for (const double v : column) {
-      const auto p = static_cast<std::size_t>(std::lround((v - base.when.start_year) * per_year));
+      const auto p = static_cast<std::size_t>(std::lround((v - origin) * per_year));
       if (p < shares.size()) shares[p] += 1.0 / static_cast<double>(samples);
     }
     event_statistics e = detail::event_summary(column, samples);
     e.share_by_period = std::move(shares);
     return e;
   };
-  for (std::size_t k = 0; k < installed; ++k) out.installed_retired.push_back(dated(1 + k));
+  const double start = base.when.start_year;
+  for (std::size_t k = 0; k < installed; ++k) out.installed_retired.push_back(dated(1 + k, start));
   for (std::size_t g = 0; g < generations; ++g) {
-    out.first_purchase.push_back(dated(1 + installed + g));
+    out.first_purchase.push_back(dated(1 + installed + g, start));
   }
   for (std::size_t g = 0; g < generations; ++g) {
-    gather(1 + installed + generations + g);
-    out.economic_life.push_back(detail::event_summary(column, samples));
+    out.economic_life.push_back(dated(1 + installed + generations + g, 0.0));
   }
   return out;
 }

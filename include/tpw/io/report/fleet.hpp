@@ -27,8 +27,10 @@ std::string leaves_label(const fleet::fleet_ledger<C>& l, const fleet::cohort& c
 }
 
 // A date's or a length's distribution: the share of samples where it happens, its mean and
-// percentiles there, and for a date its share by period (labelled).
-inline nlohmann::json event_json(const fleet::event_statistics& e, const fleet::calendar& when) {
+// percentiles there, and its share by period (a date's labelled by the period, a length's by its
+// years).
+inline nlohmann::json event_json(const fleet::event_statistics& e, const fleet::calendar& when,
+                                 bool length = false) {
   nlohmann::json out = {{"share", e.share}};
   if (e.share > 0.0) {
     out["mean"] = e.mean;
@@ -39,9 +41,11 @@ inline nlohmann::json event_json(const fleet::event_statistics& e, const fleet::
   if (!e.share_by_period.empty()) {
     nlohmann::json by = nlohmann::json::object();
     for (std::size_t p = 0; p < e.share_by_period.size(); ++p) {
-      if (e.share_by_period[p] > 0.0) by[when.label(static_cast<int>(p))] = e.share_by_period[p];
+      if (e.share_by_period[p] <= 0.0) continue;
+      by[length ? tpw::detail::number_text(static_cast<double>(p) / when.per_year())
+                : when.label(static_cast<int>(p))] = e.share_by_period[p];
     }
-    out["by_period"] = by;
+    out[length ? "by_years" : "by_period"] = by;
   }
   return out;
 }
@@ -61,7 +65,7 @@ nlohmann::json fleet_uncertainty_json(const fleet_choice<C>& choice,
   for (std::size_t g = 0; g < s.generations.size(); ++g) {
     generations.push_back({{"name", s.generations[g].name},
                            {"first_purchase", event_json(st.first_purchase[g], s.when)},
-                           {"economic_life_years", event_json(st.economic_life[g], s.when)}});
+                           {"economic_life_years", event_json(st.economic_life[g], s.when, true)}});
   }
   return {{"samples", st.samples},
           {"seed", st.seed},
