@@ -320,6 +320,20 @@ TEST_CASE(
       }
       CHECK(report["site"]["systems"] == c["systems"]);
     }
+    if (entry.path().filename() == "gb200_fleet_refresh.json") {
+      // The MI300X cohort's power earns far more in GB200 NVL72 (a tenth of its tokens per MW):
+      // retired at once in every sample; GB200 NVL72 bought in 2026 in every sample.
+      const auto& f = report["fleet"];
+      CHECK(f["cohorts"][0]["leaves"] == "2026");
+      const auto& u = f["uncertainty"];
+      CHECK(u["samples"] == 4096);
+      CHECK(u["installed_retired"][0]["by_period"]["2026"] == 1.0);
+      CHECK(u["generations"][2]["first_purchase"]["by_period"]["2026"] == 1.0);
+      CHECK(u["generations"][2]["economic_life_years"]["share"].get<double>() > 0.9);
+      for (const auto& p : f["periods"]) {
+        CHECK(p["in_service_mw"].get<double>() <= p["ceiling_mw"].get<double>() * (1 + 1e-12));
+      }
+    }
   }
-  CHECK(files == 4);
+  CHECK(files == 5);
 }

@@ -45,8 +45,8 @@ options:
                    CUDA only)
   --charts DIR     write charts (PNG and SVG, with their gnuplot scripts) to DIR
   --csv DIR        write the figures (figures.csv), each scenario's yearly cash flows
-                   (cash_flows_N.csv), fleet (capacity_N.csv) and goal seeks (solve.csv)
-                   to DIR, for a spreadsheet
+                   (cash_flows_N.csv), demand's fleet (capacity_N.csv), goal seeks
+                   (solve.csv) and fleet ledger (fleet_N.csv) to DIR, for a spreadsheet
   --solve GOAL     solve an input for a target, in every scenario (docs/solve.md); repeat for
                    several: INPUT:FIGURE=TARGET for the point figure, or a Monte Carlo
                    statistic as mean(F), P90(F), P(F<=X) or P(F>X):

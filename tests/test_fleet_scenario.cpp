@@ -1,0 +1,229 @@
+// The fleet section of a scenario file: the worked case read from a file, the scenario's own
+// deployment as a generation against the finance section's NPV to the cent, the report's keys,
+// uncertain numbers, tpw-whatif's table and fleet_N.csv, and every refusal naming its path.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <tpw/io/report.hpp>
+#include <tpw/io/study.hpp>
+
+#include "support.hpp"
+#include "whatif/app.hpp"
+
+namespace {
+
+namespace io = tpw::io;
+using nlohmann::json;
+using tpw_test::message_of;
+using tpw_test::scratch_dir;
+
+// A rented, colocated deployment (its own figures do not matter here) with the issue's worked
+// case as its fleet section: A installed and sunk to the end of 2029, B to be had 2026 to 2030.
+json worked_file() {
+  return json::parse(R"({
+    "name": "worked case",
+    "deployment": {"accelerators_per_system": 8, "it_power_kw": 10, "utilization": 0.5,
+                   "throughput_tok_s": 1000},
+    "costs": {"hardware": {"rental_per_accelerator_hour": 2.0},
+              "facility": {"colocation_per_kw_month": 150},
+              "energy": {"price_per_kwh": 0.10, "pue": 1.25}},
+    "revenue": {"price_per_mtok": 2.0},
+    "fleet": {
+      "start_year": 2026, "years": 8, "discount_rate": 0.1, "price_decline_per_year": 0.2,
+      "site_power_mw": 1, "refresh": "best_npv",
+      "generations": [
+        {"name": "A", "mtok_per_mw_year": 1e6, "running_cost_per_mw_year": 1e6},
+        {"name": "B", "mtok_per_mw_year": 5e6, "running_cost_per_mw_year": 1.2e6,
+         "price_per_mw": 2e7, "available_from": 2026, "available_until": 2030,
+         "price_decline_per_year": 0.25, "life_years": 4, "residual_fraction": 0.1}
+      ],
+      "installed": [{"generation": "A", "power_mw": 1, "usable_until": 2029}]
+    }
+  })");
+}
+
+std::string error_with(const std::string& pointer, const json& value) {
+  json j = worked_file();
+  j[json::json_pointer(pointer)] = value;
+  return message_of([&] { (void)io::scenario_from_json(j); });
+}
+std::string error_without(const std::string& pointer) {
+  json j = worked_file();
+  const json::json_pointer p(pointer);
+  j[p.parent_pointer()].erase(p.back());
+  return message_of([&] { (void)io::scenario_from_json(j); });
+}
+
+}  // namespace
+
+TEST_CASE("fleet section: the worked case read from a file, the report's keys") {
+  const auto study = io::run_study(io::scenario_from_json(worked_file()));
+  const json j = io::to_json(study);
+  const json& f = j["fleet"];
+  CHECK(std::abs(f["npv"].get<double>() - 2297208.51) < 0.005);
+  CHECK(f["refresh"] == "best_npv");
+  CHECK(f["search"] == "exhaustive");
+  CHECK(f["step"] == "year");
+  CHECK(f["price_per_mtok"].get<double>() == doctest::Approx(2.0));  // revenue's price
+  REQUIRE(f["cohorts"].size() == 2);
+  CHECK(f["cohorts"][0]["origin"] == "installed");
+  CHECK(f["cohorts"][0]["leaves"] == "2028");
+  CHECK(f["cohorts"][0]["retired_early"] == true);
+  CHECK(f["cohorts"][1]["generation"] == "B");
+  CHECK(f["cohorts"][1]["from"] == "2028");
+  CHECK(f["cohorts"][1]["leaves"] == "2032");
+  CHECK(f["cohorts"][1]["capex"].get<double>() == doctest::Approx(11.25e6));
+  CHECK(f["cohorts"][1]["residual"].get<double>() == doctest::Approx(1.125e6));
+  CHECK(f["periods"].size() == 8);
+  CHECK(f["periods"][2]["capex"].get<double>() == doctest::Approx(11.25e6));
+  CHECK(f["periods"][7]["in_service_mw"].get<double>() == 0.0);
+  CHECK(f["net"].size() == 9);
+  CHECK(f["generations"][1]["source"] == "given");
+  CHECK(f["generations"][1]["price_per_mw"].get<double>() == doctest::Approx(2e7));
+  CHECK(f["irr"].is_null());  // the sunk A's flows, then B's capex: two sign changes
+  CHECK(f["irr_reason"].get<std::string>().find("2 IRRs") != std::string::npos);
+  CHECK_FALSE(f.contains("uncertainty"));
+}
+
+TEST_CASE("fleet section: the scenario's own deployment, one cohort, gives finance's NPV") {
+  // 100 systems of 10 kW at PUE 1.2 fill the site's 1.2 MW; owned hardware (4 years, 10%
+  // residual) in colocation; the project and the fleet over the same four years at 8%.
+  const json j = json::parse(R"({
+    "name": "one cohort",
+    "deployment": {"accelerators_per_system": 8, "it_power_kw": 10, "idle_power_kw": 4,
+                   "utilization": 0.6, "throughput_tok_s": 1500},
+    "costs": {"cost_of_capital": 0.08,
+              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0.1},
+              "facility": {"colocation_per_kw_month": 150},
+              "energy": {"price_per_kwh": 0.08, "pue": 1.2},
+              "opex": {"maintenance_fraction_per_year": 0.03, "software_per_accelerator_year": 4500}},
+    "revenue": {"price_per_mtok": 1.5},
+    "site": {"power_mw": 1.2},
+    "finance": {"operating_years": 4, "price_decline_per_year": 0.2},
+    "fleet": {"start_year": 2026, "years": 4,
+              "generations": [{"name": "this", "deployment": "scenario",
+                               "available_from": 2026, "available_until": 2026}]}
+  })");
+  const auto study = io::run_study(io::scenario_from_json(j));
+  REQUIRE(study.finance);
+  REQUIRE(study.fleet);
+  CHECK(study.site.systems == 100);
+  CHECK(std::abs(study.fleet->ledger.npv.value() - study.finance->project_npv.value()) < 0.005);
+  CHECK(study.fleet->ledger.npv.value() != 0.0);
+  const json r = io::to_json(study);
+  CHECK(r["fleet"]["generations"][0]["source"] == "scenario");
+  CHECK(r["fleet"]["generations"][0]["price_per_mw"].get<double>() ==
+        doctest::Approx(300000.0 / 0.012));
+  CHECK(r["fleet"]["discount_rate"] == 0.08);
+}
+
+TEST_CASE("fleet section: distributions run the rules on every sample, the same on any threads") {
+  json j = worked_file();
+  j["fleet"]["refresh"] = "opportunity_cost";
+  j["fleet"]["generations"][1]["price_per_mw"] = {{"dist", "uniform"}, {"low", 1e7}, {"high", 4e7}};
+  j["uncertainty"] = {{"samples", 20000}, {"seed", 5}};
+  const auto scenario = io::scenario_from_json(j);
+  REQUIRE(scenario.fleet->uncertain.size() == 1);
+  // The plan at the point values takes the median, 25 M.
+  CHECK(scenario.fleet->spec.generations[1].price.value() * 1e6 == doctest::Approx(25e6));
+  io::study_options one;
+  one.threads = 1;
+  io::study_options two;
+  two.threads = 2;
+  const json a = io::to_json(io::run_study(scenario, one))["fleet"]["uncertainty"];
+  const json b = io::to_json(io::run_study(scenario, two))["fleet"]["uncertainty"];
+  CHECK(a == b);
+  CHECK(a["samples"] == 20000);
+  CHECK(a["inputs"][0] == "fleet.generations[1].price_per_mw");
+  // A leaves in 2026 when B's price is under 21.685 M (tests/test_fleet.cpp): 39% of samples.
+  const double share = a["installed_retired"][0]["by_period"]["2026"].get<double>();
+  CHECK(std::abs(share - 0.3895) < 4 * std::sqrt(0.3895 * 0.6105 / 20000));
+  CHECK(a["generations"][1]["first_purchase"]["share"].get<double>() > share);
+  CHECK(a["generations"][1]["economic_life_years"]["by_years"].contains("4"));
+  CHECK(a["npv"]["p5"].get<double>() < a["npv"]["p95"].get<double>());
+}
+
+TEST_CASE("fleet section: tpw-whatif's Fleet over time table and fleet_N.csv") {
+  const scratch_dir dir("fleet_csv");
+  const std::string file = dir.write("worked.json", worked_file().dump());
+  std::ostringstream out;
+  std::ostringstream err;
+  const int status =
+      tpw_whatif::run_whatif({"--scenario", file, "--csv", (dir.path / "out").string()}, out, err);
+  REQUIRE(status == 0);
+  const std::string table = out.str();
+  CHECK(table.find("Fleet over time") != std::string::npos);
+  CHECK(table.find("worked case: 2026 to 2033 by year, best_npv (exhaustive, 98 plans priced): "
+                   "NPV 2.3 (discounted at 10%)") != std::string::npos);
+  CHECK(table.find("retired early") != std::string::npos);
+  std::ifstream csv(dir.path / "out" / "fleet_1.csv", std::ios::binary);
+  const std::string rows((std::istreambuf_iterator<char>(csv)), {});
+  CHECK(rows.starts_with("scenario,period,cohort (number),generation,origin,power_mw (MW),"));
+  // The header, A in 2026 and 2027, B in 2028 to 2031.
+  CHECK(std::count(rows.begin(), rows.end(), '\n') == 7);
+  CHECK(rows.find("worked case,2028,2,B,bought,1,5000000,6400000,1200000,11250000,0,no\r\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("fleet section: each refusal names the path, the value and the rule") {
+  CHECK(error_with("/fleet/step", "week") ==
+        "fleet.step = \"week\": must be \"year\", \"quarter\" or \"month\"");
+  CHECK(error_with("/fleet/years", 0) == "fleet.years = 0: must be a whole number in [1, 50]");
+  CHECK(error_with("/fleet/refresh", "never") ==
+        "fleet.refresh = \"never\": must be \"fixed_life\", \"opportunity_cost\" or \"best_npv\"");
+  CHECK(error_with("/fleet/colour", 1).starts_with("fleet.colour = 1: unknown key; fleet takes"));
+  CHECK(error_without("/fleet/start_year") ==
+        "fleet.start_year = (missing): required: the first year");
+  CHECK(error_with("/fleet/generations", json::array()) ==
+        "fleet.generations = []: must be an array of 1 to 16 generations");
+  CHECK(error_with("/fleet/generations/1/name", "A") ==
+        "fleet.generations[1].name = \"A\": must differ from every other generation's name");
+  CHECK(error_without("/fleet/generations/1/price_per_mw") ==
+        "fleet.generations[1].price_per_mw = (missing): required when it can be bought "
+        "(available_from)");
+  CHECK(error_without("/fleet/generations/1/life_years") ==
+        "fleet.generations[1].life_years = (missing): required when it can be bought: its "
+        "economic life");
+  CHECK(error_with("/fleet/generations/1/deployment", "scenario") ==
+        "fleet.generations[1].mtok_per_mw_year = 5000000.0: comes from the scenario's deployment "
+        "here: give it, or \"deployment\", not both");
+  CHECK(error_with("/fleet/generations/1/price_decline_per_year", 1) ==
+        "fleet.generations[1].price_decline_per_year = 1: must be in [0, 1): the share a price "
+        "falls a year");
+  CHECK(error_with("/fleet/generations/1/price_decline_per_year",
+                   json{{"dist", "normal"}, {"mean", 0.2}, {"sd", 0.1}})
+            .starts_with("fleet.generations[1].price_decline_per_year = "));
+  CHECK(error_with("/fleet/installed/0/generation", "C") ==
+        "fleet.installed[0].generation = \"C\": must be the name of one of fleet.generations");
+  CHECK(error_with("/fleet/installed/0/power_mw", 2) ==
+        "fleet.installed.power_mw = 2: must fit under the site's power in the first year (1 MW)");
+  CHECK(error_with("/fleet/site_power_mw", json::parse(R"([{"from_year": 2026, "power_mw": 2},
+                                   {"from_year": 2028, "power_mw": 1}])")) ==
+        "fleet.site_power_mw[1].power_mw = 1: must not fall below the step before it: a phased "
+        "build only grows");
+  CHECK(
+      error_with("/fleet/site_power_mw", json::parse(R"([{"from_year": 2027, "power_mw": 2}])")) ==
+      "fleet.site_power_mw[0].from_year = 2027: must be at or before the calendar's first year "
+      "(2026)");
+  // The scenario's own deployment needs colocation; a built facility is refused with the reason.
+  json built = worked_file();
+  built["costs"]["hardware"] = {{"price", 300000}, {"life_years", 4}};
+  built["costs"]["facility"] = {{"build_per_mw", 1.17e7}, {"life_years", 15}};
+  built["fleet"]["generations"].push_back(
+      {{"name", "this"}, {"deployment", "scenario"}, {"available_from", 2026}});
+  CHECK(message_of([&] {
+          (void)io::scenario_from_json(built);
+        }).starts_with("fleet.generations[2].deployment = \"scenario\": needs colocation"));
+  // Without revenue, the fleet's token price is required.
+  json unpriced = worked_file();
+  unpriced.erase("revenue");
+  CHECK(message_of([&] { (void)io::scenario_from_json(unpriced); }) ==
+        "fleet.price_per_mtok = (missing): required without revenue.price_per_mtok: the token "
+        "price in the first year");
+}
