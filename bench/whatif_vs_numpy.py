@@ -5,7 +5,7 @@ which computes the same thirteen figures and statistics with numpy. The two take
 spell of the machine slows both sides of a pair; each pair's ratio is printed, then the median.
 
 Usage: whatif_vs_numpy.py TPW_WHATIF [N ...] [--turns K] [--scenario FILE] [--numpy-up-to N]
-                          [--npv]
+                          [--npv | --demand | --demand-walk | --fleet]
   N: sample counts (default 1e6 1e7 1e8); numpy runs only up to --numpy-up-to (default 1e8) and
   only where its arrays fit in this machine's memory (about 210 bytes a sample).
   --npv: the project benchmark instead: bench/npv_10y_8_inputs.json (a 10-year project, 8
@@ -15,6 +15,9 @@ Usage: whatif_vs_numpy.py TPW_WHATIF [N ...] [--turns K] [--scenario FILE] [--nu
   tpw-whatif on bench/demand_24h_4_inputs.json (the same with a 24-hour profile) beside it, whose
   ratio is what the 8,760 hours cost a sample. --demand-walk: the same against demand_numpy.py
   --walk, which walks each sample's 8,760 hours instead of using prefix sums.
+  --fleet: the fleet benchmark instead: bench/fleet_10y_4_inputs.json (a 10 MW fleet over ten
+  years, four generations, the opportunity-cost refresh rule run on every sample, 4 uncertain
+  inputs) against bench/fleet_numpy.py, compared on the mean fleet NPV.
 Prints, for each N: both wall times, both peak memories (resident set), the ratios, tpw's time
 per sample, and the two programs' mean cost per Mtok (they draw different samples: they agree
 within a few standard errors).
@@ -63,6 +66,8 @@ def main():
     numpy_program, figure = "whatif_numpy.py", "cost_per_mtok"
     profile_24h = None
     numpy_args = []
+    bytes_per_sample = 210.0
+    tpw_mean_of = None  # where tpw's report holds the compared mean (default: uncertainty.outputs)
     while args:
         a = args.pop(0)
         if a == "--turns":
@@ -74,6 +79,11 @@ def main():
         elif a == "--npv":
             scenario = os.path.join(HERE, "npv_10y_8_inputs.json")
             numpy_program, figure = "npv_numpy.py", "project_npv"
+        elif a == "--fleet":
+            scenario = os.path.join(HERE, "fleet_10y_4_inputs.json")
+            numpy_program, figure = "fleet_numpy.py", "fleet_npv"
+            bytes_per_sample = 3000.0  # its (generation, period, sample) tables
+            tpw_mean_of = lambda report: report["fleet"]["uncertainty"]["npv"]["mean"]
         elif a in ("--demand", "--demand-walk"):
             scenario = os.path.join(HERE, "demand_8760_4_inputs.json")
             numpy_program = "demand_numpy.py"
@@ -88,7 +98,7 @@ def main():
     for n in counts:
         tpw_cmd = [whatif, "--scenario", scenario, "--samples", str(n), "--json"]
         np_cmd = numpy + [str(n), "42"] + numpy_args
-        with_numpy = n <= numpy_up_to and n * 2.1e-4 < 0.8 * memory_mb()
+        with_numpy = n <= numpy_up_to and n * bytes_per_sample / 1e6 < 0.8 * memory_mb()
         run(tpw_cmd)  # untimed: the first run loads the program and wakes the cores
         tpw_times, np_times, day_times = [], [], []
         day_cmd = [whatif, "--scenario", profile_24h, "--samples", str(n), "--json"] if profile_24h else None
@@ -97,7 +107,9 @@ def main():
             tpw_times.append(wall)
             if day_cmd:
                 day_times.append(run(day_cmd)[0])
-            tpw_mean = json.loads(out)["uncertainty"]["outputs"][figure]["mean"]
+            report = json.loads(out)
+            tpw_mean = (tpw_mean_of(report) if tpw_mean_of
+                        else report["uncertainty"]["outputs"][figure]["mean"])
             if with_numpy:
                 wall, out = run(np_cmd)
                 np_times.append(wall)

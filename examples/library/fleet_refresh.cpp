@@ -15,9 +15,10 @@ using tpw::USD;
 
 namespace {
 
-std::string millions(tpw::money<USD> m) {
+// To the cent.
+std::string dollars(tpw::money<USD> m) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.6f", m.value() / 1e6);
+  std::snprintf(text, sizeof text, "%.2f", m.value());
   return text;
 }
 
@@ -29,7 +30,7 @@ const char* rule_name(fleet::refresh_rule r) {
 
 void print_plan(const fleet::fleet_spec<USD>& s, const fleet::fleet_plan<USD>& plan) {
   const auto& l = plan.ledger;
-  std::printf("%-16s NPV %s M USD", rule_name(plan.rule), millions(l.npv).c_str());
+  std::printf("%-16s NPV %s USD", rule_name(plan.rule), dollars(l.npv).c_str());
   if (plan.rule == fleet::refresh_rule::best_npv) {
     std::printf(" (%s: %ld plans)", plan.search.c_str(), plan.plans);
   }
@@ -40,10 +41,10 @@ void print_plan(const fleet::fleet_spec<USD>& s, const fleet::fleet_plan<USD>& p
     const std::string from = c.origin == fleet::cohort_origin::installed
                                  ? std::string("installed")
                                  : "bought " + s.when.label(c.first);
-    std::printf("  %s %.1f MW, %s, leaves at the start of %s: capex %s M, residual %s M\n",
+    std::printf("  %s %.1f MW, %s, leaves at the start of %s: capex %s, residual %s\n",
                 s.generations[c.generation].name.c_str(),
                 static_cast<double>(c.capacity / units::MW), from.c_str(), leaves.c_str(),
-                millions(l.cohort_capex[k]).c_str(), millions(l.cohort_residual[k]).c_str());
+                dollars(l.cohort_capex[k]).c_str(), dollars(l.cohort_residual[k]).c_str());
   }
 }
 
@@ -78,7 +79,7 @@ int main() {
   s.site_power = {{.from_year = 2026, .ceiling = 1.0 * units::MW}};
 
   // Every date for the replacement, priced as a plan written out by hand.
-  std::printf("Replacing A by B (NPV per MW at the start of 2026, M USD)\n");
+  std::printf("Replacing A by B (NPV per MW at the start of 2026, USD)\n");
   for (int r = 0; r <= 4; ++r) {
     fleet::cohort old{.generation = 0,
                       .capacity = 1.0 * units::MW,
@@ -93,7 +94,7 @@ int main() {
                               .life_end = r + 4,
                               .end = r + 4};
     std::printf("  at the start of %s: %s\n", s.when.label(r).c_str(),
-                millions(fleet::price_cohorts(s, {old, replacement}).npv).c_str());
+                dollars(fleet::price_cohorts(s, {old, replacement}).npv).c_str());
   }
   fleet::cohort alone{.generation = 0,
                       .capacity = 1.0 * units::MW,
@@ -101,7 +102,7 @@ int main() {
                       .first = 0,
                       .life_end = 4,
                       .end = 4};
-  std::printf("  never: %s\n\n", millions(fleet::price_cohorts(s, {alone}).npv).c_str());
+  std::printf("  never: %s\n\n", dollars(fleet::price_cohorts(s, {alone}).npv).c_str());
 
   // The rules decide.
   for (const auto rule : {fleet::refresh_rule::fixed_life, fleet::refresh_rule::opportunity_cost,

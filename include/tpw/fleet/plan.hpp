@@ -110,6 +110,7 @@ struct fleet_tables {
   std::vector<double> residual_share;  // by generation
   std::vector<double> ceiling;         // W, by period
   std::vector<double> discount;        // v^t, t = 0 .. periods
+  std::vector<double> token_price;     // per token, by period
   std::vector<int> buy;                // by period: the generation to buy then (best_purchase), -1
 
   [[nodiscard]] std::size_t at(std::size_t g, int p) const noexcept {
@@ -158,10 +159,22 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   t.discount.resize(static_cast<std::size_t>(P + 1));
   t.life.resize(t.generations);
   t.residual_share.resize(t.generations);
-  for (int k = 0; k <= P; ++k)
-    t.discount[static_cast<std::size_t>(k)] = std::pow(1.0 + t.step_discount, -k);
-  const double token_price = s.price.value();
-  const double price_fall = std::log1p(-s.price_decline_per_year.value());  // per year
+  // Paths by period as running products of one step's factor (a Monte Carlo sample fills these
+  // tables: a few exponentials a generation, not three a cell).
+  const double n = when.per_year();
+  const double step_discount = 1.0 / (1.0 + t.step_discount);
+  t.discount[0] = 1.0;
+  for (int k = 1; k <= P; ++k) {
+    t.discount[static_cast<std::size_t>(k)] =
+        t.discount[static_cast<std::size_t>(k - 1)] * step_discount;
+  }
+  t.token_price.resize(static_cast<std::size_t>(P));
+  const double token_step = std::exp(std::log1p(-s.price_decline_per_year.value()) / n);
+  t.token_price[0] = s.price.value();
+  for (int p = 1; p < P; ++p) {
+    t.token_price[static_cast<std::size_t>(p)] =
+        t.token_price[static_cast<std::size_t>(p - 1)] * token_step;
+  }
   for (std::size_t g = 0; g < t.generations; ++g) {
     const generation<C>& gen = s.generations[g];
     t.life[g] = std::max(1, static_cast<int>(std::lround(gen.life_years * when.per_year())));
@@ -169,18 +182,23 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     const double reference = gen.available_from ? *gen.available_from : when.start_year;
     const double gain = std::log1p(gen.throughput_gain_per_year.value());
     const double hardware_fall = std::log1p(-gen.price_decline_per_year.value());
+    const double hardware_step = std::exp(hardware_fall / n);
+    double price = gen.price.value() * std::exp(hardware_fall * (when.date_of(0) - reference));
+    const double made = gen.output.value() * step_seconds * gen.availability.value();
     for (int p = 0; p < P; ++p) {
       const std::size_t i = t.at(g, p);
       const double date = when.date_of(p);
-      const double grown = std::exp(gain * std::max(0.0, date - reference));
-      t.tokens[i] = gen.output.value() * step_seconds * gen.availability.value() * grown;
-      t.revenue[i] = t.tokens[i] * token_price * std::exp(price_fall * when.years_from_start(p));
+      const double grown =
+          gain == 0.0 || date <= reference ? 1.0 : std::exp(gain * (date - reference));
+      t.tokens[i] = made * grown;
+      t.revenue[i] = t.tokens[i] * t.token_price[static_cast<std::size_t>(p)];
       t.running[i] = gen.running_cost.value() * step_seconds;
       const int year = when.start_year + p / when.per_year();
       const bool sold = gen.available_from && year >= *gen.available_from &&
                         (!gen.available_until || year <= *gen.available_until);
       t.sold[i] = sold ? 1 : 0;
-      t.price[i] = gen.price.value() * std::exp(hardware_fall * (date - reference));
+      t.price[i] = price;
+      price *= hardware_step;
       t.kept[i] = std::max(0.0, t.margin(g, p)) * t.discount[static_cast<std::size_t>(p + 1)];
       const std::size_t row = g * static_cast<std::size_t>(P + 1);
       t.kept_prefix[row + static_cast<std::size_t>(p + 1)] =

@@ -300,10 +300,14 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   // periods served (origin 0 for a length).
   const auto dated = [&](std::size_t c, double origin) {
     gather(c);
-    std::vector<double> shares(static_cast<std::size_t>(periods) + 1, 0.0);
+    std::vector<std::uint64_t> counts(static_cast<std::size_t>(periods) + 1, 0);
     for (const double v : column) {
       const auto p = static_cast<std::size_t>(std::lround((v - origin) * per_year));
-      if (p < shares.size()) shares[p] += 1.0 / static_cast<double>(samples);
+      if (p < counts.size()) ++counts[p];
+    }
+    std::vector<double> shares;
+    for (const std::uint64_t c : counts) {
+      shares.push_back(static_cast<double>(c) / static_cast<double>(samples));
     }
     event_statistics e = detail::event_summary(column, samples);
     e.share_by_period = std::move(shares);
