@@ -167,7 +167,7 @@ TEST_CASE("fleet section: tpw-whatif's Fleet over time table and fleet_N.csv") {
   CHECK(rows.starts_with("scenario,period,cohort (number),generation,origin,power_mw (MW),"));
   // The header, A in 2026 and 2027, B in 2028 to 2031.
   CHECK(std::count(rows.begin(), rows.end(), '\n') == 7);
-  CHECK(rows.find("worked case,2028,2,B,bought,1,5000000,6400000,1200000,11250000,0,no\r\n") !=
+  CHECK(rows.find("worked case,2028,2,B,bought,1,5e+06,6400000,1200000,11250000,0,no\r\n") !=
         std::string::npos);
 }
 

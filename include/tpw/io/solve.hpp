@@ -205,6 +205,7 @@ inline std::optional<double> goal_statistic(const study& r, const solve::goal& g
 inline void trim_for_goal(scenario& s, const solve::goal& g) {
   s.tornado = false;
   s.sobol = false;
+  s.fleet.reset();  // no goal figure is the fleet's: a trial plans no fleet
   s.exceedances.clear();
   s.outputs.clear();
   if (!solve::is_monte_carlo(g.of)) {
