@@ -98,20 +98,24 @@ namespace detail {
 struct fleet_tables {
   int periods = 0;
   std::size_t generations = 0;
-  double step_discount = 0.0;          // per period
-  std::vector<double> tokens;          // [g * periods + p] per W in period p, at availability
-  std::vector<double> revenue;         // per W
-  std::vector<double> running;         // per W
-  std::vector<double> price;           // per W, a new one at the start of p (its price path)
-  std::vector<char> sold;              // whether it can be bought at the start of p
-  std::vector<double> kept;            // per W, discounted to t = 0: max(margin, 0) * v^(p + 1)
-  std::vector<double> kept_prefix;     // [g * (periods + 1) + p]: sum of kept before p
+  double step_discount = 0.0;   // per period
+  std::vector<double> tokens;   // [g * periods + p] per W in period p, at availability
+  std::vector<double> revenue;  // per W
+  std::vector<double> running;  // per W
+  std::vector<double> price;    // per W, a new one at the start of p (its price path)
+  std::vector<char> sold;       // whether it can be bought at the start of p
+  // [g * (periods + 1) + p]: the margins kept before p (a negative one idles: 0), per W,
+  // discounted to t = 0: the sum of max(margin, 0) v^(k + 1) over k < p.
+  std::vector<double> kept_prefix;
   std::vector<int> life;               // periods, by generation
   std::vector<double> residual_share;  // by generation
   std::vector<double> ceiling;         // W, by period
   std::vector<double> discount;        // v^t, t = 0 .. periods
   std::vector<double> token_price;     // per token, by period
-  std::vector<int> buy;                // by period: the generation to buy then (best_purchase), -1
+  // By generation: a purchase's capital charge per period as a share of its price, (1 - residual
+  // share (1 + q)^-L) CRF(q, L) with q the step's rate and L its life in periods.
+  std::vector<double> capital_charge;
+  std::vector<int> buy;  // by period: the generation to buy then (best_purchase), -1
 
   [[nodiscard]] std::size_t at(std::size_t g, int p) const noexcept {
     return g * static_cast<std::size_t>(periods) + static_cast<std::size_t>(p);
@@ -154,11 +158,11 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   t.running.assign(cells, 0.0);
   t.price.assign(cells, 0.0);
   t.sold.assign(cells, 0);
-  t.kept.assign(cells, 0.0);
   t.kept_prefix.assign(t.generations * static_cast<std::size_t>(P + 1), 0.0);
   t.discount.resize(static_cast<std::size_t>(P + 1));
   t.life.resize(t.generations);
   t.residual_share.resize(t.generations);
+  t.capital_charge.resize(t.generations);
   // Paths by period as running products of one step's factor (a Monte Carlo sample fills these
   // tables: a few exponentials a generation, not three a cell).
   const double n = when.per_year();
@@ -179,6 +183,12 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     const generation<C>& gen = s.generations[g];
     t.life[g] = std::max(1, static_cast<int>(std::lround(gen.life_years * when.per_year())));
     t.residual_share[g] = gen.residual_fraction.value();
+    // v^L from the discount table when the life fits in the calendar; CRF = q / (1 - v^L).
+    const int L = t.life[g];
+    const double q = t.step_discount;
+    const double v_life = L <= P ? t.discount[static_cast<std::size_t>(L)] : std::pow(1.0 + q, -L);
+    const double recovery = q == 0.0 ? 1.0 / L : q / (1.0 - v_life);
+    t.capital_charge[g] = (1.0 - t.residual_share[g] * v_life) * recovery;
     const double reference = gen.available_from ? *gen.available_from : when.start_year;
     const double gain = std::log1p(gen.throughput_gain_per_year.value());
     const double hardware_fall = std::log1p(-gen.price_decline_per_year.value());
@@ -199,10 +209,11 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
       t.sold[i] = sold ? 1 : 0;
       t.price[i] = price;
       price *= hardware_step;
-      t.kept[i] = std::max(0.0, t.margin(g, p)) * t.discount[static_cast<std::size_t>(p + 1)];
+      const double kept =
+          std::max(0.0, t.margin(g, p)) * t.discount[static_cast<std::size_t>(p + 1)];
       const std::size_t row = g * static_cast<std::size_t>(P + 1);
       t.kept_prefix[row + static_cast<std::size_t>(p + 1)] =
-          t.kept_prefix[row + static_cast<std::size_t>(p)] + t.kept[i];
+          t.kept_prefix[row + static_cast<std::size_t>(p)] + kept;
     }
   }
   t.ceiling.assign(static_cast<std::size_t>(P), 0.0);
@@ -277,12 +288,7 @@ inline int best_purchase_of(const fleet_tables& t, int p) {
 // A MW's margin in p net of the capital charge of buying generation g then: the price, less the
 // residual's present value, spread over its life at the step's rate, per period.
 inline double margin_net_of_capital(const fleet_tables& t, std::size_t g, int p) {
-  const double price = t.price[t.at(g, p)];
-  const int life = t.life[g];
-  const double q = t.step_discount;
-  const double recovery = tpw::detail::capital_recovery_factor_years(q, life);
-  const double charge = (price - t.residual_share[g] * price * std::pow(1.0 + q, -life)) * recovery;
-  return t.margin(g, p) - charge;
+  return t.margin(g, p) - t.price[t.at(g, p)] * t.capital_charge[g];
 }
 
 // The rules, run period by period. `decided[k]` fixes the end of the k-th cohort created (in the

@@ -173,19 +173,48 @@ struct fleet_statistics {
 
 namespace detail {
 
-inline event_statistics event_summary(std::vector<double>& values, std::uint64_t samples) {
-  event_statistics e;
-  if (values.empty() || samples == 0) return e;
-  e.share = static_cast<double>(values.size()) / static_cast<double>(samples);
-  double sum = 0.0;
-  for (const double v : values) sum += v;
-  e.mean = sum / static_cast<double>(values.size());
-  std::sort(values.begin(), values.end());
-  // The empirical quantile: the value at rank ceil(p n) (the lower median for p = 0.5).
+// The empirical quantiles of a set of values: the value at rank ceil(p n) (the lower median for
+// p = 0.5), each found by selection in the part above the one before (no sort).
+inline void quantiles_of(std::vector<double>& values, double& p5, double& p50, double& p95) {
+  auto from = values.begin();
   const auto at = [&](double p) {
     const auto n = values.size();
     const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
-    return values[std::min(n - 1, rank == 0 ? 0 : rank - 1)];
+    const auto k =
+        values.begin() + static_cast<std::ptrdiff_t>(std::min(n - 1, rank == 0 ? 0 : rank - 1));
+    std::nth_element(from, k, values.end());
+    from = k;
+    return *k;
+  };
+  p5 = at(0.05);
+  p50 = at(0.5);
+  p95 = at(0.95);
+}
+
+// A date or a length that falls on whole periods, from its count by period (index p: a date at
+// origin + p / n years, a length of p / n years): the quantiles by the same rank rule.
+inline event_statistics event_of_counts(const std::vector<std::uint64_t>& counts,
+                                        std::uint64_t samples, double origin, double per_year) {
+  event_statistics e;
+  std::uint64_t total = 0;
+  double sum = 0.0;
+  for (std::size_t p = 0; p < counts.size(); ++p) {
+    total += counts[p];
+    sum += static_cast<double>(counts[p]) * (origin + static_cast<double>(p) / per_year);
+    e.share_by_period.push_back(static_cast<double>(counts[p]) / static_cast<double>(samples));
+  }
+  if (total == 0) return e;
+  e.share = static_cast<double>(total) / static_cast<double>(samples);
+  e.mean = sum / static_cast<double>(total);
+  const auto at = [&](double q) {
+    const auto rank = std::max<std::uint64_t>(
+        1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total))));
+    std::uint64_t cumulative = 0;
+    for (std::size_t p = 0; p < counts.size(); ++p) {
+      cumulative += counts[p];
+      if (cumulative >= rank) return origin + static_cast<double>(p) / per_year;
+    }
+    return origin + static_cast<double>(counts.size() - 1) / per_year;
   };
   e.p5 = at(0.05);
   e.p50 = at(0.5);
@@ -193,11 +222,26 @@ inline event_statistics event_summary(std::vector<double>& values, std::uint64_t
   return e;
 }
 
-// What one sample gives: its NPV and, by installed cohort and generation, its dates (NaN when the
-// event does not happen).
-struct fleet_sample {
-  double npv = 0.0;
-  std::vector<double> retired, first_purchase, life;
+// A thread's counts: by installed cohort, the period it is retired in (when early); by
+// generation, the period of its first purchase and the periods that purchase serves (when it
+// leaves within the calendar). Integers, so that the merged counts do not depend on the threads.
+struct fleet_counts {
+  std::vector<std::vector<std::uint64_t>> retired, first_purchase, life;
+  fleet_counts(std::size_t installed, std::size_t generations, int periods)
+      : retired(installed, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)),
+        first_purchase(generations,
+                       std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)),
+        life(generations, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)) {}
+  void add(const fleet_counts& o) {
+    const auto merge = [](auto& mine, const auto& theirs) {
+      for (std::size_t k = 0; k < mine.size(); ++k) {
+        for (std::size_t p = 0; p < mine[k].size(); ++p) mine[k][p] += theirs[k][p];
+      }
+    };
+    merge(retired, o.retired);
+    merge(first_purchase, o.first_purchase);
+    merge(life, o.life);
+  }
 };
 
 }  // namespace detail
@@ -225,14 +269,19 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   const std::size_t generations = base.generations.size();
   const int periods = base.when.periods();
   const double per_year = base.when.per_year();
-  // Per sample: NPV, then retirement dates, first purchase dates, economic lives (NaN: none).
-  const std::size_t width = 1 + installed + 2 * generations;
-  std::vector<double> results(samples * width);
+  // Each sample's NPV; its dates and lengths counted by period, a set of counts a thread.
+  std::vector<double> npv(samples);
+  unsigned n = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+  n = static_cast<unsigned>(std::min<std::uint64_t>(n, samples));
+  std::vector<detail::fleet_counts> counts(n,
+                                           detail::fleet_counts(installed, generations, periods));
 
-  const auto run = [&](std::uint64_t first, std::uint64_t last) {
+  const auto run = [&](unsigned worker, std::uint64_t first, std::uint64_t last) {
     fleet_spec<C> s = base;
     detail::fleet_tables t;
     std::vector<cohort> cohorts;
+    std::vector<char> bought(generations);
+    detail::fleet_counts& mine = counts[worker];
     for (std::uint64_t i = first; i < last; ++i) {
       for (std::size_t j = 0; j < numbers.size(); ++j) {
         const double u =
@@ -241,85 +290,60 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
       }
       detail::fill_tables(s, t);
       (void)detail::plan_cohorts(s, t, cohorts);
-      double* row = results.data() + i * width;
-      row[0] = detail::plan_npv(t, cohorts);
-      std::fill(row + 1, row + width, std::numeric_limits<double>::quiet_NaN());
+      npv[i] = detail::plan_npv(t, cohorts);
       for (std::size_t k = 0; k < installed && k < cohorts.size(); ++k) {
-        if (cohorts[k].retired_early(periods)) row[1 + k] = base.when.date_of(cohorts[k].end);
+        if (cohorts[k].retired_early(periods)) {
+          ++mine.retired[k][static_cast<std::size_t>(cohorts[k].end)];
+        }
       }
+      std::fill(bought.begin(), bought.end(), 0);
       for (std::size_t k = installed; k < cohorts.size(); ++k) {
         const cohort& c = cohorts[k];
-        double& bought = row[1 + installed + c.generation];
-        if (!std::isnan(bought)) continue;  // its generation's first purchase came earlier
-        bought = base.when.date_of(c.first);
-        if (c.end < periods) {
-          row[1 + installed + generations + c.generation] = (c.end - c.first) / per_year;
-        }
+        if (bought[c.generation] != 0) continue;  // its generation's first purchase came earlier
+        bought[c.generation] = 1;
+        ++mine.first_purchase[c.generation][static_cast<std::size_t>(c.first)];
+        if (c.end < periods) ++mine.life[c.generation][static_cast<std::size_t>(c.end - c.first)];
       }
     }
   };
-  unsigned n = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
-  n = static_cast<unsigned>(std::min<std::uint64_t>(n, samples));
   std::vector<std::thread> pool;
   const std::uint64_t chunk = (samples + n - 1) / n;
   for (unsigned k = 1; k < n; ++k) {
     const std::uint64_t first = std::min(samples, k * chunk);
-    pool.emplace_back(run, first, std::min(samples, first + chunk));
+    pool.emplace_back(run, k, first, std::min(samples, first + chunk));
   }
-  run(0, std::min(samples, chunk));
+  run(0, 0, std::min(samples, chunk));
   for (auto& th : pool) th.join();
+  for (unsigned k = 1; k < n; ++k) counts[0].add(counts[k]);
 
   fleet_statistics out;
   out.samples = samples;
   out.seed = seed;
   for (const auto& u : numbers) out.inputs.push_back(u.path);
-  std::vector<double> column;
-  column.reserve(samples);
-  const auto gather = [&](std::size_t c) {
-    column.clear();
-    for (std::uint64_t i = 0; i < samples; ++i) {
-      const double v = results[i * width + c];
-      if (!std::isnan(v)) column.push_back(v);
-    }
-  };
-  gather(0);
-  double sum = 0.0, squares = 0.0, negative = 0.0;
-  for (const double v : column) {
+  double sum = 0.0;
+  std::uint64_t negative = 0;
+  for (const double v : npv) {
     sum += v;
-    negative += v < 0.0 ? 1.0 : 0.0;
+    negative += v < 0.0 ? 1 : 0;
   }
   out.npv_mean = sum / static_cast<double>(samples);
-  for (const double v : column) squares += (v - out.npv_mean) * (v - out.npv_mean);
+  double squares = 0.0;
+  for (const double v : npv) squares += (v - out.npv_mean) * (v - out.npv_mean);
   out.npv_sd = std::sqrt(squares / static_cast<double>(samples - 1));
-  out.chance_npv_negative = negative / static_cast<double>(samples);
-  const event_statistics npv = detail::event_summary(column, samples);
-  out.npv_p5 = npv.p5;
-  out.npv_p50 = npv.p50;
-  out.npv_p95 = npv.p95;
-  // A date's share by period (dates are period starts, date_of(p) exactly), or a length's by
-  // periods served (origin 0 for a length).
-  const auto dated = [&](std::size_t c, double origin) {
-    gather(c);
-    std::vector<std::uint64_t> counts(static_cast<std::size_t>(periods) + 1, 0);
-    for (const double v : column) {
-      const auto p = static_cast<std::size_t>(std::lround((v - origin) * per_year));
-      if (p < counts.size()) ++counts[p];
-    }
-    std::vector<double> shares;
-    for (const std::uint64_t c : counts) {
-      shares.push_back(static_cast<double>(c) / static_cast<double>(samples));
-    }
-    event_statistics e = detail::event_summary(column, samples);
-    e.share_by_period = std::move(shares);
-    return e;
-  };
+  out.chance_npv_negative = static_cast<double>(negative) / static_cast<double>(samples);
+  detail::quantiles_of(npv, out.npv_p5, out.npv_p50, out.npv_p95);
   const double start = base.when.start_year;
-  for (std::size_t k = 0; k < installed; ++k) out.installed_retired.push_back(dated(1 + k, start));
-  for (std::size_t g = 0; g < generations; ++g) {
-    out.first_purchase.push_back(dated(1 + installed + g, start));
+  const auto& c = counts[0];
+  for (std::size_t k = 0; k < installed; ++k) {
+    out.installed_retired.push_back(
+        detail::event_of_counts(c.retired[k], samples, start, per_year));
   }
   for (std::size_t g = 0; g < generations; ++g) {
-    out.economic_life.push_back(dated(1 + installed + generations + g, 0.0));
+    out.first_purchase.push_back(
+        detail::event_of_counts(c.first_purchase[g], samples, start, per_year));
+  }
+  for (std::size_t g = 0; g < generations; ++g) {
+    out.economic_life.push_back(detail::event_of_counts(c.life[g], samples, 0.0, per_year));
   }
   return out;
 }
