@@ -511,4 +511,11 @@ TEST_CASE("fleet.monte_carlo: a distribution reaching outside its number's range
   decline.dist = tpw::mc::distribution::uniform(0.1, 0.3);
   CHECK(message_of([&] { (void)fleet::simulate_fleet(s, {decline}, 1, 1, 1); }) ==
         "uncertainty.samples = 1: a fleet's Monte Carlo needs 2 to 100,000,000 samples");
+  // best_npv by the quarter prices 61,442 plans at the point: 100,000 samples would be 6.1e9.
+  s.when.every = fleet::step::quarter;
+  s.refresh = fleet::refresh_rule::best_npv;
+  CHECK(message_of([&] { (void)fleet::simulate_fleet(s, {decline}, 100000, 1, 1); }) ==
+        "uncertainty.samples = 100000: with fleet.refresh \"best_npv\" each sample prices about "
+        "61442 plans (the point plan's count), and plans x samples must stay within 2e9: lower "
+        "the samples, or fleet.max_plans, or use a longer step or fewer years");
 }

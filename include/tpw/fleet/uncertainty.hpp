@@ -246,6 +246,10 @@ struct fleet_counts {
 
 }  // namespace detail
 
+// The most plans a Monte Carlo run of the best_npv rule may price, samples times the point plan's
+// count (about 100 ns a plan: some minutes on two cores).
+inline constexpr double max_plans_priced = 2e9;
+
 // The fleet's rules run on `samples` draws of the uncertain numbers (each also checked against
 // its range); threads 0 means the machine's. Throws invalid_input for a spec or a distribution
 // the rules cannot take.
@@ -264,6 +268,19 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
                           "must name one of the fleet's generations");
     }
     require_inside(u);
+  }
+  if (base.refresh == refresh_rule::best_npv) {
+    // The search prices a few plans a sample, or thousands: bound the run before it starts, by
+    // the point plan's count (a file must not hold a machine for hours).
+    const long plans = plan_fleet(base).plans;
+    const double work = static_cast<double>(plans) * static_cast<double>(samples);
+    if (work > max_plans_priced) {
+      throw invalid_input(
+          "uncertainty.samples", static_cast<double>(samples),
+          "with fleet.refresh \"best_npv\" each sample prices about " + std::to_string(plans) +
+              " plans (the point plan's count), and plans x samples must stay within 2e9: "
+              "lower the samples, or fleet.max_plans, or use a longer step or fewer years");
+    }
   }
   const std::size_t installed = base.installed.size();
   const std::size_t generations = base.generations.size();
