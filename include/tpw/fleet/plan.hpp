@@ -88,7 +88,7 @@ struct fleet_plan {
   // best_npv: "exhaustive" when every plan was enumerated, "sequential" when there were more than
   // fleet_spec::max_plans; "rule" for the other rules.
   std::string search = "rule";
-  long plans = 1;  // plans priced
+  long plans = 1;  // plans priced (best_npv: the enumeration's, then the sequence's)
 };
 
 namespace detail {
@@ -465,7 +465,7 @@ rule_outcome plan_cohorts(const fleet_spec<C>& s, const fleet_tables& t,
     npv_search<C> search{s, t, 0, false, -std::numeric_limits<double>::infinity(), {}, {}};
     search.enumerate();
     if (search.stopped) {
-      search.plans = 0;
+      // The plans counted are every one priced: the enumeration's max_plans, then the sequence's.
       decided = search.sequential();
       how.search = "sequential";
     } else {
