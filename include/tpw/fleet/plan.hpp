@@ -101,7 +101,7 @@ struct fleet_tables {
   double step_discount = 0.0;   // per period
   std::vector<double> tokens;   // [g * periods + p] per W in period p, at availability
   std::vector<double> revenue;  // per W
-  std::vector<double> running;  // per W
+  std::vector<double> running;  // per W in a period, by generation (flat over the calendar)
   std::vector<double> price;    // per W, a new one at the start of p (its price path)
   std::vector<char> sold;       // whether it can be bought at the start of p
   // [g * (periods + 1) + p]: the margins kept before p (a negative one idles: 0), per W,
@@ -121,7 +121,7 @@ struct fleet_tables {
     return g * static_cast<std::size_t>(periods) + static_cast<std::size_t>(p);
   }
   [[nodiscard]] double margin(std::size_t g, int p) const noexcept {
-    return revenue[at(g, p)] - running[at(g, p)];
+    return revenue[at(g, p)] - running[g];
   }
   [[nodiscard]] bool for_sale(std::size_t g, int p) const noexcept { return sold[at(g, p)] != 0; }
   // Kept margins of generation g over [first, end), discounted to t = 0, per W.
@@ -155,7 +155,7 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   const auto cells = t.generations * static_cast<std::size_t>(P);
   t.tokens.assign(cells, 0.0);
   t.revenue.assign(cells, 0.0);
-  t.running.assign(cells, 0.0);
+  t.running.resize(t.generations);
   t.price.assign(cells, 0.0);
   t.sold.assign(cells, 0);
   t.kept_prefix.assign(t.generations * static_cast<std::size_t>(P + 1), 0.0);
@@ -183,18 +183,19 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     const generation<C>& gen = s.generations[g];
     t.life[g] = std::max(1, static_cast<int>(std::lround(gen.life_years * when.per_year())));
     t.residual_share[g] = gen.residual_fraction.value();
-    // v^L from the discount table when the life fits in the calendar; CRF = q / (1 - v^L).
-    const int L = t.life[g];
+    // The model's own discount factor and CRF over the life in periods, at the step's rate.
     const double q = t.step_discount;
-    const double v_life = L <= P ? t.discount[static_cast<std::size_t>(L)] : std::pow(1.0 + q, -L);
-    const double recovery = q == 0.0 ? 1.0 / L : q / (1.0 - v_life);
-    t.capital_charge[g] = (1.0 - t.residual_share[g] * v_life) * recovery;
+    const double exponent = tpw::detail::growth_exponent(q, t.life[g]);
+    t.capital_charge[g] =
+        (1.0 - t.residual_share[g] * tpw::detail::discount_factor_of_exponent(exponent)) *
+        tpw::detail::capital_recovery_factor_of_exponent(q, t.life[g], exponent);
     const double reference = gen.available_from ? *gen.available_from : when.start_year;
     const double gain = std::log1p(gen.throughput_gain_per_year.value());
     const double hardware_fall = std::log1p(-gen.price_decline_per_year.value());
     const double hardware_step = std::exp(hardware_fall / n);
     double price = gen.price.value() * std::exp(hardware_fall * (when.date_of(0) - reference));
     const double made = gen.output.value() * step_seconds * gen.availability.value();
+    t.running[g] = gen.running_cost.value() * step_seconds;
     for (int p = 0; p < P; ++p) {
       const std::size_t i = t.at(g, p);
       const double date = when.date_of(p);
@@ -202,7 +203,6 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
           gain == 0.0 || date <= reference ? 1.0 : std::exp(gain * (date - reference));
       t.tokens[i] = made * grown;
       t.revenue[i] = t.tokens[i] * t.token_price[static_cast<std::size_t>(p)];
-      t.running[i] = gen.running_cost.value() * step_seconds;
       const int year = when.start_year + p / when.per_year();
       const bool sold = gen.available_from && year >= *gen.available_from &&
                         (!gen.available_until || year <= *gen.available_until);
@@ -295,10 +295,9 @@ inline double margin_net_of_capital(const fleet_tables& t, std::size_t g, int p)
 // order the rules create them: installed first, then at most one purchase a period); cohorts past
 // it end with their life (or by the opportunity rule). continue_rules goes on from period `from`
 // with `cohorts` as a run left them at its start (a prefix of the run).
-template <currency_type C>
-void continue_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
-                    const std::vector<int>& decided, std::vector<cohort>& cohorts, int from) {
-  (void)s;
+inline void continue_rules(const fleet_tables& t, refresh_rule rule,
+                           const std::vector<int>& decided, std::vector<cohort>& cohorts,
+                           int from) {
   const int P = t.periods;
   for (int p = from; p < P; ++p) {
     const int buy = t.buy[static_cast<std::size_t>(p)];
@@ -349,7 +348,7 @@ void run_rules(const fleet_spec<C>& s, const fleet_tables& t, refresh_rule rule,
     c.end = k < decided.size() ? decided[k] : std::min(c.life_end, t.periods);
     cohorts.push_back(c);
   }
-  continue_rules(s, t, rule, decided, cohorts, 0);
+  continue_rules(t, rule, decided, cohorts, 0);
 }
 
 template <currency_type C>
@@ -410,7 +409,7 @@ struct npv_search {
       } else {
         child.assign(run.begin(), run.begin() + static_cast<std::ptrdiff_t>(k) + 1);
         child[k].end = e;
-        continue_rules(spec, tables, refresh_rule::fixed_life, decided, child, run[k].first + 1);
+        continue_rules(tables, refresh_rule::fixed_life, decided, child, run[k].first + 1);
       }
       enumerate(decided, child);
       decided.pop_back();
@@ -528,7 +527,7 @@ fleet_ledger<C> ledger_of(const fleet_spec<C>& s, const fleet_tables& t,
       if (!row.idled) {
         row.made = tokens::from_value(t.tokens[i] * w);
         row.revenue = M(t.revenue[i] * w);
-        row.running = M(t.running[i] * w);
+        row.running = M(t.running[c.generation] * w);
       }
       if (p == c.first) row.capex = l.cohort_capex[k];
       if (p + 1 == c.end) row.residual = l.cohort_residual[k];

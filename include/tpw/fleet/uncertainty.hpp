@@ -12,11 +12,11 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tpw/error.hpp"
 #include "tpw/fleet/plan.hpp"
+#include "tpw/mc/engine/parallel.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
 #include "tpw/mc/sampling/philox.hpp"
 #include "tpw/model/validate.hpp"
@@ -272,7 +272,8 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   if (base.refresh == refresh_rule::best_npv) {
     // The search prices a few plans a sample, or thousands: bound the run before it starts, by
     // the point plan's count (a file must not hold a machine for hours).
-    const long plans = plan_fleet(base).plans;
+    std::vector<cohort> point;
+    const long plans = detail::plan_cohorts(base, detail::tables_of(base), point).plans;
     const double work = static_cast<double>(plans) * static_cast<double>(samples);
     if (work > max_plans_priced) {
       throw invalid_input(
@@ -288,18 +289,32 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   const double per_year = base.when.per_year();
   // Each sample's NPV; its dates and lengths counted by period, a set of counts a thread.
   std::vector<double> npv(samples);
-  unsigned n = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
-  n = static_cast<unsigned>(std::min<std::uint64_t>(n, samples));
-  std::vector<detail::fleet_counts> counts(n,
-                                           detail::fleet_counts(installed, generations, periods));
-
-  const auto run = [&](unsigned worker, std::uint64_t first, std::uint64_t last) {
-    fleet_spec<C> s = base;
-    detail::fleet_tables t;
+  // The engine's thread policy (mc::thread_lease: 0 takes the threads no other run holds) and its
+  // chunked runner; each worker keeps its own spec, tables and counts.
+  const mc::thread_lease lease(threads);
+  const unsigned workers = lease.count();
+  struct worker_state {
+    fleet_spec<C> spec;
+    detail::fleet_tables tables;
     std::vector<cohort> cohorts;
-    std::vector<char> bought(generations);
-    detail::fleet_counts& mine = counts[worker];
-    for (std::uint64_t i = first; i < last; ++i) {
+    std::vector<char> bought;
+    detail::fleet_counts counts;
+  };
+  std::vector<worker_state> state(
+      workers, worker_state{base,
+                            {},
+                            {},
+                            std::vector<char>(generations),
+                            detail::fleet_counts(installed, generations, periods)});
+  constexpr std::uint64_t chunk = 4096;
+  const std::uint64_t chunks = (samples + chunk - 1) / chunk;
+  const auto work = [&](std::uint64_t c, unsigned worker) {
+    worker_state& w = state[worker];
+    fleet_spec<C>& s = w.spec;
+    detail::fleet_tables& t = w.tables;
+    std::vector<cohort>& cohorts = w.cohorts;
+    detail::fleet_counts& mine = w.counts;
+    for (std::uint64_t i = c * chunk; i < std::min(samples, (c + 1) * chunk); ++i) {
       for (std::size_t j = 0; j < numbers.size(); ++j) {
         const double u =
             mc::open_unit_interval(mc::random_bits(seed, i, static_cast<std::uint32_t>(j)));
@@ -313,25 +328,22 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
           ++mine.retired[k][static_cast<std::size_t>(cohorts[k].end)];
         }
       }
-      std::fill(bought.begin(), bought.end(), 0);
+      std::fill(w.bought.begin(), w.bought.end(), 0);
       for (std::size_t k = installed; k < cohorts.size(); ++k) {
-        const cohort& c = cohorts[k];
-        if (bought[c.generation] != 0) continue;  // its generation's first purchase came earlier
-        bought[c.generation] = 1;
-        ++mine.first_purchase[c.generation][static_cast<std::size_t>(c.first)];
-        if (c.end < periods) ++mine.life[c.generation][static_cast<std::size_t>(c.end - c.first)];
+        const cohort& co = cohorts[k];
+        if (w.bought[co.generation] != 0) continue;  // its generation's first purchase came earlier
+        w.bought[co.generation] = 1;
+        ++mine.first_purchase[co.generation][static_cast<std::size_t>(co.first)];
+        if (co.end < periods) {
+          ++mine.life[co.generation][static_cast<std::size_t>(co.end - co.first)];
+        }
       }
     }
   };
-  std::vector<std::thread> pool;
-  const std::uint64_t chunk = (samples + n - 1) / n;
-  for (unsigned k = 1; k < n; ++k) {
-    const std::uint64_t first = std::min(samples, k * chunk);
-    pool.emplace_back(run, k, first, std::min(samples, first + chunk));
-  }
-  run(0, 0, std::min(samples, chunk));
-  for (auto& th : pool) th.join();
-  for (unsigned k = 1; k < n; ++k) counts[0].add(counts[k]);
+  mc::detail::run_in_rounds(chunks, workers, chunks, std::stop_token{}, work,
+                            [](std::uint64_t, std::uint64_t) {});
+  detail::fleet_counts counts = std::move(state[0].counts);
+  for (unsigned k = 1; k < workers; ++k) counts.add(state[k].counts);
 
   fleet_statistics out;
   out.samples = samples;
@@ -350,7 +362,7 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   out.chance_npv_negative = static_cast<double>(negative) / static_cast<double>(samples);
   detail::quantiles_of(npv, out.npv_p5, out.npv_p50, out.npv_p95);
   const double start = base.when.start_year;
-  const auto& c = counts[0];
+  const auto& c = counts;
   for (std::size_t k = 0; k < installed; ++k) {
     out.installed_retired.push_back(
         detail::event_of_counts(c.retired[k], samples, start, per_year));

@@ -1657,7 +1657,7 @@ inline void add_demand_uncertainty(scenario& s) {
 // rate (finance's, else the cost of capital), the site's power, and the deployment per MW of its
 // facility power (a year of project_cash_flows at the point values, the running costs apart from
 // the hardware's price).
-inline fleet_context fleet_context_of(const scenario& s) {
+inline fleet_context fleet_context_of(const scenario& s, bool own_deployment) {
   using C = scenario_currency;
   fleet_context c;
   if (s.base.priced) c.price_per_mtok = s.base[cost_input::price_per_mtok];
@@ -1668,6 +1668,7 @@ inline fleet_context fleet_context_of(const scenario& s) {
     c.discount_rate = s.base[cost_input::cost_of_capital];
   }
   c.site_power_mw = s.site_power_mw;
+  if (!own_deployment) return c;  // no generation is the scenario's own
   if (s.base.facility == facility_terms::built) {
     c.own_refusal =
         "needs colocation: the scenario's facility is built (costs.facility.build_per_mw), and a "
@@ -1850,7 +1851,13 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
   }
   if (s.demand && s.demand->uncertain) d::add_demand_uncertainty(s);
   if (j.contains("fleet")) {
-    s.fleet = read_fleet<scenario_currency>(j["fleet"], d::fleet_context_of(s),
+    // The scenario's own deployment is priced per MW only when a generation asks for it.
+    const d::json& f = j["fleet"];
+    const bool own =
+        f.is_object() && f.contains("generations") && f["generations"].is_array() &&
+        std::any_of(f["generations"].begin(), f["generations"].end(),
+                    [](const d::json& g) { return g.is_object() && g.contains("deployment"); });
+    s.fleet = read_fleet<scenario_currency>(j["fleet"], d::fleet_context_of(s, own),
                                             [](const d::json& value, const std::string& path) {
                                               return d::distribution_at(value, path);
                                             });
