@@ -51,7 +51,9 @@ struct cohort_period {
   money<C> running{};
   money<C> capex{};
   money<C> residual{};
-  bool idled = false;  // its margin was negative: it made nothing and cost nothing to run
+  // The MW running: all of it, or none when idled; with a demand, the MW the merit order needs.
+  power switched_on{};
+  bool idled = false;  // nothing of it ran: its margin was negative, or the demand did not need it
 };
 
 template <currency_type C>
@@ -67,6 +69,8 @@ struct fleet_ledger {
   std::vector<power> in_service;
   std::vector<tokens> made;
   std::vector<money<C>> revenue, running, capex, residual;
+  // With a demand (fleet_spec::demand), by period: the tokens asked for and those not made.
+  std::vector<tokens> demanded, unserved;
   // The net flow at each period boundary t = 0 .. periods: capex at a period's start, margins and
   // sales at its end.
   std::vector<money<C>> net;
@@ -116,7 +120,17 @@ struct fleet_tables {
   // share (1 + q)^-L) CRF(q, L) with q the step's rate and L its life in periods.
   std::vector<double> capital_charge;
   std::vector<int> buy;  // by period: the generation to buy then (best_purchase), -1
+  // With a demand: the tokens asked for in each period, and the generation with the most tokens
+  // per W among those worth buying then (bought when the cheapest cannot fit), -1.
+  std::vector<double> demand;
+  std::vector<int> buy_densest;
+  // Scratch for serving a period (tables are a worker's own): each cohort's share switched on,
+  // the merit order, and the tokens a priced plan left unserved.
+  mutable std::vector<double> on;
+  mutable std::vector<std::size_t> order;
+  mutable double unserved = 0.0;
 
+  [[nodiscard]] bool meets_demand() const noexcept { return !demand.empty(); }
   [[nodiscard]] std::size_t at(std::size_t g, int p) const noexcept {
     return g * static_cast<std::size_t>(periods) + static_cast<std::size_t>(p);
   }
@@ -140,7 +154,21 @@ struct fleet_tables {
     if (end < periods || served >= life[g]) return residual_share[g] * paid;
     return paid * (1.0 - (1.0 - residual_share[g]) * served / life[g]);
   }
+  // A token's running cost made by a cohort of g in p (infinite when it makes none).
+  [[nodiscard]] double cash_per_token(std::size_t g, int p) const noexcept {
+    const double made = tokens[at(g, p)];
+    return made > 0.0 ? running[g] / made : std::numeric_limits<double>::infinity();
+  }
+  // A token's full cost from g bought at p: its capital charge and running cost per period over
+  // what it makes then (the levelized cost the demand's purchase rule ranks by).
+  [[nodiscard]] double levelized_per_token(std::size_t g, int p) const noexcept {
+    const double made = tokens[at(g, p)];
+    return made > 0.0 ? (price[at(g, p)] * capital_charge[g] + running[g]) / made
+                      : std::numeric_limits<double>::infinity();
+  }
 };
+
+inline void least_cost_purchases(fleet_tables& t, int p);
 
 inline int best_purchase_of(const fleet_tables& t, int p);
 
@@ -224,7 +252,22 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
       if (phase.from_year <= date + 1e-9)
         t.ceiling[static_cast<std::size_t>(p)] = phase.ceiling.value();
     }
-    t.buy[static_cast<std::size_t>(p)] = best_purchase_of(t, p);
+    if (!s.demand) t.buy[static_cast<std::size_t>(p)] = best_purchase_of(t, p);
+  }
+  if (s.demand) {
+    // Tokens asked for in each period: a year's at the step's share, growing by the step's rate.
+    const double grow = step_rate::compounding(s.demand->growth_per_year, when.every).value();
+    t.demand.resize(static_cast<std::size_t>(P));
+    double asked = s.demand->first_year.value() / n;
+    for (int p = 0; p < P; ++p) {
+      t.demand[static_cast<std::size_t>(p)] = asked;
+      asked *= 1.0 + grow;
+    }
+    t.buy_densest.assign(static_cast<std::size_t>(P), -1);
+    for (int p = 0; p < P; ++p) least_cost_purchases(t, p);
+  } else {
+    t.demand.clear();
+    t.buy_densest.clear();
   }
 }
 
@@ -236,22 +279,89 @@ fleet_tables tables_of(const fleet_spec<C>& s) {
   return t;
 }
 
-// A cohort's flows discounted to the fleet's start (t = 0), SI value.
-inline double cohort_npv(const fleet_tables& t, const cohort& c) {
-  const double w = c.capacity.value();
-  if (c.end <= c.first) return 0.0;
-  double v = t.kept_between(c.generation, c.first, c.end) * w;
-  if (c.origin == cohort_origin::bought) {
-    const double price = t.price[t.at(c.generation, c.first)];
-    v += (-price * t.discount[static_cast<std::size_t>(c.first)] +
+// A bought cohort's price and sale discounted to the fleet's start (t = 0), SI value; 0 for an
+// installed one (sunk).
+inline double capital_value(const fleet_tables& t, const cohort& c) {
+  if (c.end <= c.first || c.origin != cohort_origin::bought) return 0.0;
+  const double price = t.price[t.at(c.generation, c.first)];
+  return (-price * t.discount[static_cast<std::size_t>(c.first)] +
           t.value_leaving(c.generation, c.first, c.end) *
               t.discount[static_cast<std::size_t>(c.end)]) *
-         w;
+         c.capacity.value();
+}
+
+// A cohort's flows discounted to the fleet's start (t = 0), SI value, without a demand (a
+// cohort's margins then depend on no other cohort).
+inline double cohort_npv(const fleet_tables& t, const cohort& c) {
+  if (c.end <= c.first) return 0.0;
+  return t.kept_between(c.generation, c.first, c.end) * c.capacity.value() + capital_value(t, c);
+}
+
+// The share of each cohort's MW switched on in period p, into t.on (0 for one not in service);
+// returns the tokens asked for and not made. Without a demand a cohort runs whole unless its
+// margin is negative. With one, the cohorts whose running cost per token is within the token
+// price run in merit order (the least running cost per token first) until the period's demand
+// is made: the least running cost that makes it, as running cost is linear in the MW switched on.
+inline double serve_period(const fleet_tables& t, const std::vector<cohort>& cohorts, int p) {
+  t.on.assign(cohorts.size(), 0.0);
+  if (!t.meets_demand()) {
+    for (std::size_t k = 0; k < cohorts.size(); ++k) {
+      const cohort& c = cohorts[k];
+      if (c.first <= p && p < c.end && t.margin(c.generation, p) >= 0.0) t.on[k] = 1.0;
+    }
+    return 0.0;
   }
-  return v;
+  const double price = t.token_price[static_cast<std::size_t>(p)];
+  t.order.clear();
+  for (std::size_t k = 0; k < cohorts.size(); ++k) {
+    const cohort& c = cohorts[k];
+    if (c.first <= p && p < c.end && t.cash_per_token(c.generation, p) <= price) {
+      t.order.push_back(k);
+    }
+  }
+  // Insertion sort: a handful of cohorts, and a tie keeps the older first.
+  for (std::size_t i = 1; i < t.order.size(); ++i) {
+    const std::size_t k = t.order[i];
+    const double cost = t.cash_per_token(cohorts[k].generation, p);
+    std::size_t j = i;
+    while (j > 0 && t.cash_per_token(cohorts[t.order[j - 1]].generation, p) > cost) {
+      t.order[j] = t.order[j - 1];
+      --j;
+    }
+    t.order[j] = k;
+  }
+  double need = t.demand[static_cast<std::size_t>(p)];
+  for (const std::size_t k : t.order) {
+    if (need <= 0.0) break;
+    const double can = t.tokens[t.at(cohorts[k].generation, p)] * cohorts[k].capacity.value();
+    const double take = std::min(can, need);
+    t.on[k] = take / can;
+    need -= take;
+  }
+  return std::max(0.0, need);
+}
+
+// The value of a plan at t = 0 serving a demand: every cohort's capital value, and each period's
+// margins of the MW switched on; t.unserved gets the tokens left unserved over the calendar.
+inline double demand_npv(const fleet_tables& t, const std::vector<cohort>& cohorts) {
+  double sum = 0.0;
+  for (const cohort& c : cohorts) sum += capital_value(t, c);
+  t.unserved = 0.0;
+  for (int p = 0; p < t.periods; ++p) {
+    t.unserved += serve_period(t, cohorts, p);
+    double margin = 0.0;
+    for (std::size_t k = 0; k < cohorts.size(); ++k) {
+      if (t.on[k] > 0.0) {
+        margin += t.on[k] * cohorts[k].capacity.value() * t.margin(cohorts[k].generation, p);
+      }
+    }
+    sum += margin * t.discount[static_cast<std::size_t>(p + 1)];
+  }
+  return sum;
 }
 
 inline double plan_npv(const fleet_tables& t, const std::vector<cohort>& cohorts) {
+  if (t.meets_demand()) return demand_npv(t, cohorts);
   double sum = 0.0;
   for (const cohort& c : cohorts) sum += cohort_npv(t, c);
   return sum;
@@ -285,10 +395,82 @@ inline int best_purchase_of(const fleet_tables& t, int p) {
   return best;
 }
 
+// With a demand, at p: t.buy the generation worth buying with the least levelized cost per token
+// (within the token price; the first on a tie), t.buy_densest the one of those with the most
+// tokens per W.
+inline void least_cost_purchases(fleet_tables& t, int p) {
+  int cheapest = -1;
+  int densest = -1;
+  const double price = t.token_price[static_cast<std::size_t>(p)];
+  for (std::size_t g = 0; g < t.generations; ++g) {
+    const double cost = t.levelized_per_token(g, p);
+    if (!t.for_sale(g, p) || !(cost <= price)) continue;
+    if (cheapest < 0 || cost < t.levelized_per_token(static_cast<std::size_t>(cheapest), p)) {
+      cheapest = static_cast<int>(g);
+    }
+    if (densest < 0 ||
+        t.tokens[t.at(g, p)] > t.tokens[t.at(static_cast<std::size_t>(densest), p)]) {
+      densest = static_cast<int>(g);
+    }
+  }
+  t.buy[static_cast<std::size_t>(p)] = cheapest;
+  t.buy_densest[static_cast<std::size_t>(p)] = densest;
+}
+
 // A MW's margin in p net of the capital charge of buying generation g then: the price, less the
 // residual's present value, spread over its life at the step's rate, per period.
 inline double margin_net_of_capital(const fleet_tables& t, std::size_t g, int p) {
   return t.margin(g, p) - t.price[t.at(g, p)] * t.capital_charge[g];
+}
+
+// continue_rules with a demand: at each period's start, the opportunity rule retires a cohort
+// whose running cost per token is above the levelized cost per token of the cheapest generation
+// worth buying; then what the cohorts in service (those running within the token price) cannot
+// make of the period's demand is bought of that generation, or, when its MW do not fit under
+// the ceiling, of the one worth buying with the most tokens per W, up to the power left.
+inline void continue_demand_rules(const fleet_tables& t, refresh_rule rule,
+                                  const std::vector<int>& decided, std::vector<cohort>& cohorts,
+                                  int from) {
+  for (int p = from; p < t.periods; ++p) {
+    const auto pi = static_cast<std::size_t>(p);
+    const int buy = t.buy[pi];
+    if (rule == refresh_rule::opportunity_cost && buy >= 0) {
+      const double best_new = t.levelized_per_token(static_cast<std::size_t>(buy), p);
+      for (std::size_t k = decided.size(); k < cohorts.size(); ++k) {
+        cohort& c = cohorts[k];
+        const bool eligible =
+            c.first <= p && p < c.end && (c.origin == cohort_origin::installed || c.first < p);
+        if (eligible && best_new < t.cash_per_token(c.generation, p)) c.end = p;
+      }
+    }
+    double live = 0.0;
+    double can = 0.0;
+    for (const cohort& c : cohorts) {
+      if (!(c.first <= p && p < c.end)) continue;
+      live += c.capacity.value();
+      if (t.cash_per_token(c.generation, p) <= t.token_price[pi]) {
+        can += t.tokens[t.at(c.generation, p)] * c.capacity.value();
+      }
+    }
+    const double ceiling = t.ceiling[pi];
+    const double left = ceiling - live;
+    const double short_of = t.demand[pi] - can;
+    if (buy < 0 || !(short_of > 1e-9 * t.demand[pi]) || !(left > 1e-9 * ceiling)) continue;
+    auto g = static_cast<std::size_t>(buy);
+    double watts = short_of / t.tokens[t.at(g, p)];
+    if (watts > left) {
+      g = static_cast<std::size_t>(t.buy_densest[pi]);
+      watts = std::min(left, short_of / t.tokens[t.at(g, p)]);
+    }
+    cohort c;
+    c.generation = g;
+    c.capacity = power::from_value(watts);
+    c.first = p;
+    c.life_end = p + t.life[g];
+    const std::size_t k = cohorts.size();
+    c.end = k < decided.size() ? decided[k] : std::min(c.life_end, t.periods);
+    cohorts.push_back(c);
+  }
 }
 
 // The rules, run period by period. `decided[k]` fixes the end of the k-th cohort created (in the
@@ -299,6 +481,10 @@ inline void continue_rules(const fleet_tables& t, refresh_rule rule,
                            const std::vector<int>& decided, std::vector<cohort>& cohorts,
                            int from) {
   const int P = t.periods;
+  if (t.meets_demand()) {
+    continue_demand_rules(t, rule, decided, cohorts, from);
+    return;
+  }
   for (int p = from; p < P; ++p) {
     const int buy = t.buy[static_cast<std::size_t>(p)];
     if (rule == refresh_rule::opportunity_cost && buy >= 0) {
@@ -509,25 +695,34 @@ fleet_ledger<C> ledger_of(const fleet_spec<C>& s, const fleet_tables& t,
         bought && c.end > c.first ? t.value_leaving(c.generation, c.first, c.end) * w : 0.0;
     l.cohort_capex.push_back(M(capex));
     l.cohort_residual.push_back(M(sale));
-    l.cohort_npv.push_back(M(cohort_npv(t, c)));
+    l.cohort_npv.push_back(M(t.meets_demand() ? capital_value(t, c) : cohort_npv(t, c)));
     if (bought) net[static_cast<std::size_t>(c.first)] -= capex;
     if (c.end > c.first) net[static_cast<std::size_t>(c.end)] += sale;
   }
   for (int p = 0; p < P; ++p) {
     const auto pi = static_cast<std::size_t>(p);
+    const double unserved = serve_period(t, cohorts, p);
+    if (t.meets_demand()) {
+      l.demanded.push_back(tokens::from_value(t.demand[pi]));
+      l.unserved.push_back(tokens::from_value(unserved));
+    }
     for (std::size_t k = 0; k < cohorts.size(); ++k) {
       const cohort& c = cohorts[k];
       if (!(c.first <= p && p < c.end)) continue;
-      const double w = c.capacity.value();
+      const double w = c.capacity.value() * t.on[k];
       const std::size_t i = t.at(c.generation, p);
       cohort_period<C> row;
       row.period = p;
       row.cohort = k;
-      row.idled = t.margin(c.generation, p) < 0.0;
+      row.idled = !(t.on[k] > 0.0);
       if (!row.idled) {
+        row.switched_on = power::from_value(w);
         row.made = tokens::from_value(t.tokens[i] * w);
         row.revenue = M(t.revenue[i] * w);
         row.running = M(t.running[c.generation] * w);
+        if (t.meets_demand()) {
+          l.cohort_npv[k] += M((t.revenue[i] - t.running[c.generation]) * w * t.discount[pi + 1]);
+        }
       }
       if (p == c.first) row.capex = l.cohort_capex[k];
       if (p + 1 == c.end) row.residual = l.cohort_residual[k];
@@ -615,7 +810,8 @@ fleet_ledger<C> price_cohorts(const fleet_spec<C>& s, const std::vector<cohort>&
 
 // The fleet the rules build: installed cohorts first; at the start of each period, the power left
 // under the site's ceiling is bought of the generation whose purchase is worth most (when one is
-// for sale and its value is positive); cohorts leave by the spec's refresh rule.
+// for sale and its value is positive), or, with a demand, what the cohorts in service cannot make
+// of it is bought at least cost (continue_demand_rules); cohorts leave by the spec's refresh rule.
 template <currency_type C>
 fleet_plan<C> plan_fleet(const fleet_spec<C>& s) {
   validate(s);

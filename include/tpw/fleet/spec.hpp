@@ -72,6 +72,13 @@ enum class refresh_rule {
   best_npv,
 };
 
+// The tokens the fleet is asked for (docs/fleet.md, "Demand"). With one, the purchase rule meets
+// it at least cost instead of filling the site's power, and cohorts serve it in merit order.
+struct fleet_demand {
+  tokens first_year{};  // asked for in the calendar's first year (a year's total)
+  annual_rate growth_per_year = annual_rate::unchecked(0.0);
+};
+
 template <currency_type C>
 struct fleet_spec {
   calendar when{};
@@ -82,6 +89,9 @@ struct fleet_spec {
   std::vector<installed_cohort> installed;
   std::vector<site_power_step> site_power;  // ascending years, the first at or before the start
   refresh_rule refresh = refresh_rule::fixed_life;
+  // None: each period, the power left is filled; given: each period, what the fleet in service
+  // cannot make of it is bought at least cost (docs/fleet.md, "Demand").
+  std::optional<fleet_demand> demand;
   // The best_npv rule enumerates every plan while there are at most this many, then decides the
   // cohorts left one at a time (each at its best date, the later ones at the end of their life):
   // fleet_plan::search says which.
@@ -187,6 +197,17 @@ void validate(const fleet_spec<C>& s) {
     throw invalid_input("fleet.installed.power_mw", installed_mw,
                         "must fit under the site's power in the first year (" +
                             tpw::detail::number_text(first_ceiling) + " MW)");
+  }
+  if (s.demand) {
+    const double mtok = s.demand->first_year / units::Mtok;
+    if (!(std::isfinite(mtok) && mtok > 0.0 && mtok <= 1e15)) {
+      throw invalid_input("fleet.demand.mtok_per_year", mtok, "must be in (0, 1e15] Mtok a year");
+    }
+    const double g = s.demand->growth_per_year.value();
+    if (!(std::isfinite(g) && g > -1.0 && g <= 10.0)) {
+      throw invalid_input("fleet.demand.growth_per_year", g,
+                          "must be in (-1, 10]: the share the demand grows a year");
+    }
   }
   if (!(s.max_plans >= 1)) {
     throw invalid_input("fleet.max_plans", static_cast<double>(s.max_plans), "must be >= 1");
