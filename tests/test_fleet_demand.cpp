@@ -206,3 +206,31 @@ TEST_CASE("fleet.demand: best_npv is at least every rule's plan, and refusals na
       message_of([&] { fleet::plan_fleet(s); }) ==
       "fleet.demand.growth_per_year = -1: must be in (-1, 10]: the share the demand grows a year");
 }
+
+TEST_CASE("fleet.demand: the chance of unserved tokens under an uncertain demand, by hand") {
+  // The fixed-life case without B, with a flat demand D uniform on [2, 4] e6 Mtok: A and at most
+  // C's 1 MW (the site's 2 MW) make 3.0e6 a year, so tokens go unserved exactly when D > 3e6 (C
+  // bought to D - 1e6 below it): a chance of 0.5, and the
+  // mean share unserved is the integral of (1 - 3/x) over (3, 4], halved: (1 - 3 ln(4/3)) / 2 =
+  // 0.0684774.
+  fleet::fleet_spec<USD> s = demand_case();
+  s.demand->growth_per_year = tpw::annual_rate{0.0};
+  s.generations[1].available_from.reset();  // B cannot be bought
+  fleet::uncertain_number d;
+  d.input = fleet::fleet_input::demand_mtok_per_year;
+  d.dist = tpw::mc::distribution::uniform(2.0e6, 4.0e6);
+  d.path = "fleet.demand.mtok_per_year";
+  const std::uint64_t n = 40'000;
+  const auto one = fleet::simulate_fleet(s, {d}, n, 7, 1);
+  const auto three = fleet::simulate_fleet(s, {d}, n, 7, 3);
+  CHECK(one.meets_demand);
+  const double se = std::sqrt(0.25 / static_cast<double>(n));
+  CHECK(std::abs(one.chance_unserved - 0.5) < 4.0 * se);
+  CHECK(std::abs(one.unserved_share_mean - (1.0 - 3.0 * std::log(4.0 / 3.0)) / 2.0) < 0.002);
+  CHECK(one.unserved_share_mean == three.unserved_share_mean);
+  CHECK(one.npv_mean == three.npv_mean);
+  s.demand.reset();
+  CHECK(message_of([&] { fleet::simulate_fleet(s, {d}, n, 7, 1); }) ==
+        "fleet.demand.mtok_per_year = 3000000: is a demand's number: give the fleet a demand "
+        "(fleet_spec::demand)");
+}

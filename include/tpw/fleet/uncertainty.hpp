@@ -1,8 +1,9 @@
 // tpw/fleet/uncertainty.hpp: a fleet under Monte Carlo (docs/fleet.md, "Uncertainty"): numbers of
 // the spec (the token price and its decline, the discount rate, a generation's output, running
-// cost, price, price decline, software gain, residual, availability) drawn from distributions,
-// the rules run on every sample, and the distributions of the fleet's NPV, of each installed
-// cohort's retirement, of each generation's first purchase and of its economic life.
+// cost, price, price decline, software gain, residual, availability; the demand's first year and
+// growth) drawn from distributions, the rules run on every sample, and the distributions of the
+// fleet's NPV, of each installed cohort's retirement, of each generation's first purchase and of
+// its economic life, and with a demand the share left unserved.
 //
 // Sample i's number j is the inverse CDF of Philox draw (seed, i, j): a run is the same on any
 // number of threads.
@@ -35,6 +36,8 @@ enum class fleet_input {
   throughput_gain_per_year,  // a generation's software gain
   residual_fraction,         // a generation's
   availability,              // a generation's
+  demand_mtok_per_year,      // the demand's first year (fleet_spec::demand)
+  demand_growth_per_year,    // the demand's
 };
 
 // A number's range: [low, high], an end excluded where said.
@@ -65,13 +68,21 @@ struct fleet_input_rule {
       return {0.0, 1.0, true, true, "a share of its price"};
     case fleet_input::availability:
       return {0.0, 1.0, false, true, "the share of its capacity up"};
+    case fleet_input::demand_mtok_per_year:
+      return {0.0, 1e15, false, true, "Mtok asked for in the first year"};
+    case fleet_input::demand_growth_per_year:
+      return {-1.0, 10.0, false, true, "the share the demand grows a year"};
   }
   return {0.0, 0.0, true, true, ""};
 }
 
+[[nodiscard]] constexpr bool is_demand_input(fleet_input i) noexcept {
+  return i == fleet_input::demand_mtok_per_year || i == fleet_input::demand_growth_per_year;
+}
+
 [[nodiscard]] constexpr bool is_generation_input(fleet_input i) noexcept {
   return i != fleet_input::price_per_mtok && i != fleet_input::price_decline_per_year &&
-         i != fleet_input::discount_rate;
+         i != fleet_input::discount_rate && !is_demand_input(i);
 }
 
 // One uncertain number: which, of which generation (for a generation's), its distribution, and
@@ -99,6 +110,15 @@ void set_number(fleet_spec<C>& s, fleet_input i, std::size_t g, double x) {
       return;
     default:
       break;
+  }
+  if (is_demand_input(i)) {
+    if (!s.demand) throw invalid_input("fleet.demand", x, "must be given to set a demand's number");
+    if (i == fleet_input::demand_mtok_per_year) {
+      s.demand->first_year = x * units::Mtok;
+    } else {
+      s.demand->growth_per_year = annual_rate::unchecked(x);
+    }
+    return;
   }
   generation<C>& gen = s.generations[g];
   switch (i) {
@@ -169,6 +189,11 @@ struct fleet_statistics {
   // By generation: the years its first purchase serves, when it leaves within the calendar (the
   // share: the chance it does): the generation's economic life.
   std::vector<event_statistics> economic_life;
+  // With a demand: the mean share of the calendar's tokens asked for that the fleet does not
+  // make, and the chance it leaves any unserved (more than a billionth of them).
+  bool meets_demand = false;
+  double unserved_share_mean = 0.0;
+  double chance_unserved = 0.0;
 };
 
 namespace detail {
@@ -267,6 +292,10 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
       throw invalid_input(u.path, static_cast<double>(u.generation),
                           "must name one of the fleet's generations");
     }
+    if (is_demand_input(u.input) && !base.demand) {
+      throw invalid_input(u.path, u.dist.quantile(0.5),
+                          "is a demand's number: give the fleet a demand (fleet_spec::demand)");
+    }
     require_inside(u);
   }
   if (base.refresh == refresh_rule::best_npv) {
@@ -308,6 +337,10 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
                             detail::fleet_counts(installed, generations, periods)});
   constexpr std::uint64_t chunk = 4096;
   const std::uint64_t chunks = (samples + chunk - 1) / chunk;
+  // With a demand, each chunk's sum of unserved shares and count of samples short, added in
+  // chunk order: the same on any number of threads.
+  std::vector<double> unserved_by_chunk(base.demand ? chunks : 0);
+  std::vector<std::uint64_t> short_by_chunk(base.demand ? chunks : 0);
   const auto work = [&](std::uint64_t c, unsigned worker) {
     worker_state& w = state[worker];
     fleet_spec<C>& s = w.spec;
@@ -323,6 +356,13 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
       detail::fill_tables(s, t);
       (void)detail::plan_cohorts(s, t, cohorts);
       npv[i] = detail::plan_npv(t, cohorts);
+      if (t.meets_demand()) {
+        double asked = 0.0;
+        for (const double d : t.demand) asked += d;
+        const double share = t.unserved / asked;
+        unserved_by_chunk[c] += share;
+        short_by_chunk[c] += share > 1e-9 ? 1 : 0;
+      }
       for (std::size_t k = 0; k < installed && k < cohorts.size(); ++k) {
         if (cohorts[k].retired_early(periods)) {
           ++mine.retired[k][static_cast<std::size_t>(cohorts[k].end)];
@@ -361,6 +401,17 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   out.npv_sd = std::sqrt(squares / static_cast<double>(samples - 1));
   out.chance_npv_negative = static_cast<double>(negative) / static_cast<double>(samples);
   detail::quantiles_of(npv, out.npv_p5, out.npv_p50, out.npv_p95);
+  if (base.demand) {
+    out.meets_demand = true;
+    double unserved = 0.0;
+    std::uint64_t short_of = 0;
+    for (std::uint64_t c = 0; c < chunks; ++c) {
+      unserved += unserved_by_chunk[c];
+      short_of += short_by_chunk[c];
+    }
+    out.unserved_share_mean = unserved / static_cast<double>(samples);
+    out.chance_unserved = static_cast<double>(short_of) / static_cast<double>(samples);
+  }
   const double start = base.when.start_year;
   const auto& c = counts;
   for (std::size_t k = 0; k < installed; ++k) {
