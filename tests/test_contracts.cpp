@@ -334,6 +334,22 @@ TEST_CASE(
         CHECK(p["in_service_mw"].get<double>() <= p["ceiling_mw"].get<double>() * (1 + 1e-12));
       }
     }
+    if (entry.path().filename() == "gb200_fleet_demand.json") {
+      // The demand section's tokens (requests a year x 9,216 tokens) on a 40 MW site that cannot
+      // hold 2026's peak: tokens unserved in 2026 and 2027, none once the 80 MW phase opens;
+      // each year's made tokens never above the demand, the power never above the ceiling.
+      const auto& f = report["fleet"];
+      CHECK(f["demand"]["mtok_per_year"].get<double>() ==
+            Approx(report["capacity"]["requests_per_year"].get<double>() * 9216 / 1e6)
+                .epsilon(1e-12));
+      CHECK(f["periods"][0]["unserved_mtok"].get<double>() > 0.0);
+      for (int p = 2; p < 8; ++p) CHECK(f["periods"][p]["unserved_mtok"].get<double>() == 0.0);
+      for (const auto& p : f["periods"]) {
+        CHECK(p["in_service_mw"].get<double>() <= p["ceiling_mw"].get<double>() * (1 + 1e-12));
+        CHECK(p["mtok"].get<double>() <= p["demand_mtok"].get<double>() * (1 + 1e-12));
+      }
+      CHECK(f["uncertainty"]["chance_unserved"].get<double>() == 1.0);
+    }
   }
-  CHECK(files == 5);
+  CHECK(files == 6);
 }

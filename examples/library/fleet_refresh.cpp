@@ -1,7 +1,8 @@
 // When to replace a generation of hardware, on tpw::fleet: a site of 1 MW runs generation A,
 // paid for (sunk) and usable to the end of 2029; generation B makes five times the tokens per MW
 // and its price falls 25% a year. The same fleet under the three refresh rules, every replacement
-// date priced by hand, then the fleet by the quarter. The model is in docs/fleet.md. Built and run
+// date priced by hand, then the fleet by the quarter, then buying to a demand at least cost
+// (tests/test_fleet_demand.cpp prices it by hand). The model is in docs/fleet.md. Built and run
 // by the test suite, which compares its output with fleet_refresh.output.
 #include <cstdio>
 #include <string>
@@ -128,5 +129,32 @@ int main() {
     std::printf("; payback %.2f years\n", *l.payback_years);
   } else {
     std::printf("; %s\n", l.payback_reason.c_str());
+  }
+
+  // Buying to a demand instead of filling the site (docs/fleet.md, "Demand"): 2 MW, A's 1 MW
+  // installed, B and a cheaper, less dense C to buy, 3.0e6 Mtok asked for in 2026 growing 50% a
+  // year, tokens flat at 2.00. Each year the shortfall is bought of the least levelized cost per
+  // token (C), or of the densest (B) when C does not fit; what the site cannot hold is unserved.
+  s.when = {2026, fleet::step::year, 4};
+  s.price_decline_per_year = tpw::fraction{0.0};
+  s.generations[1].price_decline_per_year = tpw::fraction{0.0};
+  s.generations[1].available_until.reset();
+  fleet::generation<USD> c = s.generations[1];
+  c.name = "C";
+  c.output = 2.0e6 * units::Mtok / mw_year;
+  c.running_cost = 0.6e6 * units::usd / mw_year;
+  c.price = 4e6 * units::usd / units::MW;
+  s.generations.push_back(c);
+  s.site_power = {{2026, 2.0 * units::MW}};
+  s.demand = fleet::fleet_demand{3.0e6 * units::Mtok, tpw::annual_rate{0.5}};
+  s.refresh = fleet::refresh_rule::opportunity_cost;
+  const auto met = fleet::plan_fleet(s);
+  std::printf("\nTo a demand of 3.0e6 Mtok growing 50%% a year on 2 MW:\n");
+  print_plan(s, met);
+  for (int p = 0; p < s.when.periods(); ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    std::printf("  %s: asked %.4g Mtok, unserved %.4g Mtok\n", s.when.label(p).c_str(),
+                static_cast<double>(met.ledger.demanded[i] / units::Mtok),
+                static_cast<double>(met.ledger.unserved[i] / units::Mtok));
   }
 }

@@ -537,6 +537,11 @@ inline void print_fleet_uncertainty(
   for (std::size_t k = 0; k < u.inputs.size(); ++k) out << (k ? ", " : " ") << u.inputs[k];
   out << "): NPV P5 / P50 / P95 " << m(u.npv_p5) << " / " << m(u.npv_p50) << " / " << m(u.npv_p95)
       << ", P(NPV < 0) " << tpw::format_percent(u.chance_npv_negative) << "\n";
+  if (u.meets_demand) {
+    out << "    demand unserved: " << tpw::format_percent(u.unserved_share_mean)
+        << " of the calendar's tokens on average; some left unserved in "
+        << tpw::format_percent(u.chance_unserved) << " of samples\n";
+  }
   for (std::size_t k = 0; k < u.installed_retired.size(); ++k) {
     const auto& e = u.installed_retired[k];
     out << "    installed " << display_name(spec.generations[spec.installed[k].generation].name)
@@ -592,6 +597,13 @@ inline void print_fleet(std::ostream& out, const std::vector<tpw::io::study>& st
         << ", IRR " << (l.irr.unique() ? tpw::format_percent(l.irr.rate()) : std::string("none"))
         << ", payback "
         << (l.payback_years ? num(*l.payback_years) + " years" : std::string("none")) << "\n";
+    if (spec.demand) {
+      out << "    demand: " << num(spec.demand->first_year / tpw::units::Mtok) << " Mtok in "
+          << when.start_year << ", growing "
+          << tpw::format_percent(spec.demand->growth_per_year.value())
+          << " a year, bought for at least cost; unserved "
+          << tpw::format_percent(tpw::fleet::unserved_share(l)) << " of the calendar's tokens\n";
+    }
     if (const auto& u = s.fleet_statistics) print_fleet_uncertainty(out, *u, spec);
     std::vector<std::vector<std::string>> cohorts{
         {"cohort", "generation", "from", "leaves", "MW", "capex", "residual", "NPV", ""}};
@@ -613,12 +625,20 @@ inline void print_fleet(std::ostream& out, const std::vector<tpw::io::study>& st
     const int group = by_year ? when.per_year() : 1;
     std::vector<std::string> heads{by_year ? "year" : "period", "ceiling MW"};
     for (const auto& g : spec.generations) heads.push_back(g.name + " MW");
+    const bool demand = !l.demanded.empty();
+    if (demand) heads.push_back("demand Mtok");
     for (const char* h : {"Mtok", "revenue", "running", "capex", "residual", "net"})
       heads.push_back(h);
+    if (demand) heads.push_back("unserved Mtok");
     std::vector<std::vector<std::string>> rows{heads};
     for (int first = 0; first < when.periods(); first += group) {
       std::vector<double> mw(spec.generations.size(), 0.0);
       double mtok = 0, revenue = 0, running = 0, capex = 0, residual = 0;
+      double asked = 0, unserved = 0;
+      for (int p = first; demand && p < std::min(first + group, when.periods()); ++p) {
+        asked += l.demanded[static_cast<std::size_t>(p)] / tpw::units::Mtok;
+        unserved += l.unserved[static_cast<std::size_t>(p)] / tpw::units::Mtok;
+      }
       for (const auto& row : l.rows) {
         if (row.period < first || row.period >= first + group) continue;
         if (row.period == first)
@@ -633,11 +653,13 @@ inline void print_fleet(std::ostream& out, const std::vector<tpw::io::study>& st
           by_year ? std::to_string(when.start_year + first / group) : when.label(first),
           num(l.ceiling[static_cast<std::size_t>(first)] / tpw::units::MW)};
       for (const double x : mw) cells.push_back(num(x));
-      for (const double x : {mtok}) cells.push_back(num(x));
+      if (demand) cells.push_back(num(asked));
+      cells.push_back(num(mtok));
       for (const double x :
            {revenue, running, capex, residual, revenue - running - capex + residual}) {
         cells.push_back(m(x));
       }
+      if (demand) cells.push_back(num(unserved));
       rows.push_back(cells);
     }
     print_grid(out, rows);

@@ -146,17 +146,26 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
     std::string text =
         csv_row({"scenario", "period", "cohort (number)", "generation", "origin", "power_mw (MW)",
                  "mtok (Mtok)", "revenue" + cur, "running_cost" + cur, "capex" + cur,
-                 "residual" + cur, "idled (yes/no)"});
+                 "residual" + cur, "idled (yes/no)", "switched_on_mw (MW)",
+                 "period_demand_mtok (Mtok)", "period_unserved_mtok (Mtok)"});
     for (const auto& row : l.rows) {
       const auto& c = l.cohorts[row.cohort];
-      text += csv_row({csv_text(s.input.name), l.when.label(row.period),
-                       csv_number(static_cast<double>(row.cohort + 1)),
-                       csv_text(spec.generations[c.generation].name),
-                       c.origin == tpw::fleet::cohort_origin::installed ? "installed" : "bought",
-                       csv_number(c.capacity / tpw::units::MW),
-                       csv_number(row.made / tpw::units::Mtok), csv_number(row.revenue.value()),
-                       csv_number(row.running.value()), csv_number(row.capex.value()),
-                       csv_number(row.residual.value()), row.idled ? "yes" : "no"});
+      // With a demand: the period's tokens asked for and unserved (empty without one).
+      const auto period_figure = [&](const std::vector<tpw::tokens>& by_period) {
+        return by_period.empty()
+                   ? std::string()
+                   : csv_number(by_period[static_cast<std::size_t>(row.period)] / tpw::units::Mtok);
+      };
+      text +=
+          csv_row({csv_text(s.input.name), l.when.label(row.period),
+                   csv_number(static_cast<double>(row.cohort + 1)),
+                   csv_text(spec.generations[c.generation].name),
+                   c.origin == tpw::fleet::cohort_origin::installed ? "installed" : "bought",
+                   csv_number(c.capacity / tpw::units::MW), csv_number(row.made / tpw::units::Mtok),
+                   csv_number(row.revenue.value()), csv_number(row.running.value()),
+                   csv_number(row.capex.value()), csv_number(row.residual.value()),
+                   row.idled ? "yes" : "no", csv_number(row.switched_on / tpw::units::MW),
+                   period_figure(l.demanded), period_figure(l.unserved)});
     }
     files.push_back(dir / ("fleet_" + std::to_string(n + 1) + ".csv"));
     write_file_atomically(files.back(), text);

@@ -338,7 +338,8 @@ inline double serve_period(const fleet_tables& t, const std::vector<cohort>& coh
     t.on[k] = take / can;
     need -= take;
   }
-  return std::max(0.0, need);
+  // What is left of the demand below a billionth of it is rounding, not tokens unserved.
+  return need > 1e-9 * t.demand[static_cast<std::size_t>(p)] ? need : 0.0;
 }
 
 // The value of a plan at t = 0 serving a demand: every cohort's capital value, and each period's
@@ -756,6 +757,19 @@ fleet_ledger<C> ledger_of(const fleet_spec<C>& s, const fleet_tables& t,
 }
 
 }  // namespace detail
+
+// With a demand: the share of the calendar's tokens asked for that the fleet did not make (0
+// without one).
+template <currency_type C>
+double unserved_share(const fleet_ledger<C>& l) {
+  double asked = 0.0;
+  double short_of = 0.0;
+  for (std::size_t p = 0; p < l.demanded.size(); ++p) {
+    asked += l.demanded[p].value();
+    short_of += l.unserved[p].value();
+  }
+  return asked > 0.0 ? short_of / asked : 0.0;
+}
 
 // Prices a plan written by hand: each cohort's periods, checked against the spec (its generation,
 // when it can be bought, its life, the site's power in every period).

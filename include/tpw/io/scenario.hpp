@@ -1667,7 +1667,15 @@ inline fleet_context fleet_context_of(const scenario& s, bool own_deployment) {
   } else {
     c.discount_rate = s.base[cost_input::cost_of_capital];
   }
-  c.site_power_mw = s.site_power_mw;
+  // The demand section takes site.power_mw for its own sizing; the fleet shares the site.
+  c.site_power_mw = s.site_power_mw ? s.site_power_mw
+                    : s.demand      ? s.demand->site_power_mw
+                                    : std::nullopt;
+  if (s.demand) {
+    c.demand_mtok_per_year =
+        s.demand->spec.service.tokens_per_request * s.demand->plan.requests_per_year / units::Mtok;
+    c.demand_growth_per_year = s.demand->growth_per_year;
+  }
   if (!own_deployment) return c;  // no generation is the scenario's own
   if (s.base.facility == facility_terms::built) {
     c.own_refusal =

@@ -67,18 +67,23 @@ nlohmann::json fleet_uncertainty_json(const fleet_choice<C>& choice,
                            {"first_purchase", event_json(st.first_purchase[g], s.when)},
                            {"economic_life_years", event_json(st.economic_life[g], s.when, true)}});
   }
-  return {{"samples", st.samples},
-          {"seed", st.seed},
-          {"inputs", st.inputs},
-          {"npv",
-           {{"mean", st.npv_mean},
-            {"sd", st.npv_sd},
-            {"p5", st.npv_p5},
-            {"p50", st.npv_p50},
-            {"p95", st.npv_p95}}},
-          {"chance_npv_negative", st.chance_npv_negative},
-          {"installed_retired", installed},
-          {"generations", generations}};
+  json out = {{"samples", st.samples},
+              {"seed", st.seed},
+              {"inputs", st.inputs},
+              {"npv",
+               {{"mean", st.npv_mean},
+                {"sd", st.npv_sd},
+                {"p5", st.npv_p5},
+                {"p50", st.npv_p50},
+                {"p95", st.npv_p95}}},
+              {"chance_npv_negative", st.chance_npv_negative},
+              {"installed_retired", installed},
+              {"generations", generations}};
+  if (st.meets_demand) {
+    out["unserved_share_mean"] = st.unserved_share_mean;
+    out["chance_unserved"] = st.chance_unserved;
+  }
+  return out;
 }
 
 template <currency_type C>
@@ -129,6 +134,10 @@ nlohmann::json fleet_json(const fleet_choice<C>& choice, const fleet::fleet_plan
                        {"running_cost", l.running[i].value()},
                        {"capex", l.capex[i].value()},
                        {"residual", l.residual[i].value()}});
+    if (!l.demanded.empty()) {
+      periods.back()["demand_mtok"] = static_cast<double>(l.demanded[i] / units::Mtok);
+      periods.back()["unserved_mtok"] = static_cast<double>(l.unserved[i] / units::Mtok);
+    }
   }
   json net = json::array();
   for (const auto& m : l.net) net.push_back(m.value());
@@ -151,6 +160,11 @@ nlohmann::json fleet_json(const fleet_choice<C>& choice, const fleet::fleet_plan
   } else {
     out["irr"] = nullptr;
     out["irr_reason"] = l.irr.reason;
+  }
+  if (s.demand) {
+    out["demand"] = {{"mtok_per_year", static_cast<double>(s.demand->first_year / units::Mtok)},
+                     {"growth_per_year", s.demand->growth_per_year.value()},
+                     {"unserved_share", tpw::fleet::unserved_share(l)}};
   }
   if (statistics) out["uncertainty"] = fleet_uncertainty_json(choice, *statistics);
   if (l.payback_years) {

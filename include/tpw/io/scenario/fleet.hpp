@@ -31,6 +31,10 @@ struct fleet_context {
   double price_decline_per_year = 0.0;   // finance's
   double discount_rate = 0.0;            // finance's, else costs.cost_of_capital
   std::optional<double> site_power_mw;   // site.power_mw
+  // The demand section's tokens asked for in its first year (Mtok: its requests a year times the
+  // tokens a request counts) and its growth, when the scenario has one.
+  std::optional<double> demand_mtok_per_year;
+  double demand_growth_per_year = 0.0;
   // The scenario's deployment per MW, or why it cannot be one (a built facility).
   std::optional<scenario_generation> own;
   std::string own_refusal;
@@ -195,6 +199,46 @@ fleet::generation<C> read_generation(const json& j, std::size_t k, const fleet_c
   return g;
 }
 
+// fleet.demand: "scenario" (the demand section's tokens and growth) or {"mtok_per_year",
+// "growth_per_year"}, each defaulting to the demand section's when the scenario has one.
+template <class Numbers>
+fleet::fleet_demand read_fleet_demand(const json& j, const fleet_context& c,
+                                      const Numbers& number) {
+  using fi = fleet::fleet_input;
+  fleet::fleet_demand d;
+  const std::string from_section =
+      "needs the scenario's demand section (demand), or give "
+      "{\"mtok_per_year\": the tokens asked for in the first year, in Mtok}";
+  if (j.is_string()) {
+    if (j.get<std::string>() != "scenario") {
+      refuse("fleet.demand", j,
+             "must be \"scenario\" (the demand section's) or {\"mtok_per_year\", "
+             "\"growth_per_year\"}");
+    }
+    if (!c.demand_mtok_per_year) refuse("fleet.demand", j, from_section);
+    d.first_year = *c.demand_mtok_per_year * units::Mtok;
+    d.growth_per_year = annual_rate::unchecked(c.demand_growth_per_year);
+    return d;
+  }
+  object_at(j, "fleet.demand", {"mtok_per_year", "growth_per_year"});
+  if (j.contains("mtok_per_year")) {
+    d.first_year =
+        number(j["mtok_per_year"], "fleet.demand.mtok_per_year", fi::demand_mtok_per_year) *
+        units::Mtok;
+  } else if (c.demand_mtok_per_year) {
+    d.first_year = *c.demand_mtok_per_year * units::Mtok;
+  } else {
+    refuse_missing("fleet.demand.mtok_per_year",
+                   "required without a demand section: the tokens asked for in the first year, "
+                   "in Mtok");
+  }
+  d.growth_per_year = annual_rate::unchecked(
+      j.contains("growth_per_year")
+          ? number(j["growth_per_year"], "fleet.demand.growth_per_year", fi::demand_growth_per_year)
+          : c.demand_growth_per_year);
+  return d;
+}
+
 }  // namespace detail
 
 // Reads the fleet section; `dist_at(value, path)` reads a distribution object (the scenario
@@ -206,7 +250,7 @@ fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c, Dist
   object_at(
       j, "fleet",
       {"start_year", "step", "years", "discount_rate", "price_per_mtok", "price_decline_per_year",
-       "site_power_mw", "refresh", "generations", "installed", "max_plans"});
+       "site_power_mw", "refresh", "generations", "installed", "max_plans", "demand"});
   fleet_choice<C> out;
   fleet::fleet_spec<C>& s = out.spec;
   const fleet_numbers<DistAt> number{dist_at, out.uncertain};
@@ -257,6 +301,7 @@ fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c, Dist
       refuse("fleet.refresh", j["refresh"], rule_text);
     }
   }
+  if (j.contains("demand")) s.demand = read_fleet_demand(j["demand"], c, number);
   if (j.contains("max_plans")) {
     s.max_plans = static_cast<long>(whole_at(j["max_plans"], "fleet.max_plans", 1, 1e7));
   }
