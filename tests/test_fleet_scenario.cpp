@@ -167,8 +167,67 @@ TEST_CASE("fleet section: tpw-whatif's Fleet over time table and fleet_N.csv") {
   CHECK(rows.starts_with("scenario,period,cohort (number),generation,origin,power_mw (MW),"));
   // The header, A in 2026 and 2027, B in 2028 to 2031.
   CHECK(std::count(rows.begin(), rows.end(), '\n') == 7);
-  CHECK(rows.find("worked case,2028,2,B,bought,1,5e+06,6400000,1200000,11250000,0,no\r\n") !=
+  // Without a demand the MW switched on is the cohort's, and the period's demand columns are empty.
+  CHECK(rows.find("worked case,2028,2,B,bought,1,5e+06,6400000,1200000,11250000,0,no,1,,\r\n") !=
         std::string::npos);
+}
+
+TEST_CASE("fleet section: a demand met at least cost, from a file, and its refusals") {
+  // tests/test_fleet_demand.cpp's case priced by hand: A's 1 MW installed on 2 MW, B and C to buy,
+  // 3.0e6 Mtok growing 50% a year, tokens flat at 2.00, the opportunity rule: 13,143,159.62.
+  json j = worked_file();
+  json& f = j["fleet"];
+  f["years"] = 4;
+  f["price_decline_per_year"] = 0;
+  f["site_power_mw"] = 2;
+  f["refresh"] = "opportunity_cost";
+  f["generations"][1]["price_decline_per_year"] = 0;
+  f["generations"][1].erase("available_until");
+  f["generations"].push_back({{"name", "C"},
+                              {"mtok_per_mw_year", 2e6},
+                              {"running_cost_per_mw_year", 6e5},
+                              {"price_per_mw", 4e6},
+                              {"available_from", 2026},
+                              {"life_years", 4},
+                              {"residual_fraction", 0.1}});
+  f["demand"] = {{"mtok_per_year", 3e6}, {"growth_per_year", 0.5}};
+  tpw::io::study_options o;
+  o.threads = 1;
+  const json report = io::to_json(io::run_study(io::scenario_from_json(j), o));
+  const json& r = report["fleet"];
+  CHECK(std::abs(r["npv"].get<double>() - 13'143'159.62) < 0.005);
+  CHECK(r["demand"]["mtok_per_year"] == 3e6);
+  CHECK(r["periods"][3]["unserved_mtok"].get<double>() == doctest::Approx(4.625e6));
+  CHECK(r["periods"][3]["demand_mtok"].get<double>() == doctest::Approx(10.125e6));
+  CHECK(r["demand"]["unserved_share"].get<double>() ==
+        doctest::Approx((1.25e6 + 4.625e6) / (3e6 + 4.5e6 + 6.75e6 + 10.125e6)));
+  // Growth uncertain: the Monte Carlo reports the unserved share and the chance of any.
+  f["demand"]["growth_per_year"] = {{"dist", "uniform"}, {"low", 0.0}, {"high", 0.5}};
+  j["uncertainty"] = {{"samples", 2000}, {"seed", 3}};
+  const json u = io::to_json(io::run_study(io::scenario_from_json(j), o))["fleet"]["uncertainty"];
+  CHECK(u["chance_unserved"].get<double>() > 0.0);
+  CHECK(u["unserved_share_mean"].get<double>() > 0.0);
+  CHECK(u["inputs"][0] == "fleet.demand.growth_per_year");
+
+  const auto error = [&](const json& demand) {
+    json k = worked_file();
+    k["fleet"]["demand"] = demand;
+    return message_of([&] { (void)io::scenario_from_json(k); });
+  };
+  CHECK(error("all") ==
+        "fleet.demand = \"all\": must be \"scenario\" (the demand section's) or "
+        "{\"mtok_per_year\", \"growth_per_year\"}");
+  CHECK(error("scenario") ==
+        "fleet.demand = \"scenario\": needs the scenario's demand section (demand), or give "
+        "{\"mtok_per_year\": the tokens asked for in the first year, in Mtok}");
+  CHECK(error(json::object()) ==
+        "fleet.demand.mtok_per_year = (missing): required without a demand section: the tokens "
+        "asked for in the first year, in Mtok");
+  CHECK(error({{"mtok_per_year", -1}}).starts_with("fleet.demand.mtok_per_year = -1: "));
+  CHECK(error({{"mtok_per_year", 1}, {"growth_per_year", -1}})
+            .starts_with("fleet.demand.growth_per_year = -1: "));
+  CHECK(error({{"mtok_per_year", 1}, {"tokens", 1}})
+            .starts_with("fleet.demand.tokens = 1: unknown key"));
 }
 
 TEST_CASE("fleet section: each refusal names the path, the value and the rule") {
