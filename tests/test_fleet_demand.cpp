@@ -197,6 +197,13 @@ TEST_CASE("fleet.demand: best_npv is at least every rule's plan, and refusals na
     s.refresh = rule;
     CHECK(best >= fleet::plan_fleet(s).ledger.npv.value() - 1e-6);
   }
+  // Monthly over 50 years, each plan is served 600 periods x up to 600 cohorts: refused up front.
+  fleet::fleet_spec<USD> slow = s;
+  slow.when = {2026, fleet::step::month, 50};
+  slow.refresh = fleet::refresh_rule::best_npv;
+  CHECK(message_of([&] { fleet::plan_fleet(slow); })
+            .starts_with("fleet.refresh = 82522588800: \"best_npv\" with a demand serves each plan "
+                         "period by period: up to 228848 plans x 600 periods x 601 cohorts"));
   s.demand->first_year = -1.0 * units::Mtok;
   CHECK(message_of([&] { fleet::plan_fleet(s); }) ==
         "fleet.demand.mtok_per_year = -1: must be in (0, 1e15] Mtok a year");

@@ -303,12 +303,22 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
     // the point plan's count (a file must not hold a machine for hours).
     std::vector<cohort> point;
     const long plans = detail::plan_cohorts(base, detail::tables_of(base), point).plans;
-    const double work = static_cast<double>(plans) * static_cast<double>(samples);
+    // With a demand a plan is served period by period: about P x K / 64 times a plan without one
+    // (measured: 170 ns a plan at 8 periods and 8 cohorts, as much as a plan priced per cohort).
+    const double per_plan = base.demand
+                                ? std::max(1.0, static_cast<double>(base.when.periods()) *
+                                                    static_cast<double>(point.size()) / 64.0)
+                                : 1.0;
+    const double work = static_cast<double>(plans) * static_cast<double>(samples) * per_plan;
     if (work > max_plans_priced) {
       throw invalid_input(
           "uncertainty.samples", static_cast<double>(samples),
           "with fleet.refresh \"best_npv\" each sample prices about " + std::to_string(plans) +
-              " plans (the point plan's count), and plans x samples must stay within 2e9: "
+              " plans (the point plan's count)" +
+              (per_plan > 1.0 ? ", each served period by period (" +
+                                    tpw::detail::number_text(per_plan) + " plans' work)"
+                              : std::string()) +
+              ", and plans x samples must stay within 2e9: "
               "lower the samples, or fleet.max_plans, or use a longer step or fewer years");
     }
   }
