@@ -119,7 +119,10 @@ struct fleet_tables {
   // By generation: a purchase's capital charge per period as a share of its price, (1 - residual
   // share (1 + q)^-L) CRF(q, L) with q the step's rate and L its life in periods.
   std::vector<double> capital_charge;
-  std::vector<int> buy;  // by period: the generation to buy then (best_purchase), -1
+  // By period: the generation to buy then, -1 (without a demand: the largest value of a purchase
+  // kept for its life, when positive; the first generation on a tie), and that value per W.
+  std::vector<int> buy;
+  std::vector<double> buy_value;
   // With a demand: the tokens asked for in each period, and the generation with the most tokens
   // per W among those worth buying then (bought when the cheapest cannot fit), -1.
   std::vector<double> demand;
@@ -129,6 +132,22 @@ struct fleet_tables {
   mutable std::vector<double> on;
   mutable std::vector<std::size_t> order;
   mutable double unserved = 0.0;
+  // What fill_tables computed with exponentials and logarithms, and the inputs it came from: a
+  // Monte Carlo sample whose draws leave them unchanged (the discount rate, a generation's life,
+  // residual or price decline) reuses them. Keyed on the calendar and the generations' count too.
+  struct derived_memo {
+    int start_year = 0, years = 0, every = -1;
+    std::size_t generations = 0;
+    double discount_rate = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> charge_rate, charge_residual, charge;  // by generation
+    std::vector<int> charge_life;
+    std::vector<double> decline, reference, hardware_first, hardware_step;  // by generation
+    // By generation, the software gain and the years it can be bought, and from them by cell the
+    // gain's factor (grown) and whether it is for sale (fleet_tables::sold).
+    std::vector<double> gain;
+    std::vector<int> sold_from, sold_until;
+    std::vector<double> grown;
+  } memo;
 
   [[nodiscard]] bool meets_demand() const noexcept { return !demand.empty(); }
   [[nodiscard]] std::size_t at(std::size_t g, int p) const noexcept {
@@ -170,7 +189,26 @@ struct fleet_tables {
 
 inline void least_cost_purchases(fleet_tables& t, int p);
 
-inline int best_purchase_of(const fleet_tables& t, int p);
+// Without a demand, generation g's row in t.buy: for each period it is for sale, the value per W
+// at t = 0 of buying it then and keeping it for its life (or to the calendar's end), its kept
+// margins, price and sale (cohort_npv's terms, one period after another); g is bought at p when
+// its value is above every earlier generation's and positive.
+inline void best_purchases(fleet_tables& t, std::size_t g) {
+  const int P = t.periods;
+  for (int p = 0; p < P; ++p) {
+    const std::size_t i = t.at(g, p);
+    if (t.sold[i] == 0) continue;
+    const int end = std::min(p + t.life[g], P);
+    const double v = t.kept_between(g, p, end) -
+                     t.price[i] * t.discount[static_cast<std::size_t>(p)] +
+                     t.value_leaving(g, p, end) * t.discount[static_cast<std::size_t>(end)];
+    const auto pi = static_cast<std::size_t>(p);
+    if (v > t.buy_value[pi]) {
+      t.buy_value[pi] = v;
+      t.buy[pi] = static_cast<int>(g);
+    }
+  }
+}
 
 template <currency_type C>
 void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
@@ -178,27 +216,54 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   const int P = when.periods();
   t.periods = P;
   t.generations = s.generations.size();
-  t.step_discount = step_rate::compounding(s.discount_rate, when.every).value();
+  fleet_tables::derived_memo& memo = t.memo;
+  const bool same_shape = memo.start_year == when.start_year && memo.years == when.years &&
+                          memo.every == static_cast<int>(when.every) &&
+                          memo.generations == t.generations;
+  if (!same_shape) {
+    memo = fleet_tables::derived_memo{};
+    memo.start_year = when.start_year;
+    memo.years = when.years;
+    memo.every = static_cast<int>(when.every);
+    memo.generations = t.generations;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (auto* v : {&memo.charge_rate, &memo.charge_residual, &memo.charge, &memo.decline,
+                    &memo.reference, &memo.hardware_first, &memo.hardware_step, &memo.gain}) {
+      v->assign(t.generations, nan);
+    }
+    memo.charge_life.assign(t.generations, -1);
+    memo.sold_from.assign(t.generations, 0);
+    memo.sold_until.assign(t.generations, 0);
+    memo.grown.assign(t.generations * static_cast<std::size_t>(when.periods()), 0.0);
+  }
+  const bool same_rate = same_shape && memo.discount_rate == s.discount_rate.value();
+  if (!same_rate) {
+    memo.discount_rate = s.discount_rate.value();
+    t.step_discount = step_rate::compounding(s.discount_rate, when.every).value();
+  }
   const double step_seconds = when.length().value();
   const auto cells = t.generations * static_cast<std::size_t>(P);
-  t.tokens.assign(cells, 0.0);
-  t.revenue.assign(cells, 0.0);
+  // Every cell is written below: sized, not cleared.
+  t.tokens.resize(cells);
+  t.revenue.resize(cells);
   t.running.resize(t.generations);
-  t.price.assign(cells, 0.0);
-  t.sold.assign(cells, 0);
-  t.kept_prefix.assign(t.generations * static_cast<std::size_t>(P + 1), 0.0);
-  t.discount.resize(static_cast<std::size_t>(P + 1));
+  t.price.resize(cells);
+  t.sold.resize(cells);
+  t.kept_prefix.resize(t.generations * static_cast<std::size_t>(P + 1));
   t.life.resize(t.generations);
   t.residual_share.resize(t.generations);
   t.capital_charge.resize(t.generations);
   // Paths by period as running products of one step's factor (a Monte Carlo sample fills these
   // tables: a few exponentials a generation, not three a cell).
   const double n = when.per_year();
-  const double step_discount = 1.0 / (1.0 + t.step_discount);
-  t.discount[0] = 1.0;
-  for (int k = 1; k <= P; ++k) {
-    t.discount[static_cast<std::size_t>(k)] =
-        t.discount[static_cast<std::size_t>(k - 1)] * step_discount;
+  if (!same_rate) {
+    const double step_discount = 1.0 / (1.0 + t.step_discount);
+    t.discount.resize(static_cast<std::size_t>(P + 1));
+    t.discount[0] = 1.0;
+    for (int k = 1; k <= P; ++k) {
+      t.discount[static_cast<std::size_t>(k)] =
+          t.discount[static_cast<std::size_t>(k - 1)] * step_discount;
+    }
   }
   t.token_price.resize(static_cast<std::size_t>(P));
   const double token_step = std::exp(std::log1p(-s.price_decline_per_year.value()) / n);
@@ -207,34 +272,60 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     t.token_price[static_cast<std::size_t>(p)] =
         t.token_price[static_cast<std::size_t>(p - 1)] * token_step;
   }
+  t.buy.assign(static_cast<std::size_t>(P), -1);
+  t.buy_value.assign(static_cast<std::size_t>(P), 0.0);
   for (std::size_t g = 0; g < t.generations; ++g) {
     const generation<C>& gen = s.generations[g];
     t.life[g] = std::max(1, static_cast<int>(std::lround(gen.life_years * when.per_year())));
     t.residual_share[g] = gen.residual_fraction.value();
     // The model's own discount factor and CRF over the life in periods, at the step's rate.
     const double q = t.step_discount;
-    const double exponent = tpw::detail::growth_exponent(q, t.life[g]);
-    t.capital_charge[g] =
-        (1.0 - t.residual_share[g] * tpw::detail::discount_factor_of_exponent(exponent)) *
-        tpw::detail::capital_recovery_factor_of_exponent(q, t.life[g], exponent);
+    if (!(memo.charge_rate[g] == q && memo.charge_life[g] == t.life[g] &&
+          memo.charge_residual[g] == t.residual_share[g])) {
+      const double exponent = tpw::detail::growth_exponent(q, t.life[g]);
+      memo.charge[g] =
+          (1.0 - t.residual_share[g] * tpw::detail::discount_factor_of_exponent(exponent)) *
+          tpw::detail::capital_recovery_factor_of_exponent(q, t.life[g], exponent);
+      memo.charge_rate[g] = q;
+      memo.charge_life[g] = t.life[g];
+      memo.charge_residual[g] = t.residual_share[g];
+    }
+    t.capital_charge[g] = memo.charge[g];
     const double reference = gen.available_from ? *gen.available_from : when.start_year;
-    const double gain = std::log1p(gen.throughput_gain_per_year.value());
-    const double hardware_fall = std::log1p(-gen.price_decline_per_year.value());
-    const double hardware_step = std::exp(hardware_fall / n);
-    double price = gen.price.value() * std::exp(hardware_fall * (when.date_of(0) - reference));
+    const double gain_rate = gen.throughput_gain_per_year.value();
+    const int from = gen.available_from ? *gen.available_from : std::numeric_limits<int>::min();
+    const int until = gen.available_until ? *gen.available_until : std::numeric_limits<int>::max();
+    if (!(memo.gain[g] == gain_rate && memo.sold_from[g] == from && memo.sold_until[g] == until)) {
+      const double gain = gain_rate == 0.0 ? 0.0 : std::log1p(gain_rate);
+      for (int p = 0; p < P; ++p) {
+        const std::size_t i = t.at(g, p);
+        const double date = when.date_of(p);
+        memo.grown[i] =
+            gain == 0.0 || date <= reference ? 1.0 : std::exp(gain * (date - reference));
+        const int year = when.start_year + p / when.per_year();
+        t.sold[i] = gen.available_from && year >= from && year <= until ? 1 : 0;
+      }
+      memo.gain[g] = gain_rate;
+      memo.sold_from[g] = from;
+      memo.sold_until[g] = until;
+    }
+    if (!(memo.decline[g] == gen.price_decline_per_year.value() &&
+          memo.reference[g] == reference)) {
+      const double hardware_fall = std::log1p(-gen.price_decline_per_year.value());
+      memo.hardware_step[g] = std::exp(hardware_fall / n);
+      memo.hardware_first[g] = std::exp(hardware_fall * (when.date_of(0) - reference));
+      memo.decline[g] = gen.price_decline_per_year.value();
+      memo.reference[g] = reference;
+    }
+    const double hardware_step = memo.hardware_step[g];
+    double price = gen.price.value() * memo.hardware_first[g];
     const double made = gen.output.value() * step_seconds * gen.availability.value();
     t.running[g] = gen.running_cost.value() * step_seconds;
+    t.kept_prefix[g * static_cast<std::size_t>(P + 1)] = 0.0;
     for (int p = 0; p < P; ++p) {
       const std::size_t i = t.at(g, p);
-      const double date = when.date_of(p);
-      const double grown =
-          gain == 0.0 || date <= reference ? 1.0 : std::exp(gain * (date - reference));
-      t.tokens[i] = made * grown;
+      t.tokens[i] = made * memo.grown[i];
       t.revenue[i] = t.tokens[i] * t.token_price[static_cast<std::size_t>(p)];
-      const int year = when.start_year + p / when.per_year();
-      const bool sold = gen.available_from && year >= *gen.available_from &&
-                        (!gen.available_until || year <= *gen.available_until);
-      t.sold[i] = sold ? 1 : 0;
       t.price[i] = price;
       price *= hardware_step;
       const double kept =
@@ -243,16 +334,15 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
       t.kept_prefix[row + static_cast<std::size_t>(p + 1)] =
           t.kept_prefix[row + static_cast<std::size_t>(p)] + kept;
     }
+    if (!s.demand) best_purchases(t, g);
   }
   t.ceiling.assign(static_cast<std::size_t>(P), 0.0);
-  t.buy.assign(static_cast<std::size_t>(P), -1);
   for (int p = 0; p < P; ++p) {
     const double date = when.date_of(p);
     for (const auto& phase : s.site_power) {
       if (phase.from_year <= date + 1e-9)
         t.ceiling[static_cast<std::size_t>(p)] = phase.ceiling.value();
     }
-    if (!s.demand) t.buy[static_cast<std::size_t>(p)] = best_purchase_of(t, p);
   }
   if (s.demand) {
     // Tokens asked for in each period: a year's at the step's share, growing by the step's rate.
@@ -366,34 +456,6 @@ inline double plan_npv(const fleet_tables& t, const std::vector<cohort>& cohorts
   double sum = 0.0;
   for (const cohort& c : cohorts) sum += cohort_npv(t, c);
   return sum;
-}
-
-// The value per W at t = 0 of buying generation g at the start of p and keeping it for its life
-// (or to the calendar's end); NaN when it is not for sale then.
-inline double purchase_value(const fleet_tables& t, std::size_t g, int p) {
-  if (!t.for_sale(g, p)) return std::numeric_limits<double>::quiet_NaN();
-  cohort c;
-  c.generation = g;
-  c.capacity = power::from_value(1.0);
-  c.first = p;
-  c.life_end = p + t.life[g];
-  c.end = std::min(c.life_end, t.periods);
-  return cohort_npv(t, c);
-}
-
-// The generation to buy at p (the largest purchase_value), when one is for sale and pays; the
-// first such generation on a tie. It does not depend on the fleet: fill_tables keeps it by period.
-inline int best_purchase_of(const fleet_tables& t, int p) {
-  int best = -1;
-  double best_value = 0.0;
-  for (std::size_t g = 0; g < t.generations; ++g) {
-    const double v = purchase_value(t, g, p);
-    if (!std::isnan(v) && v > best_value) {
-      best = static_cast<int>(g);
-      best_value = v;
-    }
-  }
-  return best;
 }
 
 // With a demand, at p: t.buy the generation worth buying with the least levelized cost per token
