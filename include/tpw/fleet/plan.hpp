@@ -486,6 +486,21 @@ inline double margin_net_of_capital(const fleet_tables& t, std::size_t g, int p)
   return t.margin(g, p) - t.price[t.at(g, p)] * t.capital_charge[g];
 }
 
+// A purchase of `watts` of generation g at the start of p, appended to the run: it leaves at
+// decided[k] when the caller fixed the k-th cohort's end, else at the end of its life (or of the
+// calendar).
+inline void buy_cohort(const fleet_tables& t, const std::vector<int>& decided,
+                       std::vector<cohort>& cohorts, std::size_t g, double watts, int p) {
+  cohort c;
+  c.generation = g;
+  c.capacity = power::from_value(watts);
+  c.first = p;
+  c.life_end = p + t.life[g];
+  const std::size_t k = cohorts.size();
+  c.end = k < decided.size() ? decided[k] : std::min(c.life_end, t.periods);
+  cohorts.push_back(c);
+}
+
 // continue_rules with a demand: at each period's start, the opportunity rule retires a cohort
 // whose running cost per token is above the levelized cost per token of the cheapest generation
 // worth buying; then what the cohorts in service (those running within the token price) cannot
@@ -525,14 +540,7 @@ inline void continue_demand_rules(const fleet_tables& t, refresh_rule rule,
       g = static_cast<std::size_t>(t.buy_densest[pi]);
       watts = std::min(left, short_of / t.tokens[t.at(g, p)]);
     }
-    cohort c;
-    c.generation = g;
-    c.capacity = power::from_value(watts);
-    c.first = p;
-    c.life_end = p + t.life[g];
-    const std::size_t k = cohorts.size();
-    c.end = k < decided.size() ? decided[k] : std::min(c.life_end, t.periods);
-    cohorts.push_back(c);
+    buy_cohort(t, decided, cohorts, g, watts, p);
   }
 }
 
@@ -569,15 +577,7 @@ inline void continue_rules(const fleet_tables& t, refresh_rule rule,
     const double ceiling = t.ceiling[static_cast<std::size_t>(p)];
     const double left = ceiling - live;
     if (buy >= 0 && left > 1e-9 * ceiling) {
-      const auto g = static_cast<std::size_t>(buy);
-      cohort c;
-      c.generation = g;
-      c.capacity = power::from_value(left);
-      c.first = p;
-      c.life_end = p + t.life[g];
-      const std::size_t k = cohorts.size();
-      c.end = k < decided.size() ? decided[k] : std::min(c.life_end, P);
-      cohorts.push_back(c);
+      buy_cohort(t, decided, cohorts, static_cast<std::size_t>(buy), left, p);
     }
   }
 }
