@@ -236,8 +236,32 @@ TEST_CASE("fleet.demand: the chance of unserved tokens under an uncertain demand
   CHECK(std::abs(one.unserved_share_mean - (1.0 - 3.0 * std::log(4.0 / 3.0)) / 2.0) < 0.002);
   CHECK(one.unserved_share_mean == three.unserved_share_mean);
   CHECK(one.npv_mean == three.npv_mean);
+  // C is bought in 2026 in every sample, and never again (the demand is flat).
+  CHECK(one.purchases[2].share_by_period[0] == 1.0);
+  CHECK(one.purchases[2].share == 1.0);
   s.demand.reset();
   CHECK(message_of([&] { fleet::simulate_fleet(s, {d}, n, 7, 1); }) ==
         "fleet.demand.mtok_per_year = 3000000: is a demand's number: give the fleet a demand "
         "(fleet_spec::demand)");
+}
+
+TEST_CASE("fleet.demand: every purchase's date under Monte Carlo, not only the first") {
+  // The opportunity-rule case with the token price uniform on [1.9, 2.1]: every sample retires A
+  // (1.00 USD per Mtok to run, above C's levelized 0.888), buys C in 2026 and B in 2027 and 2028
+  // (as priced by hand above): B twice a sample, its first purchase in 2027.
+  fleet::fleet_spec<USD> s = demand_case();
+  s.refresh = fleet::refresh_rule::opportunity_cost;
+  fleet::uncertain_number price;
+  price.input = fleet::fleet_input::price_per_mtok;
+  price.dist = tpw::mc::distribution::uniform(1.9, 2.1);
+  price.path = "fleet.price_per_mtok";
+  const auto st = fleet::simulate_fleet(s, {price}, 1000, 5, 2);
+  CHECK(st.purchases[1].share == 2.0);
+  CHECK(st.purchases[1].share_by_period[1] == 1.0);
+  CHECK(st.purchases[1].share_by_period[2] == 1.0);
+  CHECK(st.purchases[1].p50 == 2027.0);
+  CHECK(st.first_purchase[1].share_by_period[1] == 1.0);
+  CHECK(st.first_purchase[1].share_by_period[2] == 0.0);
+  CHECK(st.purchases[2].share == 1.0);
+  CHECK(st.installed_retired[0].share_by_period[0] == 1.0);
 }

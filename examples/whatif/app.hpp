@@ -568,6 +568,12 @@ inline void print_fleet_uncertainty(
       out << lengths;
     }
     out << "\n";
+    // Every purchase's date, when a sample buys it more than once.
+    const auto& all = u.purchases[g];
+    if (all.share > e.share) {
+      out << "      every purchase (" << num(all.share)
+          << " a sample): " << dates_text(all, spec.when) << "\n";
+    }
   }
 }
 

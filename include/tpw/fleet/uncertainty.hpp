@@ -186,6 +186,10 @@ struct fleet_statistics {
   std::vector<event_statistics> installed_retired;
   // By generation: the date of its first purchase (the share: the chance it is bought at all).
   std::vector<event_statistics> first_purchase;
+  // By generation, every purchase of it (a rule buys at most once a period): share_by_period[p] is
+  // the share of samples that buy it at the start of p; `share` is the mean number of purchases a
+  // sample, and the mean and percentiles are those of every purchase's date.
+  std::vector<event_statistics> purchases;
   // By generation: the years its first purchase serves, when it leaves within the calendar (the
   // share: the chance it does): the generation's economic life.
   std::vector<event_statistics> economic_life;
@@ -251,12 +255,13 @@ inline event_statistics event_of_counts(const std::vector<std::uint64_t>& counts
 // generation, the period of its first purchase and the periods that purchase serves (when it
 // leaves within the calendar). Integers, so that the merged counts do not depend on the threads.
 struct fleet_counts {
-  std::vector<std::vector<std::uint64_t>> retired, first_purchase, life;
+  std::vector<std::vector<std::uint64_t>> retired, first_purchase, life, purchases;
   fleet_counts(std::size_t installed, std::size_t generations, int periods)
       : retired(installed, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)),
         first_purchase(generations,
                        std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)),
-        life(generations, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)) {}
+        life(generations, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)),
+        purchases(generations, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)) {}
   void add(const fleet_counts& o) {
     const auto merge = [](auto& mine, const auto& theirs) {
       for (std::size_t k = 0; k < mine.size(); ++k) {
@@ -266,6 +271,7 @@ struct fleet_counts {
     merge(retired, o.retired);
     merge(first_purchase, o.first_purchase);
     merge(life, o.life);
+    merge(purchases, o.purchases);
   }
 };
 
@@ -381,6 +387,7 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
       std::fill(w.bought.begin(), w.bought.end(), 0);
       for (std::size_t k = installed; k < cohorts.size(); ++k) {
         const cohort& co = cohorts[k];
+        ++mine.purchases[co.generation][static_cast<std::size_t>(co.first)];
         if (w.bought[co.generation] != 0) continue;  // its generation's first purchase came earlier
         w.bought[co.generation] = 1;
         ++mine.first_purchase[co.generation][static_cast<std::size_t>(co.first)];
@@ -431,6 +438,9 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   for (std::size_t g = 0; g < generations; ++g) {
     out.first_purchase.push_back(
         detail::event_of_counts(c.first_purchase[g], samples, start, per_year));
+  }
+  for (std::size_t g = 0; g < generations; ++g) {
+    out.purchases.push_back(detail::event_of_counts(c.purchases[g], samples, start, per_year));
   }
   for (std::size_t g = 0; g < generations; ++g) {
     out.economic_life.push_back(detail::event_of_counts(c.life[g], samples, 0.0, per_year));

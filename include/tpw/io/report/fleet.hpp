@@ -65,6 +65,7 @@ nlohmann::json fleet_uncertainty_json(const fleet_choice<C>& choice,
   for (std::size_t g = 0; g < s.generations.size(); ++g) {
     generations.push_back({{"name", s.generations[g].name},
                            {"first_purchase", event_json(st.first_purchase[g], s.when)},
+                           {"purchases", event_json(st.purchases[g], s.when)},
                            {"economic_life_years", event_json(st.economic_life[g], s.when, true)}});
   }
   json out = {{"samples", st.samples},
