@@ -126,10 +126,12 @@ struct fleet_tables {
   // With a demand: the tokens asked for in each period, and the generation with the most tokens
   // per W among those worth buying then (bought when the cheapest cannot fit), -1.
   std::vector<double> demand;
+  double demand_total = 0.0;  // over the calendar
   std::vector<int> buy_densest;
   // Scratch for serving a period (tables are a worker's own): each cohort's share switched on,
   // the merit order, and the tokens a priced plan left unserved.
   mutable std::vector<double> on;
+  mutable std::vector<double> cost;  // each cohort's running cost per token in the period
   mutable std::vector<std::size_t> order;
   mutable double unserved = 0.0;
   // What fill_tables computed with exponentials and logarithms, and the inputs it came from: a
@@ -349,8 +351,10 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     const double grow = step_rate::compounding(s.demand->growth_per_year, when.every).value();
     t.demand.resize(static_cast<std::size_t>(P));
     double asked = s.demand->first_year.value() / n;
+    t.demand_total = 0.0;
     for (int p = 0; p < P; ++p) {
       t.demand[static_cast<std::size_t>(p)] = asked;
+      t.demand_total += asked;
       asked *= 1.0 + grow;
     }
     t.buy_densest.assign(static_cast<std::size_t>(P), -1);
@@ -403,18 +407,18 @@ inline double serve_period(const fleet_tables& t, const std::vector<cohort>& coh
   }
   const double price = t.token_price[static_cast<std::size_t>(p)];
   t.order.clear();
+  t.cost.assign(cohorts.size(), 0.0);
   for (std::size_t k = 0; k < cohorts.size(); ++k) {
     const cohort& c = cohorts[k];
-    if (c.first <= p && p < c.end && t.cash_per_token(c.generation, p) <= price) {
-      t.order.push_back(k);
-    }
+    if (!(c.first <= p && p < c.end)) continue;
+    t.cost[k] = t.cash_per_token(c.generation, p);
+    if (t.cost[k] <= price) t.order.push_back(k);
   }
   // Insertion sort: a handful of cohorts, and a tie keeps the older first.
   for (std::size_t i = 1; i < t.order.size(); ++i) {
     const std::size_t k = t.order[i];
-    const double cost = t.cash_per_token(cohorts[k].generation, p);
     std::size_t j = i;
-    while (j > 0 && t.cash_per_token(cohorts[t.order[j - 1]].generation, p) > cost) {
+    while (j > 0 && t.cost[t.order[j - 1]] > t.cost[k]) {
       t.order[j] = t.order[j - 1];
       --j;
     }

@@ -373,9 +373,7 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
       (void)detail::plan_cohorts(s, t, cohorts);
       npv[i] = detail::plan_npv(t, cohorts);
       if (t.meets_demand()) {
-        double asked = 0.0;
-        for (const double d : t.demand) asked += d;
-        const double share = t.unserved / asked;
+        const double share = t.unserved / t.demand_total;
         unserved_by_chunk[c] += share;
         short_by_chunk[c] += share > 1e-9 ? 1 : 0;
       }

@@ -1672,8 +1672,10 @@ inline fleet_context fleet_context_of(const scenario& s, bool own_deployment) {
                     : s.demand      ? s.demand->site_power_mw
                                     : std::nullopt;
   if (s.demand) {
+    // Year 1's tokens asked for: what the plan serves and what it turns away.
+    const capacity::capacity_plan& year_1 = s.demand->plan;
     c.demand_mtok_per_year =
-        s.demand->spec.service.tokens_per_request * s.demand->plan.requests_per_year / units::Mtok;
+        (year_1.served_tokens_per_year + year_1.unserved_tokens_per_year) / units::Mtok;
     c.demand_growth_per_year = s.demand->growth_per_year;
   }
   if (!own_deployment) return c;  // no generation is the scenario's own
