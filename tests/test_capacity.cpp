@@ -6,6 +6,7 @@
 
 #include "support.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -689,8 +690,8 @@ TEST_CASE("an uncertain demand scale: each sample's utilization, and the fleet's
     return message_of([&] { (void)tpw::io::scenario_from_json(k); });
   };
   CHECK(refused([](auto& k) {
-          k["finance"] = {{"operating_years", 3}};
-        }).starts_with("demand.scale = {"));
+          k["demand"]["sizing"] = "elastic";
+        }).find("cannot be uncertain with demand.sizing \"elastic\"") != std::string::npos);
   CHECK(refused([](auto& k) {
           k["demand"]["scale"] = 1.1;
           k["demand"]["size_for_percentile"] = 0.9;
@@ -698,6 +699,91 @@ TEST_CASE("an uncertain demand scale: each sample's utilization, and the fleet's
   CHECK(refused([](auto& k) {
           k["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.0}, {"high", 1.4}};
         }).starts_with("demand.scale = "));
+}
+
+namespace {
+// The demand scenario with a day of 10 requests a second (hours 0-7 and 20-23) and 20 (8-19),
+// growing 30% a year over a 3-year project, priced by a tariff of 0.10 USD per kWh and 10 USD per
+// kW of each month's peak.
+nlohmann::json growing_day_with_tariff() {
+  auto j = nlohmann::json::parse(demand_scenario);
+  j["demand"].erase("requests_per_s");
+  std::vector<double> day(24, 10.0);
+  for (int h = 8; h < 20; ++h) day[static_cast<std::size_t>(h)] = 20.0;
+  j["demand"]["profile_24h"] = day;
+  j["demand"]["growth_per_year"] = 0.3;
+  j["finance"] = {{"operating_years", 3}};
+  j["costs"]["energy"] = {
+      {"pue", 1.2}, {"tariff", {{"price_per_kwh", 0.10}, {"demand_charge_per_kw_month", 10}}}};
+  return j;
+}
+}  // namespace
+
+TEST_CASE("with a project, each year's energy is priced on that year's own bill") {
+  // n systems sized for year 3's 33.8/s peak serve every hour. Hour by hour a system draws
+  // (busy x 10 + (1 - busy) x 4) x 1.2 kW, busy = served x 1,500 / (8,000 n), so the fleet draws
+  // 4.8 n + 1.35 r kW at r requests a second: in year k (f = 1.3^(k - 1)) the energy is
+  // 8,760 x 4.8 n + 1.35 x 365 x 12 x (10 + 20) f = 42,048 n + 177,390 f kWh, each month's peak
+  // 4.8 n + 27 f kW, and the bill 0.10 x energy + 12 x 10 x peak. The project's energy line in year
+  // k is that bill (its price, the bill over the energy, times the energy at the year's
+  // utilization). Growth adds only swinging load to the fleet's flat idle draw, so the load factor
+  // (average over peak, (4.8 n + 20.25 f) / (4.8 n + 27 f)) falls and the demand charge weighs
+  // more on each kWh: the price rises year by year, where year 1's price would have held.
+  const auto r = report_of(growing_day_with_tariff());
+  const double n = r["capacity"]["systems"].get<double>();
+  const auto& bills = r["energy_bill"]["years"];
+  REQUIRE(bills.size() == 3);
+  double last_price = 0.0;
+  for (int k = 1; k <= 3; ++k) {
+    CAPTURE(k);
+    const double f = std::pow(1.3, k - 1);
+    const double energy = 42048.0 * n + 177390.0 * f;
+    const double bill = 0.10 * energy + 120.0 * (4.8 * n + 27.0 * f);
+    const auto& y = bills[static_cast<std::size_t>(k - 1)];
+    CHECK(y["year"] == k);
+    CHECK(y["energy_mwh"].get<double>() == Approx(energy / 1000.0).epsilon(1e-12));
+    CHECK(y["total"].get<double>() == Approx(bill).epsilon(1e-12));
+    CHECK(y["effective_price_per_kwh"].get<double>() == Approx(bill / energy).epsilon(1e-12));
+    CHECK(r["finance"]["years"][k]["energy"].get<double>() == Approx(bill).epsilon(1e-9));
+    CHECK(bill / energy > last_price);
+    last_price = bill / energy;
+  }
+  // Year 1's bill is the report's bill, whose price the single-period figures use.
+  CHECK(r["energy_bill"]["total"] == bills[0]["total"]);
+}
+
+TEST_CASE("an uncertain demand scale with a project: each sample's years on its own demand") {
+  // demand.scale uniform on [0.6, 1.4], the fleet bought for its P90. A sample at scale 1.2 has
+  // the project of the same fleet given (demand.sizing "given") at scale 1.2: each year's
+  // utilization and energy price from its own demand grown 30% a year.
+  auto j = growing_day_with_tariff();
+  j["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}};
+  j["demand"]["size_for_percentile"] = 0.9;
+  const auto s = tpw::io::scenario_from_json(j);
+  const long n = s.demand->plan.systems;
+  const auto model = tpw::io::project_model_of(s, s.systems);
+  REQUIRE(model.inputs().size() == 1);
+  const auto names = model.output_names();
+  const auto npv_at = static_cast<std::size_t>(
+      std::find(names.begin(), names.end(), "project_npv") - names.begin());
+  REQUIRE(npv_at < names.size());
+  auto given = growing_day_with_tariff();
+  given["deployment"]["systems"] = n;
+  given["demand"]["sizing"] = "given";
+  for (const double x : {0.7, 1.2, 1.4}) {
+    CAPTURE(x);
+    std::vector<double> y(names.size());
+    model(std::vector<double>{x}, y);
+    given["demand"]["scale"] = x;
+    const auto r = report_of(given);
+    CHECK(y[npv_at] == Approx(r["finance"]["project_npv"].get<double>()).epsilon(1e-9));
+  }
+  // The project's NPV is uncertain now: the Monte Carlo reports it.
+  tpw::io::study_options o;
+  o.samples = 4096;
+  o.threads = 1;
+  const auto r = tpw::io::to_json(tpw::io::run_study(s, o));
+  CHECK(r["uncertainty"]["outputs"].contains("project_npv"));
 }
 
 TEST_CASE("the least-cost mix of candidate platforms against brute force") {

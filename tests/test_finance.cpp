@@ -241,6 +241,36 @@ TEST_CASE("cash flows: a build period spreads capex and delays revenue; rent is 
   CHECK_FALSE(r.revenue_multiple().has_value());
 }
 
+TEST_CASE("cash flows: an energy price ramp prices each year's energy at its own price") {
+  // Year 1 at u = 0.25 draws 0.78125 kW (684.375 USD at 0.10); year 2 at u = 0.5 draws 0.9375 kW
+  // (8,212.5 kWh). A ramp of 0.12 and 0.09 per kWh: 0.78125 x 8,760 x 0.12 = 821.25 and
+  // 8,212.5 x 0.09 = 739.125; years 3 and 4, past the ramp, at the component's 0.10: 821.25.
+  auto p = plan();
+  p.energy_price_ramp = {0.12_USD / units::kWh, 0.09_USD / units::kWh};
+  const auto f = tpw::project_cash_flows(small(), p, gpu, power_bill, software);
+  CHECK(dollars(f.energy[1]) == Approx(821.25).epsilon(1e-12));
+  CHECK(dollars(f.energy[2]) == Approx(739.125).epsilon(1e-12));
+  CHECK(dollars(f.energy[3]) == Approx(821.25).epsilon(1e-12));
+  CHECK(dollars(f.energy[4]) == Approx(821.25).epsilon(1e-12));
+  // Every other line is the plan's without the ramp.
+  const auto flat = tpw::project_cash_flows(small(), plan(), gpu, power_bill, software);
+  for (std::size_t t = 0; t < 5; ++t) {
+    CHECK(f.revenue[t] == flat.revenue[t]);
+    CHECK(f.operating[t] == flat.operating[t]);
+  }
+  // A ramp longer than the utilization's: year 3 at the deployment's 0.5 and 0.2 per kWh.
+  p.energy_price_ramp.push_back(0.2_USD / units::kWh);
+  CHECK(dollars(tpw::project_cash_flows(small(), p, gpu, power_bill).energy[3]) ==
+        Approx(1642.5).epsilon(1e-12));
+  // Refused by field.
+  p.energy_price_ramp.assign(5, 0.1_USD / units::kWh);
+  CHECK(message_of([&] { (void)tpw::project_cash_flows(small(), p, gpu); }) ==
+        "finance.energy_price_ramp.size = 5: must not be longer than operating_years");
+  p.energy_price_ramp = {0.1_USD / units::kWh, -0.01_USD / units::kWh};
+  CHECK(message_of([&] { (void)tpw::project_cash_flows(small(), p, gpu); }) ==
+        "finance.energy_price_ramp[1] = -0.01: must be >= 0 per kWh");
+}
+
 TEST_CASE("cash flows: bad plans are refused by field") {
   auto p = plan();
   p.operating_years = 0;

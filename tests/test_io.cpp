@@ -761,6 +761,9 @@ TEST_CASE("tpw-whatif --csv writes the figures and the yearly cash flows as RFC 
   const std::string years((std::istreambuf_iterator<char>(capacity)), {});
   CHECK(years.starts_with("scenario,year (t),peak_requests_per_s (requests per s),"));
   CHECK(std::count(years.begin(), years.end(), '\n') == 5);
+  // Its tariff prices each year on that year's bill: a price in every row.
+  CHECK(years.find(",utilization (share),energy_price_per_kwh (USD/kWh)\r\n") != std::string::npos);
+  CHECK(years.find(",\r\n") == std::string::npos);
   std::ifstream demand_figures(dir.path / "demand" / "figures.csv", std::ios::binary);
   const std::string row((std::istreambuf_iterator<char>(demand_figures)), {});
   CHECK(row.find("derived_utilization (share)") != std::string::npos);

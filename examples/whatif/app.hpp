@@ -308,6 +308,17 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
           << num(cap->overhead_w) << " W of the system per accelerator\n";
     }
     if (const auto& demand = s.input.demand) print_capacity_line(out, s.input.name, *demand);
+    if (const auto& tariff = s.input.tariff; tariff && tariff->years.size() > 1) {
+      // Each project year's bill on that year's load, whose price the project pays that year.
+      out << "  " << display_name(s.input.name) << ": energy price by year on its own bill ("
+          << s.input.currency << "/kWh):";
+      for (std::size_t k = 0; k < tariff->years.size(); ++k) {
+        out << (k == 0 ? " " : ", ")
+            << num(tpw::in(tariff->years[k].effective_price(),
+                           tpw::units::unit_of<tpw::io::scenario_currency> / tpw::units::kWh));
+      }
+      out << "\n";
+    }
     for (const auto& flag : s.plausibility.flags) {
       out << "  " << display_name(s.input.name) << ": ! " << flag.figure << " " << num(flag.value)
           << " " << flag.rule << " (" << num(flag.limit) << "): " << display_name(flag.evidence)

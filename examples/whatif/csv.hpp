@@ -117,13 +117,23 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
   for (std::size_t n = 0; n < studies.size(); ++n) {
     const auto& demand = studies[n].input.demand;
     if (!demand) continue;
-    std::string text =
-        csv_row({"scenario", "year (t)", "peak_requests_per_s (requests per s)",
-                 "systems_for_peak (count)", "systems (count)", "requests_per_year (requests)",
-                 "served_tokens_per_year (tokens)", "unserved_tokens_per_year (tokens)",
-                 "unserved_share (share)", "hours_short (hours)", "utilization (share)"});
+    const std::string cur = studies[n].input.currency;
+    std::string text = csv_row(
+        {"scenario", "year (t)", "peak_requests_per_s (requests per s)", "systems_for_peak (count)",
+         "systems (count)", "requests_per_year (requests)", "served_tokens_per_year (tokens)",
+         "unserved_tokens_per_year (tokens)", "unserved_share (share)", "hours_short (hours)",
+         "utilization (share)", "energy_price_per_kwh (" + cur + "/kWh)"});
     const std::vector<tpw::capacity::capacity_plan> one{demand->plan};
     const auto& years = demand->years.empty() ? one : demand->years;
+    // Each year's bill, whose price the project pays that year (year 1's alone without one);
+    // empty without a tariff.
+    const auto& tariff = studies[n].input.tariff;
+    const auto price_of = [&](std::size_t k) -> std::string {
+      if (!tariff || !tariff->bill || (k > 0 && k >= tariff->years.size())) return {};
+      const auto& bill = k < tariff->years.size() ? tariff->years[k] : *tariff->bill;
+      return csv_number(tpw::in(bill.effective_price(),
+                                tpw::units::unit_of<tpw::io::scenario_currency> / tpw::units::kWh));
+    };
     for (std::size_t k = 0; k < years.size(); ++k) {
       const auto& y = years[k];
       text +=
@@ -132,7 +142,7 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
                    csv_number(static_cast<double>(y.systems)), csv_number(y.requests_per_year),
                    csv_number(y.served_tokens_per_year.value()),
                    csv_number(y.unserved_tokens_per_year.value()), csv_number(y.unserved_share()),
-                   csv_number(y.hours_short), csv_number(y.utilization)});
+                   csv_number(y.hours_short), csv_number(y.utilization), price_of(k)});
     }
     files.push_back(dir / ("capacity_" + std::to_string(n + 1) + ".csv"));
     write_file_atomically(files.back(), text);

@@ -50,6 +50,9 @@ struct cash_flow_plan {
   int build_years = 0;      // 0..20
   // Utilization in operating years 1, 2, ... (a ramp); later years run at the deployment's.
   std::vector<fraction> utilization_ramp{};
+  // The energy price in operating years 1, 2, ... (a ramp: a tariff's bill on each year's own
+  // load, a price path); later years at the energy component's price. Escalation applies on top.
+  std::vector<energy_price<C>> energy_price_ramp{};
   token_price<C> price{};  // in operating year 1; zero means no revenue is counted
   fraction price_decline_per_year = fraction::unchecked(0.0);  // price falls by this share yearly
   replacement_rule replacement = replacement_rule::at_end_of_life;
@@ -126,6 +129,15 @@ void validate_plan(const cash_flow_plan<C>& plan) {
                         static_cast<double>(plan.utilization_ramp.size()),
                         "must not be longer than operating_years");
   }
+  if (plan.energy_price_ramp.size() > static_cast<std::size_t>(plan.operating_years)) {
+    throw invalid_input("finance.energy_price_ramp.size",
+                        static_cast<double>(plan.energy_price_ramp.size()),
+                        "must not be longer than operating_years");
+  }
+  for (std::size_t k = 0; k < plan.energy_price_ramp.size(); ++k) {
+    require_non_negative("finance.energy_price_ramp[" + std::to_string(k) + "]",
+                         plan.energy_price_ramp[k], units::unit_of<C> / units::kWh, "per kWh");
+  }
   require_non_negative("finance.price_per_mtok", plan.price, units::unit_of<C> / units::Mtok,
                        "per Mtok");
   if (!(plan.hardware_price_decline_per_year.value() < 1.0)) {
@@ -162,11 +174,15 @@ cash_flows<typename First::currency> project_cash_flows(
   const auto years = static_cast<std::size_t>(plan.build_years + plan.operating_years + 1);
   std::vector<double> ramp;
   for (const fraction& u : plan.utilization_ramp) ramp.push_back(u.value());
+  std::vector<double> energy_prices;
+  for (const auto& price : plan.energy_price_ramp) energy_prices.push_back(price.value());
   detail::project_plan_numbers numbers;
   numbers.build_years = plan.build_years;
   numbers.operating_years = plan.operating_years;
   numbers.ramp = ramp.data();
   numbers.ramp_size = static_cast<int>(ramp.size());
+  numbers.energy_price = energy_prices.data();
+  numbers.energy_price_size = static_cast<int>(energy_prices.size());
   numbers.price_per_token = plan.price.value();
   numbers.price_decline = plan.price_decline_per_year.value();
   numbers.hardware_price_decline = plan.hardware_price_decline_per_year.value();

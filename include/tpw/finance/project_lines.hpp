@@ -61,15 +61,18 @@ struct basic_project_lines {
 using project_lines = basic_project_lines<1>;
 
 // The plan's numbers: the timeline, the utilization ramp (ramp[k - 1] in operating year k, for
-// k <= ramp_size; later years run at the operating point's), the token price in operating year 1
-// (per token, on every token made: a share sold per token is already in it) and its yearly
-// decline, and the hourly contracts (contracts.hpp; their per-token fields unused) when
-// `hourly_contracts` is set.
+// k <= ramp_size; later years run at the operating point's), the energy price ramp (per joule,
+// energy_price[k - 1] in operating year k, for k <= energy_price_size; later years at the energy
+// component's price), the token price in operating year 1 (per token, on every token made: a
+// share sold per token is already in it) and its yearly decline, and the hourly contracts
+// (contracts.hpp; their per-token fields unused) when `hourly_contracts` is set.
 struct project_plan_numbers {
   int build_years = 0;
   int operating_years = 0;
   const double* ramp = nullptr;
   int ramp_size = 0;
+  const double* energy_price = nullptr;
+  int energy_price_size = 0;
   double price_per_token = 0.0;
   double price_decline = 0.0;
   double hardware_price_decline = 0.0;  // a replacement's price falls by this share a year
@@ -94,6 +97,10 @@ template <class T>
 struct is_built_facility : std::false_type {};
 template <class C>
 struct is_built_facility<built_facility<C>> : std::true_type {};
+template <class T>
+struct is_energy_cost : std::false_type {};
+template <class C>
+struct is_energy_cost<energy_cost<C>> : std::true_type {};
 
 // Straight-line value of an asset `used` years into a life that ends at `residual` of its cost;
 // past its life it keeps the residual.
@@ -111,11 +118,17 @@ TPW_HD constexpr int service_years_of(double life_years) noexcept {
   return years < 1 ? 1 : years;
 }
 
-// The operating years whose lines are computed one by one: the ramp's years and the first year
-// after it. Every later year runs at the operating point's utilization, so its tokens and running
-// costs repeat that year's (finish_project_lines copies them); only its revenue differs.
+// The operating years whose lines are computed one by one: the ramps' years (the utilization's
+// and the energy price's, `ramp_size` the longer) and the first year after them. Every later year
+// runs at the operating point's utilization and the energy component's price, so its tokens and
+// running costs repeat that year's (finish_project_lines copies them); only its revenue differs.
 TPW_HD constexpr int computed_years(int ramp_size, int operating_years) noexcept {
   return ramp_size + 1 < operating_years ? ramp_size + 1 : operating_years;
+}
+TPW_HD constexpr int computed_years(const project_plan_numbers& plan) noexcept {
+  return computed_years(
+      plan.ramp_size > plan.energy_price_size ? plan.ramp_size : plan.energy_price_size,
+      plan.operating_years);
 }
 
 // An owned asset's capital lines in lane s: its first purchase (`total`) in the build years'
@@ -158,8 +171,8 @@ TPW_HD void replace_asset(basic_project_lines<Lanes>& l, int s, double total, do
 // price falling by plan.hardware_price_decline a year, the facility at its cost), each purchase
 // sold at its straight-line value when it is replaced and the last one at the project's end
 // (replace_asset); every other component is a running cost paid each operating year at that
-// year's utilization (energy on its own line), here for the computed years (computed_years:
-// `computed`).
+// year's utilization (energy on its own line, at the year's price where the plan's energy price
+// ramp gives one), here for the computed years (computed_years: `computed`).
 template <int Lanes, class T>
 TPW_HD void add_component_lines(basic_project_lines<Lanes>& l, int s, const T& component,
                                 const operating_point& op, double systems, int computed,
@@ -186,7 +199,16 @@ TPW_HD void add_component_lines(basic_project_lines<Lanes>& l, int s, const T& c
       const int t = (l.build_years + k) * Lanes + s;
       operating_point in_year = op;
       in_year.utilization = fraction::unchecked(l.utilization[t]);
-      line[t] += component.hourly_cost(in_year).value() * units::seconds_per_year * accelerators;
+      double hourly = component.hourly_cost(in_year).value();
+      if constexpr (is_energy_cost<T>::value) {
+        if (k <= plan.energy_price_size) {
+          hourly =
+              energy_cost_rate<typename T::currency>(
+                  in_year, energy_price<typename T::currency>::from_value(plan.energy_price[k - 1]))
+                  .value();
+        }
+      }
+      line[t] += hourly * units::seconds_per_year * accelerators;
     }
   }
 }
@@ -243,7 +265,7 @@ TPW_HD void fill_project_lane(basic_project_lines<Lanes>& l, int s, const operat
                               const Components&... components) noexcept {
   const double accelerators = op.accelerators_per_system * systems;
   l.accelerators[s] = accelerators;
-  const int computed = computed_years(plan.ramp_size, plan.operating_years);
+  const int computed = computed_years(plan);
   for (int k = 1; k <= computed; ++k) {
     const int t = (plan.build_years + k) * Lanes + s;
     const double u = k <= plan.ramp_size ? plan.ramp[k - 1] : op.utilization.value();
@@ -301,7 +323,7 @@ template <class... Components>
 TPW_HD void fill_project_lines(project_lines& l, const operating_point& op, double systems,
                                const project_plan_numbers& plan,
                                const Components&... components) noexcept {
-  const int computed = computed_years(plan.ramp_size, plan.operating_years);
+  const int computed = computed_years(plan);
   clear_project_lines(l, plan.build_years, plan.operating_years, computed);
   fill_project_lane(l, 0, op, systems, plan, components...);
   finish_project_lines(l, computed, &plan.price_per_token, &plan.price_decline,

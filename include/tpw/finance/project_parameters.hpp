@@ -74,6 +74,10 @@ struct project_parameters {
   int ramp_size = 0;
   project_terms terms{};  // its rates are read from `values`
   std::array<double, project_slot_count> values{};
+  // The energy price ramp (per joule, operating years 1 .. energy_price_size; cash_flow_plan's
+  // energy_price_ramp): fixed numbers, or set sample by sample by a demand curve.
+  int energy_price_size = 0;
+  std::array<double, max_ramp_years> energy_price{};
   // Rates a scenario leaves to their defaults follow what they default to, sample by sample
   // (terms_at): the discount rate is the cost of capital, the equity's the discount rate.
   bool discount_rate_is_cost_of_capital = false;
@@ -118,6 +122,8 @@ struct project_parameters {
     p.operating_years = operating_years;
     p.ramp = values.data() + project_ramp_slot;
     p.ramp_size = ramp_size;
+    p.energy_price = energy_price.data();
+    p.energy_price_size = energy_price_size;
     p.price_per_token = price_per_token;
     p.price_decline = (*this)[project_input::price_decline_per_year];
     p.hardware_price_decline = (*this)[project_input::hardware_price_decline];
@@ -147,6 +153,10 @@ project_parameters project_parameters_of(const cash_flow_plan<C>& plan,
   p.replacement = plan.replacement;
   for (std::size_t k = 0; k < plan.utilization_ramp.size(); ++k) {
     p.values[project_ramp_slot + k] = plan.utilization_ramp[k].value();
+  }
+  p.energy_price_size = static_cast<int>(plan.energy_price_ramp.size());
+  for (std::size_t k = 0; k < plan.energy_price_ramp.size(); ++k) {
+    p.energy_price[k] = plan.energy_price_ramp[k].value();
   }
   return p;
 }

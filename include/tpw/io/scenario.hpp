@@ -1522,11 +1522,6 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
              "cannot be uncertain with demand.sizing \"elastic\": each sample would size its own "
              "fleet hour by hour; give a number, or size a fixed fleet");
     }
-    if (s.finance) {
-      refuse("demand.scale", section["scale"],
-             "cannot be uncertain with a finance section yet: each sample's project years would "
-             "need their own utilization; give a number");
-    }
   }
   if (c.sizing == "elastic") {
     if (s.base.hardware != hardware_terms::rented) {
@@ -1603,16 +1598,34 @@ inline void price_tariff(scenario& s) {
         electricity::hours_per_year,
         average_facility_power(op) * op.accelerators_per_system * static_cast<double>(systems));
   }
-  const auto bill = electricity::bill_of<scenario_currency>(load, s.tariff->tariff);
-  const double price = in(bill.effective_price(), units::unit_of<scenario_currency> / units::kWh);
-  if (!(price >= 0.0)) {
-    throw invalid_input::converted(
-        "costs.energy.tariff", price,
-        "per kWh is the bill's effective price, below 0 (surplus sold above every cost): the "
-        "energy line must be >= 0");
-  }
-  s.base[cost_input::energy_price_per_kwh] = price;
+  const auto checked_bill = [&](const std::vector<power>& hours) {
+    auto bill = electricity::bill_of<scenario_currency>(hours, s.tariff->tariff);
+    const double price = in(bill.effective_price(), units::unit_of<scenario_currency> / units::kWh);
+    if (!(price >= 0.0)) {
+      throw invalid_input::converted(
+          "costs.energy.tariff", price,
+          "per kWh is the bill's effective price, below 0 (surplus sold above every cost): the "
+          "energy line must be >= 0");
+    }
+    return bill;
+  };
+  const auto bill = checked_bill(load);
+  s.base[cost_input::energy_price_per_kwh] =
+      in(bill.effective_price(), units::unit_of<scenario_currency> / units::kWh);
   s.tariff->bill = bill;
+  // With a project, each operating year's demand on the fleet has its own load and bill: the
+  // project's energy price ramp.
+  s.tariff->years.clear();
+  if (!s.demand || !s.finance || s.demand->years.empty()) return;
+  s.finance->plan.energy_price_ramp.clear();
+  for (std::size_t k = 0; k < s.demand->years.size(); ++k) {
+    const auto year_bill =
+        k == 0 ? bill
+               : checked_bill(capacity::hourly_facility_load(
+                     s.demand->year_spec(static_cast<int>(k) + 1), s.demand->years[k], draw));
+    s.tariff->years.push_back(year_bill);
+    s.finance->plan.energy_price_ramp.push_back(year_bill.effective_price());
+  }
 }
 
 // With demand.scale a distribution: the curve that gives each sample's utilization (and, with a
@@ -1628,8 +1641,12 @@ inline void add_demand_uncertainty(scenario& s) {
   using fleet_type = capacity::fleet_on_scaled_demand<scenario_currency>;
   fleet_type fleet(written, c.plan, draw,
                    s.tariff ? std::optional(s.tariff->tariff) : std::nullopt);
+  // With a project, the curve also sets each operating year's utilization and energy price.
   auto curve =
-      std::make_shared<const mc::demand_curve<scenario_currency>>(fleet, s.tariff.has_value());
+      c.years.empty()
+          ? std::make_shared<const mc::demand_curve<scenario_currency>>(fleet, s.tariff.has_value())
+          : std::make_shared<const mc::demand_curve<scenario_currency>>(
+                fleet, s.tariff.has_value(), static_cast<int>(c.years.size()), c.growth_per_year);
   curve->require_within(scale);
   demand_uncertainty& u = *c.uncertain;
   for (std::size_t k = 0; k < u.probabilities.size(); ++k) {

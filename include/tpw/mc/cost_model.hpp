@@ -154,6 +154,16 @@ class cost_model {
     }
   }
 
+  // Whether the curve moves a project's yearly numbers too (operating_curve::moves_project), and
+  // sets sample s's (inputs laid out with `stride`, the extras after the cost inputs) in q.
+  [[nodiscard]] bool moves_project() const noexcept {
+    return follows_curve_ && curve_->moves_project();
+  }
+  void derive_project(project_parameters& q, const double* x, std::size_t stride,
+                      std::size_t s) const noexcept {
+    if (moves_project()) curve_->set_project(extras_at(x, stride, s)[curve_->input()], q);
+  }
+
   void operator()(std::span<const double> x, std::span<double> y) const noexcept {
     const cost_parameters p = parameters_at(x);
     cost_figures<C>(p, y.data());

@@ -18,6 +18,10 @@
 #include "tpw/model/extras.hpp"
 #include "tpw/model/parameters.hpp"
 
+namespace tpw {
+struct project_parameters;  // tpw/finance/project_parameters.hpp
+}  // namespace tpw
+
 namespace tpw::mc {
 
 // The most cost inputs a curve sets.
@@ -39,6 +43,12 @@ class operating_curve {
   // Sets p's inputs at the number's value x (checked by require_within); `drawn` is the sample's
   // throughput before the curve moves it (its uncertain value, or the base's).
   virtual void set(double x, double drawn, cost_parameters& p) const noexcept = 0;
+  // Whether the curve also moves a project's yearly numbers (set_project): a demand level moves
+  // each operating year's utilization and energy price.
+  [[nodiscard]] virtual bool moves_project() const noexcept { return false; }
+  // Sets the project's numbers the curve moves at the number's value x (checked by
+  // require_within); a curve that moves none leaves q.
+  virtual void set_project(double /*x*/, project_parameters& /*q*/) const noexcept {}
 };
 
 // A latency target on a measured frontier, as one of three numbers (each alone): the least

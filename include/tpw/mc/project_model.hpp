@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -68,6 +69,16 @@ class project_model {
       throw invalid_input("deployment.systems", static_cast<double>(systems), "must be at least 1");
     }
     for (const auto& u : project_inputs) project_slots_.push_back(u.slot);
+    if (project_.energy_price_size > 0) {
+      for (const auto& u : cost_inputs) {
+        if (u.input == cost_input::energy_price_per_kwh) {
+          throw invalid_input::shown_as(
+              "costs.energy.price_per_kwh", "(a distribution)",
+              "cannot be uncertain beside an energy price ramp (finance.energy_price_ramp): the "
+              "ramp's years take its prices");
+        }
+      }
+    }
     if (project_.replacement == replacement_rule::none) {
       detail::require_lives_cover(base, cost_inputs, project_.operating_years);
     }
@@ -227,6 +238,8 @@ class project_model {
       for (std::size_t k = 0; k < project_slots_.size(); ++k) {
         w.q[lane].values[project_slots_[k]] = x[(cost_count_ + k) * stride + s];
       }
+      // A demand level moves each operating year's utilization and energy price.
+      cost_.derive_project(w.q[lane], x, stride, s);
       // A site whose power is uncertain buys, sample by sample, the systems its ceiling holds.
       if (cost_.site_varies()) w.systems[lane] = cost_.site_systems_at(x, stride, s);
     }
@@ -252,6 +265,18 @@ class project_model {
       if (!obeys(ramp_rule, p.values[slot])) {
         throw invalid_input(project_slot_path(slot), p.values[slot],
                             "must be in " + range_text(ramp_rule));
+      }
+    }
+    if (p.energy_price_size < 0 || p.energy_price_size > p.operating_years) {
+      throw invalid_input("finance.energy_price_ramp.size", p.energy_price_size,
+                          "must not be longer than operating_years");
+    }
+    for (int k = 0; k < p.energy_price_size; ++k) {
+      const double per_kwh =
+          p.energy_price[static_cast<std::size_t>(k)] * tpw::detail::joules_per_kwh;
+      if (!(per_kwh >= 0.0) || !std::isfinite(per_kwh)) {
+        throw invalid_input("finance.energy_price_ramp[" + std::to_string(k) + "]", per_kwh,
+                            "must be finite and >= 0 per kWh");
       }
     }
     return p;

@@ -13,6 +13,17 @@ nlohmann::json energy_bill_json(const tariff_choice<C>& t) {
   const electricity::energy_bill<C>& b = *t.bill;
   nlohmann::json peaks = nlohmann::json::array();
   for (const power& p : b.monthly_peaks) peaks.push_back(in(p, units::MW));
+  // With demand and finance: each operating year's bill, whose price the project pays that year.
+  nlohmann::json years = nlohmann::json::array();
+  for (std::size_t k = 0; k < t.years.size(); ++k) {
+    const electricity::energy_bill<C>& y = t.years[k];
+    years.push_back(
+        {{"year", k + 1},
+         {"energy_mwh", in(y.used, units::MWh)},
+         {"demand_charges", y.demand_charges.value()},
+         {"total", y.total().value()},
+         {"effective_price_per_kwh", in(y.effective_price(), units::unit_of<C> / units::kWh)}});
+  }
   return {{"source", t.source},
           {"energy_mwh", in(b.used, units::MWh)},
           {"energy_charges", b.energy_charges.value()},
@@ -21,7 +32,8 @@ nlohmann::json energy_bill_json(const tariff_choice<C>& t) {
           {"demand_charges", b.demand_charges.value()},
           {"total", b.total().value()},
           {"effective_price_per_kwh", in(b.effective_price(), units::unit_of<C> / units::kWh)},
-          {"monthly_peak_mw", peaks}};
+          {"monthly_peak_mw", peaks},
+          {"years", years}};
 }
 
 }  // namespace tpw::io

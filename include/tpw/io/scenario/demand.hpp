@@ -71,6 +71,13 @@ struct demand_choice {
   // With demand.scale a distribution: what the fleet meets across it.
   std::optional<demand_uncertainty> uncertain;
 
+  // Operating year k's demand (k = 1, 2, ...): year 1's grown by growth_per_year, on the fleet.
+  [[nodiscard]] capacity::capacity_spec year_spec(int k) const {
+    capacity::capacity_spec year = spec;
+    year.demand = spec.demand.scaled(std::pow(1.0 + growth_per_year, k - 1));
+    return year;
+  }
+
   // The share of the year the fleet is paid for: 1 for an installed fleet, the rented
   // system-hours over systems * 8760 for an elastic one.
   [[nodiscard]] double paid_share() const noexcept {

@@ -23,6 +23,9 @@ struct tariff_choice {
   electricity::tariff<C> tariff;
   std::string source;                               // "time_of_use" or the market file's name
   std::optional<electricity::energy_bill<C>> bill;  // on the scenario's hourly load
+  // With demand and finance: each operating year's bill on that year's load (the first is `bill`),
+  // whose effective prices are the project's energy price ramp.
+  std::vector<electricity::energy_bill<C>> years;
 };
 
 namespace detail {

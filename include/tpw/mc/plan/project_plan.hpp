@@ -62,7 +62,7 @@ TPW_HD void project_lane_samples(const cost_parameters* p, const project_paramet
                                  const double* facility_schedule, basic_project_work<Lanes>& w,
                                  double* project_npv, double* equity_npv) noexcept {
   const int n = q[0].operating_years;
-  const int computed = tpw::detail::computed_years(q[0].ramp_size, n);
+  const int computed = tpw::detail::computed_years(q[0].plan_numbers(0.0));
   tpw::detail::clear_project_lines(w.lines, q[0].build_years, n, computed);
   project_terms terms[Lanes];
   double price_per_token[Lanes];
