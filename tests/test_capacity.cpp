@@ -784,6 +784,20 @@ TEST_CASE("an uncertain demand scale with a project: each sample's years on its 
   o.threads = 1;
   const auto r = tpw::io::to_json(tpw::io::run_study(s, o));
   CHECK(r["uncertainty"]["outputs"].contains("project_npv"));
+  // The fleet bought for year 3's peak at the scale's P90 (20 x 1.3^2 x 1.32 = 44.6/s) serves S
+  // at the target: year 1 is never short, and year 3's peak is short when 33.8 x > S, with
+  // chance (1.4 - S / 33.8) / 0.8 for the uniform.
+  const double reach = s.demand->plan.servable.value() / 33.8;
+  REQUIRE(reach > 1.32);
+  REQUIRE(reach < 1.4);
+  const auto& u = r["capacity"]["uncertainty"];
+  CHECK(u["probability_peak_short"] == 0.0);
+  CHECK(u["last_year"]["year"] == 3);
+  CHECK(u["last_year"]["probability_peak_short"].get<double>() ==
+        Approx((1.4 - reach) / 0.8).epsilon(1e-9));
+  CHECK(u["last_year"]["unserved_share"]["p50"] == 0.0);
+  // At the scale's P95, 1.36, year 3 is short only if the fleet reaches less.
+  CHECK((u["last_year"]["hours_short"]["p95"].get<double>() > 0.0) == (reach < 1.36));
 }
 
 TEST_CASE("the least-cost mix of candidate platforms against brute force") {

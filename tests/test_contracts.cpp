@@ -319,6 +319,20 @@ TEST_CASE(
               c["years"][k - 1]["utilization"].get<double>());
       }
       CHECK(report["site"]["systems"] == c["systems"]);
+      // Each project year's energy on its own bill; the demand's level uncertain, the fleet bought
+      // for its median: never short in year 1, short at year 4's peak in about half the samples.
+      const auto& bills = report["energy_bill"]["years"];
+      REQUIRE(bills.size() == 4);
+      for (std::size_t k = 0; k < 4; ++k) {
+        CHECK(report["finance"]["years"][k + 2]["energy"].get<double>() ==
+              doctest::Approx(bills[k]["total"].get<double>()).epsilon(1e-9));
+      }
+      CHECK(c["uncertainty"]["probability_peak_short"] == 0.0);
+      CHECK(c["uncertainty"]["last_year"]["year"] == 4);
+      CHECK(c["uncertainty"]["last_year"]["probability_peak_short"].get<double>() ==
+            doctest::Approx(0.5).epsilon(0.02));
+      CHECK(report["uncertainty"]["outputs"]["project_npv"]["p5"].get<double>() <
+            report["uncertainty"]["outputs"]["project_npv"]["p95"].get<double>());
     }
     if (entry.path().filename() == "gb200_fleet_refresh.json") {
       // The MI300X cohort's power earns far more in GB200 NVL72 (a tenth of its tokens per MW):

@@ -232,6 +232,11 @@ inline void print_capacity_line(std::ostream& out, const std::string& name,
         << num(u->systems_for_peak[2]) << ", P(the peak hour short) "
         << tpw::format_percent(u->probability_short) << ", unserved at P95 "
         << tpw::format_percent(u->unserved_share[2]);
+    if (u->last_year > 1) {
+      out << "; in year " << u->last_year << ": P(the peak hour short) "
+          << tpw::format_percent(u->last_probability_short) << ", unserved at P95 "
+          << tpw::format_percent(u->last_unserved_share[2]);
+    }
   }
   for (std::size_t k = 0; k < c.years.size(); ++k) {
     if (c.years[k].hours_short > 0.0) {

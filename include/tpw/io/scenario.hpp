@@ -1658,15 +1658,28 @@ inline void add_demand_uncertainty(scenario& s) {
     u.unserved_share[k] = fleet.unserved_share(x);
     u.hours_short[k] = fleet.hours_short(x);
   }
-  // P(x peak > S): the quantile where the scale reaches S / peak, found by bisection.
-  const double reach = c.plan.servable.value() / c.written->peak().value();
-  double low = 0.0;
-  double high = 1.0;
-  for (int k = 0; k < 100; ++k) {
-    const double mid = 0.5 * (low + high);
-    (scale.quantile(mid) > reach ? high : low) = mid;
+  // P(x g peak > S), g the year's growth factor: the quantile where the scale reaches
+  // S / (g peak), found by bisection.
+  const auto chance_short = [&](double grown) {
+    const double reach = c.plan.servable.value() / (c.written->peak().value() * grown);
+    double low = 0.0;
+    double high = 1.0;
+    for (int k = 0; k < 100; ++k) {
+      const double mid = 0.5 * (low + high);
+      (scale.quantile(mid) > reach ? high : low) = mid;
+    }
+    return 1.0 - low;
+  };
+  u.probability_short = chance_short(1.0);
+  if (c.years.size() > 1) {
+    u.last_year = static_cast<int>(c.years.size());
+    const double grown = std::pow(1.0 + c.growth_per_year, u.last_year - 1);
+    for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
+      u.last_unserved_share[k] = fleet.unserved_share(u.scale_at[k] * grown);
+      u.last_hours_short[k] = fleet.hours_short(u.scale_at[k] * grown);
+    }
+    u.last_probability_short = chance_short(grown);
   }
-  u.probability_short = 1.0 - low;
   s.operating_curve = std::move(curve);
 }
 

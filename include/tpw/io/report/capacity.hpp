@@ -72,6 +72,12 @@ inline nlohmann::json capacity_json(const demand_choice& c) {
                         {"unserved_share", at(u->unserved_share)},
                         {"hours_short", at(u->hours_short)},
                         {"probability_peak_short", u->probability_short}};
+    if (u->last_year > 1) {
+      j["uncertainty"]["last_year"] = {{"year", u->last_year},
+                                       {"unserved_share", at(u->last_unserved_share)},
+                                       {"hours_short", at(u->last_hours_short)},
+                                       {"probability_peak_short", u->last_probability_short}};
+    }
   }
   if (!c.years.empty()) {
     nlohmann::json years = nlohmann::json::array();

@@ -45,6 +45,11 @@ struct demand_uncertainty {
   std::array<double, 3> scale_at{}, systems_for_peak{}, utilization{}, unserved_share{},
       hours_short{};
   double probability_short = 0.0;  // that the peak hour is short: P(x * peak > what it serves)
+  // With a project of several years: the same in its last year (year `last_year`, demand grown by
+  // (1 + growth)^(last_year - 1)), on the same fleet.
+  int last_year = 1;
+  std::array<double, 3> last_unserved_share{}, last_hours_short{};
+  double last_probability_short = 0.0;
 };
 
 struct demand_choice {
