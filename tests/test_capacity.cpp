@@ -800,6 +800,53 @@ TEST_CASE("an uncertain demand scale with a project: each sample's years on its 
   CHECK((u["last_year"]["hours_short"]["p95"].get<double>() > 0.0) == (reach < 1.36));
 }
 
+TEST_CASE("an uncertain demand growth with a project: each sample's years on its own growth") {
+  // demand.growth_per_year uniform on [0.1, 0.5]: the fleet is bought for year 3's peak at the
+  // median, 30%; a sample growing 45% a year has the project of the same fleet given at 45%.
+  auto j = growing_day_with_tariff();
+  j["demand"]["growth_per_year"] = {{"dist", "uniform"}, {"low", 0.1}, {"high", 0.5}};
+  const auto s = tpw::io::scenario_from_json(j);
+  CHECK(s.demand->growth_per_year == Approx(0.3));
+  const auto model = tpw::io::project_model_of(s, s.systems);
+  REQUIRE(model.inputs().size() == 1);
+  const auto names = model.output_names();
+  const auto npv_at = static_cast<std::size_t>(
+      std::find(names.begin(), names.end(), "project_npv") - names.begin());
+  REQUIRE(npv_at < names.size());
+  auto given = growing_day_with_tariff();
+  given["deployment"]["systems"] = s.demand->plan.systems;
+  given["demand"]["sizing"] = "given";
+  double last = 0.0;
+  for (const double g : {0.1, 0.3, 0.45}) {
+    CAPTURE(g);
+    std::vector<double> y(names.size());
+    model(std::vector<double>{g}, y);
+    given["demand"]["growth_per_year"] = g;
+    const auto r = report_of(given);
+    CHECK(y[npv_at] == Approx(r["finance"]["project_npv"].get<double>()).epsilon(1e-9));
+    CHECK(y[npv_at] > last);  // more demand on the same fleet, more tokens sold
+    last = y[npv_at];
+  }
+  // The year-1 figures do not move with growth; the project's NPV does.
+  tpw::io::study_options o;
+  o.samples = 4096;
+  o.threads = 1;
+  const auto r = tpw::io::to_json(tpw::io::run_study(s, o));
+  const auto& npv = r["uncertainty"]["outputs"]["project_npv"];
+  CHECK(npv["p5"].get<double>() < npv["p95"].get<double>());
+  CHECK(r["uncertainty"]["outputs"]["cost_per_mtok"]["sd"].get<double>() == 0.0);
+  // Refusals: without a project growth moves nothing, and the GPU engines take a fixed ramp.
+  auto k = growing_day_with_tariff();
+  k.erase("finance");
+  k["demand"]["growth_per_year"] = {{"dist", "uniform"}, {"low", 0.1}, {"high", 0.5}};
+  CHECK(message_of([&] {
+          (void)tpw::io::scenario_from_json(k);
+        }).starts_with("demand.growth_per_year = {"));
+  CHECK(message_of([&] {
+          (void)model.plan();
+        }).starts_with("demand = (uncertain demand growth): the GPU and MPI engines"));
+}
+
 TEST_CASE("the least-cost mix of candidate platforms against brute force") {
   using tpw::USD;
   const auto candidate = [](const char* name, long streams, double seconds, double kw,

@@ -1468,6 +1468,7 @@ inline void require_fixed_sizing_inputs(const scenario& s) {
       case extra_input::cached_input_price_per_mtok:
       case extra_input::cached_share:
       case extra_input::demand_scale:
+      case extra_input::demand_growth:
         break;
       default:
         throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
@@ -1484,6 +1485,15 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
     x.scale = extra_leaf_at(section["scale"], extra_input::demand_scale, s,
                             "times every hour's request rate");
     x.sizing_scale = x.scale;
+  }
+  if (section.is_object() && section.contains("growth_per_year")) {
+    x.growth_per_year = extra_leaf_at(section["growth_per_year"], extra_input::demand_growth, s,
+                                      "the yearly growth of every hour's rate");
+    if (s.uncertain_extra(extra_input::demand_growth) != nullptr && !s.finance) {
+      refuse("demand.growth_per_year", section["growth_per_year"],
+             "can be uncertain in a project only (a finance section): growth moves the later "
+             "years, and without one the figures are year 1's; give a number");
+    }
   }
   require_fixed_sizing_inputs(s);
   if (section.is_object() && section.contains("size_for_percentile")) {
@@ -1628,11 +1638,12 @@ inline void price_tariff(scenario& s) {
   }
 }
 
-// With demand.scale a distribution: the curve that gives each sample's utilization (and, with a
-// tariff, energy price) on the fleet, and what the fleet meets at the scale's quantiles.
+// With demand.scale (or, in a project, demand.growth_per_year) a distribution: the curve that gives
+// each sample's utilization (and, with a tariff, energy price) on the fleet, in every project year,
+// and what the fleet meets at the scale's quantiles.
 inline void add_demand_uncertainty(scenario& s) {
   demand_choice& c = *s.demand;
-  const mc::distribution& scale = *s.uncertain_extra(extra_input::demand_scale);
+  const mc::distribution* growth = s.uncertain_extra(extra_input::demand_growth);
   const deployment d = deployment_of(s.base);
   const operating_point& op = d.point();
   const capacity::system_power draw = system_power_of(op);
@@ -1642,11 +1653,21 @@ inline void add_demand_uncertainty(scenario& s) {
   fleet_type fleet(written, c.plan, draw,
                    s.tariff ? std::optional(s.tariff->tariff) : std::nullopt);
   // With a project, the curve also sets each operating year's utilization and energy price.
-  auto curve =
-      c.years.empty()
-          ? std::make_shared<const mc::demand_curve<scenario_currency>>(fleet, s.tariff.has_value())
-          : std::make_shared<const mc::demand_curve<scenario_currency>>(
-                fleet, s.tariff.has_value(), static_cast<int>(c.years.size()), c.growth_per_year);
+  auto curve = c.years.empty() ? std::make_shared<const mc::demand_curve<scenario_currency>>(
+                                     fleet, s.tariff.has_value())
+                               : std::make_shared<const mc::demand_curve<scenario_currency>>(
+                                     fleet, s.tariff.has_value(), static_cast<int>(c.years.size()),
+                                     growth ? growth->reachable_low() : c.growth_per_year,
+                                     growth ? growth->reachable_high() : c.growth_per_year);
+  const mc::distribution* uncertain_scale = s.uncertain_extra(extra_input::demand_scale);
+  if (uncertain_scale == nullptr) {
+    // Growth alone: the bill at every demand its years reach from the point scale.
+    curve->require_bills_within(rule_of(extra_input::demand_growth).path, growth->describe(),
+                                c.scale, c.scale);
+    s.operating_curve = std::move(curve);
+    return;
+  }
+  const mc::distribution& scale = *uncertain_scale;
   curve->require_within(scale);
   demand_uncertainty& u = *c.uncertain;
   for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
@@ -1671,7 +1692,8 @@ inline void add_demand_uncertainty(scenario& s) {
     return 1.0 - low;
   };
   u.probability_short = chance_short(1.0);
-  if (c.years.size() > 1) {
+  // The last year at the growth's point value: only when the growth is a number.
+  if (c.years.size() > 1 && growth == nullptr) {
     u.last_year = static_cast<int>(c.years.size());
     const double grown = std::pow(1.0 + c.growth_per_year, u.last_year - 1);
     for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
@@ -1889,7 +1911,9 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
     s.tariff = read_tariff<scenario_currency>(j["costs"]["energy"]["tariff"], files);
     d::price_tariff(s);
   }
-  if (s.demand && s.demand->uncertain) d::add_demand_uncertainty(s);
+  if (s.demand && (s.demand->uncertain || s.uncertain_extra(extra_input::demand_growth))) {
+    d::add_demand_uncertainty(s);
+  }
   if (j.contains("fleet")) {
     // The scenario's own deployment is priced per MW only when a generation asks for it.
     const d::json& f = j["fleet"];

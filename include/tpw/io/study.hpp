@@ -49,7 +49,10 @@ using scenario_model = mc::cost_model<scenario_currency>;
     e[extra_input::max_ttft_ms] = s.frontier->max_ttft_ms.value_or(0.0);
   }
   if (s.power_cap) e[extra_input::power_cap] = s.power_cap->chosen.cap.value();
-  if (s.demand) e[extra_input::demand_scale] = s.demand->scale;
+  if (s.demand) {
+    e[extra_input::demand_scale] = s.demand->scale;
+    e[extra_input::demand_growth] = s.demand->growth_per_year;
+  }
   if (s.site_power_mw) {
     // Each system's facility power at the point: what a sample's ceiling divides by when it is
     // uncertain.

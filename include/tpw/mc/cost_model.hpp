@@ -156,12 +156,11 @@ class cost_model {
 
   // Whether the curve moves a project's yearly numbers too (operating_curve::moves_project), and
   // sets sample s's (inputs laid out with `stride`, the extras after the cost inputs) in q.
-  [[nodiscard]] bool moves_project() const noexcept {
-    return follows_curve_ && curve_->moves_project();
-  }
+  // (Its number or a demand's growth uncertain.)
+  [[nodiscard]] bool moves_project() const noexcept { return moves_project_; }
   void derive_project(project_parameters& q, const double* x, std::size_t stride,
                       std::size_t s) const noexcept {
-    if (moves_project()) curve_->set_project(extras_at(x, stride, s)[curve_->input()], q);
+    if (moves_project_) curve_->set_project(extras_at(x, stride, s), q);
   }
 
   void operator()(std::span<const double> x, std::span<double> y) const noexcept {
@@ -228,7 +227,10 @@ class cost_model {
     };
     const bool target = follows_curve_ && is_latency_target(curve_->input());
     const bool demand = follows_curve_ && curve_->input() == extra_input::demand_scale;
-    const std::array<refusal, 7> refusals{{
+    const std::array<refusal, 8> refusals{{
+        {moves_project_ && !demand, "demand", "(uncertain demand growth)",
+         "the GPU and MPI engines take a fixed utilization ramp: run an uncertain demand on the "
+         "CPU engine, or give demand.growth_per_year as a number"},
         {demand, "demand", "(uncertain demand scale)",
          "the GPU and MPI engines take a fixed utilization: run an uncertain demand on the CPU "
          "engine, or give demand.scale as a number"},
@@ -310,7 +312,7 @@ class cost_model {
     for (std::size_t k = 0; k < extra_input_count; ++k) {
       const auto kind = static_cast<extra_input>(k);
       // The mix, checked above; a curve's number, against the model's curve.
-      if (is_workload(kind) || is_curve_input(kind)) continue;
+      if (is_workload(kind) || is_curve_input(kind) || kind == extra_input::demand_growth) continue;
       const bool used = is_price_by_kind(kind) ? e.priced_by_kind
                         : is_site_input(kind)  ? e.site_system_mw > 0.0
                         : is_rate(kind)        ? e.rates_given
@@ -347,7 +349,9 @@ class cost_model {
       rates_vary_ = rates_vary_ || is_rate(u.input);
       follows_curve_ = follows_curve_ || is_curve_input(u.input);
       site_varies_ = site_varies_ || is_site_input(u.input);
+      moves_project_ = moves_project_ || u.input == extra_input::demand_growth;
     }
+    moves_project_ = (moves_project_ || follows_curve_) && curve_ && curve_->moves_project();
   }
 
   [[nodiscard]] std::size_t cost_outputs() const noexcept {
@@ -408,6 +412,16 @@ class cost_model {
       const bool on_curve = is_curve_input(u.input);
       const bool site = is_site_input(u.input);
       const bool rate = is_rate(u.input);
+      const bool growth = u.input == extra_input::demand_growth;
+      if (growth && !(curve_ && curve_->moves_project())) {
+        throw invalid_input(rule_of(u.input).path, u.dist.describe(),
+                            "needs a demand section's fleet in a project (a finance section): "
+                            "growth moves the project's later years");
+      }
+      if (growth) {
+        detail::require_inside(rule_of(u.input), u.dist);
+        continue;
+      }
       if (price      ? !extras_.priced_by_kind
           : work     ? !(extras_.tokens_per_request > 0.0)
           : on_curve ? !(curve_ && curve_->input() == u.input)
@@ -494,6 +508,7 @@ class cost_model {
   std::size_t throughput_slot_ = static_cast<std::size_t>(-1);  // none: the base's
   bool derives_price_ = false;
   bool follows_curve_ = false;
+  bool moves_project_ = false;  // the curve sets a project's yearly numbers, sample by sample
   bool site_varies_ = false;
   bool rates_vary_ = false;
 };

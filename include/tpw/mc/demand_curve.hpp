@@ -27,19 +27,24 @@ class demand_curve final : public operating_curve {
   explicit demand_curve(capacity::fleet_on_scaled_demand<C> fleet, bool priced_by_tariff)
       : fleet_(std::move(fleet)), priced_(priced_by_tariff) {}
   // The same curve moving a project of `years` operating years (1 .. 100) whose demand grows by
-  // `growth` a year (> -1): set_project writes its utilization ramp and, priced by a tariff, its
+  // a sample's demand.growth_per_year a year, in [growth_low, growth_high] (> -1; one number when
+  // it is not uncertain): set_project writes the utilization ramp and, priced by a tariff, the
   // energy price ramp, for every operating year.
   demand_curve(capacity::fleet_on_scaled_demand<C> fleet, bool priced_by_tariff, int years,
-               double growth)
+               double growth_low, double growth_high)
       : demand_curve(std::move(fleet), priced_by_tariff) {
     if (years < 1 || years > static_cast<int>(max_ramp_years)) {
       throw invalid_input("finance.operating_years", years, "must be in 1..100");
     }
-    if (!(growth > -1.0) || !std::isfinite(growth)) {
-      throw invalid_input("demand.growth_per_year", growth, "must be finite and > -1");
+    for (const double g : {growth_low, growth_high}) {
+      if (!(g > -1.0) || !std::isfinite(g) || growth_low > growth_high) {
+        throw invalid_input("demand.growth_per_year", g,
+                            "must be finite and > -1 (a range: low <= high)");
+      }
     }
     years_ = years;
-    growth_ = growth;
+    growth_low_ = growth_low;
+    growth_high_ = growth_high;
   }
 
   [[nodiscard]] extra_input input() const noexcept override { return extra_input::demand_scale; }
@@ -47,26 +52,33 @@ class demand_curve final : public operating_curve {
     return {sets_.data(), priced_ ? 2u : 1u};
   }
   void require_within(const distribution& d) const override {
-    double low = d.reachable_low();
+    const double low = d.reachable_low();
     if (!(low > 0.0)) {
       throw invalid_input("demand.scale", d.describe(),
                           "its samples reach " + tpw::detail::number_text(low) +
                               ": a demand scale must stay above 0 (no requests serve nothing)");
     }
+    require_bills_within("demand.scale", d.describe(), low, d.reachable_high());
+  }
+  // The bill's effective price must stay >= 0 (a PPA's surplus sold may bring it down) at every
+  // demand a sample's project years reach from scales in [low, high]; a refusal names `path`, the
+  // uncertain number, shown as `shown`.
+  void require_bills_within(const std::string& path, const std::string& shown, double low,
+                            double high) const {
     if (!priced_) return;
-    // The bill's effective price must stay >= 0 (a PPA's surplus sold may bring it down), at
-    // every demand a sample's project years reach.
-    const double last = growth_factor(years_);
-    const double high = d.reachable_high() * std::max(1.0, last);
-    if (last < 1.0) low *= last;
+    const double most =
+        std::max({1.0, growth_factor(years_, growth_low_), growth_factor(years_, growth_high_)});
+    const double least =
+        std::min({1.0, growth_factor(years_, growth_low_), growth_factor(years_, growth_high_)});
+    low *= least;
+    high *= most;
     for (int k = 0; k <= 64; ++k) {
       const double x = low + (high - low) * k / 64.0;
       if (!(fleet_.bill(x).effective_price().value() >= 0.0)) {
-        throw invalid_input("demand.scale", d.describe(),
+        throw invalid_input(path, shown,
                             "at " + tpw::detail::number_text(x) +
                                 " times the written demand the bill's effective price is below 0 "
-                                "(surplus sold above "
-                                "every cost): the energy line must be >= 0");
+                                "(surplus sold above every cost): the energy line must be >= 0");
       }
     }
   }
@@ -79,30 +91,32 @@ class demand_curve final : public operating_curve {
   }
   [[nodiscard]] bool moves_project() const noexcept override { return years_ > 0; }
   // Operating year k's utilization (and energy price, priced by a tariff) at year 1's scale x
-  // grown by (1 + growth)^(k - 1).
-  void set_project(double x, project_parameters& q) const noexcept override {
+  // grown by (1 + growth)^(k - 1), x and growth the sample's.
+  void set_project(const extra_parameters& e, project_parameters& q) const noexcept override {
     if (years_ == 0) return;
     q.ramp_size = years_;
     q.energy_price_size = priced_ ? years_ : 0;
-    double grown = x;
+    const double step = 1.0 + e[extra_input::demand_growth];
+    double grown = e[extra_input::demand_scale];
     for (int k = 0; k < years_; ++k) {
       const auto at = static_cast<std::size_t>(k);
       q.values[project_ramp_slot + at] = fleet_.utilization(grown);
       if (priced_) q.energy_price[at] = fleet_.bill(grown).effective_price().value();
-      grown *= 1.0 + growth_;
+      grown *= step;
     }
   }
   [[nodiscard]] const capacity::fleet_on_scaled_demand<C>& fleet() const noexcept { return fleet_; }
 
  private:
   // (1 + growth)^(k - 1): operating year k's demand over year 1's.
-  [[nodiscard]] double growth_factor(int k) const noexcept {
-    return k <= 1 ? 1.0 : std::pow(1.0 + growth_, k - 1);
+  [[nodiscard]] static double growth_factor(int k, double growth) noexcept {
+    return k <= 1 ? 1.0 : std::pow(1.0 + growth, k - 1);
   }
   capacity::fleet_on_scaled_demand<C> fleet_;
   bool priced_;
   int years_ = 0;  // a project's operating years, 0 without one
-  double growth_ = 0.0;
+  double growth_low_ = 0.0;
+  double growth_high_ = 0.0;
   static constexpr std::array<cost_input, 2> sets_{cost_input::utilization,
                                                    cost_input::energy_price_per_kwh};
 };

@@ -43,12 +43,13 @@ class operating_curve {
   // Sets p's inputs at the number's value x (checked by require_within); `drawn` is the sample's
   // throughput before the curve moves it (its uncertain value, or the base's).
   virtual void set(double x, double drawn, cost_parameters& p) const noexcept = 0;
-  // Whether the curve also moves a project's yearly numbers (set_project): a demand level moves
-  // each operating year's utilization and energy price.
+  // Whether the curve also moves a project's yearly numbers (set_project): a demand level and its
+  // growth move each operating year's utilization and energy price.
   [[nodiscard]] virtual bool moves_project() const noexcept { return false; }
-  // Sets the project's numbers the curve moves at the number's value x (checked by
-  // require_within); a curve that moves none leaves q.
-  virtual void set_project(double /*x*/, project_parameters& /*q*/) const noexcept {}
+  // Sets the project's numbers the curve moves at a sample's numbers e (its number, and for a
+  // demand its growth, checked beforehand); a curve that moves none leaves q.
+  virtual void set_project(const extra_parameters& /*e*/,
+                           project_parameters& /*q*/) const noexcept {}
 };
 
 // A latency target on a measured frontier, as one of three numbers (each alone): the least

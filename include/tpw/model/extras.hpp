@@ -47,8 +47,9 @@ enum class extra_input : std::uint32_t {
   input_tok_s,                  // deployment.input_tok_s, a benchmark's input rate
   output_tok_s,                 // deployment.output_tok_s, its output rate
   demand_scale,                 // demand.scale, every hour's request rate times it
+  demand_growth,                // demand.growth_per_year, a project's later years' demand
 };
-inline constexpr std::size_t extra_input_count = 19;
+inline constexpr std::size_t extra_input_count = 20;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
@@ -69,6 +70,7 @@ inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rule
     {"deployment.input_tok_s", 0.0, 1e9, true, true},
     {"deployment.output_tok_s", 0.0, 1e9, false, true},
     {"demand.scale", 0.0, 1e3, false, true},
+    {"demand.growth_per_year", -1.0, 10.0, false, true},
 }};
 // Whether an extra number is a price by kind, or the workload's (the others are the carbon
 // section's).

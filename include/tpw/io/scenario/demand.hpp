@@ -34,6 +34,9 @@ struct demand_context {
   int operating_years = 0;                       // finance's, 0 without a finance section
   double scale = 1.0;         // demand.scale's point value: every hour's rate times it
   double sizing_scale = 1.0;  // the scale the fleet is sized for (demand.size_for_percentile)
+  // demand.growth_per_year's point value when the scenario read it (a distribution's median);
+  // otherwise read from the section.
+  std::optional<double> growth_per_year;
 };
 
 // With demand.scale a distribution: what the planned fleet meets across it, at the distribution's
@@ -244,7 +247,9 @@ inline demand_choice read_demand(const nlohmann::json& j, const named_files& fil
   c.written = written;
   c.scale = x.scale;
   c.sizing_scale = x.sizing_scale;
-  if (s.contains("growth_per_year")) {
+  if (x.growth_per_year) {
+    c.growth_per_year = *x.growth_per_year;
+  } else if (s.contains("growth_per_year")) {
     c.growth_per_year = d::bounded_at(s["growth_per_year"], "demand.growth_per_year", -1.0, 10.0,
                                       "the yearly growth of every hour's rate", false);
   }
