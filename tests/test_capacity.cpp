@@ -717,6 +717,33 @@ nlohmann::json growing_day_with_tariff() {
       {"pue", 1.2}, {"tariff", {{"price_per_kwh", 0.10}, {"demand_charge_per_kw_month", 10}}}};
   return j;
 }
+
+// The project NPV of the scenario's Monte Carlo model (one uncertain demand number, `key`) at each
+// value, checked against the deterministic project of the same fleet given (demand.sizing
+// "given") with that value in the file; returns the NPVs.
+std::vector<double> npvs_match_given(const tpw::io::scenario& s, const char* key,
+                                     const std::vector<double>& values) {
+  const auto model = tpw::io::project_model_of(s, s.systems);
+  REQUIRE(model.inputs().size() == 1);
+  const auto names = model.output_names();
+  const auto npv_at = static_cast<std::size_t>(
+      std::find(names.begin(), names.end(), "project_npv") - names.begin());
+  REQUIRE(npv_at < names.size());
+  auto given = growing_day_with_tariff();
+  given["deployment"]["systems"] = s.demand->plan.systems;
+  given["demand"]["sizing"] = "given";
+  std::vector<double> npvs;
+  for (const double v : values) {
+    CAPTURE(v);
+    std::vector<double> y(names.size());
+    model(std::vector<double>{v}, y);
+    given["demand"][key] = v;
+    CHECK(y[npv_at] ==
+          Approx(report_of(given)["finance"]["project_npv"].get<double>()).epsilon(1e-9));
+    npvs.push_back(y[npv_at]);
+  }
+  return npvs;
+}
 }  // namespace
 
 TEST_CASE("with a project, each year's energy is priced on that year's own bill") {
@@ -760,24 +787,7 @@ TEST_CASE("an uncertain demand scale with a project: each sample's years on its 
   j["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}};
   j["demand"]["size_for_percentile"] = 0.9;
   const auto s = tpw::io::scenario_from_json(j);
-  const long n = s.demand->plan.systems;
-  const auto model = tpw::io::project_model_of(s, s.systems);
-  REQUIRE(model.inputs().size() == 1);
-  const auto names = model.output_names();
-  const auto npv_at = static_cast<std::size_t>(
-      std::find(names.begin(), names.end(), "project_npv") - names.begin());
-  REQUIRE(npv_at < names.size());
-  auto given = growing_day_with_tariff();
-  given["deployment"]["systems"] = n;
-  given["demand"]["sizing"] = "given";
-  for (const double x : {0.7, 1.2, 1.4}) {
-    CAPTURE(x);
-    std::vector<double> y(names.size());
-    model(std::vector<double>{x}, y);
-    given["demand"]["scale"] = x;
-    const auto r = report_of(given);
-    CHECK(y[npv_at] == Approx(r["finance"]["project_npv"].get<double>()).epsilon(1e-9));
-  }
+  (void)npvs_match_given(s, "scale", {0.7, 1.2, 1.4});
   // The project's NPV is uncertain now: the Monte Carlo reports it.
   tpw::io::study_options o;
   o.samples = 4096;
@@ -807,26 +817,10 @@ TEST_CASE("an uncertain demand growth with a project: each sample's years on its
   j["demand"]["growth_per_year"] = {{"dist", "uniform"}, {"low", 0.1}, {"high", 0.5}};
   const auto s = tpw::io::scenario_from_json(j);
   CHECK(s.demand->growth_per_year == Approx(0.3));
-  const auto model = tpw::io::project_model_of(s, s.systems);
-  REQUIRE(model.inputs().size() == 1);
-  const auto names = model.output_names();
-  const auto npv_at = static_cast<std::size_t>(
-      std::find(names.begin(), names.end(), "project_npv") - names.begin());
-  REQUIRE(npv_at < names.size());
-  auto given = growing_day_with_tariff();
-  given["deployment"]["systems"] = s.demand->plan.systems;
-  given["demand"]["sizing"] = "given";
-  double last = 0.0;
-  for (const double g : {0.1, 0.3, 0.45}) {
-    CAPTURE(g);
-    std::vector<double> y(names.size());
-    model(std::vector<double>{g}, y);
-    given["demand"]["growth_per_year"] = g;
-    const auto r = report_of(given);
-    CHECK(y[npv_at] == Approx(r["finance"]["project_npv"].get<double>()).epsilon(1e-9));
-    CHECK(y[npv_at] > last);  // more demand on the same fleet, more tokens sold
-    last = y[npv_at];
-  }
+  const auto npvs = npvs_match_given(s, "growth_per_year", {0.1, 0.3, 0.45});
+  // More demand on the same fleet sells more tokens.
+  CHECK(npvs[0] < npvs[1]);
+  CHECK(npvs[1] < npvs[2]);
   // The year-1 figures do not move with growth; the project's NPV does.
   tpw::io::study_options o;
   o.samples = 4096;
@@ -842,6 +836,7 @@ TEST_CASE("an uncertain demand growth with a project: each sample's years on its
   CHECK(message_of([&] {
           (void)tpw::io::scenario_from_json(k);
         }).starts_with("demand.growth_per_year = {"));
+  const auto model = tpw::io::project_model_of(s, s.systems);
   CHECK(message_of([&] {
           (void)model.plan();
         }).starts_with("demand = (uncertain demand growth): the GPU and MPI engines"));
