@@ -25,6 +25,11 @@ namespace tpw::capacity {
 inline constexpr int hours_per_year = 8760;
 inline constexpr int days_per_year = 365;
 
+// Year k's demand over year 1's when every hour's rate grows by `growth` a year: (1 + g)^(k - 1).
+inline double growth_factor(double growth, int year) noexcept {
+  return year <= 1 ? 1.0 : std::pow(1.0 + growth, year - 1);
+}
+
 // Whether day d of the year (0 = the first, a Monday) falls on a weekend.
 constexpr bool is_weekend_day(int day) noexcept {
   return day % 7 >= 5;

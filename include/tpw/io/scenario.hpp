@@ -1695,7 +1695,7 @@ inline void add_demand_uncertainty(scenario& s) {
   // The last year at the growth's point value: only when the growth is a number.
   if (c.years.size() > 1 && growth == nullptr) {
     u.last_year = static_cast<int>(c.years.size());
-    const double grown = std::pow(1.0 + c.growth_per_year, u.last_year - 1);
+    const double grown = capacity::growth_factor(c.growth_per_year, u.last_year);
     for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
       u.last_unserved_share[k] = fleet.unserved_share(u.scale_at[k] * grown);
       u.last_hours_short[k] = fleet.hours_short(u.scale_at[k] * grown);

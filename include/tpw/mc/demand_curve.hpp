@@ -66,10 +66,10 @@ class demand_curve final : public operating_curve {
   void require_bills_within(const std::string& path, const std::string& shown, double low,
                             double high) const {
     if (!priced_) return;
-    const double most =
-        std::max({1.0, growth_factor(years_, growth_low_), growth_factor(years_, growth_high_)});
-    const double least =
-        std::min({1.0, growth_factor(years_, growth_low_), growth_factor(years_, growth_high_)});
+    const double most = std::max({1.0, capacity::growth_factor(growth_low_, years_),
+                                  capacity::growth_factor(growth_high_, years_)});
+    const double least = std::min({1.0, capacity::growth_factor(growth_low_, years_),
+                                   capacity::growth_factor(growth_high_, years_)});
     low *= least;
     high *= most;
     for (int k = 0; k <= 64; ++k) {
@@ -108,10 +108,6 @@ class demand_curve final : public operating_curve {
   [[nodiscard]] const capacity::fleet_on_scaled_demand<C>& fleet() const noexcept { return fleet_; }
 
  private:
-  // (1 + growth)^(k - 1): operating year k's demand over year 1's.
-  [[nodiscard]] static double growth_factor(int k, double growth) noexcept {
-    return k <= 1 ? 1.0 : std::pow(1.0 + growth, k - 1);
-  }
   capacity::fleet_on_scaled_demand<C> fleet_;
   bool priced_;
   int years_ = 0;  // a project's operating years, 0 without one

@@ -82,7 +82,7 @@ struct demand_choice {
   // Operating year k's demand (k = 1, 2, ...): year 1's grown by growth_per_year, on the fleet.
   [[nodiscard]] capacity::capacity_spec year_spec(int k) const {
     capacity::capacity_spec year = spec;
-    year.demand = spec.demand.scaled(std::pow(1.0 + growth_per_year, k - 1));
+    year.demand = spec.demand.scaled(capacity::growth_factor(growth_per_year, k));
     return year;
   }
 
@@ -312,7 +312,7 @@ inline demand_choice read_demand(const nlohmann::json& j, const named_files& fil
   // The fleet is sized once, for the largest year (the last when demand grows, with a project)
   // at the sizing scale; each operating year (year 1 alone without a project) is planned on it.
   const int years = std::max(1, x.operating_years);
-  const auto factor = [&](int year) { return std::pow(1.0 + c.growth_per_year, year - 1); };
+  const auto factor = [&](int year) { return capacity::growth_factor(c.growth_per_year, year); };
   c.sized_for_year = c.growth_per_year > 0.0 ? years : 1;
   if (c.sizing == "elastic") {
     c.plan = capacity::plan_capacity(c.spec);
