@@ -8,7 +8,11 @@
 // served, L_h = A + B min(x r_h, S) with A = n P_idle PUE and B = (P_active - P_idle) PUE (I + O m)
 // / (acc T), so over the hours sorted by rate every sum the bill needs (the energy bought, at each
 // hour's price; a PPA block's surplus at the market price; each month's peak) is a prefix sum
-// split at two binary searches: where x r_h passes S, and where the load passes the block.
+// split at two binary searches: where x r_h passes S, and where the load passes the block. Each
+// search starts from a table of where the sorted rates cross evenly spaced values, so it reads a
+// handful of neighbouring hours instead of halving over the year. year_at gives a sample's
+// utilization and bill in plain numbers from those searches; bill() the same with its units and
+// each month's peak.
 // tests/test_capacity.cpp checks it against the hour-by-hour walk (hourly_facility_load and
 // electricity::bill_of).
 #pragma once
@@ -50,8 +54,7 @@ class fleet_on_scaled_demand {
     per_served_ = ((draw.active - draw.idle) * draw.pue * spec.service.tokens_per_request /
                    spec.service.system_throughput)
                       .value();
-    if (!tariff_) return;
-    electricity::validate_tariff(*tariff_);
+    if (tariff_) electricity::validate_tariff(*tariff_);
     std::vector<int> order(electricity::hours_per_year);  // hours by rate, highest first
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
@@ -65,19 +68,93 @@ class fleet_on_scaled_demand {
     for (std::size_t k = 0; k < hours; ++k) {
       const int h = order[k];
       const double r = demand_.at_hour(h).value();
+      rate_[k] = r;
+      rates_[k + 1] = rates_[k] + r;
+      auto& top = month_peak_rate_[static_cast<std::size_t>(electricity::month_of_hour(h))];
+      top = std::max(top, r);
+      if (!tariff_) continue;
       const double price = tariff_->price_at(h).value();
       const double market =
           tariff_->market.empty() ? 0.0 : tariff_->market[static_cast<std::size_t>(h)].value();
-      rate_[k] = r;
-      rates_[k + 1] = rates_[k] + r;
       price_[k + 1] = price_[k] + price;
       price_rate_[k + 1] = price_rate_[k] + price * r;
       market_[k + 1] = market_[k] + market;
       market_rate_[k + 1] = market_rate_[k] + market * r;
-      auto& top = month_peak_rate_[static_cast<std::size_t>(electricity::month_of_hour(h))];
-      top = std::max(top, r);
     }
+    // The search table: bucket b covers the rates in [top - (b + 1) w, top - b w]; crossing_[b]
+    // counts the hours above its upper edge.
+    top_rate_ = rate_.front();
+    bucket_width_ = (top_rate_ - rate_.back()) / static_cast<double>(buckets);
+    per_bucket_width_ = bucket_width_ > 0.0 ? 1.0 / bucket_width_ : 0.0;
+    crossing_.resize(buckets + 2);
+    for (std::size_t b = 0; b <= buckets; ++b) crossing_[b] = count_above(edge(b), 0, hours);
+    crossing_[buckets + 1] = hours;
   }
+
+  // A year at scale x in plain numbers (SI: J, W, the currency's units), what a Monte Carlo
+  // sample reads: the utilization, and with a tariff the bill's parts. The energy beyond the
+  // PPA's block and the surplus sold are at the tariff's prices per kWh, the demand charges at its
+  // demand charge and the block at its PPA price, so a level on each (a multiplier) prices the
+  // same load: effective_price(levels).
+  struct year_numbers {
+    double utilization = 0.0;
+    double used = 0.0;            // the facility's energy, J
+    double energy_charges = 0.0;  // money: the energy beyond the block
+    double surplus_credit = 0.0;  // money: block energy above the load, sold
+    double ppa_charges = 0.0;     // money: the block
+    double demand_charges = 0.0;  // money: on each month's peak above the block
+    // The bill over the energy, per J, with the prices per kWh (bought and sold) times `energy`,
+    // the demand charge times `demand` and the PPA's price times `ppa`.
+    [[nodiscard]] double effective_price(double energy = 1.0, double demand = 1.0,
+                                         double ppa = 1.0) const noexcept {
+      return (energy * (energy_charges - surplus_credit) + demand * demand_charges +
+              ppa * ppa_charges) /
+             used;
+    }
+  };
+  [[nodiscard]] year_numbers year_at(double x) const noexcept {
+    year_numbers out;
+    const std::size_t n = rate_.size();
+    const std::size_t capped = first_not_above(servable_ / x);
+    // Served over the year (requests a second, summed over hours): S in each capped hour, x r_h
+    // in the others.
+    const double served =
+        servable_ * static_cast<double>(capped) + x * (rates_[n] - rates_[capped]);
+    out.utilization = served * second_per_hour * tokens_ / capacity_tokens_;
+    if (!tariff_) return out;
+    const double block = tariff_->ppa ? tariff_->ppa->block.value() : 0.0;
+    // Hours whose load passes the block: served above (block - A) / B.
+    std::size_t drawing = n;
+    if (tariff_->ppa) {
+      const double threshold = per_served_ > 0.0 ? (block - idle_) / per_served_ : -1.0;
+      if (threshold >= 0.0) drawing = servable_ > threshold ? first_not_above(threshold / x) : 0;
+      if (per_served_ <= 0.0 && idle_ <= block) drawing = 0;
+    }
+    const auto served_sum = [&](std::size_t a, std::size_t b, const std::vector<double>& f,
+                                const std::vector<double>& fr) {
+      const std::size_t split = std::clamp(capped, a, b);
+      return servable_ * (f[split] - f[a]) + x * (fr[b] - fr[split]);
+    };
+    out.used = (static_cast<double>(n) * idle_ + per_served_ * served) * second_per_hour;
+    out.energy_charges = ((idle_ - block) * price_[drawing] +
+                          per_served_ * served_sum(0, drawing, price_, price_rate_)) *
+                         second_per_hour;
+    if (tariff_->ppa) {
+      out.ppa_charges = (tariff_->ppa->price * (tariff_->ppa->block * units::year)).value();
+      if (tariff_->ppa->surplus_sold) {
+        out.surplus_credit = ((block - idle_) * (market_[n] - market_[drawing]) -
+                              per_served_ * served_sum(drawing, n, market_, market_rate_)) *
+                             second_per_hour;
+      }
+    }
+    double peaks = 0.0;
+    for (std::size_t m = 0; m < 12; ++m) peaks += month_peak(m, x, block);
+    out.demand_charges = tariff_->demand_charge.value() * peaks;
+    return out;
+  }
+
+  [[nodiscard]] bool has_tariff() const noexcept { return tariff_.has_value(); }
+  [[nodiscard]] bool has_ppa() const noexcept { return tariff_ && tariff_->ppa.has_value(); }
 
   // Requests served in the year at scale x (> 0), and those turned away.
   [[nodiscard]] double served_requests(double x) const noexcept {
@@ -90,51 +167,22 @@ class fleet_on_scaled_demand {
     return demand_.above(rate_below(x)).hours;
   }
   // Served tokens over the paid systems' token capacity.
-  [[nodiscard]] double utilization(double x) const noexcept {
-    return served_requests(x) * tokens_ / capacity_tokens_;
-  }
+  [[nodiscard]] double utilization(double x) const noexcept { return year_at(x).utilization; }
 
   // The year's energy bill at scale x, with the tariff given.
   [[nodiscard]] electricity::energy_bill<C> bill(double x) const {
     if (!tariff_) {
       throw invalid_input("costs.energy.tariff", std::string("(none)"), "a bill needs a tariff");
     }
-    const double second_per_hour = 3600.0;
-    const double block = tariff_->ppa ? tariff_->ppa->block.value() : 0.0;
-    const std::size_t n = rate_.size();
-    const std::size_t capped = first_not_above(servable_ / x);
-    // Hours whose load passes the block: served above (block - A) / B.
-    std::size_t drawing = n;
-    const double threshold = per_served_ > 0.0 ? (block - idle_) / per_served_ : -1.0;
-    if (threshold >= 0.0) drawing = servable_ > threshold ? first_not_above(threshold / x) : 0;
-    if (per_served_ <= 0.0 && idle_ <= block) drawing = 0;
-    const auto served_sum = [&](std::size_t a, std::size_t b, const std::vector<double>& f,
-                                const std::vector<double>& fr) {
-      const std::size_t split = std::clamp(capped, a, b);
-      return servable_ * (f[split] - f[a]) + x * (fr[b] - fr[split]);
-    };
+    const year_numbers y = year_at(x);
     electricity::energy_bill<C> out;
-    // Served over the year: S in each capped hour, x r_h in the others.
-    const double served =
-        servable_ * static_cast<double>(capped) + x * (rates_[n] - rates_[capped]);
-    const double used = static_cast<double>(n) * idle_ + per_served_ * served;
-    out.used = energy::from_value(used * second_per_hour);
-    out.energy_charges =
-        money<C>::from_value(((idle_ - block) * price_[drawing] +
-                              per_served_ * served_sum(0, drawing, price_, price_rate_)) *
-                             second_per_hour);
-    if (tariff_->ppa) {
-      out.ppa_charges = tariff_->ppa->price * (tariff_->ppa->block * units::year);
-      if (tariff_->ppa->surplus_sold) {
-        out.surplus_credit =
-            money<C>::from_value(((block - idle_) * (market_[n] - market_[drawing]) -
-                                  per_served_ * served_sum(drawing, n, market_, market_rate_)) *
-                                 second_per_hour);
-      }
-    }
+    out.used = energy::from_value(y.used);
+    out.energy_charges = money<C>::from_value(y.energy_charges);
+    out.ppa_charges = money<C>::from_value(y.ppa_charges);
+    out.surplus_credit = money<C>::from_value(y.surplus_credit);
+    const double block = tariff_->ppa ? tariff_->ppa->block.value() : 0.0;
     for (std::size_t m = 0; m < 12; ++m) {
-      const double load = idle_ + per_served_ * std::min(x * month_peak_rate_[m], servable_);
-      out.monthly_peaks[m] = power::from_value(std::max(load - block, 0.0));
+      out.monthly_peaks[m] = power::from_value(month_peak(m, x, block));
       out.demand_charges += tariff_->demand_charge * out.monthly_peaks[m];
     }
     return out;
@@ -145,11 +193,42 @@ class fleet_on_scaled_demand {
   [[nodiscard]] request_rate rate_below(double x) const noexcept {
     return request_rate::from_value(servable_ / x);
   }
-  // The sorted hours with a rate above `rate` come first: how many.
-  [[nodiscard]] std::size_t first_not_above(double rate) const noexcept {
+  static constexpr double second_per_hour = 3600.0;
+  static constexpr std::size_t buckets = 1024;
+  // Month m's peak draw from the utility at scale x (W): the fleet's load in its busiest hour,
+  // less the PPA's block.
+  [[nodiscard]] double month_peak(std::size_t m, double x, double block) const noexcept {
+    const double load = idle_ + per_served_ * std::min(x * month_peak_rate_[m], servable_);
+    return std::max(load - block, 0.0);
+  }
+  // The upper edge of search bucket b.
+  [[nodiscard]] double edge(std::size_t b) const noexcept {
+    return top_rate_ - static_cast<double>(b) * bucket_width_;
+  }
+  // How many of the sorted hours in [first, last) have a rate above `rate` (those come first).
+  [[nodiscard]] std::size_t count_above(double rate, std::size_t first,
+                                        std::size_t last) const noexcept {
+    const auto begin = rate_.begin() + static_cast<std::ptrdiff_t>(first);
+    const auto end = rate_.begin() + static_cast<std::ptrdiff_t>(last);
     return static_cast<std::size_t>(
-        std::partition_point(rate_.begin(), rate_.end(), [rate](double r) { return r > rate; }) -
-        rate_.begin());
+        std::partition_point(begin, end, [rate](double r) { return r > rate; }) - rate_.begin());
+  }
+  // The sorted hours with a rate above `rate`: how many. A rate in bucket b (between edge(b + 1)
+  // and edge(b)) has crossing_[b] of them at least and crossing_[b + 1] at most.
+  [[nodiscard]] std::size_t first_not_above(double rate) const noexcept {
+    if (!(rate < top_rate_)) return 0;
+    if (!(bucket_width_ > 0.0)) return rate_.size();  // every hour at the top rate, rate below it
+    const double at = (top_rate_ - rate) * per_bucket_width_;
+    std::size_t b = at < static_cast<double>(buckets) ? static_cast<std::size_t>(at) : buckets;
+    while (b > 0 && rate > edge(b)) --b;  // the rounding of `at`, either way
+    while (b < buckets && rate < edge(b + 1)) ++b;
+    const std::size_t first = crossing_[b];
+    const std::size_t last = crossing_[b + 1];
+    if (last - first > 16) return count_above(rate, first, last);
+    // A few hours: counted without branches.
+    std::size_t above = first;
+    for (std::size_t k = first; k < last; ++k) above += rate_[k] > rate ? 1 : 0;
+    return above;
   }
 
   demand_profile demand_;
@@ -164,6 +243,10 @@ class fleet_on_scaled_demand {
   // market price * rate.
   std::vector<double> rates_, price_, price_rate_, market_, market_rate_;
   std::array<double, 12> month_peak_rate_{};
+  double top_rate_ = 0.0;      // the highest hourly rate at scale 1
+  double bucket_width_ = 0.0;  // the search table's step in rate
+  double per_bucket_width_ = 0.0;
+  std::vector<std::size_t> crossing_;
 };
 
 }  // namespace tpw::capacity
