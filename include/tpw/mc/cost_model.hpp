@@ -141,7 +141,18 @@ class cost_model {
   void derive(cost_parameters& p, const double* x, std::size_t stride,
               std::size_t s) const noexcept {
     if (!derives_price_ && !follows_curve_ && !rates_vary_) return;
-    const extra_parameters e = extras_at(x, stride, s);
+    extra_parameters e = extras_;
+    derive(p, e, x, stride, s);
+  }
+  // The same with `e` as scratch: it holds the model's extras, or what an earlier call of this
+  // model left in it (each call sets the same uncertain numbers, so what it leaves is the
+  // sample's alone), and keeps sample s's. A batch reuses one.
+  void derive(cost_parameters& p, extra_parameters& e, const double* x, std::size_t stride,
+              std::size_t s) const noexcept {
+    if (!derives_price_ && !follows_curve_ && !rates_vary_) return;
+    for (std::size_t k = 0; k < extra_slots_.size(); ++k) {
+      e.set(extra_slots_[k], x[(slots_.size() + k) * stride + s]);
+    }
     if (derives_price_) p[cost_input::price_per_mtok] = blended_price_per_mtok(e);
     if (rates_vary_) {
       p[cost_input::throughput_tok_s] = e[extra_input::input_tok_s] + e[extra_input::output_tok_s];
@@ -150,7 +161,7 @@ class cost_model {
       const double drawn = throughput_slot_ < slots_.size() ? x[throughput_slot_ * stride + s]
                                                             : base_[cost_input::throughput_tok_s];
       // The number's reachable values were checked on the curve up front.
-      curve_->set(e[curve_->input()], drawn, p);
+      curve_->set_at(e, drawn, p);
     }
   }
 
@@ -191,8 +202,9 @@ class cost_model {
     double derived_rows[most_derived][batch_size];
     if (derived_count > 0) {
       cost_parameters p = base_;
+      extra_parameters e = extras_;
       for (std::size_t s = 0; s < count; ++s) {
-        derive(p, x, batch_size, s);
+        derive(p, e, x, batch_size, s);
         for (std::size_t k = 0; k < derived_count; ++k) derived_rows[k][s] = p[derived[k]];
       }
       for (std::size_t k = 0; k < derived_count; ++k) {
@@ -227,7 +239,10 @@ class cost_model {
     };
     const bool target = follows_curve_ && is_latency_target(curve_->input());
     const bool demand = follows_curve_ && curve_->input() == extra_input::demand_scale;
-    const std::array<refusal, 8> refusals{{
+    const std::array<refusal, 9> refusals{{
+        {tariff_varies_, "costs.energy.tariff", "(uncertain tariff level)",
+         "the GPU and MPI engines take a fixed energy price: run an uncertain tariff on the CPU "
+         "engine, or give its levels and prices as numbers"},
         {moves_project_ && !demand, "demand", "(uncertain demand growth)",
          "the GPU and MPI engines take a fixed utilization ramp: run an uncertain demand on the "
          "CPU engine, or give demand.growth_per_year as a number"},
@@ -350,6 +365,7 @@ class cost_model {
       follows_curve_ = follows_curve_ || is_curve_input(u.input);
       site_varies_ = site_varies_ || is_site_input(u.input);
       moves_project_ = moves_project_ || u.input == extra_input::demand_growth;
+      tariff_varies_ = tariff_varies_ || is_tariff_level(u.input);
     }
     moves_project_ = (moves_project_ || follows_curve_) && curve_ && curve_->moves_project();
   }
@@ -402,6 +418,9 @@ class cost_model {
     std::vector<uncertain_input> inputs;
     for (const auto& u : list) inputs.push_back({rule_of(u.input).path, u.dist});
     extra_parameters lowest = extras_;    // every price by kind at its lowest reachable value
+    extra_parameters box_low = extras_;   // the curve's numbers at their lowest and highest
+    extra_parameters box_high = extras_;  // reachable values
+    bool on_any_curve = false;
     extra_parameters smallest = extras_;  // the site at its smallest reachable size
     std::string site_path;                // an uncertain site number's path, and its distribution
     std::string site_dist;
@@ -424,7 +443,7 @@ class cost_model {
       }
       if (price      ? !extras_.priced_by_kind
           : work     ? !(extras_.tokens_per_request > 0.0)
-          : on_curve ? !(curve_ && curve_->input() == u.input)
+          : on_curve ? !(curve_ && curve_->reads(u.input))
           : site     ? !(extras_.site_system_mw > 0.0)
           : rate     ? !extras_.rates_given
                      : !extras_.carbon) {
@@ -451,7 +470,12 @@ class cost_model {
         }
       }
       detail::require_inside(rule_of(u.input), u.dist);
-      if (on_curve) curve_->require_within(u.dist);
+      if (on_curve) {
+        if (!is_tariff_level(u.input)) curve_->require_within(u.dist);
+        box_low.set(u.input, u.dist.reachable_low());
+        box_high.set(u.input, u.dist.reachable_high());
+        on_any_curve = true;
+      }
       const bool of_mix = extras_.of_mix(u.input);
       if ((u.input == extra_input::input_tokens || u.input == extra_input::output_tokens ||
            (of_mix && rate)) &&
@@ -466,6 +490,7 @@ class cost_model {
       if (price) lowest.set(u.input, u.dist.reachable_low());
       if (of_mix) workload.push_back(&u);
     }
+    if (on_any_curve) curve_->require_box(box_low, box_high);
     if (extras_.priced_by_kind) {
       // The blend is monotone in each number of the mix: its least is at a corner of their
       // reachable box.
@@ -511,6 +536,7 @@ class cost_model {
   bool moves_project_ = false;  // the curve sets a project's yearly numbers, sample by sample
   bool site_varies_ = false;
   bool rates_vary_ = false;
+  bool tariff_varies_ = false;  // a level of the demand curve's tariff is uncertain
 };
 
 // Runs the cost model over its uncertain inputs.

@@ -4,7 +4,10 @@
 // price (the bill over the energy) follow from x through tpw::capacity::fleet_on_scaled_demand,
 // without walking the hours. With a project (project_years), the curve also sets each operating
 // year's utilization and energy price on the same fleet, year k's demand being the sample's grown
-// by (1 + growth)^(k - 1): the project's ramps follow the sample's demand. CPU engine only.
+// by (1 + growth)^(k - 1): the project's ramps follow the sample's demand. Priced by a tariff,
+// the curve also reads the tariff's levels (extra_input::tariff_level, demand_charge_level and,
+// with a PPA, ppa_price_level: multipliers on its prices per kWh, its demand charge and its PPA's
+// price), so they may be uncertain too. CPU engine only.
 #pragma once
 
 #include <algorithm>
@@ -25,7 +28,13 @@ template <currency_type C>
 class demand_curve final : public operating_curve {
  public:
   explicit demand_curve(capacity::fleet_on_scaled_demand<C> fleet, bool priced_by_tariff)
-      : fleet_(std::move(fleet)), priced_(priced_by_tariff) {}
+      : fleet_(std::move(fleet)), priced_(priced_by_tariff) {
+    if (priced_ && !fleet_.has_tariff()) {
+      throw invalid_input::shown_as("costs.energy.tariff", "(none)",
+                                    "a demand curve priced by a tariff needs its fleet built with "
+                                    "one");
+    }
+  }
   // The same curve moving a project of `years` operating years (1 .. 100) whose demand grows by
   // a sample's demand.growth_per_year a year, in [growth_low, growth_high] (> -1; one number when
   // it is not uncertain): set_project writes the utilization ramp and, priced by a tariff, the
@@ -47,6 +56,20 @@ class demand_curve final : public operating_curve {
     growth_high_ = growth_high;
   }
 
+  // The tariff's levels where they are not a sample's (require_within and set take the scale
+  // alone): on its prices per kWh, its demand charge and its PPA's price, 1 each unless set. A
+  // cost model's samples take them from its extra_parameters, which start at 1 too.
+  void set_base_levels(double energy, double demand_charge, double ppa_price) {
+    const std::array<double, 3> given{energy, demand_charge, ppa_price};
+    for (std::size_t k = 0; k < 3; ++k) {
+      const cost_input_rule& rule = rule_of(levels_[k]);
+      if (!obeys(rule, given[k])) {
+        throw invalid_input(rule.path, given[k], "must be in " + range_text(rule));
+      }
+      base_levels_[levels_[k]] = given[k];
+    }
+  }
+
   [[nodiscard]] extra_input input() const noexcept override { return extra_input::demand_scale; }
   [[nodiscard]] std::span<const cost_input> sets() const noexcept override {
     return {sets_.data(), priced_ ? 2u : 1u};
@@ -62,9 +85,14 @@ class demand_curve final : public operating_curve {
   }
   // The bill's effective price must stay >= 0 (a PPA's surplus sold may bring it down) at every
   // demand a sample's project years reach from scales in [low, high]; a refusal names `path`, the
-  // uncertain number, shown as `shown`.
+  // uncertain number, shown as `shown`; at the base levels.
   void require_bills_within(const std::string& path, const std::string& shown, double low,
                             double high) const {
+    require_bills_within(path, shown, low, high, base_levels_);
+  }
+  // At the tariff's levels in `levels`.
+  void require_bills_within(const std::string& path, const std::string& shown, double low,
+                            double high, const extra_parameters& levels) const {
     if (!priced_) return;
     const double most = std::max({1.0, capacity::growth_factor(growth_low_, years_),
                                   capacity::growth_factor(growth_high_, years_)});
@@ -74,20 +102,48 @@ class demand_curve final : public operating_curve {
     high *= most;
     for (int k = 0; k <= 64; ++k) {
       const double x = low + (high - low) * k / 64.0;
-      if (!(fleet_.bill(x).effective_price().value() >= 0.0)) {
-        throw invalid_input(path, shown,
-                            "at " + tpw::detail::number_text(x) +
-                                " times the written demand the bill's effective price is below 0 "
-                                "(surplus sold above every cost): the energy line must be >= 0");
+      if (!(price_of(fleet_.year_at(x), levels) >= 0.0)) {
+        throw invalid_input::shown_as(
+            path, shown,
+            "at " + tpw::detail::number_text(x) +
+                " times the written demand the bill's effective price is below 0 (surplus sold "
+                "above every cost): the energy line must be >= 0");
       }
     }
   }
-  void set(double x, double, cost_parameters& p) const noexcept override {
-    p[cost_input::utilization] = fleet_.utilization(x);
-    if (priced_) {
-      p[cost_input::energy_price_per_kwh] =
-          in(fleet_.bill(x).effective_price(), units::unit_of<C> / units::kWh);
+  [[nodiscard]] bool reads(extra_input k) const noexcept override {
+    if (k == extra_input::demand_scale) return true;
+    if (!priced_) return false;
+    return k == extra_input::ppa_price_level ? fleet_.has_ppa() : is_tariff_level(k);
+  }
+  // The bill's effective price at every corner of the box the scale (grown over a project's
+  // years) and the tariff's levels reach; it is linear in each level and checked at 65 scales.
+  void require_box(const extra_parameters& low, const extra_parameters& high) const override {
+    if (!(low[extra_input::demand_scale] > 0.0)) {
+      throw invalid_input(rule_of(extra_input::demand_scale).path, low[extra_input::demand_scale],
+                          "must be above 0: a sample's demand is the profile times it (a cost "
+                          "model's extra_parameters give it where it is not uncertain)");
     }
+    if (!priced_) return;
+    for (unsigned corner = 0; corner < 8; ++corner) {
+      extra_parameters e = low;
+      for (unsigned k = 0; k < 3; ++k) {
+        const auto level = levels_[k];
+        e[level] = (corner >> k) & 1U ? high[level] : low[level];
+      }
+      require_bills_within("costs.energy.tariff", describe_levels(e),
+                           low[extra_input::demand_scale], high[extra_input::demand_scale], e);
+    }
+  }
+  void set(double x, double drawn, cost_parameters& p) const noexcept override {
+    extra_parameters e = base_levels_;
+    e[extra_input::demand_scale] = x;
+    set_at(e, drawn, p);
+  }
+  void set_at(const extra_parameters& e, double, cost_parameters& p) const noexcept override {
+    const auto year = fleet_.year_at(e[extra_input::demand_scale]);
+    p[cost_input::utilization] = year.utilization;
+    if (priced_) p[cost_input::energy_price_per_kwh] = per_kwh(price_of(year, e));
   }
   [[nodiscard]] bool moves_project() const noexcept override { return years_ > 0; }
   // Operating year k's utilization (and energy price, priced by a tariff) at year 1's scale x
@@ -100,17 +156,38 @@ class demand_curve final : public operating_curve {
     double grown = e[extra_input::demand_scale];
     for (int k = 0; k < years_; ++k) {
       const auto at = static_cast<std::size_t>(k);
-      q.values[project_ramp_slot + at] = fleet_.utilization(grown);
-      if (priced_) q.energy_price[at] = fleet_.bill(grown).effective_price().value();
+      const auto year = fleet_.year_at(grown);
+      q.values[project_ramp_slot + at] = year.utilization;
+      if (priced_) q.energy_price[at] = price_of(year, e);
       grown *= step;
     }
   }
   [[nodiscard]] const capacity::fleet_on_scaled_demand<C>& fleet() const noexcept { return fleet_; }
 
  private:
+  // The bill's effective price (the currency per J) of a year at a sample's tariff levels.
+  [[nodiscard]] static double price_of(
+      const typename capacity::fleet_on_scaled_demand<C>::year_numbers& year,
+      const extra_parameters& e) noexcept {
+    return year.effective_price(e[extra_input::tariff_level], e[extra_input::demand_charge_level],
+                                e[extra_input::ppa_price_level]);
+  }
+  [[nodiscard]] static double per_kwh(double per_joule) noexcept {
+    return per_joule * 3.6e6;  // J in a kWh
+  }
+  [[nodiscard]] static std::string describe_levels(const extra_parameters& e) {
+    std::string out = "(levels";
+    for (const auto level : levels_) {
+      out += " " + tpw::detail::number_text(e[level]);
+    }
+    return out + " on the prices per kWh, the demand charge and the PPA's price)";
+  }
+  static constexpr std::array<extra_input, 3> levels_{
+      extra_input::tariff_level, extra_input::demand_charge_level, extra_input::ppa_price_level};
   capacity::fleet_on_scaled_demand<C> fleet_;
   bool priced_;
-  int years_ = 0;  // a project's operating years, 0 without one
+  int years_ = 0;                 // a project's operating years, 0 without one
+  extra_parameters base_levels_;  // only the tariff's levels are read
   double growth_low_ = 0.0;
   double growth_high_ = 0.0;
   static constexpr std::array<cost_input, 2> sets_{cost_input::utilization,

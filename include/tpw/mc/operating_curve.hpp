@@ -40,9 +40,22 @@ class operating_curve {
   // Throws invalid_input, naming the number's path and the reachable values, when a value the
   // distribution can reach is off the curve.
   virtual void require_within(const distribution& d) const = 0;
+  // Throws invalid_input when the numbers the curve reads, each anywhere in [low, high] (its
+  // reachable values; one value where it is not uncertain), can reach a point the curve cannot
+  // price; require_within checked each number alone. Most curves have nothing left to check.
+  virtual void require_box(const extra_parameters& /*low*/,
+                           const extra_parameters& /*high*/) const {}
   // Sets p's inputs at the number's value x (checked by require_within); `drawn` is the sample's
   // throughput before the curve moves it (its uncertain value, or the base's).
   virtual void set(double x, double drawn, cost_parameters& p) const noexcept = 0;
+  // Whether the curve reads the sample's number k: its own number, and for a demand's fleet
+  // priced by a tariff the tariff's levels too.
+  [[nodiscard]] virtual bool reads(extra_input k) const noexcept { return k == input(); }
+  // Sets p's inputs at a sample's numbers e (each it reads, checked beforehand): for most curves
+  // set at e's value of input().
+  virtual void set_at(const extra_parameters& e, double drawn, cost_parameters& p) const noexcept {
+    set(e[input()], drawn, p);
+  }
   // Whether the curve also moves a project's yearly numbers (set_project): a demand level and its
   // growth move each operating year's utilization and energy price.
   [[nodiscard]] virtual bool moves_project() const noexcept { return false; }

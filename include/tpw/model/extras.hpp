@@ -48,8 +48,15 @@ enum class extra_input : std::uint32_t {
   output_tok_s,                 // deployment.output_tok_s, its output rate
   demand_scale,                 // demand.scale, every hour's request rate times it
   demand_growth,                // demand.growth_per_year, a project's later years' demand
+  // Levels (multipliers, 1: as written) on the tariff of a fleet sized to demand: on its prices
+  // per kWh (bought, and a PPA's surplus sold), on its demand charge and on its PPA's price. The
+  // scenario writes the last two as the charge per kW-month and the price per MWh (its curve's
+  // tariff carries 1 of each).
+  tariff_level,         // costs.energy.tariff.level
+  demand_charge_level,  // costs.energy.tariff.demand_charge_per_kw_month
+  ppa_price_level,      // costs.energy.tariff.ppa.price_per_mwh
 };
-inline constexpr std::size_t extra_input_count = 20;
+inline constexpr std::size_t extra_input_count = 23;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
@@ -71,6 +78,9 @@ inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rule
     {"deployment.output_tok_s", 0.0, 1e9, false, true},
     {"demand.scale", 0.0, 1e3, false, true},
     {"demand.growth_per_year", -1.0, 10.0, false, true},
+    {"costs.energy.tariff.level", 0.0, 100.0, true, true},
+    {"costs.energy.tariff.demand_charge_per_kw_month", 0.0, 1e6, true, true},
+    {"costs.energy.tariff.ppa.price_per_mwh", 0.0, 1e6, true, true},
 }};
 // Whether an extra number is a price by kind, or the workload's (the others are the carbon
 // section's).
@@ -88,8 +98,14 @@ constexpr bool is_latency_target(extra_input k) noexcept {
   return k == extra_input::min_interactivity || k == extra_input::max_tpot_ms ||
          k == extra_input::max_ttft_ms;
 }
+// A tariff's level: it moves the energy price of a fleet sized to demand, through its curve.
+constexpr bool is_tariff_level(extra_input k) noexcept {
+  return k == extra_input::tariff_level || k == extra_input::demand_charge_level ||
+         k == extra_input::ppa_price_level;
+}
 constexpr bool is_curve_input(extra_input k) noexcept {
-  return is_latency_target(k) || k == extra_input::power_cap || k == extra_input::demand_scale;
+  return is_latency_target(k) || k == extra_input::power_cap || k == extra_input::demand_scale ||
+         is_tariff_level(k);
 }
 // Whether an extra number is one of the deployment's input and output rates, whose sum is the
 // throughput.
@@ -117,10 +133,23 @@ struct cost_multiple_list {
   [[nodiscard]] constexpr const cost_multiple* end() const noexcept { return items.data() + count; }
 };
 
+namespace detail {
+// Every extra number at 0 but the tariff's levels, at 1.
+constexpr std::array<double, extra_input_count> initial_extra_values() noexcept {
+  std::array<double, extra_input_count> v{};
+  for (const extra_input k : {extra_input::tariff_level, extra_input::demand_charge_level,
+                              extra_input::ppa_price_level}) {
+    v[static_cast<std::size_t>(k)] = 1.0;
+  }
+  return v;
+}
+}  // namespace detail
+
 // What a scenario adds: a request mix (cost per request and per kind of token, revenue per
 // request), a carbon section and a site (its yearly figures).
 struct extra_parameters {
-  std::array<double, extra_input_count> values{};  // the workload's: set_mix and set keep them
+  // The workload's: set_mix and set keep them. The tariff's levels start at 1 (as written).
+  std::array<double, extra_input_count> values = detail::initial_extra_values();
   bool carbon = false;
   double tokens_per_request = 0.0;  // input + output * reasoning; 0: no workload
   // Without carbon.life_years: the owned hardware's life, sample by sample.
