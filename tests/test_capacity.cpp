@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <tpw/capacity.hpp>
@@ -619,7 +620,8 @@ TEST_CASE("a fixed fleet on a scaled demand: prefix sums against the hour-by-hou
   market.ppa->surplus_sold = true;
   for (const auto* t : {&tou, &ppa, &market}) {
     const cap::fleet_on_scaled_demand<USD> fleet(spec, plan, draw, *t);
-    for (double x : {0.3, 0.8, 1.0, 1.4, 2.5}) {
+    // 0.01: no hour short; 40: every hour short.
+    for (double x : {0.01, 0.3, 0.8, 1.0, 1.4, 2.5, 40.0}) {
       CAPTURE(x);
       // The walk: the same fleet (5 given systems, the rate they serve) on the scaled demand.
       cap::capacity_spec scaled = spec;
@@ -635,6 +637,22 @@ TEST_CASE("a fixed fleet on a scaled demand: prefix sums against the hour-by-hou
       CHECK(fast.surplus_credit.value() == Approx(slow.surplus_credit.value()).epsilon(1e-11));
       CHECK(fast.demand_charges.value() == Approx(slow.demand_charges.value()).epsilon(1e-12));
       CHECK(fast.total().value() == Approx(slow.total().value()).epsilon(1e-11));
+      // What a Monte Carlo sample reads (year_at): levels of 1.3 on the prices per kWh, 0.5 on
+      // the demand charge and 2 on the PPA's price give the walk's bill under a tariff written at
+      // those prices.
+      el::tariff<USD> leveled = *t;
+      for (auto* prices : {&leveled.time_of_use, &leveled.market}) {
+        for (auto& price : *prices) price = price * 1.3;
+      }
+      leveled.demand_charge = leveled.demand_charge * 0.5;
+      if (leveled.ppa) leveled.ppa->price = leveled.ppa->price * 2.0;
+      const auto at_levels =
+          el::bill_of<USD>(cap::hourly_facility_load(scaled, plan, draw), leveled);
+      const auto year = fleet.year_at(x);
+      CHECK(year.utilization == Approx(walked.utilization).epsilon(1e-12));
+      CHECK(year.effective_price() == Approx(slow.effective_price().value()).epsilon(1e-11));
+      CHECK(year.effective_price(1.3, 0.5, 2.0) ==
+            Approx(at_levels.effective_price().value()).epsilon(1e-11));
     }
   }
 }
@@ -840,6 +858,126 @@ TEST_CASE("an uncertain demand growth with a project: each sample's years on its
   CHECK(message_of([&] {
           (void)model.plan();
         }).starts_with("demand = (uncertain demand growth): the GPU and MPI engines"));
+}
+
+TEST_CASE("uncertain tariff levels: each sample's bill at its level, demand charge and PPA price") {
+  // 20 requests a second on 5 systems at utilization 0.75: a flat 5 x (0.75 x 10 + 0.25 x 4) x 1.2
+  // = 51 kW, 446,760 kWh a year. A flat 0.10 USD/kWh at level t, d USD per kW-month, and a PPA
+  // of 20 kW at p USD per MWh (surplus lost): the bill is 0.10 t x 31 kW x 8,760 h beyond the
+  // block + 0.02 MW x 8,760 h x p + 12 x d x 31 kW.
+  auto j = nlohmann::json::parse(demand_scenario);
+  j["costs"]["energy"] = {
+      {"pue", 1.2},
+      {"tariff",
+       {{"price_per_kwh", 0.10},
+        {"level", {{"dist", "uniform"}, {"low", 0.8}, {"high", 1.2}}},
+        {"demand_charge_per_kw_month", {{"dist", "uniform"}, {"low", 5}, {"high", 15}}},
+        {"ppa",
+         {{"block_mw", 0.02},
+          {"price_per_mwh", {{"dist", "uniform"}, {"low", 30}, {"high", 60}}}}}}}};
+  const auto hand = [](double t, double d, double p) {
+    return (0.10 * t * 31 * 8760 + 0.02 * 8760 * p + 12 * d * 31) / (51.0 * 8760);
+  };
+  const auto s = tpw::io::scenario_from_json(j);
+  REQUIRE(s.tariff);
+  CHECK(s.tariff->level == Approx(1.0));
+  CHECK(s.tariff->demand_charge == Approx(10.0));
+  CHECK(s.tariff->ppa_price_per_mwh == Approx(45.0));
+  // The point figures at the medians.
+  const auto r = report_of(j);
+  CHECK(r["energy_bill"]["effective_price_per_kwh"].get<double>() ==
+        Approx(hand(1.0, 10.0, 45.0)).epsilon(1e-12));
+  // A sample at (1.2, 15, 60), then (0.8, 5, 30): its energy price is its own bill's.
+  const auto model = tpw::io::model_of(s);
+  REQUIRE(model.inputs().size() == 3);
+  CHECK(model.inputs()[0].name == "costs.energy.tariff.level");
+  CHECK(model.inputs()[1].name == "costs.energy.tariff.demand_charge_per_kw_month");
+  CHECK(model.inputs()[2].name == "costs.energy.tariff.ppa.price_per_mwh");
+  for (const auto& [t, d, p] : {std::tuple{1.2, 15.0, 60.0}, std::tuple{0.8, 5.0, 30.0}}) {
+    const auto q = model.parameters_at(std::vector<double>{t, d, p});
+    CHECK(q[tpw::cost_input::energy_price_per_kwh] == Approx(hand(t, d, p)).epsilon(1e-12));
+    CHECK(q[tpw::cost_input::utilization] == Approx(0.75).epsilon(1e-12));
+  }
+  // The Monte Carlo run moves the cost per Mtok, and its tornado names the levels.
+  tpw::io::study_options o;
+  o.samples = 2048;
+  o.threads = 1;
+  const auto mc = tpw::io::to_json(tpw::io::run_study(s, o));
+  CHECK(mc["uncertainty"]["outputs"]["cost_per_mtok"]["sd"].get<double>() > 0.0);
+  // Refusals: without a demand section, on an elastic fleet, a level below 0, on the GPU engines.
+  const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
+    auto k = j;
+    edit(k);
+    return message_of([&] { (void)tpw::io::scenario_from_json(k); });
+  };
+  CHECK(refused([](auto& k) {
+          k.erase("demand");
+          k["deployment"]["utilization"] = 0.5;
+        })
+            .starts_with("costs.energy.tariff.level = uniform(low 0.8, high 1.2): can be uncertain "
+                         "beside a demand section only"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["sizing"] = "elastic";
+          k["costs"]["hardware"] = {{"rental_per_accelerator_hour", 3.0}};
+        })
+            .starts_with(
+                "costs.energy.tariff.level = uniform(low 0.8, high 1.2): can be uncertain on "
+                "a fixed or given fleet only"));
+  CHECK(refused([](auto& k) {
+          k["costs"]["energy"]["tariff"]["level"] = {
+              {"dist", "uniform"}, {"low", -0.5}, {"high", 1.5}};
+        }).starts_with("costs.energy.tariff.level = "));
+  CHECK(message_of([&] {
+          (void)model.plan();
+        }).starts_with("costs.energy.tariff = (uncertain tariff level): the GPU and MPI engines"));
+}
+
+TEST_CASE("a demand curve refuses tariff levels whose bill can fall below 0, before the run") {
+  namespace el = tpw::electricity;
+  using tpw::extra_input;
+  using tpw::USD;
+  // 5 given systems on 5 requests a second draw at most 5 x 20 x 1.2 = 120 kW; a PPA's 1 MW block
+  // is mostly surplus, sold at 20 USD/MWh (at most 8,760 MWh x 20 = 175,200 back). The curve's
+  // tariff has the block at 1 USD/MWh, so the PPA's level is its price per MWh.
+  const cap::latency_target target{1.0 * units::second, 0.05};
+  cap::capacity_spec spec(cap::demand_profile::constant(5.0 * cap::per_second), streams_of(4, 2.0),
+                          target);
+  spec.approximation = erlang;
+  spec.rule = cap::given_fleet{5, std::nullopt};
+  const auto plan = cap::plan_capacity(spec);
+  const cap::system_power draw{20.0 * units::kW, 8.0 * units::kW, 1.2};
+  el::tariff<USD> t;
+  for (int h = 0; h < 8760; ++h) t.market.push_back(0.02 * units::usd / units::kWh);
+  t.ppa = el::power_purchase_agreement<USD>{1.0 * units::MW, 1.0 * units::usd / units::MWh, true};
+  const tpw::mc::demand_curve<USD> curve(cap::fleet_on_scaled_demand<USD>(spec, plan, draw, t),
+                                         true);
+  CHECK(curve.reads(extra_input::ppa_price_level));
+  CHECK(curve.reads(extra_input::tariff_level));
+  CHECK_FALSE(curve.reads(extra_input::power_cap));
+  // At 50 to 60 USD/MWh the block costs 438,000 or more, above any surplus sold.
+  tpw::extra_parameters low;
+  low[extra_input::demand_scale] = 1.0;
+  low[extra_input::ppa_price_level] = 50.0;
+  tpw::extra_parameters high = low;
+  high[extra_input::ppa_price_level] = 60.0;
+  CHECK_NOTHROW(curve.require_box(low, high));
+  // Down to 0 it pays nothing for the block and is paid for its surplus: refused by name.
+  low[extra_input::ppa_price_level] = 0.0;
+  CHECK(message_of([&] { curve.require_box(low, high); })
+            .starts_with("costs.energy.tariff = (levels 1 1 0 on the prices per kWh, the demand "
+                         "charge and the PPA's price): at 1 times the written demand the bill's "
+                         "effective price is below 0"));
+  // A curve priced by a tariff needs its fleet built with one; without a PPA it reads no PPA price.
+  const cap::fleet_on_scaled_demand<USD> untariffed(spec, plan, draw);
+  CHECK(message_of([&] {
+          (void)tpw::mc::demand_curve<USD>(untariffed, true);
+        }).starts_with("costs.energy.tariff = (none): a demand curve priced by a tariff"));
+  el::tariff<USD> flat;
+  flat.time_of_use = {0.08 * units::usd / units::kWh};
+  const tpw::mc::demand_curve<USD> plain(cap::fleet_on_scaled_demand<USD>(spec, plan, draw, flat),
+                                         true);
+  CHECK_FALSE(plain.reads(extra_input::ppa_price_level));
+  CHECK(plain.reads(extra_input::demand_charge_level));
 }
 
 TEST_CASE("the least-cost mix of candidate platforms against brute force") {

@@ -1569,6 +1569,31 @@ inline capacity::system_power system_power_of(const operating_point& op) noexcep
           op.facility_pue.value()};
 }
 
+// Whether a level of the tariff (its level, demand charge or PPA price) is a distribution.
+inline bool tariff_levels_vary(const scenario& s) {
+  return std::any_of(s.extra_uncertain.begin(), s.extra_uncertain.end(),
+                     [](const mc::uncertain_extra& u) { return is_tariff_level(u.input); });
+}
+// The tariff's levels may be distributions on a fixed or given fleet sized to demand only: its
+// bill is then priced sample by sample (tpw/mc/demand_curve.hpp).
+inline void require_tariff_levels_on_demand(const scenario& s) {
+  for (const auto& u : s.extra_uncertain) {
+    if (!is_tariff_level(u.input)) continue;
+    if (!s.demand) {
+      throw invalid_input::shown_as(
+          rule_of(u.input).path, u.dist.describe(),
+          "can be uncertain beside a demand section only (its fleet's bill is priced sample by "
+          "sample); without one the bill is priced once, on a flat load: give a number");
+    }
+    if (s.demand->sizing == "elastic") {
+      throw invalid_input::shown_as(
+          rule_of(u.input).path, u.dist.describe(),
+          "can be uncertain on a fixed or given fleet only: an elastic fleet's hourly counts are "
+          "planned once; give a number or size the fleet \"fixed\"");
+    }
+  }
+}
+
 // The tariff's bill on the scenario's hourly load (the demand section's fleet hour by hour, or
 // the site's systems at a constant utilization), whose effective price becomes the energy price.
 // The bill is priced once, at the point values, so the inputs that move the load stay numbers.
@@ -1650,20 +1675,26 @@ inline void add_demand_uncertainty(scenario& s) {
   capacity::capacity_spec written = c.spec;
   written.demand = *c.written;
   using fleet_type = capacity::fleet_on_scaled_demand<scenario_currency>;
-  fleet_type fleet(written, c.plan, draw,
-                   s.tariff ? std::optional(s.tariff->tariff) : std::nullopt);
+  // The curve prices the tariff at unit charges, its levels the sample's (or the point values).
+  fleet_type fleet(written, c.plan, draw, s.tariff ? std::optional(s.tariff->unit) : std::nullopt);
   // With a project, the curve also sets each operating year's utilization and energy price.
-  auto curve = c.years.empty() ? std::make_shared<const mc::demand_curve<scenario_currency>>(
-                                     fleet, s.tariff.has_value())
-                               : std::make_shared<const mc::demand_curve<scenario_currency>>(
+  using curve_type = mc::demand_curve<scenario_currency>;
+  auto curve = c.years.empty() ? std::make_shared<curve_type>(fleet, s.tariff.has_value())
+                               : std::make_shared<curve_type>(
                                      fleet, s.tariff.has_value(), static_cast<int>(c.years.size()),
                                      growth ? growth->reachable_low() : c.growth_per_year,
                                      growth ? growth->reachable_high() : c.growth_per_year);
+  if (s.tariff) {
+    curve->set_base_levels(s.tariff->level, s.tariff->demand_charge, s.tariff->ppa_price_per_mwh);
+  }
   const mc::distribution* uncertain_scale = s.uncertain_extra(extra_input::demand_scale);
   if (uncertain_scale == nullptr) {
-    // Growth alone: the bill at every demand its years reach from the point scale.
-    curve->require_bills_within(rule_of(extra_input::demand_growth).path, growth->describe(),
-                                c.scale, c.scale);
+    // Growth (or a tariff level) alone: the bill at every demand its years reach from the point
+    // scale (a level's reach is checked by the cost model, tpw::mc::demand_curve::require_box).
+    if (growth) {
+      curve->require_bills_within(rule_of(extra_input::demand_growth).path, growth->describe(),
+                                  c.scale, c.scale);
+    }
     s.operating_curve = std::move(curve);
     return;
   }
@@ -1908,10 +1939,16 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
   if (j.contains("power_cap")) s.power_cap = d::read_power_cap(j["power_cap"], s, files);
   if (j.contains("demand")) s.demand = d::plan_demand(j, s, files);
   if (j["costs"].contains("energy") && j["costs"]["energy"].contains("tariff")) {
-    s.tariff = read_tariff<scenario_currency>(j["costs"]["energy"]["tariff"], files);
+    s.tariff = read_tariff<scenario_currency>(
+        j["costs"]["energy"]["tariff"], files,
+        [&s](const d::json& value, extra_input input, std::string_view meaning) {
+          return d::extra_leaf_at(value, input, s, meaning);
+        });
+    d::require_tariff_levels_on_demand(s);
     d::price_tariff(s);
   }
-  if (s.demand && (s.demand->uncertain || s.uncertain_extra(extra_input::demand_growth))) {
+  if (s.demand && (s.demand->uncertain || s.uncertain_extra(extra_input::demand_growth) ||
+                   d::tariff_levels_vary(s))) {
     d::add_demand_uncertainty(s);
   }
   if (j.contains("fleet")) {

@@ -53,6 +53,11 @@ using scenario_model = mc::cost_model<scenario_currency>;
     e[extra_input::demand_scale] = s.demand->scale;
     e[extra_input::demand_growth] = s.demand->growth_per_year;
   }
+  if (s.tariff) {
+    e[extra_input::tariff_level] = s.tariff->level;
+    e[extra_input::demand_charge_level] = s.tariff->demand_charge;
+    e[extra_input::ppa_price_level] = s.tariff->ppa_price_per_mwh;
+  }
   if (s.site_power_mw) {
     // Each system's facility power at the point: what a sample's ceiling divides by when it is
     // uncertain.

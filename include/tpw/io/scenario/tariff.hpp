@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tpw/curves/csv.hpp"
@@ -15,12 +17,22 @@
 #include "tpw/io/file.hpp"
 #include "tpw/io/scenario/csv_column.hpp"
 #include "tpw/io/scenario/fields.hpp"
+#include "tpw/model/extras.hpp"
 
 namespace tpw::io {
 
 template <currency_type C>
 struct tariff_choice {
+  // At the point values: the prices per kWh times `level`, the demand charge and PPA price at
+  // their point values (medians where they are distributions).
   electricity::tariff<C> tariff;
+  // As a demand curve reads it (tpw/mc/demand_curve.hpp): the prices per kWh as written, a demand
+  // charge of 1 per kW-month and a PPA price of 1 per MWh, so that the three levels a sample takes
+  // are the level, the charge per kW-month and the price per MWh.
+  electricity::tariff<C> unit;
+  double level = 1.0;          // costs.energy.tariff.level
+  double demand_charge = 0.0;  // per kW-month
+  double ppa_price_per_mwh = 0.0;
   std::string source;                               // "time_of_use" or the market file's name
   std::optional<electricity::energy_bill<C>> bill;  // on the scenario's hourly load
   // With demand and finance: each operating year's bill on that year's load (the first is `bill`),
@@ -84,13 +96,19 @@ std::vector<energy_price<C>> market_prices_at(const json& value, const named_fil
 
 }  // namespace detail
 
-// Reads costs.energy.tariff.
+// A number that may be a distribution (the scenario's reader: it keeps the distribution and gives
+// the point value), read from `value` for the extra input named, with its meaning for an error.
+using tariff_number_reader =
+    std::function<double(const nlohmann::json& value, extra_input input, std::string_view meaning)>;
+
+// Reads costs.energy.tariff; its level, demand charge and PPA price through `number`.
 template <currency_type C>
-tariff_choice<C> read_tariff(const nlohmann::json& j, const named_files& files) {
+tariff_choice<C> read_tariff(const nlohmann::json& j, const named_files& files,
+                             const tariff_number_reader& number) {
   namespace d = detail;
   const d::json& t =
       d::object_at(j, "costs.energy.tariff",
-                   {"price_per_kwh", "market_csv", "demand_charge_per_kw_month", "ppa"});
+                   {"price_per_kwh", "market_csv", "level", "demand_charge_per_kw_month", "ppa"});
   tariff_choice<C> c;
   c.source = "time_of_use";
   if (t.contains("price_per_kwh") == t.contains("market_csv")) {
@@ -104,11 +122,12 @@ tariff_choice<C> read_tariff(const nlohmann::json& j, const named_files& files) 
   if (t.contains("market_csv")) {
     c.tariff.market = d::market_prices_at<C>(t["market_csv"], files, c.source);
   }
+  if (t.contains("level")) {
+    c.level = number(t["level"], extra_input::tariff_level, "times every price per kWh");
+  }
   if (t.contains("demand_charge_per_kw_month")) {
-    c.tariff.demand_charge = d::bounded_at(t["demand_charge_per_kw_month"],
-                                           "costs.energy.tariff.demand_charge_per_kw_month", 0.0,
-                                           1e6, "per kW of each month's peak") *
-                             (units::unit_of<C> / units::kW);
+    c.demand_charge = number(t["demand_charge_per_kw_month"], extra_input::demand_charge_level,
+                             "per kW of each month's peak");
   }
   if (t.contains("ppa")) {
     const d::json& p =
@@ -124,9 +143,7 @@ tariff_choice<C> read_tariff(const nlohmann::json& j, const named_files& files) 
     ppa.block = d::bounded_at(need("block_mw"), "costs.energy.tariff.ppa.block_mw", 0.0, 1e6,
                               "MW delivered every hour") *
                 units::MW;
-    ppa.price = d::bounded_at(need("price_per_mwh"), "costs.energy.tariff.ppa.price_per_mwh", 0.0,
-                              1e6, "per MWh") *
-                (units::unit_of<C> / units::MWh);
+    c.ppa_price_per_mwh = number(need("price_per_mwh"), extra_input::ppa_price_level, "per MWh");
     if (p.contains("surplus")) {
       const std::string_view rule =
           "must be \"lost\" (block energy above the load is paid and unused; the default) or "
@@ -139,6 +156,18 @@ tariff_choice<C> read_tariff(const nlohmann::json& j, const named_files& files) 
     }
     c.tariff.ppa = ppa;
   }
+  // The tariff at level 1 with unit charges, then at the point values.
+  const auto per_kw_month = units::unit_of<C> / units::kW;
+  const auto per_mwh = units::unit_of<C> / units::MWh;
+  c.tariff.demand_charge = 1.0 * per_kw_month;
+  if (c.tariff.ppa) c.tariff.ppa->price = 1.0 * per_mwh;
+  electricity::validate_tariff(c.tariff);
+  c.unit = c.tariff;
+  for (auto* prices : {&c.tariff.time_of_use, &c.tariff.market}) {
+    for (auto& price : *prices) price = price * c.level;
+  }
+  c.tariff.demand_charge = c.demand_charge * per_kw_month;
+  if (c.tariff.ppa) c.tariff.ppa->price = c.ppa_price_per_mwh * per_mwh;
   electricity::validate_tariff(c.tariff);
   return c;
 }
