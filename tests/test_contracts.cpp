@@ -333,6 +333,10 @@ TEST_CASE(
             doctest::Approx(0.5).epsilon(0.02));
       CHECK(report["uncertainty"]["outputs"]["project_npv"]["p5"].get<double>() <
             report["uncertainty"]["outputs"]["project_npv"]["p95"].get<double>());
+      // The tariff's level uncertain beside the demand, at its median (1) in the point figures.
+      CHECK(report["uncertainty"]["inputs"].contains("costs.energy.tariff.level"));
+      CHECK(bills[0]["effective_price_per_kwh"].get<double>() ==
+            doctest::Approx(report["energy_bill"]["effective_price_per_kwh"].get<double>()));
     }
     if (entry.path().filename() == "gb200_fleet_refresh.json") {
       // The MI300X cohort's power earns far more in GB200 NVL72 (a tenth of its tokens per MW):

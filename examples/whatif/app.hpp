@@ -324,6 +324,23 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
       }
       out << "\n";
     }
+    if (s.input.tariff) {
+      // The tariff's uncertain levels: each sample prices its own load at its own.
+      std::string levels;
+      for (const auto& u : s.input.extra_uncertain) {
+        if (!tpw::is_tariff_level(u.input)) continue;
+        levels +=
+            std::string(levels.empty() ? "" : ", ") +
+            (u.input == tpw::extra_input::tariff_level          ? "level x "
+             : u.input == tpw::extra_input::demand_charge_level ? "demand charge per kW-month "
+                                                                : "PPA price per MWh ") +
+            u.dist.describe();
+      }
+      if (!levels.empty()) {
+        out << "  " << display_name(s.input.name) << ": tariff uncertain, " << levels
+            << ": each sample's bill at its own (the bill above at their medians)\n";
+      }
+    }
     for (const auto& flag : s.plausibility.flags) {
       out << "  " << display_name(s.input.name) << ": ! " << flag.figure << " " << num(flag.value)
           << " " << flag.rule << " (" << num(flag.limit) << "): " << display_name(flag.evidence)
