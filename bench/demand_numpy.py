@@ -7,8 +7,11 @@ from numpy's generators, each sample's utilization and time-of-use bill (with a 
 from prefix sums over the hours sorted by rate (searchsorted on whole arrays), the cost lines and
 the figures, summarized with the statistics of the what-if report.
 
-Usage: demand_numpy.py N [SEED] [--walk]  ->  one JSON object: seconds, peak_mb, the fleet and
-the statistics. --walk computes each sample's utilization and bill the direct way instead, over
+Usage: demand_numpy.py N [SEED] [--walk | --tariff]  ->  one JSON object: seconds, peak_mb, the
+fleet and the statistics. --tariff: bench/demand_8760_tariff_4_inputs.json instead: the cost of
+capital, hardware price and build cost fixed, and the tariff's level, its demand charge and a 12 MW
+PPA's price uncertain beside the demand scale (the energy beyond the block at the tariff, each
+month's peak above it charged). --walk computes each sample's utilization and bill the direct way instead, over
 the 8,760 hours (samples in chunks of 256, hours as the second axis), as the model reads before
 one sees the prefix sums. Keep it in step with bench/demand_8760_4_inputs.json (docs/capacity.md defines the
 model).
@@ -37,6 +40,7 @@ LIFE, RESIDUAL, FACILITY_LIFE = 4.0, 0.1, 15.0
 SOFTWARE, MAINTENANCE, TOKEN_PRICE = 4500.0, 0.03, 2.0
 TOU = [0.06] * 8 + [0.07] * 4 + [0.08] * 2 + [0.10] * 6 + [0.07] * 2 + [0.06] * 2
 DEMAND_CHARGE = 12.0  # per kW-month
+PPA_KW = 12000.0  # --tariff: the PPA's block
 DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 
@@ -60,8 +64,9 @@ def wait_exceeds(systems, rate, streams, hold, cs):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != "--walk"]
+    args = [a for a in sys.argv[1:] if a not in ("--walk", "--tariff")]
     walk = "--walk" in sys.argv[1:]
+    tariff = "--tariff" in sys.argv[1:]
     n = int(float(args[0])) if args else 1_000_000
     seed = int(args[1]) if len(args) > 1 else 42
     start = time.perf_counter()
@@ -106,11 +111,38 @@ def main():
 
     rng = np.random.default_rng(seed)
     x = rng.lognormal(0.0, SCALE_SIGMA, n)
-    rate = rng.uniform(0.05, 0.12, n)
-    hw_price = rng.normal(3.9e6, 0.3e6, n)
-    build = rng.triangular(9e6, 11.7e6, 15e6, n)
+    if tariff:
+        rate, hw_price, build = 0.08, 3.9e6, 11.7e6
+        level = rng.triangular(0.8, 1.0, 1.3, n)
+        demand_charge = rng.uniform(8.0, 16.0, n)
+        ppa_per_kwh = rng.uniform(40.0, 70.0, n) / 1000.0
+    else:
+        rate = rng.uniform(0.05, 0.12, n)
+        hw_price = rng.normal(3.9e6, 0.3e6, n)
+        build = rng.triangular(9e6, 11.7e6, 15e6, n)
 
-    if walk:
+    if tariff:
+        # Per sample: the hours capped (x r_h > S) and those drawing beyond the block (the served
+        # rate above (block - A) / B) come first in the sorted hours.
+        capped = np.searchsorted(neg_sorted, -servable / x, side="left")
+        served_rate_hours = servable * capped + x * (rate_sum[-1] - rate_sum[capped])
+        utilization = served_rate_hours * 3600.0 * tokens / capacity_tokens
+        used_kwh = HOURS * idle_kw + per_served_kw * served_rate_hours
+        threshold = (PPA_KW - idle_kw) / per_served_kw
+        if threshold < 0:
+            drawing = np.full(n, HOURS)
+        elif servable > threshold:
+            drawing = np.searchsorted(neg_sorted, -threshold / x, side="left")
+        else:
+            drawing = np.zeros(n, dtype=int)
+        split = np.minimum(capped, drawing)
+        beyond = (idle_kw - PPA_KW) * price_sum[drawing] + per_served_kw * (
+            servable * price_sum[split] + x * (price_rate_sum[drawing] - price_rate_sum[split]))
+        peaks = np.maximum(idle_kw + per_served_kw * np.minimum(np.outer(x, month_peak), servable)
+                           - PPA_KW, 0.0)
+        effective = (level * beyond + ppa_per_kwh * PPA_KW * HOURS
+                     + demand_charge * peaks.sum(axis=1)) / used_kwh
+    elif walk:
         # Each sample's hours: what the fleet serves, the load, the bill, the months' peaks.
         utilization = np.empty(n)
         effective = np.empty(n)

@@ -5,7 +5,7 @@ which computes the same thirteen figures and statistics with numpy. The two take
 spell of the machine slows both sides of a pair; each pair's ratio is printed, then the median.
 
 Usage: whatif_vs_numpy.py TPW_WHATIF [N ...] [--turns K] [--scenario FILE] [--numpy-up-to N]
-                          [--npv | --demand | --demand-walk | --fleet]
+                          [--npv | --demand | --demand-walk | --demand-tariff | --fleet]
   N: sample counts (default 1e6 1e7 1e8); numpy runs only up to --numpy-up-to (default 1e8) and
   only where its arrays fit in this machine's memory (about 210 bytes a sample).
   --npv: the project benchmark instead: bench/npv_10y_8_inputs.json (a 10-year project, 8
@@ -14,7 +14,10 @@ Usage: whatif_vs_numpy.py TPW_WHATIF [N ...] [--turns K] [--scenario FILE] [--nu
   hours of demand, 4 uncertain inputs, a time-of-use bill) against bench/demand_numpy.py; and
   tpw-whatif on bench/demand_24h_4_inputs.json (the same with a 24-hour profile) beside it, whose
   ratio is what the 8,760 hours cost a sample. --demand-walk: the same against demand_numpy.py
-  --walk, which walks each sample's 8,760 hours instead of using prefix sums.
+  --walk, which walks each sample's 8,760 hours instead of using prefix sums. --demand-tariff:
+  bench/demand_8760_tariff_4_inputs.json (the same fleet with four uncertain demand and tariff
+  inputs: the demand scale, the tariff's level, its demand charge and a PPA's price) against
+  demand_numpy.py --tariff, with bench/demand_24h_tariff_4_inputs.json beside it.
   --fleet: the fleet benchmark instead: bench/fleet_10y_4_inputs.json (a 10 MW fleet over ten
   years, four generations, the opportunity-cost refresh rule run on every sample, 4 uncertain
   inputs) against bench/fleet_numpy.py, compared on the mean fleet NPV.
@@ -89,6 +92,11 @@ def main():
             numpy_program = "demand_numpy.py"
             profile_24h = os.path.join(HERE, "demand_24h_4_inputs.json")
             numpy_args = ["--walk"] if a == "--demand-walk" else []
+        elif a == "--demand-tariff":
+            scenario = os.path.join(HERE, "demand_8760_tariff_4_inputs.json")
+            numpy_program = "demand_numpy.py"
+            profile_24h = os.path.join(HERE, "demand_24h_tariff_4_inputs.json")
+            numpy_args = ["--tariff"]
         else:
             counts.append(int(float(a)))
     counts = counts or [10**6, 10**7, 10**8]
