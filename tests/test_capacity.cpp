@@ -978,6 +978,29 @@ TEST_CASE("a demand curve refuses tariff levels whose bill can fall below 0, bef
                                          true);
   CHECK_FALSE(plain.reads(extra_input::ppa_price_level));
   CHECK(plain.reads(extra_input::demand_charge_level));
+  // A cost model on that curve refuses an uncertain PPA price by name.
+  tpw::mc::cost_parameters p;
+  p[tpw::cost_input::accelerators_per_system] = 8;
+  p[tpw::cost_input::throughput_tok_s] = 1000;
+  p[tpw::cost_input::it_power_kw] = 20;
+  p[tpw::cost_input::utilization] = 0.5;
+  p[tpw::cost_input::energy_price_per_kwh] = 0.08;
+  p[tpw::cost_input::pue] = 1.2;
+  tpw::extra_parameters e;
+  e[extra_input::demand_scale] = 1.0;
+  const auto model_with = [&](extra_input k) {
+    return message_of([&] {
+      (void)tpw::mc::cost_model<USD>(p, {}, e, {{k, tpw::mc::distribution::uniform(30.0, 60.0)}},
+                                     nullptr,
+                                     std::make_shared<const tpw::mc::demand_curve<USD>>(plain));
+    });
+  };
+  CHECK(model_with(extra_input::ppa_price_level)
+            .starts_with(
+                "costs.energy.tariff.ppa.price_per_mwh = \"uniform(low 30, high 60)\": needs "
+                "a demand section's fleet priced by a tariff (the PPA's price: a tariff "
+                "with a PPA)"));
+  CHECK(model_with(extra_input::demand_charge_level) == "(no error)");
 }
 
 TEST_CASE("the least-cost mix of candidate platforms against brute force") {

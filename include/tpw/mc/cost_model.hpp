@@ -455,6 +455,9 @@ class cost_model {
                               ? "needs a measured frontier to pick the throughput on"
                           : u.input == extra_input::demand_scale
                               ? "needs a demand section's fleet to serve it"
+                          : is_tariff_level(u.input)
+                              ? "needs a demand section's fleet priced by a tariff (the PPA's "
+                                "price: a tariff with a PPA)"
                               : "needs a power-cap curve to pick the throughput and draw on")
             : site     ? "needs a site: its power ceiling and each system's power"
             : rate     ? "needs the deployment's input and output rates, side by side"
