@@ -178,7 +178,8 @@ class demand_curve final : public operating_curve {
   [[nodiscard]] static std::string describe_levels(const extra_parameters& e) {
     std::string out = "(levels";
     for (const auto level : levels_) {
-      out += " " + tpw::detail::number_text(e[level]);
+      out += ' ';  // (appended apart: GCC 12 warns falsely on " " + a string at -O2)
+      out += tpw::detail::number_text(e[level]);
     }
     return out + " on the prices per kWh, the demand charge and the PPA's price)";
   }

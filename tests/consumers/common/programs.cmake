@@ -25,6 +25,9 @@ if(TARGET tpw::mc)
   if(consumer_has_march_native)
     target_compile_options(consumer_mc_fast PRIVATE -march=native)
   endif()
+  # A fleet sized to demand under an uncertain tariff (docs/capacity.md's library section).
+  consumer_program(consumer_demand consumer_demand.cpp tpw::mc
+                   "consumer_demand: P50 0\\.[0-9]+ USD/Mtok")
 endif()
 # The docs' worked example (examples/library/deal_pricer.cpp), as a user copies it.
 set(TPW_EXAMPLES_DIR "" CACHE PATH "tpw's examples/ folder")
