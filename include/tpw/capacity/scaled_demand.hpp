@@ -3,8 +3,8 @@
 // uncertain demand level costs.
 //
 // The fleet is fixed (sized or given): it serves min(x r_h, S) requests a second in hour h, S the
-// most it serves at the target. Served requests and hours short come from the load-duration
-// curve's prefix sums (demand_profile::above at S / x). The hourly load is affine in what is
+// most it serves at the target. Served requests and hours short come from prefix sums over the
+// hours sorted by rate, split where x r_h passes S. The hourly load is affine in what is
 // served, L_h = A + B min(x r_h, S) with A = n P_idle PUE and B = (P_active - P_idle) PUE (I + O m)
 // / (acc T), so over the hours sorted by rate every sum the bill needs (the energy bought, at each
 // hour's price; a PPA block's surplus at the market price; each month's peak) is a prefix sum
@@ -39,8 +39,7 @@ class fleet_on_scaled_demand {
   fleet_on_scaled_demand(const capacity_spec& spec, const capacity_plan& plan,
                          const system_power& draw,
                          std::optional<electricity::tariff<C>> tariff = std::nullopt)
-      : demand_(spec.demand),
-        servable_(plan.servable.value()),
+      : servable_(plan.servable.value()),
         tokens_(spec.service.tokens_per_request.value()),
         capacity_tokens_(spec.service.system_throughput.value() * 3600.0 * plan.system_hours),
         tariff_(std::move(tariff)) {
@@ -58,7 +57,7 @@ class fleet_on_scaled_demand {
     std::vector<int> order(electricity::hours_per_year);  // hours by rate, highest first
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-      return demand_.at_hour(a).value() > demand_.at_hour(b).value();
+      return spec.demand.at_hour(a).value() > spec.demand.at_hour(b).value();
     });
     const std::size_t hours = order.size();
     rate_.resize(hours);
@@ -67,7 +66,7 @@ class fleet_on_scaled_demand {
     }
     for (std::size_t k = 0; k < hours; ++k) {
       const int h = order[k];
-      const double r = demand_.at_hour(h).value();
+      const double r = spec.demand.at_hour(h).value();
       rate_[k] = r;
       rates_[k + 1] = rates_[k] + r;
       auto& top = month_peak_rate_[static_cast<std::size_t>(electricity::month_of_hour(h))];
@@ -89,6 +88,9 @@ class fleet_on_scaled_demand {
     crossing_.resize(buckets + 2);
     for (std::size_t b = 0; b <= buckets; ++b) crossing_[b] = count_above(edge(b), 0, hours);
     crossing_[buckets + 1] = hours;
+    if (tariff_ && tariff_->ppa) {
+      ppa_charges_ = (tariff_->ppa->price * (tariff_->ppa->block * units::year)).value();
+    }
   }
 
   // A year at scale x in plain numbers (SI: J, W, the currency's units), what a Monte Carlo
@@ -115,11 +117,7 @@ class fleet_on_scaled_demand {
   [[nodiscard]] year_numbers year_at(double x) const noexcept {
     year_numbers out;
     const std::size_t n = rate_.size();
-    const std::size_t capped = first_not_above(servable_ / x);
-    // Served over the year (requests a second, summed over hours): S in each capped hour, x r_h
-    // in the others.
-    const double served =
-        servable_ * static_cast<double>(capped) + x * (rates_[n] - rates_[capped]);
+    const auto [capped, served] = served_at(x);
     out.utilization = served * second_per_hour * tokens_ / capacity_tokens_;
     if (!tariff_) return out;
     const double block = tariff_->ppa ? tariff_->ppa->block.value() : 0.0;
@@ -140,7 +138,7 @@ class fleet_on_scaled_demand {
                           per_served_ * served_sum(0, drawing, price_, price_rate_)) *
                          second_per_hour;
     if (tariff_->ppa) {
-      out.ppa_charges = (tariff_->ppa->price * (tariff_->ppa->block * units::year)).value();
+      out.ppa_charges = ppa_charges_;
       if (tariff_->ppa->surplus_sold) {
         out.surplus_credit = ((block - idle_) * (market_[n] - market_[drawing]) -
                               per_served_ * served_sum(drawing, n, market_, market_rate_)) *
@@ -158,13 +156,14 @@ class fleet_on_scaled_demand {
 
   // Requests served in the year at scale x (> 0), and those turned away.
   [[nodiscard]] double served_requests(double x) const noexcept {
-    return x * (demand_.requests_per_year() - demand_.above(rate_below(x)).requests);
+    return served_at(x).served * second_per_hour;
   }
   [[nodiscard]] double unserved_share(double x) const noexcept {
-    return 1.0 - served_requests(x) / (x * demand_.requests_per_year());
+    return 1.0 - served_at(x).served / (x * rates_.back());
   }
+  // The hours short: those whose rate x r_h passes what the fleet serves.
   [[nodiscard]] double hours_short(double x) const noexcept {
-    return demand_.above(rate_below(x)).hours;
+    return static_cast<double>(served_at(x).capped);
   }
   // Served tokens over the paid systems' token capacity.
   [[nodiscard]] double utilization(double x) const noexcept { return year_at(x).utilization; }
@@ -189,11 +188,18 @@ class fleet_on_scaled_demand {
   }
 
  private:
-  // The rate at scale 1 above which an hour is short at scale x.
-  [[nodiscard]] request_rate rate_below(double x) const noexcept {
-    return request_rate::from_value(servable_ / x);
-  }
   static constexpr double second_per_hour = 3600.0;
+  // The hours capped at scale x (x r_h > S, the hours short) and the requests a second served,
+  // summed over the hours: S in each capped hour, x r_h in the others.
+  struct served_hours {
+    std::size_t capped = 0;
+    double served = 0.0;
+  };
+  [[nodiscard]] served_hours served_at(double x) const noexcept {
+    const std::size_t n = rate_.size();
+    const std::size_t capped = first_not_above(servable_ / x);
+    return {capped, servable_ * static_cast<double>(capped) + x * (rates_[n] - rates_[capped])};
+  }
   static constexpr std::size_t buckets = 1024;
   // Month m's peak draw from the utility at scale x (W): the fleet's load in its busiest hour,
   // less the PPA's block.
@@ -231,7 +237,6 @@ class fleet_on_scaled_demand {
     return above;
   }
 
-  demand_profile demand_;
   double servable_ = 0.0;
   double tokens_ = 0.0;
   double capacity_tokens_ = 0.0;  // the paid systems' tokens in a year
@@ -246,6 +251,7 @@ class fleet_on_scaled_demand {
   double top_rate_ = 0.0;      // the highest hourly rate at scale 1
   double bucket_width_ = 0.0;  // the search table's step in rate
   double per_bucket_width_ = 0.0;
+  double ppa_charges_ = 0.0;  // the block's take-or-pay charges a year (the currency)
   std::vector<std::size_t> crossing_;
 };
 

@@ -439,6 +439,7 @@ class cost_model {
       }
       if (growth) {
         detail::require_inside(rule_of(u.input), u.dist);
+        on_any_curve = true;  // the curve's bills over the growth's reach (require_box)
         continue;
       }
       if (price      ? !extras_.priced_by_kind

@@ -173,7 +173,7 @@ class demand_curve final : public operating_curve {
                                 e[extra_input::ppa_price_level]);
   }
   [[nodiscard]] static double per_kwh(double per_joule) noexcept {
-    return per_joule * 3.6e6;  // J in a kWh
+    return per_joule * tpw::detail::joules_per_kwh;
   }
   [[nodiscard]] static std::string describe_levels(const extra_parameters& e) {
     std::string out = "(levels";
