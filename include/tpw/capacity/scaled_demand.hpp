@@ -117,7 +117,9 @@ class fleet_on_scaled_demand {
   [[nodiscard]] year_numbers year_at(double x) const noexcept {
     year_numbers out;
     const std::size_t n = rate_.size();
-    const auto [capped, served] = served_at(x);
+    const served_hours at = served_at(x);  // (no structured binding: the lambda below reads it)
+    const std::size_t capped = at.capped;
+    const double served = at.served;
     out.utilization = served * second_per_hour * tokens_ / capacity_tokens_;
     if (!tariff_) return out;
     const double block = tariff_->ppa ? tariff_->ppa->block.value() : 0.0;
