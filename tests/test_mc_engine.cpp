@@ -116,6 +116,45 @@ TEST_CASE("the multi-pass refinement pins the same quantiles when pass 1 cannot"
   CHECK(constant.outputs[0].quantile(0.37) == 2.5);
 }
 
+TEST_CASE("an output no input moves is pinned by pass 1: one pass over the samples, not two") {
+  // Beside an output pass 1 pins from its bands, one that is the same in every sample (a figure
+  // the uncertain inputs do not move, as tokens per MW under uncertain prices): its pilot spans
+  // one point, so it collects no band, and before it forced a second pass over every sample. Its
+  // quantiles and both tails are that value, and the other output's statistics are those of the
+  // kept samples.
+  const mc::input_space space({{"a", mc::distribution::lognormal(1, 0.5)}});
+  std::atomic<std::uint64_t> evaluations{0};
+  const auto model = [&](std::span<const double> x, std::span<double> y) {
+    ++evaluations;
+    y[0] = x[0];
+    y[1] = 2.5;
+  };
+  const std::vector<std::string> names = {"moving", "constant"};
+  mc::run_options o;
+  o.samples = 400000;  // past in_memory_limit: the streamed path
+  o.seed = 3;
+  // 65,536 samples collected per output: the moving output's bands fit, the constant's 400,000
+  // samples (all in its one root bin) do not, as with the what-if program's 13 outputs at 1M.
+  o.quantile_budget = 1u << 17;
+  const auto streamed = mc::run(space, model, o, names);
+  CHECK(streamed.passes == 1);
+  CHECK(evaluations.load() == o.samples);  // each sample evaluated once (the pilot's kept)
+  const auto& constant = streamed.outputs[1];
+  for (const double q : constant.quantiles) CHECK(q == 2.5);
+  CHECK(constant.expected_shortfall_upper == 2.5);
+  CHECK(constant.expected_shortfall_lower == 2.5);
+  CHECK(constant.mean == 2.5);
+  CHECK(constant.sd == 0.0);
+  o.keep_samples = true;
+  const auto kept = mc::run(space, model, o, names);
+  CHECK(streamed.outputs[0].quantiles == kept.outputs[0].quantiles);
+  CHECK(streamed.outputs[0].expected_shortfall_upper ==
+        Approx(kept.outputs[0].expected_shortfall_upper).epsilon(1e-13));
+  CHECK(streamed.outputs[0].expected_shortfall_lower ==
+        Approx(kept.outputs[0].expected_shortfall_lower).epsilon(1e-13));
+  CHECK(kept.outputs[1].quantiles == constant.quantiles);
+}
+
 TEST_CASE("progress is reported, a stop request cancels, a non-finite output is refused") {
   const mc::input_space space({{"a", mc::distribution::uniform(0, 1)}});
   const auto model = [](std::span<const double> x) { return x[0]; };

@@ -707,9 +707,11 @@ class sample_run {
   }
 
   // Often pass 1 pinned everything: each wanted rank fell in a band it collected, and each tail
-  // is the sum beyond its band plus collected values.
+  // is the sum beyond its band plus collected values; or the output had one value throughout (an
+  // output no uncertain input moves: its pilot's range is one point, so it collects no band).
   [[nodiscard]] bool first_pass_pinned_every_rank() const {
     return std::all_of(trees_.begin(), trees_.end(), [&](const quantile_tree& t) {
+      if (t.single_valued()) return true;
       if (!t.collects_in_first_pass() || !t.resolved()) return false;
       const unsigned up = t.root_bin_of_rank(upper_rank_);
       const unsigned down = t.root_bin_of_rank(lower_rank_);
@@ -724,6 +726,12 @@ class sample_run {
     for (std::size_t k = 0; k < outputs_; ++k) {
       const quantile_tree& t = trees_[k];
       finish_quantiles(k);
+      if (t.single_valued()) {
+        const double value = t.cell_of_rank(upper_rank_).constant;
+        result_.outputs[k].expected_shortfall_upper = value;
+        result_.outputs[k].expected_shortfall_lower = value;
+        continue;
+      }
       const auto sum_bins = [&](unsigned from, unsigned to) {  // root bins [from, to)
         double sum = 0.0;
         for (unsigned bin = from; bin < to; ++bin) {

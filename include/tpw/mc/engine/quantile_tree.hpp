@@ -156,6 +156,13 @@ class quantile_tree {
       return m == cell_mode::resolved || m == cell_mode::constant;
     });
   }
+  // After pass 1: whether every sample had one value (its root histogram saw one), so that every
+  // wanted rank, and every tail, is that value.
+  [[nodiscard]] bool single_valued() const noexcept {
+    return std::all_of(leaf_of_rank_.begin(), leaf_of_rank_.end(), [&](std::int32_t id) {
+      return cell(id).mode == cell_mode::constant && cell(id).parent == 0;
+    });
+  }
   // The root bin a wanted rank fell in (after pass 1).
   [[nodiscard]] unsigned root_bin_of_rank(std::size_t rank_index) const noexcept {
     std::int32_t id = leaf_of_rank_[rank_index];
