@@ -19,6 +19,7 @@
 #include <tpw/electricity.hpp>
 #include <tpw/io/report.hpp>
 #include <tpw/io/study.hpp>
+#include <tpw/mc/grown_scale.hpp>
 
 namespace units = tpw::units;
 namespace cap = tpw::capacity;
@@ -847,6 +848,41 @@ TEST_CASE("an uncertain demand growth with a project: each sample's years on its
   const auto& npv = r["uncertainty"]["outputs"]["project_npv"];
   CHECK(npv["p5"].get<double>() < npv["p95"].get<double>());
   CHECK(r["uncertainty"]["outputs"]["cost_per_mtok"]["sd"].get<double>() == 0.0);
+  // With the scale uncertain too (uniform on [0.6, 1.4]), the last year's figures are at the
+  // quantiles of x (1 + g)^2. P(year 3's peak short) = P(33.8 x (1 + g)^2 / 1.69 > S): checked
+  // against an independent sum over the growth, (1 / 0.4) * integral over g in [0.1, 0.5] of
+  // clamp((1.4 - R / (1 + g)^2) / 0.8, 0, 1) dg, R = S / 20 (the written peak), in 200,000 steps.
+  auto both = j;
+  both["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}};
+  const auto sb = tpw::io::scenario_from_json(both);
+  const double reach = sb.demand->plan.servable.value() / 20.0;
+  double by_hand = 0.0;
+  const int steps = 200000;
+  for (int k = 0; k < steps; ++k) {
+    const double g = 0.1 + 0.4 * (k + 0.5) / steps;
+    by_hand += std::clamp((1.4 - reach / ((1 + g) * (1 + g))) / 0.8, 0.0, 1.0) / steps;
+  }
+  REQUIRE(by_hand > 0.05);
+  REQUIRE(by_hand < 0.95);
+  const auto rb = tpw::io::to_json(tpw::io::run_study(sb, o));
+  const auto& last = rb["capacity"]["uncertainty"]["last_year"];
+  CHECK(last["year"] == 3);
+  CHECK(last["probability_peak_short"].get<double>() == Approx(by_hand).epsilon(1e-6));
+  // The P95 demand level z95 = quantile: short hours there exactly when z95 x 20 > S.
+  const tpw::mc::grown_scale z(tpw::mc::distribution::uniform(0.6, 1.4),
+                               tpw::mc::distribution::uniform(0.1, 0.5), 3);
+  const double z95 = z.quantile(0.95);
+  CHECK((last["hours_short"]["p95"].get<double>() > 0.0) == (z95 > reach));
+  // And its figures are those of the same fleet given, in year 3 at scale z95 / 1.3^2 growing
+  // 30% a year (the hour-by-hour plan).
+  auto given = growing_day_with_tariff();
+  given["deployment"]["systems"] = sb.demand->plan.systems;
+  given["demand"]["sizing"] = "given";
+  given["demand"]["scale"] = z95 / 1.69;
+  const auto year_3 = report_of(given)["capacity"]["years"][2];
+  CHECK(last["unserved_share"]["p95"].get<double>() ==
+        Approx(year_3["unserved_share"].get<double>()).epsilon(1e-9));
+  CHECK(last["hours_short"]["p95"] == year_3["hours_short"]);
   // Refusals: without a project growth moves nothing, and the GPU engines take a fixed ramp.
   auto k = growing_day_with_tariff();
   k.erase("finance");
@@ -858,6 +894,51 @@ TEST_CASE("an uncertain demand growth with a project: each sample's years on its
   CHECK(message_of([&] {
           (void)model.plan();
         }).starts_with("demand = (uncertain demand growth): the GPU and MPI engines"));
+}
+
+TEST_CASE("a grown scale: the demand level of a later year with scale and growth both uncertain") {
+  // Year 2 of a scale x ~ uniform(0.8, 1.2) growing g ~ uniform(0.1, 0.3): z = x w, w = 1 + g ~
+  // uniform(1.1, 1.3). By hand, P(z <= t) = (1 / (0.4 x 0.2)) * integral over w in [1.1, 1.3] of
+  // (clamp(t / w, 0.8, 1.2) - 0.8):
+  //   t = 1.0: t / w >= 0.8 up to w = 1.25: (ln(1.25 / 1.1) - 0.8 x 0.15) / 0.08 = 0.0979171439;
+  //   t = 1.2: t / w inside [0.8, 1.2] throughout: (1.2 ln(1.3 / 1.1) - 0.16) / 0.08 =
+  //   0.5058112699; t = 1.5: t / w >= 1.2 up to w = 1.25: (0.4 x 0.15 + 1.5 ln(1.3 / 1.25) - 0.8 x
+  //   0.05) / 0.08 = 0.9853883716.
+  using tpw::mc::distribution;
+  const tpw::mc::grown_scale z(distribution::uniform(0.8, 1.2), distribution::uniform(0.1, 0.3), 2);
+  CHECK(z.cdf(1.0) == Approx(0.0979171439).epsilon(1e-9));
+  CHECK(z.cdf(1.2) == Approx(0.5058112699).epsilon(1e-9));
+  CHECK(z.cdf(1.5) == Approx(0.9853883716).epsilon(1e-9));
+  CHECK(z.cdf(0.8 * 1.1) == 0.0);
+  CHECK(z.cdf(1.2 * 1.3) == Approx(1.0).epsilon(1e-12));
+  CHECK(z.low() == Approx(0.88));
+  CHECK(z.high() == Approx(1.56));
+  for (const double p : {0.05, 0.5, 0.95}) {
+    CAPTURE(p);
+    CHECK(z.cdf(z.quantile(p)) == Approx(p).epsilon(1e-9));
+  }
+  CHECK(z.quantile(0.5058112699) == Approx(1.2).epsilon(1e-8));
+  // Either number fixed: the other's own distribution. Year 3 of x = 1.1 growing uniform(0.1,
+  // 0.5): P(1.1 (1 + g)^2 <= t) = P(g <= sqrt(t / 1.1) - 1); at t = 2: (sqrt(2 / 1.1) - 1.1) / 0.4.
+  const tpw::mc::grown_scale fixed_scale(distribution::fixed(1.1), distribution::uniform(0.1, 0.5),
+                                         3);
+  CHECK(fixed_scale.cdf(2.0) == Approx((std::sqrt(2.0 / 1.1) - 1.1) / 0.4).epsilon(1e-12));
+  CHECK(fixed_scale.quantile(0.25) == Approx(1.1 * 1.2 * 1.2).epsilon(1e-12));
+  const tpw::mc::grown_scale fixed_growth(distribution::uniform(0.6, 1.4), distribution::fixed(0.3),
+                                          3);
+  CHECK(fixed_growth.quantile(0.75) == Approx(1.2 * 1.69).epsilon(1e-12));
+  // Year 1 is the scale itself.
+  const tpw::mc::grown_scale first(distribution::lognormal(1.0, 0.2), distribution::uniform(0, 1),
+                                   1);
+  CHECK(first.quantile(0.9) == Approx(std::exp(0.2 * 1.2815515655)).epsilon(1e-9));
+  // Refused: a growth that reaches -1, a year before the first.
+  CHECK(message_of([] {
+          (void)tpw::mc::grown_scale(distribution::uniform(0.5, 1.5),
+                                     distribution::uniform(-1.5, 0.5), 2);
+        }).starts_with("demand.growth_per_year = uniform("));
+  CHECK(message_of([] {
+          (void)tpw::mc::grown_scale(distribution::uniform(0.5, 1.5), distribution::fixed(0.1), 0);
+        }).starts_with("year = 0: must be >= 1"));
 }
 
 TEST_CASE("uncertain tariff levels: each sample's bill at its level, demand charge and PPA price") {

@@ -51,6 +51,7 @@
 #include "tpw/io/scenario/solve.hpp"
 #include "tpw/io/scenario/tariff.hpp"
 #include "tpw/mc/demand_curve.hpp"
+#include "tpw/mc/grown_scale.hpp"
 #include "tpw/mc/operating_curve.hpp"
 #include "tpw/mc/sampling/design.hpp"
 #include "tpw/mc/sampling/distributions.hpp"
@@ -1723,15 +1724,21 @@ inline void add_demand_uncertainty(scenario& s) {
     return 1.0 - low;
   };
   u.probability_short = chance_short(1.0);
-  // The last year at the growth's point value: only when the growth is a number.
-  if (c.years.size() > 1 && growth == nullptr) {
+  // The project's last year: at the scale's quantiles grown by the growth's point value; with the
+  // growth a distribution too, at the quantiles of the grown scale x (1 + g)^(year - 1).
+  if (c.years.size() > 1) {
     u.last_year = static_cast<int>(c.years.size());
     const double grown = capacity::growth_factor(c.growth_per_year, u.last_year);
+    std::optional<mc::grown_scale> both;
+    if (growth) both.emplace(scale, *growth, u.last_year);
     for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
-      u.last_unserved_share[k] = fleet.unserved_share(u.scale_at[k] * grown);
-      u.last_hours_short[k] = fleet.hours_short(u.scale_at[k] * grown);
+      const double z = both ? both->quantile(u.probabilities[k]) : u.scale_at[k] * grown;
+      u.last_unserved_share[k] = fleet.unserved_share(z);
+      u.last_hours_short[k] = fleet.hours_short(z);
     }
-    u.last_probability_short = chance_short(grown);
+    u.last_probability_short =
+        both ? 1.0 - both->cdf(c.plan.servable.value() / c.written->peak().value())
+             : chance_short(grown);
   }
   s.operating_curve = std::move(curve);
 }
