@@ -59,7 +59,7 @@ class grown_scale {
       return scale_.cdf(t / factor(g));
     };
     return std::clamp(boost::math::quadrature::gauss_kronrod<double, 31>::integrate(
-                          given_growth, 0.0, 1.0, 24, 1e-12),
+                          given_growth, 0.0, 1.0, 15, 1e-10),
                       0.0, 1.0);
   }
 
