@@ -848,6 +848,27 @@ TEST_CASE("an uncertain demand growth with a project: each sample's years on its
   const auto& npv = r["uncertainty"]["outputs"]["project_npv"];
   CHECK(npv["p5"].get<double>() < npv["p95"].get<double>());
   CHECK(r["uncertainty"]["outputs"]["cost_per_mtok"]["sd"].get<double>() == 0.0);
+  // The last year's figures at the growth's quantiles, the scale a number: year 3's peak 20 (1 +
+  // g)^2 is short of what the fleet serves, S, when g > sqrt(S / 20) - 1, with chance (0.5 -
+  // (sqrt(S / 20) - 1)) / 0.4 for the uniform; at the growth's P95, 0.48, its unserved share is
+  // that of the same fleet given, growing 48% a year, in year 3.
+  const auto& grown = r["capacity"]["uncertainty"];
+  CHECK(grown["scale"].is_null());
+  CHECK(grown["growth"] == "uniform(low 0.1, high 0.5)");
+  CHECK(grown["last_year"]["year"] == 3);
+  const double g_short = std::sqrt(s.demand->plan.servable.value() / 20.0) - 1.0;
+  REQUIRE(g_short > 0.3);
+  REQUIRE(g_short < 0.5);
+  CHECK(grown["last_year"]["probability_peak_short"].get<double>() ==
+        Approx((0.5 - g_short) / 0.4).epsilon(1e-9));
+  auto at_p95 = growing_day_with_tariff();
+  at_p95["deployment"]["systems"] = s.demand->plan.systems;
+  at_p95["demand"]["sizing"] = "given";
+  at_p95["demand"]["growth_per_year"] = 0.48;
+  const auto at_p95_year_3 = report_of(at_p95)["capacity"]["years"][2];
+  CHECK(grown["last_year"]["unserved_share"]["p95"].get<double>() ==
+        Approx(at_p95_year_3["unserved_share"].get<double>()).epsilon(1e-9));
+  CHECK(at_p95_year_3["unserved_share"].get<double>() > 0.0);
   // With the scale uncertain too (uniform on [0.6, 1.4]), the last year's figures are at the
   // quantiles of x (1 + g)^2. P(year 3's peak short) = P(33.8 x (1 + g)^2 / 1.69 > S): checked
   // against an independent sum over the growth, (1 / 0.4) * integral over g in [0.1, 0.5] of

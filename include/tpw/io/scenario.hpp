@@ -1522,8 +1522,15 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
   if (j["deployment"].contains("systems")) x.given_systems = s.systems;
   if (s.finance) x.operating_years = s.finance->plan.operating_years;
   demand_choice c = read_demand(section, files, x);
-  if (const mc::distribution* scale = s.uncertain_extra(extra_input::demand_scale)) {
+  // An uncertain growth in a project: the last year's figures at its quantiles (the scale's too
+  // when it is uncertain).
+  if (const mc::distribution* growth = s.uncertain_extra(extra_input::demand_growth);
+      growth && c.years.size() > 1) {
     c.uncertain.emplace();
+    c.uncertain->growth = growth->describe();
+  }
+  if (const mc::distribution* scale = s.uncertain_extra(extra_input::demand_scale)) {
+    if (!c.uncertain) c.uncertain.emplace();
     c.uncertain->scale = scale->describe();
     if (section.contains("size_for_percentile")) {
       c.uncertain->size_for_percentile = section["size_for_percentile"].get<double>();
@@ -1696,11 +1703,15 @@ inline void add_demand_uncertainty(scenario& s) {
       curve->require_bills_within(rule_of(extra_input::demand_growth).path, growth->describe(),
                                   c.scale, c.scale);
     }
-    s.operating_curve = std::move(curve);
-    return;
+    if (!c.uncertain) {
+      s.operating_curve = std::move(curve);
+      return;
+    }
   }
-  const mc::distribution& scale = *uncertain_scale;
-  curve->require_within(scale);
+  // The scale, a number given as a distribution that has one value when only the growth varies.
+  const mc::distribution scale =
+      uncertain_scale ? *uncertain_scale : mc::distribution::fixed(c.scale, "demand.scale");
+  if (uncertain_scale) curve->require_within(scale);
   demand_uncertainty& u = *c.uncertain;
   for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
     const double x = scale.quantile(u.probabilities[k]);

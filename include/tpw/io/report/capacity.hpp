@@ -64,7 +64,11 @@ inline nlohmann::json capacity_json(const demand_choice& c) {
     const auto at = [&](const std::array<double, 3>& v) {
       return nlohmann::json{{"p5", v[0]}, {"p50", v[1]}, {"p95", v[2]}};
     };
-    j["uncertainty"] = {{"scale", u->scale},
+    const auto text_or_null = [](const std::string& t) {
+      return t.empty() ? nlohmann::json() : nlohmann::json(t);
+    };
+    j["uncertainty"] = {{"scale", text_or_null(u->scale)},
+                        {"growth", text_or_null(u->growth)},
                         {"size_for_percentile", or_null(u->size_for_percentile)},
                         {"scale_at", at(u->scale_at)},
                         {"systems_for_peak", at(u->systems_for_peak)},

@@ -42,7 +42,8 @@ struct demand_context {
 // With demand.scale a distribution: what the planned fleet meets across it, at the distribution's
 // quantiles (every figure is monotone in the scale, so these are exact).
 struct demand_uncertainty {
-  std::string scale;  // the distribution, described
+  std::string scale;   // the distribution, described (empty: the scale is a number)
+  std::string growth;  // demand.growth_per_year's, in a project (empty: a number)
   std::optional<double> size_for_percentile;
   std::array<double, 3> probabilities{0.05, 0.5, 0.95};
   std::array<double, 3> scale_at{}, systems_for_peak{}, utilization{}, unserved_share{},
