@@ -1722,34 +1722,23 @@ inline void add_demand_uncertainty(scenario& s) {
     u.unserved_share[k] = fleet.unserved_share(x);
     u.hours_short[k] = fleet.hours_short(x);
   }
-  // P(x g peak > S), g the year's growth factor: the quantile where the scale reaches
-  // S / (g peak), found by bisection.
-  const auto chance_short = [&](double grown) {
-    const double reach = c.plan.servable.value() / (c.written->peak().value() * grown);
-    double low = 0.0;
-    double high = 1.0;
-    for (int k = 0; k < 100; ++k) {
-      const double mid = 0.5 * (low + high);
-      (scale.quantile(mid) > reach ? high : low) = mid;
-    }
-    return 1.0 - low;
-  };
-  u.probability_short = chance_short(1.0);
-  // The project's last year: at the scale's quantiles grown by the growth's point value; with the
-  // growth a distribution too, at the quantiles of the grown scale x (1 + g)^(year - 1).
+  // The chance that the peak hour is short, P(x peak > S), from the scale's distribution function.
+  const double reach = c.plan.servable.value() / c.written->peak().value();
+  u.probability_short = 1.0 - scale.cdf(reach);
+  // The project's last year: at the quantiles of its demand level x (1 + g)^(year - 1), the growth
+  // g a number or a distribution (tpw::mc::grown_scale: exact with either fixed).
   if (c.years.size() > 1) {
     u.last_year = static_cast<int>(c.years.size());
-    const double grown = capacity::growth_factor(c.growth_per_year, u.last_year);
-    std::optional<mc::grown_scale> both;
-    if (growth) both.emplace(scale, *growth, u.last_year);
+    const mc::grown_scale last(
+        scale,
+        growth ? *growth : mc::distribution::fixed(c.growth_per_year, "demand.growth_per_year"),
+        u.last_year);
     for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
-      const double z = both ? both->quantile(u.probabilities[k]) : u.scale_at[k] * grown;
+      const double z = last.quantile(u.probabilities[k]);
       u.last_unserved_share[k] = fleet.unserved_share(z);
       u.last_hours_short[k] = fleet.hours_short(z);
     }
-    u.last_probability_short =
-        both ? 1.0 - both->cdf(c.plan.servable.value() / c.written->peak().value())
-             : chance_short(grown);
+    u.last_probability_short = 1.0 - last.cdf(reach);
   }
   s.operating_curve = std::move(curve);
 }
