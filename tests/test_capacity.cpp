@@ -574,11 +574,10 @@ TEST_CASE("a scenario's tariff prices its hourly load, and the energy line is th
   CHECK(refused([](auto& k) {
           k["costs"]["energy"]["price_per_kwh"] = 0.1;
         }).starts_with("costs.energy.price_per_kwh = 0.1: give a price per kWh or a tariff"));
+  // An uncertain utilization on a flat load: each sample prices its own (the next cases).
   CHECK(refused([](auto& k) {
           k["deployment"]["utilization"] = {{"dist", "uniform"}, {"low", 0.4}, {"high", 0.6}};
-        })
-            .starts_with("deployment.utilization = (a distribution): cannot be uncertain beside "
-                         "costs.energy.tariff"));
+        }) == "(no error)");
   CHECK(refused([](auto& k) {
           k["costs"]["energy"]["tariff"]["price_per_kwh"] = std::vector<double>(23, 0.05);
         }).starts_with("costs.energy.tariff.price_per_kwh = ["));
@@ -1006,7 +1005,8 @@ TEST_CASE("uncertain tariff levels: each sample's bill at its level, demand char
   o.threads = 1;
   const auto mc = tpw::io::to_json(tpw::io::run_study(s, o));
   CHECK(mc["uncertainty"]["outputs"]["cost_per_mtok"]["sd"].get<double>() > 0.0);
-  // Refusals: without a demand section, on an elastic fleet, a level below 0, on the GPU engines.
+  // Refusals: on an elastic fleet, a level below 0, on the GPU engines. (Without a demand
+  // section the levels price a flat load: the next cases.)
   const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
     auto k = j;
     edit(k);
@@ -1015,9 +1015,7 @@ TEST_CASE("uncertain tariff levels: each sample's bill at its level, demand char
   CHECK(refused([](auto& k) {
           k.erase("demand");
           k["deployment"]["utilization"] = 0.5;
-        })
-            .starts_with("costs.energy.tariff.level = uniform(low 0.8, high 1.2): can be uncertain "
-                         "beside a demand section only"));
+        }) == "(no error)");
   CHECK(refused([](auto& k) {
           k["demand"]["sizing"] = "elastic";
           k["costs"]["hardware"] = {{"rental_per_accelerator_hour", 3.0}};
@@ -1032,6 +1030,192 @@ TEST_CASE("uncertain tariff levels: each sample's bill at its level, demand char
   CHECK(message_of([&] {
           (void)model.plan();
         }).starts_with("costs.energy.tariff = (uncertain tariff level): the GPU and MPI engines"));
+}
+
+TEST_CASE("a tariff's bill on a flat load, by hand and against the hour-by-hour bill") {
+  namespace el = tpw::electricity;
+  using tpw::USD;
+  const auto per_kwh = units::usd / units::kWh;
+  const auto hourly = [](double kw) { return std::vector<tpw::power>(8760, kw * units::kW); };
+  // No PPA: 0.10 USD/kWh and 12 USD per kW-month: 0.10 + 12 x 12 / 8,760 = 0.1164384 per kWh at
+  // any load.
+  el::tariff<USD> t;
+  t.time_of_use = {0.10 * per_kwh};
+  t.demand_charge = 12.0 * units::usd / units::kW;
+  const el::flat_load_tariff plain = el::flat_load_of(t);
+  for (const double kw : {1.0, 51.0, 1000.0}) {
+    CHECK(plain.effective_price(kw * 1e3) * 3.6e6 == Approx(0.10 + 144.0 / 8760.0).epsilon(1e-13));
+  }
+  // A 20 kW block at 50 USD/MWh, surplus lost, under a 51 kW load: 0.10 x 31 kW x 8,760 h =
+  // 27,156 bought, 20 kW x 8,760 h x 0.05 = 8,760 for the block, 12 x 12 x 31 kW = 4,464 of
+  // demand charges: 40,380 over 446,760 kWh, 0.0903841 per kWh.
+  t.ppa =
+      el::power_purchase_agreement<USD>{0.02 * units::MW, 50.0 * units::usd / units::MWh, false};
+  const el::flat_load_tariff ppa = el::flat_load_of(t);
+  const el::bill_numbers at51 = ppa.at(51e3);
+  CHECK(at51.energy_charges == Approx(27'156.0).epsilon(1e-13));
+  CHECK(at51.ppa_charges == Approx(8'760.0).epsilon(1e-13));
+  CHECK(at51.demand_charges == Approx(4'464.0).epsilon(1e-13));
+  CHECK(at51.used / 3.6e6 == Approx(446'760.0).epsilon(1e-13));
+  CHECK(ppa.effective_price(51e3) * 3.6e6 == Approx(40'380.0 / 446'760.0).epsilon(1e-13));
+  // Every part against bill_of on the same load, below and above the block: a month-by-month
+  // time-of-use price, then market prices with the surplus sold.
+  el::tariff<USD> monthly;
+  for (int m = 0; m < 12; ++m) {
+    for (int h = 0; h < 24; ++h)
+      monthly.time_of_use.push_back((0.04 + 0.003 * m + 0.002 * h) * per_kwh);
+  }
+  monthly.demand_charge = 9.0 * units::usd / units::kW;
+  monthly.ppa =
+      el::power_purchase_agreement<USD>{0.03 * units::MW, 45.0 * units::usd / units::MWh, false};
+  el::tariff<USD> market = monthly;
+  market.time_of_use.clear();
+  for (int h = 0; h < 8760; ++h) {
+    market.market.push_back((0.01 + 0.06 * ((h * 7) % 13) / 13.0 - 0.02 * (h % 5 == 0)) * per_kwh);
+  }
+  market.ppa->surplus_sold = true;
+  for (const auto* tariff : {&monthly, &market}) {
+    const el::flat_load_tariff flat = el::flat_load_of(*tariff, 8.0);
+    CHECK(flat.accelerators == 8.0);
+    for (const double kw : {12.0, 30.0, 75.0}) {
+      CAPTURE(kw);
+      const auto b = el::bill_of<USD>(hourly(kw), *tariff);
+      const el::bill_numbers f = flat.at(kw * 1e3);
+      CHECK(f.used == Approx(b.used.value()).epsilon(1e-12));
+      CHECK(f.energy_charges == Approx(b.energy_charges.value()).epsilon(1e-12));
+      CHECK(f.surplus_credit == Approx(b.surplus_credit.value()).epsilon(1e-12));
+      CHECK(f.ppa_charges == Approx(b.ppa_charges.value()).epsilon(1e-12));
+      CHECK(f.demand_charges == Approx(b.demand_charges.value()).epsilon(1e-12));
+      CHECK(flat.effective_price(kw * 1e3) == Approx(b.effective_price().value()).epsilon(1e-12));
+    }
+  }
+  CHECK(message_of([&] {
+          (void)el::flat_load_of(t, -1.0);
+        }).starts_with("accelerators = -1: must be finite and >= 0"));
+}
+
+TEST_CASE("a tariff on a flat load: each sample prices its own load and levels") {
+  // No demand section: 1 system of 10 kW (idle 4 kW), PUE 1.2, at utilization u draws a flat
+  // (4 + 6 u) x 1.2 kW: 7.68 kW at u = 0.4, 9.12 kW at 0.6. A flat 0.10 USD/kWh at level t,
+  // 12 USD per kW-month, a 5 kW PPA block at 50 USD/MWh (surplus lost): the bill is
+  // 0.10 t (L - 5) x 8,760 + 5 x 8,760 x 0.05 + 12 x 12 (L - 5) over L x 8,760 kWh.
+  auto j = nlohmann::json::parse(demand_scenario);
+  j.erase("demand");
+  j["deployment"]["utilization"] = {{"dist", "uniform"}, {"low", 0.4}, {"high", 0.6}};
+  j["costs"]["energy"] = {{"pue", 1.2},
+                          {"tariff",
+                           {{"price_per_kwh", 0.10},
+                            {"level", {{"dist", "uniform"}, {"low", 0.8}, {"high", 1.2}}},
+                            {"demand_charge_per_kw_month", 12},
+                            {"ppa", {{"block_mw", 0.005}, {"price_per_mwh", 50}}}}}};
+  const auto hand = [](double u, double t) {
+    const double load = (4.0 + 6.0 * u) * 1.2;
+    return (0.10 * t * (load - 5.0) * 8760 + 5.0 * 8760 * 0.05 + 144.0 * (load - 5.0)) /
+           (load * 8760);
+  };
+  const auto s = tpw::io::scenario_from_json(j);
+  CHECK(s.base[tpw::cost_input::energy_price_per_kwh] == Approx(hand(0.5, 1.0)).epsilon(1e-12));
+  const auto model = tpw::io::model_of(s);
+  REQUIRE(model.inputs().size() == 2);
+  CHECK(model.inputs()[0].name == "deployment.utilization");
+  CHECK(model.inputs()[1].name == "costs.energy.tariff.level");
+  for (const auto& [u, t] : {std::pair{0.4, 0.8}, std::pair{0.6, 1.2}, std::pair{0.45, 1.1}}) {
+    CAPTURE(u);
+    const auto q = model.parameters_at(std::vector<double>{u, t});
+    CHECK(q[tpw::cost_input::energy_price_per_kwh] == Approx(hand(u, t)).epsilon(1e-12));
+  }
+  // The run: the cost per Mtok's spread comes from both, and the energy price follows the load.
+  tpw::io::study_options o;
+  o.samples = 4096;
+  o.threads = 1;
+  const auto mc = tpw::io::to_json(tpw::io::run_study(s, o));
+  CHECK(mc["uncertainty"]["outputs"]["cost_per_mtok"]["sd"].get<double>() > 0.0);
+  // On the GPU and MPI engines the energy price is fixed: refused by name.
+  CHECK(message_of([&] {
+          (void)model.plan();
+        }).starts_with("costs.energy.tariff = (uncertain tariff level): the GPU and MPI engines"));
+  auto fixed_level = j;
+  fixed_level["costs"]["energy"]["tariff"]["level"] = 1.0;
+  const auto ppa_only = tpw::io::model_of(tpw::io::scenario_from_json(fixed_level));
+  CHECK(message_of([&] {
+          (void)ppa_only.plan();
+        }).starts_with("costs.energy.tariff = (a PPA on an uncertain load): the GPU and MPI"));
+  // Without the PPA the price is the same at any load: an uncertain utilization runs exactly as
+  // with that price given per kWh (0.10 + 144 / 8,760).
+  auto no_ppa = fixed_level;
+  no_ppa["costs"]["energy"]["tariff"].erase("ppa");
+  auto priced = no_ppa;
+  priced["costs"]["energy"] = {{"pue", 1.2}, {"price_per_kwh", 0.10 + 144.0 / 8760.0}};
+  const auto a = tpw::io::to_json(tpw::io::run_study(tpw::io::scenario_from_json(no_ppa), o));
+  const auto b = tpw::io::to_json(tpw::io::run_study(tpw::io::scenario_from_json(priced), o));
+  for (const char* q : {"p5", "p50", "p95", "mean"}) {
+    CAPTURE(q);
+    CHECK(a["uncertainty"]["outputs"]["cost_per_mtok"][q].get<double>() ==
+          Approx(b["uncertainty"]["outputs"]["cost_per_mtok"][q].get<double>()).epsilon(1e-12));
+  }
+  // A PPA's surplus sold above every cost, somewhere the samples reach, is refused before the
+  // run: a 50 kW block at 0 to 100 USD/MWh whose spare energy sells at 0.05 per kWh (at the
+  // medians the block costs 21,900 and its surplus fetches 18,221: a price above 0).
+  auto surplus = j;
+  const std::filesystem::path folder = std::filesystem::temp_directory_path() / "tpw_flat_surplus";
+  std::filesystem::create_directories(folder);
+  {
+    std::ofstream csv(folder / "market.csv");
+    csv << "price_per_mwh\n";
+    for (int h = 0; h < 8760; ++h) csv << "50\n";
+  }
+  surplus["costs"]["energy"]["tariff"] = {
+      {"market_csv", "market.csv"},
+      {"ppa",
+       {{"block_mw", 0.05},
+        {"price_per_mwh", {{"dist", "uniform"}, {"low", 0}, {"high", 100}}},
+        {"surplus", "sold"}}}};
+  CHECK(message_of([&] {
+          (void)tpw::io::model_of(tpw::io::scenario_from_json(surplus, folder));
+        }).starts_with("costs.energy.tariff = (levels 1, 0, 0): on a flat load of 7.68 kW"));
+  std::filesystem::remove_all(folder);
+  // Beside a demand section the fleet's hourly load is planned once: its inputs stay numbers.
+  auto with_demand = nlohmann::json::parse(demand_scenario);
+  with_demand["deployment"]["it_power_kw"] = {{"dist", "uniform"}, {"low", 9}, {"high", 11}};
+  with_demand["costs"]["energy"] = {{"pue", 1.2}, {"tariff", {{"price_per_kwh", 0.10}}}};
+  CHECK(message_of([&] { (void)tpw::io::scenario_from_json(with_demand); })
+            .starts_with("deployment.it_power_kw = (a distribution): cannot be uncertain beside "
+                         "costs.energy.tariff and a demand section"));
+}
+
+TEST_CASE("a flat-load tariff in the cost model refuses a base price that is not its bill's") {
+  namespace el = tpw::electricity;
+  using tpw::cost_input;
+  using tpw::extra_input;
+  using tpw::USD;
+  // One 8-accelerator system of 10 kW at utilization 0.5 (idle 10 kW: the power given is its
+  // draw), PUE 1.2: 12 kW flat. 0.10 USD/kWh and 12 per kW-month: 0.1164384 per kWh.
+  auto j = nlohmann::json::parse(demand_scenario);
+  j.erase("demand");
+  j["deployment"].erase("idle_power_kw");
+  j["deployment"]["utilization"] = {{"dist", "uniform"}, {"low", 0.4}, {"high", 0.6}};
+  const auto s = tpw::io::scenario_from_json(j);
+  el::tariff<USD> t;
+  t.time_of_use = {0.10 * units::usd / units::kWh};
+  t.demand_charge = 1.0 * units::usd / units::kW;  // as written: the level is the charge
+  tpw::extra_parameters e;
+  e.flat_tariff = el::flat_load_of(t, 8.0);
+  e[extra_input::demand_charge_level] = 12.0;
+  auto base = s.base;
+  base[cost_input::energy_price_per_kwh] = 0.1;
+  CHECK(
+      message_of([&] { (void)tpw::mc::cost_model<USD>(base, s.uncertain, e, {}); })
+          .starts_with("costs.energy.price_per_kwh = 0.1: must be the tariff's effective price at "
+                       "the base's flat load, 0.116438"));
+  base[cost_input::energy_price_per_kwh] = 0.10 + 144.0 / 8760.0;
+  CHECK_NOTHROW((void)tpw::mc::cost_model<USD>(base, s.uncertain, e, {}));
+  // A PPA's price cannot be uncertain without a PPA.
+  const tpw::mc::uncertain_extra ppa_price{extra_input::ppa_price_level,
+                                           tpw::mc::distribution::uniform(40.0, 60.0)};
+  CHECK(message_of([&] { (void)tpw::mc::cost_model<USD>(base, s.uncertain, e, {ppa_price}); })
+            .starts_with(
+                "costs.energy.tariff.ppa.price_per_mwh = \"uniform(low 40, high 60)\": needs a "
+                "tariff with a PPA"));
 }
 
 TEST_CASE("a demand curve refuses tariff levels whose bill can fall below 0, before the run") {

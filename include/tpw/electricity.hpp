@@ -2,4 +2,5 @@
 // monthly demand charges and power-purchase agreements, and the bill of an hourly load.
 #pragma once
 
+#include "tpw/electricity/flat_load.hpp"
 #include "tpw/electricity/tariff.hpp"

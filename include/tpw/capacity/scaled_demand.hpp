@@ -26,6 +26,7 @@
 
 #include "tpw/capacity/load.hpp"
 #include "tpw/capacity/sizing.hpp"
+#include "tpw/electricity/flat_load.hpp"
 #include "tpw/electricity/tariff.hpp"
 #include "tpw/error.hpp"
 
@@ -98,21 +99,8 @@ class fleet_on_scaled_demand {
   // PPA's block and the surplus sold are at the tariff's prices per kWh, the demand charges at its
   // demand charge and the block at its PPA price, so a level on each (a multiplier) prices the
   // same load: effective_price(levels).
-  struct year_numbers {
+  struct year_numbers : electricity::bill_numbers {
     double utilization = 0.0;
-    double used = 0.0;            // the facility's energy, J
-    double energy_charges = 0.0;  // money: the energy beyond the block
-    double surplus_credit = 0.0;  // money: block energy above the load, sold
-    double ppa_charges = 0.0;     // money: the block
-    double demand_charges = 0.0;  // money: on each month's peak above the block
-    // The bill over the energy, per J, with the prices per kWh (bought and sold) times `energy`,
-    // the demand charge times `demand` and the PPA's price times `ppa`.
-    [[nodiscard]] double effective_price(double energy = 1.0, double demand = 1.0,
-                                         double ppa = 1.0) const noexcept {
-      return (energy * (energy_charges - surplus_credit) + demand * demand_charges +
-              ppa * ppa_charges) /
-             used;
-    }
   };
   [[nodiscard]] year_numbers year_at(double x) const noexcept {
     year_numbers out;

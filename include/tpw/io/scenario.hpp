@@ -1582,18 +1582,13 @@ inline bool tariff_levels_vary(const scenario& s) {
   return std::any_of(s.extra_uncertain.begin(), s.extra_uncertain.end(),
                      [](const mc::uncertain_extra& u) { return is_tariff_level(u.input); });
 }
-// The tariff's levels may be distributions on a fixed or given fleet sized to demand only: its
-// bill is then priced sample by sample (tpw/mc/demand_curve.hpp).
-inline void require_tariff_levels_on_demand(const scenario& s) {
+// The tariff's levels may be distributions on a flat load (no demand section: each sample prices
+// its own, tpw/electricity/flat_load.hpp) or on a fixed or given fleet sized to demand (its bill
+// priced sample by sample, tpw/mc/demand_curve.hpp); not on an elastic fleet.
+inline void require_tariff_levels_priceable(const scenario& s) {
   for (const auto& u : s.extra_uncertain) {
     if (!is_tariff_level(u.input)) continue;
-    if (!s.demand) {
-      throw invalid_input::shown_as(
-          rule_of(u.input).path, u.dist.describe(),
-          "can be uncertain beside a demand section only (its fleet's bill is priced sample by "
-          "sample); without one the bill is priced once, on a flat load: give a number");
-    }
-    if (s.demand->sizing == "elastic") {
+    if (s.demand && s.demand->sizing == "elastic") {
       throw invalid_input::shown_as(
           rule_of(u.input).path, u.dist.describe(),
           "can be uncertain on a fixed or given fleet only: an elastic fleet's hourly counts are "
@@ -1604,12 +1599,17 @@ inline void require_tariff_levels_on_demand(const scenario& s) {
 
 // The tariff's bill on the scenario's hourly load (the demand section's fleet hour by hour, or
 // the site's systems at a constant utilization), whose effective price becomes the energy price.
-// The bill is priced once, at the point values, so the inputs that move the load stay numbers.
+// The bill is priced at the point values. On a demand section's fleet the inputs that move its
+// hourly load stay numbers (but the demand's scale and growth, on its curve); on a flat load each
+// Monte Carlo sample prices its own load (extra_parameters::flat_tariff), so the utilization, the
+// power, the PUE and the site's size may be distributions, not a power cap (which moves the
+// power along a curve).
 inline void price_tariff(scenario& s) {
   const std::string_view rule =
-      "cannot be uncertain beside costs.energy.tariff: it moves the hourly load, whose bill is "
-      "priced once, at the point values";
+      "cannot be uncertain beside costs.energy.tariff and a demand section: it moves the fleet's "
+      "hourly load, whose bill is priced once, at the point values";
   for (const auto& u : s.uncertain) {
+    if (!s.demand) break;
     switch (u.input) {
       case cost_input::utilization:
       case cost_input::it_power_kw:
@@ -1621,8 +1621,13 @@ inline void price_tariff(scenario& s) {
     }
   }
   for (const auto& u : s.extra_uncertain) {
-    if (u.input == extra_input::site_power_mw || u.input == extra_input::site_headroom ||
-        u.input == extra_input::power_cap) {
+    if (u.input == extra_input::power_cap) {
+      throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)",
+                                    "cannot be uncertain beside costs.energy.tariff: it moves the "
+                                    "power along its curve; give a number");
+    }
+    if (s.demand &&
+        (u.input == extra_input::site_power_mw || u.input == extra_input::site_headroom)) {
       throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
     }
   }
@@ -1637,6 +1642,7 @@ inline void price_tariff(scenario& s) {
     if (s.site_power_mw) {
       systems = systems_under_ceiling(d, {*s.site_power_mw * units::MW, fraction{s.site_headroom}});
     }
+    s.tariff->load_accelerators = static_cast<double>(op.accelerators_per_system * systems);
     load.assign(
         electricity::hours_per_year,
         average_facility_power(op) * op.accelerators_per_system * static_cast<double>(systems));
@@ -1951,7 +1957,7 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
         [&s](const d::json& value, extra_input input, std::string_view meaning) {
           return d::extra_leaf_at(value, input, s, meaning);
         });
-    d::require_tariff_levels_on_demand(s);
+    d::require_tariff_levels_priceable(s);
     d::price_tariff(s);
   }
   if (s.demand && (s.demand->uncertain || s.uncertain_extra(extra_input::demand_growth) ||

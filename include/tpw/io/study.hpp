@@ -53,6 +53,10 @@ using scenario_model = mc::cost_model<scenario_currency>;
     e[extra_input::demand_scale] = s.demand->scale;
     e[extra_input::demand_growth] = s.demand->growth_per_year;
   }
+  if (s.tariff && !s.demand) {
+    // A flat load: each sample prices its own (the tariff as written, its levels the sample's).
+    e.flat_tariff = electricity::flat_load_of(s.tariff->unit, s.tariff->load_accelerators);
+  }
   if (s.tariff) {
     e[extra_input::tariff_level] = s.tariff->level;
     e[extra_input::demand_charge_level] = s.tariff->demand_charge;

@@ -140,7 +140,7 @@ class cost_model {
   // input or output rate, the throughput to their sum. Otherwise leaves p.
   void derive(cost_parameters& p, const double* x, std::size_t stride,
               std::size_t s) const noexcept {
-    if (!derives_price_ && !follows_curve_ && !rates_vary_) return;
+    if (!derives_price_ && !follows_curve_ && !rates_vary_ && !derives_energy_) return;
     extra_parameters e = extras_;
     derive(p, e, x, stride, s);
   }
@@ -149,7 +149,7 @@ class cost_model {
   // sample's alone), and keeps sample s's. A batch reuses one.
   void derive(cost_parameters& p, extra_parameters& e, const double* x, std::size_t stride,
               std::size_t s) const noexcept {
-    if (!derives_price_ && !follows_curve_ && !rates_vary_) return;
+    if (!derives_price_ && !follows_curve_ && !rates_vary_ && !derives_energy_) return;
     for (std::size_t k = 0; k < extra_slots_.size(); ++k) {
       e.set(extra_slots_[k], x[(slots_.size() + k) * stride + s]);
     }
@@ -162,6 +162,12 @@ class cost_model {
                                                             : base_[cost_input::throughput_tok_s];
       // The number's reachable values were checked on the curve up front.
       curve_->set_at(e, drawn, p);
+    }
+    if (derives_energy_) {
+      // The tariff's bill on the sample's flat load, at its levels (after a curve has set the
+      // throughput).
+      p[cost_input::energy_price_per_kwh] =
+          e.flat_tariff_price(tpw::detail::operating_point_of(p)) * tpw::detail::joules_per_kwh;
     }
   }
 
@@ -189,9 +195,10 @@ class cost_model {
     for (std::size_t k = 0; k < slots_.size(); ++k) {
       rows[static_cast<std::size_t>(slots_[k])] = x + k * batch_size;
     }
-    // The inputs derived per sample: the price, the throughput of uncertain rates, then those the
-    // curve sets (the rates and a curve never come together: each sets the throughput).
-    constexpr std::size_t most_derived = 2 + max_curve_inputs;
+    // The inputs derived per sample: the price, the throughput of uncertain rates, those the
+    // curve sets (the rates and a curve never come together: each sets the throughput), then the
+    // energy price of a tariff on a flat load (never beside a curve that sets it: a demand's).
+    constexpr std::size_t most_derived = 3 + max_curve_inputs;
     std::array<cost_input, most_derived> derived{};
     std::size_t derived_count = 0;
     if (derives_price_) derived[derived_count++] = cost_input::price_per_mtok;
@@ -199,6 +206,7 @@ class cost_model {
     if (follows_curve_) {
       for (const cost_input c : curve_->sets()) derived[derived_count++] = c;
     }
+    if (derives_energy_) derived[derived_count++] = cost_input::energy_price_per_kwh;
     double derived_rows[most_derived][batch_size];
     if (derived_count > 0) {
       cost_parameters p = base_;
@@ -239,10 +247,14 @@ class cost_model {
     };
     const bool target = follows_curve_ && is_latency_target(curve_->input());
     const bool demand = follows_curve_ && curve_->input() == extra_input::demand_scale;
-    const std::array<refusal, 9> refusals{{
+    const std::array<refusal, 10> refusals{{
         {tariff_varies_, "costs.energy.tariff", "(uncertain tariff level)",
          "the GPU and MPI engines take a fixed energy price: run an uncertain tariff on the CPU "
          "engine, or give its levels and prices as numbers"},
+        {derives_energy_, "costs.energy.tariff", "(a PPA on an uncertain load)",
+         "the GPU and MPI engines take a fixed energy price, and a PPA's bill moves with the "
+         "load: run it on the CPU engine, or give the utilization, power, PUE and site as "
+         "numbers"},
         {moves_project_ && !demand, "demand", "(uncertain demand growth)",
          "the GPU and MPI engines take a fixed utilization ramp: run an uncertain demand on the "
          "CPU engine, or give demand.growth_per_year as a number"},
@@ -362,12 +374,124 @@ class cost_model {
       derives_price_ =
           derives_price_ || is_price_by_kind(u.input) || (extras_.priced_by_kind && of_mix);
       rates_vary_ = rates_vary_ || is_rate(u.input);
-      follows_curve_ = follows_curve_ || is_curve_input(u.input);
+      follows_curve_ =
+          follows_curve_ ||
+          (is_curve_input(u.input) && !(is_tariff_level(u.input) && extras_.flat_tariff.active));
       site_varies_ = site_varies_ || is_site_input(u.input);
       moves_project_ = moves_project_ || u.input == extra_input::demand_growth;
       tariff_varies_ = tariff_varies_ || is_tariff_level(u.input);
     }
     moves_project_ = (moves_project_ || follows_curve_) && curve_ && curve_->moves_project();
+    if (extras_.flat_tariff.active) require_flat_tariff(uncertain_inputs, extra_inputs);
+  }
+
+  // A tariff on a flat load (extras.flat_tariff): the base's energy price must be its bill's at the
+  // base's load; the energy price is then derived sample by sample where the levels are uncertain
+  // or a PPA makes the price depend on the load, and its effective price must stay >= 0 wherever
+  // the samples reach. The load is monotone in each number that moves it (utilization, IT and
+  // idle power, PUE, the site's size) and the price is monotone in the load on either side of
+  // the PPA's block and linear in each level: it is checked at the load's least and most, at the
+  // block between them, and at every corner of the levels' reach.
+  void require_flat_tariff(const std::vector<uncertain>& cost_inputs,
+                           const std::vector<uncertain_extra>& extra_inputs) {
+    const electricity::flat_load_tariff& flat = extras_.flat_tariff;
+    const auto per_kwh = [](double per_joule) { return per_joule * tpw::detail::joules_per_kwh; };
+    if (!std::isfinite(flat.price_seconds) || !std::isfinite(flat.market_seconds) ||
+        !(flat.block >= 0.0) || !std::isfinite(flat.block) || !(flat.ppa_price >= 0.0) ||
+        !(flat.demand_charge >= 0.0) || !(flat.accelerators >= 0.0)) {
+      throw invalid_input::shown_as("costs.energy.tariff", "(flat_load_tariff)",
+                                    "its numbers must be finite, the block, prices, charge and "
+                                    "accelerators >= 0: build it with electricity::flat_load_of");
+    }
+    for (const extra_input level : {extra_input::tariff_level, extra_input::demand_charge_level,
+                                    extra_input::ppa_price_level}) {
+      if (!obeys(rule_of(level), extras_[level])) {
+        throw invalid_input(rule_of(level).path, extras_[level],
+                            "must be in " + range_text(rule_of(level)));
+      }
+    }
+    for (const auto& u : cost_inputs) {
+      if (u.input == cost_input::energy_price_per_kwh) {
+        throw invalid_input::shown_as("costs.energy.price_per_kwh", u.dist.describe(),
+                                      "cannot be uncertain beside a tariff: its bill sets the "
+                                      "price");
+      }
+    }
+    const double at_base =
+        per_kwh(extras_.flat_tariff_price(tpw::detail::operating_point_of(base_)));
+    const double given = base_[cost_input::energy_price_per_kwh];
+    if (!(std::abs(at_base - given) <= 1e-9 * std::max(1.0, std::abs(at_base)))) {
+      throw invalid_input("costs.energy.price_per_kwh", given,
+                          "must be the tariff's effective price at the base's flat load, " +
+                              tpw::detail::number_text(at_base) +
+                              " per kWh (extra_parameters::flat_tariff_price)");
+    }
+    if (!(tariff_varies_ || flat.ppa)) return;  // one price, the base's
+    derives_energy_ = true;
+    if (follows_curve_ && curve_->input() == extra_input::power_cap) {
+      throw invalid_input::shown_as(rule_of(extra_input::power_cap).path, "(a distribution)",
+                                    "cannot be uncertain beside a tariff on a flat load: give it "
+                                    "as a number");
+    }
+    // The box: the load's least and most, the levels' lowest and highest.
+    cost_parameters p_low = base_;
+    cost_parameters p_high = base_;
+    for (const auto& u : cost_inputs) {
+      p_low[u.input] = u.dist.reachable_low();
+      p_high[u.input] = u.dist.reachable_high();
+    }
+    extra_parameters e_low = extras_;
+    extra_parameters e_high = extras_;
+    for (const auto& u : extra_inputs) {
+      const bool lowers = u.input == extra_input::site_headroom;  // more held back, fewer systems
+      e_low.set(u.input, lowers ? u.dist.reachable_high() : u.dist.reachable_low());
+      e_high.set(u.input, lowers ? u.dist.reachable_low() : u.dist.reachable_high());
+    }
+    const auto load_at = [&](const extra_parameters& e, const cost_parameters& p) {
+      return e.flat_load_accelerators() *
+             tpw::average_facility_power(tpw::detail::operating_point_of(p)).value();
+    };
+    // The load grows with the power, idle power and PUE; with the utilization it grows or falls
+    // as the power serving passes the idle power or not: both ends of the utilization.
+    const auto other_utilization = [](cost_parameters p, const cost_parameters& from) {
+      p[cost_input::utilization] = from[cost_input::utilization];
+      return p;
+    };
+    const double least =
+        std::min(load_at(e_low, p_low), load_at(e_low, other_utilization(p_low, p_high)));
+    const double most =
+        std::max(load_at(e_high, p_high), load_at(e_high, other_utilization(p_high, p_low)));
+    if (flat.ppa && !(least > 0.0)) {
+      throw invalid_input::shown_as("costs.energy.tariff.ppa", "(a PPA on a flat load)",
+                                    "the load reaches " + tpw::detail::number_text(least) +
+                                        " W: a PPA's bill is priced per unit of a load above 0 "
+                                        "(give the accelerators drawing it)");
+    }
+    const std::array<double, 3> loads{least, most, std::clamp(flat.block, least, most)};
+    for (unsigned corner = 0; corner < 8; ++corner) {
+      std::array<double, 3> levels{};
+      std::size_t k = 0;
+      for (const extra_input level : {extra_input::tariff_level, extra_input::demand_charge_level,
+                                      extra_input::ppa_price_level}) {
+        levels[k] = (corner >> k) & 1U ? e_high[level] : e_low[level];
+        ++k;
+      }
+      for (const double load : loads) {
+        const double price = per_kwh(flat.effective_price(load, levels[0], levels[1], levels[2]));
+        if (!(price >= 0.0) || !std::isfinite(price)) {
+          throw invalid_input::shown_as(
+              "costs.energy.tariff",
+              "(levels " + tpw::detail::number_text(levels[0]) + ", " +
+                  tpw::detail::number_text(levels[1]) + ", " + tpw::detail::number_text(levels[2]) +
+                  ")",
+              "on a flat load of " + tpw::detail::number_text(load / 1e3) +
+                  " kW, which the samples reach, the bill's effective price is " +
+                  tpw::detail::number_text(price) +
+                  " per kWh: the energy line must be >= 0 (surplus or market prices below every "
+                  "cost)");
+        }
+      }
+    }
   }
 
   [[nodiscard]] std::size_t cost_outputs() const noexcept {
@@ -428,7 +552,8 @@ class cost_model {
     for (const auto& u : extra) {
       const bool price = is_price_by_kind(u.input);
       const bool work = is_workload(u.input);
-      const bool on_curve = is_curve_input(u.input);
+      const bool flat_level = is_tariff_level(u.input) && extras_.flat_tariff.active;
+      const bool on_curve = is_curve_input(u.input) && !flat_level;
       const bool site = is_site_input(u.input);
       const bool rate = is_rate(u.input);
       const bool growth = u.input == extra_input::demand_growth;
@@ -440,6 +565,14 @@ class cost_model {
       if (growth) {
         detail::require_inside(rule_of(u.input), u.dist);
         on_any_curve = true;  // the curve's bills over the growth's reach (require_box)
+        continue;
+      }
+      if (flat_level && u.input == extra_input::ppa_price_level && !extras_.flat_tariff.ppa) {
+        throw invalid_input(rule_of(u.input).path, u.dist.describe(), "needs a tariff with a PPA");
+      }
+      if (flat_level) {
+        detail::require_inside(rule_of(u.input), u.dist);
+        inputs.push_back({rule_of(u.input).path, u.dist});
         continue;
       }
       if (price      ? !extras_.priced_by_kind
@@ -540,7 +673,9 @@ class cost_model {
   bool moves_project_ = false;  // the curve sets a project's yearly numbers, sample by sample
   bool site_varies_ = false;
   bool rates_vary_ = false;
-  bool tariff_varies_ = false;  // a level of the demand curve's tariff is uncertain
+  bool tariff_varies_ = false;  // a level of the tariff is uncertain
+  // The energy price is a tariff's bill on each sample's flat load (require_flat_tariff).
+  bool derives_energy_ = false;
 };
 
 // Runs the cost model over its uncertain inputs.

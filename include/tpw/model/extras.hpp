@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tpw/electricity/flat_load.hpp"
 #include "tpw/model/formulas.hpp"
 #include "tpw/model/inputs.hpp"
 #include "tpw/model/operating_point.hpp"
@@ -180,6 +181,13 @@ struct extra_parameters {
   // to a sample's rates.
   bool rates_given = false;
   bool mix_from_rates = false;
+  // A tariff on a flat load (no demand section shapes it hour by hour): each sample's energy
+  // price is its bill's effective price at the sample's load, the accelerators drawing it (the
+  // site's, sample by sample, when its size may be uncertain) times one accelerator's average
+  // facility power, and at the sample's levels on the tariff (the three tariff numbers above; the
+  // tariff as written: its demand charge 1 per W-month and its PPA price 1 per J, levels times
+  // them: tpw/electricity/flat_load.hpp). `active` false: none.
+  electricity::flat_load_tariff flat_tariff{};
 
   constexpr double& operator[](extra_input k) noexcept {
     return values[static_cast<std::size_t>(k)];
@@ -247,6 +255,20 @@ struct extra_parameters {
     return detail::whole_systems(
         (*this)[extra_input::site_power_mw] * (1.0 - (*this)[extra_input::site_headroom]),
         site_system_mw);
+  }
+  // The effective energy price per J of the flat load at operating point `op` (flat_tariff
+  // active).
+  [[nodiscard]] double flat_tariff_price(const operating_point& op) const noexcept {
+    return flat_tariff.effective_price(
+        flat_load_accelerators() * average_facility_power(op).value(),
+        (*this)[extra_input::tariff_level], (*this)[extra_input::demand_charge_level],
+        (*this)[extra_input::ppa_price_level]);
+  }
+  // The accelerators drawing the flat load: the site's (a sample's, when its size may be
+  // uncertain) where the site's figures are given, else the tariff's own count.
+  [[nodiscard]] double flat_load_accelerators() const noexcept {
+    return site_system_mw > 0.0 && site_accelerators > 0.0 ? site_accelerators
+                                                           : flat_tariff.accelerators;
   }
   [[nodiscard]] constexpr bool any() const noexcept {
     return carbon || tokens_per_request > 0.0 || site_accelerators > 0.0;

@@ -33,6 +33,9 @@ struct tariff_choice {
   double level = 1.0;          // costs.energy.tariff.level
   double demand_charge = 0.0;  // per kW-month
   double ppa_price_per_mwh = 0.0;
+  // Without a demand section: the accelerators drawing the flat load (the site's or the
+  // deployment's systems times the accelerators per system).
+  double load_accelerators = 0.0;
   std::string source;                               // "time_of_use" or the market file's name
   std::optional<electricity::energy_bill<C>> bill;  // on the scenario's hourly load
   // With demand and finance: each operating year's bill on that year's load (the first is `bill`),
