@@ -287,6 +287,29 @@ TEST_CASE(
             Approx(0.8 * 3.2 * 0.8 + 0.2 * u * 4.0).epsilon(1e-12));
       CHECK(report["contracts"]["per_token_share"].get<double>() == 0.0);
     }
+    if (entry.path().filename() == "gb200_ppa.json") {
+      // A 75 MW block on a flat load: a sample at utilization 0.5 draws racks x (0.5 x 132 +
+      // 0.5 x 40) x 1.15 kW, below the block, so it buys nothing more and pays the block alone:
+      // 75 MW x 8,760 h x p over its own energy.
+      const auto s = tpw::io::load_scenario(entry.path());
+      const auto model = tpw::io::model_of(s, report["site"]["accelerators"].get<long>());
+      std::vector<double> x;
+      for (const auto& input : model.inputs().inputs()) {
+        x.push_back(input.name == "deployment.utilization" ? 0.5
+                    : input.name == "costs.energy.tariff.ppa.price_per_mwh"
+                        ? 80.0
+                        : input.dist.quantile(0.5));
+      }
+      REQUIRE(x.size() == 3);
+      const double racks = report["site"]["systems"].get<double>();
+      const double load_kw = racks * (0.5 * 132 + 0.5 * 40) * 1.15;
+      CHECK(load_kw < 75'000.0);
+      CHECK(model.parameters_at(x)[tpw::cost_input::energy_price_per_kwh] ==
+            Approx(75'000.0 * 80.0 / 1000.0 / load_kw).epsilon(1e-12));
+      CHECK(report["energy_bill"]["ppa_charges"].get<double>() > 0.0);
+      const auto& energy = report["uncertainty"]["outputs"]["cost_per_mtok.energy"];
+      CHECK(energy["p5"].get<double>() < energy["p95"].get<double>());
+    }
     if (entry.path().filename() == "gb200_carbon.json") {
       CHECK(report["carbon"]["g_per_mtok"]["embodied"].get<double>() > 0.0);
     }
@@ -369,5 +392,5 @@ TEST_CASE(
       CHECK(f["uncertainty"]["chance_unserved"].get<double>() == 1.0);
     }
   }
-  CHECK(files == 6);
+  CHECK(files == 7);
 }

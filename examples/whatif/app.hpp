@@ -2,6 +2,7 @@
 // (whatif.cpp) only passes argv and the terminal's state; the tests call run_whatif directly.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -344,6 +345,23 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
       if (!levels.empty()) {
         out << "  " << display_name(s.input.name) << ": tariff uncertain, " << levels
             << ": each sample's bill at its own (the bill above at their medians)\n";
+      }
+      // A PPA on a flat load: the block's share of the load, and so the price, moves with it
+      // (with the utilization only where the idle power differs from the power serving).
+      const bool idle_given = s.input.base.idle_given;
+      const auto moves_load = [idle_given](const auto& u) {
+        return (u.input == tpw::cost_input::utilization && idle_given) ||
+               u.input == tpw::cost_input::it_power_kw ||
+               u.input == tpw::cost_input::idle_power_kw || u.input == tpw::cost_input::pue;
+      };
+      const bool load_varies =
+          std::any_of(s.input.uncertain.begin(), s.input.uncertain.end(), moves_load) ||
+          std::any_of(s.input.extra_uncertain.begin(), s.input.extra_uncertain.end(),
+                      [](const auto& u) { return tpw::is_site_input(u.input); });
+      if (!s.input.demand && s.input.tariff->tariff.ppa && load_varies) {
+        out << "  " << display_name(s.input.name)
+            << ": each sample's energy priced on its own flat load (the PPA's block is a larger "
+               "share of a smaller load; the bill above at the medians)\n";
       }
     }
     for (const auto& flag : s.plausibility.flags) {
