@@ -709,7 +709,9 @@ TEST_CASE("an uncertain demand scale: each sample's utilization, and the fleet's
   };
   CHECK(refused([](auto& k) {
           k["demand"]["sizing"] = "elastic";
-        }).find("cannot be uncertain with demand.sizing \"elastic\"") != std::string::npos);
+          k["costs"]["hardware"] = {{"rental_per_accelerator_hour", 3.0}};
+          k["demand"]["size_for_percentile"] = 0.9;
+        }).starts_with("demand.size_for_percentile = 0.9: buys a fixed fleet for a percentile"));
   CHECK(refused([](auto& k) {
           k["demand"]["scale"] = 1.1;
           k["demand"]["size_for_percentile"] = 0.9;
@@ -717,6 +719,79 @@ TEST_CASE("an uncertain demand scale: each sample's utilization, and the fleet's
   CHECK(refused([](auto& k) {
           k["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.0}, {"high", 1.4}};
         }).starts_with("demand.scale = "));
+}
+
+TEST_CASE("an elastic fleet on an uncertain demand: each sample rents its own hours") {
+  // Rented by the hour, each hour's own count on a day of 10 and 20 requests a second, its level
+  // uniform on [0.6, 1.4], priced by 0.10 USD per kWh and 10 USD per kW of each month's peak. A
+  // sample at scale x has the figures of the same file with demand.scale x: its utilization over
+  // its own system-hours, its own bill, and its site's tokens and cost a year.
+  auto j = nlohmann::json::parse(demand_scenario);
+  j["demand"].erase("requests_per_s");
+  std::vector<double> day(24, 10.0);
+  for (int h = 8; h < 20; ++h) day[static_cast<std::size_t>(h)] = 20.0;
+  j["demand"]["profile_24h"] = day;
+  j["demand"]["sizing"] = "elastic";
+  j["costs"]["hardware"] = {{"rental_per_accelerator_hour", 3.0}};
+  j["costs"]["energy"] = {
+      {"pue", 1.2}, {"tariff", {{"price_per_kwh", 0.10}, {"demand_charge_per_kw_month", 10}}}};
+  auto uncertain = j;
+  uncertain["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}};
+  for (const bool capped : {false, true}) {
+    CAPTURE(capped);
+    // Capped: 5 systems of 12 kW fit under 62 kW, short of what 28/s would need.
+    if (capped) {
+      j["site"] = {{"power_mw", 0.062}};
+      uncertain["site"] = j["site"];
+    }
+    const auto s = tpw::io::scenario_from_json(uncertain);
+    REQUIRE(s.demand);
+    const auto model = tpw::io::model_of(s, s.systems * 8);
+    REQUIRE(model.inputs().size() == 1);
+    const auto names = model.output_names();
+    const auto at = [&](const char* name) {
+      return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+    };
+    for (const double x : {0.65, 1.0, 1.35}) {
+      CAPTURE(x);
+      auto given = j;
+      given["demand"]["scale"] = x;
+      const auto r = report_of(given);
+      const auto p = model.parameters_at(std::vector<double>{x});
+      CHECK(p[tpw::cost_input::utilization] ==
+            Approx(r["capacity"]["utilization"].get<double>()).epsilon(1e-12));
+      CHECK(p[tpw::cost_input::energy_price_per_kwh] ==
+            Approx(r["energy_bill"]["effective_price_per_kwh"].get<double>()).epsilon(1e-12));
+      std::vector<double> y(names.size());
+      model(std::vector<double>{x}, y);
+      CHECK(y[at("cost_per_mtok")] ==
+            Approx(r["cost_per_mtok"]["total"].get<double>()).epsilon(1e-12));
+      CHECK(y[at("site_tokens_per_year")] ==
+            Approx(r["site"]["tokens_per_year"].get<double>()).epsilon(1e-12));
+      CHECK(y[at("site_cost_per_year")] ==
+            Approx(r["site"]["cost_per_year"].get<double>()).epsilon(1e-12));
+    }
+    // The fleet's odds: uncapped, no hour is ever short; capped, the peak hour is short when
+    // 20 x passes what 5 systems serve, S: P = (1.4 - S / 20) / 0.8.
+    const auto& u = *s.demand->uncertain;
+    if (capped) {
+      const double reach = cap::servable_rate(5, s.demand->spec.service, s.demand->spec.target,
+                                              s.demand->spec.approximation)
+                               .value() /
+                           20.0;
+      REQUIRE(reach < 1.4);
+      CHECK(u.probability_short == Approx((1.4 - reach) / 0.8).epsilon(1e-9));
+      CHECK(u.unserved_share[2] > 0.0);
+    } else {
+      CHECK(u.probability_short == 0.0);
+      CHECK(u.unserved_share[2] == 0.0);
+    }
+    tpw::io::study_options o;
+    o.samples = 2048;
+    o.threads = 1;
+    const auto mc = tpw::io::to_json(tpw::io::run_study(s, o));
+    CHECK(mc["uncertainty"]["outputs"]["site_cost_per_year"]["sd"].get<double>() > 0.0);
+  }
 }
 
 namespace {
@@ -1005,8 +1080,8 @@ TEST_CASE("uncertain tariff levels: each sample's bill at its level, demand char
   o.threads = 1;
   const auto mc = tpw::io::to_json(tpw::io::run_study(s, o));
   CHECK(mc["uncertainty"]["outputs"]["cost_per_mtok"]["sd"].get<double>() > 0.0);
-  // Refusals: on an elastic fleet, a level below 0, on the GPU engines. (Without a demand
-  // section the levels price a flat load: the next cases.)
+  // Refusals: a level below 0, on the GPU engines. (Without a demand section the levels price a
+  // flat load: the next cases.)
   const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
     auto k = j;
     edit(k);
@@ -1016,13 +1091,11 @@ TEST_CASE("uncertain tariff levels: each sample's bill at its level, demand char
           k.erase("demand");
           k["deployment"]["utilization"] = 0.5;
         }) == "(no error)");
+  // On an elastic fleet each sample's hours are rented at its own demand and priced at its levels.
   CHECK(refused([](auto& k) {
           k["demand"]["sizing"] = "elastic";
           k["costs"]["hardware"] = {{"rental_per_accelerator_hour", 3.0}};
-        })
-            .starts_with(
-                "costs.energy.tariff.level = uniform(low 0.8, high 1.2): can be uncertain on "
-                "a fixed or given fleet only"));
+        }) == "(no error)");
   CHECK(refused([](auto& k) {
           k["costs"]["energy"]["tariff"]["level"] = {
               {"dist", "uniform"}, {"low", -0.5}, {"high", 1.5}};
@@ -1030,6 +1103,84 @@ TEST_CASE("uncertain tariff levels: each sample's bill at its level, demand char
   CHECK(message_of([&] {
           (void)model.plan();
         }).starts_with("costs.energy.tariff = (uncertain tariff level): the GPU and MPI engines"));
+}
+
+TEST_CASE("an elastic fleet on a scaled demand: counts by search against the hour-by-hour walk") {
+  namespace el = tpw::electricity;
+  using tpw::USD;
+  const auto per_kwh = units::usd / units::kWh;
+  // Each hour rents its own least count of 4-stream systems (2 s each) meeting P(W > 1 s) <= 5%,
+  // on a weekday and a weekend profile (and hours with no traffic, which rent nothing); 20 kW
+  // serving, 8 idle, PUE 1.2. Uncapped, then under a cap of 6 systems.
+  std::vector<double> weekday(24);
+  std::vector<double> weekend(24);
+  for (int h = 0; h < 24; ++h) {
+    weekday[static_cast<std::size_t>(h)] = h < 2 ? 0.0 : 2.0 + 6.0 * std::sin(3.14159 * h / 24.0);
+    weekend[static_cast<std::size_t>(h)] = 1.0 + 0.5 * h / 24.0;
+  }
+  const cap::latency_target target{1.0 * units::second, 0.05};
+  cap::capacity_spec spec(cap::demand_profile::weekly(weekday, weekend), streams_of(4, 2.0),
+                          target);
+  spec.approximation = erlang;
+  spec.rule = cap::elastic_sizing{};
+  const cap::system_power draw{20.0 * units::kW, 8.0 * units::kW, 1.2};
+  el::tariff<USD> tou;
+  for (int m = 0; m < 12; ++m) {
+    for (int h = 0; h < 24; ++h) {
+      tou.time_of_use.push_back((0.05 + 0.002 * m + 0.001 * h) * per_kwh);
+    }
+  }
+  tou.demand_charge = 9.0 * units::usd / units::kW;
+  el::tariff<USD> ppa = tou;
+  ppa.ppa =
+      el::power_purchase_agreement<USD>{0.05 * units::MW, 45.0 * units::usd / units::MWh, false};
+  el::tariff<USD> market = ppa;
+  market.time_of_use.clear();
+  for (int h = 0; h < 8760; ++h) {
+    market.market.push_back((0.02 + 0.05 * ((h * 7) % 13) / 13.0) * per_kwh);
+  }
+  market.ppa->surplus_sold = true;
+  for (const std::optional<long> ceiling : {std::optional<long>{}, std::optional<long>{6}}) {
+    CAPTURE(ceiling.value_or(0));
+    cap::capacity_spec capped = spec;
+    capped.max_systems = ceiling;
+    const auto plan = cap::plan_capacity(capped);
+    for (const auto* t : {&tou, &ppa, &market}) {
+      const cap::fleet_on_scaled_demand<USD> fleet(capped, plan, draw, *t, 3.0);
+      CHECK(fleet.elastic());
+      CHECK(fleet.paid_hours(1.0) == plan.system_hours);
+      for (double x : {0.3, 0.8, 1.0, 1.4, 2.5, 3.0}) {
+        CAPTURE(x);
+        // The walk: each hour's own count on the scaled demand.
+        cap::capacity_spec scaled = capped;
+        scaled.demand = capped.demand.scaled(x);
+        const auto walked = cap::plan_capacity(scaled);
+        CHECK(fleet.paid_hours(x) == walked.system_hours);
+        CHECK(fleet.utilization(x) == Approx(walked.utilization).epsilon(1e-12));
+        CHECK(fleet.hours_short(x) == walked.hours_short);
+        CHECK(fleet.unserved_share(x) == Approx(walked.unserved_share()).epsilon(1e-9));
+        const auto fast = fleet.bill(x);
+        const auto slow = el::bill_of<USD>(cap::hourly_facility_load(scaled, walked, draw), *t);
+        CHECK(fast.used.value() == Approx(slow.used.value()).epsilon(1e-12));
+        CHECK(fast.energy_charges.value() == Approx(slow.energy_charges.value()).epsilon(1e-11));
+        CHECK(fast.surplus_credit.value() == Approx(slow.surplus_credit.value()).epsilon(1e-11));
+        CHECK(fast.demand_charges.value() == Approx(slow.demand_charges.value()).epsilon(1e-12));
+        CHECK(fast.total().value() == Approx(slow.total().value()).epsilon(1e-11));
+      }
+      // Uncapped, nothing is short within the table's reach; capped, the cap's rate bounds it.
+      if (ceiling) {
+        CHECK(fleet.most_served() == cap::servable_rate(6, capped.service, target, erlang).value());
+        CHECK(fleet.hours_short(3.0) > 0.0);
+      } else {
+        CHECK(fleet.hours_short(3.0) == 0.0);
+      }
+    }
+  }
+  // The table's reach: a scale below 1 or past 1,000 is refused.
+  const auto plan = cap::plan_capacity(spec);
+  CHECK(message_of([&] {
+          (void)cap::fleet_on_scaled_demand<USD>(spec, plan, draw, std::nullopt, 0.5);
+        }).starts_with("demand.scale = 0.5: is the highest scale an elastic fleet is followed to"));
 }
 
 TEST_CASE("a tariff's bill on a flat load, by hand and against the hour-by-hour bill") {

@@ -2,26 +2,34 @@
 // hour's rate times x), in time that does not grow with the hours: what a Monte Carlo sample of an
 // uncertain demand level costs.
 //
-// The fleet is fixed (sized or given): it serves min(x r_h, S) requests a second in hour h, S the
-// most it serves at the target. Served requests and hours short come from prefix sums over the
-// hours sorted by rate, split where x r_h passes S. The hourly load is affine in what is
-// served, L_h = A + B min(x r_h, S) with A = n P_idle PUE and B = (P_active - P_idle) PUE (I + O m)
-// / (acc T), so over the hours sorted by rate every sum the bill needs (the energy bought, at each
-// hour's price; a PPA block's surplus at the market price; each month's peak) is a prefix sum
-// split at two binary searches: where x r_h passes S, and where the load passes the block. Each
-// search starts from a table of where the sorted rates cross evenly spaced values, so it reads a
-// handful of neighbouring hours instead of halving over the year. year_at gives a sample's
-// utilization and bill in plain numbers from those searches; bill() the same with its units and
-// each month's peak.
-// tests/test_capacity.cpp checks it against the hour-by-hour walk (hourly_facility_load and
-// electricity::bill_of).
+// A fixed fleet (sized or given) serves min(x r_h, S) requests a second in hour h, S the most it
+// serves at the target. An elastic fleet rents each hour's least count n(x r_h) that meets the
+// target (capped under the site's power, where S is what the cap serves): n(r) = 1 + the number of
+// counts k >= 1 whose servable rate S_k is below r (0 for no traffic), so the year's paid
+// system-hours are the hours with traffic plus, for each k up to the peak's count, the hours
+// whose x r_h passes S_k: one search per count, the S_k tabulated once up to the count that the
+// highest scale's peak needs. Its load is n_h P_idle PUE + B served_h, summed the same way. Served
+// requests and hours short come from prefix sums over the hours sorted by rate, split where x r_h
+// passes S. The hourly load is affine in what is served, L_h = A + B min(x r_h, S) with A = n
+// P_idle PUE and B = (P_active - P_idle) PUE (I + O m) / (acc T), so over the hours sorted by rate
+// every sum the bill needs (the energy bought, at each hour's price; a PPA block's surplus at the
+// market price; each month's peak) is a prefix sum split at two binary searches: where x r_h passes
+// S, and where the load passes the block. Each search starts from a table of where the sorted rates
+// cross evenly spaced values, so it reads a handful of neighbouring hours instead of halving over
+// the year. year_at gives a sample's utilization and bill in plain numbers from those searches;
+// bill() the same with its units and each month's peak. tests/test_capacity.cpp checks it against
+// the hour-by-hour walk (hourly_facility_load and electricity::bill_of).
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
+#include <iterator>
+#include <limits>
 #include <numeric>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "tpw/capacity/load.hpp"
@@ -37,20 +45,47 @@ class fleet_on_scaled_demand {
  public:
   // `spec.demand` is the profile at scale 1; `plan` a fixed or given fleet planned on some scale
   // of it (its systems and the rate S they serve at the target are what stay fixed).
+  // An elastic plan (spec.rule elastic_sizing) is followed up to `highest_scale` times the
+  // demand (>= 1): its counts' servable rates are tabulated that far, and year_at refuses nothing
+  // beyond (demand_curve::require_within checks a scale's reach against highest_scale()).
   fleet_on_scaled_demand(const capacity_spec& spec, const capacity_plan& plan,
                          const system_power& draw,
-                         std::optional<electricity::tariff<C>> tariff = std::nullopt)
+                         std::optional<electricity::tariff<C>> tariff = std::nullopt,
+                         double highest_scale = 1.0)
       : servable_(plan.servable.value()),
         tokens_(spec.service.tokens_per_request.value()),
-        capacity_tokens_(spec.service.system_throughput.value() * 3600.0 * plan.system_hours),
+        system_tokens_(spec.service.system_throughput.value() * 3600.0),
+        capacity_tokens_(system_tokens_ * plan.system_hours),
+        paid_hours_(plan.system_hours),
         tariff_(std::move(tariff)) {
-    if (std::holds_alternative<elastic_sizing>(spec.rule)) {
-      throw invalid_input("demand.sizing", std::string("elastic"),
-                          "a fleet that follows demand hour by hour is not a fixed fleet: scale "
-                          "the demand of a fixed or given fleet");
-    }
     const double n = static_cast<double>(plan.systems);
-    idle_ = (n * draw.idle * draw.pue).value();
+    elastic_ = std::holds_alternative<elastic_sizing>(spec.rule);
+    if (elastic_) {
+      if (!(highest_scale >= 1.0) || !std::isfinite(highest_scale) || highest_scale > 1e3) {
+        throw invalid_input("demand.scale", highest_scale,
+                            "is the highest scale an elastic fleet is followed to: in [1, 1000]");
+      }
+      highest_scale_ = highest_scale;
+      const long wanted = systems_for(spec.demand.peak() * highest_scale, spec.service, spec.target,
+                                      spec.approximation);
+      const long cap = spec.max_systems.value_or(std::numeric_limits<long>::max());
+      if (std::min(wanted, cap) > max_elastic_counts) {
+        throw invalid_input("demand.scale", highest_scale,
+                            "times the peak needs " + std::to_string(std::min(wanted, cap)) +
+                                " systems; an elastic fleet under Monte Carlo is tabulated up "
+                                "to " +
+                                std::to_string(max_elastic_counts));
+      }
+      const long counts = std::min(wanted, cap);
+      for (long k = 1; k <= counts; ++k) {
+        steps_.push_back(servable_rate(k, spec.service, spec.target, spec.approximation).value());
+      }
+      // Short only under the cap: then the cap's servable rate bounds every hour.
+      // (The largest double otherwise: x r_h never passes it, and times no capped hour it is 0.)
+      servable_ = wanted > cap ? steps_.back() : std::numeric_limits<double>::max();
+    }
+    idle_system_ = (draw.idle * draw.pue).value();
+    idle_ = elastic_ ? 0.0 : n * idle_system_;
     per_served_ = ((draw.active - draw.idle) * draw.pue * spec.service.tokens_per_request /
                    spec.service.system_throughput)
                       .value();
@@ -103,6 +138,7 @@ class fleet_on_scaled_demand {
     double utilization = 0.0;
   };
   [[nodiscard]] year_numbers year_at(double x) const noexcept {
+    if (elastic_) return elastic_year_at(x);
     year_numbers out;
     const std::size_t n = rate_.size();
     const served_hours at = served_at(x);  // (no structured binding: the lambda below reads it)
@@ -142,6 +178,19 @@ class fleet_on_scaled_demand {
   }
 
   [[nodiscard]] bool has_tariff() const noexcept { return tariff_.has_value(); }
+  [[nodiscard]] bool elastic() const noexcept { return elastic_; }
+  // The highest scale an elastic fleet is followed to (1 for a fixed fleet, which has no bound).
+  [[nodiscard]] double highest_scale() const noexcept { return highest_scale_; }
+  // The most the fleet serves at the target, requests a second: a fixed fleet's, an elastic one's
+  // under the site's cap (the largest double where no scale up to highest_scale() reaches it).
+  [[nodiscard]] double most_served() const noexcept { return servable_; }
+  // The system-hours paid in the year at scale x: the fleet's all year, or an elastic fleet's
+  // hours' counts.
+  [[nodiscard]] double paid_hours(double x) const noexcept {
+    return elastic_ ? elastic_counts(x, 0).hours : paid_hours_;
+  }
+  // The system-hours paid at the scale the plan was made on.
+  [[nodiscard]] double planned_hours() const noexcept { return paid_hours_; }
   [[nodiscard]] bool has_ppa() const noexcept { return tariff_ && tariff_->ppa.has_value(); }
 
   // Requests served in the year at scale x (> 0), and those turned away.
@@ -191,10 +240,99 @@ class fleet_on_scaled_demand {
     return {capped, servable_ * static_cast<double>(capped) + x * (rates_[n] - rates_[capped])};
   }
   static constexpr std::size_t buckets = 1024;
+  static constexpr long max_elastic_counts = 200000;
+
+  // An elastic fleet's count at a rate of r requests a second (r >= 0): 0 without traffic, else
+  // the least count whose servable rate reaches r, at most the table's last (the cap's).
+  [[nodiscard]] double count_at(double r) const noexcept {
+    if (!(r > 0.0)) return 0.0;
+    const auto below = std::lower_bound(steps_.begin(), steps_.end(), r) - steps_.begin();
+    return static_cast<double>(std::min<std::ptrdiff_t>(below + 1, std::ssize(steps_)));
+  }
+  // Sums over the hours of an elastic fleet's counts at scale x, hour h counting n(x r_h): the
+  // system-hours, and with a tariff the counts times each hour's price, over the hours drawing
+  // beyond a PPA's block (the first `drawing` sorted hours), and times the market price over the
+  // others.
+  struct count_sums {
+    double hours = 0.0;
+    double priced = 0.0;  // sum over h < drawing of price_h n_h
+    double market = 0.0;  // sum over h >= drawing of market_h n_h
+  };
+  [[nodiscard]] count_sums elastic_counts(double x, std::size_t drawing) const noexcept {
+    count_sums out;
+    const bool priced = tariff_.has_value();
+    const bool sold = priced && tariff_->ppa && tariff_->ppa->surplus_sold;
+    // Hours with n_h >= 1 (traffic), then those with n_h >= k + 2, x r_h above S_(k+1).
+    const auto add = [&](std::size_t above) {
+      out.hours += static_cast<double>(above);
+      if (!priced) return;
+      out.priced += price_[std::min(above, drawing)];
+      if (sold) out.market += market_[std::max(above, drawing)] - market_[drawing];
+    };
+    add(first_not_above(0.0));
+    for (std::size_t k = 0; k + 1 < steps_.size(); ++k) {
+      const std::size_t above = first_not_above(steps_[k] / x);
+      if (above == 0) break;
+      add(above);
+    }
+    return out;
+  }
+  // An elastic fleet's year at scale x (year_at's, hour by hour counts).
+  [[nodiscard]] year_numbers elastic_year_at(double x) const noexcept {
+    year_numbers out;
+    const std::size_t n = rate_.size();
+    const served_hours at = served_at(x);
+    const std::size_t capped = at.capped;
+    const double served = at.served;
+    const double block = tariff_ && tariff_->ppa ? tariff_->ppa->block.value() : 0.0;
+    // The load in an hour at rate r (scale 1), monotone in r.
+    const auto load_at = [&](double r) {
+      return idle_system_ * count_at(x * r) + per_served_ * std::min(x * r, servable_);
+    };
+    // Hours drawing beyond the block: a prefix of the sorted hours.
+    std::size_t drawing = n;
+    if (tariff_ && tariff_->ppa) {
+      drawing = static_cast<std::size_t>(
+          std::partition_point(rate_.begin(), rate_.end(),
+                               [&](double r) { return load_at(r) > block; }) -
+          rate_.begin());
+    }
+    const count_sums counts = elastic_counts(x, drawing);
+    out.utilization = counts.hours > 0.0
+                          ? served * second_per_hour * tokens_ / (system_tokens_ * counts.hours)
+                          : 0.0;
+    out.used = (idle_system_ * counts.hours + per_served_ * served) * second_per_hour;
+    if (!tariff_) return out;
+    const auto served_sum = [&](std::size_t a, std::size_t b, const std::vector<double>& f,
+                                const std::vector<double>& fr) {
+      const std::size_t split = std::clamp(capped, a, b);
+      return servable_ * (f[split] - f[a]) + x * (fr[b] - fr[split]);
+    };
+    out.energy_charges = (idle_system_ * counts.priced - block * price_[drawing] +
+                          per_served_ * served_sum(0, drawing, price_, price_rate_)) *
+                         second_per_hour;
+    if (tariff_->ppa) {
+      out.ppa_charges = ppa_charges_;
+      if (tariff_->ppa->surplus_sold) {
+        out.surplus_credit =
+            (block * (market_[n] - market_[drawing]) - idle_system_ * counts.market -
+             per_served_ * served_sum(drawing, n, market_, market_rate_)) *
+            second_per_hour;
+      }
+    }
+    double peaks = 0.0;
+    for (std::size_t m = 0; m < 12; ++m) {
+      peaks += std::max(load_at(month_peak_rate_[m]) - block, 0.0);
+    }
+    out.demand_charges = tariff_->demand_charge.value() * peaks;
+    return out;
+  }
   // Month m's peak draw from the utility at scale x (W): the fleet's load in its busiest hour,
   // less the PPA's block.
   [[nodiscard]] double month_peak(std::size_t m, double x, double block) const noexcept {
-    const double load = idle_ + per_served_ * std::min(x * month_peak_rate_[m], servable_);
+    const double r = x * month_peak_rate_[m];
+    const double load =
+        (elastic_ ? idle_system_ * count_at(r) : idle_) + per_served_ * std::min(r, servable_);
     return std::max(load - block, 0.0);
   }
   // The upper edge of search bucket b.
@@ -229,9 +367,15 @@ class fleet_on_scaled_demand {
 
   double servable_ = 0.0;
   double tokens_ = 0.0;
+  double system_tokens_ = 0.0;    // a system's tokens in an hour at full load
   double capacity_tokens_ = 0.0;  // the paid systems' tokens in a year
-  double idle_ = 0.0;             // A: the fleet's load serving nothing, W
-  double per_served_ = 0.0;       // B: W per request a second served
+  double paid_hours_ = 0.0;       // the plan's system-hours
+  bool elastic_ = false;
+  double highest_scale_ = 1.0;
+  std::vector<double> steps_;  // elastic: the servable rate of 1, 2, ... systems
+  double idle_system_ = 0.0;   // one system's idle draw with the PUE, W
+  double idle_ = 0.0;          // A: the fleet's load serving nothing, W
+  double per_served_ = 0.0;    // B: W per request a second served
   std::optional<electricity::tariff<C>> tariff_;
   std::vector<double> rate_;  // the hours' rates at scale 1, highest first
   // Prefix sums over those hours: of the rate, the price, price * rate, the market price and

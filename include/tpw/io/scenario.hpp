@@ -1533,12 +1533,12 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
     if (!c.uncertain) c.uncertain.emplace();
     c.uncertain->scale = scale->describe();
     if (section.contains("size_for_percentile")) {
+      if (c.sizing == "elastic") {
+        refuse("demand.size_for_percentile", section["size_for_percentile"],
+               "buys a fixed fleet for a percentile of the demand; an elastic fleet rents each "
+               "sample's own hourly counts: remove it, or size the fleet \"fixed\"");
+      }
       c.uncertain->size_for_percentile = section["size_for_percentile"].get<double>();
-    }
-    if (c.sizing == "elastic") {
-      refuse("demand.scale", section["scale"],
-             "cannot be uncertain with demand.sizing \"elastic\": each sample would size its own "
-             "fleet hour by hour; give a number, or size a fixed fleet");
     }
   }
   if (c.sizing == "elastic") {
@@ -1581,20 +1581,6 @@ inline capacity::system_power system_power_of(const operating_point& op) noexcep
 inline bool tariff_levels_vary(const scenario& s) {
   return std::any_of(s.extra_uncertain.begin(), s.extra_uncertain.end(),
                      [](const mc::uncertain_extra& u) { return is_tariff_level(u.input); });
-}
-// The tariff's levels may be distributions on a flat load (no demand section: each sample prices
-// its own, tpw/electricity/flat_load.hpp) or on a fixed or given fleet sized to demand (its bill
-// priced sample by sample, tpw/mc/demand_curve.hpp); not on an elastic fleet.
-inline void require_tariff_levels_priceable(const scenario& s) {
-  for (const auto& u : s.extra_uncertain) {
-    if (!is_tariff_level(u.input)) continue;
-    if (s.demand && s.demand->sizing == "elastic") {
-      throw invalid_input::shown_as(
-          rule_of(u.input).path, u.dist.describe(),
-          "can be uncertain on a fixed or given fleet only: an elastic fleet's hourly counts are "
-          "planned once; give a number or size the fleet \"fixed\"");
-    }
-  }
 }
 
 // The tariff's bill on the scenario's hourly load (the demand section's fleet hour by hour, or
@@ -1690,7 +1676,12 @@ inline void add_demand_uncertainty(scenario& s) {
   written.demand = *c.written;
   using fleet_type = capacity::fleet_on_scaled_demand<scenario_currency>;
   // The curve prices the tariff at unit charges, its levels the sample's (or the point values).
-  fleet_type fleet(written, c.plan, draw, s.tariff ? std::optional(s.tariff->unit) : std::nullopt);
+  const mc::distribution* uncertain_scale = s.uncertain_extra(extra_input::demand_scale);
+  // An elastic fleet's counts are tabulated up to the highest scale a sample reaches.
+  const double highest =
+      std::max({1.0, c.scale, uncertain_scale ? uncertain_scale->reachable_high() : c.scale});
+  fleet_type fleet(written, c.plan, draw, s.tariff ? std::optional(s.tariff->unit) : std::nullopt,
+                   highest);
   // With a project, the curve also sets each operating year's utilization and energy price.
   using curve_type = mc::demand_curve<scenario_currency>;
   auto curve = c.years.empty() ? std::make_shared<curve_type>(fleet, s.tariff.has_value())
@@ -1701,7 +1692,6 @@ inline void add_demand_uncertainty(scenario& s) {
   if (s.tariff) {
     curve->set_base_levels(s.tariff->level, s.tariff->demand_charge, s.tariff->ppa_price_per_mwh);
   }
-  const mc::distribution* uncertain_scale = s.uncertain_extra(extra_input::demand_scale);
   if (uncertain_scale == nullptr) {
     // Growth (or a tariff level) alone: the bill at every demand its years reach from the point
     // scale (a level's reach is checked by the cost model, tpw::mc::demand_curve::require_box).
@@ -1729,7 +1719,7 @@ inline void add_demand_uncertainty(scenario& s) {
     u.hours_short[k] = fleet.hours_short(x);
   }
   // The chance that the peak hour is short, P(x peak > S), from the scale's distribution function.
-  const double reach = c.plan.servable.value() / c.written->peak().value();
+  const double reach = fleet.most_served() / c.written->peak().value();
   u.probability_short = 1.0 - scale.cdf(reach);
   // The project's last year: at the quantiles of its demand level x (1 + g)^(year - 1), the growth
   // g a number or a distribution (tpw::mc::grown_scale: exact with either fixed).
@@ -1957,7 +1947,6 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
         [&s](const d::json& value, extra_input input, std::string_view meaning) {
           return d::extra_leaf_at(value, input, s, meaning);
         });
-    d::require_tariff_levels_priceable(s);
     d::price_tariff(s);
   }
   if (s.demand && (s.demand->uncertain || s.uncertain_extra(extra_input::demand_growth) ||

@@ -2,7 +2,9 @@
 // Each sample's demand is the profile times its scale x; the fleet stays as planned, so the
 // sample's utilization (served tokens over the fleet's capacity) and, with a tariff, its energy
 // price (the bill over the energy) follow from x through tpw::capacity::fleet_on_scaled_demand,
-// without walking the hours. With a project (project_years), the curve also sets each operating
+// without walking the hours. An elastic fleet rents each hour's own count at the sample's demand:
+// its utilization is over those system-hours, and the site's yearly figures scale with them
+// (set_extras). With a project (project_years), the curve also sets each operating
 // year's utilization and energy price on the same fleet, year k's demand being the sample's grown
 // by (1 + growth)^(k - 1): the project's ramps follow the sample's demand. Priced by a tariff,
 // the curve also reads the tariff's levels (extra_input::tariff_level, demand_charge_level and,
@@ -42,6 +44,10 @@ class demand_curve final : public operating_curve {
   demand_curve(capacity::fleet_on_scaled_demand<C> fleet, bool priced_by_tariff, int years,
                double growth_low, double growth_high)
       : demand_curve(std::move(fleet), priced_by_tariff) {
+    if (fleet_.elastic()) {
+      throw invalid_input("demand.sizing", std::string("elastic"),
+                          "a project owns a fixed fleet: an elastic fleet's curve moves one year");
+    }
     if (years < 1 || years > static_cast<int>(max_ramp_years)) {
       throw invalid_input("finance.operating_years", years, "must be in 1..100");
     }
@@ -80,6 +86,13 @@ class demand_curve final : public operating_curve {
       throw invalid_input("demand.scale", d.describe(),
                           "its samples reach " + tpw::detail::number_text(low) +
                               ": a demand scale must stay above 0 (no requests serve nothing)");
+    }
+    if (fleet_.elastic() && d.reachable_high() > fleet_.highest_scale()) {
+      throw invalid_input("demand.scale", d.describe(),
+                          "its samples reach " + tpw::detail::number_text(d.reachable_high()) +
+                              ", above the highest scale the elastic fleet was tabulated for (" +
+                              tpw::detail::number_text(fleet_.highest_scale()) +
+                              ", capacity::fleet_on_scaled_demand's highest_scale)");
     }
     require_bills_within("demand.scale", d.describe(), low, d.reachable_high());
   }
@@ -124,6 +137,11 @@ class demand_curve final : public operating_curve {
                           "must be above 0: a sample's demand is the profile times it (a cost "
                           "model's extra_parameters give it where it is not uncertain)");
     }
+    if (fleet_.elastic() && high[extra_input::demand_scale] > fleet_.highest_scale()) {
+      throw invalid_input(rule_of(extra_input::demand_scale).path, high[extra_input::demand_scale],
+                          "is above the highest scale the elastic fleet was tabulated for (" +
+                              tpw::detail::number_text(fleet_.highest_scale()) + ")");
+    }
     if (!priced_) return;
     for (unsigned corner = 0; corner < 8; ++corner) {
       extra_parameters e = low;
@@ -144,6 +162,12 @@ class demand_curve final : public operating_curve {
     const auto year = fleet_.year_at(e[extra_input::demand_scale]);
     p[cost_input::utilization] = year.utilization;
     if (priced_) p[cost_input::energy_price_per_kwh] = per_kwh(price_of(year, e));
+  }
+  // An elastic fleet's site rents paid_hours(x) system-hours, not the plan's: its accelerators
+  // (the site's at the plan's share of the year) scale with them.
+  void set_extras(extra_parameters& e) const noexcept override {
+    if (!fleet_.elastic() || !(fleet_.planned_hours() > 0.0)) return;
+    e.site_accelerators *= fleet_.paid_hours(e[extra_input::demand_scale]) / fleet_.planned_hours();
   }
   [[nodiscard]] bool moves_project() const noexcept override { return years_ > 0; }
   // Operating year k's utilization (and energy price, priced by a tariff) at year 1's scale x
