@@ -1140,9 +1140,19 @@ TEST_CASE("an elastic fleet on a scaled demand: counts by search against the hou
     market.market.push_back((0.02 + 0.05 * ((h * 7) % 13) / 13.0) * per_kwh);
   }
   market.ppa->surplus_sold = true;
-  for (const std::optional<long> ceiling : {std::optional<long>{}, std::optional<long>{6}}) {
+  // The fleet's sums go by count (a search per count: the weekly profile's small fleet) or by
+  // distinct rate (a search in the counts' table per rate: a day of three rates on a fleet of up
+  // to a few hundred systems); both against the walk.
+  std::vector<double> three(24, 150.0);
+  for (int h = 8; h < 20; ++h) three[static_cast<std::size_t>(h)] = h < 14 ? 400.0 : 320.0;
+  cap::capacity_spec big = spec;
+  big.demand = cap::demand_profile::daily(three);
+  for (const auto& [base, ceiling] :
+       {std::pair{spec, std::optional<long>{}}, std::pair{spec, std::optional<long>{6}},
+        std::pair{big, std::optional<long>{}}, std::pair{big, std::optional<long>{300}}}) {
     CAPTURE(ceiling.value_or(0));
-    cap::capacity_spec capped = spec;
+    CAPTURE(base.demand.peak().value());
+    cap::capacity_spec capped = base;
     capped.max_systems = ceiling;
     const auto plan = cap::plan_capacity(capped);
     for (const auto* t : {&tou, &ppa, &market}) {
@@ -1169,7 +1179,8 @@ TEST_CASE("an elastic fleet on a scaled demand: counts by search against the hou
       }
       // Uncapped, nothing is short within the table's reach; capped, the cap's rate bounds it.
       if (ceiling) {
-        CHECK(fleet.most_served() == cap::servable_rate(6, capped.service, target, erlang).value());
+        CHECK(fleet.most_served() ==
+              cap::servable_rate(*ceiling, capped.service, target, erlang).value());
         CHECK(fleet.hours_short(3.0) > 0.0);
       } else {
         CHECK(fleet.hours_short(3.0) == 0.0);

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <iterator>
@@ -124,6 +125,11 @@ class fleet_on_scaled_demand {
     crossing_.resize(buckets + 2);
     for (std::size_t b = 0; b <= buckets; ++b) crossing_[b] = count_above(edge(b), 0, hours);
     crossing_[buckets + 1] = hours;
+    // The distinct rates with traffic, each a run of the sorted hours: where each run starts.
+    for (std::size_t k = 0; k < hours && rate_[k] > 0.0; ++k) {
+      if (k == 0 || rate_[k] != rate_[k - 1]) level_start_.push_back(k);
+    }
+    level_start_.push_back(count_above(0.0, 0, hours));
     if (tariff_ && tariff_->ppa) {
       ppa_charges_ = (tariff_->ppa->price * (tariff_->ppa->block * units::year)).value();
     }
@@ -188,6 +194,12 @@ class fleet_on_scaled_demand {
   // hours' counts.
   [[nodiscard]] double paid_hours(double x) const noexcept {
     return elastic_ ? elastic_counts(x, 0).hours : paid_hours_;
+  }
+  // The same from the utilization at scale x (year_at(x).utilization, > 0): the served tokens
+  // over a system-hour's tokens at that share.
+  [[nodiscard]] double paid_hours_at(double x, double utilization) const noexcept {
+    if (!elastic_) return paid_hours_;
+    return served_at(x).served * second_per_hour * tokens_ / (system_tokens_ * utilization);
   }
   // The system-hours paid at the scale the plan was made on.
   [[nodiscard]] double planned_hours() const noexcept { return paid_hours_; }
@@ -258,7 +270,14 @@ class fleet_on_scaled_demand {
     double priced = 0.0;  // sum over h < drawing of price_h n_h
     double market = 0.0;  // sum over h >= drawing of market_h n_h
   };
+  // Two ways to the same sums, the cheaper taken: by count (a search for each count up to the
+  // peak's, as many as it rents) or by rate (a search in the counts' table for each distinct
+  // rate: few for a daily or weekly profile, up to 8,760 for an hourly series).
   [[nodiscard]] count_sums elastic_counts(double x, std::size_t drawing) const noexcept {
+    const std::size_t levels = level_start_.size() - 1;
+    const auto at_peak = static_cast<std::size_t>(count_at(x * top_rate_));
+    const auto table_depth = static_cast<std::size_t>(std::bit_width(steps_.size()));
+    if (levels * table_depth < 4 * at_peak) return counts_by_rate(x, drawing);
     count_sums out;
     const bool priced = tariff_.has_value();
     const bool sold = priced && tariff_->ppa && tariff_->ppa->surplus_sold;
@@ -274,6 +293,22 @@ class fleet_on_scaled_demand {
       const std::size_t above = first_not_above(steps_[k] / x);
       if (above == 0) break;
       add(above);
+    }
+    return out;
+  }
+  // The same sums over the distinct rates: each run of hours [a, b) at one rate rents one count.
+  [[nodiscard]] count_sums counts_by_rate(double x, std::size_t drawing) const noexcept {
+    count_sums out;
+    const bool priced = tariff_.has_value();
+    const bool sold = priced && tariff_->ppa && tariff_->ppa->surplus_sold;
+    for (std::size_t j = 0; j + 1 < level_start_.size(); ++j) {
+      const std::size_t a = level_start_[j];
+      const std::size_t b = level_start_[j + 1];
+      const double n = count_at(x * rate_[a]);
+      out.hours += n * static_cast<double>(b - a);
+      if (!priced) continue;
+      out.priced += n * (price_[std::min(b, drawing)] - price_[std::min(a, drawing)]);
+      if (sold) out.market += n * (market_[std::max(b, drawing)] - market_[std::max(a, drawing)]);
     }
     return out;
   }
@@ -373,9 +408,11 @@ class fleet_on_scaled_demand {
   bool elastic_ = false;
   double highest_scale_ = 1.0;
   std::vector<double> steps_;  // elastic: the servable rate of 1, 2, ... systems
-  double idle_system_ = 0.0;   // one system's idle draw with the PUE, W
-  double idle_ = 0.0;          // A: the fleet's load serving nothing, W
-  double per_served_ = 0.0;    // B: W per request a second served
+  // Where each distinct rate above 0 starts in the sorted hours, and where they end.
+  std::vector<std::size_t> level_start_;
+  double idle_system_ = 0.0;  // one system's idle draw with the PUE, W
+  double idle_ = 0.0;         // A: the fleet's load serving nothing, W
+  double per_served_ = 0.0;   // B: W per request a second served
   std::optional<electricity::tariff<C>> tariff_;
   std::vector<double> rate_;  // the hours' rates at scale 1, highest first
   // Prefix sums over those hours: of the rate, the price, price * rate, the market price and

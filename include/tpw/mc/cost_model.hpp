@@ -514,7 +514,7 @@ class cost_model {
   void add_extras(const cost_parameters& p, const double* x, std::size_t stride, std::size_t offset,
                   double* y, std::size_t y_stride) const noexcept {
     extra_parameters e = extras_at(x, stride, offset);
-    if (follows_curve_) curve_->set_extras(e);
+    if (follows_curve_) curve_->set_extras(e, p);
     if (e.life_follows_hardware) e[extra_input::life_years] = p[cost_input::hardware_life_years];
     double out[max_extra_outputs];
     const operating_point op = tpw::detail::operating_point_of(p);

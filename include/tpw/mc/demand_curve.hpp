@@ -164,10 +164,13 @@ class demand_curve final : public operating_curve {
     if (priced_) p[cost_input::energy_price_per_kwh] = per_kwh(price_of(year, e));
   }
   // An elastic fleet's site rents paid_hours(x) system-hours, not the plan's: its accelerators
-  // (the site's at the plan's share of the year) scale with them.
-  void set_extras(extra_parameters& e) const noexcept override {
+  // (the site's at the plan's share of the year) scale with them. They are the served tokens over
+  // the utilization set (one search, where paid_hours counts each count's hours again).
+  void set_extras(extra_parameters& e, const cost_parameters& p) const noexcept override {
     if (!fleet_.elastic() || !(fleet_.planned_hours() > 0.0)) return;
-    e.site_accelerators *= fleet_.paid_hours(e[extra_input::demand_scale]) / fleet_.planned_hours();
+    e.site_accelerators *=
+        fleet_.paid_hours_at(e[extra_input::demand_scale], p[cost_input::utilization]) /
+        fleet_.planned_hours();
   }
   [[nodiscard]] bool moves_project() const noexcept override { return years_ > 0; }
   // Operating year k's utilization (and energy price, priced by a tariff) at year 1's scale x

@@ -56,9 +56,10 @@ class operating_curve {
   virtual void set_at(const extra_parameters& e, double drawn, cost_parameters& p) const noexcept {
     set(e[input()], drawn, p);
   }
-  // Sets what the curve moves in a sample's extras e (its numbers set): an elastic fleet's site
-  // rents its own share of the year. Most curves move none.
-  virtual void set_extras(extra_parameters& /*e*/) const noexcept {}
+  // Sets what the curve moves in a sample's extras e (its numbers set), given the sample's
+  // parameters p (the curve's inputs set): an elastic fleet's site rents its own share of the
+  // year. Most curves move none.
+  virtual void set_extras(extra_parameters& /*e*/, const cost_parameters& /*p*/) const noexcept {}
   // Whether the curve also moves a project's yearly numbers (set_project): a demand level and its
   // growth move each operating year's utilization and energy price.
   [[nodiscard]] virtual bool moves_project() const noexcept { return false; }
