@@ -310,6 +310,18 @@ TEST_CASE(
       const auto& energy = report["uncertainty"]["outputs"]["cost_per_mtok.energy"];
       CHECK(energy["p5"].get<double>() < energy["p95"].get<double>());
     }
+    if (entry.path().filename() == "gb200_rented_by_the_hour.json") {
+      // Each hour's own racks, at each sample's own level: nearly full at every level, and never
+      // short (no ceiling), so the cost per Mtok hardly moves while the racks the peak needs do.
+      const auto& c = report["capacity"];
+      CHECK(c["sizing"] == "elastic");
+      const auto& u = c["uncertainty"];
+      for (const char* q : {"p5", "p50", "p95"}) CHECK(u["utilization"][q].get<double>() > 0.99);
+      CHECK(u["systems_for_peak"]["p95"].get<double>() > u["systems_for_peak"]["p5"].get<double>());
+      CHECK(u["probability_peak_short"] == 0.0);
+      const auto& cost = report["uncertainty"]["outputs"]["cost_per_mtok"];
+      CHECK(cost["p95"].get<double>() < 1.01 * cost["p5"].get<double>());
+    }
     if (entry.path().filename() == "gb200_carbon.json") {
       CHECK(report["carbon"]["g_per_mtok"]["embodied"].get<double>() > 0.0);
     }
@@ -392,5 +404,5 @@ TEST_CASE(
       CHECK(f["uncertainty"]["chance_unserved"].get<double>() == 1.0);
     }
   }
-  CHECK(files == 7);
+  CHECK(files == 8);
 }
