@@ -586,39 +586,84 @@ TEST_CASE("a scenario's tariff prices its hourly load, and the energy line is th
         }).starts_with("costs.energy.tariff.ppa.price_per_mwh = (missing)"));
 }
 
-TEST_CASE("a fixed fleet on a scaled demand: prefix sums against the hour-by-hour walk") {
+namespace {
+// The tariffs the walks over the hours price with: by month and hour of day (0.05 + 0.002 m +
+// 0.001 h USD/kWh) with a demand charge of 9 USD per kW-month; the same beside a PPA block of
+// `block_mw` at 45 USD/MWh, its surplus lost; and that block's rest bought at hourly market prices
+// (0.02 to 0.07 USD/kWh), its surplus sold.
+struct walk_tariffs {
+  tpw::electricity::tariff<tpw::USD> tou, ppa, market;
+};
+walk_tariffs tariffs_for_walks(double block_mw) {
   namespace el = tpw::electricity;
   using tpw::USD;
   const auto per_kwh = units::usd / units::kWh;
-  // 5 systems of 4 streams (2 s), a weekday and a weekend profile; 20 kW serving, 8 idle, PUE 1.2.
+  walk_tariffs t;
+  for (int m = 0; m < 12; ++m) {
+    for (int h = 0; h < 24; ++h) {
+      t.tou.time_of_use.push_back((0.05 + 0.002 * m + 0.001 * h) * per_kwh);
+    }
+  }
+  t.tou.demand_charge = 9.0 * units::usd / units::kW;
+  t.ppa = t.tou;
+  t.ppa.ppa = el::power_purchase_agreement<USD>{block_mw * units::MW,
+                                                45.0 * units::usd / units::MWh, false};
+  t.market = t.ppa;
+  t.market.time_of_use.clear();
+  for (int h = 0; h < 8760; ++h) {
+    t.market.market.push_back((0.02 + 0.05 * ((h * 7) % 13) / 13.0) * per_kwh);
+  }
+  t.market.ppa->surplus_sold = true;
+  return t;
+}
+
+// The walks' weekly profile: weekdays at 2 + 6 sin(pi h / 24) requests a second (none in the first
+// `quiet` hours), weekends at 1 + 0.5 h / 24.
+cap::demand_profile walk_profile(int quiet) {
   std::vector<double> weekday(24);
   std::vector<double> weekend(24);
   for (int h = 0; h < 24; ++h) {
-    weekday[static_cast<std::size_t>(h)] = 2.0 + 6.0 * std::sin(3.14159 * h / 24.0);
+    weekday[static_cast<std::size_t>(h)] =
+        h < quiet ? 0.0 : 2.0 + 6.0 * std::sin(3.14159 * h / 24.0);
     weekend[static_cast<std::size_t>(h)] = 1.0 + 0.5 * h / 24.0;
   }
+  return cap::demand_profile::weekly(weekday, weekend);
+}
+
+// A fleet's year at scale x against the walk over the hours: `walked` is plan_capacity on the
+// scaled demand (`scaled`), and the hourly load is `loaded`'s (the fixed fleet's plan, or the
+// walk's own for an elastic one) priced by `tariff`.
+void check_against_walk(const cap::fleet_on_scaled_demand<tpw::USD>& fleet, double x,
+                        const cap::capacity_spec& scaled, const cap::capacity_plan& walked,
+                        const cap::capacity_plan& loaded, const cap::system_power& draw,
+                        const tpw::electricity::tariff<tpw::USD>& tariff) {
+  CHECK(fleet.utilization(x) == Approx(walked.utilization).epsilon(1e-12));
+  CHECK(fleet.hours_short(x) == walked.hours_short);
+  CHECK(fleet.unserved_share(x) == Approx(walked.unserved_share()).epsilon(1e-9));
+  const auto fast = fleet.bill(x);
+  const auto slow =
+      tpw::electricity::bill_of<tpw::USD>(cap::hourly_facility_load(scaled, loaded, draw), tariff);
+  CHECK(fast.used.value() == Approx(slow.used.value()).epsilon(1e-12));
+  CHECK(fast.energy_charges.value() == Approx(slow.energy_charges.value()).epsilon(1e-11));
+  CHECK(fast.surplus_credit.value() == Approx(slow.surplus_credit.value()).epsilon(1e-11));
+  CHECK(fast.demand_charges.value() == Approx(slow.demand_charges.value()).epsilon(1e-12));
+  CHECK(fast.total().value() == Approx(slow.total().value()).epsilon(1e-11));
+}
+}  // namespace
+
+TEST_CASE("a fixed fleet on a scaled demand: prefix sums against the hour-by-hour walk") {
+  namespace el = tpw::electricity;
+  using tpw::USD;
+  // 5 systems of 4 streams (2 s), a weekday and a weekend profile; 20 kW serving, 8 idle, PUE 1.2.
   const auto s = streams_of(4, 2.0);
   const cap::latency_target target{1.0 * units::second, 0.05};
-  cap::capacity_spec spec(cap::demand_profile::weekly(weekday, weekend), s, target);
+  cap::capacity_spec spec(walk_profile(0), s, target);
   spec.approximation = erlang;
   spec.rule = cap::given_fleet{5, std::nullopt};
   const auto plan = cap::plan_capacity(spec);
   const cap::system_power draw{20.0 * units::kW, 8.0 * units::kW, 1.2};
-  el::tariff<USD> tou;
-  for (int m = 0; m < 12; ++m) {
-    for (int h = 0; h < 24; ++h)
-      tou.time_of_use.push_back((0.05 + 0.002 * m + 0.001 * h) * per_kwh);
-  }
-  tou.demand_charge = 9.0 * units::usd / units::kW;
-  el::tariff<USD> ppa = tou;
-  ppa.ppa =
-      el::power_purchase_agreement<USD>{0.07 * units::MW, 45.0 * units::usd / units::MWh, false};
-  el::tariff<USD> market = ppa;
-  market.time_of_use.clear();
-  for (int h = 0; h < 8760; ++h)
-    market.market.push_back((0.02 + 0.05 * ((h * 7) % 13) / 13.0) * per_kwh);
-  market.ppa->surplus_sold = true;
-  for (const auto* t : {&tou, &ppa, &market}) {
+  const walk_tariffs tariffs = tariffs_for_walks(0.07);
+  for (const auto* t : {&tariffs.tou, &tariffs.ppa, &tariffs.market}) {
     const cap::fleet_on_scaled_demand<USD> fleet(spec, plan, draw, *t);
     // 0.01: no hour short; 40: every hour short.
     for (double x : {0.01, 0.3, 0.8, 1.0, 1.4, 2.5, 40.0}) {
@@ -627,16 +672,8 @@ TEST_CASE("a fixed fleet on a scaled demand: prefix sums against the hour-by-hou
       cap::capacity_spec scaled = spec;
       scaled.demand = spec.demand.scaled(x);
       const auto walked = cap::plan_capacity(scaled);
-      CHECK(fleet.utilization(x) == Approx(walked.utilization).epsilon(1e-12));
-      CHECK(fleet.hours_short(x) == walked.hours_short);
-      CHECK(fleet.unserved_share(x) == Approx(walked.unserved_share()).epsilon(1e-9));
-      const auto fast = fleet.bill(x);
+      check_against_walk(fleet, x, scaled, walked, plan, draw, *t);
       const auto slow = el::bill_of<USD>(cap::hourly_facility_load(scaled, plan, draw), *t);
-      CHECK(fast.used.value() == Approx(slow.used.value()).epsilon(1e-12));
-      CHECK(fast.energy_charges.value() == Approx(slow.energy_charges.value()).epsilon(1e-11));
-      CHECK(fast.surplus_credit.value() == Approx(slow.surplus_credit.value()).epsilon(1e-11));
-      CHECK(fast.demand_charges.value() == Approx(slow.demand_charges.value()).epsilon(1e-12));
-      CHECK(fast.total().value() == Approx(slow.total().value()).epsilon(1e-11));
       // What a Monte Carlo sample reads (year_at): levels of 1.3 on the prices per kWh, 0.5 on
       // the demand charge and 2 on the PPA's price give the walk's bill under a tariff written at
       // those prices.
@@ -1108,38 +1145,15 @@ TEST_CASE("uncertain tariff levels: each sample's bill at its level, demand char
 TEST_CASE("an elastic fleet on a scaled demand: counts by search against the hour-by-hour walk") {
   namespace el = tpw::electricity;
   using tpw::USD;
-  const auto per_kwh = units::usd / units::kWh;
   // Each hour rents its own least count of 4-stream systems (2 s each) meeting P(W > 1 s) <= 5%,
   // on a weekday and a weekend profile (and hours with no traffic, which rent nothing); 20 kW
   // serving, 8 idle, PUE 1.2. Uncapped, then under a cap of 6 systems.
-  std::vector<double> weekday(24);
-  std::vector<double> weekend(24);
-  for (int h = 0; h < 24; ++h) {
-    weekday[static_cast<std::size_t>(h)] = h < 2 ? 0.0 : 2.0 + 6.0 * std::sin(3.14159 * h / 24.0);
-    weekend[static_cast<std::size_t>(h)] = 1.0 + 0.5 * h / 24.0;
-  }
   const cap::latency_target target{1.0 * units::second, 0.05};
-  cap::capacity_spec spec(cap::demand_profile::weekly(weekday, weekend), streams_of(4, 2.0),
-                          target);
+  cap::capacity_spec spec(walk_profile(2), streams_of(4, 2.0), target);
   spec.approximation = erlang;
   spec.rule = cap::elastic_sizing{};
   const cap::system_power draw{20.0 * units::kW, 8.0 * units::kW, 1.2};
-  el::tariff<USD> tou;
-  for (int m = 0; m < 12; ++m) {
-    for (int h = 0; h < 24; ++h) {
-      tou.time_of_use.push_back((0.05 + 0.002 * m + 0.001 * h) * per_kwh);
-    }
-  }
-  tou.demand_charge = 9.0 * units::usd / units::kW;
-  el::tariff<USD> ppa = tou;
-  ppa.ppa =
-      el::power_purchase_agreement<USD>{0.05 * units::MW, 45.0 * units::usd / units::MWh, false};
-  el::tariff<USD> market = ppa;
-  market.time_of_use.clear();
-  for (int h = 0; h < 8760; ++h) {
-    market.market.push_back((0.02 + 0.05 * ((h * 7) % 13) / 13.0) * per_kwh);
-  }
-  market.ppa->surplus_sold = true;
+  const walk_tariffs tariffs = tariffs_for_walks(0.05);
   // The fleet's sums go by count (a search per count: the weekly profile's small fleet) or by
   // distinct rate (a search in the counts' table per rate: a day of three rates on a fleet of up
   // to a few hundred systems); both against the walk.
@@ -1155,7 +1169,7 @@ TEST_CASE("an elastic fleet on a scaled demand: counts by search against the hou
     cap::capacity_spec capped = base;
     capped.max_systems = ceiling;
     const auto plan = cap::plan_capacity(capped);
-    for (const auto* t : {&tou, &ppa, &market}) {
+    for (const auto* t : {&tariffs.tou, &tariffs.ppa, &tariffs.market}) {
       const cap::fleet_on_scaled_demand<USD> fleet(capped, plan, draw, *t, 3.0);
       CHECK(fleet.elastic());
       CHECK(fleet.paid_hours(1.0) == plan.system_hours);
@@ -1166,16 +1180,7 @@ TEST_CASE("an elastic fleet on a scaled demand: counts by search against the hou
         scaled.demand = capped.demand.scaled(x);
         const auto walked = cap::plan_capacity(scaled);
         CHECK(fleet.paid_hours(x) == walked.system_hours);
-        CHECK(fleet.utilization(x) == Approx(walked.utilization).epsilon(1e-12));
-        CHECK(fleet.hours_short(x) == walked.hours_short);
-        CHECK(fleet.unserved_share(x) == Approx(walked.unserved_share()).epsilon(1e-9));
-        const auto fast = fleet.bill(x);
-        const auto slow = el::bill_of<USD>(cap::hourly_facility_load(scaled, walked, draw), *t);
-        CHECK(fast.used.value() == Approx(slow.used.value()).epsilon(1e-12));
-        CHECK(fast.energy_charges.value() == Approx(slow.energy_charges.value()).epsilon(1e-11));
-        CHECK(fast.surplus_credit.value() == Approx(slow.surplus_credit.value()).epsilon(1e-11));
-        CHECK(fast.demand_charges.value() == Approx(slow.demand_charges.value()).epsilon(1e-12));
-        CHECK(fast.total().value() == Approx(slow.total().value()).epsilon(1e-11));
+        check_against_walk(fleet, x, scaled, walked, walked, draw, *t);
       }
       // Uncapped, nothing is short within the table's reach; capped, the cap's rate bounds it.
       if (ceiling) {
