@@ -760,9 +760,10 @@ TEST_CASE("an uncertain demand scale: each sample's utilization, and the fleet's
 
 TEST_CASE("an elastic fleet on an uncertain demand: each sample rents its own hours") {
   // Rented by the hour, each hour's own count on a day of 10 and 20 requests a second, its level
-  // uniform on [0.6, 1.4], priced by 0.10 USD per kWh and 10 USD per kW of each month's peak. A
-  // sample at scale x has the figures of the same file with demand.scale x: its utilization over
-  // its own system-hours, its own bill, and its site's tokens and cost a year.
+  // uniform on [0.6, 1.2] (its median 0.9, where the point plans), priced by 0.10 USD per kWh and
+  // 10 USD per kW of each month's peak. A sample at scale x has the figures of the same file with
+  // demand.scale x: its utilization over its own system-hours, its own bill, and its site's tokens
+  // and cost a year.
   auto j = nlohmann::json::parse(demand_scenario);
   j["demand"].erase("requests_per_s");
   std::vector<double> day(24, 10.0);
@@ -773,12 +774,12 @@ TEST_CASE("an elastic fleet on an uncertain demand: each sample rents its own ho
   j["costs"]["energy"] = {
       {"pue", 1.2}, {"tariff", {{"price_per_kwh", 0.10}, {"demand_charge_per_kw_month", 10}}}};
   auto uncertain = j;
-  uncertain["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}};
+  uncertain["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.2}};
   for (const bool capped : {false, true}) {
     CAPTURE(capped);
-    // Capped: 5 systems of 12 kW fit under 62 kW, short of what 28/s would need.
+    // Capped: 4 systems of 12 kW fit under 50 kW, short of what 24/s would need.
     if (capped) {
-      j["site"] = {{"power_mw", 0.062}};
+      j["site"] = {{"power_mw", 0.05}};
       uncertain["site"] = j["site"];
     }
     const auto s = tpw::io::scenario_from_json(uncertain);
@@ -789,7 +790,7 @@ TEST_CASE("an elastic fleet on an uncertain demand: each sample rents its own ho
     const auto at = [&](const char* name) {
       return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
     };
-    for (const double x : {0.65, 1.0, 1.35}) {
+    for (const double x : {0.65, 0.9, 1.15}) {
       CAPTURE(x);
       auto given = j;
       given["demand"]["scale"] = x;
@@ -809,15 +810,15 @@ TEST_CASE("an elastic fleet on an uncertain demand: each sample rents its own ho
             Approx(r["site"]["cost_per_year"].get<double>()).epsilon(1e-12));
     }
     // The fleet's odds: uncapped, no hour is ever short; capped, the peak hour is short when
-    // 20 x passes what 5 systems serve, S: P = (1.4 - S / 20) / 0.8.
+    // 20 x passes what 4 systems serve, S: P = (1.2 - S / 20) / 0.6.
     const auto& u = *s.demand->uncertain;
     if (capped) {
-      const double reach = cap::servable_rate(5, s.demand->spec.service, s.demand->spec.target,
+      const double reach = cap::servable_rate(4, s.demand->spec.service, s.demand->spec.target,
                                               s.demand->spec.approximation)
                                .value() /
                            20.0;
-      REQUIRE(reach < 1.4);
-      CHECK(u.probability_short == Approx((1.4 - reach) / 0.8).epsilon(1e-9));
+      REQUIRE(reach < 1.2);
+      CHECK(u.probability_short == Approx((1.2 - reach) / 0.6).epsilon(1e-9));
       CHECK(u.unserved_share[2] > 0.0);
     } else {
       CHECK(u.probability_short == 0.0);
@@ -1383,6 +1384,18 @@ TEST_CASE("a flat-load tariff in the cost model refuses a base price that is not
             .starts_with(
                 "costs.energy.tariff.ppa.price_per_mwh = \"uniform(low 40, high 60)\": needs a "
                 "tariff with a PPA"));
+  // Beside a demand's fleet priced by a tariff (its own hourly load), a flat load's is refused.
+  cap::capacity_spec spec(cap::demand_profile::constant(5.0 * cap::per_second), streams_of(4, 2.0),
+                          {1.0 * units::second, 0.05});
+  spec.rule = cap::given_fleet{5, std::nullopt};
+  const auto curve = std::make_shared<tpw::mc::demand_curve<USD>>(
+      cap::fleet_on_scaled_demand<USD>(spec, cap::plan_capacity(spec),
+                                       {20.0 * units::kW, 8.0 * units::kW, 1.2}, t),
+      true);
+  CHECK(
+      message_of([&] { (void)tpw::mc::cost_model<USD>(base, s.uncertain, e, {}, nullptr, curve); })
+          .starts_with("costs.energy.tariff = (flat_load_tariff): a demand's fleet priced by a "
+                       "tariff has its own hourly load"));
 }
 
 TEST_CASE("a demand curve refuses tariff levels whose bill can fall below 0, before the run") {

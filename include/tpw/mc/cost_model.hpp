@@ -410,6 +410,14 @@ class cost_model {
                             "must be in " + range_text(rule_of(level)));
       }
     }
+    if (curve_) {
+      const auto sets = curve_->sets();
+      if (std::find(sets.begin(), sets.end(), cost_input::energy_price_per_kwh) != sets.end()) {
+        throw invalid_input::shown_as("costs.energy.tariff", "(flat_load_tariff)",
+                                      "a demand's fleet priced by a tariff has its own hourly "
+                                      "load: leave the flat load's tariff inactive beside it");
+      }
+    }
     for (const auto& u : cost_inputs) {
       if (u.input == cost_input::energy_price_per_kwh) {
         throw invalid_input::shown_as("costs.energy.price_per_kwh", u.dist.describe(),
