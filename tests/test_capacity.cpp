@@ -758,6 +758,37 @@ TEST_CASE("an uncertain demand scale: each sample's utilization, and the fleet's
         }).starts_with("demand.scale = "));
 }
 
+TEST_CASE("an elastic fleet on 8,760 distinct rates: the table of steps and the counts beyond") {
+  // 8,760 different hourly rates from 150 to 450 requests a second on 4-stream systems (2 s):
+  // followed to 3 times the demand, the steps (a rate renting one more system) outnumber what the
+  // table holds, so samples up to its reach are one search and those beyond it are counted; both
+  // against the walk, under a time-of-use tariff.
+  using tpw::USD;
+  std::vector<double> rates(8760);
+  for (int h = 0; h < 8760; ++h) {
+    rates[static_cast<std::size_t>(h)] = 300.0 + 150.0 * std::sin(0.001 * h * h + 0.3 * h);
+  }
+  cap::capacity_spec spec(cap::demand_profile::hourly(rates), streams_of(4, 2.0),
+                          {1.0 * units::second, 0.05});
+  spec.approximation = erlang;
+  spec.rule = cap::elastic_sizing{};
+  const auto plan = cap::plan_capacity(spec);
+  const cap::system_power draw{20.0 * units::kW, 8.0 * units::kW, 1.2};
+  const walk_tariffs tariffs = tariffs_for_walks(0.05);
+  const cap::fleet_on_scaled_demand<USD> fleet(spec, plan, draw, tariffs.tou, 3.0);
+  const double reach = fleet.tabulated_reach();
+  CHECK(reach > 0.5);
+  CHECK(reach < 3.0);
+  for (const double x : {0.5, 0.5 * reach, reach, 0.5 * (reach + 3.0), 3.0}) {
+    CAPTURE(x);
+    cap::capacity_spec scaled = spec;
+    scaled.demand = spec.demand.scaled(x);
+    const auto walked = cap::plan_capacity(scaled);
+    CHECK(fleet.paid_hours(x) == walked.system_hours);
+    check_against_walk(fleet, x, scaled, walked, walked, draw, tariffs.tou);
+  }
+}
+
 TEST_CASE("an elastic fleet on an uncertain demand: each sample rents its own hours") {
   // Rented by the hour, each hour's own count on a day of 10 and 20 requests a second, its level
   // uniform on [0.6, 1.2] (its median 0.9, where the point plans), priced by 0.10 USD per kWh and

@@ -26,6 +26,7 @@
 #include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <limits>
 #include <numeric>
@@ -130,6 +131,7 @@ class fleet_on_scaled_demand {
       if (k == 0 || rate_[k] != rate_[k - 1]) level_start_.push_back(k);
     }
     level_start_.push_back(count_above(0.0, 0, hours));
+    if (elastic_ && !(tariff_ && tariff_->ppa)) tabulate_steps();
     if (tariff_ && tariff_->ppa) {
       ppa_charges_ = (tariff_->ppa->price * (tariff_->ppa->block * units::year)).value();
     }
@@ -201,6 +203,9 @@ class fleet_on_scaled_demand {
     if (!elastic_) return paid_hours_;
     return served_at(x).served * second_per_hour * tokens_ / (system_tokens_ * utilization);
   }
+  // An elastic fleet without a PPA: the scale up to which a sample's sums are one search in the
+  // table of steps (tabulate_steps); beyond it (or 0: no table) they are counted.
+  [[nodiscard]] double tabulated_reach() const noexcept { return stepped_ ? step_reach_ : 0.0; }
   // The system-hours paid at the scale the plan was made on.
   [[nodiscard]] double planned_hours() const noexcept { return paid_hours_; }
   [[nodiscard]] bool has_ppa() const noexcept { return tariff_ && tariff_->ppa.has_value(); }
@@ -274,6 +279,13 @@ class fleet_on_scaled_demand {
   // peak's, as many as it rents) or by rate (a search in the counts' table for each distinct
   // rate: few for a daily or weekly profile, up to 8,760 for an hourly series).
   [[nodiscard]] count_sums elastic_counts(double x, std::size_t drawing) const noexcept {
+    if (stepped_ && x <= step_reach_) {
+      // Where a PPA does not split the hours: the steps passed below x, one search.
+      const std::size_t passed = steps_passed(x);
+      const std::size_t traffic = level_start_.back();
+      const step_sums& below = step_table_[passed];
+      return {static_cast<double>(traffic + below.hours), price_[traffic] + below.priced, 0.0};
+    }
     const std::size_t levels = level_start_.size() - 1;
     const auto at_peak = static_cast<std::size_t>(count_at(x * top_rate_));
     const auto table_depth = static_cast<std::size_t>(std::bit_width(steps_.size()));
@@ -295,6 +307,90 @@ class fleet_on_scaled_demand {
       add(above);
     }
     return out;
+  }
+  // A third way, built once where a PPA does not split the hours: as x grows, distinct rate r
+  // (w hours, their prices summing to P) rents one more system each time x passes S_k / r. Those
+  // steps up to highest_scale (or as far as max_steps of them go), sorted, with the hours and
+  // priced hours they add up to each: a sample below that scale is one search away from its sums,
+  // whatever the profile's length.
+  void tabulate_steps() {
+    if (steps_.empty()) return;
+    // The steps below scale t: for each distinct rate r, the counts k whose S_k < t r.
+    const auto steps_below = [&](double t) {
+      std::size_t count = 0;
+      for (std::size_t j = 0; j + 1 < level_start_.size(); ++j) {
+        count += static_cast<std::size_t>(
+            std::lower_bound(steps_.begin(), steps_.end() - 1, t * rate_[level_start_[j]]) -
+            steps_.begin());
+      }
+      return count;
+    };
+    // Up to highest_scale, or to the scale where max_steps run out (samples beyond it count).
+    double top_step = highest_scale_;
+    if (steps_below(top_step) > max_steps) {
+      double low = 0.0;
+      for (int k = 0; k < 60; ++k) {
+        const double mid = 0.5 * (low + top_step);
+        (steps_below(mid) <= max_steps ? low : top_step) = mid;
+      }
+      top_step = low;
+    }
+    const std::size_t count = steps_below(top_step);
+    if (count == 0) return;
+    struct step {
+      double at;
+      std::size_t level;
+    };
+    std::vector<step> all;
+    all.reserve(count);
+    for (std::size_t j = 0; j + 1 < level_start_.size(); ++j) {
+      const double r = rate_[level_start_[j]];
+      for (std::size_t k = 0; k + 1 < steps_.size() && steps_[k] < top_step * r; ++k) {
+        all.push_back({steps_[k] / r, j});
+      }
+    }
+    std::sort(all.begin(), all.end(), [](const step& a, const step& b) { return a.at < b.at; });
+    // Entry i: step i's scale and the sums of the steps before it; the last, past every step,
+    // their totals.
+    step_table_.resize(all.size() + 1);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const std::size_t a = level_start_[all[i].level];
+      const std::size_t b = level_start_[all[i].level + 1];
+      step_table_[i].at = all[i].at;
+      step_table_[i + 1].hours = step_table_[i].hours + static_cast<std::uint32_t>(b - a);
+      step_table_[i + 1].priced = step_table_[i].priced + (price_[b] - price_[a]);
+    }
+    step_table_.back().at = std::numeric_limits<double>::infinity();
+    step_reach_ = top_step;
+    // Where the steps cross evenly spaced scales, so that a search reads a few neighbours.
+    step_bucket_.resize(step_buckets + 1);
+    for (std::size_t b = 0; b <= step_buckets; ++b) {
+      step_bucket_[b] = first_step_from(step_edge(b), 0, step_table_.size() - 1);
+    }
+    stepped_ = true;
+  }
+  static constexpr std::size_t step_buckets = std::size_t{1} << 14;
+  [[nodiscard]] double step_edge(std::size_t b) const noexcept {
+    return step_reach_ * static_cast<double>(b) / static_cast<double>(step_buckets);
+  }
+  // The steps below scale x (0 < x <= step_reach_): those in buckets wholly below it, then a
+  // search in its own.
+  [[nodiscard]] std::size_t steps_passed(double x) const noexcept {
+    auto b = static_cast<std::size_t>(x / step_reach_ * static_cast<double>(step_buckets));
+    b = std::min(b, step_buckets - 1);
+    while (b > 0 && x < step_edge(b)) --b;  // the rounding of b, either way
+    while (b + 1 < step_buckets && x > step_edge(b + 1)) ++b;
+    return first_step_from(x, step_bucket_[b], step_bucket_[b + 1]);
+  }
+  // The first step in [first, last) at or above scale x (last if none).
+  [[nodiscard]] std::size_t first_step_from(double x, std::size_t first,
+                                            std::size_t last) const noexcept {
+    const auto begin = step_table_.begin();
+    return static_cast<std::size_t>(
+        std::lower_bound(begin + static_cast<std::ptrdiff_t>(first),
+                         begin + static_cast<std::ptrdiff_t>(last), x,
+                         [](const step_sums& s, double v) { return s.at < v; }) -
+        begin);
   }
   // The same sums over the distinct rates: each run of hours [a, b) at one rate rents one count.
   [[nodiscard]] count_sums counts_by_rate(double x, std::size_t drawing) const noexcept {
@@ -410,6 +506,21 @@ class fleet_on_scaled_demand {
   std::vector<double> steps_;  // elastic: the servable rate of 1, 2, ... systems
   // Where each distinct rate above 0 starts in the sorted hours, and where they end.
   std::vector<std::size_t> level_start_;
+  // tabulate_steps: the scales where a rate rents one more system, sorted, and the hours and
+  // priced hours (price times hours) those below each add; at most max_steps of them.
+  // (Hours fit 32 bits: 8,760 times at most max_elastic_counts.)
+  static constexpr std::size_t max_steps = std::size_t{1} << 20;
+  bool stepped_ = false;
+  double step_reach_ = 0.0;  // the steps tabulated are those below this scale
+  // Side by side, so that the search's last read holds the sums (price_ is all 0 without a
+  // tariff, and so is priced).
+  struct step_sums {
+    double at = 0.0;
+    double priced = 0.0;
+    std::uint32_t hours = 0;
+  };
+  std::vector<step_sums> step_table_;
+  std::vector<std::size_t> step_bucket_;
   double idle_system_ = 0.0;  // one system's idle draw with the PUE, W
   double idle_ = 0.0;         // A: the fleet's load serving nothing, W
   double per_served_ = 0.0;   // B: W per request a second served
