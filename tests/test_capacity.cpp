@@ -1193,12 +1193,15 @@ TEST_CASE("an elastic fleet on a scaled demand: counts by search against the hou
   for (int h = 8; h < 20; ++h) three[static_cast<std::size_t>(h)] = h < 14 ? 400.0 : 320.0;
   cap::capacity_spec big = spec;
   big.demand = cap::demand_profile::daily(three);
-  for (const auto& [base, ceiling] :
+  // (No structured binding: CAPTURE's lambda reads them.)
+  for (const auto& fleet_case :
        {std::pair{spec, std::optional<long>{}}, std::pair{spec, std::optional<long>{6}},
         std::pair{big, std::optional<long>{}}, std::pair{big, std::optional<long>{300}}}) {
+    const std::optional<long> ceiling = fleet_case.second;
+    const double peak = fleet_case.first.demand.peak().value();
     CAPTURE(ceiling.value_or(0));
-    CAPTURE(base.demand.peak().value());
-    cap::capacity_spec capped = base;
+    CAPTURE(peak);
+    cap::capacity_spec capped = fleet_case.first;
     capped.max_systems = ceiling;
     const auto plan = cap::plan_capacity(capped);
     for (const auto* t : {&tariffs.tou, &tariffs.ppa, &tariffs.market}) {
@@ -1318,7 +1321,9 @@ TEST_CASE("a tariff on a flat load: each sample prices its own load and levels")
   REQUIRE(model.inputs().size() == 2);
   CHECK(model.inputs()[0].name == "deployment.utilization");
   CHECK(model.inputs()[1].name == "costs.energy.tariff.level");
-  for (const auto& [u, t] : {std::pair{0.4, 0.8}, std::pair{0.6, 1.2}, std::pair{0.45, 1.1}}) {
+  for (const auto& sample : {std::pair{0.4, 0.8}, std::pair{0.6, 1.2}, std::pair{0.45, 1.1}}) {
+    const double u = sample.first;
+    const double t = sample.second;
     CAPTURE(u);
     const auto q = model.parameters_at(std::vector<double>{u, t});
     CHECK(q[tpw::cost_input::energy_price_per_kwh] == Approx(hand(u, t)).epsilon(1e-12));
