@@ -179,9 +179,7 @@ class fleet_on_scaled_demand {
                              second_per_hour;
       }
     }
-    double peaks = 0.0;
-    for (std::size_t m = 0; m < 12; ++m) peaks += month_peak(m, x, block);
-    out.demand_charges = tariff_->demand_charge.value() * peaks;
+    out.demand_charges = demand_charges_at(x, block);
     return out;
   }
 
@@ -417,15 +415,12 @@ class fleet_on_scaled_demand {
     const double served = at.served;
     const double block = tariff_ && tariff_->ppa ? tariff_->ppa->block.value() : 0.0;
     // The load in an hour at rate r (scale 1), monotone in r.
-    const auto load_at = [&](double r) {
-      return idle_system_ * count_at(x * r) + per_served_ * std::min(x * r, servable_);
-    };
     // Hours drawing beyond the block: a prefix of the sorted hours.
     std::size_t drawing = n;
     if (tariff_ && tariff_->ppa) {
       drawing = static_cast<std::size_t>(
           std::partition_point(rate_.begin(), rate_.end(),
-                               [&](double r) { return load_at(r) > block; }) -
+                               [&](double r) { return load_at(x * r) > block; }) -
           rate_.begin());
     }
     const count_sums counts = elastic_counts(x, drawing);
@@ -451,20 +446,24 @@ class fleet_on_scaled_demand {
             second_per_hour;
       }
     }
-    double peaks = 0.0;
-    for (std::size_t m = 0; m < 12; ++m) {
-      peaks += std::max(load_at(month_peak_rate_[m]) - block, 0.0);
-    }
-    out.demand_charges = tariff_->demand_charge.value() * peaks;
+    out.demand_charges = demand_charges_at(x, block);
     return out;
   }
   // Month m's peak draw from the utility at scale x (W): the fleet's load in its busiest hour,
   // less the PPA's block.
   [[nodiscard]] double month_peak(std::size_t m, double x, double block) const noexcept {
-    const double r = x * month_peak_rate_[m];
-    const double load =
-        (elastic_ ? idle_system_ * count_at(r) : idle_) + per_served_ * std::min(r, servable_);
-    return std::max(load - block, 0.0);
+    return std::max(load_at(x * month_peak_rate_[m]) - block, 0.0);
+  }
+  // The fleet's load (W) in an hour whose scaled rate is r: its idle draw (an elastic fleet's
+  // count at r) and its draw for what it serves.
+  [[nodiscard]] double load_at(double r) const noexcept {
+    return (elastic_ ? idle_system_ * count_at(r) : idle_) + per_served_ * std::min(r, servable_);
+  }
+  // The year's demand charges at scale x: each month's peak above the block.
+  [[nodiscard]] double demand_charges_at(double x, double block) const noexcept {
+    double peaks = 0.0;
+    for (std::size_t m = 0; m < 12; ++m) peaks += month_peak(m, x, block);
+    return tariff_->demand_charge.value() * peaks;
   }
   // The upper edge of search bucket b.
   [[nodiscard]] double edge(std::size_t b) const noexcept {
