@@ -9,7 +9,7 @@
 // so the demand charges are 12 * charge * max(L - B, 0); the block's surplus, sold, is
 // max(B - L, 0) * 3600 s * the sum of the market prices; the block costs B * 8,760 h * its price.
 // Without a PPA the effective price (bill over energy) does not depend on L: the mean price per J
-// plus 12 * charge / 8,760 h. tests/test_tariff.cpp checks every part against bill_of on a
+// plus 12 * charge / 8,760 h. tests/test_capacity.cpp checks every part against bill_of on a
 // constant load.
 #pragma once
 
