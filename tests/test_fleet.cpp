@@ -407,6 +407,105 @@ TEST_CASE("fleet.one_with_today: one cohort, no refresh, gives the finance NPV t
   for (std::size_t t = 0; t < 5; ++t) CHECK(usd(l.net[t]) == doctest::Approx(usd(flows.net[t])));
 }
 
+TEST_CASE("fleet.escalation: running costs grow from the start, energy and the rest apart") {
+  // A alone (B not to be had), half its running cost energy: energy +10% a year, the rest flat.
+  // Year k pays 1.0 M x (0.5 x 1.1^k + 0.5): 1.0, 1.05, 1.105, 1.1655 M against revenue 2.0,
+  // 1.6, 1.28, 1.024 M: margins 1.0, 0.55, 0.175 and -0.1415 (2029 idled), so the NPV is
+  // 1.0 / 1.1 + 0.55 / 1.1^2 + 0.175 / 1.1^3 = 1,495,116.45.
+  auto s = worked_case();
+  s.generations[1].available_from = 2040;  // not to be had
+  s.generations[1].available_until.reset();
+  s.generations[0].energy_share = tpw::fraction{0.5};
+  s.energy_escalation_per_year = tpw::annual_rate{0.10};
+  const auto l = fleet::plan_fleet(s).ledger;
+  CHECK(usd(l.npv) == doctest::Approx(1.0e6 / 1.1 + 0.55e6 / 1.21 + 0.175e6 / 1.331));
+  CHECK(std::abs(usd(l.npv) - 1495116.45) < 0.005);
+  REQUIRE(l.rows.size() == 4);
+  CHECK(usd(l.rows[2].running) == doctest::Approx(1.105e6));
+  CHECK(l.rows[3].idled);
+  CHECK(usd(l.rows[3].running) == 0.0);
+  // The same growth on every cost: 10% on both rates is 10% on the whole, whatever the share.
+  s.opex_escalation_per_year = tpw::annual_rate{0.10};
+  s.generations[0].energy_share = tpw::fraction{0.3};
+  const double both = 1.0e6 / 1.1 + 0.5e6 / 1.21 + 0.07e6 / 1.331;  // 2029: 1.024 < 1.331
+  CHECK(usd(fleet::plan_fleet(s).ledger.npv) == doctest::Approx(both).epsilon(1e-12));
+  // By the quarter: quarter k pays 0.25 M x 1.1^(k / 4), compounded within the year.
+  s.when.every = fleet::step::quarter;
+  double by_hand = 0.0;
+  for (int k = 0; k < 16; ++k) {
+    const double margin = 0.25e6 * 2.0 * std::pow(0.8, k / 4.0) - 0.25e6 * std::pow(1.1, k / 4.0);
+    by_hand += std::max(0.0, margin) * std::pow(1.1, -(k + 1) / 4.0);
+  }
+  CHECK(usd(fleet::plan_fleet(s).ledger.npv) == doctest::Approx(by_hand).epsilon(1e-12));
+  // Falling costs (a negative rate) are allowed down to -50% a year; below, refused.
+  s.opex_escalation_per_year = tpw::annual_rate{-0.6};
+  CHECK(message_of([&] { (void)fleet::plan_fleet(s); }) ==
+        "fleet.opex_escalation_per_year = -0.6: must be in [-0.5, 1]: the share a running cost "
+        "grows a year");
+}
+
+TEST_CASE("fleet.one_with_today: with the finance section's escalation, its NPV to the cent") {
+  // The deployment of fleet.one_with_today; the project's energy escalates 3% a year and its
+  // other running costs 5% (tpw::finance_project); the fleet's generation carries the energy's
+  // share of its running cost and the same two rates.
+  const tpw::deployment d({.accelerators_per_system = 8,
+                           .systems = 100,
+                           .it_power = 10.0 * units::kW,
+                           .idle_power = 4.0 * units::kW,
+                           .pue = tpw::pue{1.2},
+                           .utilization = tpw::fraction{0.6},
+                           .throughput = 1500.0 * units::tok / units::second});
+  const tpw::owned_hardware<USD> hardware({.price_per_system = 300000.0 * units::usd,
+                                           .life = 4.0 * units::year,
+                                           .residual_fraction = tpw::fraction{0.1},
+                                           .cost_of_capital = tpw::annual_rate{0.08}});
+  const tpw::colocation<USD> colo({.rate = 150.0 * units::usd / (units::kW * units::month)});
+  const tpw::energy_cost<USD> energy({.price = 0.08 * units::usd / units::kWh});
+  tpw::cash_flow_plan<USD> plan;
+  plan.operating_years = 4;
+  plan.price = 1.5 * units::usd / units::Mtok;
+  plan.price_decline_per_year = tpw::fraction{0.2};
+  const auto flows = tpw::project_cash_flows(d, plan, hardware, colo, energy);
+  tpw::project_terms terms;
+  terms.discount_rate = 0.08;
+  terms.equity_discount_rate = 0.08;
+  terms.energy_escalation = 0.03;
+  terms.opex_escalation = 0.05;
+  const auto project = tpw::finance_project(flows, terms);
+
+  const auto facility = 1.2 * units::MW;
+  fleet::fleet_spec<USD> s;
+  s.when = {2026, fleet::step::year, 4};
+  s.discount_rate = tpw::annual_rate{0.08};
+  s.price = plan.price;
+  s.price_decline_per_year = plan.price_decline_per_year;
+  s.energy_escalation_per_year = tpw::annual_rate{0.03};
+  s.opex_escalation_per_year = tpw::annual_rate{0.05};
+  fleet::generation<USD> g;
+  g.name = "this deployment";
+  g.output = flows.tokens_made[1] / (facility * units::year);
+  const auto running = flows.energy[1] + flows.operating[1];
+  g.running_cost = running / (facility * units::year);
+  g.energy_share = tpw::fraction{flows.energy[1] / running};
+  g.price = flows.hardware_capex / facility;
+  g.available_from = 2026;
+  g.available_until = 2026;
+  g.life_years = 4;
+  g.residual_fraction = tpw::fraction{0.1};
+  s.generations = {g};
+  s.site_power = {{2026, facility}};
+  const auto l = fleet::plan_fleet(s).ledger;
+  REQUIRE(l.cohorts.size() == 1);
+  CHECK(std::abs(usd(l.npv) - usd(project.project_npv)) < 0.005);
+  const auto without = tpw::finance_project(
+      flows, tpw::project_terms{.discount_rate = 0.08, .equity_discount_rate = 0.08});
+  CHECK(usd(project.project_npv) < usd(without.project_npv) - 1e5);  // escalation costs
+  const auto project_flows = project.project_flows();
+  for (std::size_t t = 0; t < 5; ++t) {
+    CHECK(usd(l.net[t]) == doctest::Approx(usd(project_flows[t])));
+  }
+}
+
 TEST_CASE("fleet.irr_payback: annual rates from a quarterly ledger, payback in years") {
   auto s = worked_case();
   s.when = {2026, fleet::step::quarter, 4};
@@ -497,6 +596,48 @@ TEST_CASE("fleet.monte_carlo: the chance A is retired at once, against its thres
   auto at_median = s;
   at_median.generations[1].price = 25e6 * units::usd / units::MW;
   CHECK(fleet::plan_fleet(at_median).ledger.cohorts[0].end > 0);
+}
+
+TEST_CASE("fleet.monte_carlo: an uncertain escalation, the mean NPV against its integral") {
+  // A alone for 2026 to 2029, its whole running cost escalating at e ~ uniform(0, 0.2): year k
+  // earns max(0, 2 x 0.8^k - (1 + e)^k) M USD, discounted 1.1^-(k + 1). Its mean over e is
+  // 1.0 and 0.5 for k = 0, 1; for k = 2 and 3 the margin is positive below
+  // e* = c^(1/k) - 1 (c = 1.28, 1.024), and its integral is c e* - ((1 + e*)^(k+1) - 1) / (k+1).
+  auto s = worked_case();
+  s.generations[1].available_from = 2040;
+  s.generations[1].available_until.reset();
+  fleet::uncertain_number up;
+  up.input = fleet::fleet_input::opex_escalation;
+  up.dist = tpw::mc::distribution::uniform(0.0, 0.2);
+  up.path = "fleet.opex_escalation_per_year";
+  double mean = 1.0 / 1.1 + 0.5 / 1.21;
+  for (int k = 2; k <= 3; ++k) {
+    const double c = 2.0 * std::pow(0.8, k);
+    const double star = std::pow(c, 1.0 / k) - 1.0;
+    const double integral = c * star - (std::pow(1.0 + star, k + 1) - 1.0) / (k + 1);
+    mean += integral / 0.2 / std::pow(1.1, k + 1);
+  }
+  mean *= 1e6;
+  const std::uint64_t n = 100000;
+  const auto st = fleet::simulate_fleet(s, {up}, n, 11, 2);
+  CHECK(st.inputs == std::vector<std::string>{"fleet.opex_escalation_per_year"});
+  CHECK(std::abs(st.npv_mean - mean) < 4.0 * st.npv_sd / std::sqrt(static_cast<double>(n)));
+  CHECK(st.npv_sd > 1e4);  // the escalation moves it
+  // The NPV falls as e rises, so its median is the NPV at e's median, 0.1: margins 1.0, 0.5,
+  // 0.07 and 2029 idled.
+  const double at_median = (1.0 / 1.1 + 0.5 / 1.21 + 0.07 / 1.331) * 1e6;
+  CHECK(st.npv_p50 == doctest::Approx(at_median).epsilon(2e-3));
+  // The energy's rate moves nothing when no running cost is energy.
+  up.input = fleet::fleet_input::energy_escalation;
+  up.path = "fleet.energy_escalation_per_year";
+  const auto none = fleet::simulate_fleet(s, {up}, 1000, 11, 1);
+  CHECK(none.npv_sd < 1e-6);  // rounding in the sums only
+  CHECK(none.npv_mean == doctest::Approx(usd(fleet::plan_fleet(s).ledger.npv)));
+  // Its range is the spec's: [-0.5, 1].
+  up.dist = tpw::mc::distribution::uniform(-0.6, 0.2);
+  CHECK(message_of([&] {
+          (void)fleet::simulate_fleet(s, {up}, 100, 1, 1);
+        }).find("outside [-0.5, 1]") != std::string::npos);
 }
 
 TEST_CASE("fleet.monte_carlo: a distribution reaching outside its number's range is refused") {

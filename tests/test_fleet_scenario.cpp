@@ -1,5 +1,6 @@
 // The fleet section of a scenario file: the worked case read from a file, the scenario's own
-// deployment as a generation against the finance section's NPV to the cent, the report's keys,
+// deployment as a generation against the finance section's NPV to the cent (with its cost
+// escalation too), the report's keys,
 // uncertain numbers, tpw-whatif's table and fleet_N.csv, and every refusal naming its path.
 #include <doctest/doctest.h>
 
@@ -121,6 +122,89 @@ TEST_CASE("fleet section: the scenario's own deployment, one cohort, gives finan
   CHECK(r["fleet"]["generations"][0]["price_per_mw"].get<double>() ==
         doctest::Approx(300000.0 / 0.012));
   CHECK(r["fleet"]["discount_rate"] == 0.08);
+}
+
+TEST_CASE("fleet section: running costs escalate as the finance section's, to the cent") {
+  // The one-cohort file of the test above, its finance section escalating energy 3% a year and
+  // the rest 5%: the fleet takes both rates, and its own generation the energy's share of its
+  // running cost, so the NPV is still the project's.
+  const json j = json::parse(R"({
+    "name": "one cohort, escalating",
+    "deployment": {"accelerators_per_system": 8, "it_power_kw": 10, "idle_power_kw": 4,
+                   "utilization": 0.6, "throughput_tok_s": 1500},
+    "costs": {"cost_of_capital": 0.08,
+              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0.1},
+              "facility": {"colocation_per_kw_month": 150},
+              "energy": {"price_per_kwh": 0.08, "pue": 1.2},
+              "opex": {"maintenance_fraction_per_year": 0.03, "software_per_accelerator_year": 4500}},
+    "revenue": {"price_per_mtok": 1.5},
+    "site": {"power_mw": 1.2},
+    "finance": {"operating_years": 4, "price_decline_per_year": 0.2,
+                "energy_escalation": 0.03, "opex_escalation": 0.05},
+    "fleet": {"start_year": 2026, "years": 4,
+              "generations": [{"name": "this", "deployment": "scenario",
+                               "available_from": 2026, "available_until": 2026}]}
+  })");
+  const auto study = io::run_study(io::scenario_from_json(j));
+  REQUIRE(study.finance);
+  REQUIRE(study.fleet);
+  CHECK(std::abs(study.fleet->ledger.npv.value() - study.finance->project_npv.value()) < 0.005);
+  const json r = io::to_json(study);
+  CHECK(r["fleet"]["energy_escalation_per_year"] == 0.03);
+  CHECK(r["fleet"]["opex_escalation_per_year"] == 0.05);
+  // Energy: 100 systems x (4 + 6 x 0.6) kW x 1.2 x 8,760 h x 0.08 USD = 639,348.48 USD a year,
+  // against colocation 150 x 12 x 1,000 kW, maintenance 3% of 30 M and software 4,500 x 800:
+  // 639,348.48 / (639,348.48 + 1.8 M + 0.9 M + 3.6 M) = 0.091511.
+  const double energy = 100 * 7.6 * 1.2 * 8760 * 0.08;
+  CHECK(r["fleet"]["generations"][0]["energy_share"].get<double>() ==
+        doctest::Approx(energy / (energy + 1.8e6 + 0.9e6 + 3.6e6)));
+  // The what-if says so above the fleet's table.
+  std::ostringstream out;
+  tpw_whatif::print_fleet(out, {study});
+  CHECK(out.str().find("running costs escalate from 2026: energy 3% a year, the rest 5%") !=
+        std::string::npos);
+
+  // A generation given by its numbers needs its energy share where the two rates differ.
+  json given = worked_file();
+  given["fleet"]["energy_escalation_per_year"] = 0.04;
+  CHECK(message_of([&] { (void)io::scenario_from_json(given); }) ==
+        "fleet.generations[0].energy_share = (missing): required where energy and other running "
+        "costs escalate at different rates (fleet.energy_escalation_per_year 0.04, "
+        "fleet.opex_escalation_per_year 0): the share of its running cost that is energy, in "
+        "[0, 1]");
+  given["fleet"]["generations"][0]["energy_share"] = 0.4;
+  given["fleet"]["generations"][1]["energy_share"] = 1.5;
+  CHECK(message_of([&] { (void)io::scenario_from_json(given); }) ==
+        "fleet.generations[1].energy_share = 1.5: must be in [0, 1]: the share of its running "
+        "cost that is energy");
+  given["fleet"]["generations"][1]["energy_share"] = 0.3;
+  const auto escalating = io::scenario_from_json(given);
+  CHECK(escalating.fleet->spec.generations[0].energy_share.value() == 0.4);
+  CHECK(escalating.fleet->spec.energy_escalation_per_year.value() == 0.04);
+  // Equal rates need no share; an uncertain one does, and is drawn like the other numbers.
+  json same = worked_file();
+  same["fleet"]["energy_escalation_per_year"] = 0.02;
+  same["fleet"]["opex_escalation_per_year"] = 0.02;
+  CHECK(io::scenario_from_json(same).fleet->spec.opex_escalation_per_year.value() == 0.02);
+  same["fleet"]["opex_escalation_per_year"] =
+      json{{"dist", "uniform"}, {"low", 0.0}, {"high", 0.04}};
+  CHECK(message_of([&] {
+          (void)io::scenario_from_json(same);
+        }).starts_with("fleet.generations[0].energy_share = (missing): required where"));
+  same["fleet"]["opex_escalation_per_year"] =
+      json{{"dist", "uniform"}, {"low", -0.6}, {"high", 0.04}};
+  CHECK(message_of([&] {
+          (void)io::scenario_from_json(same);
+        }).starts_with("fleet.opex_escalation_per_year = -0.6: its distribution reaches"));
+  CHECK(error_with("/fleet/energy_escalation_per_year", 1.5) ==
+        "fleet.energy_escalation_per_year = 1.5: must be in [-0.5, 1]: the share a running cost "
+        "grows a year");
+  // The scenario's own generation takes its share from its costs, not from the file.
+  json own = j;
+  own["fleet"]["generations"][0]["energy_share"] = 0.5;
+  CHECK(message_of([&] { (void)io::scenario_from_json(own); }) ==
+        "fleet.generations[0].energy_share = 0.5: comes from the scenario's deployment here (its "
+        "energy over its running costs)");
 }
 
 TEST_CASE("fleet section: distributions run the rules on every sample, the same on any threads") {

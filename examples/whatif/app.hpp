@@ -659,6 +659,15 @@ inline void print_fleet(std::ostream& out, const std::vector<tpw::io::study>& st
         << ", IRR " << (l.irr.unique() ? tpw::format_percent(l.irr.rate()) : std::string("none"))
         << ", payback "
         << (l.payback_years ? num(*l.payback_years) + " years" : std::string("none")) << "\n";
+    const double energy_up = spec.energy_escalation_per_year.value();
+    const double opex_up = spec.opex_escalation_per_year.value();
+    if (energy_up != 0.0 || opex_up != 0.0) {
+      out << "    running costs escalate from " << when.start_year << ": "
+          << (energy_up == opex_up ? tpw::format_percent(energy_up) + " a year"
+                                   : "energy " + tpw::format_percent(energy_up) +
+                                         " a year, the rest " + tpw::format_percent(opex_up))
+          << "\n";
+    }
     if (spec.demand) {
       out << "    demand: " << num(spec.demand->first_year / tpw::units::Mtok) << " Mtok in "
           << when.start_year << ", growing "

@@ -105,9 +105,11 @@ struct fleet_tables {
   double step_discount = 0.0;   // per period
   std::vector<double> tokens;   // [g * periods + p] per W in period p, at availability
   std::vector<double> revenue;  // per W
-  std::vector<double> running;  // per W in a period, by generation (flat over the calendar)
-  std::vector<double> price;    // per W, a new one at the start of p (its price path)
-  std::vector<char> sold;       // whether it can be bought at the start of p
+  // [g * periods + p] per W in period p: the generation's running cost, its energy share
+  // escalated at the energy rate and the rest at the opex rate from the calendar's start.
+  std::vector<double> running;
+  std::vector<double> price;  // per W, a new one at the start of p (its price path)
+  std::vector<char> sold;     // whether it can be bought at the start of p
   // [g * (periods + 1) + p]: the margins kept before p (a negative one idles: 0), per W,
   // discounted to t = 0: the sum of max(margin, 0) v^(k + 1) over k < p.
   std::vector<double> kept_prefix;
@@ -116,6 +118,8 @@ struct fleet_tables {
   std::vector<double> ceiling;         // W, by period
   std::vector<double> discount;        // v^t, t = 0 .. periods
   std::vector<double> token_price;     // per token, by period
+  // By period: (1 + e)^(years since the start) for the energy and the opex escalation.
+  std::vector<double> energy_growth, opex_growth;
   // By generation: a purchase's capital charge per period as a share of its price, (1 - residual
   // share (1 + q)^-L) CRF(q, L) with q the step's rate and L its life in periods.
   std::vector<double> capital_charge;
@@ -156,7 +160,7 @@ struct fleet_tables {
     return g * static_cast<std::size_t>(periods) + static_cast<std::size_t>(p);
   }
   [[nodiscard]] double margin(std::size_t g, int p) const noexcept {
-    return revenue[at(g, p)] - running[g];
+    return revenue[at(g, p)] - running[at(g, p)];
   }
   [[nodiscard]] bool for_sale(std::size_t g, int p) const noexcept { return sold[at(g, p)] != 0; }
   // Kept margins of generation g over [first, end), discounted to t = 0, per W.
@@ -178,13 +182,13 @@ struct fleet_tables {
   // A token's running cost made by a cohort of g in p (infinite when it makes none).
   [[nodiscard]] double cash_per_token(std::size_t g, int p) const noexcept {
     const double made = tokens[at(g, p)];
-    return made > 0.0 ? running[g] / made : std::numeric_limits<double>::infinity();
+    return made > 0.0 ? running[at(g, p)] / made : std::numeric_limits<double>::infinity();
   }
   // A token's full cost from g bought at p: its capital charge and running cost per period over
   // what it makes then (the levelized cost the demand's purchase rule ranks by).
   [[nodiscard]] double levelized_per_token(std::size_t g, int p) const noexcept {
     const double made = tokens[at(g, p)];
-    return made > 0.0 ? (price[at(g, p)] * capital_charge[g] + running[g]) / made
+    return made > 0.0 ? (price[at(g, p)] * capital_charge[g] + running[at(g, p)]) / made
                       : std::numeric_limits<double>::infinity();
   }
 };
@@ -248,7 +252,7 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   // Every cell is written below: sized, not cleared.
   t.tokens.resize(cells);
   t.revenue.resize(cells);
-  t.running.resize(t.generations);
+  t.running.resize(cells);
   t.price.resize(cells);
   t.sold.resize(cells);
   t.kept_prefix.resize(t.generations * static_cast<std::size_t>(P + 1));
@@ -273,6 +277,18 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   for (int p = 1; p < P; ++p) {
     t.token_price[static_cast<std::size_t>(p)] =
         t.token_price[static_cast<std::size_t>(p - 1)] * token_step;
+  }
+  // Running costs escalate from the calendar's start: energy at one rate, the rest at another.
+  const double energy_step = std::exp(std::log1p(s.energy_escalation_per_year.value()) / n);
+  const double opex_step = std::exp(std::log1p(s.opex_escalation_per_year.value()) / n);
+  t.energy_growth.resize(static_cast<std::size_t>(P));
+  t.opex_growth.resize(static_cast<std::size_t>(P));
+  t.energy_growth[0] = 1.0;
+  t.opex_growth[0] = 1.0;
+  for (int p = 1; p < P; ++p) {
+    const auto pi = static_cast<std::size_t>(p);
+    t.energy_growth[pi] = t.energy_growth[pi - 1] * energy_step;
+    t.opex_growth[pi] = t.opex_growth[pi - 1] * opex_step;
   }
   t.buy.assign(static_cast<std::size_t>(P), -1);
   t.buy_value.assign(static_cast<std::size_t>(P), 0.0);
@@ -322,12 +338,16 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     const double hardware_step = memo.hardware_step[g];
     double price = gen.price.value() * memo.hardware_first[g];
     const double made = gen.output.value() * step_seconds * gen.availability.value();
-    t.running[g] = gen.running_cost.value() * step_seconds;
+    const double running = gen.running_cost.value() * step_seconds;
+    const double energy_share = gen.energy_share.value();
     t.kept_prefix[g * static_cast<std::size_t>(P + 1)] = 0.0;
     for (int p = 0; p < P; ++p) {
       const std::size_t i = t.at(g, p);
       t.tokens[i] = made * memo.grown[i];
       t.revenue[i] = t.tokens[i] * t.token_price[static_cast<std::size_t>(p)];
+      const auto pi = static_cast<std::size_t>(p);
+      t.running[i] =
+          running * (energy_share * t.energy_growth[pi] + (1.0 - energy_share) * t.opex_growth[pi]);
       t.price[i] = price;
       price *= hardware_step;
       const double kept =
@@ -814,9 +834,9 @@ fleet_ledger<C> ledger_of(const fleet_spec<C>& s, const fleet_tables& t,
         row.switched_on = power::from_value(w);
         row.made = tokens::from_value(t.tokens[i] * w);
         row.revenue = M(t.revenue[i] * w);
-        row.running = M(t.running[c.generation] * w);
+        row.running = M(t.running[i] * w);
         if (t.meets_demand()) {
-          l.cohort_npv[k] += M((t.revenue[i] - t.running[c.generation]) * w * t.discount[pi + 1]);
+          l.cohort_npv[k] += M((t.revenue[i] - t.running[i]) * w * t.discount[pi + 1]);
         }
       }
       if (p == c.first) row.capex = l.cohort_capex[k];

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tpw/error.hpp"
@@ -27,9 +28,13 @@ struct generation {
   // 1e12 / (1e6 * 31,536,000) tok/J), in the year it can first be bought (or the calendar's
   // first year, for one that is only installed).
   tokens_per_energy output{};
-  // Every running cost of a MW in service a year: energy, colocation or facility charge, opex.
-  // Not paid in a period the cohort is idled (its margin negative) or after it is retired.
+  // Every running cost of a MW in service a year: energy, colocation or facility charge, opex,
+  // at the calendar's first year's prices (they escalate from there: fleet_spec's escalation
+  // rates). Not paid in a period the cohort is idled (its margin negative) or after it is retired.
   money_per_power_time<C> running_cost{};
+  // The share of running_cost that is energy: it escalates at the energy rate, the rest at the
+  // opex rate (the same split as the finance section's escalation).
+  fraction energy_share = fraction::unchecked(0.0);
   money_per_power<C> price{};            // a MW of it, bought in available_from
   std::optional<int> available_from{};   // the first year it can be bought; none: installed only
   std::optional<int> available_until{};  // the last year it can be bought; none: to the end
@@ -85,6 +90,11 @@ struct fleet_spec {
   annual_rate discount_rate = annual_rate::unchecked(0.0);
   token_price<C> price{};  // in the calendar's first year
   fraction price_decline_per_year = fraction::unchecked(0.0);
+  // Running costs grow from the calendar's start, period p paying (1 + e)^(p / n) of the first
+  // year's: each generation's energy share at the energy rate, the rest at the opex rate, as the
+  // finance section escalates a project's (both in [-0.5, 1]).
+  annual_rate energy_escalation_per_year = annual_rate::unchecked(0.0);
+  annual_rate opex_escalation_per_year = annual_rate::unchecked(0.0);
   std::vector<generation<C>> generations;
   std::vector<installed_cohort> installed;
   std::vector<site_power_step> site_power;  // ascending years, the first at or before the start
@@ -143,6 +153,14 @@ void validate(const fleet_spec<C>& s) {
   if (!(s.price_decline_per_year.value() < 1.0)) {
     throw invalid_input("fleet.price_decline_per_year", s.price_decline_per_year.value(),
                         "must be in [0, 1): the share the token price falls each year");
+  }
+  for (const auto& [name, rate] :
+       {std::pair{"fleet.energy_escalation_per_year", s.energy_escalation_per_year.value()},
+        std::pair{"fleet.opex_escalation_per_year", s.opex_escalation_per_year.value()}}) {
+    if (!(rate >= -0.5 && rate <= 1.0)) {
+      throw invalid_input(name, rate,
+                          "must be in [-0.5, 1]: the share a running cost grows a year");
+    }
   }
   if (s.generations.empty()) {
     throw invalid_input("fleet.generations.size", 0.0, "must name at least one generation");

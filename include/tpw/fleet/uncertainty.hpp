@@ -1,9 +1,9 @@
 // tpw/fleet/uncertainty.hpp: a fleet under Monte Carlo (docs/fleet.md, "Uncertainty"): numbers of
-// the spec (the token price and its decline, the discount rate, a generation's output, running
-// cost, price, price decline, software gain, residual, availability; the demand's first year and
-// growth) drawn from distributions, the rules run on every sample, and the distributions of the
-// fleet's NPV, of each installed cohort's retirement, of each generation's first purchase and of
-// its economic life, and with a demand the share left unserved.
+// the spec (the token price and its decline, the discount rate, the running costs' escalation, a
+// generation's output, running cost, price, price decline, software gain, residual, availability;
+// the demand's first year and growth) drawn from distributions, the rules run on every sample, and
+// the distributions of the fleet's NPV, of each installed cohort's retirement, of each generation's
+// first purchase and of its economic life, and with a demand the share left unserved.
 //
 // Sample i's number j is the inverse CDF of Philox draw (seed, i, j): a run is the same on any
 // number of threads.
@@ -38,6 +38,8 @@ enum class fleet_input {
   availability,              // a generation's
   demand_mtok_per_year,      // the demand's first year (fleet_spec::demand)
   demand_growth_per_year,    // the demand's
+  energy_escalation,         // running costs' energy share: its growth a year
+  opex_escalation,           // the rest of running costs: its growth a year
 };
 
 // A number's range: [low, high], an end excluded where said.
@@ -72,6 +74,9 @@ struct fleet_input_rule {
       return {0.0, 1e15, false, true, "Mtok asked for in the first year"};
     case fleet_input::demand_growth_per_year:
       return {-1.0, 10.0, false, true, "the share the demand grows a year"};
+    case fleet_input::energy_escalation:
+    case fleet_input::opex_escalation:
+      return {-0.5, 1.0, true, true, "the share a running cost grows a year"};
   }
   return {0.0, 0.0, true, true, ""};
 }
@@ -82,7 +87,8 @@ struct fleet_input_rule {
 
 [[nodiscard]] constexpr bool is_generation_input(fleet_input i) noexcept {
   return i != fleet_input::price_per_mtok && i != fleet_input::price_decline_per_year &&
-         i != fleet_input::discount_rate && !is_demand_input(i);
+         i != fleet_input::discount_rate && i != fleet_input::energy_escalation &&
+         i != fleet_input::opex_escalation && !is_demand_input(i);
 }
 
 // One uncertain number: which, of which generation (for a generation's), its distribution, and
@@ -107,6 +113,12 @@ void set_number(fleet_spec<C>& s, fleet_input i, std::size_t g, double x) {
       return;
     case fleet_input::discount_rate:
       s.discount_rate = annual_rate::unchecked(x);
+      return;
+    case fleet_input::energy_escalation:
+      s.energy_escalation_per_year = annual_rate::unchecked(x);
+      return;
+    case fleet_input::opex_escalation:
+      s.opex_escalation_per_year = annual_rate::unchecked(x);
       return;
     default:
       break;

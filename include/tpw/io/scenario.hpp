@@ -1749,6 +1749,8 @@ inline fleet_context fleet_context_of(const scenario& s, bool own_deployment) {
   if (s.base.priced) c.price_per_mtok = s.base[cost_input::price_per_mtok];
   if (s.finance) {
     c.price_decline_per_year = s.finance->plan.price_decline_per_year.value();
+    c.energy_escalation = s.finance->terms.energy_escalation;
+    c.opex_escalation = s.finance->terms.opex_escalation;
     c.discount_rate = s.finance->terms.discount_rate;
   } else {
     c.discount_rate = s.base[cost_input::cost_of_capital];
@@ -1783,6 +1785,8 @@ inline fleet_context fleet_context_of(const scenario& s, bool own_deployment) {
   own.mtok_per_mw_year = flows.tokens_made[1].value() / 1e6 / mw;
   own.running_cost_per_mw_year = (flows.energy[1] + flows.operating[1]).value() / mw;
   own.price_per_mw = flows.hardware_capex.value() / mw;
+  const double running = (flows.energy[1] + flows.operating[1]).value();
+  own.energy_share = running > 0.0 ? flows.energy[1].value() / running : 0.0;
   if (s.base.hardware == hardware_terms::owned) {
     own.life_years = s.base[cost_input::hardware_life_years];
     own.residual_fraction = s.base[cost_input::hardware_residual_fraction];

@@ -104,7 +104,8 @@ nlohmann::json fleet_json(const fleet_choice<C>& choice, const fleet::fleet_plan
                  {"running_cost_per_mw_year", (gen.running_cost * per_mw_year).value()},
                  {"price_per_mw", (gen.price * units::MW).value()},
                  {"life_years", gen.life_years},
-                 {"residual_fraction", gen.residual_fraction.value()}};
+                 {"residual_fraction", gen.residual_fraction.value()},
+                 {"energy_share", gen.energy_share.value()}};
     if (gen.available_from) item["available_from"] = *gen.available_from;
     if (gen.available_until) item["available_until"] = *gen.available_until;
     generations.push_back(item);
@@ -148,6 +149,8 @@ nlohmann::json fleet_json(const fleet_choice<C>& choice, const fleet::fleet_plan
               {"discount_rate", s.discount_rate.value()},
               {"price_per_mtok", s.price.value() * 1e6},
               {"price_decline_per_year", s.price_decline_per_year.value()},
+              {"energy_escalation_per_year", s.energy_escalation_per_year.value()},
+              {"opex_escalation_per_year", s.opex_escalation_per_year.value()},
               {"refresh", refresh_name(plan.rule)},
               {"search", plan.search},
               {"plans", plan.plans},

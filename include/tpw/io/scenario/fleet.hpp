@@ -23,12 +23,15 @@ struct scenario_generation {
   double price_per_mw = 0.0;              // owned hardware (0 when rented)
   std::optional<double> life_years;       // costs.hardware's, when owned
   double residual_fraction = 0.0;
+  double energy_share = 0.0;  // of the running cost: energy's
 };
 
 // What the rest of the scenario gives the fleet section's defaults.
 struct fleet_context {
   std::optional<double> price_per_mtok;  // revenue's (blended) price
   double price_decline_per_year = 0.0;   // finance's
+  double energy_escalation = 0.0;        // finance's
+  double opex_escalation = 0.0;          // finance's
   double discount_rate = 0.0;            // finance's, else costs.cost_of_capital
   std::optional<double> site_power_mw;   // site.power_mw
   // The demand section's tokens asked for in its first year (Mtok: its requests a year times the
@@ -108,10 +111,11 @@ fleet::generation<C> read_generation(const json& j, std::size_t k, const fleet_c
                                      std::string& source, const Numbers& number) {
   using fi = fleet::fleet_input;
   const std::string at = "fleet.generations[" + std::to_string(k) + "]";
-  object_at(j, at,
-            {"name", "deployment", "mtok_per_mw_year", "running_cost_per_mw_year", "price_per_mw",
-             "available_from", "available_until", "price_decline_per_year",
-             "throughput_gain_per_year", "life_years", "residual_fraction", "availability"});
+  object_at(
+      j, at,
+      {"name", "deployment", "mtok_per_mw_year", "running_cost_per_mw_year", "price_per_mw",
+       "available_from", "available_until", "price_decline_per_year", "throughput_gain_per_year",
+       "life_years", "residual_fraction", "availability", "energy_share"});
   const auto per_mw_year = units::MW * units::year;
   fleet::generation<C> g;
   if (!j.contains("name")) refuse_missing(at + ".name", "required: the generation's name");
@@ -138,6 +142,7 @@ fleet::generation<C> read_generation(const json& j, std::size_t k, const fleet_c
     g.price = money<C>::from_value(c.own->price_per_mw) / units::MW;
     if (c.own->life_years) g.life_years = *c.own->life_years;
     g.residual_fraction = fraction::unchecked(c.own->residual_fraction);
+    g.energy_share = fraction::unchecked(c.own->energy_share);
   } else {
     if (!j.contains("mtok_per_mw_year")) {
       refuse_missing(at + ".mtok_per_mw_year",
@@ -196,6 +201,14 @@ fleet::generation<C> read_generation(const json& j, std::size_t k, const fleet_c
   if (j.contains("availability")) {
     g.availability = fraction{number(j["availability"], at + ".availability", fi::availability, k)};
   }
+  if (j.contains("energy_share")) {
+    if (source == "scenario") {
+      refuse(at + ".energy_share", j["energy_share"],
+             "comes from the scenario's deployment here (its energy over its running costs)");
+    }
+    g.energy_share = fraction{bounded_at(j["energy_share"], at + ".energy_share", 0.0, 1.0,
+                                         "the share of its running cost that is energy")};
+  }
   return g;
 }
 
@@ -247,10 +260,10 @@ template <currency_type C, class DistAt>
 fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c, DistAt dist_at) {
   using namespace detail;
   using fi = fleet::fleet_input;
-  object_at(
-      j, "fleet",
-      {"start_year", "step", "years", "discount_rate", "price_per_mtok", "price_decline_per_year",
-       "site_power_mw", "refresh", "generations", "installed", "max_plans", "demand"});
+  object_at(j, "fleet",
+            {"start_year", "step", "years", "discount_rate", "price_per_mtok",
+             "price_decline_per_year", "site_power_mw", "refresh", "generations", "installed",
+             "max_plans", "demand", "energy_escalation_per_year", "opex_escalation_per_year"});
   fleet_choice<C> out;
   fleet::fleet_spec<C>& s = out.spec;
   const fleet_numbers<DistAt> number{dist_at, out.uncertain};
@@ -281,6 +294,19 @@ fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c, Dist
                    ? number(j["price_decline_per_year"], "fleet.price_decline_per_year",
                             fi::price_decline_per_year)
                    : c.price_decline_per_year};
+  const auto escalation = [&](const char* key, fi input, double fallback) {
+    const std::string path = std::string("fleet.") + key;
+    return annual_rate::unchecked(j.contains(key) ? number(j[key], path, input) : fallback);
+  };
+  const std::size_t uncertain_before = out.uncertain.size();
+  s.energy_escalation_per_year =
+      escalation("energy_escalation_per_year", fi::energy_escalation, c.energy_escalation);
+  s.opex_escalation_per_year =
+      escalation("opex_escalation_per_year", fi::opex_escalation, c.opex_escalation);
+  // Where the two rates can differ, every generation's running cost needs its energy share.
+  const bool split_escalation =
+      out.uncertain.size() > uncertain_before ||
+      s.energy_escalation_per_year.value() != s.opex_escalation_per_year.value();
   if (j.contains("site_power_mw")) {
     s.site_power = read_site_power(j["site_power_mw"], s.when.start_year);
   } else if (c.site_power_mw) {
@@ -316,6 +342,15 @@ fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c, Dist
     std::string source;
     s.generations.push_back(read_generation<C>(gens[k], k, c, source, number));
     out.sources.push_back(source);
+    if (split_escalation && source == "given" && !gens[k].contains("energy_share")) {
+      refuse_missing("fleet.generations[" + std::to_string(k) + "].energy_share",
+                     "required where energy and other running costs escalate at different rates "
+                     "(fleet.energy_escalation_per_year " +
+                         tpw::detail::number_text(s.energy_escalation_per_year.value()) +
+                         ", fleet.opex_escalation_per_year " +
+                         tpw::detail::number_text(s.opex_escalation_per_year.value()) +
+                         "): the share of its running cost that is energy, in [0, 1]");
+    }
     for (std::size_t i = 0; i < k; ++i) {
       if (s.generations[i].name == s.generations[k].name) {
         refuse("fleet.generations[" + std::to_string(k) + "].name", gens[k]["name"],
