@@ -145,6 +145,8 @@ struct fleet_tables {
     int start_year = 0, years = 0, every = -1;
     std::size_t generations = 0;
     double discount_rate = std::numeric_limits<double>::quiet_NaN();
+    double energy_rate = std::numeric_limits<double>::quiet_NaN();  // the escalations
+    double opex_rate = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> charge_rate, charge_residual, charge;  // by generation
     std::vector<int> charge_life;
     std::vector<double> decline, reference, hardware_first, hardware_step;  // by generation
@@ -278,17 +280,24 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     t.token_price[static_cast<std::size_t>(p)] =
         t.token_price[static_cast<std::size_t>(p - 1)] * token_step;
   }
-  // Running costs escalate from the calendar's start: energy at one rate, the rest at another.
-  const double energy_step = std::exp(std::log1p(s.energy_escalation_per_year.value()) / n);
-  const double opex_step = std::exp(std::log1p(s.opex_escalation_per_year.value()) / n);
-  t.energy_growth.resize(static_cast<std::size_t>(P));
-  t.opex_growth.resize(static_cast<std::size_t>(P));
-  t.energy_growth[0] = 1.0;
-  t.opex_growth[0] = 1.0;
-  for (int p = 1; p < P; ++p) {
-    const auto pi = static_cast<std::size_t>(p);
-    t.energy_growth[pi] = t.energy_growth[pi - 1] * energy_step;
-    t.opex_growth[pi] = t.opex_growth[pi - 1] * opex_step;
+  // Running costs escalate from the calendar's start: energy at one rate, the rest at another
+  // (recomputed only when a sample's draws change a rate).
+  const double energy_rate = s.energy_escalation_per_year.value();
+  const double opex_rate = s.opex_escalation_per_year.value();
+  if (!(memo.energy_rate == energy_rate && memo.opex_rate == opex_rate)) {
+    const double energy_step = std::exp(std::log1p(energy_rate) / n);
+    const double opex_step = std::exp(std::log1p(opex_rate) / n);
+    t.energy_growth.resize(static_cast<std::size_t>(P));
+    t.opex_growth.resize(static_cast<std::size_t>(P));
+    t.energy_growth[0] = 1.0;
+    t.opex_growth[0] = 1.0;
+    for (int p = 1; p < P; ++p) {
+      const auto pi = static_cast<std::size_t>(p);
+      t.energy_growth[pi] = t.energy_growth[pi - 1] * energy_step;
+      t.opex_growth[pi] = t.opex_growth[pi - 1] * opex_step;
+    }
+    memo.energy_rate = energy_rate;
+    memo.opex_rate = opex_rate;
   }
   t.buy.assign(static_cast<std::size_t>(P), -1);
   t.buy_value.assign(static_cast<std::size_t>(P), 0.0);
@@ -340,21 +349,25 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     const double made = gen.output.value() * step_seconds * gen.availability.value();
     const double running = gen.running_cost.value() * step_seconds;
     const double energy_share = gen.energy_share.value();
-    t.kept_prefix[g * static_cast<std::size_t>(P + 1)] = 0.0;
+    // Each cell's figures in locals, then stored: the prefix sum and the margin never wait on a
+    // value just written to memory (the tables may alias as far as the compiler knows).
+    const std::size_t row = g * static_cast<std::size_t>(P + 1);
+    double prefix = 0.0;
+    t.kept_prefix[row] = 0.0;
     for (int p = 0; p < P; ++p) {
       const std::size_t i = t.at(g, p);
-      t.tokens[i] = made * memo.grown[i];
-      t.revenue[i] = t.tokens[i] * t.token_price[static_cast<std::size_t>(p)];
       const auto pi = static_cast<std::size_t>(p);
-      t.running[i] =
+      const double tokens = made * memo.grown[i];
+      const double revenue = tokens * t.token_price[pi];
+      const double running_cost =
           running * (energy_share * t.energy_growth[pi] + (1.0 - energy_share) * t.opex_growth[pi]);
+      t.tokens[i] = tokens;
+      t.revenue[i] = revenue;
+      t.running[i] = running_cost;
       t.price[i] = price;
       price *= hardware_step;
-      const double kept =
-          std::max(0.0, t.margin(g, p)) * t.discount[static_cast<std::size_t>(p + 1)];
-      const std::size_t row = g * static_cast<std::size_t>(P + 1);
-      t.kept_prefix[row + static_cast<std::size_t>(p + 1)] =
-          t.kept_prefix[row + static_cast<std::size_t>(p)] + kept;
+      prefix += std::max(0.0, revenue - running_cost) * t.discount[pi + 1];  // margin kept
+      t.kept_prefix[row + pi + 1] = prefix;
     }
     if (!s.demand) best_purchases(t, g);
   }
