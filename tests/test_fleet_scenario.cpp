@@ -1,7 +1,7 @@
 // The fleet section of a scenario file: the worked case read from a file, the scenario's own
 // deployment as a generation against the finance section's NPV to the cent (with its cost
-// escalation too), the report's keys,
-// uncertain numbers, tpw-whatif's table and fleet_N.csv, and every refusal naming its path.
+// escalation too), the report's keys, uncertain numbers, a goal seek on the fleet's NPV,
+// tpw-whatif's table and fleet_N.csv, and every refusal naming its path.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <tpw/io/report.hpp>
+#include <tpw/io/solve.hpp>
 #include <tpw/io/study.hpp>
 
 #include "support.hpp"
@@ -205,6 +206,85 @@ TEST_CASE("fleet section: running costs escalate as the finance section's, to th
   CHECK(message_of([&] { (void)io::scenario_from_json(own); }) ==
         "fleet.generations[0].energy_share = 0.5: comes from the scenario's deployment here (its "
         "energy over its running costs)");
+}
+
+TEST_CASE("fleet section: goal seek on the fleet's NPV, its plan's and its Monte Carlo's") {
+  // A alone for 2026 to 2029 (B not to be had), 1 MW. Where all four years earn, the NPV is linear
+  // in the first year's token price P (USD per Mtok): NPV = 1e6 x (P x S - V) with
+  // V = sum of 1.1^-(k+1) = 3.169865 and S = sum of d^k 1.1^-(k+1), d the price's yearly factor.
+  json j = worked_file();
+  j["fleet"]["generations"][1]["available_from"] = 2040;
+  j["fleet"]["generations"][1].erase("available_until");
+  double V = 0.0, S = 0.0;
+  for (int k = 0; k < 4; ++k) {
+    V += std::pow(1.1, -(k + 1));
+    S += std::pow(0.8, k) * std::pow(1.1, -(k + 1));
+  }
+  // NPV = 2 M at P = (2 + V) / S = 2.153400 (every year's margin positive: 2.15 x 0.8^3 > 1).
+  const auto point =
+      io::solve_goal(j, {}, io::goal_from_text("fleet.price_per_mtok:fleet_npv=2e6"));
+  REQUIRE(point.found.roots.size() == 1);
+  CHECK(point.found.roots[0].x == doctest::Approx((2.0 + V) / S).epsilon(1e-6));
+  CHECK(point.found.roots[0].x == doctest::Approx(2.153400).epsilon(1e-6));
+  CHECK(point.searched_from == "the rule of fleet.price_per_mtok");
+  CHECK(point.samples == 0);
+  bool headline = false;
+  for (const auto& [name, value] : point.at_root) {
+    if (name == "fleet_npv") headline = value == doctest::Approx(2e6).epsilon(1e-6);
+  }
+  CHECK(headline);
+
+  // The decline d uniform on [0.1, 0.3]: E[(1 - d)^k] = (0.9^(k+1) - 0.7^(k+1)) / (0.2 (k + 1)),
+  // so the mean NPV is 5 M at P = (5 + V) / E[S] = 3.3917 (above 1 / 0.7^3 = 2.915, where every
+  // sample's every year earns); the run's own draws put its root within their sampling error.
+  j["fleet"]["price_decline_per_year"] = json{{"dist", "uniform"}, {"low", 0.1}, {"high", 0.3}};
+  j["uncertainty"] = json{{"samples", 20000}, {"seed", 3}};
+  double mean_s = 0.0;
+  for (int k = 0; k < 4; ++k) {
+    mean_s +=
+        (std::pow(0.9, k + 1) - std::pow(0.7, k + 1)) / (0.2 * (k + 1)) * std::pow(1.1, -(k + 1));
+  }
+  const auto mean =
+      io::solve_goal(j, {}, io::goal_from_text("fleet.price_per_mtok:mean(fleet_npv)=5e6"));
+  REQUIRE(mean.found.roots.size() == 1);
+  CHECK(mean.samples == 20000);
+  CHECK(mean.found.roots[0].x == doctest::Approx((5.0 + V) / mean_s).epsilon(2e-3));
+  // P(NPV <= 5 M) = 0.5: the NPV falls as d rises, so its median is the NPV at d's median, 0.2.
+  const auto median =
+      io::solve_goal(j, {}, io::goal_from_text("fleet.price_per_mtok:P(fleet_npv<=5e6)=0.5"));
+  REQUIRE(median.found.roots.size() == 1);
+  CHECK(median.found.roots[0].x == doctest::Approx((5.0 + V) / S).epsilon(3e-3));
+  CHECK(median.found.roots[0].value == doctest::Approx(0.5).epsilon(1e-3));
+  // A generation's number by its path, within its fleet rule.
+  const auto residual =
+      io::solve_goal(j, {}, io::goal_from_text("fleet.generations[0].availability:fleet_npv=1e6"));
+  CHECK(residual.searched_from == "the rule of fleet.generations[k].availability");
+
+  // Refused: the fleet's NPV without a fleet, a statistic with no uncertain fleet number, a
+  // generation the fleet does not have.
+  json no_fleet = worked_file();
+  no_fleet.erase("fleet");
+  CHECK(message_of([&] {
+          (void)io::solve_goal(no_fleet, {},
+                               io::goal_from_text("revenue.price_per_mtok:fleet_npv=0"));
+        }) == "solve.figure = \"fleet_npv\": is the fleet's NPV: it needs a fleet section");
+  CHECK(message_of([&] {
+          (void)io::solve_goal(worked_file(), {},
+                               io::goal_from_text("fleet.price_per_mtok:mean(fleet_npv)=0"));
+        }) ==
+        "solve.figure = \"fleet_npv\": needs an uncertain number in the fleet section: with "
+        "none, the fleet's NPV is one number");
+  CHECK(message_of([&] {
+          (void)io::solve_goal(
+              j, {}, io::goal_from_text("fleet.price_decline_per_year:mean(fleet_npv)=0"));
+        }) ==
+        "solve.input = \"fleet.price_decline_per_year\": is the scenario's only uncertain "
+        "input: fixed at each trial, it leaves every figure one number; target the point "
+        "figure instead");
+  CHECK(message_of([&] {
+          (void)io::solve_goal(j, {},
+                               io::goal_from_text("fleet.generations[5].price_per_mw:fleet_npv=0"));
+        }).starts_with("solve.input = \"fleet.generations[5].price_per_mw\": names no number"));
 }
 
 TEST_CASE("fleet section: distributions run the rules on every sample, the same on any threads") {

@@ -210,19 +210,34 @@ struct fleet_statistics {
   bool meets_demand = false;
   double unserved_share_mean = 0.0;
   double chance_unserved = 0.0;
+  // What fleet_npv_asks asked, in its order: the NPV's quantiles, and the chance it is at most
+  // each threshold.
+  std::vector<double> npv_quantiles;
+  std::vector<double> npv_chance_at_most;
+};
+
+// More of the NPV's distribution than P5, P50 and P95 (a goal seek on the fleet's NPV asks for
+// these): quantiles at any probability in [0, 1] (the value at rank ceil(p n), as the others),
+// and P(NPV <= x) at any threshold.
+struct fleet_npv_asks {
+  std::vector<double> quantiles;
+  std::vector<double> at_most;
 };
 
 namespace detail {
 
-// The empirical quantiles of a set of values: the value at rank ceil(p n) (the lower median for
-// p = 0.5), each found by selection in the part above the one before (no sort).
+// The position of the value at rank ceil(p n) (the lower median for p = 0.5) among n values.
+inline std::size_t quantile_rank(std::size_t n, double p) {
+  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
+  return std::min(n - 1, rank == 0 ? 0 : rank - 1);
+}
+
+// The empirical quantiles of a set of values at that rank, each found by selection in the part
+// above the one before (no sort).
 inline void quantiles_of(std::vector<double>& values, double& p5, double& p50, double& p95) {
   auto from = values.begin();
   const auto at = [&](double p) {
-    const auto n = values.size();
-    const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
-    const auto k =
-        values.begin() + static_cast<std::ptrdiff_t>(std::min(n - 1, rank == 0 ? 0 : rank - 1));
+    const auto k = values.begin() + static_cast<std::ptrdiff_t>(quantile_rank(values.size(), p));
     std::nth_element(from, k, values.end());
     from = k;
     return *k;
@@ -230,6 +245,13 @@ inline void quantiles_of(std::vector<double>& values, double& p5, double& p50, d
   p5 = at(0.05);
   p50 = at(0.5);
   p95 = at(0.95);
+}
+
+// One quantile by the same rank, by selection over all the values (their order changes).
+inline double quantile_at(std::vector<double>& values, double p) {
+  const auto k = values.begin() + static_cast<std::ptrdiff_t>(quantile_rank(values.size(), p));
+  std::nth_element(values.begin(), k, values.end());
+  return *k;
 }
 
 // A date or a length that falls on whole periods, from its count by period (index p: a date at
@@ -294,13 +316,24 @@ struct fleet_counts {
 inline constexpr double max_plans_priced = 2e9;
 
 // The fleet's rules run on `samples` draws of the uncertain numbers (each also checked against
-// its range); threads 0 means the machine's. Throws invalid_input for a spec or a distribution
-// the rules cannot take.
+// its range); threads 0 means the machine's; `asks`, more of the NPV's distribution. Throws
+// invalid_input for a spec or a distribution the rules cannot take.
 template <currency_type C>
 fleet_statistics simulate_fleet(const fleet_spec<C>& base,
                                 const std::vector<uncertain_number>& numbers, std::uint64_t samples,
-                                std::uint64_t seed, unsigned threads = 0) {
+                                std::uint64_t seed, unsigned threads = 0,
+                                const fleet_npv_asks& asks = {}) {
   validate(base);
+  for (const double p : asks.quantiles) {
+    if (!(p >= 0.0 && p <= 1.0)) {
+      throw invalid_input("fleet NPV quantile", p, "must be a probability in [0, 1]");
+    }
+  }
+  for (const double x : asks.at_most) {
+    if (!std::isfinite(x)) {
+      throw invalid_input("fleet NPV threshold", x, "must be finite");
+    }
+  }
   if (samples < 2 || samples > 100'000'000) {
     throw invalid_input("uncertainty.samples", static_cast<double>(samples),
                         "a fleet's Monte Carlo needs 2 to 100,000,000 samples");
@@ -427,7 +460,14 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   for (const double v : npv) squares += (v - out.npv_mean) * (v - out.npv_mean);
   out.npv_sd = std::sqrt(squares / static_cast<double>(samples - 1));
   out.chance_npv_negative = static_cast<double>(negative) / static_cast<double>(samples);
+  for (const double x : asks.at_most) {
+    const auto below = std::count_if(npv.begin(), npv.end(), [x](double v) { return v <= x; });
+    out.npv_chance_at_most.push_back(static_cast<double>(below) / static_cast<double>(samples));
+  }
   detail::quantiles_of(npv, out.npv_p5, out.npv_p50, out.npv_p95);
+  for (const double p : asks.quantiles) {
+    out.npv_quantiles.push_back(detail::quantile_at(npv, p));
+  }
   if (base.demand) {
     out.meets_demand = true;
     double unserved = 0.0;

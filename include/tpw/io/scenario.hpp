@@ -597,6 +597,10 @@ inline void require_figure_given(const scenario& s, const std::string& at,
   require_figure_available(s, at, figure);
 }
 
+// The fleet section's NPV (its plan's, or a statistic of its own Monte Carlo): a goal seek's
+// figure beside the cost model's and the project's.
+inline constexpr const char* fleet_npv_figure = "fleet_npv";
+
 // The point figures a goal seek may target: the cost model's and, with finance, the project's.
 inline bool is_point_goal_figure(std::string_view figure) {
   return std::find(cost_output_names.begin(), cost_output_names.end(), figure) !=
@@ -609,7 +613,14 @@ inline bool is_point_goal_figure(std::string_view figure) {
 // above -100%.
 inline void require_goal_reachable(const scenario& s, const std::string& at, const solve::goal& g) {
   const std::string figure_at = at + ".figure";
-  if (solve::is_monte_carlo(g.of)) {
+  if (g.figure == fleet_npv_figure) {
+    if (!s.fleet) refuse(figure_at, g.figure, "is the fleet's NPV: it needs a fleet section");
+    if (solve::is_monte_carlo(g.of) && s.fleet->uncertain.empty()) {
+      refuse(figure_at, g.figure,
+             "needs an uncertain number in the fleet section: with none, the fleet's NPV is one "
+             "number");
+    }
+  } else if (solve::is_monte_carlo(g.of)) {
     const auto figures = exceedance_figures();
     if (std::find(figures.begin(), figures.end(), g.figure) == figures.end()) {
       refuse(figure_at, g.figure, "must be one of " + figure_names_text());
@@ -620,6 +631,7 @@ inline void require_goal_reachable(const scenario& s, const std::string& at, con
       std::string names;
       for (const char* n : cost_output_names) names.append(names.empty() ? "" : ", ").append(n);
       for (const char* n : project_figure_names) names.append(", ").append(n);
+      names.append(", ").append(fleet_npv_figure);
       refuse(figure_at, g.figure, "a point figure to solve for must be one of " + names);
     }
     require_figure_available(s, figure_at, g.figure);

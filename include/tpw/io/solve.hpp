@@ -24,6 +24,61 @@ namespace tpw::io {
 
 namespace detail {
 
+// The rule of a fleet section's number that may be uncertain (tpw::fleet::rule_of), by its path:
+// fleet.price_per_mtok, fleet.generations[2].price_per_mw, fleet.demand.growth_per_year, ...
+inline std::optional<cost_input_rule> fleet_rule_at_path(const std::string& path) {
+  using fi = fleet::fleet_input;
+  struct named {
+    const char* key;      // the path's last key
+    const char* pattern;  // the path, as the rule names it
+    fi input;
+  };
+  static constexpr named fleet_level[] = {
+      {"price_per_mtok", "fleet.price_per_mtok", fi::price_per_mtok},
+      {"price_decline_per_year", "fleet.price_decline_per_year", fi::price_decline_per_year},
+      {"discount_rate", "fleet.discount_rate", fi::discount_rate},
+      {"energy_escalation_per_year", "fleet.energy_escalation_per_year", fi::energy_escalation},
+      {"opex_escalation_per_year", "fleet.opex_escalation_per_year", fi::opex_escalation}};
+  static constexpr named demand_level[] = {
+      {"mtok_per_year", "fleet.demand.mtok_per_year", fi::demand_mtok_per_year},
+      {"growth_per_year", "fleet.demand.growth_per_year", fi::demand_growth_per_year}};
+  static constexpr named generation_level[] = {
+      {"mtok_per_mw_year", "fleet.generations[k].mtok_per_mw_year", fi::mtok_per_mw_year},
+      {"running_cost_per_mw_year", "fleet.generations[k].running_cost_per_mw_year",
+       fi::running_cost_per_mw_year},
+      {"price_per_mw", "fleet.generations[k].price_per_mw", fi::price_per_mw},
+      {"price_decline_per_year", "fleet.generations[k].price_decline_per_year",
+       fi::generation_price_decline},
+      {"throughput_gain_per_year", "fleet.generations[k].throughput_gain_per_year",
+       fi::throughput_gain_per_year},
+      {"residual_fraction", "fleet.generations[k].residual_fraction", fi::residual_fraction},
+      {"availability", "fleet.generations[k].availability", fi::availability}};
+  const auto find = [&](const auto& table, std::string_view key) -> std::optional<cost_input_rule> {
+    for (const named& n : table) {
+      if (key == n.key) {
+        const fleet::fleet_input_rule r = fleet::rule_of(n.input);
+        return cost_input_rule{n.pattern, r.low, r.high, r.low_included, r.high_included};
+      }
+    }
+    return std::nullopt;
+  };
+  const std::string_view p = path;
+  if (p.starts_with("fleet.demand.")) return find(demand_level, p.substr(13));
+  if (p.starts_with("fleet.generations[")) {
+    const auto close = p.find("].");
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string_view index = p.substr(18, close - 18);
+    if (index.empty() || index.find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    return find(generation_level, p.substr(close + 2));
+  }
+  if (p.starts_with("fleet.") && p.find_first_of(".[", 6) == std::string_view::npos) {
+    return find(fleet_level, p.substr(6));
+  }
+  return std::nullopt;
+}
+
 // The rule of the number at `path` (docs/scenario-limits.md), when tpw has one.
 inline std::optional<cost_input_rule> rule_at_path(const std::string& path) {
   for (const auto& r : cost_input_rules) {
@@ -36,7 +91,7 @@ inline std::optional<cost_input_rule> rule_at_path(const std::string& path) {
     if (path == r.path) return r;
   }
   if (path.starts_with("finance.utilization_ramp[")) return ramp_rule;
-  return std::nullopt;
+  return fleet_rule_at_path(path);
 }
 
 // A scenario file with one number replaced. revenue.price_per_mtok, in a file that prices input
@@ -157,6 +212,10 @@ class input_setter {
 // A study's point figure by name: the cost model's (NaN without a price is none) and, with
 // finance, the project's; empty where the study has none (no single IRR, never paid back).
 inline std::optional<double> point_figure(const study& r, const std::string& figure) {
+  if (figure == fleet_npv_figure) {
+    if (!r.fleet) return std::nullopt;
+    return r.fleet->ledger.npv.value();
+  }
   const auto y = point_figures(r);
   for (std::size_t k = 0; k < cost_output_names.size(); ++k) {
     if (figure == cost_output_names[k]) {
@@ -181,6 +240,17 @@ inline std::optional<double> point_figure(const study& r, const std::string& fig
 // The statistic a goal targets, from a study run for it (goal_scenario).
 inline std::optional<double> goal_statistic(const study& r, const solve::goal& g) {
   if (!solve::is_monte_carlo(g.of)) return point_figure(r, g.figure);
+  if (g.figure == fleet_npv_figure) {
+    // The fleet's own Monte Carlo, asked for the one quantile or chance (goal_scenario).
+    if (!r.fleet_statistics) return std::nullopt;
+    const fleet::fleet_statistics& f = *r.fleet_statistics;
+    if (std::holds_alternative<solve::quantile_value>(g.of)) return f.npv_quantiles.at(0);
+    if (std::holds_alternative<solve::chance_at_most>(g.of)) return f.npv_chance_at_most.at(0);
+    if (std::holds_alternative<solve::chance_above>(g.of)) {
+      return 1.0 - f.npv_chance_at_most.at(0);
+    }
+    return f.npv_mean;
+  }
   if (!r.statistics) return std::nullopt;
   if (std::holds_alternative<solve::chance_at_most>(g.of)) {
     return 1.0 - r.statistics->exceedances.at(0).probability;
@@ -205,9 +275,19 @@ inline std::optional<double> goal_statistic(const study& r, const solve::goal& g
 inline void trim_for_goal(scenario& s, const solve::goal& g) {
   s.tornado = false;
   s.sobol = false;
-  s.fleet.reset();  // no goal figure is the fleet's: a trial plans no fleet
   s.exceedances.clear();
   s.outputs.clear();
+  if (g.figure == fleet_npv_figure) {
+    // The fleet's plan, and its own Monte Carlo for a statistic; none of the cost model's (the
+    // fleet reads the rest of the scenario at its point values).
+    s.uncertain.clear();
+    s.project_uncertain.clear();
+    s.extra_uncertain.clear();
+    s.operating_curve.reset();
+    if (!solve::is_monte_carlo(g.of)) s.fleet->uncertain.clear();
+    return;
+  }
+  s.fleet.reset();  // the goal's figure is not the fleet's: a trial plans no fleet
   if (!solve::is_monte_carlo(g.of)) {
     s.uncertain.clear();
     s.project_uncertain.clear();
@@ -226,7 +306,8 @@ inline void trim_for_goal(scenario& s, const solve::goal& g) {
 // The figures a goal seek reports at its root, as the report names them.
 inline std::vector<std::pair<std::string, double>> headline_figures(const study& r) {
   std::vector<std::pair<std::string, double>> out;
-  for (const char* name : {"cost_per_mtok", "gross_margin", "project_npv", "project_irr"}) {
+  for (const char* name :
+       {"cost_per_mtok", "gross_margin", "project_npv", "project_irr", fleet_npv_figure}) {
     if (const auto y = point_figure(r, name)) out.emplace_back(name, *y);
   }
   return out;
@@ -320,7 +401,8 @@ inline solve::goal_result solve_goal(const nlohmann::json& file, const named_fil
       return std::nullopt;
     }
     detail::trim_for_goal(*s, asked);
-    if (monte_carlo && !s->any_uncertain()) {
+    const bool fleet_goal = asked.figure == detail::fleet_npv_figure;
+    if (monte_carlo && (fleet_goal ? s->fleet->uncertain.empty() : !s->any_uncertain())) {
       throw invalid_input(at + ".input", g.input,
                           "is the scenario's only uncertain input: fixed at each trial, it "
                           "leaves every figure one number; target the point figure instead");
@@ -329,6 +411,10 @@ inline solve::goal_result solve_goal(const nlohmann::json& file, const named_fil
     run.samples = n;
     if (const auto* q = std::get_if<solve::quantile_value>(&asked.of)) {
       run.probabilities = {q->probability};
+    } else if (const auto* c = std::get_if<solve::chance_at_most>(&asked.of); c && fleet_goal) {
+      run.fleet_npv_at_most = {c->threshold};
+    } else if (const auto* a = std::get_if<solve::chance_above>(&asked.of); a && fleet_goal) {
+      run.fleet_npv_at_most = {a->threshold};
     }
     try {
       const study r = run_study(*s, run);

@@ -143,8 +143,9 @@ struct study_options {
   // that needs more is refused before anything runs.
   std::uint64_t memory_limit = 0;
   bool percentiles = false;           // also compute P1..P99 (for a distribution chart)
-  std::vector<double> probabilities;  // and these quantiles (a goal seek's)
-  plan_engine engine;                 // empty: the CPU engine
+  std::vector<double> probabilities;  // and these quantiles (a goal seek's; the fleet's NPV too)
+  std::vector<double> fleet_npv_at_most;  // P(fleet NPV <= x) at each (a goal seek's)
+  plan_engine engine;                     // empty: the CPU engine
   std::function<void(const mc::progress&)> on_progress;
 };
 
@@ -479,8 +480,9 @@ inline study run_study(const scenario& s, const study_options& options = {}) {
   if (s.fleet) {
     out.fleet = fleet::plan_fleet(s.fleet->spec);
     if (!s.fleet->uncertain.empty()) {
-      out.fleet_statistics = fleet::simulate_fleet(s.fleet->spec, s.fleet->uncertain, out.samples,
-                                                   out.seed, options.threads);
+      out.fleet_statistics = fleet::simulate_fleet(
+          s.fleet->spec, s.fleet->uncertain, out.samples, out.seed, options.threads,
+          {options.probabilities, options.fleet_npv_at_most});
     }
   }
   if (!s.any_uncertain()) return out;
