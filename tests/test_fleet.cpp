@@ -640,6 +640,37 @@ TEST_CASE("fleet.monte_carlo: an uncertain escalation, the mean NPV against its 
         }).find("outside [-0.5, 1]") != std::string::npos);
 }
 
+TEST_CASE("fleet.monte_carlo: every purchase's economic life, not only the first's") {
+  // No installed fleet; B alone, a 2-year life, to be had 2026 to 2033 at a flat 10 M USD per
+  // MW: fixed life buys it in 2026, 2028, 2030 and 2032 in every sample (the last pays at the
+  // steepest token price decline, 5% a year: 6.15 / 1.1 + 5.78 / 1.1^2 - 10 + 1 / 1.1^2 > 0 M).
+  // The first three leave within the calendar after 2 years, the last at its end (valued at
+  // book): three lives of 2 years a sample, one of them the first's.
+  auto s = worked_case();
+  s.installed.clear();
+  s.generations[1].available_until = 2033;
+  s.generations[1].price_decline_per_year = tpw::fraction{0.0};
+  s.generations[1].price = 10e6 * units::usd / units::MW;
+  s.generations[1].life_years = 2;
+  fleet::uncertain_number decline;
+  decline.input = fleet::fleet_input::price_decline_per_year;
+  decline.dist = tpw::mc::distribution::uniform(0.0, 0.05);
+  decline.path = "fleet.price_decline_per_year";
+  const auto st = fleet::simulate_fleet(s, {decline}, 2000, 5, 2);
+  REQUIRE(st.purchases[1].share == 4.0);
+  CHECK(st.purchases[1].share_by_period[0] == 1.0);
+  CHECK(st.purchases[1].share_by_period[6] == 1.0);
+  CHECK(st.economic_life[1].share == 1.0);
+  CHECK(st.economic_life[1].mean == 2.0);
+  const auto& every = st.every_life[1];
+  CHECK(every.share == 3.0);
+  CHECK(every.share_by_period[2] == 3.0);
+  CHECK(every.mean == 2.0);
+  CHECK(every.p5 == 2.0);
+  CHECK(every.p95 == 2.0);
+  CHECK(st.every_life[0].share == 0.0);  // A is never bought
+}
+
 TEST_CASE("fleet.monte_carlo: a distribution reaching outside its number's range is refused") {
   auto s = worked_case();
   fleet::uncertain_number decline;

@@ -624,11 +624,18 @@ inline void print_fleet_uncertainty(
       out << lengths;
     }
     out << "\n";
-    // Every purchase's date, when a sample buys it more than once.
+    // Every purchase's date and life, when a sample buys it more than once.
     const auto& all = u.purchases[g];
     if (all.share > e.share) {
       out << "      every purchase (" << num(all.share)
-          << " a sample): " << dates_text(all, spec.when) << "\n";
+          << " a sample): " << dates_text(all, spec.when);
+      const auto& lives = u.every_life[g];
+      if (lives.share > 0.0) {
+        out << "; those leaving within the calendar (" << num(lives.share) << " a sample) serve "
+            << num(lives.mean) << " years on average (P5 / P50 / P95 " << num(lives.p5) << " / "
+            << num(lives.p50) << " / " << num(lives.p95) << ")";
+      }
+      out << "\n";
     }
   }
 }

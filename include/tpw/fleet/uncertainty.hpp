@@ -205,6 +205,11 @@ struct fleet_statistics {
   // By generation: the years its first purchase serves, when it leaves within the calendar (the
   // share: the chance it does): the generation's economic life.
   std::vector<event_statistics> economic_life;
+  // By generation, the years every purchase of it serves, when it leaves within the calendar:
+  // share_by_period[p] is the mean number of its purchases a sample that serve p periods, `share`
+  // the mean number that leave within the calendar, and the mean and percentiles are over them
+  // (a later purchase's life, which a newer generation may cut shorter than the first's).
+  std::vector<event_statistics> every_life;
   // With a demand: the mean share of the calendar's tokens asked for that the fleet does not
   // make, and the chance it leaves any unserved (more than a billionth of them).
   bool meets_demand = false;
@@ -289,13 +294,14 @@ inline event_statistics event_of_counts(const std::vector<std::uint64_t>& counts
 // generation, the period of its first purchase and the periods that purchase serves (when it
 // leaves within the calendar). Integers, so that the merged counts do not depend on the threads.
 struct fleet_counts {
-  std::vector<std::vector<std::uint64_t>> retired, first_purchase, life, purchases;
+  std::vector<std::vector<std::uint64_t>> retired, first_purchase, life, purchases, lives;
   fleet_counts(std::size_t installed, std::size_t generations, int periods)
       : retired(installed, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)),
         first_purchase(generations,
                        std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)),
         life(generations, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)),
-        purchases(generations, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)) {}
+        purchases(generations, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)),
+        lives(generations, std::vector<std::uint64_t>(static_cast<std::size_t>(periods) + 1)) {}
   void add(const fleet_counts& o) {
     const auto merge = [](auto& mine, const auto& theirs) {
       for (std::size_t k = 0; k < mine.size(); ++k) {
@@ -306,6 +312,7 @@ struct fleet_counts {
     merge(first_purchase, o.first_purchase);
     merge(life, o.life);
     merge(purchases, o.purchases);
+    merge(lives, o.lives);
   }
 };
 
@@ -431,6 +438,8 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
       for (std::size_t k = installed; k < cohorts.size(); ++k) {
         const cohort& co = cohorts[k];
         ++mine.purchases[co.generation][static_cast<std::size_t>(co.first)];
+        if (co.end < periods)
+          ++mine.lives[co.generation][static_cast<std::size_t>(co.end - co.first)];
         if (w.bought[co.generation] != 0) continue;  // its generation's first purchase came earlier
         w.bought[co.generation] = 1;
         ++mine.first_purchase[co.generation][static_cast<std::size_t>(co.first)];
@@ -494,6 +503,7 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
   }
   for (std::size_t g = 0; g < generations; ++g) {
     out.economic_life.push_back(detail::event_of_counts(c.life[g], samples, 0.0, per_year));
+    out.every_life.push_back(detail::event_of_counts(c.lives[g], samples, 0.0, per_year));
   }
   return out;
 }

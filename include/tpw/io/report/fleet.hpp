@@ -66,7 +66,8 @@ nlohmann::json fleet_uncertainty_json(const fleet_choice<C>& choice,
     generations.push_back({{"name", s.generations[g].name},
                            {"first_purchase", event_json(st.first_purchase[g], s.when)},
                            {"purchases", event_json(st.purchases[g], s.when)},
-                           {"economic_life_years", event_json(st.economic_life[g], s.when, true)}});
+                           {"economic_life_years", event_json(st.economic_life[g], s.when, true)},
+                           {"every_life_years", event_json(st.every_life[g], s.when, true)}});
   }
   json out = {{"samples", st.samples},
               {"seed", st.seed},
