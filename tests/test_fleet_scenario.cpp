@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -334,6 +335,34 @@ TEST_CASE("fleet section: tpw-whatif's Fleet over time table and fleet_N.csv") {
   // Without a demand the MW switched on is the cohort's, and the period's demand columns are empty.
   CHECK(rows.find("worked case,2028,2,B,bought,1,5e+06,6400000,1200000,11250000,0,no,1,,\r\n") !=
         std::string::npos);
+}
+
+TEST_CASE("fleet section: the power chart stacks the cohorts, each named by its purchase") {
+  if (std::system("gnuplot --version > /dev/null 2>&1") != 0) {
+    MESSAGE("gnuplot is not installed: the fleet chart test is skipped");
+    return;
+  }
+  // The worked case: A installed, retired at the start of 2028; B bought then, to 2031.
+  const scratch_dir dir("fleet_chart");
+  const std::string file = dir.write("worked.json", worked_file().dump());
+  std::ostringstream out;
+  std::ostringstream err;
+  const std::string charts = (dir.path / "charts").string();
+  REQUIRE(tpw_whatif::run_whatif({"--scenario", file, "--charts", charts}, out, err) == 0);
+  for (const char* ext : {".png", ".svg"}) {
+    CHECK(std::filesystem::file_size(dir.path / "charts" / (std::string("fleet_power_1") + ext)) >
+          500);
+  }
+  std::ifstream script(dir.path / "charts" / "fleet_power_1.gp");
+  const std::string gp((std::istreambuf_iterator<char>(script)), {});
+  CHECK(gp.find("title 'A (installed)'") != std::string::npos);
+  CHECK(gp.find("title 'B (2028)'") != std::string::npos);
+  // By period, its start and end: the ceiling, then A, then A + B stacked.
+  std::ifstream data(dir.path / "charts" / "fleet_power_1.dat");
+  const std::string rows((std::istreambuf_iterator<char>(data)), {});
+  CHECK(rows.find("\n2026 1 1 1\n2027 1 1 1\n") != std::string::npos);
+  CHECK(rows.find("\n2028 1 0 1\n2029 1 0 1\n") != std::string::npos);
+  CHECK(rows.find("\n2032 1 0 1\n2032 1 0 0\n") != std::string::npos);  // B leaves
 }
 
 TEST_CASE("fleet section: a demand met at least cost, from a file, and its refusals") {

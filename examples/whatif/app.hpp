@@ -350,9 +350,8 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
       // (with the utilization only where the idle power differs from the power serving).
       const bool idle_given = s.input.base.idle_given;
       const auto moves_load = [idle_given](const auto& u) {
-        return (u.input == tpw::cost_input::utilization && idle_given) ||
-               u.input == tpw::cost_input::it_power_kw ||
-               u.input == tpw::cost_input::idle_power_kw || u.input == tpw::cost_input::pue;
+        return tpw::moves_facility_load(u.input) &&
+               (u.input != tpw::cost_input::utilization || idle_given);
       };
       const bool load_varies =
           std::any_of(s.input.uncertain.begin(), s.input.uncertain.end(), moves_load) ||

@@ -8,8 +8,8 @@
 //  - frontier_<n>: the throughput frontier and the operating point the SLO picks, when given;
 //  - cash_flows_<n>: the yearly project and equity flows and the cumulative equity flow, when
 //    the scenario has a finance section;
-//  - fleet_power_<n>: the fleet's MW in service by generation over the calendar, under the site's
-//    ceiling, when the scenario has a fleet section.
+//  - fleet_power_<n>: the fleet's MW in service by cohort (shaded by generation) over the
+//    calendar, under the site's ceiling, when the scenario has a fleet section.
 //
 // Untrusted names and paths never become code: gnuplot is started directly (fork and exec, no
 // shell, by its absolute path), in the chart folder, on a script given on its stdin that names
@@ -379,39 +379,71 @@ inline void draw_cash_flows(chart_writer& w, const tpw::io::study& s, const std:
                " using 1:4 with linespoints pt 7 lw 2 lc rgb '#e15759' title 'cumulative equity'");
 }
 
-// The fleet's power in service by generation over the periods (stacked areas), under the
-// site's ceiling (a line).
+// The fleet's power in service by cohort over the periods (stacked areas, a generation's cohorts
+// side by side in its colour, each a shade of it), under the site's ceiling (a line). Each cohort
+// is named in the key by its generation and purchase date while there are at most 16; beyond,
+// only a generation's first cohort is.
 inline void draw_fleet_power(chart_writer& w, const tpw::io::study& s, const std::string& suffix) {
   const auto& l = s.fleet->ledger;
   const auto& spec = s.input.fleet->spec;
-  const std::size_t generations = spec.generations.size();
+  // The cohorts in stacking order: by generation, then by date.
+  std::vector<std::size_t> order(l.cohorts.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return l.cohorts[a].generation < l.cohorts[b].generation;
+  });
   std::ostringstream data;
   data.precision(17);
-  data << "# period start (years), ceiling MW, then MW in service by generation, stacked\n";
+  data << "# period start (years), ceiling MW, then MW in service by cohort, stacked\n";
   for (int p = 0; p < l.when.periods(); ++p) {
-    std::vector<double> mw(generations, 0.0);
-    for (const auto& c : l.cohorts) {
-      if (c.first <= p && p < c.end) mw[c.generation] += c.capacity / tpw::units::MW;
-    }
     // Twice, at the period's start and end: steps, not slopes.
     for (const double at : {l.when.date_of(p), l.when.date_of(p + 1)}) {
       data << at << ' ' << l.ceiling[static_cast<std::size_t>(p)] / tpw::units::MW;
       double stacked = 0.0;
-      for (const double x : mw) data << ' ' << (stacked += x);
+      for (const std::size_t k : order) {
+        const auto& c = l.cohorts[k];
+        if (c.first <= p && p < c.end) stacked += c.capacity / tpw::units::MW;
+        data << ' ' << stacked;
+      }
       data << "\n";
     }
   }
   const std::string f = w.data("fleet_power" + suffix + ".dat", data.str());
   const char* colours[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
                            "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+  // A generation's colour, lightened towards white by `share` (its later cohorts).
+  const auto shade = [](const char* hex, double share) {
+    std::string out = "#";
+    for (int i = 0; i < 3; ++i) {
+      const int v = std::stoi(std::string(hex + 1 + 2 * i, 2), nullptr, 16);
+      const int mixed = static_cast<int>(std::lround(v + (255 - v) * share));
+      const char digits[] = "0123456789abcdef";
+      out += digits[mixed / 16];
+      out += digits[mixed % 16];
+    }
+    return out;
+  };
+  const bool every_name = order.size() <= 16;
   std::string plot;
-  for (std::size_t g = generations; g-- > 0;) {
-    plot += f + " using 1:" + std::to_string(g + 3) + " with filledcurves x1 lc rgb '" +
-            colours[g % 10] + "' title " + gnuplot_text(spec.generations[g].name) + ", ";
+  std::vector<int> seen(spec.generations.size(), 0);
+  std::vector<std::string> layers;
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    const auto& c = l.cohorts[order[j]];
+    if (c.end <= c.first) continue;  // retired at once: it never takes any power
+    const int nth = seen[c.generation]++;
+    const bool installed = c.origin == tpw::fleet::cohort_origin::installed;
+    const std::string name =
+        spec.generations[c.generation].name +
+        (installed ? std::string(" (installed)") : " (" + l.when.label(c.first) + ")");
+    const std::string title = every_name || nth == 0 ? "title " + gnuplot_text(name) : "notitle";
+    layers.push_back(f + " using 1:" + std::to_string(j + 3) + " with filledcurves x1 lc rgb '" +
+                     shade(colours[c.generation % 10], 0.18 * (nth % 4)) + "' " + title + ", ");
   }
+  // Drawn from the top of the stack down, so that each lower area covers the one above's base.
+  for (std::size_t j = layers.size(); j-- > 0;) plot += layers[j];
   plot += f + " using 1:2 with lines lw 2 dt 2 lc rgb '#000000' title 'site power'";
   w.render("fleet_power" + suffix,
-           "set title " + gnuplot_text(s.input.name + ": the fleet's power by generation") +
+           "set title " + gnuplot_text(s.input.name + ": the fleet's power by cohort") +
                "\nset xlabel 'year'\nset ylabel 'MW of facility power'\nset grid ytics\n"
                "set key outside right\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\n"
                "set style fill solid 0.8\nplot " +

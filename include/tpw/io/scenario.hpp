@@ -1607,15 +1607,8 @@ inline void price_tariff(scenario& s) {
       "cannot be uncertain beside costs.energy.tariff and a demand section: it moves the fleet's "
       "hourly load, whose bill is priced once, at the point values";
   for (const auto& u : s.uncertain) {
-    if (!s.demand) break;
-    switch (u.input) {
-      case cost_input::utilization:
-      case cost_input::it_power_kw:
-      case cost_input::idle_power_kw:
-      case cost_input::pue:
-        throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
-      default:
-        break;
+    if (s.demand && moves_facility_load(u.input)) {
+      throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
     }
   }
   for (const auto& u : s.extra_uncertain) {
@@ -1624,8 +1617,7 @@ inline void price_tariff(scenario& s) {
                                     "cannot be uncertain beside costs.energy.tariff: it moves the "
                                     "power along its curve; give a number");
     }
-    if (s.demand &&
-        (u.input == extra_input::site_power_mw || u.input == extra_input::site_headroom)) {
+    if (s.demand && is_site_input(u.input)) {
       throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
     }
   }

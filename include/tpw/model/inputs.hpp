@@ -111,6 +111,14 @@ constexpr const cost_input_rule& rule_of(cost_input input) noexcept {
   return cost_input_rules[static_cast<std::size_t>(input)];
 }
 
+// The inputs that move a fleet's facility load, its power at its utilization: the utilization
+// (where the idle power differs from the power serving), the IT and idle power, the PUE. A tariff
+// priced on that load reads them (tpw::io's price_tariff, tpw-whatif's flat-load line).
+constexpr bool moves_facility_load(cost_input input) noexcept {
+  return input == cost_input::utilization || input == cost_input::it_power_kw ||
+         input == cost_input::idle_power_kw || input == cost_input::pue;
+}
+
 // One number a component (or the operating point) is built from: its scenario path and range
 // (rule), and the unit a scenario file writes it in. Components sharing a number declare the same
 // path: a composed model holds it once (the cost of capital of owned hardware and of a built
