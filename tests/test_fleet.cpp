@@ -79,6 +79,56 @@ fleet::cohort bought(std::size_t generation, int first, int life, int end, doubl
   return c;
 }
 
+// fleet.one_with_today's project: 100 systems of 8 accelerators, 10 kW each at PUE 1.2 (1.2 MW of
+// facility power), 4 years of owned hardware with a 10% residual, colocation, energy and opex;
+// tokens at 1.5 USD per Mtok falling 20% a year; its cash flows, and the fleet of one generation
+// that is the same deployment per MW (its energy's share of the running cost too), at 8%.
+struct one_cohort {
+  tpw::cash_flows<USD> flows;
+  fleet::fleet_spec<USD> spec;
+};
+one_cohort one_cohort_case() {
+  const tpw::deployment d({.accelerators_per_system = 8,
+                           .systems = 100,
+                           .it_power = 10.0 * units::kW,
+                           .idle_power = 4.0 * units::kW,
+                           .pue = tpw::pue{1.2},
+                           .utilization = tpw::fraction{0.6},
+                           .throughput = 1500.0 * units::tok / units::second});
+  const tpw::owned_hardware<USD> hardware({.price_per_system = 300000.0 * units::usd,
+                                           .life = 4.0 * units::year,
+                                           .residual_fraction = tpw::fraction{0.1},
+                                           .cost_of_capital = tpw::annual_rate{0.08}});
+  const tpw::colocation<USD> colo({.rate = 150.0 * units::usd / (units::kW * units::month)});
+  const tpw::energy_cost<USD> energy({.price = 0.08 * units::usd / units::kWh});
+  tpw::cash_flow_plan<USD> plan;
+  plan.operating_years = 4;
+  plan.price = 1.5 * units::usd / units::Mtok;
+  plan.price_decline_per_year = tpw::fraction{0.2};
+  one_cohort out{tpw::project_cash_flows(d, plan, hardware, colo, energy), {}};
+  const auto& flows = out.flows;
+  const auto facility = 1.2 * units::MW;
+  fleet::fleet_spec<USD>& s = out.spec;
+  s.when = {2026, fleet::step::year, 4};
+  s.discount_rate = tpw::annual_rate{0.08};
+  s.price = plan.price;
+  s.price_decline_per_year = plan.price_decline_per_year;
+  fleet::generation<USD> g;
+  g.name = "this deployment";
+  g.output = flows.tokens_made[1] / (facility * units::year);
+  const auto running = flows.energy[1] + flows.operating[1];
+  g.running_cost = running / (facility * units::year);
+  g.energy_share = tpw::fraction{flows.energy[1] / running};
+  g.price = flows.hardware_capex / facility;
+  g.available_from = 2026;
+  g.available_until = 2026;
+  g.life_years = 4;
+  g.residual_fraction = tpw::fraction{0.1};
+  s.generations = {g};
+  s.site_power = {{2026, facility}};
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("fleet.calendar: a step's rates come from the annual ones, and periods are dated") {
@@ -360,46 +410,9 @@ TEST_CASE("fleet.site_power: a phased build is filled as it opens and never exce
 }
 
 TEST_CASE("fleet.one_with_today: one cohort, no refresh, gives the finance NPV to the cent") {
-  // 100 systems of 8 accelerators, 10 kW each at PUE 1.2 (1.2 MW of facility power), 4 years of
-  // owned hardware with a 10% residual, colocation, energy and opex; tokens at 1.5 USD per Mtok
-  // falling 20% a year; 8% discount rate. The fleet's generation is the same deployment per MW.
-  const tpw::deployment d({.accelerators_per_system = 8,
-                           .systems = 100,
-                           .it_power = 10.0 * units::kW,
-                           .idle_power = 4.0 * units::kW,
-                           .pue = tpw::pue{1.2},
-                           .utilization = tpw::fraction{0.6},
-                           .throughput = 1500.0 * units::tok / units::second});
-  const tpw::owned_hardware<USD> hardware({.price_per_system = 300000.0 * units::usd,
-                                           .life = 4.0 * units::year,
-                                           .residual_fraction = tpw::fraction{0.1},
-                                           .cost_of_capital = tpw::annual_rate{0.08}});
-  const tpw::colocation<USD> colo({.rate = 150.0 * units::usd / (units::kW * units::month)});
-  const tpw::energy_cost<USD> energy({.price = 0.08 * units::usd / units::kWh});
-  tpw::cash_flow_plan<USD> plan;
-  plan.operating_years = 4;
-  plan.price = 1.5 * units::usd / units::Mtok;
-  plan.price_decline_per_year = tpw::fraction{0.2};
-  const auto flows = tpw::project_cash_flows(d, plan, hardware, colo, energy);
+  // one_cohort_case: the project's flows and the fleet of the same deployment per MW.
+  const auto [flows, s] = one_cohort_case();
   const auto finance_npv = tpw::net_present_value(tpw::annual_rate{0.08}, flows.net);
-
-  const auto facility = 1.2 * units::MW;
-  fleet::fleet_spec<USD> s;
-  s.when = {2026, fleet::step::year, 4};
-  s.discount_rate = tpw::annual_rate{0.08};
-  s.price = plan.price;
-  s.price_decline_per_year = plan.price_decline_per_year;
-  fleet::generation<USD> g;
-  g.name = "this deployment";
-  g.output = flows.tokens_made[1] / (facility * units::year);
-  g.running_cost = (flows.energy[1] + flows.operating[1]) / (facility * units::year);
-  g.price = flows.hardware_capex / facility;
-  g.available_from = 2026;
-  g.available_until = 2026;
-  g.life_years = 4;
-  g.residual_fraction = tpw::fraction{0.1};
-  s.generations = {g};
-  s.site_power = {{2026, facility}};
   const auto l = fleet::plan_fleet(s).ledger;
   REQUIRE(l.cohorts.size() == 1);
   CHECK(std::abs(usd(l.npv) - usd(finance_npv)) < 0.005);
@@ -445,27 +458,10 @@ TEST_CASE("fleet.escalation: running costs grow from the start, energy and the r
 }
 
 TEST_CASE("fleet.one_with_today: with the finance section's escalation, its NPV to the cent") {
-  // The deployment of fleet.one_with_today; the project's energy escalates 3% a year and its
-  // other running costs 5% (tpw::finance_project); the fleet's generation carries the energy's
-  // share of its running cost and the same two rates.
-  const tpw::deployment d({.accelerators_per_system = 8,
-                           .systems = 100,
-                           .it_power = 10.0 * units::kW,
-                           .idle_power = 4.0 * units::kW,
-                           .pue = tpw::pue{1.2},
-                           .utilization = tpw::fraction{0.6},
-                           .throughput = 1500.0 * units::tok / units::second});
-  const tpw::owned_hardware<USD> hardware({.price_per_system = 300000.0 * units::usd,
-                                           .life = 4.0 * units::year,
-                                           .residual_fraction = tpw::fraction{0.1},
-                                           .cost_of_capital = tpw::annual_rate{0.08}});
-  const tpw::colocation<USD> colo({.rate = 150.0 * units::usd / (units::kW * units::month)});
-  const tpw::energy_cost<USD> energy({.price = 0.08 * units::usd / units::kWh});
-  tpw::cash_flow_plan<USD> plan;
-  plan.operating_years = 4;
-  plan.price = 1.5 * units::usd / units::Mtok;
-  plan.price_decline_per_year = tpw::fraction{0.2};
-  const auto flows = tpw::project_cash_flows(d, plan, hardware, colo, energy);
+  // one_cohort_case; the project's energy escalates 3% a year and its other running costs 5%
+  // (tpw::finance_project); the fleet's generation carries the energy's share of its running
+  // cost and the same two rates.
+  auto [flows, s] = one_cohort_case();
   tpw::project_terms terms;
   terms.discount_rate = 0.08;
   terms.equity_discount_rate = 0.08;
@@ -473,27 +469,8 @@ TEST_CASE("fleet.one_with_today: with the finance section's escalation, its NPV 
   terms.opex_escalation = 0.05;
   const auto project = tpw::finance_project(flows, terms);
 
-  const auto facility = 1.2 * units::MW;
-  fleet::fleet_spec<USD> s;
-  s.when = {2026, fleet::step::year, 4};
-  s.discount_rate = tpw::annual_rate{0.08};
-  s.price = plan.price;
-  s.price_decline_per_year = plan.price_decline_per_year;
   s.energy_escalation_per_year = tpw::annual_rate{0.03};
   s.opex_escalation_per_year = tpw::annual_rate{0.05};
-  fleet::generation<USD> g;
-  g.name = "this deployment";
-  g.output = flows.tokens_made[1] / (facility * units::year);
-  const auto running = flows.energy[1] + flows.operating[1];
-  g.running_cost = running / (facility * units::year);
-  g.energy_share = tpw::fraction{flows.energy[1] / running};
-  g.price = flows.hardware_capex / facility;
-  g.available_from = 2026;
-  g.available_until = 2026;
-  g.life_years = 4;
-  g.residual_fraction = tpw::fraction{0.1};
-  s.generations = {g};
-  s.site_power = {{2026, facility}};
   const auto l = fleet::plan_fleet(s).ledger;
   REQUIRE(l.cohorts.size() == 1);
   CHECK(std::abs(usd(l.npv) - usd(project.project_npv)) < 0.005);

@@ -63,6 +63,28 @@ std::string error_without(const std::string& pointer) {
   return message_of([&] { (void)io::scenario_from_json(j); });
 }
 
+// A one-cohort file: 100 systems of 10 kW at PUE 1.2 fill the site's 1.2 MW; owned
+// hardware (4 years, 10% residual) in colocation; the project and the fleet over the same four
+// years at 8%.
+json one_cohort_file() {
+  return json::parse(R"({
+    "name": "one cohort",
+    "deployment": {"accelerators_per_system": 8, "it_power_kw": 10, "idle_power_kw": 4,
+                   "utilization": 0.6, "throughput_tok_s": 1500},
+    "costs": {"cost_of_capital": 0.08,
+              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0.1},
+              "facility": {"colocation_per_kw_month": 150},
+              "energy": {"price_per_kwh": 0.08, "pue": 1.2},
+              "opex": {"maintenance_fraction_per_year": 0.03, "software_per_accelerator_year": 4500}},
+    "revenue": {"price_per_mtok": 1.5},
+    "site": {"power_mw": 1.2},
+    "finance": {"operating_years": 4, "price_decline_per_year": 0.2},
+    "fleet": {"start_year": 2026, "years": 4,
+              "generations": [{"name": "this", "deployment": "scenario",
+                               "available_from": 2026, "available_until": 2026}]}
+  })");
+}
+
 }  // namespace
 
 TEST_CASE("fleet section: the worked case read from a file, the report's keys") {
@@ -95,24 +117,8 @@ TEST_CASE("fleet section: the worked case read from a file, the report's keys") 
 }
 
 TEST_CASE("fleet section: the scenario's own deployment, one cohort, gives finance's NPV") {
-  // 100 systems of 10 kW at PUE 1.2 fill the site's 1.2 MW; owned hardware (4 years, 10%
-  // residual) in colocation; the project and the fleet over the same four years at 8%.
-  const json j = json::parse(R"({
-    "name": "one cohort",
-    "deployment": {"accelerators_per_system": 8, "it_power_kw": 10, "idle_power_kw": 4,
-                   "utilization": 0.6, "throughput_tok_s": 1500},
-    "costs": {"cost_of_capital": 0.08,
-              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0.1},
-              "facility": {"colocation_per_kw_month": 150},
-              "energy": {"price_per_kwh": 0.08, "pue": 1.2},
-              "opex": {"maintenance_fraction_per_year": 0.03, "software_per_accelerator_year": 4500}},
-    "revenue": {"price_per_mtok": 1.5},
-    "site": {"power_mw": 1.2},
-    "finance": {"operating_years": 4, "price_decline_per_year": 0.2},
-    "fleet": {"start_year": 2026, "years": 4,
-              "generations": [{"name": "this", "deployment": "scenario",
-                               "available_from": 2026, "available_until": 2026}]}
-  })");
+  // one_cohort_file: the project and its own deployment as the fleet's one generation.
+  const json j = one_cohort_file();
   const auto study = io::run_study(io::scenario_from_json(j));
   REQUIRE(study.finance);
   REQUIRE(study.fleet);
@@ -127,26 +133,12 @@ TEST_CASE("fleet section: the scenario's own deployment, one cohort, gives finan
 }
 
 TEST_CASE("fleet section: running costs escalate as the finance section's, to the cent") {
-  // The one-cohort file of the test above, its finance section escalating energy 3% a year and
+  // one_cohort_file, its finance section escalating energy 3% a year and
   // the rest 5%: the fleet takes both rates, and its own generation the energy's share of its
   // running cost, so the NPV is still the project's.
-  const json j = json::parse(R"({
-    "name": "one cohort, escalating",
-    "deployment": {"accelerators_per_system": 8, "it_power_kw": 10, "idle_power_kw": 4,
-                   "utilization": 0.6, "throughput_tok_s": 1500},
-    "costs": {"cost_of_capital": 0.08,
-              "hardware": {"price": 300000, "life_years": 4, "residual_fraction": 0.1},
-              "facility": {"colocation_per_kw_month": 150},
-              "energy": {"price_per_kwh": 0.08, "pue": 1.2},
-              "opex": {"maintenance_fraction_per_year": 0.03, "software_per_accelerator_year": 4500}},
-    "revenue": {"price_per_mtok": 1.5},
-    "site": {"power_mw": 1.2},
-    "finance": {"operating_years": 4, "price_decline_per_year": 0.2,
-                "energy_escalation": 0.03, "opex_escalation": 0.05},
-    "fleet": {"start_year": 2026, "years": 4,
-              "generations": [{"name": "this", "deployment": "scenario",
-                               "available_from": 2026, "available_until": 2026}]}
-  })");
+  json j = one_cohort_file();
+  j["finance"]["energy_escalation"] = 0.03;
+  j["finance"]["opex_escalation"] = 0.05;
   const auto study = io::run_study(io::scenario_from_json(j));
   REQUIRE(study.finance);
   REQUIRE(study.fleet);
