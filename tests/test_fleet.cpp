@@ -457,6 +457,61 @@ TEST_CASE("fleet.escalation: running costs grow from the start, energy and the r
         "grows a year");
 }
 
+TEST_CASE("fleet.price_phases: the token price's path by date, against sums written out") {
+  // A alone (B not to be had). Tokens fall 20% a year, then not at all from 2028: revenue 2.0,
+  // 1.6, 1.28 and 1.28 M, margins 1.0, 0.6, 0.28 and 0.28 M (2029 no longer idled):
+  // 1.0 / 1.1 + 0.6 / 1.1^2 + 0.28 / 1.1^3 + 0.28 / 1.1^4 = 1,806,570.59.
+  auto s = worked_case();
+  s.generations[1].available_from = 2040;
+  s.generations[1].available_until.reset();
+  s.price_phases = {{2028, tpw::fraction{0.0}}};
+  const double flat = 1.0e6 / 1.1 + 0.6e6 / 1.21 + 0.28e6 / 1.331 + 0.28e6 / 1.4641;
+  CHECK(usd(fleet::plan_fleet(s).ledger.npv) == doctest::Approx(flat).epsilon(1e-12));
+  CHECK(std::abs(flat - 1806570.59) < 0.005);
+  // Two phases: 50% in 2027, 10% from 2028: 2.0, 1.6, 0.8, 0.72 M; only 2026 and 2027 earn.
+  s.price_phases = {{2027, tpw::fraction{0.5}}, {2028, tpw::fraction{0.1}}};
+  CHECK(usd(fleet::plan_fleet(s).ledger.npv) ==
+        doctest::Approx(1.0e6 / 1.1 + 0.6e6 / 1.21).epsilon(1e-12));
+  // By the quarter: quarter k's price is 2 x 0.8^(min(k, 8) / 4), flat from 2028's first.
+  s.price_phases = {{2028, tpw::fraction{0.0}}};
+  s.when.every = fleet::step::quarter;
+  double by_hand = 0.0;
+  for (int k = 0; k < 16; ++k) {
+    const double margin = 0.25e6 * 2.0 * std::pow(0.8, std::min(k, 8) / 4.0) - 0.25e6;
+    by_hand += std::max(0.0, margin) * std::pow(1.1, -(k + 1) / 4.0);
+  }
+  CHECK(usd(fleet::plan_fleet(s).ledger.npv) == doctest::Approx(by_hand).epsilon(1e-12));
+  s.when.every = fleet::step::year;
+  // Under Monte Carlo, the 2028 phase's decline d uniform on [0, 0.2]: 2029's margin
+  // 1.28 (1 - d) - 1 stays positive, so the mean NPV is the NPV at d = 0.1 (2029 earns 0.152 M).
+  fleet::uncertain_number later;
+  later.input = fleet::fleet_input::price_phase_decline;
+  later.phase = 0;
+  later.dist = tpw::mc::distribution::uniform(0.0, 0.2);
+  later.path = "fleet.price_decline_per_year[1].decline";
+  const std::uint64_t n = 20000;
+  const auto st = fleet::simulate_fleet(s, {later}, n, 9, 2);
+  const double mean = 1.0e6 / 1.1 + 0.6e6 / 1.21 + 0.28e6 / 1.331 + 0.152e6 / 1.4641;
+  CHECK(st.npv_sd > 1e4);
+  CHECK(std::abs(st.npv_mean - mean) < 4.0 * st.npv_sd / std::sqrt(static_cast<double>(n)));
+  later.phase = 1;
+  CHECK(message_of([&] { (void)fleet::simulate_fleet(s, {later}, 100, 1, 1); }) ==
+        "fleet.price_decline_per_year[1].decline = 1: must name one of the fleet's price phases");
+  // Refused: a phase not after the calendar's start, or not after the one before; a decline of 1.
+  s.price_phases = {{2026, tpw::fraction{0.1}}};
+  CHECK(message_of([&] { (void)fleet::plan_fleet(s); }) ==
+        "fleet.price_phases[0].from_year = 2026: must come after the calendar's first year (2026) "
+        "and be at most 2200");
+  s.price_phases = {{2028, tpw::fraction{0.1}}, {2028, tpw::fraction{0.0}}};
+  CHECK(message_of([&] { (void)fleet::plan_fleet(s); }) ==
+        "fleet.price_phases[1].from_year = 2028: must come after the phase before it (2028) and "
+        "be at most 2200");
+  s.price_phases = {{2028, tpw::fraction::unchecked(1.0)}};
+  CHECK(message_of([&] { (void)fleet::plan_fleet(s); }) ==
+        "fleet.price_phases[0].decline = 1: must be in [0, 1): the share the token price falls "
+        "each year");
+}
+
 TEST_CASE("fleet.one_with_today: with the finance section's escalation, its NPV to the cent") {
   // one_cohort_case; the project's energy escalates 3% a year and its other running costs 5%
   // (tpw::finance_project); the fleet's generation carries the energy's share of its running

@@ -280,6 +280,54 @@ TEST_CASE("fleet section: goal seek on the fleet's NPV, its plan's and its Monte
         }).starts_with("solve.input = \"fleet.generations[5].price_per_mw\": names no number"));
 }
 
+TEST_CASE("fleet section: the token price's decline in phases by date") {
+  // fleet.price_phases' case from a file: A alone, tokens falling 20% a year, flat from 2028:
+  // NPV 1,806,570.59 by hand (tests/test_fleet.cpp).
+  json j = worked_file();
+  j["fleet"]["generations"][1]["available_from"] = 2040;
+  j["fleet"]["generations"][1].erase("available_until");
+  j["fleet"]["price_decline_per_year"] = json::parse(R"([{"from_year": 2026, "decline": 0.2},
+                                                         {"from_year": 2028, "decline": 0}])");
+  const auto study = io::run_study(io::scenario_from_json(j));
+  CHECK(std::abs(study.fleet->ledger.npv.value() - 1806570.59) < 0.005);
+  const json r = io::to_json(study);
+  CHECK(r["fleet"]["price_decline_per_year"] == 0.2);
+  CHECK(r["fleet"]["price_phases"] == json::parse(R"([{"from_year": 2028, "decline": 0.0}])"));
+  std::ostringstream out;
+  tpw_whatif::print_fleet(out, {study});
+  CHECK(out.str().find("token price 2 per Mtok in 2026, falling 20% a year, 0% from 2028") !=
+        std::string::npos);
+  // A later phase's decline may be uncertain, named by its path.
+  j["fleet"]["price_decline_per_year"][1]["decline"] =
+      json{{"dist", "uniform"}, {"low", 0.0}, {"high", 0.2}};
+  const auto uncertain = io::scenario_from_json(j);
+  REQUIRE(uncertain.fleet->uncertain.size() == 1);
+  CHECK(uncertain.fleet->uncertain[0].path == "fleet.price_decline_per_year[1].decline");
+  CHECK(uncertain.fleet->uncertain[0].phase == 0);
+  CHECK(uncertain.fleet->spec.price_phases[0].decline.value() == doctest::Approx(0.1));
+  // Refused, by the file's paths.
+  CHECK(error_with("/fleet/price_decline_per_year", json::array()) ==
+        "fleet.price_decline_per_year = []: must be a number, a distribution or 1 to 50 phases "
+        "{\"from_year\", \"decline\"}");
+  CHECK(error_with("/fleet/price_decline_per_year",
+                   json::parse(R"([{"from_year": 2027, "decline": 0.2}])")) ==
+        "fleet.price_decline_per_year[0].from_year = 2027: must be at or before fleet.start_year "
+        "(2026): the first phase holds from the calendar's start");
+  CHECK(
+      error_with("/fleet/price_decline_per_year",
+                 json::parse(R"([{"from_year": 2026, "decline": 0.2},
+                                   {"from_year": 2026, "decline": 0.1}])")) ==
+      "fleet.price_decline_per_year[1].from_year = 2026: must come after fleet.start_year (2026)");
+  CHECK(error_with("/fleet/price_decline_per_year",
+                   json::parse(R"([{"from_year": 2026, "decline": 0.2},
+                                   {"from_year": 2028, "decline": 1}])")) ==
+        "fleet.price_decline_per_year[1].decline = 1: must be in [0, 1): the share a price falls "
+        "a year");
+  CHECK(error_with("/fleet/price_decline_per_year", json::parse(R"([{"from_year": 2026}])")) ==
+        "fleet.price_decline_per_year[0].decline = (missing): required: the share the token price "
+        "falls a year");
+}
+
 TEST_CASE("fleet section: distributions run the rules on every sample, the same on any threads") {
   json j = worked_file();
   j["fleet"]["refresh"] = "opportunity_cost";

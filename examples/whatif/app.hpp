@@ -665,6 +665,15 @@ inline void print_fleet(std::ostream& out, const std::vector<tpw::io::study>& st
         << ", IRR " << (l.irr.unique() ? tpw::format_percent(l.irr.rate()) : std::string("none"))
         << ", payback "
         << (l.payback_years ? num(*l.payback_years) + " years" : std::string("none")) << "\n";
+    if (!spec.price_phases.empty()) {
+      out << "    token price " << num(spec.price.value() * 1e6) << " per Mtok in "
+          << when.start_year << ", falling "
+          << tpw::format_percent(spec.price_decline_per_year.value()) << " a year";
+      for (const auto& phase : spec.price_phases) {
+        out << ", " << tpw::format_percent(phase.decline.value()) << " from " << phase.from_year;
+      }
+      out << "\n";
+    }
     const double energy_up = spec.energy_escalation_per_year.value();
     const double opex_up = spec.opex_escalation_per_year.value();
     if (energy_up != 0.0 || opex_up != 0.0) {

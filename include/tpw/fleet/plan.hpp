@@ -274,9 +274,17 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
     }
   }
   t.token_price.resize(static_cast<std::size_t>(P));
-  const double token_step = std::exp(std::log1p(-s.price_decline_per_year.value()) / n);
+  // The token price's path: each period's price times one step of the decline in effect in its
+  // year (the first decline, then each phase's from its year on).
+  double token_step = std::exp(std::log1p(-s.price_decline_per_year.value()) / n);
+  std::size_t phase = 0;
   t.token_price[0] = s.price.value();
   for (int p = 1; p < P; ++p) {
+    const int year = when.start_year + (p - 1) / when.per_year();
+    if (phase < s.price_phases.size() && s.price_phases[phase].from_year <= year) {
+      while (phase < s.price_phases.size() && s.price_phases[phase].from_year <= year) ++phase;
+      token_step = std::exp(std::log1p(-s.price_phases[phase - 1].decline.value()) / n);
+    }
     t.token_price[static_cast<std::size_t>(p)] =
         t.token_price[static_cast<std::size_t>(p - 1)] * token_step;
   }

@@ -84,12 +84,22 @@ struct fleet_demand {
   annual_rate growth_per_year = annual_rate::unchecked(0.0);
 };
 
+// From the start of `from_year` on, the token price falls by `decline` a year (a path by date:
+// steep now, slower later).
+struct price_phase {
+  int from_year = 0;
+  fraction decline = fraction::unchecked(0.0);
+};
+
 template <currency_type C>
 struct fleet_spec {
   calendar when{};
   annual_rate discount_rate = annual_rate::unchecked(0.0);
   token_price<C> price{};  // in the calendar's first year
   fraction price_decline_per_year = fraction::unchecked(0.0);
+  // Later phases of the token price's decline, in ascending years after the calendar's first:
+  // from each one's year on, its decline replaces the one before (none: one decline throughout).
+  std::vector<price_phase> price_phases;
   // Running costs grow from the calendar's start, period p paying (1 + e)^(p / n) of the first
   // year's: each generation's energy share at the energy rate, the rest at the opex rate, as the
   // finance section escalates a project's (both in [-0.5, 1]).
@@ -149,6 +159,22 @@ void validate(const fleet_spec<C>& s) {
   validate(s.when);
   if (!(std::isfinite(s.price.value()) && s.price.value() >= 0.0)) {
     throw invalid_input("fleet.price_per_mtok", s.price.value() * 1e6, "must be finite and >= 0");
+  }
+  for (std::size_t k = 0; k < s.price_phases.size(); ++k) {
+    const std::string at = "fleet.price_phases[" + std::to_string(k) + "]";
+    const price_phase& phase = s.price_phases[k];
+    const int after = k == 0 ? s.when.start_year : s.price_phases[k - 1].from_year;
+    if (!(phase.from_year > after && phase.from_year <= 2200)) {
+      throw invalid_input(
+          at + ".from_year", phase.from_year,
+          "must come after " +
+              std::string(k == 0 ? "the calendar's first year (" : "the phase before it (") +
+              std::to_string(after) + ") and be at most 2200");
+    }
+    if (!(phase.decline.value() >= 0.0 && phase.decline.value() < 1.0)) {
+      throw invalid_input(at + ".decline", phase.decline.value(),
+                          "must be in [0, 1): the share the token price falls each year");
+    }
   }
   if (!(s.price_decline_per_year.value() < 1.0)) {
     throw invalid_input("fleet.price_decline_per_year", s.price_decline_per_year.value(),

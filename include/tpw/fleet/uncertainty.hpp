@@ -40,6 +40,7 @@ enum class fleet_input {
   demand_growth_per_year,    // the demand's
   energy_escalation,         // running costs' energy share: its growth a year
   opex_escalation,           // the rest of running costs: its growth a year
+  price_phase_decline,       // a later phase's token price decline (uncertain_number::phase)
 };
 
 // A number's range: [low, high], an end excluded where said.
@@ -55,6 +56,7 @@ struct fleet_input_rule {
       return {0.0, 1e6, true, true, "per Mtok"};
     case fleet_input::price_decline_per_year:
     case fleet_input::generation_price_decline:
+    case fleet_input::price_phase_decline:
       return {0.0, 1.0, true, false, "the share a price falls a year"};
     case fleet_input::discount_rate:
       return {-1.0, 1.0, false, true, "an annual rate"};
@@ -88,7 +90,8 @@ struct fleet_input_rule {
 [[nodiscard]] constexpr bool is_generation_input(fleet_input i) noexcept {
   return i != fleet_input::price_per_mtok && i != fleet_input::price_decline_per_year &&
          i != fleet_input::discount_rate && i != fleet_input::energy_escalation &&
-         i != fleet_input::opex_escalation && !is_demand_input(i);
+         i != fleet_input::opex_escalation && i != fleet_input::price_phase_decline &&
+         !is_demand_input(i);
 }
 
 // One uncertain number: which, of which generation (for a generation's), its distribution, and
@@ -96,11 +99,13 @@ struct fleet_input_rule {
 struct uncertain_number {
   fleet_input input = fleet_input::price_decline_per_year;
   std::size_t generation = 0;
+  std::size_t phase = 0;  // for price_phase_decline: which of fleet_spec::price_phases
   mc::distribution dist = mc::distribution::fixed(0.0);
   std::string path;
 };
 
-// Sets a number of the spec, in the units a scenario writes it.
+// Sets a number of the spec, in the units a scenario writes it; g is the generation (the phase,
+// for price_phase_decline).
 template <currency_type C>
 void set_number(fleet_spec<C>& s, fleet_input i, std::size_t g, double x) {
   const auto per_mw_year = units::MW * units::year;
@@ -119,6 +124,9 @@ void set_number(fleet_spec<C>& s, fleet_input i, std::size_t g, double x) {
       return;
     case fleet_input::opex_escalation:
       s.opex_escalation_per_year = annual_rate::unchecked(x);
+      return;
+    case fleet_input::price_phase_decline:
+      s.price_phases[g].decline = fraction::unchecked(x);  // g: the phase
       return;
     default:
       break;
@@ -350,6 +358,10 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
       throw invalid_input(u.path, static_cast<double>(u.generation),
                           "must name one of the fleet's generations");
     }
+    if (u.input == fleet_input::price_phase_decline && u.phase >= base.price_phases.size()) {
+      throw invalid_input(u.path, static_cast<double>(u.phase),
+                          "must name one of the fleet's price phases");
+    }
     if (is_demand_input(u.input) && !base.demand) {
       throw invalid_input(u.path, u.dist.quantile(0.5),
                           "is a demand's number: give the fleet a demand (fleet_spec::demand)");
@@ -419,7 +431,11 @@ fleet_statistics simulate_fleet(const fleet_spec<C>& base,
       for (std::size_t j = 0; j < numbers.size(); ++j) {
         const double u =
             mc::open_unit_interval(mc::random_bits(seed, i, static_cast<std::uint32_t>(j)));
-        set_number(s, numbers[j].input, numbers[j].generation, numbers[j].dist.quantile(u));
+        const uncertain_number& number = numbers[j];
+        set_number(
+            s, number.input,
+            number.input == fleet_input::price_phase_decline ? number.phase : number.generation,
+            number.dist.quantile(u));
       }
       detail::fill_tables(s, t);
       (void)detail::plan_cohorts(s, t, cohorts);

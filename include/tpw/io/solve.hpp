@@ -64,6 +64,11 @@ inline std::optional<cost_input_rule> fleet_rule_at_path(const std::string& path
   };
   const std::string_view p = path;
   if (p.starts_with("fleet.demand.")) return find(demand_level, p.substr(13));
+  if (p.starts_with("fleet.price_decline_per_year[") && p.ends_with("].decline")) {
+    const fleet::fleet_input_rule r = fleet::rule_of(fi::price_phase_decline);
+    return cost_input_rule{"fleet.price_decline_per_year[k].decline", r.low, r.high, r.low_included,
+                           r.high_included};
+  }
   if (p.starts_with("fleet.generations[")) {
     const auto close = p.find("].");
     if (close == std::string_view::npos) return std::nullopt;

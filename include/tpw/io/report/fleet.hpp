@@ -144,12 +144,17 @@ nlohmann::json fleet_json(const fleet_choice<C>& choice, const fleet::fleet_plan
   }
   json net = json::array();
   for (const auto& m : l.net) net.push_back(m.value());
+  json phases = json::array();
+  for (const auto& phase : s.price_phases) {
+    phases.push_back({{"from_year", phase.from_year}, {"decline", phase.decline.value()}});
+  }
   json out = {{"start_year", s.when.start_year},
               {"step", fleet::step_name(s.when.every)},
               {"years", s.when.years},
               {"discount_rate", s.discount_rate.value()},
               {"price_per_mtok", s.price.value() * 1e6},
               {"price_decline_per_year", s.price_decline_per_year.value()},
+              {"price_phases", phases},
               {"energy_escalation_per_year", s.energy_escalation_per_year.value()},
               {"opex_escalation_per_year", s.opex_escalation_per_year.value()},
               {"refresh", refresh_name(plan.rule)},

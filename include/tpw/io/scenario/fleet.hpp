@@ -289,11 +289,51 @@ fleet_choice<C> read_fleet(const nlohmann::json& j, const fleet_context& c, Dist
     refuse_missing("fleet.price_per_mtok",
                    "required without revenue.price_per_mtok: the token price in the first year");
   }
-  s.price_decline_per_year =
-      fraction{j.contains("price_decline_per_year")
-                   ? number(j["price_decline_per_year"], "fleet.price_decline_per_year",
-                            fi::price_decline_per_year)
-                   : c.price_decline_per_year};
+  if (j.contains("price_decline_per_year") && j["price_decline_per_year"].is_array()) {
+    // Phases by date: the first from the calendar's start (or before), each later one from its
+    // year on.
+    const json& phases = j["price_decline_per_year"];
+    if (phases.empty() || phases.size() > 50) {
+      refuse("fleet.price_decline_per_year", phases,
+             "must be a number, a distribution or 1 to 50 phases {\"from_year\", \"decline\"}");
+    }
+    for (std::size_t k = 0; k < phases.size(); ++k) {
+      const std::string at = "fleet.price_decline_per_year[" + std::to_string(k) + "]";
+      const json& phase = object_at(phases[k], at, {"from_year", "decline"});
+      if (!phase.contains("from_year")) refuse_missing(at + ".from_year", "required: a year");
+      if (!phase.contains("decline")) {
+        refuse_missing(at + ".decline", "required: the share the token price falls a year");
+      }
+      const int from = year_at(phase["from_year"], at + ".from_year");
+      if (k == 0) {
+        if (from > s.when.start_year) {
+          refuse(at + ".from_year", phase["from_year"],
+                 "must be at or before fleet.start_year (" + std::to_string(s.when.start_year) +
+                     "): the first phase holds from the calendar's start");
+        }
+        s.price_decline_per_year =
+            fraction{number(phase["decline"], at + ".decline", fi::price_decline_per_year)};
+        continue;
+      }
+      const int after = k == 1 ? s.when.start_year : s.price_phases.back().from_year;
+      if (from <= after) {
+        refuse(at + ".from_year", phase["from_year"],
+               std::string("must come after ") +
+                   (k == 1 ? "fleet.start_year (" : "the phase before it (") +
+                   std::to_string(after) + ")");
+      }
+      const std::size_t before = out.uncertain.size();
+      const double decline = number(phase["decline"], at + ".decline", fi::price_phase_decline);
+      if (out.uncertain.size() > before) out.uncertain.back().phase = k - 1;
+      s.price_phases.push_back({from, fraction{decline}});
+    }
+  } else {
+    s.price_decline_per_year =
+        fraction{j.contains("price_decline_per_year")
+                     ? number(j["price_decline_per_year"], "fleet.price_decline_per_year",
+                              fi::price_decline_per_year)
+                     : c.price_decline_per_year};
+  }
   const auto escalation = [&](const char* key, fi input, double fallback) {
     const std::string path = std::string("fleet.") + key;
     return annual_rate::unchecked(j.contains(key) ? number(j[key], path, input) : fallback);
