@@ -280,8 +280,9 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   std::size_t phase = 0;
   t.token_price[0] = s.price.value();
   for (int p = 1; p < P; ++p) {
-    const int year = when.start_year + (p - 1) / when.per_year();
-    if (phase < s.price_phases.size() && s.price_phases[phase].from_year <= year) {
+    if (phase < s.price_phases.size() &&
+        s.price_phases[phase].from_year <= when.start_year + (p - 1) / when.per_year()) {
+      const int year = when.start_year + (p - 1) / when.per_year();
       while (phase < s.price_phases.size() && s.price_phases[phase].from_year <= year) ++phase;
       token_step = std::exp(std::log1p(-s.price_phases[phase - 1].decline.value()) / n);
     }
