@@ -277,14 +277,14 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   // The token price's path: each period's price times one step of the decline in effect in its
   // year (the first decline, then each phase's from its year on).
   double token_step = std::exp(std::log1p(-s.price_decline_per_year.value()) / n);
-  std::size_t phase = 0;
+  std::size_t passed = 0;  // the phases begun
   t.token_price[0] = s.price.value();
   for (int p = 1; p < P; ++p) {
-    if (phase < s.price_phases.size() &&
-        s.price_phases[phase].from_year <= when.start_year + (p - 1) / when.per_year()) {
+    if (passed < s.price_phases.size() &&
+        s.price_phases[passed].from_year <= when.start_year + (p - 1) / when.per_year()) {
       const int year = when.start_year + (p - 1) / when.per_year();
-      while (phase < s.price_phases.size() && s.price_phases[phase].from_year <= year) ++phase;
-      token_step = std::exp(std::log1p(-s.price_phases[phase - 1].decline.value()) / n);
+      while (passed < s.price_phases.size() && s.price_phases[passed].from_year <= year) ++passed;
+      token_step = std::exp(std::log1p(-s.price_phases[passed - 1].decline.value()) / n);
     }
     t.token_price[static_cast<std::size_t>(p)] =
         t.token_price[static_cast<std::size_t>(p - 1)] * token_step;
