@@ -276,7 +276,8 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   t.token_price.resize(static_cast<std::size_t>(P));
   // The token price's path: each period's price times one step of the decline in effect in its
   // year (the first decline, then each phase's from its year on).
-  double token_step = std::exp(std::log1p(-s.price_decline_per_year.value()) / n);
+  const auto falling = [&](fraction d) { return 1.0 - step_rate::decline(d, when.every).value(); };
+  double token_step = falling(s.price_decline_per_year);
   std::size_t passed = 0;  // the phases begun
   t.token_price[0] = s.price.value();
   for (int p = 1; p < P; ++p) {
@@ -284,7 +285,7 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
         s.price_phases[passed].from_year <= when.start_year + (p - 1) / when.per_year()) {
       const int year = when.start_year + (p - 1) / when.per_year();
       while (passed < s.price_phases.size() && s.price_phases[passed].from_year <= year) ++passed;
-      token_step = std::exp(std::log1p(-s.price_phases[passed - 1].decline.value()) / n);
+      token_step = falling(s.price_phases[passed - 1].decline);
     }
     t.token_price[static_cast<std::size_t>(p)] =
         t.token_price[static_cast<std::size_t>(p - 1)] * token_step;
@@ -294,8 +295,10 @@ void fill_tables(const fleet_spec<C>& s, fleet_tables& t) {
   const double energy_rate = s.energy_escalation_per_year.value();
   const double opex_rate = s.opex_escalation_per_year.value();
   if (!(memo.energy_rate == energy_rate && memo.opex_rate == opex_rate)) {
-    const double energy_step = std::exp(std::log1p(energy_rate) / n);
-    const double opex_step = std::exp(std::log1p(opex_rate) / n);
+    const double energy_step =
+        1.0 + step_rate::compounding(s.energy_escalation_per_year, when.every).value();
+    const double opex_step =
+        1.0 + step_rate::compounding(s.opex_escalation_per_year, when.every).value();
     t.energy_growth.resize(static_cast<std::size_t>(P));
     t.opex_growth.resize(static_cast<std::size_t>(P));
     t.energy_growth[0] = 1.0;
