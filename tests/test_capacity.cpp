@@ -1556,3 +1556,71 @@ TEST_CASE("the least-cost mix of candidate platforms against brute force") {
   }
   CHECK(cap::systems_for(seven.peak, three[0].service, seven.target, erlang) == 5);
 }
+
+TEST_CASE("the least-cost mix with availability margins and each platform's own target") {
+  using tpw::USD;
+  const auto candidate = [](const char* name, long streams, double seconds, double kw,
+                            double cost) {
+    return cap::mix_candidate<USD>{name, streams_of(streams, seconds), kw * units::kW,
+                                   cost * units::usd};
+  };
+  // By hand: "a" (4 streams of 2 s, 10 kW, 10 a year) alone at 7 requests a second needs 5
+  // systems up (above); with a quarter held spare it installs ceil(5 / 0.75) = ceil(6.67) = 7,
+  // which cost 70 a year and draw 70 kW.
+  auto a = candidate("a", 4, 2.0, 10.0, 10.0);
+  a.margin = cap::spare_share{0.25};
+  const cap::mix_spec seven{7.0 * cap::per_second, {1.0 * units::second, 0.05}, erlang, {}};
+  const auto alone = cap::least_cost_mix(std::vector{a}, seven);
+  REQUIRE(alone.feasible);
+  CHECK(alone.systems == std::vector<long>{5});
+  CHECK(alone.installed == std::vector<long>{7});
+  CHECK(alone.cost.value() == 70.0);
+  CHECK(alone.power_used.value() == Approx(70e3).epsilon(1e-12));
+  // Under 65 kW six fit: 6 * 0.75 = 4.5, so 4 up, which do not serve 7 a second.
+  const cap::mix_spec seven_65{seven.peak, seven.target, erlang, 65.0 * units::kW};
+  CHECK_FALSE(cap::least_cost_mix(std::vector{a}, seven_65).feasible);
+  // Its own target (a wait of 0.5 s at most 5% of the time) in place of the mix's: as systems_for
+  // says with that target.
+  auto strict = a;
+  strict.target = cap::latency_target{0.5 * units::second, 0.05};
+  const auto own = cap::least_cost_mix(std::vector{strict}, seven);
+  CHECK(own.systems.front() == cap::systems_for(seven.peak, a.service, *strict.target, erlang));
+  CHECK(own.installed.front() == cap::installed_for(own.systems.front(), *a.margin));
+
+  // Against brute force: margins by failures and repair, a spare share, one platform with its own
+  // target, with and without a site.
+  auto b = candidate("b", 10, 3.0, 18.0, 22.0);
+  b.margin = cap::failure_repair{700.0 * units::h, 24.0 * units::h};
+  auto c = candidate("c", 2, 1.0, 7.0, 6.0);
+  c.target = cap::latency_target{0.2 * units::second, 0.1};
+  const std::vector<cap::mix_candidate<USD>> three{a, b, c};
+  for (double peak : {0.5, 3.0, 7.0, 11.5}) {
+    for (const std::optional<tpw::power>& site :
+         {std::optional<tpw::power>{}, std::optional(80.0 * units::kW),
+          std::optional(30.0 * units::kW)}) {
+      CAPTURE(peak);
+      const cap::mix_spec spec{peak * cap::per_second, {1.0 * units::second, 0.05}, erlang, site};
+      const auto fast = cap::least_cost_mix(three, spec);
+      const auto brute = cap::least_cost_mix_brute_force(three, spec, 14);
+      REQUIRE(fast.feasible == brute.feasible);
+      if (!fast.feasible) continue;
+      CHECK(fast.cost.value() == brute.cost.value());
+      double cost = 0.0;
+      double drawn = 0.0;
+      double served = 0.0;
+      for (std::size_t i = 0; i < three.size(); ++i) {
+        const long m = three[i].margin ? cap::installed_for(fast.systems[i], *three[i].margin)
+                                       : fast.systems[i];
+        CHECK(fast.installed[i] == m);
+        cost += static_cast<double>(m) * three[i].cost_per_system_year.value();
+        drawn += static_cast<double>(m) * three[i].facility_power_per_system.value();
+        served += cap::servable_rate(fast.systems[i], three[i].service,
+                                     three[i].target ? *three[i].target : spec.target, erlang)
+                      .value();
+      }
+      CHECK(cost == Approx(fast.cost.value()).epsilon(1e-12));
+      CHECK(drawn <= (site ? site->value() * (1.0 + 1e-12) : 1e300));
+      CHECK(served >= peak);
+    }
+  }
+}

@@ -3,14 +3,15 @@
 //
 // Each platform's systems form their own pool (its own queue: a request is served where it is
 // routed), and the router sends each pool at most what it serves at the target, so n_k systems of
-// platform k carry servable_k(n_k) and a mix meets the peak when the pools' servable rates add up
-// to it. The mix minimizes the sum of n_k times each platform's cost per system-year (the caller's
-// figure: tpw::evaluate's hourly cost at the utilization it expects, times a year) subject to the
-// pools' facility power fitting under the site's. Exact search: every count of the first K - 1
-// platforms up to what alone would serve the peak (or fit), pruned once its cost passes the best
-// found, and the least count of the last platform that covers the rest (a binary search on its
-// servable rates). least_cost_mix_brute_force enumerates every count of every platform; the tests
-// compare the two.
+// platform k up carry servable_k(n_k) and a mix meets the peak when the pools' servable rates add
+// up to it. A pool with an availability margin installs m_k = installed_for(n_k, margin) systems
+// to have n_k up. The mix minimizes the sum of m_k times each platform's cost per system-year
+// (the caller's figure: tpw::evaluate's hourly cost at the utilization it expects, times a year)
+// subject to the installed systems' facility power fitting under the site's. Exact search (m_k
+// grows with n_k): every count of the first K - 1 platforms up to what alone would serve the peak
+// (or fit), pruned once its cost passes the best found, and the least count of the last platform
+// that covers the rest (a binary search on its servable rates). least_cost_mix_brute_force
+// enumerates every count of every platform; the tests compare the two.
 #pragma once
 
 #include <algorithm>
@@ -32,6 +33,11 @@ struct mix_candidate {
   service_model service;              // its operating point and the request mix
   power facility_power_per_system{};  // provisioned IT power * PUE
   money<C> cost_per_system_year{};    // what a system costs a year
+  // Its own target where it differs from mix_spec's (a TTFT percentile converted with this
+  // platform's own TTFT: ttft_percentile_target); none: mix_spec's.
+  std::optional<latency_target> target{};
+  // Its systems' availability (a spare share, or failures and repair); none: every system up.
+  std::optional<availability_margin> margin{};
 };
 
 struct mix_spec {
@@ -44,23 +50,35 @@ struct mix_spec {
 template <currency_type C>
 struct mix_plan {
   bool feasible = false;
-  std::string reason;         // why not, when not feasible
-  std::vector<long> systems;  // per candidate, in their order
-  money<C> cost{};            // a year
-  power power_used{};
-  request_rate servable{};  // what the mix serves at the target, in all
+  std::string reason;           // why not, when not feasible
+  std::vector<long> systems;    // per candidate, in their order: the systems up that serve
+  std::vector<long> installed;  // the systems installed for them (the margin's; = systems without)
+  money<C> cost{};              // a year, on the installed systems
+  power power_used{};           // the installed systems' facility power
+  request_rate servable{};      // what the mix serves at the target, in all
 };
 
 namespace detail {
-// servable_k(n) for n = 0 ... bound: what n systems serve at the target.
-inline std::vector<double> servable_table(const service_model& s, const mix_spec& spec,
-                                          long bound) {
+template <currency_type C>
+const latency_target& target_of(const mix_candidate<C>& c, const mix_spec& spec) noexcept {
+  return c.target ? *c.target : spec.target;
+}
+
+// servable_k(n) for n = 0 ... bound: what n systems up serve at the candidate's target.
+template <currency_type C>
+std::vector<double> servable_table(const mix_candidate<C>& c, const mix_spec& spec, long bound) {
   std::vector<double> table(static_cast<std::size_t>(bound) + 1, 0.0);
   for (long n = 1; n <= bound; ++n) {
     table[static_cast<std::size_t>(n)] =
-        servable_rate(n, s, spec.target, spec.approximation).value();
+        servable_rate(n, c.service, target_of(c, spec), spec.approximation).value();
   }
   return table;
+}
+
+// The systems installed to have n up.
+template <currency_type C>
+long installed_of(const mix_candidate<C>& c, long n) {
+  return c.margin ? installed_for(n, *c.margin) : n;
 }
 
 template <currency_type C>
@@ -73,6 +91,8 @@ void validate_mix(const std::vector<mix_candidate<C>>& candidates, const mix_spe
     throw invalid_input("demand.requests_per_s", spec.peak.value(), "must be finite and > 0");
   }
   for (const auto& c : candidates) {
+    if (c.target) validate_target(*c.target);
+    if (c.margin) availability_of(*c.margin);
     if (!(c.facility_power_per_system.value() > 0.0) ||
         !std::isfinite(c.facility_power_per_system.value())) {
       throw invalid_input("capacity.candidates." + c.name + ".facility_power_kw",
@@ -86,17 +106,31 @@ void validate_mix(const std::vector<mix_candidate<C>>& candidates, const mix_spe
   }
 }
 
-// The most systems of one candidate worth considering: those that alone meet the peak, or that
-// fit under the site's power when fewer.
+// The most systems of one candidate worth considering: those that alone meet the peak, or the
+// most up whose installed systems fit under the site's power when fewer.
 template <currency_type C>
 long candidate_bound(const mix_candidate<C>& c, const mix_spec& spec) {
-  long bound = systems_for(spec.peak, c.service, spec.target, spec.approximation);
+  long bound = systems_for(spec.peak, c.service, target_of(c, spec), spec.approximation);
   if (spec.site_power) {
     const double fit =
         std::floor(spec.site_power->value() / c.facility_power_per_system.value() * (1.0 + 1e-9));
-    bound = std::min(bound, static_cast<long>(std::min(fit, 1e12)));
+    const long installable = static_cast<long>(std::min(fit, 1e12));
+    while (bound > 0 && installed_of(c, bound) > installable) --bound;
   }
   return bound;
+}
+
+template <currency_type C>
+void record_mix(mix_plan<C>& plan, const std::vector<mix_candidate<C>>& candidates,
+                const std::vector<long>& up, double cost, double drawn, double served) {
+  plan.feasible = true;
+  plan.systems = up;
+  plan.installed.resize(up.size());
+  for (std::size_t i = 0; i < up.size(); ++i)
+    plan.installed[i] = installed_of(candidates[i], up[i]);
+  plan.cost = money<C>::from_value(cost);
+  plan.power_used = power::from_value(drawn);
+  plan.servable = request_rate::from_value(served);
 }
 }  // namespace detail
 
@@ -109,7 +143,7 @@ mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, cons
   std::vector<std::vector<double>> servable(k);
   for (std::size_t i = 0; i < k; ++i) {
     bounds[i] = detail::candidate_bound(candidates[i], spec);
-    servable[i] = detail::servable_table(candidates[i].service, spec, bounds[i]);
+    servable[i] = detail::servable_table(candidates[i], spec, bounds[i]);
   }
   const double peak = spec.peak.value();
   const double site =
@@ -129,26 +163,24 @@ mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, cons
       if (at == table.end()) return;
       const long n = static_cast<long>(at - table.begin());
       const auto& c = candidates[i];
-      const double total = cost + static_cast<double>(n) * c.cost_per_system_year.value();
-      const double power_used =
-          drawn + static_cast<double>(n) * c.facility_power_per_system.value();
+      const auto m = static_cast<double>(detail::installed_of(c, n));
+      const double total = cost + m * c.cost_per_system_year.value();
+      const double power_used = drawn + m * c.facility_power_per_system.value();
       if (total < best_cost && power_used <= site * (1.0 + 1e-12)) {
         best_cost = total;
         counts[i] = n;
-        best.feasible = true;
-        best.systems = counts;
-        best.cost = money<C>::from_value(total);
-        best.power_used = power::from_value(power_used);
-        best.servable = request_rate::from_value(served + table[static_cast<std::size_t>(n)]);
+        detail::record_mix(best, candidates, counts, total, power_used,
+                           served + table[static_cast<std::size_t>(n)]);
       }
       return;
     }
     const auto& c = candidates[i];
     for (long n = 0; n <= bounds[i]; ++n) {
       counts[i] = n;
+      const auto m = static_cast<double>(detail::installed_of(c, n));
       self(self, i + 1, served + servable[i][static_cast<std::size_t>(n)],
-           cost + static_cast<double>(n) * c.cost_per_system_year.value(),
-           drawn + static_cast<double>(n) * c.facility_power_per_system.value());
+           cost + m * c.cost_per_system_year.value(),
+           drawn + m * c.facility_power_per_system.value());
       if (served + servable[i][static_cast<std::size_t>(n)] >= peak) break;  // more only costs
     }
     counts[i] = 0;
@@ -158,11 +190,13 @@ mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, cons
     best.reason = "no mix of the candidates meets " + tpw::detail::number_text(peak) +
                   " requests a second at the target within the site's power";
     best.systems.assign(k, 0);
+    best.installed.assign(k, 0);
   }
   return best;
 }
 
-// The same by enumerating every count of every candidate up to `bound` each: the reference.
+// The same by enumerating every count of systems up of every candidate up to `bound` each: the
+// reference.
 template <currency_type C>
 mix_plan<C> least_cost_mix_brute_force(const std::vector<mix_candidate<C>>& candidates,
                                        const mix_spec& spec, long bound) {
@@ -170,12 +204,13 @@ mix_plan<C> least_cost_mix_brute_force(const std::vector<mix_candidate<C>>& cand
   const std::size_t k = candidates.size();
   std::vector<std::vector<double>> servable(k);
   for (std::size_t i = 0; i < k; ++i) {
-    servable[i] = detail::servable_table(candidates[i].service, spec, bound);
+    servable[i] = detail::servable_table(candidates[i], spec, bound);
   }
   const double site =
       spec.site_power ? spec.site_power->value() : std::numeric_limits<double>::infinity();
   mix_plan<C> best;
   best.systems.assign(k, 0);
+  best.installed.assign(k, 0);
   double best_cost = std::numeric_limits<double>::infinity();
   std::vector<long> counts(k, 0);
   while (true) {
@@ -183,18 +218,14 @@ mix_plan<C> least_cost_mix_brute_force(const std::vector<mix_candidate<C>>& cand
     double cost = 0.0;
     double drawn = 0.0;
     for (std::size_t i = 0; i < k; ++i) {
-      const auto n = static_cast<std::size_t>(counts[i]);
-      served += servable[i][n];
-      cost += static_cast<double>(counts[i]) * candidates[i].cost_per_system_year.value();
-      drawn += static_cast<double>(counts[i]) * candidates[i].facility_power_per_system.value();
+      served += servable[i][static_cast<std::size_t>(counts[i])];
+      const auto m = static_cast<double>(detail::installed_of(candidates[i], counts[i]));
+      cost += m * candidates[i].cost_per_system_year.value();
+      drawn += m * candidates[i].facility_power_per_system.value();
     }
     if (served >= spec.peak.value() && drawn <= site * (1.0 + 1e-12) && cost < best_cost) {
       best_cost = cost;
-      best.feasible = true;
-      best.systems = counts;
-      best.cost = money<C>::from_value(cost);
-      best.power_used = power::from_value(drawn);
-      best.servable = request_rate::from_value(served);
+      detail::record_mix(best, candidates, counts, cost, drawn, served);
     }
     std::size_t i = 0;
     while (i < k && counts[i] == bound) counts[i++] = 0;
