@@ -439,6 +439,183 @@ TEST_CASE("the demand section: growth, a site too small, and its refusals") {
         }).starts_with("demand.queue = \"mmc\": must be \"allen_cunneen\""));
 }
 
+namespace {
+// A candidate for demand_scenario's traffic: 2 accelerators of 900 tok/s, 2.4 kW, 80,000 a
+// system: 1,800 x 10.5 / 1,500 = 12.6, so 12 streams a system.
+nlohmann::json small_candidate() {
+  return nlohmann::json::parse(R"({"name": "small", "scenario": {
+    "deployment": {"accelerators_per_system": 2, "it_power_kw": 2.4, "throughput_tok_s": 900,
+                   "utilization": 0.4},
+    "costs": {"cost_of_capital": 0.08,
+              "hardware": {"price": 80000, "life_years": 4, "residual_fraction": 0.1},
+              "energy": {"price_per_kwh": 0.1, "pue": 1.2}},
+    "revenue": {"price_per_mtok": 3}}})");
+}
+}  // namespace
+
+TEST_CASE(
+    "demand.candidates: each platform alone and the least-cost mix, by hand and brute force") {
+  using tpw::USD;
+  auto j = nlohmann::json::parse(demand_scenario);
+  j["demand"]["candidates"] = nlohmann::json::array({small_candidate()});
+  const auto s = tpw::io::scenario_from_json(j);
+  REQUIRE(s.mix);
+  const tpw::io::candidate_mix& m = *s.mix;
+  REQUIRE(m.pools.size() == 2);
+  const auto& big = m.pools[0];
+  const auto& small = m.pools[1];
+  CHECK(big.source == "this file");
+  CHECK(small.source == "inline");
+  CHECK(small.sections_not_read == std::vector<std::string>{"revenue", "deployment.utilization"});
+  CHECK(big.streams_per_system == 56);
+  CHECK(small.streams_per_system == 12);
+  CHECK(m.peak_requests_per_s == 20.0);
+  // Alone: the big platform needs 5 systems (above); the small one 210 Erlangs on 12-stream
+  // systems, the least count by systems_for, at utilization 20 x 1,500 / (n x 1,800).
+  const auto service = [](long acc, double tok_s) {
+    cap::service_spec spec;
+    spec.accelerators_per_system = acc;
+    spec.throughput = tpw::token_rate::from_value(tok_s);
+    spec.shape = {1000.0 * units::tok, 500.0 * units::tok};
+    spec.output_cv = 1.0;
+    spec.interactivity = tpw::token_rate::from_value(50.0);
+    spec.ttft = 500.0 * units::ms;
+    return cap::service_from(spec);
+  };
+  const cap::latency_target target{1.0 * units::second, 0.05};
+  const long small_alone =
+      cap::systems_for(20.0 * cap::per_second, service(2, 900.0), target, allen_cunneen);
+  CHECK(big.alone_systems == 5);
+  CHECK(small.alone_systems == small_alone);
+  CHECK(small.alone_utilization ==
+        Approx(20.0 * 1500.0 / (static_cast<double>(small_alone) * 1800.0)).epsilon(1e-14));
+  // A system-year's cost is the same platform's study with that utilization given: its cost per
+  // accelerator-hour x accelerators x 8,760.
+  auto alone = nlohmann::json::parse(demand_scenario);
+  alone.erase("demand");
+  alone["deployment"] = small_candidate()["scenario"]["deployment"];
+  alone["deployment"]["utilization"] = small.alone_utilization;
+  alone["costs"] = small_candidate()["scenario"]["costs"];
+  CHECK(small.cost_per_system_year ==
+        Approx(report_of(alone)["cost_per_accelerator_hour"].get<double>() * 2.0 * 8760.0)
+            .epsilon(1e-12));
+  CHECK(small.facility_kw_per_system == Approx(2.88).epsilon(1e-14));
+  CHECK(small.alone_cost_per_year == small.cost_per_system_year * static_cast<double>(small_alone));
+  // Per stream the small platform costs more, so the mix is big systems topped off with small
+  // ones: the same answer as enumerating every count (brute force) on these figures.
+  CHECK(small.cost_per_system_year / 12.0 > big.cost_per_system_year / 56.0);
+  const std::vector<cap::mix_candidate<USD>> pools{
+      {"big", service(8, 1000.0), 12.0 * units::kW, big.cost_per_system_year * units::usd},
+      {"small", service(2, 900.0), 2.88 * units::kW, small.cost_per_system_year * units::usd}};
+  const auto brute = cap::least_cost_mix_brute_force(
+      pools, {20.0 * cap::per_second, target, allen_cunneen, {}}, 30);
+  REQUIRE(brute.feasible);
+  CHECK(m.feasible);
+  CHECK(big.systems == brute.systems[0]);
+  CHECK(small.systems == brute.systems[1]);
+  CHECK(big.systems == 4);
+  CHECK(small.systems >= 1);
+  CHECK(m.cost_per_year == Approx(brute.cost.value()).epsilon(1e-12));
+  CHECK(m.cost_per_year < std::min(big.alone_cost_per_year, small.alone_cost_per_year));
+  CHECK(m.cheapest_alone ==
+        (big.alone_cost_per_year < small.alone_cost_per_year ? "scenario" : "small"));
+  CHECK(m.servable_requests_per_s >= 20.0);
+  CHECK(m.power_mw == Approx((4 * 12.0 + static_cast<double>(small.systems) * 2.88) / 1000.0));
+  // The file's own figures stay its platform's alone.
+  CHECK(s.systems == 5);
+  const auto r = report_of(j);
+  CHECK(r["capacity"]["mix"]["pools"][1]["systems"] == small.systems);
+  CHECK(r["capacity"]["mix"]["cost_per_year"] == m.cost_per_year);
+
+  // A spare share installs ceil(n / 0.8) of each pool, priced and powered; the same for the
+  // candidate unless it gives its own.
+  j["demand"]["availability"] = {{"spare_share", 0.2}};
+  const auto spared = tpw::io::scenario_from_json(j);
+  for (const auto& p : spared.mix->pools) {
+    CHECK(p.availability == Approx(0.8));
+    CHECK(p.systems == cap::installed_for(p.systems_up, cap::spare_share{0.2}));
+  }
+  // Failures per system do not carry over to systems of another size.
+  j["demand"]["availability"] = {{"mtbf_hours", 700}, {"mttr_hours", 24}};
+  CHECK(message_of([&] { (void)tpw::io::scenario_from_json(j); })
+            .starts_with("demand.candidates[0].availability = (missing): required: "
+                         "demand.availability gives failures per system of 8 accelerators"));
+  j["demand"]["candidates"][0]["availability"] = {{"mtbf_hours", 5000}, {"mttr_hours", 24}};
+  CHECK(tpw::io::scenario_from_json(j).mix->pools[1].availability ==
+        Approx(5000.0 / 5024.0).epsilon(1e-14));
+  // Under 50 kW: big alone is capped (4 systems of 12 kW), and the mix fits under it.
+  j = nlohmann::json::parse(demand_scenario);
+  j["demand"]["candidates"] = nlohmann::json::array({small_candidate()});
+  j["site"] = {{"power_mw", 0.05}};
+  const auto tight = tpw::io::scenario_from_json(j);
+  CHECK(tight.mix->pools[0].alone_capped);
+  CHECK(tight.mix->power_mw <= 0.05);
+  CHECK(tight.mix->cheapest_alone != "scenario");
+}
+
+TEST_CASE("demand.candidates: a candidate file inside the folder, and the refusals") {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::temp_directory_path() / "tpw_test_candidates";
+  fs::create_directories(folder);
+  std::ofstream(folder / "small.json") << small_candidate()["scenario"].dump();
+  auto j = nlohmann::json::parse(demand_scenario);
+  j["demand"]["candidates"] = {{{"scenario", "small.json"}}};
+  const auto from_file = tpw::io::scenario_from_json(j, folder);
+  j["demand"]["candidates"] = nlohmann::json::array({small_candidate()});
+  const auto inline_ = tpw::io::scenario_from_json(j, folder);
+  CHECK(from_file.mix->pools[1].source == "small.json");
+  CHECK(from_file.mix->pools[1].cost_per_system_year == inline_.mix->pools[1].cost_per_system_year);
+  CHECK(from_file.mix->cost_per_year == inline_.mix->cost_per_year);
+  const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
+    auto k = nlohmann::json::parse(demand_scenario);
+    k["demand"]["candidates"] = nlohmann::json::array({small_candidate()});
+    edit(k);
+    return message_of([&] { (void)tpw::io::scenario_from_json(k, folder); });
+  };
+  CHECK(refused([](auto& k) {
+          k["demand"]["candidates"][0]["scenario"] = "../small.json";
+        }).starts_with("demand.candidates[0].scenario = \"../small.json\": climbs out with .."));
+  CHECK(refused([](auto& k) {
+          k["demand"]["candidates"] = nlohmann::json::array();
+        }).starts_with("demand.candidates = []: must be an array of 1 to 3 candidates"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["candidates"] = nlohmann::json::array(
+              {small_candidate(), small_candidate(), small_candidate(), small_candidate()});
+        }).find("must be an array of 1 to 3 candidates") != std::string::npos);
+  CHECK(refused([](auto& k) {
+          k["demand"]["sizing"] = "given";
+          k["deployment"]["systems"] = 5;
+        }).find("demand.sizing \"fixed\"") != std::string::npos);
+  CHECK(refused([](auto& k) {
+          k["demand"]["candidates"][0]["scenario"]["workload"] = {{"input_tokens", 1000},
+                                                                  {"output_tokens", 800}};
+        }).starts_with("demand.candidates[0].scenario.workload = "));
+  CHECK(refused([](auto& k) { k["demand"]["candidates"][0]["scenario"]["currency"] = "EUR"; })
+            .starts_with("demand.candidates[0].scenario.currency = \"EUR\": must be this file's "
+                         "currency, USD"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["candidates"][0]["scenario"]["deployment"]["systems"] = 3;
+        }).starts_with("demand.candidates[0].scenario.deployment.systems = 3"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["candidates"][0]["scenario"]["costs"]["energy"]["tariff"] = {
+              {"price_per_kwh", 0.1}};
+        }).starts_with("demand.candidates[0].scenario.costs.energy.tariff = "));
+  // A candidate's own error is named by the candidate, then its field.
+  CHECK(refused([](auto& k) {
+          k["demand"]["candidates"][0]["scenario"]["deployment"]["throughput_tok_s"] = -1;
+        })
+            .starts_with("demand.candidates[0] = (inline): this candidate is refused: "
+                         "deployment.throughput_tok_s = -1"));
+  // Its TTFT must stay below the target's: a candidate whose own is above is refused by name.
+  CHECK(refused([](auto& k) {
+          k["demand"]["target"] = {{"max_ttft_ms", 900}, {"ttft_percentile", 0.9}};
+          k["demand"]["candidates"][0]["ttft_ms"] = 1000;
+        })
+            .find("demand.target.max_ttft_ms = 900: is not above the operating point's own TTFT "
+                  "(1000 ms)") != std::string::npos);
+  fs::remove_all(folder);
+}
+
 TEST_CASE("the demand section reads 8,760 hourly rates from a CSV file, and refuses 8,759") {
   namespace fs = std::filesystem;
   const fs::path folder = fs::temp_directory_path() / "tpw_test_demand_csv";

@@ -134,15 +134,40 @@ void record_mix(mix_plan<C>& plan, const std::vector<mix_candidate<C>>& candidat
 }
 }  // namespace detail
 
-// The least-cost mix (ties go to the first found: fewer of the earlier candidates' systems last).
+// The most mixes least_cost_mix walks (each a binary search on the last candidate's table).
+inline constexpr double max_mix_search = 1e7;
+
+// The least-cost mix (ties go to the first found in the search's order, which puts the candidate
+// with the most counts last). Refuses a search of more than max_mix_search mixes.
 template <currency_type C>
 mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, const mix_spec& spec) {
   detail::validate_mix(candidates, spec);
   const std::size_t k = candidates.size();
   std::vector<long> bounds(k);
   std::vector<std::vector<double>> servable(k);
+  for (std::size_t i = 0; i < k; ++i) bounds[i] = detail::candidate_bound(candidates[i], spec);
+  // The search walks every count of all but the last candidate: the one with the most counts
+  // goes last (the plan is given back in the caller's order).
+  const auto widest = static_cast<std::size_t>(
+      std::max_element(bounds.rbegin(), bounds.rend()).base() - bounds.begin() - 1);
+  if (widest + 1 != k) {
+    std::vector<mix_candidate<C>> reordered = candidates;
+    std::rotate(reordered.begin() + static_cast<std::ptrdiff_t>(widest),
+                reordered.begin() + static_cast<std::ptrdiff_t>(widest) + 1, reordered.end());
+    mix_plan<C> plan = least_cost_mix(reordered, spec);
+    for (auto* v : {&plan.systems, &plan.installed}) {
+      std::rotate(v->begin() + static_cast<std::ptrdiff_t>(widest), v->end() - 1, v->end());
+    }
+    return plan;
+  }
+  double searched = 1.0;
+  for (std::size_t i = 0; i + 1 < k; ++i) searched *= static_cast<double>(bounds[i] + 1);
+  if (searched > max_mix_search) {
+    throw invalid_input("capacity.candidates", searched,
+                        "mixes to search (every count of each candidate but the one with the "
+                        "most): above 1e7; give fewer candidates, or fewer systems per peak");
+  }
   for (std::size_t i = 0; i < k; ++i) {
-    bounds[i] = detail::candidate_bound(candidates[i], spec);
     servable[i] = detail::servable_table(candidates[i], spec, bounds[i]);
   }
   const double peak = spec.peak.value();

@@ -355,6 +355,7 @@ inline nlohmann::json unchecked_json(const study& r) {
       {"unchecked", r.plausibility.unchecked},
       {"flags", flags}};
   if (r.input.demand) j["capacity"] = capacity_json(*r.input.demand);
+  if (r.input.mix) j["capacity"]["mix"] = mix_json(*r.input.mix);
   if (r.input.tariff && r.input.tariff->bill) j["energy_bill"] = energy_bill_json(*r.input.tariff);
   if (!r.solved.empty()) {
     j["solve"] = nlohmann::json::array();

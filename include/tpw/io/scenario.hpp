@@ -48,6 +48,7 @@
 #include "tpw/io/scenario/demand.hpp"
 #include "tpw/io/scenario/fields.hpp"
 #include "tpw/io/scenario/fleet.hpp"
+#include "tpw/io/scenario/mix.hpp"
 #include "tpw/io/scenario/solve.hpp"
 #include "tpw/io/scenario/tariff.hpp"
 #include "tpw/mc/demand_curve.hpp"
@@ -161,6 +162,9 @@ struct scenario {
   // The demand section and the fleet it plans (tpw/io/scenario/demand.hpp): it sets systems and
   // utilization; the site's ceiling moves into it (site_power_mw is then empty).
   std::optional<demand_choice> demand;
+  // demand.candidates: the least-cost mix of this file's platform and the candidates
+  // (tpw/io/scenario/mix.hpp), beside the file's own figures, which stay its platform's alone.
+  std::optional<candidate_mix> mix;
   // costs.energy.tariff and its bill on the hourly load (tpw/io/scenario/tariff.hpp): the bill's
   // effective price is the energy price.
   std::optional<tariff_choice<scenario_currency>> tariff;
@@ -1583,6 +1587,264 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
   return c;
 }
 
+}  // namespace detail
+
+inline scenario scenario_from_json(const nlohmann::json& j, const named_files& files);
+
+namespace detail {
+
+// One candidate of demand.candidates, read: its scenario (the platform's sections only) and its
+// fleet alone under this file's demand section.
+struct candidate_reading {
+  scenario platform;
+  demand_choice alone;
+};
+
+inline candidate_reading read_candidate(const json& entry, const std::string& at, const scenario& s,
+                                        const json& section, const json& workload,
+                                        const named_files& files, mix_pool& pool) {
+  const json& e = object_at(
+      entry, at, {"scenario", "name", "ttft_ms", "interactivity_tok_s_user", "availability"});
+  if (!e.contains("scenario")) {
+    refuse_missing(at + ".scenario",
+                   "required: a scenario file's name, or a scenario object, giving the platform");
+  }
+  json body;
+  named_files where = files;
+  const std::string shown = e["scenario"].is_string() ? e["scenario"].get<std::string>() : "";
+  if (e["scenario"].is_string()) {
+    const std::filesystem::path file = resolve_named_file(files, shown, at + ".scenario");
+    const std::string name = shown_path(files, shown);
+    body = parse_text(read_text_file(file, at + ".scenario", max_input_bytes, name), name, false);
+    where.folder = file.parent_path();
+    pool.source = shown;
+  } else if (e["scenario"].is_object()) {
+    body = e["scenario"];
+    pool.source = "inline";
+  } else {
+    refuse(at + ".scenario", e["scenario"], "must be a scenario file's name or a scenario object");
+  }
+  if (!body.is_object()) refuse(at + ".scenario", e["scenario"], "must hold a scenario object");
+  // The platform's sections are read; the rest (its revenue, finance, site, demand, ...) are this
+  // file's to give, and the report lists them as not read.
+  static constexpr std::array<std::string_view, 10> platform_keys{
+      "name",     "notes",    "currency",  "platform",   "vintage",
+      "workload", "frontier", "power_cap", "deployment", "costs"};
+  json read = json::object();
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(platform_keys.begin(), platform_keys.end(), key) != platform_keys.end()) {
+      read[key] = value;
+    } else {
+      pool.sections_not_read.push_back(key);
+    }
+  }
+  const auto in_candidate = [&](const auto& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const invalid_input& error) {
+      throw invalid_input::shown_as(at, shown.empty() ? "(inline)" : "\"" + shown + "\"",
+                                    std::string("this candidate is refused: ") + error.what());
+    }
+  };
+  if (read.contains("deployment") && read["deployment"].is_object()) {
+    json& d = read["deployment"];
+    if (d.contains("systems")) {
+      refuse(at + ".scenario.deployment.systems", d["systems"],
+             "a candidate's systems follow from the demand: remove it");
+    }
+    // Its utilization follows from the demand; one it gives is not read.
+    if (d.contains("utilization")) pool.sections_not_read.push_back("deployment.utilization");
+    d["utilization"] = 1.0;
+  }
+  if (read.contains("costs") && read["costs"].is_object() && read["costs"].contains("energy") &&
+      read["costs"]["energy"].is_object() && read["costs"]["energy"].contains("tariff")) {
+    refuse(at + ".scenario.costs.energy.tariff", read["costs"]["energy"]["tariff"],
+           "a candidate's energy is priced per kWh (price_per_kwh): a tariff's bill on the mix's "
+           "hourly load is not modelled");
+  }
+  if (read.contains("currency") && read["currency"] != json(s.currency)) {
+    refuse(at + ".scenario.currency", read["currency"],
+           "must be this file's currency, " + s.currency + ": the mix adds their costs");
+  }
+  read["currency"] = s.currency;
+  // The demand's requests are this file's workload: a candidate measured on another mix does not
+  // serve them.
+  const request_shape& shape = *s.workload;
+  if (read.contains("workload")) {
+    const json& w = read["workload"];
+    const bool same = w.is_object() && w.contains("input_tokens") && w.contains("output_tokens") &&
+                      w["input_tokens"] == json(shape.input.value()) &&
+                      w["output_tokens"] == json(shape.output.value());
+    if (!same) {
+      refuse(at + ".scenario.workload", w,
+             "must be this file's request mix (" + tpw::detail::number_text(shape.input.value()) +
+                 " input and " + tpw::detail::number_text(shape.output.value()) +
+                 " output tokens): the demand's requests are those");
+    }
+  } else {
+    read["workload"] = workload.is_object() ? workload
+                                            : json{{"input_tokens", shape.input.value()},
+                                                   {"output_tokens", shape.output.value()}};
+  }
+  scenario c = in_candidate([&] { return scenario_from_json(read, where); });
+  // This file's demand section on the candidate's operating point: the same traffic, growth,
+  // scale, target, queue and sizing year; the operating point's TTFT and speed from its frontier
+  // or the entry, and its availability from the entry or the section.
+  json own = section;
+  own.erase("candidates");
+  for (const char* key : {"ttft_ms", "interactivity_tok_s_user"}) {
+    const bool from_frontier = c.frontier && (std::string_view(key) == "interactivity_tok_s_user" ||
+                                              c.frontier->chosen.ttft.has_value());
+    if (e.contains(key)) {
+      if (from_frontier) {
+        refuse(at + "." + key, e[key], "the candidate's frontier point gives it: not both");
+      }
+      own[key] = e[key];
+    } else if (from_frontier) {
+      own.erase(key);
+    }
+  }
+  const demand_choice& mine = *s.demand;
+  const long acc = std::lround(c.base[cost_input::accelerators_per_system]);
+  if (e.contains("availability")) {
+    own["availability"] = e["availability"];
+  } else if (section.contains("availability") && section["availability"].contains("mtbf_hours") &&
+             acc != std::lround(s.base[cost_input::accelerators_per_system])) {
+    refuse_missing(at + ".availability",
+                   "required: demand.availability gives failures per system of " +
+                       tpw::detail::number_text(s.base[cost_input::accelerators_per_system]) +
+                       " accelerators, and this candidate's systems have " +
+                       tpw::detail::number_text(static_cast<double>(acc)));
+  }
+  demand_context x;
+  x.accelerators_per_system = acc;
+  x.throughput_tok_s = c.base[cost_input::throughput_tok_s];
+  if (c.frontier) {
+    x.frontier_interactivity = c.frontier->chosen.interactivity.value();
+    if (const auto& t = c.frontier->chosen.ttft) x.frontier_ttft_ms = in(*t, units::ms);
+  }
+  x.shape = s.workload;
+  if (mine.site_power_mw) {
+    const site_spec site{*mine.site_power_mw * units::MW, fraction{mine.site_headroom}};
+    x.max_systems = systems_under_ceiling(deployment_of(c.base), site);
+  }
+  x.operating_years = s.finance ? s.finance->plan.operating_years : 0;
+  x.scale = mine.scale;
+  x.sizing_scale = mine.sizing_scale;
+  x.growth_per_year = mine.growth_per_year;
+  demand_choice alone = in_candidate([&] { return read_demand(own, files, x); });
+  pool.interactivity_tok_s_user =
+      x.frontier_interactivity
+          ? *x.frontier_interactivity
+          : number_at(own["interactivity_tok_s_user"], "demand.interactivity_tok_s_user");
+  return {std::move(c), std::move(alone)};
+}
+
+// The pool's figures common to the file's platform and a candidate.
+inline mix_pool pool_of(mix_pool pool, const scenario& platform, const demand_choice& alone,
+                        capacity::mix_candidate<scenario_currency>& candidate) {
+  cost_parameters base = platform.base;
+  base[cost_input::utilization] = alone.plan.utilization;
+  const long acc = std::lround(base[cost_input::accelerators_per_system]);
+  const economics<scenario_currency> e = evaluate_cost_parameters<scenario_currency>(base);
+  const double per_year = e.cost_per_accelerator_hour.value() * static_cast<double>(acc) * 8760.0;
+  const power facility = facility_power_per_system(deployment_of(base));
+  const auto& margin = std::get<capacity::given_fleet>(alone.spec.rule).margin;
+  candidate = {pool.name,         alone.spec.service,
+               facility,          money<scenario_currency>::from_value(per_year),
+               alone.spec.target, margin};
+  pool.accelerators_per_system = acc;
+  pool.throughput_tok_s = base[cost_input::throughput_tok_s];
+  pool.streams_per_system = alone.spec.service.streams_per_system;
+  pool.holding_time_s = alone.spec.service.holding_time.value();
+  pool.ttft_ms = in(alone.spec.service.ttft, units::ms);
+  pool.availability = margin ? capacity::availability_of(*margin) : 1.0;
+  pool.facility_kw_per_system = in(facility, units::kW);
+  pool.cost_per_system_year = per_year;
+  pool.alone_systems = alone.plan.systems;
+  pool.alone_utilization = alone.plan.utilization;
+  pool.alone_capped = alone.plan.capped;
+  pool.alone_cost_per_year = per_year * static_cast<double>(alone.plan.systems);
+  return pool;
+}
+
+// demand.candidates: the file's platform and each candidate as pools, and the least-cost mix that
+// meets the peak the file's fleet is sized for under the site's power, at the point values.
+inline candidate_mix plan_mix(const json& j, const scenario& s, const named_files& files) {
+  const json& section = j["demand"];
+  const json& list = section["candidates"];
+  if (!list.is_array() || list.empty() || list.size() > 3) {
+    refuse("demand.candidates", list,
+           "must be an array of 1 to 3 candidates, each {\"scenario\": a file's name or a "
+           "scenario object}: with this file's platform at most 4 pools");
+  }
+  const demand_choice& c = *s.demand;
+  if (c.sizing != "fixed") {
+    refuse("demand.candidates", list,
+           "choose a fleet for the peak hour: give them with demand.sizing \"fixed\" (the "
+           "default), not \"" +
+               c.sizing + "\"");
+  }
+  candidate_mix mix;
+  mix.sized_for_year = c.sized_for_year;
+  mix.peak_requests_per_s =
+      c.written
+          ->scaled(c.sizing_scale * capacity::growth_factor(c.growth_per_year, c.sized_for_year))
+          .peak()
+          .value();
+  std::vector<capacity::mix_candidate<scenario_currency>> candidates(list.size() + 1);
+  mix_pool own;
+  own.name = !s.name.empty() ? s.name : !s.platform.empty() ? s.platform : "this file";
+  own.source = "this file";
+  own.interactivity_tok_s_user = s.frontier ? s.frontier->chosen.interactivity.value()
+                                            : number_at(section["interactivity_tok_s_user"],
+                                                        "demand.interactivity_tok_s_user");
+  mix.pools.push_back(pool_of(own, s, c, candidates[0]));
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const std::string at = "demand.candidates[" + std::to_string(k) + "]";
+    mix_pool pool;
+    const candidate_reading r = read_candidate(
+        list[k], at, s, section, j.contains("workload") ? j["workload"] : json(), files, pool);
+    pool.name = list[k].contains("name")
+                    ? text_at(list[k]["name"], at + ".name", "must be a string")
+                : !r.platform.name.empty()     ? r.platform.name
+                : !r.platform.platform.empty() ? r.platform.platform
+                                               : "candidate " + std::to_string(k + 1);
+    mix.pools.push_back(pool_of(std::move(pool), r.platform, r.alone, candidates[k + 1]));
+  }
+  capacity::mix_spec spec{tpw::capacity::request_rate::from_value(mix.peak_requests_per_s),
+                          c.spec.target, c.spec.approximation, std::nullopt};
+  if (c.site_power_mw) {
+    spec.site_power = *c.site_power_mw * (1.0 - c.site_headroom) * units::MW;
+  }
+  capacity::mix_plan<scenario_currency> plan;
+  try {
+    plan = capacity::least_cost_mix(candidates, spec);
+  } catch (const invalid_input& error) {
+    throw invalid_input("demand.candidates", error.value(), error.rule());
+  }
+  mix.feasible = plan.feasible;
+  mix.reason = plan.reason;
+  mix.cost_per_year = plan.cost.value();
+  mix.power_mw = in(plan.power_used, units::MW);
+  mix.servable_requests_per_s = plan.servable.value();
+  for (std::size_t k = 0; k < mix.pools.size(); ++k) {
+    mix_pool& pool = mix.pools[k];
+    pool.systems_up = plan.systems[k];
+    pool.systems = plan.installed[k];
+    pool.servable_requests_per_s =
+        capacity::servable_rate(pool.systems_up, candidates[k].service, *candidates[k].target,
+                                spec.approximation)
+            .value();
+    if (!pool.alone_capped && (mix.cheapest_alone.empty() ||
+                               pool.alone_cost_per_year < mix.cheapest_alone_cost_per_year)) {
+      mix.cheapest_alone = pool.name;
+      mix.cheapest_alone_cost_per_year = pool.alone_cost_per_year;
+    }
+  }
+  return mix;
+}
+
 // What one of the scenario's systems draws, serving and idle, and its PUE.
 inline capacity::system_power system_power_of(const operating_point& op) noexcept {
   return {op.active_power * op.accelerators_per_system, op.idle_power * op.accelerators_per_system,
@@ -1957,6 +2219,7 @@ inline scenario scenario_from_json(const nlohmann::json& j, const named_files& f
         });
     d::price_tariff(s);
   }
+  if (s.demand && j["demand"].contains("candidates")) s.mix = d::plan_mix(j, s, files);
   if (s.demand && (s.demand->uncertain || s.uncertain_extra(extra_input::demand_growth) ||
                    d::tariff_levels_vary(s))) {
     d::add_demand_uncertainty(s);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tpw/io/scenario/demand.hpp"
+#include "tpw/io/scenario/mix.hpp"
 
 namespace tpw::io {
 
@@ -95,6 +96,48 @@ inline nlohmann::json capacity_json(const demand_choice& c) {
     j["years"] = std::move(years);
   }
   return j;
+}
+
+// demand.candidates: every pool alone and in the least-cost mix.
+inline nlohmann::json mix_json(const candidate_mix& m) {
+  nlohmann::json pools = nlohmann::json::array();
+  for (const mix_pool& p : m.pools) {
+    pools.push_back({{"name", p.name},
+                     {"source", p.source},
+                     {"accelerators_per_system", p.accelerators_per_system},
+                     {"interactivity_tok_s_user", p.interactivity_tok_s_user},
+                     {"throughput_tok_s", p.throughput_tok_s},
+                     {"streams_per_system", p.streams_per_system},
+                     {"holding_time_s", p.holding_time_s},
+                     {"ttft_ms", p.ttft_ms},
+                     {"availability", p.availability},
+                     {"facility_kw_per_system", p.facility_kw_per_system},
+                     {"cost_per_system_year", p.cost_per_system_year},
+                     {"alone",
+                      {{"systems", p.alone_systems},
+                       {"utilization", p.alone_utilization},
+                       {"capped", p.alone_capped},
+                       {"cost_per_year", p.alone_cost_per_year}}},
+                     {"systems_up", p.systems_up},
+                     {"systems", p.systems},
+                     {"servable_requests_per_s", p.servable_requests_per_s},
+                     {"sections_not_read", p.sections_not_read}});
+  }
+  const auto text_or_null = [](const std::string& t) {
+    return t.empty() ? nlohmann::json() : nlohmann::json(t);
+  };
+  return {{"peak_requests_per_s", m.peak_requests_per_s},
+          {"sized_for_year", m.sized_for_year},
+          {"feasible", m.feasible},
+          {"reason", text_or_null(m.reason)},
+          {"cost_per_year", m.cost_per_year},
+          {"power_mw", m.power_mw},
+          {"servable_requests_per_s", m.servable_requests_per_s},
+          {"cheapest_alone", text_or_null(m.cheapest_alone)},
+          {"cheapest_alone_cost_per_year", m.cheapest_alone.empty()
+                                               ? nlohmann::json()
+                                               : nlohmann::json(m.cheapest_alone_cost_per_year)},
+          {"pools", std::move(pools)}};
 }
 
 }  // namespace tpw::io

@@ -235,11 +235,11 @@ inline capacity::service_model service_at(const json& d, const demand_context& x
 inline demand_choice read_demand(const nlohmann::json& j, const named_files& files,
                                  const demand_context& x) {
   namespace d = detail;
-  const d::json& s =
-      d::object_at(j, "demand",
-                   {"requests_per_s", "profile_24h", "weekday_24h", "weekend_24h", "csv",
-                    "growth_per_year", "output_cv", "interactivity_tok_s_user", "ttft_ms", "target",
-                    "queue", "sizing", "availability", "scale", "size_for_percentile"});
+  const d::json& s = d::object_at(
+      j, "demand",
+      {"requests_per_s", "profile_24h", "weekday_24h", "weekend_24h", "csv", "growth_per_year",
+       "output_cv", "interactivity_tok_s_user", "ttft_ms", "target", "queue", "sizing",
+       "availability", "scale", "size_for_percentile", "candidates"});
   std::string source;
   const capacity::demand_profile written = d::demand_profile_at(s, files, source);
   const capacity::demand_profile profile = written.scaled(x.scale);
