@@ -322,6 +322,25 @@ TEST_CASE(
       const auto& cost = report["uncertainty"]["outputs"]["cost_per_mtok"];
       CHECK(cost["p95"].get<double>() < 1.01 * cost["p5"].get<double>());
     }
+    if (entry.path().filename() == "gb200_b200_mix.json") {
+      // B200 at 75 tok/s per user: 8 x 2,557.7 x H / 9,216 tokens a request, H = 0.7 + 1,024 / 75
+      // = 14.353 s, gives 31 streams a server; alone it does not fit year 4's peak under 100 MW,
+      // and the mix is GB200 NVL72 alone, as cheap as the racks alone.
+      const auto& m = report["capacity"]["mix"];
+      const auto& rack = m["pools"][0];
+      const auto& server = m["pools"][1];
+      CHECK(server["streams_per_system"] ==
+            static_cast<long>(8 * 2557.7 * (0.7 + 1024.0 / 75.0) / 9216.0));
+      CHECK(server["alone"]["capped"] == true);
+      CHECK(rack["alone"]["capped"] == false);
+      CHECK(m["feasible"] == true);
+      CHECK(server["systems"] == 0);
+      CHECK(rack["systems"] == rack["alone"]["systems"]);
+      CHECK(m["cost_per_year"] == rack["alone"]["cost_per_year"]);
+      CHECK(m["cheapest_alone"] == "NVIDIA GB200 NVL72");
+      CHECK(server["cost_per_system_year"].get<double>() / 31.0 >
+            2.0 * rack["cost_per_system_year"].get<double>() / 649.0);
+    }
     if (entry.path().filename() == "gb200_carbon.json") {
       CHECK(report["carbon"]["g_per_mtok"]["embodied"].get<double>() > 0.0);
     }
@@ -404,5 +423,5 @@ TEST_CASE(
       CHECK(f["uncertainty"]["chance_unserved"].get<double>() == 1.0);
     }
   }
-  CHECK(files == 8);
+  CHECK(files == 9);
 }

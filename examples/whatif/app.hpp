@@ -253,6 +253,36 @@ inline void print_capacity_line(std::ostream& out, const std::string& name,
   out << "\n";
 }
 
+// demand.candidates: the least-cost mix at the sized-for peak, beside each platform alone.
+inline void print_mix_line(std::ostream& out, const std::string& name,
+                           const tpw::io::candidate_mix& m, const std::string& currency) {
+  const auto money = [&](double x) { return num(x / 1e6) + " M " + currency; };
+  out << "  " << display_name(name) << ": least-cost mix for " << num(m.peak_requests_per_s)
+      << " requests/s at the peak" << (m.sized_for_year > 1 ? " of year " : "")
+      << (m.sized_for_year > 1 ? std::to_string(m.sized_for_year) : std::string()) << ": ";
+  if (m.feasible) {
+    bool first = true;
+    for (const auto& p : m.pools) {
+      if (p.systems == 0) continue;
+      out << (first ? "" : " + ") << num(static_cast<double>(p.systems)) << " "
+          << display_name(p.name);
+      first = false;
+    }
+    out << " systems, " << money(m.cost_per_year) << " a year, " << num(m.power_mw) << " MW";
+  } else {
+    out << m.reason;
+  }
+  out << "; alone:";
+  for (std::size_t k = 0; k < m.pools.size(); ++k) {
+    const auto& p = m.pools[k];
+    out << (k == 0 ? " " : ", ") << display_name(p.name) << " "
+        << num(static_cast<double>(p.alone_systems)) << " systems, " << money(p.alone_cost_per_year)
+        << " at " << tpw::format_percent(p.alone_utilization) << " utilization"
+        << (p.alone_capped ? " (capped by the site: short of the peak)" : "");
+  }
+  out << "\n";
+}
+
 inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& studies) {
   const std::string cur = studies.front().input.currency;
   std::vector<std::vector<figure>> figures;
@@ -319,6 +349,7 @@ inline void print_table(std::ostream& out, const std::vector<tpw::io::study>& st
           << num(cap->overhead_w) << " W of the system per accelerator\n";
     }
     if (const auto& demand = s.input.demand) print_capacity_line(out, s.input.name, *demand);
+    if (const auto& mix = s.input.mix) print_mix_line(out, s.input.name, *mix, s.input.currency);
     if (const auto& tariff = s.input.tariff; tariff && tariff->years.size() > 1) {
       // Each project year's bill on that year's load, whose price the project pays that year.
       out << "  " << display_name(s.input.name) << ": energy price by year on its own bill ("

@@ -6,6 +6,8 @@
 //  - cash_flows_<n>.csv: the n-th scenario's yearly table, when it has a finance section;
 //  - capacity_<n>.csv: the n-th scenario's fleet year by year, when it has a demand section (one
 //    row, year 1, without a finance section);
+//  - mix_<n>.csv: the n-th scenario's platforms alone and in the least-cost mix, one row each,
+//    when its demand section has candidates;
 //  - solve.csv: every goal seek of every scenario, one row per root (one row, roots empty, when
 //    the target is out of reach), when a scenario has a solve section or --solve is given.
 // File names are fixed here (never taken from a scenario); every file is written atomically.
@@ -145,6 +147,31 @@ inline std::vector<std::filesystem::path> write_csv(const std::vector<tpw::io::s
                    csv_number(y.hours_short), csv_number(y.utilization), price_of(k)});
     }
     files.push_back(dir / ("capacity_" + std::to_string(n + 1) + ".csv"));
+    write_file_atomically(files.back(), text);
+  }
+  for (std::size_t n = 0; n < studies.size(); ++n) {
+    const auto& mix = studies[n].input.mix;
+    if (!mix) continue;
+    const std::string cur = " (" + studies[n].input.currency + ")";
+    std::string text = csv_row(
+        {"scenario", "platform", "source", "accelerators_per_system (count)",
+         "interactivity (tok/s per user)", "streams_per_system (count)", "availability (share)",
+         "facility_power_per_system (kW)", "cost_per_system_year" + cur, "alone_systems (count)",
+         "alone_utilization (share)", "alone_capped (yes/no)", "alone_cost_per_year" + cur,
+         "mix_systems_up (count)", "mix_systems (count)", "mix_servable (requests per s)"});
+    for (const auto& p : mix->pools) {
+      text += csv_row(
+          {csv_text(studies[n].input.name), csv_text(p.name), csv_text(p.source),
+           csv_number(static_cast<double>(p.accelerators_per_system)),
+           csv_number(p.interactivity_tok_s_user),
+           csv_number(static_cast<double>(p.streams_per_system)), csv_number(p.availability),
+           csv_number(p.facility_kw_per_system), csv_number(p.cost_per_system_year),
+           csv_number(static_cast<double>(p.alone_systems)), csv_number(p.alone_utilization),
+           p.alone_capped ? "yes" : "no", csv_number(p.alone_cost_per_year),
+           csv_number(static_cast<double>(p.systems_up)),
+           csv_number(static_cast<double>(p.systems)), csv_number(p.servable_requests_per_s)});
+    }
+    files.push_back(dir / ("mix_" + std::to_string(n + 1) + ".csv"));
     write_file_atomically(files.back(), text);
   }
   for (std::size_t n = 0; n < studies.size(); ++n) {

@@ -104,6 +104,14 @@ inline std::vector<figure> figures_of(const tpw::io::study& s) {
     add("Capacity", "unserved", "unserved_share", "share", c.unserved_share(), true);
     add("Capacity", "hours short", "hours_short", "hours per year", c.hours_short);
   }
+  if (const auto& mix = s.input.mix) {
+    // demand.candidates: the least-cost mix's cost a year, and the cheapest platform's alone.
+    add("Capacity", "mix cost/yr", "mix_cost_per_year", cur + " per year",
+        mix->feasible ? std::optional(mix->cost_per_year) : std::nullopt);
+    add("Capacity", "best alone/yr", "cheapest_alone_cost_per_year", cur + " per year",
+        mix->cheapest_alone.empty() ? std::nullopt
+                                    : std::optional(mix->cheapest_alone_cost_per_year));
+  }
   if (const auto& t = s.input.tariff; t && t->bill) {
     const auto& b = *t->bill;
     add("Energy bill", (cur + "/kWh").c_str(), "effective_price_per_kwh", cur + "/kWh",

@@ -10,8 +10,8 @@
 // subject to the installed systems' facility power fitting under the site's. Exact search (m_k
 // grows with n_k): every count of the first K - 1 platforms up to what alone would serve the peak
 // (or fit), pruned once its cost passes the best found, and the least count of the last platform
-// that covers the rest (a binary search on its servable rates). least_cost_mix_brute_force
-// enumerates every count of every platform; the tests compare the two.
+// that covers the rest (systems_for on the rest: the platform with the most counts goes last).
+// least_cost_mix_brute_force enumerates every count of every platform; the tests compare the two.
 #pragma once
 
 #include <algorithm>
@@ -134,7 +134,7 @@ void record_mix(mix_plan<C>& plan, const std::vector<mix_candidate<C>>& candidat
 }
 }  // namespace detail
 
-// The most mixes least_cost_mix walks (each a binary search on the last candidate's table).
+// The most mixes least_cost_mix walks (each a search for the last candidate's least count).
 inline constexpr double max_mix_search = 1e7;
 
 // The least-cost mix (ties go to the first found in the search's order, which puts the candidate
@@ -167,7 +167,8 @@ mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, cons
                         "mixes to search (every count of each candidate but the one with the "
                         "most): above 1e7; give fewer candidates, or fewer systems per peak");
   }
-  for (std::size_t i = 0; i < k; ++i) {
+  // The last candidate needs no table: each leaf asks for the least count that serves the rest.
+  for (std::size_t i = 0; i + 1 < k; ++i) {
     servable[i] = detail::servable_table(candidates[i], spec, bounds[i]);
   }
   const double peak = spec.peak.value();
@@ -181,21 +182,22 @@ mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, cons
                           double drawn) -> void {
     if (cost >= best_cost || drawn > site * (1.0 + 1e-12)) return;
     if (i + 1 == k) {
-      const auto& table = servable[i];
-      const double rest = peak - served;
-      const auto at =
-          rest <= 0.0 ? table.begin() : std::lower_bound(table.begin(), table.end(), rest);
-      if (at == table.end()) return;
-      const long n = static_cast<long>(at - table.begin());
       const auto& c = candidates[i];
+      const double rest = peak - served;
+      const long n = rest <= 0.0 ? 0
+                                 : systems_for(request_rate::from_value(rest), c.service,
+                                               detail::target_of(c, spec), spec.approximation);
+      if (n > bounds[i]) return;
       const auto m = static_cast<double>(detail::installed_of(c, n));
       const double total = cost + m * c.cost_per_system_year.value();
       const double power_used = drawn + m * c.facility_power_per_system.value();
       if (total < best_cost && power_used <= site * (1.0 + 1e-12)) {
         best_cost = total;
         counts[i] = n;
-        detail::record_mix(best, candidates, counts, total, power_used,
-                           served + table[static_cast<std::size_t>(n)]);
+        detail::record_mix(
+            best, candidates, counts, total, power_used,
+            served + servable_rate(n, c.service, detail::target_of(c, spec), spec.approximation)
+                         .value());
       }
       return;
     }

@@ -1794,7 +1794,13 @@ inline candidate_mix plan_mix(const json& j, const scenario& s, const named_file
           .value();
   std::vector<capacity::mix_candidate<scenario_currency>> candidates(list.size() + 1);
   mix_pool own;
-  own.name = !s.name.empty() ? s.name : !s.platform.empty() ? s.platform : "this file";
+  // Pools are named by the catalog's name for their platform, else their scenario's name.
+  const auto named = [](const scenario& x, std::string fallback) {
+    return !x.platform.empty() ? std::string(find_platform(x.platform, "platform").name)
+           : !x.name.empty()   ? x.name
+                               : std::move(fallback);
+  };
+  own.name = named(s, "this file");
   own.source = "this file";
   own.interactivity_tok_s_user = s.frontier ? s.frontier->chosen.interactivity.value()
                                             : number_at(section["interactivity_tok_s_user"],
@@ -1807,9 +1813,7 @@ inline candidate_mix plan_mix(const json& j, const scenario& s, const named_file
         list[k], at, s, section, j.contains("workload") ? j["workload"] : json(), files, pool);
     pool.name = list[k].contains("name")
                     ? text_at(list[k]["name"], at + ".name", "must be a string")
-                : !r.platform.name.empty()     ? r.platform.name
-                : !r.platform.platform.empty() ? r.platform.platform
-                                               : "candidate " + std::to_string(k + 1);
+                    : named(r.platform, "candidate " + std::to_string(k + 1));
     mix.pools.push_back(pool_of(std::move(pool), r.platform, r.alone, candidates[k + 1]));
   }
   capacity::mix_spec spec{tpw::capacity::request_rate::from_value(mix.peak_requests_per_s),
