@@ -5,6 +5,7 @@
 // prices each answer at the utilization the traffic gives. docs/capacity.md states the model.
 // Built and run by the test suite, which compares its output with size_to_demand.output.
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include <tpw/capacity.hpp>
@@ -121,5 +122,51 @@ int main() {
   show("owned, year 3", grown, false);
   std::printf("  year 3: %ld racks fit in 60 MW of the %ld wanted; %.0f hours a year are short\n",
               grown.systems, grown.systems_wanted, grown.hours_short);
+
+  // 4. Or DGX B200 servers beside the racks, at the same 75 tok/s per user (the catalog's
+  // measured frontier) and TTFT, each server failing every 6,250 hours: the least-cost mix for
+  // year 1's peak under 60 MW, each platform priced per system-year at the racks' utilization.
+  const tpw::platform& b200 = tpw::find_platform("b200");
+  cap::service_spec server_point = point;
+  server_point.accelerators_per_system = b200.accelerators_per_system;
+  server_point.throughput =
+      tpw::frontier_of(*tpw::find_measured("b200", "deepseek-r1", 8192, 1024, "fp8"))
+          .throughput_at(point.interactivity);
+  const cap::service_model server = cap::service_from(server_point);
+  const auto per_system_year = [&](const tpw::platform& p, tpw::token_rate throughput,
+                                   double system_pue) {
+    auto d =
+        tpw::bottom_up_deployment(p, throughput, tpw::fraction{fixed.utilization},
+                                  tpw::pue{system_pue}, p.system_it_power.value / 3.0 * 1.0_kW);
+    const auto hardware =
+        tpw::bottom_up_hardware(p, 4.0_yr, tpw::fraction{0.0}, tpw::annual_rate{0.08});
+    const tpw::deployment one_system(d);
+    const auto e = tpw::evaluate(one_system, hardware, facility, energy);
+    return cap::mix_candidate<USD>{
+        std::string(p.name),
+        {},
+        tpw::facility_power_per_system(one_system),
+        e.cost_per_accelerator_hour * static_cast<double>(p.accelerators_per_system) * 8760.0,
+        {},
+        {}};
+  };
+  auto racks = per_system_year(gb200, point.throughput, 1.15);
+  racks.service = service;
+  racks.target = target;
+  racks.margin = cap::failure_repair{700.0 * units::h, 24.0 * units::h};
+  auto servers = per_system_year(b200, server_point.throughput, 1.3);
+  servers.service = server;
+  servers.target = cap::ttft_percentile_target(2000.0 * units::ms, 0.9, server);
+  servers.margin = cap::failure_repair{6250.0 * units::h, 24.0 * units::h};
+  const auto mix = cap::least_cost_mix(std::vector{racks, servers},
+                                       {demand.peak(), target, spec.approximation, 60.0_MW});
+  std::printf("\nmix for %.0f requests/s: %s a year, %.1f MW\n", demand.peak().value(),
+              tpw::format_money(mix.cost).c_str(), in(mix.power_used, units::MW));
+  for (std::size_t k = 0; k < 2; ++k) {
+    const auto& c = k == 0 ? racks : servers;
+    std::printf("  %-18s %3ld streams, %s a system-year: %ld installed, %ld up\n", c.name.c_str(),
+                c.service.streams_per_system, tpw::format_money(c.cost_per_system_year).c_str(),
+                mix.installed[k], mix.systems[k]);
+  }
   return 0;
 }
