@@ -1493,6 +1493,22 @@ inline void require_fixed_sizing_inputs(const scenario& s) {
   }
 }
 
+// What a platform's scenario gives the demand section: its systems' size, its operating point
+// (the frontier's speed and TTFT where it has them), and the systems that fit under a site.
+inline void set_operating_point(demand_context& x, const scenario& platform,
+                                const std::optional<double>& site_power_mw, double headroom) {
+  x.accelerators_per_system = std::lround(platform.base[cost_input::accelerators_per_system]);
+  x.throughput_tok_s = platform.base[cost_input::throughput_tok_s];
+  if (platform.frontier) {
+    x.frontier_interactivity = platform.frontier->chosen.interactivity.value();
+    if (const auto& t = platform.frontier->chosen.ttft) x.frontier_ttft_ms = in(*t, units::ms);
+  }
+  if (site_power_mw) {
+    const site_spec site{*site_power_mw * units::MW, fraction{headroom}};
+    x.max_systems = systems_under_ceiling(deployment_of(platform.base), site);
+  }
+}
+
 // Reads the demand section and plans the fleet: the scenario's systems and utilization (and the
 // project's yearly utilization) become the plan's.
 inline demand_choice plan_demand(const json& j, scenario& s, const named_files& files) {
@@ -1524,17 +1540,8 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
                                 1.0, "such as 0.9 to buy for P90 demand", false, false);
     x.sizing_scale = scale->quantile(p);
   }
-  x.accelerators_per_system = std::lround(s.base[cost_input::accelerators_per_system]);
-  x.throughput_tok_s = s.base[cost_input::throughput_tok_s];
-  if (s.frontier) {
-    x.frontier_interactivity = s.frontier->chosen.interactivity.value();
-    if (const auto& t = s.frontier->chosen.ttft) x.frontier_ttft_ms = in(*t, units::ms);
-  }
+  set_operating_point(x, s, s.site_power_mw, s.site_headroom);
   x.shape = s.workload;
-  if (s.site_power_mw) {
-    const site_spec site{*s.site_power_mw * units::MW, fraction{s.site_headroom}};
-    x.max_systems = systems_under_ceiling(deployment_of(s.base), site);
-  }
   if (j["deployment"].contains("systems")) x.given_systems = s.systems;
   if (s.finance) x.operating_years = s.finance->plan.operating_years;
   demand_choice c = read_demand(section, files, x);
@@ -1717,17 +1724,8 @@ inline candidate_reading read_candidate(const json& entry, const std::string& at
                        tpw::detail::number_text(static_cast<double>(acc)));
   }
   demand_context x;
-  x.accelerators_per_system = acc;
-  x.throughput_tok_s = c.base[cost_input::throughput_tok_s];
-  if (c.frontier) {
-    x.frontier_interactivity = c.frontier->chosen.interactivity.value();
-    if (const auto& t = c.frontier->chosen.ttft) x.frontier_ttft_ms = in(*t, units::ms);
-  }
+  set_operating_point(x, c, mine.site_power_mw, mine.site_headroom);
   x.shape = s.workload;
-  if (mine.site_power_mw) {
-    const site_spec site{*mine.site_power_mw * units::MW, fraction{mine.site_headroom}};
-    x.max_systems = systems_under_ceiling(deployment_of(c.base), site);
-  }
   x.operating_years = s.finance ? s.finance->plan.operating_years : 0;
   x.scale = mine.scale;
   x.sizing_scale = mine.sizing_scale;
