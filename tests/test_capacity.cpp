@@ -1682,13 +1682,18 @@ TEST_CASE("a demand curve refuses tariff levels whose bill can fall below 0, bef
   CHECK(model_with(extra_input::demand_charge_level) == "(no error)");
 }
 
+namespace {
+// A mix candidate of `streams` streams holding a request `seconds` each, drawing `kw` and costing
+// `cost` a year.
+cap::mix_candidate<tpw::USD> candidate(const char* name, long streams, double seconds, double kw,
+                                       double cost) {
+  return cap::mix_candidate<tpw::USD>{name, streams_of(streams, seconds), kw * units::kW,
+                                      cost * units::usd};
+}
+}  // namespace
+
 TEST_CASE("the least-cost mix of candidate platforms against brute force") {
   using tpw::USD;
-  const auto candidate = [](const char* name, long streams, double seconds, double kw,
-                            double cost) {
-    return cap::mix_candidate<USD>{name, streams_of(streams, seconds), kw * units::kW,
-                                   cost * units::usd};
-  };
   // Three platforms: 4 streams of 2 s (10 kW, 10 a year), 10 streams of 3 s (18 kW, 22), 2 streams
   // of 1 s (7 kW, 6).
   const std::vector<cap::mix_candidate<USD>> three{candidate("a", 4, 2.0, 10.0, 10.0),
@@ -1736,11 +1741,6 @@ TEST_CASE("the least-cost mix of candidate platforms against brute force") {
 
 TEST_CASE("the least-cost mix with availability margins and each platform's own target") {
   using tpw::USD;
-  const auto candidate = [](const char* name, long streams, double seconds, double kw,
-                            double cost) {
-    return cap::mix_candidate<USD>{name, streams_of(streams, seconds), kw * units::kW,
-                                   cost * units::usd};
-  };
   // By hand: "a" (4 streams of 2 s, 10 kW, 10 a year) alone at 7 requests a second needs 5
   // systems up (above); with a quarter held spare it installs ceil(5 / 0.75) = ceil(6.67) = 7,
   // which cost 70 a year and draw 70 kW.

@@ -258,8 +258,9 @@ inline void print_mix_line(std::ostream& out, const std::string& name,
                            const tpw::io::candidate_mix& m, const std::string& currency) {
   const auto money = [&](double x) { return num(x / 1e6) + " M " + currency; };
   out << "  " << display_name(name) << ": least-cost mix for " << num(m.peak_requests_per_s)
-      << " requests/s at the peak" << (m.sized_for_year > 1 ? " of year " : "")
-      << (m.sized_for_year > 1 ? std::to_string(m.sized_for_year) : std::string()) << ": ";
+      << " requests/s at the peak";
+  if (m.sized_for_year > 1) out << " of year " << m.sized_for_year;
+  out << ": ";
   if (m.feasible) {
     bool first = true;
     for (const auto& p : m.pools) {

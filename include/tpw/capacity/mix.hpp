@@ -56,6 +56,7 @@ struct mix_plan {
   money<C> cost{};              // a year, on the installed systems
   power power_used{};           // the installed systems' facility power
   request_rate servable{};      // what the mix serves at the target, in all
+  std::vector<request_rate> servable_each;  // what each pool serves at its target
 };
 
 namespace detail {
@@ -120,14 +121,24 @@ long candidate_bound(const mix_candidate<C>& c, const mix_spec& spec) {
   return bound;
 }
 
+// A mix found: `up` systems of each candidate, pool k serving tables[k][up[k]] (the last pool
+// `last`, when the search keeps no table for it).
 template <currency_type C>
 void record_mix(mix_plan<C>& plan, const std::vector<mix_candidate<C>>& candidates,
-                const std::vector<long>& up, double cost, double drawn, double served) {
+                const std::vector<long>& up, double cost, double drawn,
+                const std::vector<std::vector<double>>& tables, std::optional<double> last = {}) {
   plan.feasible = true;
   plan.systems = up;
   plan.installed.resize(up.size());
-  for (std::size_t i = 0; i < up.size(); ++i)
+  plan.servable_each.resize(up.size());
+  double served = 0.0;
+  for (std::size_t i = 0; i < up.size(); ++i) {
     plan.installed[i] = installed_of(candidates[i], up[i]);
+    const double each =
+        last && i + 1 == up.size() ? *last : tables[i][static_cast<std::size_t>(up[i])];
+    plan.servable_each[i] = request_rate::from_value(each);
+    served += each;
+  }
   plan.cost = money<C>::from_value(cost);
   plan.power_used = power::from_value(drawn);
   plan.servable = request_rate::from_value(served);
@@ -158,6 +169,8 @@ mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, cons
     for (auto* v : {&plan.systems, &plan.installed}) {
       std::rotate(v->begin() + static_cast<std::ptrdiff_t>(widest), v->end() - 1, v->end());
     }
+    std::rotate(plan.servable_each.begin() + static_cast<std::ptrdiff_t>(widest),
+                plan.servable_each.end() - 1, plan.servable_each.end());
     return plan;
   }
   double searched = 1.0;
@@ -195,9 +208,8 @@ mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, cons
         best_cost = total;
         counts[i] = n;
         detail::record_mix(
-            best, candidates, counts, total, power_used,
-            served + servable_rate(n, c.service, detail::target_of(c, spec), spec.approximation)
-                         .value());
+            best, candidates, counts, total, power_used, servable,
+            servable_rate(n, c.service, detail::target_of(c, spec), spec.approximation).value());
       }
       return;
     }
@@ -218,6 +230,7 @@ mix_plan<C> least_cost_mix(const std::vector<mix_candidate<C>>& candidates, cons
                   " requests a second at the target within the site's power";
     best.systems.assign(k, 0);
     best.installed.assign(k, 0);
+    best.servable_each.assign(k, request_rate{});
   }
   return best;
 }
@@ -238,6 +251,7 @@ mix_plan<C> least_cost_mix_brute_force(const std::vector<mix_candidate<C>>& cand
   mix_plan<C> best;
   best.systems.assign(k, 0);
   best.installed.assign(k, 0);
+  best.servable_each.assign(k, request_rate{});
   double best_cost = std::numeric_limits<double>::infinity();
   std::vector<long> counts(k, 0);
   while (true) {
@@ -252,7 +266,7 @@ mix_plan<C> least_cost_mix_brute_force(const std::vector<mix_candidate<C>>& cand
     }
     if (served >= spec.peak.value() && drawn <= site * (1.0 + 1e-12) && cost < best_cost) {
       best_cost = cost;
-      detail::record_mix(best, candidates, counts, cost, drawn, served);
+      detail::record_mix(best, candidates, counts, cost, drawn, servable);
     }
     std::size_t i = 0;
     while (i < k && counts[i] == bound) counts[i++] = 0;

@@ -1834,10 +1834,7 @@ inline candidate_mix plan_mix(const json& j, const scenario& s, const named_file
     mix_pool& pool = mix.pools[k];
     pool.systems_up = plan.systems[k];
     pool.systems = plan.installed[k];
-    pool.servable_requests_per_s =
-        capacity::servable_rate(pool.systems_up, candidates[k].service, *candidates[k].target,
-                                spec.approximation)
-            .value();
+    pool.servable_requests_per_s = plan.servable_each[k].value();
     if (!pool.alone_capped && (mix.cheapest_alone.empty() ||
                                pool.alone_cost_per_year < mix.cheapest_alone_cost_per_year)) {
       mix.cheapest_alone = pool.name;

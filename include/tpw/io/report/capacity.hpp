@@ -4,12 +4,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+
 #include "tpw/io/scenario/demand.hpp"
 #include "tpw/io/scenario/mix.hpp"
 
 namespace tpw::io {
 
 namespace detail {
+// A text, or null where it is empty.
+inline nlohmann::json text_or_null(const std::string& t) {
+  return t.empty() ? nlohmann::json() : nlohmann::json(t);
+}
+
 inline nlohmann::json served_json(const capacity::capacity_plan& p) {
   return {{"requests_per_year", p.requests_per_year},
           {"served_tokens_per_year", p.served_tokens_per_year.value()},
@@ -65,11 +72,8 @@ inline nlohmann::json capacity_json(const demand_choice& c) {
     const auto at = [&](const std::array<double, 3>& v) {
       return nlohmann::json{{"p5", v[0]}, {"p50", v[1]}, {"p95", v[2]}};
     };
-    const auto text_or_null = [](const std::string& t) {
-      return t.empty() ? nlohmann::json() : nlohmann::json(t);
-    };
-    j["uncertainty"] = {{"scale", text_or_null(u->scale)},
-                        {"growth", text_or_null(u->growth)},
+    j["uncertainty"] = {{"scale", detail::text_or_null(u->scale)},
+                        {"growth", detail::text_or_null(u->growth)},
                         {"size_for_percentile", or_null(u->size_for_percentile)},
                         {"scale_at", at(u->scale_at)},
                         {"systems_for_peak", at(u->systems_for_peak)},
@@ -123,17 +127,14 @@ inline nlohmann::json mix_json(const candidate_mix& m) {
                      {"servable_requests_per_s", p.servable_requests_per_s},
                      {"sections_not_read", p.sections_not_read}});
   }
-  const auto text_or_null = [](const std::string& t) {
-    return t.empty() ? nlohmann::json() : nlohmann::json(t);
-  };
   return {{"peak_requests_per_s", m.peak_requests_per_s},
           {"sized_for_year", m.sized_for_year},
           {"feasible", m.feasible},
-          {"reason", text_or_null(m.reason)},
+          {"reason", detail::text_or_null(m.reason)},
           {"cost_per_year", m.cost_per_year},
           {"power_mw", m.power_mw},
           {"servable_requests_per_s", m.servable_requests_per_s},
-          {"cheapest_alone", text_or_null(m.cheapest_alone)},
+          {"cheapest_alone", detail::text_or_null(m.cheapest_alone)},
           {"cheapest_alone_cost_per_year", m.cheapest_alone.empty()
                                                ? nlohmann::json()
                                                : nlohmann::json(m.cheapest_alone_cost_per_year)},
