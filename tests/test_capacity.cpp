@@ -1059,16 +1059,17 @@ nlohmann::json growing_day_with_tariff() {
 
 // The project NPV of the scenario's Monte Carlo model (one uncertain demand number, `key`) at each
 // value, checked against the deterministic project of the same fleet given (demand.sizing
-// "given") with that value in the file; returns the NPVs.
+// "given") with that value in `file` (the scenario's, its distribution aside); returns the NPVs.
 std::vector<double> npvs_match_given(const tpw::io::scenario& s, const char* key,
-                                     const std::vector<double>& values) {
+                                     const std::vector<double>& values,
+                                     const nlohmann::json& file = growing_day_with_tariff()) {
   const auto model = tpw::io::project_model_of(s, s.systems);
   REQUIRE(model.inputs().size() == 1);
   const auto names = model.output_names();
   const auto npv_at = static_cast<std::size_t>(
       std::find(names.begin(), names.end(), "project_npv") - names.begin());
   REQUIRE(npv_at < names.size());
-  auto given = growing_day_with_tariff();
+  auto given = file;
   given["deployment"]["systems"] = s.demand->plan.systems;
   given["demand"]["sizing"] = "given";
   std::vector<double> npvs;
@@ -1235,6 +1236,201 @@ TEST_CASE("an uncertain demand growth with a project: each sample's years on its
   CHECK(message_of([&] {
           (void)model.plan();
         }).starts_with("demand = (uncertain demand growth): the GPU and MPI engines"));
+}
+
+TEST_CASE("what a fleet serves as the output length's variability moves") {
+  // 6 systems of 4 streams holding a request 2 s, P(wait > 1 s) <= 5%, Allen-Cunneen: the rate S
+  // where C(24, 2 S) exp(-(12 - S) / ((1 + cv^2) / 2)) = 0.05, found by an independent bisection
+  // (Python, Erlang C by its sum): 10.825180286 at cv 0, 10.615100243 at 0.5, 10.123368013 at 1
+  // (the 10 requests a second of the textbook case fit), 9.197579459 at 2, 8.717888013 at 3.
+  const cap::latency_target target{1.0 * units::second, 0.05};
+  const auto s = streams_of(4, 2.0);  // no TTFT: the holding time varies as the output does
+  const cap::servable_by_output_cv served(6, s, target, allen_cunneen, 0.0, 3.0);
+  const std::vector<std::pair<double, double>> by_hand{{0.0, 10.825180286},
+                                                       {0.5, 10.615100243},
+                                                       {1.0, 10.123368013},
+                                                       {2.0, 9.197579459},
+                                                       {3.0, 8.717888013}};
+  for (const auto& [cv, rate] : by_hand) {
+    CAPTURE(cv);
+    CHECK(served(cv) == Approx(rate).epsilon(1e-9));
+  }
+  CHECK(served.max_relative_error() <= 1e-9);
+  // Between the grid's points, against the bisection itself.
+  for (const double cv : {0.013, 0.77, 1.234, 2.999}) {
+    CAPTURE(cv);
+    CHECK(served(cv) ==
+          Approx(cap::servable_rate(6, cap::with_output_cv(s, cv), target, allen_cunneen).value())
+              .epsilon(1e-9));
+  }
+  // A TTFT does not vary: 0.5 s of TTFT and 10 s of decode give the holding time a cv of 10 /
+  // 10.5 times the output's.
+  cap::service_model with_ttft = s;
+  with_ttft.ttft = 0.5 * units::second;
+  with_ttft.holding_time = 10.5 * units::second;
+  CHECK(cap::with_output_cv(with_ttft, 2.0).service_cv == Approx(2.0 * 10.0 / 10.5));
+  // M/M/c does not read it; a range of one value is one number.
+  const cap::servable_by_output_cv mmc(6, s, target, erlang, 0.0, 3.0);
+  CHECK(mmc(0.0) == mmc(3.0));
+  CHECK(mmc(1.0) == Approx(cap::servable_rate(6, s, target, erlang).value()));
+  CHECK(cap::servable_by_output_cv(6, s, target, allen_cunneen, 2.0, 2.0)(2.0) ==
+        Approx(9.197579459).epsilon(1e-9));
+  // Refusals name the field.
+  CHECK(message_of([&] {
+          (void)cap::servable_by_output_cv(6, s, target, allen_cunneen, 0.0, 11.0);
+        }).starts_with("demand.output_cv = 11: must be in [0, 10]"));
+  CHECK(message_of([&] {
+          (void)cap::servable_by_output_cv(6, s, target, allen_cunneen, 2.0, 1.0);
+        }).starts_with("demand.output_cv = 2: is the low end of a range"));
+  CHECK(message_of([&] {
+          (void)cap::servable_by_output_cv(0, s, target, allen_cunneen, 0.0, 1.0);
+        }).starts_with("capacity.systems_up = 0:"));
+}
+
+TEST_CASE("a fixed fleet's year at what it serves: the same as a plan that serves that much") {
+  // year_at(x, S) on the fleet planned at the 5 given systems equals year_at(x) of the same fleet
+  // whose plan serves S, under time-of-use, PPA and market tariffs, for S below and above the
+  // plan's and scales with no hour short to every hour short.
+  using tpw::USD;
+  const cap::latency_target target{1.0 * units::second, 0.05};
+  cap::capacity_spec spec(walk_profile(0), streams_of(4, 2.0), target);
+  spec.rule = cap::given_fleet{5, std::nullopt};
+  const auto plan = cap::plan_capacity(spec);
+  const cap::system_power draw{20.0 * units::kW, 8.0 * units::kW, 1.2};
+  const walk_tariffs tariffs = tariffs_for_walks(0.07);
+  for (const auto* t : {&tariffs.tou, &tariffs.ppa, &tariffs.market}) {
+    const cap::fleet_on_scaled_demand<USD> fleet(spec, plan, draw, *t);
+    for (const double factor : {0.8, 1.0, 1.15}) {
+      auto other = plan;
+      other.servable = plan.servable * factor;
+      const cap::fleet_on_scaled_demand<USD> serving(spec, other, draw, *t);
+      for (const double x : {0.01, 0.8, 1.4, 40.0}) {
+        CAPTURE(factor);
+        CAPTURE(x);
+        const auto a = fleet.year_at(x, other.servable.value());
+        const auto b = serving.year_at(x);
+        CHECK(a.utilization == Approx(b.utilization).epsilon(1e-14));
+        CHECK(a.effective_price(1.3, 0.5, 2.0) ==
+              Approx(b.effective_price(1.3, 0.5, 2.0)).epsilon(1e-14));
+        CHECK(a.demand_charges == Approx(b.demand_charges).epsilon(1e-14));
+      }
+    }
+    CHECK(fleet.year_at(1.4, plan.servable.value()).utilization == fleet.year_at(1.4).utilization);
+  }
+}
+
+TEST_CASE("an uncertain output variability: each sample's fleet serves what its cv allows") {
+  // demand.output_cv uniform on [0.2, 3]: the fleet is bought for year 3's peak (20 x 1.32^2 =
+  // 34.848 requests a second, growing 32% a year) at its median, 1.6: 7 systems, which serve
+  // 35.2 at cv 1.6 and 34.6 at cv 3. A sample's project is that of the same fleet given with the
+  // sample's cv in the file; above some cv the fleet serves less than year 3's peak, so it earns
+  // less.
+  auto file = growing_day_with_tariff();
+  file["demand"]["growth_per_year"] = 0.32;
+  auto j = file;
+  j["demand"]["output_cv"] = {{"dist", "uniform"}, {"low", 0.2}, {"high", 3.0}};
+  const auto s = tpw::io::scenario_from_json(j);
+  REQUIRE(s.demand);
+  const auto& c = *s.demand;
+  CHECK(c.output_cv == Approx(1.6));
+  const auto at_cv = [&](double cv) {
+    return cap::servable_rate(c.plan.systems_up, cap::with_output_cv(c.spec.service, cv),
+                              c.spec.target, c.spec.approximation)
+        .value();
+  };
+  REQUIRE(at_cv(3.0) < 34.848);
+  REQUIRE(at_cv(1.6) >= 34.848 * (1.0 - 1e-12));
+  const auto npvs = npvs_match_given(s, "output_cv", {0.2, 1.13, 1.6, 2.47, 3.0}, file);
+  CHECK(npvs[0] == Approx(npvs[2]).epsilon(1e-12));  // no hour short at or below the median
+  CHECK(npvs[3] < npvs[2]);
+  CHECK(npvs[4] < npvs[3]);
+  // The report: year 3's peak is short when S(cv) < 34.848, cv above cv* (a bisection on the
+  // servable rate here), with chance (3 - cv*) / 2.8 for the uniform; year 1 is never short.
+  double low = 1.6;
+  double high = 3.0;
+  for (int k = 0; k < 100; ++k) {
+    const double mid = 0.5 * (low + high);
+    (at_cv(mid) >= 34.848 ? low : high) = mid;
+  }
+  tpw::io::study_options o;
+  o.samples = 4096;
+  o.threads = 1;
+  const auto r = tpw::io::to_json(tpw::io::run_study(s, o));
+  const auto& u = r["capacity"]["uncertainty"];
+  CHECK(u["output_cv"] == "uniform(low 0.2, high 3)");
+  CHECK(u["scale"].is_null());
+  CHECK(u["probability_peak_short"] == 0.0);
+  CHECK(u["last_year"]["probability_peak_short"].get<double>() ==
+        Approx((3.0 - low) / 2.8).epsilon(1e-7));
+  CHECK(r["uncertainty"]["outputs"]["project_npv"]["sd"].get<double>() > 0.0);
+  // With the scale uniform on [0.6, 1.4] too: P(year 3's peak short) = E over cv of P(34.848 x >
+  // S(cv)) = (1 / 2.8) * integral over cv in [0.2, 3] of clamp((1.4 - S(cv) / 34.848) / 0.8, 0, 1)
+  // (the midpoint sum over 2,000 steps, each S by bisection); its P95 unserved share is that of
+  // the fleet given at the joint level w95 = quantile of x S(1.6) / S(cv) (written scale z95 /
+  // 1.7424 at cv 1.6).
+  auto both = j;
+  both["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}};
+  const auto sb = tpw::io::scenario_from_json(both);
+  const auto& cb = *sb.demand;
+  const auto at_cv_b = [&](double cv) {
+    return cap::servable_rate(cb.plan.systems_up, cap::with_output_cv(cb.spec.service, cv),
+                              cb.spec.target, cb.spec.approximation)
+        .value();
+  };
+  const int steps = 2000;
+  std::vector<double> serves(steps);
+  for (int k = 0; k < steps; ++k) serves[k] = at_cv_b(0.2 + 2.8 * (k + 0.5) / steps);
+  double by_hand = 0.0;
+  for (const double rate : serves) by_hand += std::clamp((1.4 - rate / 34.848) / 0.8, 0.0, 1.0);
+  by_hand /= steps;
+  REQUIRE(by_hand > 0.05);
+  const auto rb = tpw::io::to_json(tpw::io::run_study(sb, o));
+  const auto& last = rb["capacity"]["uncertainty"]["last_year"];
+  CHECK(last["probability_peak_short"].get<double>() == Approx(by_hand).epsilon(1e-5));
+  // w95: P(w <= t) = mean over cv of clamp((t S(cv) / S0 - 0.6) / 0.8, 0, 1) = 0.95, bisected.
+  const double planned = cb.plan.servable.value();
+  const auto level_cdf = [&](double t) {
+    double p = 0.0;
+    for (const double rate : serves) p += std::clamp((t * rate / planned - 0.6) / 0.8, 0.0, 1.0);
+    return p / steps;
+  };
+  double w_low = 0.6;
+  double w_high = 2.0;
+  for (int k = 0; k < 100; ++k) {
+    const double mid = 0.5 * (w_low + w_high);
+    (level_cdf(mid) < 0.95 ? w_low : w_high) = mid;
+  }
+  auto given = file;
+  given["deployment"]["systems"] = cb.plan.systems;
+  given["demand"]["sizing"] = "given";
+  given["demand"]["output_cv"] = 1.6;
+  given["demand"]["scale"] = w_low;
+  const auto year_3 = report_of(given)["capacity"]["years"][2];
+  REQUIRE(year_3["unserved_share"].get<double>() > 0.0);
+  CHECK(last["unserved_share"]["p95"].get<double>() ==
+        Approx(year_3["unserved_share"].get<double>()).epsilon(1e-4));
+  // Refusals: an elastic fleet, M/M/c, a range beyond 10, and the GPU engines.
+  const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
+    auto k = nlohmann::json::parse(demand_scenario);
+    k["demand"]["output_cv"] = {{"dist", "uniform"}, {"low", 0.2}, {"high", 3.0}};
+    edit(k);
+    return message_of([&] { (void)tpw::io::scenario_from_json(k); });
+  };
+  CHECK(refused([](auto& k) {
+          k["demand"]["sizing"] = "elastic";
+          k["costs"]["hardware"] = {{"rental_per_accelerator_hour", 3.0}};
+        }).starts_with("demand.output_cv = {"));
+  CHECK(refused([](auto& k) {
+          k["demand"]["queue"] = "erlang_c";
+        }).find("is not read under demand.queue \"erlang_c\"") != std::string::npos);
+  CHECK(refused([](auto& k) {
+          k["demand"]["output_cv"] = {{"dist", "uniform"}, {"low", 0.2}, {"high", 12.0}};
+        }).starts_with("demand.output_cv = "));
+  CHECK(refused([](auto&) {}) == "(no error)");
+  const auto model = tpw::io::project_model_of(s, s.systems);
+  CHECK(message_of([&] {
+          (void)model.plan();
+        }).starts_with("demand.output_cv = (uncertain output variability): the GPU and MPI"));
 }
 
 TEST_CASE("a grown scale: the demand level of a later year with scale and growth both uncertain") {

@@ -227,15 +227,23 @@ inline void print_capacity_line(std::ostream& out, const std::string& name,
     out << "; every hour meets the target";
   }
   if (const auto& u = c.uncertain) {
-    if (!u->scale.empty()) {
-      out << "; demand x " << u->scale;
-      if (u->size_for_percentile) {
-        out << ", bought for its P" << num(100.0 * *u->size_for_percentile);
+    if (!u->scale.empty() || !u->output_cv.empty()) {
+      out << "; ";
+      if (!u->scale.empty()) {
+        out << "demand x " << u->scale;
+        if (u->size_for_percentile) {
+          out << ", bought for its P" << num(100.0 * *u->size_for_percentile);
+        }
+        if (!u->output_cv.empty()) out << ", ";
       }
-      out << ": systems for the peak at P50 / P95 " << num(u->systems_for_peak[1]) << " / "
-          << num(u->systems_for_peak[2]) << ", P(the peak hour short) "
-          << tpw::format_percent(u->probability_short) << ", unserved at P95 "
-          << tpw::format_percent(u->unserved_share[2]);
+      if (!u->output_cv.empty()) out << "output length cv " << u->output_cv;
+      out << ": ";
+      if (!u->scale.empty()) {
+        out << "systems for the peak at P50 / P95 " << num(u->systems_for_peak[1]) << " / "
+            << num(u->systems_for_peak[2]) << ", ";
+      }
+      out << "P(the peak hour short) " << tpw::format_percent(u->probability_short)
+          << ", unserved at P95 " << tpw::format_percent(u->unserved_share[2]);
     }
     if (u->last_year > 1) {
       out << "; in year " << u->last_year;

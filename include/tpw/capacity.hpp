@@ -8,6 +8,7 @@
 #include "tpw/capacity/demand.hpp"
 #include "tpw/capacity/load.hpp"
 #include "tpw/capacity/mix.hpp"
+#include "tpw/capacity/output_variability.hpp"
 #include "tpw/capacity/queueing.hpp"
 #include "tpw/capacity/scaled_demand.hpp"
 #include "tpw/capacity/service.hpp"

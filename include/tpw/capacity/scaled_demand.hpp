@@ -146,10 +146,17 @@ class fleet_on_scaled_demand {
     double utilization = 0.0;
   };
   [[nodiscard]] year_numbers year_at(double x) const noexcept {
+    return elastic_ ? elastic_year_at(x) : year_at(x, servable_);
+  }
+  // A fixed fleet's year at scale x where it serves at most `servable` requests a second (> 0)
+  // at the target instead of the plan's: a sample whose output variability moves what the same
+  // systems serve (servable_by_output_cv). An elastic fleet's counts are the plan's own: its
+  // year_at(x).
+  [[nodiscard]] year_numbers year_at(double x, double servable) const noexcept {
     if (elastic_) return elastic_year_at(x);
     year_numbers out;
     const std::size_t n = rate_.size();
-    const served_hours at = served_at(x);  // (no structured binding: the lambda below reads it)
+    const served_hours at = served_at(x, servable);  // (no structured binding: the lambda reads it)
     const std::size_t capped = at.capped;
     const double served = at.served;
     out.utilization = served * second_per_hour * tokens_ / capacity_tokens_;
@@ -159,13 +166,13 @@ class fleet_on_scaled_demand {
     std::size_t drawing = n;
     if (tariff_->ppa) {
       const double threshold = per_served_ > 0.0 ? (block - idle_) / per_served_ : -1.0;
-      if (threshold >= 0.0) drawing = servable_ > threshold ? first_not_above(threshold / x) : 0;
+      if (threshold >= 0.0) drawing = servable > threshold ? first_not_above(threshold / x) : 0;
       if (per_served_ <= 0.0 && idle_ <= block) drawing = 0;
     }
     const auto served_sum = [&](std::size_t a, std::size_t b, const std::vector<double>& f,
                                 const std::vector<double>& fr) {
       const std::size_t split = std::clamp(capped, a, b);
-      return servable_ * (f[split] - f[a]) + x * (fr[b] - fr[split]);
+      return servable * (f[split] - f[a]) + x * (fr[b] - fr[split]);
     };
     out.used = (static_cast<double>(n) * idle_ + per_served_ * served) * second_per_hour;
     out.energy_charges = ((idle_ - block) * price_[drawing] +
@@ -179,7 +186,7 @@ class fleet_on_scaled_demand {
                              second_per_hour;
       }
     }
-    out.demand_charges = demand_charges_at(x, block);
+    out.demand_charges = demand_charges_at(x, block, servable);
     return out;
   }
 
@@ -199,7 +206,8 @@ class fleet_on_scaled_demand {
   // over a system-hour's tokens at that share.
   [[nodiscard]] double paid_hours_at(double x, double utilization) const noexcept {
     if (!elastic_) return paid_hours_;
-    return served_at(x).served * second_per_hour * tokens_ / (system_tokens_ * utilization);
+    return served_at(x, servable_).served * second_per_hour * tokens_ /
+           (system_tokens_ * utilization);
   }
   // An elastic fleet without a PPA: the scale up to which a sample's sums are one search in the
   // table of steps (tabulate_steps); beyond it (or 0: no table) they are counted.
@@ -210,14 +218,14 @@ class fleet_on_scaled_demand {
 
   // Requests served in the year at scale x (> 0), and those turned away.
   [[nodiscard]] double served_requests(double x) const noexcept {
-    return served_at(x).served * second_per_hour;
+    return served_at(x, servable_).served * second_per_hour;
   }
   [[nodiscard]] double unserved_share(double x) const noexcept {
-    return 1.0 - served_at(x).served / (x * rates_.back());
+    return 1.0 - served_at(x, servable_).served / (x * rates_.back());
   }
   // The hours short: those whose rate x r_h passes what the fleet serves.
   [[nodiscard]] double hours_short(double x) const noexcept {
-    return static_cast<double>(served_at(x).capped);
+    return static_cast<double>(served_at(x, servable_).capped);
   }
   // Served tokens over the paid systems' token capacity.
   [[nodiscard]] double utilization(double x) const noexcept { return year_at(x).utilization; }
@@ -235,7 +243,7 @@ class fleet_on_scaled_demand {
     out.surplus_credit = money<C>::from_value(y.surplus_credit);
     const double block = tariff_->ppa ? tariff_->ppa->block.value() : 0.0;
     for (std::size_t m = 0; m < 12; ++m) {
-      out.monthly_peaks[m] = power::from_value(month_peak(m, x, block));
+      out.monthly_peaks[m] = power::from_value(month_peak(m, x, block, servable_));
       out.demand_charges += tariff_->demand_charge * out.monthly_peaks[m];
     }
     return out;
@@ -249,10 +257,10 @@ class fleet_on_scaled_demand {
     std::size_t capped = 0;
     double served = 0.0;
   };
-  [[nodiscard]] served_hours served_at(double x) const noexcept {
+  [[nodiscard]] served_hours served_at(double x, double servable) const noexcept {
     const std::size_t n = rate_.size();
-    const std::size_t capped = first_not_above(servable_ / x);
-    return {capped, servable_ * static_cast<double>(capped) + x * (rates_[n] - rates_[capped])};
+    const std::size_t capped = first_not_above(servable / x);
+    return {capped, servable * static_cast<double>(capped) + x * (rates_[n] - rates_[capped])};
   }
   static constexpr std::size_t buckets = 1024;
   static constexpr long max_elastic_counts = 200000;
@@ -410,7 +418,7 @@ class fleet_on_scaled_demand {
   [[nodiscard]] year_numbers elastic_year_at(double x) const noexcept {
     year_numbers out;
     const std::size_t n = rate_.size();
-    const served_hours at = served_at(x);
+    const served_hours at = served_at(x, servable_);
     const std::size_t capped = at.capped;
     const double served = at.served;
     const double block = tariff_ && tariff_->ppa ? tariff_->ppa->block.value() : 0.0;
@@ -420,7 +428,7 @@ class fleet_on_scaled_demand {
     if (tariff_ && tariff_->ppa) {
       drawing = static_cast<std::size_t>(
           std::partition_point(rate_.begin(), rate_.end(),
-                               [&](double r) { return load_at(x * r) > block; }) -
+                               [&](double r) { return load_at(x * r, servable_) > block; }) -
           rate_.begin());
     }
     const count_sums counts = elastic_counts(x, drawing);
@@ -446,23 +454,24 @@ class fleet_on_scaled_demand {
             second_per_hour;
       }
     }
-    out.demand_charges = demand_charges_at(x, block);
+    out.demand_charges = demand_charges_at(x, block, servable_);
     return out;
   }
   // Month m's peak draw from the utility at scale x (W): the fleet's load in its busiest hour,
   // less the PPA's block.
-  [[nodiscard]] double month_peak(std::size_t m, double x, double block) const noexcept {
-    return std::max(load_at(x * month_peak_rate_[m]) - block, 0.0);
+  [[nodiscard]] double month_peak(std::size_t m, double x, double block,
+                                  double servable) const noexcept {
+    return std::max(load_at(x * month_peak_rate_[m], servable) - block, 0.0);
   }
   // The fleet's load (W) in an hour whose scaled rate is r: its idle draw (an elastic fleet's
   // count at r) and its draw for what it serves.
-  [[nodiscard]] double load_at(double r) const noexcept {
-    return (elastic_ ? idle_system_ * count_at(r) : idle_) + per_served_ * std::min(r, servable_);
+  [[nodiscard]] double load_at(double r, double servable) const noexcept {
+    return (elastic_ ? idle_system_ * count_at(r) : idle_) + per_served_ * std::min(r, servable);
   }
   // The year's demand charges at scale x: each month's peak above the block.
-  [[nodiscard]] double demand_charges_at(double x, double block) const noexcept {
+  [[nodiscard]] double demand_charges_at(double x, double block, double servable) const noexcept {
     double peaks = 0.0;
-    for (std::size_t m = 0; m < 12; ++m) peaks += month_peak(m, x, block);
+    for (std::size_t m = 0; m < 12; ++m) peaks += month_peak(m, x, block, servable);
     return tariff_->demand_charge.value() * peaks;
   }
   // The upper edge of search bucket b.

@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "tpw/capacity/output_variability.hpp"
 #include "tpw/catalog/platforms.hpp"
 #include "tpw/catalog/views.hpp"
 #include "tpw/curves/frontier.hpp"
@@ -1486,6 +1487,7 @@ inline void require_fixed_sizing_inputs(const scenario& s) {
       case extra_input::cached_share:
       case extra_input::demand_scale:
       case extra_input::demand_growth:
+      case extra_input::demand_output_cv:
         break;
       default:
         throw invalid_input::shown_as(rule_of(u.input).path, "(a distribution)", rule);
@@ -1528,6 +1530,10 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
              "years, and without one the figures are year 1's; give a number");
     }
   }
+  if (section.is_object() && section.contains("output_cv")) {
+    x.output_cv = extra_leaf_at(section["output_cv"], extra_input::demand_output_cv, s,
+                                "the output length's standard deviation over its mean");
+  }
   require_fixed_sizing_inputs(s);
   if (section.is_object() && section.contains("size_for_percentile")) {
     const mc::distribution* scale = s.uncertain_extra(extra_input::demand_scale);
@@ -1551,6 +1557,20 @@ inline demand_choice plan_demand(const json& j, scenario& s, const named_files& 
       growth && c.years.size() > 1) {
     c.uncertain.emplace();
     c.uncertain->growth = growth->describe();
+  }
+  if (const mc::distribution* cv = s.uncertain_extra(extra_input::demand_output_cv)) {
+    if (c.sizing == "elastic") {
+      refuse("demand.output_cv", section["output_cv"],
+             "can be uncertain on a fixed or given fleet only (what its systems serve moves with "
+             "it; an elastic fleet's hourly counts are tabulated at one): give a number");
+    }
+    if (c.queue == "erlang_c") {
+      refuse("demand.output_cv", section["output_cv"],
+             "is not read under demand.queue \"erlang_c\" (M/M/c takes exponential holding "
+             "times): give a number, or use \"allen_cunneen\"");
+    }
+    if (!c.uncertain) c.uncertain.emplace();
+    c.uncertain->output_cv = cv->describe();
   }
   if (const mc::distribution* scale = s.uncertain_extra(extra_input::demand_scale)) {
     if (!c.uncertain) c.uncertain.emplace();
@@ -1730,6 +1750,7 @@ inline candidate_reading read_candidate(const json& entry, const std::string& at
   x.scale = mine.scale;
   x.sizing_scale = mine.sizing_scale;
   x.growth_per_year = mine.growth_per_year;
+  x.output_cv = mine.output_cv;
   demand_choice alone = in_candidate([&] { return read_demand(own, files, x); });
   pool.interactivity_tok_s_user =
       x.frontier_interactivity
@@ -1957,6 +1978,14 @@ inline void add_demand_uncertainty(scenario& s) {
   if (s.tariff) {
     curve->set_base_levels(s.tariff->level, s.tariff->demand_charge, s.tariff->ppa_price_per_mwh);
   }
+  // An uncertain output variability: what the fleet's systems up serve at each cv it reaches.
+  const mc::distribution* cv = s.uncertain_extra(extra_input::demand_output_cv);
+  std::optional<capacity::servable_by_output_cv> servable;
+  if (cv) {
+    servable.emplace(c.plan.systems_up, c.spec.service, c.spec.target, c.spec.approximation,
+                     cv->reachable_low(), cv->reachable_high());
+    curve->set_output_variability(*servable);
+  }
   if (uncertain_scale == nullptr) {
     // Growth (or a tariff level) alone: the bill at every demand its years reach from the point
     // scale (a level's reach is checked by the cost model, tpw::mc::demand_curve::require_box).
@@ -1974,26 +2003,42 @@ inline void add_demand_uncertainty(scenario& s) {
       uncertain_scale ? *uncertain_scale : mc::distribution::fixed(c.scale, "demand.scale");
   if (uncertain_scale) curve->require_within(scale);
   demand_uncertainty& u = *c.uncertain;
+  // The demand in a year over what the fleet serves, in units of the plan's (the unserved share,
+  // the hours short and whether the peak is short depend on nothing else): the scale grown to
+  // the year, over S(cv) / S0 where the output variability is uncertain (tpw::mc::grown_scale,
+  // tpw::mc::level_over_servable: exact with any of them fixed).
+  const double planned = fleet.most_served();
+  const mc::distribution fixed_cv = mc::distribution::fixed(c.output_cv, "demand.output_cv");
+  const auto level_in = [&](int year) {
+    const mc::grown_scale level(
+        scale,
+        growth ? *growth : mc::distribution::fixed(c.growth_per_year, "demand.growth_per_year"),
+        year);
+    return mc::level_over_servable(level, cv ? *cv : fixed_cv, [&servable, planned](double v) {
+      return servable ? planned / (*servable)(v) : 1.0;
+    });
+  };
+  const mc::level_over_servable first = level_in(1);
   for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
+    // (Utilization and the systems the peak needs at the scale's quantiles and, where it is
+    // uncertain, the output variability's median.)
     const double x = scale.quantile(u.probabilities[k]);
     u.scale_at[k] = x;
     u.systems_for_peak[k] = static_cast<double>(capacity::systems_for(
         c.written->peak() * x, c.spec.service, c.spec.target, c.spec.approximation));
     u.utilization[k] = fleet.utilization(x);
-    u.unserved_share[k] = fleet.unserved_share(x);
-    u.hours_short[k] = fleet.hours_short(x);
+    const double w = first.quantile(u.probabilities[k]);
+    u.unserved_share[k] = fleet.unserved_share(w);
+    u.hours_short[k] = fleet.hours_short(w);
   }
-  // The chance that the peak hour is short, P(x peak > S), from the scale's distribution function.
-  const double reach = fleet.most_served() / c.written->peak().value();
-  u.probability_short = 1.0 - scale.cdf(reach);
+  // The chance that the peak hour is short, P(x peak > S).
+  const double reach = planned / c.written->peak().value();
+  u.probability_short = 1.0 - first.cdf(reach);
   // The project's last year: at the quantiles of its demand level x (1 + g)^(year - 1), the growth
-  // g a number or a distribution (tpw::mc::grown_scale: exact with either fixed).
+  // g a number or a distribution.
   if (c.years.size() > 1) {
     u.last_year = static_cast<int>(c.years.size());
-    const mc::grown_scale last(
-        scale,
-        growth ? *growth : mc::distribution::fixed(c.growth_per_year, "demand.growth_per_year"),
-        u.last_year);
+    const mc::level_over_servable last = level_in(u.last_year);
     for (std::size_t k = 0; k < u.probabilities.size(); ++k) {
       const double z = last.quantile(u.probabilities[k]);
       u.last_unserved_share[k] = fleet.unserved_share(z);

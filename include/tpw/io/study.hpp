@@ -52,6 +52,7 @@ using scenario_model = mc::cost_model<scenario_currency>;
   if (s.demand) {
     e[extra_input::demand_scale] = s.demand->scale;
     e[extra_input::demand_growth] = s.demand->growth_per_year;
+    e[extra_input::demand_output_cv] = s.demand->output_cv;
   }
   if (s.tariff && !s.demand) {
     // A flat load: each sample prices its own (the tariff as written, its levels the sample's).

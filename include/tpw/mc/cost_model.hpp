@@ -247,10 +247,13 @@ class cost_model {
     };
     const bool target = follows_curve_ && is_latency_target(curve_->input());
     const bool demand = follows_curve_ && curve_->input() == extra_input::demand_scale;
-    const std::array<refusal, 10> refusals{{
+    const std::array<refusal, 11> refusals{{
         {tariff_varies_, "costs.energy.tariff", "(uncertain tariff level)",
          "the GPU and MPI engines take a fixed energy price: run an uncertain tariff on the CPU "
          "engine, or give its levels and prices as numbers"},
+        {output_cv_varies_, "demand.output_cv", "(uncertain output variability)",
+         "the GPU and MPI engines take a fixed utilization: run an uncertain output variability "
+         "on the CPU engine, or give demand.output_cv as a number"},
         {derives_energy_, "costs.energy.tariff", "(a PPA on an uncertain load)",
          "the GPU and MPI engines take a fixed energy price, and a PPA's bill moves with the "
          "load: run it on the CPU engine, or give the utilization, power, PUE and site as "
@@ -380,6 +383,7 @@ class cost_model {
       site_varies_ = site_varies_ || is_site_input(u.input);
       moves_project_ = moves_project_ || u.input == extra_input::demand_growth;
       tariff_varies_ = tariff_varies_ || is_tariff_level(u.input);
+      output_cv_varies_ = output_cv_varies_ || u.input == extra_input::demand_output_cv;
     }
     moves_project_ = (moves_project_ || follows_curve_) && curve_ && curve_->moves_project();
     if (extras_.flat_tariff.active) require_flat_tariff(uncertain_inputs, extra_inputs);
@@ -598,6 +602,10 @@ class cost_model {
                               ? "needs a measured frontier to pick the throughput on"
                           : u.input == extra_input::demand_scale
                               ? "needs a demand section's fleet to serve it"
+                          : u.input == extra_input::demand_output_cv
+                              ? "needs a demand section's fixed or given fleet under the "
+                                "Allen-Cunneen queue (an elastic fleet's hourly counts and "
+                                "M/M/c's waits do not move with it)"
                           : is_tariff_level(u.input)
                               ? "needs a demand section's fleet priced by a tariff (the PPA's "
                                 "price: a tariff with a PPA)"
@@ -617,7 +625,10 @@ class cost_model {
       }
       detail::require_inside(rule_of(u.input), u.dist);
       if (on_curve) {
-        if (!is_tariff_level(u.input)) curve_->require_within(u.dist);
+        // (The tariff's levels and the output variability: their reach, in require_box.)
+        if (!is_tariff_level(u.input) && u.input != extra_input::demand_output_cv) {
+          curve_->require_within(u.dist);
+        }
         box_low.set(u.input, u.dist.reachable_low());
         box_high.set(u.input, u.dist.reachable_high());
         on_any_curve = true;
@@ -682,7 +693,8 @@ class cost_model {
   bool moves_project_ = false;  // the curve sets a project's yearly numbers, sample by sample
   bool site_varies_ = false;
   bool rates_vary_ = false;
-  bool tariff_varies_ = false;  // a level of the tariff is uncertain
+  bool tariff_varies_ = false;     // a level of the tariff is uncertain
+  bool output_cv_varies_ = false;  // the output length's variability on a demand's fleet
   // The energy price is a tariff's bill on each sample's flat load (require_flat_tariff).
   bool derives_energy_ = false;
 };

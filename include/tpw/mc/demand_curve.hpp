@@ -9,17 +9,21 @@
 // by (1 + growth)^(k - 1): the project's ramps follow the sample's demand. Priced by a tariff,
 // the curve also reads the tariff's levels (extra_input::tariff_level, demand_charge_level and,
 // with a PPA, ppa_price_level: multipliers on its prices per kWh, its demand charge and its PPA's
-// price), so they may be uncertain too. CPU engine only.
+// price), so they may be uncertain too. On a fixed or given fleet the output length's variability
+// may be uncertain as well (extra_input::demand_output_cv, set_output_variability): each sample's
+// fleet then serves at most what the same systems serve at its own cv. CPU engine only.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
 
+#include "tpw/capacity/output_variability.hpp"
 #include "tpw/capacity/scaled_demand.hpp"
 #include "tpw/finance/project_parameters.hpp"
 #include "tpw/mc/operating_curve.hpp"
@@ -76,6 +80,18 @@ class demand_curve final : public operating_curve {
     }
   }
 
+  // The output length's variability moves what the fleet serves (a fixed or given fleet only:
+  // an elastic fleet's counts are tabulated at one). Samples read extra_input::demand_output_cv,
+  // which must stay in [servable.low(), servable.high()] (require_box).
+  void set_output_variability(capacity::servable_by_output_cv servable) {
+    if (fleet_.elastic()) {
+      throw invalid_input("demand.sizing", std::string("elastic"),
+                          "an uncertain output variability moves what a fixed or given fleet "
+                          "serves: an elastic fleet's hourly counts are tabulated at one");
+    }
+    servable_ = std::move(servable);
+  }
+
   [[nodiscard]] extra_input input() const noexcept override { return extra_input::demand_scale; }
   [[nodiscard]] std::span<const cost_input> sets() const noexcept override {
     return {sets_.data(), priced_ ? 2u : 1u};
@@ -107,6 +123,10 @@ class demand_curve final : public operating_curve {
   void require_bills_within(const std::string& path, const std::string& shown, double low,
                             double high, const extra_parameters& levels) const {
     if (!priced_) return;
+    // What the fleet serves: the plan's, or the least and most over the output variability's
+    // reach (the load grows with it).
+    const double most_served = servable_ ? (*servable_)(servable_->low()) : fleet_.most_served();
+    const double least_served = servable_ ? (*servable_)(servable_->high()) : fleet_.most_served();
     const double most = std::max({1.0, capacity::growth_factor(growth_low_, years_),
                                   capacity::growth_factor(growth_high_, years_)});
     const double least = std::min({1.0, capacity::growth_factor(growth_low_, years_),
@@ -115,7 +135,8 @@ class demand_curve final : public operating_curve {
     high *= most;
     for (int k = 0; k <= 64; ++k) {
       const double x = low + (high - low) * k / 64.0;
-      if (!(price_of(fleet_.year_at(x), levels) >= 0.0)) {
+      if (!(price_of(fleet_.year_at(x, most_served), levels) >= 0.0 &&
+            price_of(fleet_.year_at(x, least_served), levels) >= 0.0)) {
         throw invalid_input::shown_as(
             path, shown,
             "at " + tpw::detail::number_text(x) +
@@ -126,6 +147,7 @@ class demand_curve final : public operating_curve {
   }
   [[nodiscard]] bool reads(extra_input k) const noexcept override {
     if (k == extra_input::demand_scale) return true;
+    if (k == extra_input::demand_output_cv) return servable_.has_value();
     if (!priced_) return false;
     return k == extra_input::ppa_price_level ? fleet_.has_ppa() : is_tariff_level(k);
   }
@@ -141,6 +163,18 @@ class demand_curve final : public operating_curve {
       throw invalid_input(rule_of(extra_input::demand_scale).path, high[extra_input::demand_scale],
                           "is above the highest scale the elastic fleet was tabulated for (" +
                               tpw::detail::number_text(fleet_.highest_scale()) + ")");
+    }
+    if (servable_) {
+      const auto cv = extra_input::demand_output_cv;
+      for (const double v : {low[cv], high[cv]}) {
+        if (!(v >= servable_->low() && v <= servable_->high())) {
+          throw invalid_input(rule_of(cv).path, v,
+                              "is outside the range its servable rates were found for (" +
+                                  tpw::detail::number_text(servable_->low()) + " to " +
+                                  tpw::detail::number_text(servable_->high()) +
+                                  ", capacity::servable_by_output_cv)");
+        }
+      }
     }
     if (!priced_) return;
     for (unsigned corner = 0; corner < 8; ++corner) {
@@ -159,7 +193,7 @@ class demand_curve final : public operating_curve {
     set_at(e, drawn, p);
   }
   void set_at(const extra_parameters& e, double, cost_parameters& p) const noexcept override {
-    const auto year = fleet_.year_at(e[extra_input::demand_scale]);
+    const auto year = fleet_.year_at(e[extra_input::demand_scale], servable_at(e));
     p[cost_input::utilization] = year.utilization;
     if (priced_) p[cost_input::energy_price_per_kwh] = per_kwh(price_of(year, e));
   }
@@ -180,10 +214,11 @@ class demand_curve final : public operating_curve {
     q.ramp_size = years_;
     q.energy_price_size = priced_ ? years_ : 0;
     const double step = 1.0 + e[extra_input::demand_growth];
+    const double servable = servable_at(e);
     double grown = e[extra_input::demand_scale];
     for (int k = 0; k < years_; ++k) {
       const auto at = static_cast<std::size_t>(k);
-      const auto year = fleet_.year_at(grown);
+      const auto year = fleet_.year_at(grown, servable);
       q.values[project_ramp_slot + at] = year.utilization;
       if (priced_) q.energy_price[at] = price_of(year, e);
       grown *= step;
@@ -192,6 +227,11 @@ class demand_curve final : public operating_curve {
   [[nodiscard]] const capacity::fleet_on_scaled_demand<C>& fleet() const noexcept { return fleet_; }
 
  private:
+  // The most the fleet serves at the target in a sample: at its output variability where that
+  // is uncertain, else the plan's (an elastic fleet's year reads its own counts).
+  [[nodiscard]] double servable_at(const extra_parameters& e) const noexcept {
+    return servable_ ? (*servable_)(e[extra_input::demand_output_cv]) : fleet_.most_served();
+  }
   // The bill's effective price (the currency per J) of a year at a sample's tariff levels.
   [[nodiscard]] static double price_of(
       const typename capacity::fleet_on_scaled_demand<C>::year_numbers& year,
@@ -218,6 +258,7 @@ class demand_curve final : public operating_curve {
   extra_parameters base_levels_;  // only the tariff's levels are read
   double growth_low_ = 0.0;
   double growth_high_ = 0.0;
+  std::optional<capacity::servable_by_output_cv> servable_;  // with an uncertain output cv
   static constexpr std::array<cost_input, 2> sets_{cost_input::utilization,
                                                    cost_input::energy_price_per_kwh};
 };

@@ -8,11 +8,17 @@
 // function, exactly. Its quantiles are the roots of P(z <= t) = p (TOMS 748, Boost.Math). Every
 // figure of a fixed fleet (unserved share, hours short) grows with z, so it is exact at z's
 // quantiles; the chance that the peak hour is short is P(z > S / peak).
+//
+// level_over_servable adds an uncertain output variability cv, which moves what the fleet serves
+// (S(cv), tpw::capacity::servable_by_output_cv): the unserved share and the hours short depend on
+// the demand and S through z S0 / S(cv) alone (S0 the plan's), so they are exact at that level's
+// quantiles, P(z S0 / S(cv) <= t) = E_cv[P(z <= t S(cv) / S0)], integrated the same way.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <utility>
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>
@@ -22,6 +28,32 @@
 #include "tpw/mc/sampling/distributions.hpp"
 
 namespace tpw::mc {
+
+namespace detail {
+// The t in [low, high] with cdf(t) = p (an increasing distribution function that reaches below
+// p at low and above it at high, or the end it does not), by TOMS 748.
+template <class Cdf>
+[[nodiscard]] double quantile_between(const Cdf& cdf, double p, double low, double high) {
+  if (!(p > 0.0 && p < 1.0)) {
+    throw invalid_input("probability", p, "must be in (0, 1)");
+  }
+  const auto gap = [&](double t) { return cdf(t) - p; };
+  const double at_low = gap(low);
+  const double at_high = gap(high);
+  if (!(at_low < 0.0)) return low;
+  if (!(at_high > 0.0)) return high;
+  std::uintmax_t iterations = 200;
+  const auto [a, b] = boost::math::tools::toms748_solve(
+      gap, low, high, at_low, at_high, boost::math::tools::eps_tolerance<double>(40), iterations);
+  return 0.5 * (a + b);
+}
+// The mean over a distribution's quantiles u in (0, 1) of f(its value), to about 1e-10.
+template <class F>
+[[nodiscard]] double mean_over(const distribution& d, const F& f) {
+  const auto at = [&](double u) { return f(d.quantile(detail::inside_unit_interval(u))); };
+  return boost::math::quadrature::gauss_kronrod<double, 31>::integrate(at, 0.0, 1.0, 15, 1e-10);
+}
+}  // namespace detail
 
 class grown_scale {
  public:
@@ -54,13 +86,8 @@ class grown_scale {
       // (1 + g)^k <= t / x: g <= (t / x)^(1 / k) - 1.
       return growth_.cdf(std::pow(t / scale_.quantile(0.5), 1.0 / exponent_) - 1.0);
     }
-    const auto given_growth = [&](double u) {
-      const double g = growth_.quantile(detail::inside_unit_interval(u));
-      return scale_.cdf(t / factor(g));
-    };
-    return std::clamp(boost::math::quadrature::gauss_kronrod<double, 31>::integrate(
-                          given_growth, 0.0, 1.0, 15, 1e-10),
-                      0.0, 1.0);
+    return std::clamp(
+        detail::mean_over(growth_, [&](double g) { return scale_.cdf(t / factor(g)); }), 0.0, 1.0);
   }
 
   // The t with P(z <= t) = p, p in (0, 1).
@@ -74,18 +101,14 @@ class grown_scale {
     if (scale_.kind() == distribution_kind::fixed) {
       return scale_.quantile(0.5) * factor(growth_.quantile(p));
     }
-    const auto gap = [&](double t) { return cdf(t) - p; };
-    const double at_low = gap(low_);
-    const double at_high = gap(high_);
-    if (!(at_low < 0.0)) return low_;
-    if (!(at_high > 0.0)) return high_;
-    std::uintmax_t iterations = 200;
-    const auto [a, b] = boost::math::tools::toms748_solve(
-        gap, low_, high_, at_low, at_high, boost::math::tools::eps_tolerance<double>(40),
-        iterations);
-    return 0.5 * (a + b);
+    return detail::quantile_between([this](double t) { return cdf(t); }, p, low_, high_);
   }
 
+  // Whether z is one number (the scale fixed, and the growth too after year 1).
+  [[nodiscard]] bool fixed() const noexcept {
+    return scale_.kind() == distribution_kind::fixed &&
+           (exponent_ == 0 || growth_.kind() == distribution_kind::fixed);
+  }
   // The least and largest values the samplers reach.
   [[nodiscard]] double low() const noexcept { return low_; }
   [[nodiscard]] double high() const noexcept { return high_; }
@@ -96,6 +119,64 @@ class grown_scale {
   distribution scale_;
   distribution growth_;
   int exponent_;
+  double low_ = 0.0;
+  double high_ = 0.0;
+};
+
+// A demand level z (a grown_scale) over what the fleet serves at an uncertain output variability
+// cv, in units of the plan's: w = z f(cv), f(cv) = S0 / S(cv) increasing in cv (> 0 where cv's
+// samples reach), z and cv independent.
+class level_over_servable {
+ public:
+  level_over_servable(grown_scale level, distribution cv, std::function<double(double)> factor)
+      : level_(std::move(level)), cv_(std::move(cv)), factor_(std::move(factor)) {
+    const double a = factor_(cv_.reachable_low());
+    const double b = factor_(cv_.reachable_high());
+    if (!(a > 0.0 && b >= a) || !std::isfinite(b)) {
+      throw invalid_input::shown_as("demand.output_cv", cv_.describe(),
+                                    "what the fleet serves must be above 0 and fall as the "
+                                    "output variability grows, at every value its samples reach");
+    }
+    low_ = level_.low() * a;
+    high_ = level_.high() * b;
+  }
+
+  // P(w <= t).
+  [[nodiscard]] double cdf(double t) const {
+    if (!(t > low_)) return 0.0;  // (exactly: the quadrature's rounding apart)
+    if (!(t < high_)) return 1.0;
+    if (cv_.kind() == distribution_kind::fixed) return level_.cdf(t / factor_(cv_.quantile(0.5)));
+    if (level_.fixed()) {
+      // P(f(cv) <= t / z) = P(cv <= the root of f(cv) = t / z), f increasing.
+      const double wanted = t / level_.quantile(0.5);
+      const double a = cv_.reachable_low();
+      const double b = cv_.reachable_high();
+      const auto gap = [&](double v) { return factor_(v) - wanted; };
+      const double at_a = gap(a);
+      const double at_b = gap(b);
+      if (!(at_a < 0.0)) return at_a == 0.0 ? cv_.cdf(a) : 0.0;
+      if (!(at_b > 0.0)) return 1.0;
+      std::uintmax_t iterations = 200;
+      const auto [r, q] = boost::math::tools::toms748_solve(
+          gap, a, b, at_a, at_b, boost::math::tools::eps_tolerance<double>(50), iterations);
+      return cv_.cdf(0.5 * (r + q));
+    }
+    return std::clamp(
+        detail::mean_over(cv_, [&](double cv) { return level_.cdf(t / factor_(cv)); }), 0.0, 1.0);
+  }
+  // The t with P(w <= t) = p, p in (0, 1).
+  [[nodiscard]] double quantile(double p) const {
+    if (cv_.kind() == distribution_kind::fixed) {
+      return level_.quantile(p) * factor_(cv_.quantile(0.5));
+    }
+    if (level_.fixed()) return level_.quantile(0.5) * factor_(cv_.quantile(p));
+    return detail::quantile_between([this](double t) { return cdf(t); }, p, low_, high_);
+  }
+
+ private:
+  grown_scale level_;
+  distribution cv_;
+  std::function<double(double)> factor_;
   double low_ = 0.0;
   double high_ = 0.0;
 };

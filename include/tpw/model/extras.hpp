@@ -56,8 +56,11 @@ enum class extra_input : std::uint32_t {
   tariff_level,         // costs.energy.tariff.level
   demand_charge_level,  // costs.energy.tariff.demand_charge_per_kw_month
   ppa_price_level,      // costs.energy.tariff.ppa.price_per_mwh
+  // The output length's coefficient of variation on a fixed fleet sized to demand: it moves what
+  // the fleet serves at the target (capacity::servable_by_output_cv).
+  demand_output_cv,  // demand.output_cv
 };
-inline constexpr std::size_t extra_input_count = 23;
+inline constexpr std::size_t extra_input_count = 24;
 inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rules{{
     {"carbon.grid_g_per_kwh", 0.0, 1e4, true, true},
     {"carbon.embodied_kg_per_accelerator", 0.0, 1e7, true, true},
@@ -82,6 +85,7 @@ inline constexpr std::array<cost_input_rule, extra_input_count> extra_input_rule
     {"costs.energy.tariff.level", 0.0, 100.0, true, true},
     {"costs.energy.tariff.demand_charge_per_kw_month", 0.0, 1e6, true, true},
     {"costs.energy.tariff.ppa.price_per_mwh", 0.0, 1e6, true, true},
+    {"demand.output_cv", 0.0, 10.0, true, true},
 }};
 // Whether an extra number is a price by kind, or the workload's (the others are the carbon
 // section's).
@@ -106,7 +110,7 @@ constexpr bool is_tariff_level(extra_input k) noexcept {
 }
 constexpr bool is_curve_input(extra_input k) noexcept {
   return is_latency_target(k) || k == extra_input::power_cap || k == extra_input::demand_scale ||
-         is_tariff_level(k);
+         is_tariff_level(k) || k == extra_input::demand_output_cv;
 }
 // Whether an extra number is one of the deployment's input and output rates, whose sum is the
 // throughput.

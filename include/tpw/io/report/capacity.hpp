@@ -74,6 +74,7 @@ inline nlohmann::json capacity_json(const demand_choice& c) {
     };
     j["uncertainty"] = {{"scale", detail::text_or_null(u->scale)},
                         {"growth", detail::text_or_null(u->growth)},
+                        {"output_cv", detail::text_or_null(u->output_cv)},
                         {"size_for_percentile", or_null(u->size_for_percentile)},
                         {"scale_at", at(u->scale_at)},
                         {"systems_for_peak", at(u->systems_for_peak)},

@@ -37,13 +37,16 @@ struct demand_context {
   // demand.growth_per_year's point value when the scenario read it (a distribution's median);
   // otherwise read from the section.
   std::optional<double> growth_per_year;
+  // demand.output_cv's point value when the scenario read it (a distribution's median).
+  std::optional<double> output_cv;
 };
 
 // With demand.scale a distribution: what the planned fleet meets across it, at the distribution's
 // quantiles (every figure is monotone in the scale, so these are exact).
 struct demand_uncertainty {
-  std::string scale;   // the distribution, described (empty: the scale is a number)
-  std::string growth;  // demand.growth_per_year's, in a project (empty: a number)
+  std::string scale;      // the distribution, described (empty: the scale is a number)
+  std::string growth;     // demand.growth_per_year's, in a project (empty: a number)
+  std::string output_cv;  // demand.output_cv's (empty: a number)
   std::optional<double> size_for_percentile;
   std::array<double, 3> probabilities{0.05, 0.5, 0.95};
   std::array<double, 3> scale_at{}, systems_for_peak{}, utilization{}, unserved_share{},
@@ -254,7 +257,9 @@ inline demand_choice read_demand(const nlohmann::json& j, const named_files& fil
     c.growth_per_year = d::bounded_at(s["growth_per_year"], "demand.growth_per_year", -1.0, 10.0,
                                       "the yearly growth of every hour's rate", false);
   }
-  if (s.contains("output_cv")) {
+  if (x.output_cv) {
+    c.output_cv = *x.output_cv;
+  } else if (s.contains("output_cv")) {
     c.output_cv = d::bounded_at(s["output_cv"], "demand.output_cv", 0.0, 10.0,
                                 "the output length's standard deviation over its mean");
   }
