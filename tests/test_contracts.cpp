@@ -382,6 +382,9 @@ TEST_CASE(
               doctest::Approx(bills[k]["total"].get<double>()).epsilon(1e-9));
       }
       CHECK(c["uncertainty"]["probability_peak_short"] == 0.0);
+      // The output length's variability uncertain too (cv 1 to 2.5): pooled over 649 streams a
+      // rack it hardly moves what the racks serve.
+      CHECK(c["uncertainty"]["output_cv"] == "triangular(low 1, mode 2, high 2.5)");
       CHECK(c["uncertainty"]["last_year"]["year"] == 4);
       CHECK(c["uncertainty"]["last_year"]["probability_peak_short"].get<double>() ==
             doctest::Approx(0.5).epsilon(0.02));
