@@ -312,6 +312,21 @@ const char* const demand_scenario = R"({
              "target": {"max_wait_s": 1, "wait_probability": 0.05}}
 })";
 
+// The refusal of demand_scenario with demand[key] = value and then `edit` applied ("(no error)"
+// if it reads).
+std::string demand_refusal(const char* key, const nlohmann::json& value,
+                           const std::function<void(nlohmann::json&)>& edit) {
+  auto k = nlohmann::json::parse(demand_scenario);
+  k["demand"][key] = value;
+  edit(k);
+  return message_of([&] { (void)tpw::io::scenario_from_json(k); });
+}
+// An edit that rents the fleet by the hour.
+void make_elastic(nlohmann::json& k) {
+  k["demand"]["sizing"] = "elastic";
+  k["costs"]["hardware"] = {{"rental_per_accelerator_hour", 3.0}};
+}
+
 nlohmann::json report_of(const nlohmann::json& j) {
   tpw::io::study_options o;
   o.threads = 1;
@@ -916,14 +931,10 @@ TEST_CASE("an uncertain demand scale: each sample's utilization, and the fleet's
   CHECK(r["capacity"]["uncertainty"]["size_for_percentile"] == 0.9);
   CHECK(r["uncertainty"]["outputs"].contains("cost_per_mtok"));
   const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
-    auto k = nlohmann::json::parse(demand_scenario);
-    k["demand"]["scale"] = {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}};
-    edit(k);
-    return message_of([&] { (void)tpw::io::scenario_from_json(k); });
+    return demand_refusal("scale", {{"dist", "uniform"}, {"low", 0.6}, {"high", 1.4}}, edit);
   };
   CHECK(refused([](auto& k) {
-          k["demand"]["sizing"] = "elastic";
-          k["costs"]["hardware"] = {{"rental_per_accelerator_hour", 3.0}};
+          make_elastic(k);
           k["demand"]["size_for_percentile"] = 0.9;
         }).starts_with("demand.size_for_percentile = 0.9: buys a fixed fleet for a percentile"));
   CHECK(refused([](auto& k) {
@@ -1411,15 +1422,9 @@ TEST_CASE("an uncertain output variability: each sample's fleet serves what its 
         Approx(year_3["unserved_share"].get<double>()).epsilon(1e-4));
   // Refusals: an elastic fleet, M/M/c, a range beyond 10, and the GPU engines.
   const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
-    auto k = nlohmann::json::parse(demand_scenario);
-    k["demand"]["output_cv"] = {{"dist", "uniform"}, {"low", 0.2}, {"high", 3.0}};
-    edit(k);
-    return message_of([&] { (void)tpw::io::scenario_from_json(k); });
+    return demand_refusal("output_cv", {{"dist", "uniform"}, {"low", 0.2}, {"high", 3.0}}, edit);
   };
-  CHECK(refused([](auto& k) {
-          k["demand"]["sizing"] = "elastic";
-          k["costs"]["hardware"] = {{"rental_per_accelerator_hour", 3.0}};
-        }).starts_with("demand.output_cv = {"));
+  CHECK(refused(make_elastic).starts_with("demand.output_cv = {"));
   CHECK(refused([](auto& k) {
           k["demand"]["queue"] = "erlang_c";
         }).find("is not read under demand.queue \"erlang_c\"") != std::string::npos);
