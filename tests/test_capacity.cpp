@@ -1262,9 +1262,10 @@ TEST_CASE("what a fleet serves as the output length's variability moves") {
                                                        {1.0, 10.123368013},
                                                        {2.0, 9.197579459},
                                                        {3.0, 8.717888013}};
-  for (const auto& [cv, rate] : by_hand) {
+  for (const auto& point : by_hand) {
+    const double cv = point.first;  // (not a structured binding: CAPTURE's lambda reads it)
     CAPTURE(cv);
-    CHECK(served(cv) == Approx(rate).epsilon(1e-9));
+    CHECK(served(cv) == Approx(point.second).epsilon(1e-9));
   }
   CHECK(served.max_relative_error() <= 1e-9);
   // Between the grid's points, against the bisection itself.
