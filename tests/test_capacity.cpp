@@ -841,20 +841,29 @@ void check_against_walk(const cap::fleet_on_scaled_demand<tpw::USD>& fleet, doub
   CHECK(fast.demand_charges.value() == Approx(slow.demand_charges.value()).epsilon(1e-12));
   CHECK(fast.total().value() == Approx(slow.total().value()).epsilon(1e-11));
 }
+
+// 5 given systems of 4 streams (2 s) on walk_profile(0), P(wait > 1 s) <= 5% under
+// `approximation`, planned; 20 kW serving, 8 idle, PUE 1.2; the walks' tariffs (a 0.07 MW block).
+struct walk_fleet {
+  cap::capacity_spec spec;
+  cap::capacity_plan plan;
+  cap::system_power draw;
+  walk_tariffs tariffs;
+};
+walk_fleet five_given_systems(cap::queue_approximation approximation) {
+  cap::capacity_spec spec(walk_profile(0), streams_of(4, 2.0), {1.0 * units::second, 0.05});
+  spec.approximation = approximation;
+  spec.rule = cap::given_fleet{5, std::nullopt};
+  const auto plan = cap::plan_capacity(spec);
+  return {spec, plan, {20.0 * units::kW, 8.0 * units::kW, 1.2}, tariffs_for_walks(0.07)};
+}
 }  // namespace
 
 TEST_CASE("a fixed fleet on a scaled demand: prefix sums against the hour-by-hour walk") {
   namespace el = tpw::electricity;
   using tpw::USD;
   // 5 systems of 4 streams (2 s), a weekday and a weekend profile; 20 kW serving, 8 idle, PUE 1.2.
-  const auto s = streams_of(4, 2.0);
-  const cap::latency_target target{1.0 * units::second, 0.05};
-  cap::capacity_spec spec(walk_profile(0), s, target);
-  spec.approximation = erlang;
-  spec.rule = cap::given_fleet{5, std::nullopt};
-  const auto plan = cap::plan_capacity(spec);
-  const cap::system_power draw{20.0 * units::kW, 8.0 * units::kW, 1.2};
-  const walk_tariffs tariffs = tariffs_for_walks(0.07);
+  const auto [spec, plan, draw, tariffs] = five_given_systems(erlang);
   for (const auto* t : {&tariffs.tou, &tariffs.ppa, &tariffs.market}) {
     const cap::fleet_on_scaled_demand<USD> fleet(spec, plan, draw, *t);
     // 0.01: no hour short; 40: every hour short.
@@ -1304,12 +1313,7 @@ TEST_CASE("a fixed fleet's year at what it serves: the same as a plan that serve
   // whose plan serves S, under time-of-use, PPA and market tariffs, for S below and above the
   // plan's and scales with no hour short to every hour short.
   using tpw::USD;
-  const cap::latency_target target{1.0 * units::second, 0.05};
-  cap::capacity_spec spec(walk_profile(0), streams_of(4, 2.0), target);
-  spec.rule = cap::given_fleet{5, std::nullopt};
-  const auto plan = cap::plan_capacity(spec);
-  const cap::system_power draw{20.0 * units::kW, 8.0 * units::kW, 1.2};
-  const walk_tariffs tariffs = tariffs_for_walks(0.07);
+  const auto [spec, plan, draw, tariffs] = five_given_systems(allen_cunneen);
   for (const auto* t : {&tariffs.tou, &tariffs.ppa, &tariffs.market}) {
     const cap::fleet_on_scaled_demand<USD> fleet(spec, plan, draw, *t);
     for (const double factor : {0.8, 1.0, 1.15}) {

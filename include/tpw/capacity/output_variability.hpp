@@ -20,22 +20,11 @@
 
 #include <boost/math/interpolators/cardinal_cubic_b_spline.hpp>
 
+#include "tpw/capacity/service.hpp"  // with_output_cv
 #include "tpw/capacity/sizing.hpp"
 #include "tpw/error.hpp"
 
 namespace tpw::capacity {
-
-// The service model of the same operating point with the output length's variability cv: only
-// the holding time's variability moves (its decode share times cv).
-[[nodiscard]] inline service_model with_output_cv(service_model s, double cv) {
-  if (!std::isfinite(cv) || cv < 0.0 || cv > 10.0) {
-    throw invalid_input("demand.output_cv", cv,
-                        "must be in [0, 10]: the output length's standard deviation over its mean");
-  }
-  const double decode_share = 1.0 - (s.ttft / s.holding_time).value();
-  s.service_cv = decode_share * cv;
-  return s;
-}
 
 class servable_by_output_cv {
  public:

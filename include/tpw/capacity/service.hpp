@@ -53,6 +53,20 @@ struct service_model {
   }
 };
 
+namespace detail {
+inline void validate_output_cv(double cv) {
+  if (!std::isfinite(cv) || cv < 0.0 || cv > 10.0) {
+    throw invalid_input("demand.output_cv", cv,
+                        "must be in [0, 10]: the output length's standard deviation over its mean");
+  }
+}
+// The holding time's coefficient of variation: only its decode part varies, with the output
+// length (cv its coefficient of variation).
+inline double holding_cv(duration decode, duration holding, double cv) {
+  return (decode / holding).value() * cv;
+}
+}  // namespace detail
+
 inline service_model service_from(const service_spec& s) {
   if (s.accelerators_per_system < 1) {
     throw invalid_input("deployment.accelerators_per_system",
@@ -70,10 +84,7 @@ inline service_model service_from(const service_spec& s) {
                                    "must be finite and >= 0 (ms)");
   }
   tpw::detail::validate_workload_shape(s.shape);
-  if (!std::isfinite(s.output_cv) || s.output_cv < 0.0 || s.output_cv > 10.0) {
-    throw invalid_input("demand.output_cv", s.output_cv,
-                        "must be in [0, 10]: the output length's standard deviation over its mean");
-  }
+  detail::validate_output_cv(s.output_cv);
   service_model m;
   m.ttft = s.ttft;
   m.tokens_per_request = tokens_per_request(s.shape);
@@ -98,8 +109,16 @@ inline service_model service_from(const service_spec& s) {
                         "streams per system: above 1e12, outside tpw's limits");
   }
   m.streams_per_system = static_cast<long>(whole);
-  m.service_cv = (decode / m.holding_time).value() * s.output_cv;
+  m.service_cv = detail::holding_cv(decode, m.holding_time, s.output_cv);
   return m;
+}
+
+// The service model of the same operating point with the output length's variability cv: only
+// the holding time's variability moves.
+[[nodiscard]] inline service_model with_output_cv(service_model s, double cv) {
+  detail::validate_output_cv(cv);
+  s.service_cv = detail::holding_cv(s.holding_time - s.ttft, s.holding_time, cv);
+  return s;
 }
 
 }  // namespace tpw::capacity

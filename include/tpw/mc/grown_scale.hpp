@@ -30,6 +30,16 @@
 namespace tpw::mc {
 
 namespace detail {
+// The root of an increasing `gap` in (low, high), whose values there are at_low < 0 < at_high, by
+// TOMS 748 to `bits` bits.
+template <class Gap>
+[[nodiscard]] double root_between(const Gap& gap, double low, double high, double at_low,
+                                  double at_high, int bits) {
+  std::uintmax_t iterations = 200;
+  const auto [a, b] = boost::math::tools::toms748_solve(
+      gap, low, high, at_low, at_high, boost::math::tools::eps_tolerance<double>(bits), iterations);
+  return 0.5 * (a + b);
+}
 // The t in [low, high] with cdf(t) = p (an increasing distribution function that reaches below
 // p at low and above it at high, or the end it does not), by TOMS 748.
 template <class Cdf>
@@ -42,10 +52,7 @@ template <class Cdf>
   const double at_high = gap(high);
   if (!(at_low < 0.0)) return low;
   if (!(at_high > 0.0)) return high;
-  std::uintmax_t iterations = 200;
-  const auto [a, b] = boost::math::tools::toms748_solve(
-      gap, low, high, at_low, at_high, boost::math::tools::eps_tolerance<double>(40), iterations);
-  return 0.5 * (a + b);
+  return root_between(gap, low, high, at_low, at_high, 40);
 }
 // The mean over a distribution's quantiles u in (0, 1) of f(its value), to about 1e-10.
 template <class F>
@@ -156,10 +163,7 @@ class level_over_servable {
       const double at_b = gap(b);
       if (!(at_a < 0.0)) return at_a == 0.0 ? cv_.cdf(a) : 0.0;
       if (!(at_b > 0.0)) return 1.0;
-      std::uintmax_t iterations = 200;
-      const auto [r, q] = boost::math::tools::toms748_solve(
-          gap, a, b, at_a, at_b, boost::math::tools::eps_tolerance<double>(50), iterations);
-      return cv_.cdf(0.5 * (r + q));
+      return cv_.cdf(detail::root_between(gap, a, b, at_a, at_b, 50));
     }
     return std::clamp(
         detail::mean_over(cv_, [&](double cv) { return level_.cdf(t / factor_(cv)); }), 0.0, 1.0);
