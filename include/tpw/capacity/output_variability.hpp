@@ -16,6 +16,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/math/interpolators/cardinal_cubic_b_spline.hpp>
@@ -51,12 +52,13 @@ class servable_by_output_cv {
       constant_ = exact(low);
       return;
     }
-    for (std::size_t intervals = 32; intervals <= max_intervals; intervals *= 2) {
-      const double h = (high - low) / static_cast<double>(intervals);
-      std::vector<double> at(intervals + 1);
-      for (std::size_t k = 0; k <= intervals; ++k) {
-        at[k] = exact(low + h * static_cast<double>(k));
-      }
+    // Each doubled grid is this grid's points and its midpoints, all found already: only the new
+    // midpoints take a bisection.
+    std::size_t intervals = 32;
+    double h = (high - low) / static_cast<double>(intervals);
+    std::vector<double> at(intervals + 1);
+    for (std::size_t k = 0; k <= intervals; ++k) at[k] = exact(low + h * static_cast<double>(k));
+    while (true) {
       // The slopes at the ends by one-sided differences of fourth order (the spline's own
       // estimate is of first order, and its error would then shrink only as h^2).
       const std::size_t e = intervals;
@@ -67,13 +69,24 @@ class servable_by_output_cv {
                            (12.0 * h);
       spline_ = boost::math::interpolators::cardinal_cubic_b_spline<double>(at.begin(), at.end(),
                                                                             low, h, left, right);
+      std::vector<double> mid(intervals);
       error_ = 0.0;
       for (std::size_t k = 0; k < intervals; ++k) {
         const double cv = low + h * (static_cast<double>(k) + 0.5);
-        const double want = exact(cv);
-        error_ = std::max(error_, std::abs((*this)(cv)-want) / want);
+        mid[k] = exact(cv);
+        error_ = std::max(error_, std::abs((*this)(cv)-mid[k]) / mid[k]);
       }
       if (error_ <= tolerance) return;
+      if (2 * intervals > max_intervals) break;
+      std::vector<double> next(2 * intervals + 1);
+      for (std::size_t k = 0; k < intervals; ++k) {
+        next[2 * k] = at[k];
+        next[2 * k + 1] = mid[k];
+      }
+      next[2 * intervals] = at[intervals];
+      at = std::move(next);
+      intervals *= 2;
+      h /= 2.0;
     }
     throw invalid_input(
         "demand.output_cv", high,
